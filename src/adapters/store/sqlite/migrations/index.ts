@@ -1,0 +1,9 @@
+import { inventorySchema } from './0001-inventory.js';
+
+/** A forward-only schema change, applied once in `id` order. */
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [inventorySchema];

@@ -1,0 +1,152 @@
+/**
+ * Persistence of the bookable inventory. Narrow and free of any query language so a key-value
+ * backend (DynamoDB) can implement it. Amounts are integer minor units of `currency`.
+ * Every method rejects with `StoreUnavailableError` when the backend cannot be reached.
+ */
+
+export type Cabin = 'economy' | 'premium_economy' | 'business' | 'first';
+export const CABINS: readonly Cabin[] = ['economy', 'premium_economy', 'business', 'first'];
+
+/** A carrier operating flights in the inventory. */
+export interface AirlineRecord {
+  iata: string;
+  name: string;
+  country: string;
+}
+
+/** Fare and seats of one cabin on one flight. */
+export interface CabinInventory {
+  cabin: Cabin;
+  /** Base fare per adult, minor units. */
+  fare: number;
+  /** Taxes and fees per passenger, minor units. */
+  taxes: number;
+  seatsLeft: number;
+  /** Seats the cabin was built with; `seatsLeft <= capacity`. */
+  capacity: number;
+}
+
+/** One dated flight (a leg): a carrier's flight number on one departure date. */
+export interface FlightRecord {
+  /** Stable id, e.g. "BA117-2026-12-01". */
+  id: string;
+  carrier: string;
+  flightNumber: number;
+  origin: string;
+  destination: string;
+  /** Departure and arrival instants, epoch ms (UTC). Local times derive from each airport's time zone. */
+  departureUtc: number;
+  arrivalUtc: number;
+  aircraft: string;
+  distanceKm: number;
+  /** Currency of the fares of every cabin. */
+  currency: string;
+  cabins: CabinInventory[];
+}
+
+/** A directed route with the carriers that fly it. */
+export interface RouteRecord {
+  origin: string;
+  destination: string;
+  carriers: string[];
+}
+
+export interface RoomTypeRecord {
+  /** Unique within the hotel, e.g. "standard-double". */
+  code: string;
+  name: string;
+  /** Adults one room sleeps. */
+  maxOccupancy: number;
+}
+
+export interface HotelRecord {
+  id: string;
+  name: string;
+  /** IATA city code of the city the hotel is in. */
+  cityCode: string;
+  stars: number;
+  latitude: number;
+  longitude: number;
+  address: string;
+  amenities: string[];
+  roomTypes: RoomTypeRecord[];
+}
+
+/** Rate and availability of one room type for one night. */
+export interface RoomNightRecord {
+  hotelId: string;
+  roomType: string;
+  /** Night as a calendar date, YYYY-MM-DD. */
+  date: string;
+  /** Nightly rate, minor units. */
+  rate: number;
+  currency: string;
+  roomsLeft: number;
+}
+
+export interface FlightLegQuery {
+  origin: string;
+  destination: string;
+  /** Inclusive lower bound of departure, epoch ms. */
+  departFrom: number;
+  /** Exclusive upper bound of departure, epoch ms. */
+  departTo: number;
+}
+
+export type HotelLocator =
+  | { cityCode: string }
+  | { latitude: number; longitude: number; radiusKm: number };
+
+/** Summary of what the store holds. */
+export interface InventoryStats {
+  airlines: number;
+  flights: number;
+  routes: number;
+  hotels: number;
+  roomNights: number;
+}
+
+export interface InventoryStore {
+  /** Directed routes (origin, destination) with at least one flight. */
+  listRoutes(): Promise<RouteRecord[]>;
+  /** Flights on one route departing in a window, ordered by departure. Empty list when none. */
+  findFlights(query: FlightLegQuery): Promise<FlightRecord[]>;
+  /** Flights by id, in no particular order; unknown ids are left out. */
+  getFlights(ids: readonly string[]): Promise<FlightRecord[]>;
+  /** Airlines by IATA code (all of them when `codes` is omitted). */
+  listAirlines(codes?: readonly string[]): Promise<AirlineRecord[]>;
+  /** Hotels of a city or within a radius; empty list when none. */
+  findHotels(locator: HotelLocator): Promise<HotelRecord[]>;
+  /** Hotels by id; unknown ids are left out. */
+  getHotels(ids: readonly string[]): Promise<HotelRecord[]>;
+  /** Room nights of these hotels for the nights in [checkIn, checkOut). */
+  findRoomNights(hotelIds: readonly string[], checkIn: string, checkOut: string): Promise<RoomNightRecord[]>;
+
+  /** Writes airlines, replacing any with the same code. */
+  putAirlines(airlines: readonly AirlineRecord[]): Promise<void>;
+  /** Writes flights with their cabins, replacing any with the same id. */
+  putFlights(flights: readonly FlightRecord[]): Promise<void>;
+  /** Writes hotels, replacing any with the same id. */
+  putHotels(hotels: readonly HotelRecord[]): Promise<void>;
+  /** Writes room nights, replacing any with the same hotel, room type and date. */
+  putRoomNights(nights: readonly RoomNightRecord[]): Promise<void>;
+  /** Deletes all inventory (airlines, flights, hotels, room nights); settings are kept. */
+  clearInventory(): Promise<void>;
+
+  /** Counts of what the store holds. */
+  stats(): Promise<InventoryStats>;
+  /** A stored setting, or undefined. */
+  getSetting(name: string): Promise<string | undefined>;
+  setSetting(name: string, value: string): Promise<void>;
+  /** Resolves when the store answers a trivial query; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The store backend could not be reached or failed; carries the driver error as `cause`. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
