@@ -22,6 +22,12 @@ export interface CacheEntry<T> {
 /** How a `getOrSet` answer was produced. */
 export type CacheOutcome = 'HIT' | 'MISS' | 'STALE';
 
+/** Lets a factory declare what the value it computes depends on, once it knows. */
+export interface CacheFactoryContext {
+  /** Tags of the value being computed, replacing any given in the options. */
+  setTags(tags: readonly string[]): void;
+}
+
 export interface CacheResult<T> {
   entry: CacheEntry<T>;
   outcome: CacheOutcome;
@@ -41,7 +47,11 @@ export interface Cache {
    * key run `factory` once. If `factory` throws and an entry within its grace period exists, that
    * entry is returned with outcome STALE; otherwise the factory's error is rethrown.
    */
-  getOrSet<T>(key: string, factory: () => Promise<T>, options: CacheSetOptions): Promise<CacheResult<T>>;
+  getOrSet<T>(
+    key: string,
+    factory: (context: CacheFactoryContext) => Promise<T>,
+    options: CacheSetOptions,
+  ): Promise<CacheResult<T>>;
   /** Drops every entry tagged with any of `tags`, on every instance sharing this cache. */
   invalidateTags(tags: readonly string[]): Promise<void>;
   /** Drops one key on every instance. */

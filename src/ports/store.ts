@@ -28,7 +28,7 @@ export interface CabinInventory {
 
 /** One dated flight (a leg): a carrier's flight number on one departure date. */
 export interface FlightRecord {
-  /** Stable id, e.g. "BA117-2026-12-01". */
+  /** Stable id, e.g. "2026-12-01-BA117" (date first so a day of flights is written in key order). */
   id: string;
   carrier: string;
   flightNumber: number;
@@ -93,9 +93,7 @@ export interface FlightLegQuery {
   departTo: number;
 }
 
-export type HotelLocator =
-  | { cityCode: string }
-  | { latitude: number; longitude: number; radiusKm: number };
+export type HotelLocator = { cityCode: string } | { latitude: number; longitude: number; radiusKm: number };
 
 /** Summary of what the store holds. */
 export interface InventoryStats {
@@ -124,7 +122,7 @@ export interface InventoryStore {
 
   /** Writes airlines, replacing any with the same code. */
   putAirlines(airlines: readonly AirlineRecord[]): Promise<void>;
-  /** Writes flights with their cabins, replacing any with the same id. */
+  /** Writes flights with their cabins, replacing any flight with the same id and any cabin it lists. */
   putFlights(flights: readonly FlightRecord[]): Promise<void>;
   /** Writes hotels, replacing any with the same id. */
   putHotels(hotels: readonly HotelRecord[]): Promise<void>;

@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../../../ports/store.js';
 import { migrations } from './migrations/index.js';
 
@@ -22,6 +22,7 @@ export function openSqliteDatabase(file: string): SqliteDatabase {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  db.pragma('cache_size = -65536');
   // Several processes may share one file (multi-process tests, CLI next to a server).
   db.pragma('busy_timeout = 5000');
   applyMigrations(db);

@@ -1,0 +1,382 @@
+import { distanceKm } from '../../../core/geo/great-circle.js';
+import type {
+  AirlineRecord,
+  Cabin,
+  FlightLegQuery,
+  FlightRecord,
+  HotelLocator,
+  HotelRecord,
+  InventoryStats,
+  InventoryStore,
+  RoomNightRecord,
+  RouteRecord,
+} from '../../../ports/store.js';
+import { StoreUnavailableError } from '../../../ports/store.js';
+import type { SqliteDatabase } from './database.js';
+
+interface FlightCabinRow {
+  id: string;
+  carrier: string;
+  flight_number: number;
+  origin: string;
+  destination: string;
+  departure_utc: number;
+  arrival_utc: number;
+  aircraft: string;
+  distance_km: number;
+  currency: string;
+  cabin: Cabin | null;
+  fare: number | null;
+  taxes: number | null;
+  seats_left: number | null;
+  capacity: number | null;
+}
+
+interface HotelRow {
+  id: string;
+  name: string;
+  city_code: string;
+  stars: number;
+  latitude: number;
+  longitude: number;
+  address: string;
+  amenities: string;
+  room_types: string;
+}
+
+const FLIGHT_COLUMNS = `f.id, f.carrier, f.flight_number, f.origin, f.destination, f.departure_utc, f.arrival_utc,
+  f.aircraft, f.distance_km, f.currency, c.cabin, c.fare, c.taxes, c.seats_left, c.capacity`;
+
+/** SQLite parameters per statement are limited; id lists are queried in chunks of this size. */
+const ID_CHUNK = 500;
+
+/** InventoryStore on a better-sqlite3 connection. Synchronous driver calls are wrapped as promises. */
+export class SqliteInventoryStore implements InventoryStore {
+  readonly #db: SqliteDatabase;
+  readonly #statements;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    this.#statements = {
+      routes: db.prepare('SELECT origin, destination, carriers FROM routes ORDER BY origin, destination'),
+      flightsOnRoute: db.prepare(
+        `SELECT ${FLIGHT_COLUMNS} FROM flights f LEFT JOIN flight_cabins c ON c.flight_id = f.id
+         WHERE f.origin = ? AND f.destination = ? AND f.departure_utc >= ? AND f.departure_utc < ?
+         ORDER BY f.departure_utc, f.id`,
+      ),
+      route: db.prepare('SELECT carriers FROM routes WHERE origin = ? AND destination = ?'),
+      putRoute: db.prepare('INSERT OR REPLACE INTO routes (origin, destination, carriers) VALUES (?, ?, ?)'),
+      putFlight: db.prepare(
+        `INSERT OR REPLACE INTO flights (id, carrier, flight_number, origin, destination, departure_utc, arrival_utc,
+           aircraft, distance_km, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      putCabin: db.prepare(
+        'INSERT OR REPLACE INTO flight_cabins (flight_id, cabin, fare, taxes, seats_left, capacity) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      putAirline: db.prepare('INSERT OR REPLACE INTO airlines (iata, name, country) VALUES (?, ?, ?)'),
+      allAirlines: db.prepare('SELECT iata, name, country FROM airlines ORDER BY iata'),
+      putHotel: db.prepare(
+        `INSERT OR REPLACE INTO hotels (id, name, city_code, stars, latitude, longitude, address, amenities, room_types)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      hotelsInCity: db.prepare('SELECT * FROM hotels WHERE city_code = ? ORDER BY id'),
+      hotelsInBox: db.prepare(
+        'SELECT * FROM hotels WHERE latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ? ORDER BY id',
+      ),
+      putRoomNight: db.prepare(
+        `INSERT OR REPLACE INTO room_nights (hotel_id, room_type, date, rate, currency, rooms_left)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      getSetting: db.prepare('SELECT value FROM settings WHERE name = ?'),
+      setSetting: db.prepare('INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)'),
+      ping: db.prepare('SELECT 1'),
+    };
+  }
+
+  async listRoutes(): Promise<RouteRecord[]> {
+    return this.#run(() =>
+      (this.#statements.routes.all() as { origin: string; destination: string; carriers: string }[]).map(
+        (r) => ({
+          origin: r.origin,
+          destination: r.destination,
+          carriers: r.carriers.split(','),
+        }),
+      ),
+    );
+  }
+
+  async findFlights(query: FlightLegQuery): Promise<FlightRecord[]> {
+    return this.#run(() =>
+      groupFlights(
+        this.#statements.flightsOnRoute.all(
+          query.origin,
+          query.destination,
+          query.departFrom,
+          query.departTo,
+        ) as FlightCabinRow[],
+      ),
+    );
+  }
+
+  async getFlights(ids: readonly string[]): Promise<FlightRecord[]> {
+    return this.#run(() =>
+      chunks(ids).flatMap((chunk) =>
+        groupFlights(
+          this.#db
+            .prepare(
+              `SELECT ${FLIGHT_COLUMNS} FROM flights f LEFT JOIN flight_cabins c ON c.flight_id = f.id
+               WHERE f.id IN (${placeholders(chunk.length)}) ORDER BY f.departure_utc, f.id`,
+            )
+            .all(...chunk) as FlightCabinRow[],
+        ),
+      ),
+    );
+  }
+
+  async listAirlines(codes?: readonly string[]): Promise<AirlineRecord[]> {
+    return this.#run(() => {
+      if (!codes) return this.#statements.allAirlines.all() as AirlineRecord[];
+      return chunks(codes).flatMap(
+        (chunk) =>
+          this.#db
+            .prepare(`SELECT iata, name, country FROM airlines WHERE iata IN (${placeholders(chunk.length)})`)
+            .all(...chunk) as AirlineRecord[],
+      );
+    });
+  }
+
+  async findHotels(locator: HotelLocator): Promise<HotelRecord[]> {
+    return this.#run(() => {
+      if ('cityCode' in locator) {
+        return (this.#statements.hotelsInCity.all(locator.cityCode) as HotelRow[]).map(toHotel);
+      }
+      const { latitude, longitude, radiusKm } = locator;
+      const dLat = radiusKm / 111.2;
+      const dLon = radiusKm / (111.2 * Math.max(0.01, Math.cos((latitude * Math.PI) / 180)));
+      const rows = this.#statements.hotelsInBox.all(
+        latitude - dLat,
+        latitude + dLat,
+        longitude - dLon,
+        longitude + dLon,
+      ) as HotelRow[];
+      return rows.map(toHotel).filter((hotel) => distanceKm(hotel, { latitude, longitude }) <= radiusKm);
+    });
+  }
+
+  async getHotels(ids: readonly string[]): Promise<HotelRecord[]> {
+    return this.#run(() =>
+      chunks(ids).flatMap((chunk) =>
+        (
+          this.#db
+            .prepare(`SELECT * FROM hotels WHERE id IN (${placeholders(chunk.length)})`)
+            .all(...chunk) as HotelRow[]
+        ).map(toHotel),
+      ),
+    );
+  }
+
+  async findRoomNights(
+    hotelIds: readonly string[],
+    checkIn: string,
+    checkOut: string,
+  ): Promise<RoomNightRecord[]> {
+    return this.#run(() =>
+      chunks(hotelIds).flatMap((chunk) =>
+        (
+          this.#db
+            .prepare(
+              `SELECT hotel_id, room_type, date, rate, currency, rooms_left FROM room_nights
+               WHERE hotel_id IN (${placeholders(chunk.length)}) AND date >= ? AND date < ?
+               ORDER BY hotel_id, room_type, date`,
+            )
+            .all(...chunk, checkIn, checkOut) as {
+            hotel_id: string;
+            room_type: string;
+            date: string;
+            rate: number;
+            currency: string;
+            rooms_left: number;
+          }[]
+        ).map((r) => ({
+          hotelId: r.hotel_id,
+          roomType: r.room_type,
+          date: r.date,
+          rate: r.rate,
+          currency: r.currency,
+          roomsLeft: r.rooms_left,
+        })),
+      ),
+    );
+  }
+
+  async putAirlines(airlines: readonly AirlineRecord[]): Promise<void> {
+    this.#write(() => {
+      for (const a of airlines) this.#statements.putAirline.run(a.iata, a.name, a.country);
+    });
+  }
+
+  async putFlights(flights: readonly FlightRecord[]): Promise<void> {
+    const s = this.#statements;
+    this.#write(() => {
+      const routeCarriers = new Map<string, Set<string>>();
+      for (const f of flights) {
+        s.putFlight.run(
+          f.id,
+          f.carrier,
+          f.flightNumber,
+          f.origin,
+          f.destination,
+          f.departureUtc,
+          f.arrivalUtc,
+          f.aircraft,
+          f.distanceKm,
+          f.currency,
+        );
+        for (const c of f.cabins) s.putCabin.run(f.id, c.cabin, c.fare, c.taxes, c.seatsLeft, c.capacity);
+        const key = `${f.origin}-${f.destination}`;
+        const carriers = routeCarriers.get(key) ?? new Set<string>();
+        carriers.add(f.carrier);
+        routeCarriers.set(key, carriers);
+      }
+      for (const [key, carriers] of routeCarriers) {
+        const [origin, destination] = key.split('-') as [string, string];
+        const known = s.route.get(origin, destination) as { carriers: string } | undefined;
+        for (const carrier of known?.carriers.split(',') ?? []) carriers.add(carrier);
+        s.putRoute.run(origin, destination, [...carriers].sort().join(','));
+      }
+    });
+  }
+
+  async putHotels(hotels: readonly HotelRecord[]): Promise<void> {
+    this.#write(() => {
+      for (const h of hotels) {
+        this.#statements.putHotel.run(
+          h.id,
+          h.name,
+          h.cityCode,
+          h.stars,
+          h.latitude,
+          h.longitude,
+          h.address,
+          JSON.stringify(h.amenities),
+          JSON.stringify(h.roomTypes),
+        );
+      }
+    });
+  }
+
+  async putRoomNights(nights: readonly RoomNightRecord[]): Promise<void> {
+    this.#write(() => {
+      for (const n of nights) {
+        this.#statements.putRoomNight.run(n.hotelId, n.roomType, n.date, n.rate, n.currency, n.roomsLeft);
+      }
+    });
+  }
+
+  async clearInventory(): Promise<void> {
+    this.#write(() => {
+      for (const table of ['flight_cabins', 'flights', 'routes', 'room_nights', 'hotels', 'airlines']) {
+        this.#db.exec(`DELETE FROM ${table}`);
+      }
+    });
+  }
+
+  async stats(): Promise<InventoryStats> {
+    return this.#run(() => {
+      const count = (table: string): number =>
+        (this.#db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+      return {
+        airlines: count('airlines'),
+        flights: count('flights'),
+        routes: count('routes'),
+        hotels: count('hotels'),
+        roomNights: count('room_nights'),
+      };
+    });
+  }
+
+  async getSetting(name: string): Promise<string | undefined> {
+    return this.#run(() => (this.#statements.getSetting.get(name) as { value: string } | undefined)?.value);
+  }
+
+  async setSetting(name: string, value: string): Promise<void> {
+    this.#write(() => {
+      this.#statements.setSetting.run(name, value);
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.#run(() => this.#statements.ping.get());
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  #run<T>(operation: () => T): T {
+    try {
+      return operation();
+    } catch (cause) {
+      throw new StoreUnavailableError('SQLite inventory store failed', { cause });
+    }
+  }
+
+  #write(operation: () => void): void {
+    this.#run(() => this.#db.transaction(operation).immediate());
+  }
+}
+
+function groupFlights(rows: FlightCabinRow[]): FlightRecord[] {
+  const flights = new Map<string, FlightRecord>();
+  for (const row of rows) {
+    let flight = flights.get(row.id);
+    if (!flight) {
+      flight = {
+        id: row.id,
+        carrier: row.carrier,
+        flightNumber: row.flight_number,
+        origin: row.origin,
+        destination: row.destination,
+        departureUtc: row.departure_utc,
+        arrivalUtc: row.arrival_utc,
+        aircraft: row.aircraft,
+        distanceKm: row.distance_km,
+        currency: row.currency,
+        cabins: [],
+      };
+      flights.set(row.id, flight);
+    }
+    if (row.cabin !== null) {
+      flight.cabins.push({
+        cabin: row.cabin,
+        fare: row.fare ?? 0,
+        taxes: row.taxes ?? 0,
+        seatsLeft: row.seats_left ?? 0,
+        capacity: row.capacity ?? 0,
+      });
+    }
+  }
+  return [...flights.values()];
+}
+
+function toHotel(row: HotelRow): HotelRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    cityCode: row.city_code,
+    stars: row.stars,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    address: row.address,
+    amenities: JSON.parse(row.amenities) as string[],
+    roomTypes: JSON.parse(row.room_types) as HotelRecord['roomTypes'],
+  };
+}
+
+const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += ID_CHUNK) result.push(items.slice(i, i + ID_CHUNK));
+  return result;
+}

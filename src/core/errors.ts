@@ -1,0 +1,36 @@
+/**
+ * Domain errors. Each carries a stable `code`; the HTTP layer maps codes to status, title and
+ * the RFC 9457 problem `type` (src/http/problems.ts), so the core knows nothing of HTTP.
+ */
+export type DomainErrorCode =
+  | 'validation-failed'
+  | 'not-found'
+  | 'offer-not-found'
+  | 'offer-expired'
+  | 'price-changed'
+  | 'sold-out'
+  | 'search-expired'
+  | 'service-unavailable';
+
+/** One offending input field, named as the client sent it (e.g. "query.returnDate"). */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details: { errors?: FieldError[]; [key: string]: unknown } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DomainError';
+  }
+}
+
+/** A request that is well-formed but names something impossible (unknown airport, past date). */
+export function invalidField(field: string, message: string): DomainError {
+  return new DomainError('validation-failed', message, { errors: [{ field, message }] });
+}

@@ -1,0 +1,60 @@
+import type { FlightRecord } from '../../ports/store.js';
+
+export interface ConnectionRules {
+  /** Minimum minutes between arriving at path[i] and leaving it (i ≥ 1). */
+  minimumConnectionMinutes(stopIndex: number): number;
+  /** Longest layover, minutes. */
+  maxLayoverMinutes: number;
+  /** Longest first-departure-to-last-arrival time, minutes. */
+  maxJourneyMinutes: number;
+  /** Whether a flight may be used at all (cabin, seats, carriers). */
+  usable(flight: FlightRecord): boolean;
+  /** Most itineraries returned for one path. */
+  limit: number;
+}
+
+/**
+ * Chains flights along one airport path: `legs[i]` are the candidate flights of the i-th hop, the
+ * first already restricted to the departure day. Each connection respects the minimum connection
+ * time and the layover cap; the whole journey respects the journey cap. Results are in order of
+ * first departure, then arrival.
+ */
+export function buildConnections(
+  legs: readonly (readonly FlightRecord[])[],
+  rules: ConnectionRules,
+): FlightRecord[][] {
+  const results: FlightRecord[][] = [];
+  const first = legs[0];
+  if (!first) return results;
+  const extend = (chain: FlightRecord[]): void => {
+    if (results.length >= rules.limit) return;
+    const hop = chain.length;
+    const previous = chain[hop - 1] as FlightRecord;
+    if (hop === legs.length) {
+      results.push(chain);
+      return;
+    }
+    const start = (chain[0] as FlightRecord).departureUtc;
+    const earliest = previous.arrivalUtc + rules.minimumConnectionMinutes(hop) * 60_000;
+    const latest = previous.arrivalUtc + rules.maxLayoverMinutes * 60_000;
+    for (const next of legs[hop] ?? []) {
+      if (next.departureUtc < earliest) continue;
+      if (next.departureUtc > latest) break;
+      if (!rules.usable(next)) continue;
+      if (next.arrivalUtc - start > rules.maxJourneyMinutes * 60_000) continue;
+      extend([...chain, next]);
+      if (results.length >= rules.limit) return;
+    }
+  };
+  for (const flight of first) {
+    if (!rules.usable(flight)) continue;
+    if (legs.length === 1 || flight.arrivalUtc - flight.departureUtc <= rules.maxJourneyMinutes * 60_000) {
+      extend([flight]);
+    }
+  }
+  return results.sort(
+    (a, b) => a[0]!.departureUtc - b[0]!.departureUtc || last(a).arrivalUtc - last(b).arrivalUtc,
+  );
+}
+
+const last = (chain: FlightRecord[]): FlightRecord => chain[chain.length - 1] as FlightRecord;

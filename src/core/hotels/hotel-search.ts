@@ -1,0 +1,247 @@
+import type { AirportDirectory } from '../../ports/airports.js';
+import type { Clock } from '../../ports/clock.js';
+import type { HotelRecord, InventoryStore, RoomNightRecord } from '../../ports/store.js';
+import { invalidField } from '../errors.js';
+import { distanceKm } from '../geo/great-circle.js';
+import { convert } from '../money/money.js';
+import type { HotelOfferReference } from '../offers/offer-reference.js';
+import type { TokenSigner } from '../offers/signed-token.js';
+import { type PriceView, priceView } from '../pricing/price-quote.js';
+import { hotelCityTag } from '../search/dependency-tags.js';
+import type { SearchRun } from '../search/search-results.js';
+import { addDays, daysBetween, toUtcIso } from '../time/zoned-time.js';
+
+export type HotelSort = 'price' | 'stars' | 'distance';
+
+/** A validated hotel search, with defaults applied. */
+export interface HotelSearchRequest {
+  cityCode?: string;
+  latitude?: number;
+  longitude?: number;
+  radiusKm?: number;
+  checkIn: string;
+  checkOut: string;
+  adults: number;
+  rooms: number;
+  minStars?: number;
+  /** Upper bound of the stay's total, minor units of `currency`. */
+  maxPrice?: number;
+  sort: HotelSort;
+  currency: string;
+}
+
+export interface HotelOfferView {
+  id: string;
+  type: 'hotel-offer';
+  hotel: {
+    id: string;
+    name: string;
+    cityCode: string;
+    stars: number;
+    latitude: number;
+    longitude: number;
+    address: string;
+    amenities: string[];
+    /** From the search point, or from the city's main airport for a city search. */
+    distanceKm: number;
+  };
+  room: { type: string; name: string; maxOccupancy: number };
+  checkIn: string;
+  checkOut: string;
+  nights: number;
+  rooms: number;
+  adults: number;
+  /** Average nightly price for all rooms booked. */
+  nightlyPrice: PriceView;
+  price: PriceView;
+  /** Rooms of this type bookable for every night of the stay. */
+  roomsLeft: number;
+  expiresAt: string;
+}
+
+export interface HotelSearchDependencies {
+  store: InventoryStore;
+  airports: AirportDirectory;
+  clock: Clock;
+  signer: TokenSigner;
+  offerTtlMs: number;
+  maxResults: number;
+}
+
+/** Longest stay searchable, nights. */
+export const MAX_NIGHTS = 30;
+
+/** Room availability and rates of a stay, priced and sorted. */
+export class HotelSearch {
+  readonly #deps: HotelSearchDependencies;
+
+  constructor(deps: HotelSearchDependencies) {
+    this.#deps = deps;
+  }
+
+  /** Offers of every available room type, sorted, with the tags of the city nights they read. */
+  async search(request: HotelSearchRequest): Promise<SearchRun<HotelOfferView>> {
+    const nights = daysBetween(request.checkIn, request.checkOut);
+    const today = toUtcIso(this.#deps.clock.now()).slice(0, 10);
+    if (request.checkIn < addDays(today, -1))
+      throw invalidField('query.checkIn', `${request.checkIn} is in the past`);
+    if (nights < 1) throw invalidField('query.checkOut', 'checkOut must be after checkIn');
+    if (nights > MAX_NIGHTS) throw invalidField('query.checkOut', `a stay is at most ${MAX_NIGHTS} nights`);
+
+    const { hotels, centre } = await this.#locate(request);
+    const nightsByHotel = groupNights(
+      await this.#deps.store.findRoomNights(
+        hotels.map((h) => h.id),
+        request.checkIn,
+        request.checkOut,
+      ),
+    );
+    const expiresAt = this.#deps.clock.now() + this.#deps.offerTtlMs;
+    const offers: (HotelOfferView & { sortTotal: number; sortDistance: number })[] = [];
+    for (const hotel of hotels) {
+      if (request.minStars !== undefined && hotel.stars < request.minStars) continue;
+      for (const roomType of hotel.roomTypes) {
+        if (roomType.maxOccupancy * request.rooms < request.adults) continue;
+        const stay = nightsByHotel.get(`${hotel.id}|${roomType.code}`) ?? [];
+        const priced = priceStay(stay, nights, request.rooms, request.currency);
+        if (!priced) continue;
+        if (request.maxPrice !== undefined && priced.total > request.maxPrice) continue;
+        const reference: HotelOfferReference = {
+          kind: 'hotel',
+          hotelId: hotel.id,
+          roomType: roomType.code,
+          checkIn: request.checkIn,
+          checkOut: request.checkOut,
+          adults: request.adults,
+          rooms: request.rooms,
+          total: priced.total,
+          currency: request.currency,
+          expiresAt,
+        };
+        const distance = Math.round(distanceKm(hotel, centre) * 10) / 10;
+        offers.push({
+          ...hotelOfferView(hotel, roomType.code, reference, priced, distance, this.#deps.signer),
+          sortTotal: priced.total,
+          sortDistance: distance,
+        });
+      }
+    }
+    offers.sort((a, b) => {
+      const byPrice = a.sortTotal - b.sortTotal;
+      const primary =
+        request.sort === 'stars'
+          ? b.hotel.stars - a.hotel.stars || byPrice
+          : request.sort === 'distance'
+            ? a.sortDistance - b.sortDistance || byPrice
+            : byPrice || b.hotel.stars - a.hotel.stars;
+      return primary || a.id.localeCompare(b.id);
+    });
+    const tags: string[] = [];
+    for (const city of new Set([
+      ...hotels.map((h) => h.cityCode),
+      ...(request.cityCode ? [request.cityCode] : []),
+    ])) {
+      for (let night = 0; night < nights; night++)
+        tags.push(hotelCityTag(city, addDays(request.checkIn, night)));
+    }
+    return {
+      offers: offers
+        .slice(0, this.#deps.maxResults)
+        .map(({ sortTotal: _t, sortDistance: _d, ...offer }) => offer),
+      tags: tags.sort(),
+    };
+  }
+
+  async #locate(
+    request: HotelSearchRequest,
+  ): Promise<{ hotels: HotelRecord[]; centre: { latitude: number; longitude: number } }> {
+    if (request.cityCode !== undefined) {
+      const airports = this.#deps.airports.byCityCode(request.cityCode);
+      const anchor =
+        [...airports].sort((a, b) => b.size - a.size)[0] ?? this.#deps.airports.byIata(request.cityCode);
+      if (!anchor) throw invalidField('query.cityCode', `unknown city code "${request.cityCode}"`);
+      return { hotels: await this.#deps.store.findHotels({ cityCode: anchor.cityCode }), centre: anchor };
+    }
+    const latitude = request.latitude as number;
+    const longitude = request.longitude as number;
+    const radiusKm = request.radiusKm ?? 10;
+    return {
+      hotels: await this.#deps.store.findHotels({ latitude, longitude, radiusKm }),
+      centre: { latitude, longitude },
+    };
+  }
+}
+
+export interface PricedStay {
+  /** Stay total for all rooms, minor units of the asked currency. */
+  total: number;
+  roomsLeft: number;
+}
+
+/** Total of a stay when every night is available for `rooms` rooms, else undefined. */
+export function priceStay(
+  stay: readonly RoomNightRecord[],
+  nights: number,
+  rooms: number,
+  currency: string,
+): PricedStay | undefined {
+  if (stay.length !== nights || stay.some((n) => n.roomsLeft < rooms)) return undefined;
+  let total = 0;
+  for (const night of stay)
+    total += convert({ minor: night.rate, currency: night.currency }, currency).minor * rooms;
+  return { total, roomsLeft: Math.min(...stay.map((n) => n.roomsLeft)) };
+}
+
+/** Renders one room type of a hotel for a stay as an offer. */
+export function hotelOfferView(
+  hotel: HotelRecord,
+  roomTypeCode: string,
+  reference: HotelOfferReference,
+  priced: PricedStay,
+  distance: number,
+  signer: TokenSigner,
+): HotelOfferView {
+  const roomType = hotel.roomTypes.find((r) => r.code === roomTypeCode);
+  const nights = daysBetween(reference.checkIn, reference.checkOut);
+  return {
+    id: signer.sign(reference),
+    type: 'hotel-offer',
+    hotel: {
+      id: hotel.id,
+      name: hotel.name,
+      cityCode: hotel.cityCode,
+      stars: hotel.stars,
+      latitude: hotel.latitude,
+      longitude: hotel.longitude,
+      address: hotel.address,
+      amenities: hotel.amenities,
+      distanceKm: distance,
+    },
+    room: {
+      type: roomTypeCode,
+      name: roomType?.name ?? roomTypeCode,
+      maxOccupancy: roomType?.maxOccupancy ?? 2,
+    },
+    checkIn: reference.checkIn,
+    checkOut: reference.checkOut,
+    nights,
+    rooms: reference.rooms,
+    adults: reference.adults,
+    nightlyPrice: priceView(Math.round(priced.total / nights), 0, reference.currency),
+    price: priceView(priced.total, 0, reference.currency),
+    roomsLeft: priced.roomsLeft,
+    expiresAt: toUtcIso(reference.expiresAt),
+  };
+}
+
+/** Room nights grouped by "hotelId|roomType". */
+export function groupNights(nights: readonly RoomNightRecord[]): Map<string, RoomNightRecord[]> {
+  const grouped = new Map<string, RoomNightRecord[]>();
+  for (const night of nights) {
+    const key = `${night.hotelId}|${night.roomType}`;
+    const list = grouped.get(key) ?? [];
+    list.push(night);
+    grouped.set(key, list);
+  }
+  return grouped;
+}

@@ -1,0 +1,107 @@
+import type { Airport, AirportDirectory } from '../../ports/airports.js';
+
+export interface LocationView {
+  type: 'airport' | 'city';
+  iataCode: string;
+  name: string;
+  cityName: string;
+  cityCode: string;
+  country: string;
+  latitude: number;
+  longitude: number;
+  timeZone: string;
+  /** For a city: the codes of its airports. */
+  airports?: string[];
+}
+
+/** Lower-case, accents stripped, punctuation as spaces: "São Paulo–Guarulhos" → "sao paulo guarulhos". */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+interface IndexedAirport {
+  airport: Airport;
+  name: string;
+  city: string;
+}
+
+/**
+ * Airport and city autocomplete: prefix match on IATA code, airport name words and city name,
+ * case- and accent-insensitive. Ranked exact code first, then city matches, then bigger airports.
+ */
+export class LocationSearch {
+  readonly #indexed: IndexedAirport[];
+  readonly #airports: AirportDirectory;
+
+  constructor(airports: AirportDirectory) {
+    this.#airports = airports;
+    this.#indexed = airports
+      .all()
+      .map((airport) => ({ airport, name: foldText(airport.name), city: foldText(airport.city) }));
+  }
+
+  search(query: string, limit: number): LocationView[] {
+    const q = foldText(query);
+    if (q === '') return [];
+    const code = q.toUpperCase();
+    const scored: { view: LocationView; score: number }[] = [];
+    const cities = new Map<string, { score: number; airports: Airport[] }>();
+    for (const { airport, name, city } of this.#indexed) {
+      let score = 0;
+      if (airport.iata === code) score = 4_000_000;
+      else if (airport.cityCode === code && airport.cityCode !== airport.iata) score = 3_500_000;
+      else if (city === q) score = 3_000_000;
+      else if (city.startsWith(q)) score = 2_000_000;
+      else if (name.startsWith(q) || name.includes(` ${q}`)) score = 1_000_000;
+      else continue;
+      score += airport.size;
+      scored.push({ view: airportView(airport), score });
+      if (score >= 2_000_000 && score < 4_000_000) {
+        const members = this.#airports.byCityCode(airport.cityCode);
+        if (members.length > 1) {
+          const known = cities.get(airport.cityCode);
+          cities.set(airport.cityCode, {
+            score: Math.max(known?.score ?? 0, score + 1),
+            airports: [...members],
+          });
+        }
+      }
+    }
+    for (const [cityCode, city] of cities) {
+      const main = [...city.airports].sort((a, b) => b.size - a.size)[0] as Airport;
+      scored.push({
+        score: city.score,
+        view: {
+          ...airportView(main),
+          type: 'city',
+          iataCode: cityCode,
+          name: main.city,
+          airports: city.airports.map((a) => a.iata).sort(),
+        },
+      });
+    }
+    return scored
+      .sort((a, b) => b.score - a.score || a.view.iataCode.localeCompare(b.view.iataCode))
+      .slice(0, limit)
+      .map((s) => s.view);
+  }
+}
+
+function airportView(airport: Airport): LocationView {
+  return {
+    type: 'airport',
+    iataCode: airport.iata,
+    name: airport.name,
+    cityName: airport.city,
+    cityCode: airport.cityCode,
+    country: airport.country,
+    latitude: airport.latitude,
+    longitude: airport.longitude,
+    timeZone: airport.timeZone,
+  };
+}

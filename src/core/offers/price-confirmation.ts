@@ -1,0 +1,124 @@
+import type { AirportDirectory } from '../../ports/airports.js';
+import type { Clock } from '../../ports/clock.js';
+import type { FlightRecord, InventoryStore } from '../../ports/store.js';
+import { DomainError } from '../errors.js';
+import type { FlightOfferView } from '../flights/flight-offer-view.js';
+import { hasSeats } from '../flights/flight-pricing.js';
+import { renderFlightOffer } from '../flights/flight-search.js';
+import { distanceKm } from '../geo/great-circle.js';
+import { groupNights, type HotelOfferView, hotelOfferView, priceStay } from '../hotels/hotel-search.js';
+import { formatAmount } from '../money/money.js';
+import { daysBetween } from '../time/zoned-time.js';
+import { asOfferReference, type FlightOfferReference, type HotelOfferReference } from './offer-reference.js';
+import type { TokenSigner } from './signed-token.js';
+
+export interface PriceConfirmationDependencies {
+  store: InventoryStore;
+  airports: AirportDirectory;
+  clock: Clock;
+  signer: TokenSigner;
+  offerTtlMs: number;
+}
+
+export type ConfirmedOffer =
+  | { kind: 'flight'; offer: FlightOfferView; reference: FlightOfferReference }
+  | { kind: 'hotel'; offer: HotelOfferView; reference: HotelOfferReference };
+
+/**
+ * Re-prices an offer against live inventory, never from a cache. Unknown or forged ids are
+ * `offer-not-found`; past `expiresAt` (or departure) `offer-expired`; missing seats or rooms
+ * `sold-out`; a different total `price-changed` with both prices.
+ */
+export class PriceConfirmation {
+  readonly #deps: PriceConfirmationDependencies;
+
+  constructor(deps: PriceConfirmationDependencies) {
+    this.#deps = deps;
+  }
+
+  /** The reference an offer id carries; throws offer-not-found for anything this server did not sign. */
+  decode(offerId: string): FlightOfferReference | HotelOfferReference {
+    const reference = asOfferReference(this.#deps.signer.verify(offerId));
+    if (!reference) throw new DomainError('offer-not-found', 'no offer has this id');
+    return reference;
+  }
+
+  async confirm(offerId: string): Promise<ConfirmedOffer> {
+    const reference = this.decode(offerId);
+    if (reference.expiresAt <= this.#deps.clock.now()) {
+      throw new DomainError('offer-expired', 'the offer has expired; search again for a current price');
+    }
+    return reference.kind === 'flight'
+      ? { kind: 'flight', ...(await this.#confirmFlight(reference)) }
+      : { kind: 'hotel', ...(await this.#confirmHotel(reference)) };
+  }
+
+  async #confirmFlight(
+    reference: FlightOfferReference,
+  ): Promise<{ offer: FlightOfferView; reference: FlightOfferReference }> {
+    const ids = reference.legs.flat();
+    const found = new Map((await this.#deps.store.getFlights(ids)).map((f) => [f.id, f]));
+    if (ids.some((id) => !found.has(id)))
+      throw new DomainError('offer-not-found', 'the offer no longer exists');
+    const itineraries = reference.legs.map((leg) => leg.map((id) => found.get(id) as FlightRecord));
+    const flights = itineraries.flat();
+    if ((flights[0] as FlightRecord).departureUtc <= this.#deps.clock.now()) {
+      throw new DomainError('offer-expired', 'the flight has already departed');
+    }
+    const soldOut = flights.filter((f) => !hasSeats(f, reference.cabin, reference.passengers));
+    if (soldOut.length > 0) {
+      throw new DomainError('sold-out', 'not enough seats are left for this offer', {
+        soldOutSegments: soldOut.map((f) => f.id),
+      });
+    }
+    const carrierNames = new Map(
+      (await this.#deps.store.listAirlines([...new Set(flights.map((f) => f.carrier))])).map((a) => [
+        a.iata,
+        a.name,
+      ]),
+    );
+    const offer = renderFlightOffer(
+      itineraries,
+      { ...reference.passengers, cabin: reference.cabin, currency: reference.currency },
+      reference.expiresAt,
+      carrierNames,
+      this.#deps,
+    );
+    const fresh = this.decode(offer.id) as FlightOfferReference;
+    this.#checkPrice(reference, fresh.total, offer.price);
+    return { offer, reference: fresh };
+  }
+
+  async #confirmHotel(
+    reference: HotelOfferReference,
+  ): Promise<{ offer: HotelOfferView; reference: HotelOfferReference }> {
+    const [hotel] = await this.#deps.store.getHotels([reference.hotelId]);
+    if (!hotel || !hotel.roomTypes.some((r) => r.code === reference.roomType)) {
+      throw new DomainError('offer-not-found', 'the offer no longer exists');
+    }
+    const nights = daysBetween(reference.checkIn, reference.checkOut);
+    const stay =
+      groupNights(
+        await this.#deps.store.findRoomNights([hotel.id], reference.checkIn, reference.checkOut),
+      ).get(`${hotel.id}|${reference.roomType}`) ?? [];
+    const priced = priceStay(stay, nights, reference.rooms, reference.currency);
+    if (!priced) throw new DomainError('sold-out', 'not enough rooms are left for this offer');
+    const anchor = this.#deps.airports.byCityCode(hotel.cityCode)[0];
+    const distance = anchor ? Math.round(distanceKm(hotel, anchor) * 10) / 10 : 0;
+    const fresh: HotelOfferReference = { ...reference, total: priced.total };
+    const offer = hotelOfferView(hotel, reference.roomType, fresh, priced, distance, this.#deps.signer);
+    this.#checkPrice(reference, priced.total, offer.price);
+    return { offer, reference: fresh };
+  }
+
+  #checkPrice(reference: { total: number; currency: string }, total: number, price: { total: string }): void {
+    if (total === reference.total) return;
+    throw new DomainError('price-changed', 'the price of this offer has changed', {
+      previousPrice: {
+        total: formatAmount({ minor: reference.total, currency: reference.currency }),
+        currency: reference.currency,
+      },
+      price: { ...price },
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import type { CabinInventory } from '../../ports/store.js';
+
+export interface PassengerCounts {
+  adults: number;
+  children: number;
+  infants: number;
+}
+
+export type TravelerType = 'adult' | 'child' | 'infant';
+
+/**
+ * Share of the adult base fare each passenger type pays, and whether it pays taxes; infants travel
+ * on a lap at 10% of the fare without seat taxes, as on most carriers.
+ */
+const FARE_SHARE: Record<TravelerType, { fare: number; taxes: boolean }> = {
+  adult: { fare: 1, taxes: true },
+  child: { fare: 0.75, taxes: true },
+  infant: { fare: 0.1, taxes: false },
+};
+
+/** Base and taxes of one passenger type, per passenger, minor units of the inventory currency. */
+export interface TravelerPrice {
+  type: TravelerType;
+  count: number;
+  base: number;
+  taxes: number;
+}
+
+/** Price of a list of legs (each with the chosen cabin) for each passenger type present. */
+export function priceTravelers(
+  cabins: readonly CabinInventory[],
+  passengers: PassengerCounts,
+): TravelerPrice[] {
+  const counts: [TravelerType, number][] = [
+    ['adult', passengers.adults],
+    ['child', passengers.children],
+    ['infant', passengers.infants],
+  ];
+  return counts
+    .filter(([, count]) => count > 0)
+    .map(([type, count]) => {
+      const share = FARE_SHARE[type];
+      let base = 0;
+      let taxes = 0;
+      for (const cabin of cabins) {
+        base += Math.round(cabin.fare * share.fare);
+        if (share.taxes) taxes += cabin.taxes;
+      }
+      return { type, count, base, taxes };
+    });
+}
+
+/** Seats a booking takes: infants sit on a lap. */
+export function seatsNeeded(passengers: PassengerCounts): number {
+  return passengers.adults + passengers.children;
+}
