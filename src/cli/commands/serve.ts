@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../http/app.js';
+import type { Platform } from '../../platform.js';
+import { seedInventory } from './seed.js';
+
+/** Starts the HTTP server, seeding demo inventory first when the store is empty and seeding is on. */
+export async function serve(platform: Platform): Promise<FastifyInstance> {
+  const { config } = platform;
+  if (config.seedOnStart === 'true' && (await platform.store.stats()).flights === 0) {
+    await seedInventory(
+      platform.store,
+      platform.airports,
+      {
+        airports: config.seedAirports,
+        days: config.seedDays,
+        seed: config.seedValue,
+        startDate: new Date().toISOString().slice(0, 10),
+      },
+      process.stdout,
+    );
+  }
+  const app = await buildApp({
+    services: platform.services,
+    logger: { level: config.logLevel },
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
+  app.addHook('onClose', async () => platform.close());
+  await app.listen({ host: config.host, port: config.port });
+  return app;
+}

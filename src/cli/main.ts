@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.js';
+import { createPlatform } from '../platform.js';
+import { seedInventory } from './commands/seed.js';
+import { serve } from './commands/serve.js';
+
+const USAGE = `usage: travel-platform <command> [options]
+
+commands:
+  serve                         start the API (seeds demo data when the store is empty)
+  seed [--airports N] [--days D] [--seed S] [--start-date YYYY-MM-DD]
+                                replace the inventory with deterministic demo data
+
+configuration comes from environment variables; see the README.`;
+
+/** Exit code for a usage or configuration error (as sysexits EX_USAGE / EX_CONFIG). */
+const EXIT_USAGE = 64;
+const EXIT_CONFIG = 78;
+
+class UsageError extends Error {}
+
+function integerFlag(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`--${name}=${JSON.stringify(value)} is invalid: expected an integer from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'serve': {
+      const platform = await createPlatform(config);
+      const app = await serve(platform);
+      const stop = async (): Promise<void> => {
+        await app.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return;
+    }
+    case 'seed': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          airports: { type: 'string' },
+          days: { type: 'string' },
+          seed: { type: 'string' },
+          'start-date': { type: 'string' },
+        },
+        strict: true,
+      });
+      const startDate = values['start-date'] ?? new Date().toISOString().slice(0, 10);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate) || Number.isNaN(Date.parse(startDate))) {
+        throw new UsageError(`--start-date=${JSON.stringify(startDate)} is invalid: expected YYYY-MM-DD`);
+      }
+      const platform = await createPlatform(config);
+      try {
+        await seedInventory(
+          platform.store,
+          platform.airports,
+          {
+            airports: integerFlag(values.airports, 'airports', config.seedAirports, 2, 3000),
+            days: integerFlag(values.days, 'days', config.seedDays, 1, 365),
+            seed: integerFlag(values.seed, 'seed', config.seedValue, 0, 2 ** 31 - 1),
+            startDate,
+          },
+          process.stdout,
+        );
+      } finally {
+        await platform.close();
+      }
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
+    process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    process.exit(EXIT_USAGE);
+  }
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

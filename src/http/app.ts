@@ -1,0 +1,77 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { registerErrorHandling } from './error-handler.js';
+import { PROBLEM_BASE } from './problems.js';
+import { requestIdFor } from './request-id.js';
+import { healthRoutes } from './routes/health.js';
+import { offerRoutes } from './routes/offers.js';
+import { searchRoutes } from './routes/search.js';
+import { Price, ProblemSchema } from './schemas/common.js';
+import { FlightOffer } from './schemas/flights.js';
+import { HotelOffer } from './schemas/hotels.js';
+import type { ApiServices } from './services.js';
+
+export interface AppOptions {
+  services: ApiServices;
+  logger?: FastifyServerOptions['logger'];
+  /** Longest time a request may take before the server answers 503, ms. */
+  requestTimeoutMs?: number;
+  bodyLimitBytes?: number;
+  version?: string;
+}
+
+/** The Fastify application: every route, schema, error mapping and the OpenAPI document. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: requestIdFor,
+    bodyLimit: options.bodyLimitBytes ?? 256 * 1024,
+    connectionTimeout: options.requestTimeoutMs ?? 10_000,
+    routerOptions: { maxParamLength: 4096 },
+    return503OnClosing: true,
+    ajv: {
+      customOptions: {
+        // Unknown parameters are reported, not silently dropped; "?adults=2" is coerced to 2.
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: true,
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app);
+
+  app.addSchema(Price);
+  app.addSchema(ProblemSchema);
+  app.addSchema(FlightOffer);
+  app.addSchema(HotelOffer);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'travel-platform API',
+        version: options.version ?? '1',
+        description: `Flight and hotel search, price confirmation and booking. Errors are RFC 9457 problem+json with types under ${PROBLEM_BASE}.`,
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(searchRoutes, { services: options.services });
+  await app.register(offerRoutes, { services: options.services });
+  await app.register(healthRoutes, { services: options.services });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,87 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { problemResponses } from '../schemas/common.js';
+import { FlightSearchQuery, FlightSearchResponse } from '../schemas/flights.js';
+import { HotelSearchQuery, HotelSearchResponse } from '../schemas/hotels.js';
+import { LocationQuery, LocationResponse } from '../schemas/locations.js';
+import { canonicalKey, sendSearchPage } from '../search-reply.js';
+import { toFlightSearchRequest, toHotelSearchRequest } from '../request-normalisation.js';
+import type { ApiServices } from '../services.js';
+
+const cacheHeaders = {
+  'x-cache': Type.Union([Type.Literal('HIT'), Type.Literal('MISS'), Type.Literal('STALE')]),
+  etag: Type.String(),
+};
+
+/** Location autocomplete and flight and hotel search. */
+export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
+  app.get(
+    '/v1/locations',
+    {
+      schema: {
+        tags: ['search'],
+        summary: 'Airport and city autocomplete',
+        querystring: LocationQuery,
+        response: { 200: LocationResponse, ...problemResponses(400) },
+      },
+    },
+    async (request) => {
+      const data = services.locations.search(request.query.q, request.query.limit);
+      return { data, meta: { count: data.length, nextCursor: null } };
+    },
+  );
+
+  app.get(
+    '/v1/flights/search',
+    {
+      schema: {
+        tags: ['search'],
+        summary: 'Search flight offers',
+        querystring: FlightSearchQuery,
+        response: {
+          200: { ...FlightSearchResponse, headers: cacheHeaders },
+          304: Type.Null(),
+          ...problemResponses(400, 410),
+        },
+      },
+    },
+    async (request, reply) => {
+      const search = toFlightSearchRequest(request.query);
+      const page = await services.searchResults.page(
+        'flights',
+        canonicalKey(search),
+        () => services.flights.search(search),
+        request.query.limit,
+        request.query.cursor,
+      );
+      return sendSearchPage(request, reply, page);
+    },
+  );
+
+  app.get(
+    '/v1/hotels/search',
+    {
+      schema: {
+        tags: ['search'],
+        summary: 'Search hotel offers',
+        querystring: HotelSearchQuery,
+        response: {
+          200: { ...HotelSearchResponse, headers: cacheHeaders },
+          304: Type.Null(),
+          ...problemResponses(400, 410),
+        },
+      },
+    },
+    async (request, reply) => {
+      const search = toHotelSearchRequest(request.query);
+      const page = await services.searchResults.page(
+        'hotels',
+        canonicalKey(search),
+        () => services.hotels.search(search),
+        request.query.limit,
+        request.query.cursor,
+      );
+      return sendSearchPage(request, reply, page);
+    },
+  );
+};

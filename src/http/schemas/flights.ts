@@ -1,0 +1,89 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { CalendarDate, CurrencyCode, Cursor, DecimalAmount, IataCode, PageLimit, SearchMeta } from './common.js';
+
+export const CabinSchema = Type.Union(
+  [Type.Literal('economy'), Type.Literal('premium_economy'), Type.Literal('business'), Type.Literal('first')],
+  { default: 'economy' },
+);
+
+export const FlightSearchQuery = Type.Object(
+  {
+    origin: IataCode,
+    destination: IataCode,
+    departureDate: CalendarDate,
+    returnDate: Type.Optional(CalendarDate),
+    adults: Type.Integer({ minimum: 1, maximum: 9, default: 1 }),
+    children: Type.Integer({ minimum: 0, maximum: 8, default: 0 }),
+    infants: Type.Integer({ minimum: 0, maximum: 9, default: 0 }),
+    cabin: CabinSchema,
+    maxStops: Type.Integer({ minimum: 0, maximum: 2, default: 2 }),
+    sort: Type.Union([Type.Literal('price'), Type.Literal('duration'), Type.Literal('departure')], {
+      default: 'price',
+    }),
+    maxPrice: Type.Optional(DecimalAmount),
+    carriers: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9]{2}(,[A-Za-z0-9]{2}){0,19}$', description: 'Comma-separated IATA carrier codes' }),
+    ),
+    currency: Type.Optional(CurrencyCode),
+    limit: PageLimit,
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);
+export type FlightSearchQuery = Static<typeof FlightSearchQuery>;
+
+const Endpoint = Type.Object({
+  iataCode: Type.String(),
+  cityCode: Type.String(),
+  at: Type.String({ description: 'Local time with offset' }),
+  atUtc: Type.String({ description: 'UTC time' }),
+});
+
+const Segment = Type.Object({
+  id: Type.String(),
+  carrierCode: Type.String(),
+  carrierName: Type.String(),
+  flightNumber: Type.String(),
+  aircraft: Type.String(),
+  departure: Endpoint,
+  arrival: Endpoint,
+  duration: Type.String({ description: 'ISO 8601 duration' }),
+  distanceKm: Type.Integer(),
+  cabin: Type.String(),
+  seatsLeft: Type.Integer(),
+});
+
+const Itinerary = Type.Object({
+  direction: Type.Union([Type.Literal('outbound'), Type.Literal('return')]),
+  duration: Type.String(),
+  stops: Type.Integer(),
+  segments: Type.Array(Segment),
+});
+
+export const FlightOffer = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.Literal('flight-offer'),
+    source: Type.String(),
+    cabin: Type.String(),
+    itineraries: Type.Array(Itinerary),
+    price: Type.Ref('Price'),
+    travelerPricings: Type.Array(
+      Type.Object({
+        travelerType: Type.Union([Type.Literal('adult'), Type.Literal('child'), Type.Literal('infant')]),
+        count: Type.Integer(),
+        price: Type.Ref('Price'),
+      }),
+    ),
+    seatsLeft: Type.Integer(),
+    validatingCarrier: Type.String(),
+    lastTicketingDate: Type.String(),
+    expiresAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'FlightOffer' },
+);
+
+export const FlightSearchResponse = Type.Object({
+  data: Type.Array(Type.Ref('FlightOffer')),
+  meta: SearchMeta,
+});

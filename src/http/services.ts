@@ -1,0 +1,18 @@
+import type { FlightSearch } from '../core/flights/flight-search.js';
+import type { HotelSearch } from '../core/hotels/hotel-search.js';
+import type { LocationSearch } from '../core/locations/location-search.js';
+import type { PriceConfirmation } from '../core/offers/price-confirmation.js';
+import type { SearchResults } from '../core/search/search-results.js';
+
+export type ComponentHealth = 'ok' | 'degraded' | 'down';
+
+/** The use cases the HTTP layer calls; built by the composition root. */
+export interface ApiServices {
+  locations: LocationSearch;
+  flights: FlightSearch;
+  hotels: HotelSearch;
+  offers: PriceConfirmation;
+  searchResults: SearchResults;
+  /** Health of each dependency, for /health/ready. */
+  readiness(): Promise<Record<string, ComponentHealth>>;
+}

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { loadAirportDirectory } from './adapters/airports/openflights.js';
+import { MemoryCache } from './adapters/cache/memory.js';
+import { openSqliteDatabase } from './adapters/store/sqlite/database.js';
+import { SqliteInventoryStore } from './adapters/store/sqlite/inventory-store.js';
+import type { Config } from './config.js';
+import { FlightSearch } from './core/flights/flight-search.js';
+import { HotelSearch } from './core/hotels/hotel-search.js';
+import { LocationSearch } from './core/locations/location-search.js';
+import { PriceConfirmation } from './core/offers/price-confirmation.js';
+import { TokenSigner } from './core/offers/signed-token.js';
+import { SearchResults } from './core/search/search-results.js';
+import type { ApiServices, ComponentHealth } from './http/services.js';
+import type { AirportDirectory } from './ports/airports.js';
+import type { Cache } from './ports/cache.js';
+import { type Clock, systemClock } from './ports/clock.js';
+import type { InventoryStore } from './ports/store.js';
+
+/** Everything a running travel-platform is made of, wired from configuration. */
+export interface Platform {
+  config: Config;
+  airports: AirportDirectory;
+  store: InventoryStore;
+  cache: Cache;
+  services: ApiServices;
+  close(): Promise<void>;
+}
+
+export interface PlatformOverrides {
+  clock?: Clock;
+}
+
+const SIGNING_SECRET_SETTING = 'offer-signing-secret';
+
+/**
+ * The composition root: the one place that picks adapters by configuration and hands them to the
+ * core's use cases. HTTP, CLI and Lambda entry points all start here.
+ */
+export async function createPlatform(config: Config, overrides: PlatformOverrides = {}): Promise<Platform> {
+  const clock = overrides.clock ?? systemClock;
+  const airports = await loadAirportDirectory();
+  const store = createStore(config);
+  const cache = new MemoryCache();
+  const signer = new TokenSigner(config.offerSigningSecret ?? (await signingSecret(store)));
+  const offerTtlMs = config.offerTtlSeconds * 1000;
+  const shared = { store, airports, clock, signer, offerTtlMs, maxResults: config.maxSearchResults };
+
+  const services: ApiServices = {
+    locations: new LocationSearch(airports),
+    flights: new FlightSearch(shared),
+    hotels: new HotelSearch(shared),
+    offers: new PriceConfirmation(shared),
+    searchResults: new SearchResults({
+      cache,
+      snapshots: cache,
+      signer,
+      clock,
+      ttlMs: () => config.searchSnapshotTtlSeconds * 1000,
+      graceMs: 0,
+      snapshotTtlMs: config.searchSnapshotTtlSeconds * 1000,
+    }),
+    readiness: async () => {
+      const checks: Record<string, ComponentHealth> = {};
+      checks.store = await store.ping().then(
+        () => 'ok' as const,
+        () => 'down' as const,
+      );
+      checks.cache = await cache.health().catch(() => 'degraded' as const);
+      return checks;
+    },
+  };
+
+  return {
+    config,
+    airports,
+    store,
+    cache,
+    services,
+    async close() {
+      await cache.close();
+      await store.close();
+    },
+  };
+}
+
+function createStore(config: Config): InventoryStore {
+  switch (config.storeBackend) {
+    case 'sqlite':
+      return new SqliteInventoryStore(openSqliteDatabase(config.sqliteFile));
+  }
+}
+
+/** The signing secret kept in the store, so offer ids stay valid across restarts and processes. */
+async function signingSecret(store: InventoryStore): Promise<string> {
+  const known = await store.getSetting(SIGNING_SECRET_SETTING);
+  if (known) return known;
+  const secret = randomBytes(32).toString('base64url');
+  await store.setSetting(SIGNING_SECRET_SETTING, secret);
+  return (await store.getSetting(SIGNING_SECRET_SETTING)) ?? secret;
+}
