@@ -20,10 +20,18 @@ const EXIT_CONFIG = 78;
 
 class UsageError extends Error {}
 
-function integerFlag(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+function integerFlag(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new UsageError(`--${name}=${JSON.stringify(value)} is invalid: expected an integer from ${min} to ${max}`);
+    throw new UsageError(
+      `--${name}=${JSON.stringify(value)} is invalid: expected an integer from ${min} to ${max}`,
+    );
   }
   return Number(value);
 }

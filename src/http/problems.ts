@@ -43,7 +43,11 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-export function problem(code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}): Problem {
+export function problem(
+  code: ProblemCode,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): Problem {
   const { status, title } = PROBLEMS[code];
   return { type: `${PROBLEM_BASE}${code}`, title, status, detail, ...extensions };
 }

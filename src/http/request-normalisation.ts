@@ -38,17 +38,17 @@ function amount(value: string | undefined, currency: string): number | undefined
 export function toFlightSearchRequest(query: FlightSearchQuery): FlightSearchRequest {
   const currency = currencyOf(query.currency);
   const departureDate = calendarDate(query.departureDate, 'query.departureDate');
-  const returnDate = query.returnDate === undefined ? undefined : calendarDate(query.returnDate, 'query.returnDate');
+  const returnDate =
+    query.returnDate === undefined ? undefined : calendarDate(query.returnDate, 'query.returnDate');
   if (returnDate !== undefined && returnDate < departureDate) {
     throw invalidField('query.returnDate', 'returnDate must not be before departureDate');
   }
-  if (query.infants > query.adults) throw invalidField('query.infants', 'each infant needs an adult (infants ≤ adults)');
+  if (query.infants > query.adults)
+    throw invalidField('query.infants', 'each infant needs an adult (infants ≤ adults)');
   if (query.adults + query.children > 9) {
     throw invalidField('query.children', 'at most 9 seated passengers (adults + children) per search');
   }
-  const carriers = query.carriers
-    ? [...new Set(query.carriers.toUpperCase().split(','))].sort()
-    : undefined;
+  const carriers = query.carriers ? [...new Set(query.carriers.toUpperCase().split(','))].sort() : undefined;
   return {
     origin: query.origin.toUpperCase(),
     destination: query.destination.toUpperCase(),
@@ -71,7 +71,8 @@ export function toHotelSearchRequest(query: HotelSearchQuery): HotelSearchReques
   const currency = currencyOf(query.currency);
   const checkIn = calendarDate(query.checkIn, 'query.checkIn');
   const checkOut = calendarDate(query.checkOut, 'query.checkOut');
-  if (daysBetween(checkIn, checkOut) < 1) throw invalidField('query.checkOut', 'checkOut must be after checkIn');
+  if (daysBetween(checkIn, checkOut) < 1)
+    throw invalidField('query.checkOut', 'checkOut must be after checkIn');
   const byPoint = query.lat !== undefined || query.lon !== undefined;
   if (query.cityCode !== undefined && byPoint) {
     throw invalidField('query.cityCode', 'give either cityCode or lat+lon, not both');

@@ -57,7 +57,8 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     app,
     baseUrl: `http://127.0.0.1:${port}`,
     startDate,
-    date: (days) => new Date(Date.parse(`${startDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10),
+    date: (days) =>
+      new Date(Date.parse(`${startDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10),
     async close() {
       await app.close();
       await platform.close();

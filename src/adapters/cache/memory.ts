@@ -1,4 +1,10 @@
-import type { Cache, CacheEntry, CacheFactoryContext, CacheResult, CacheSetOptions } from '../../ports/cache.js';
+import type {
+  Cache,
+  CacheEntry,
+  CacheFactoryContext,
+  CacheResult,
+  CacheSetOptions,
+} from '../../ports/cache.js';
 
 interface Stored {
   value: unknown;
@@ -22,7 +28,12 @@ export class MemoryCache implements Cache {
     const stored = this.#entries.get(key);
     const now = Date.now();
     if (!stored || stored.graceUntil <= now) return undefined;
-    return { value: stored.value as T, storedAt: stored.storedAt, expiresAt: stored.expiresAt, stale: stored.expiresAt <= now };
+    return {
+      value: stored.value as T,
+      storedAt: stored.storedAt,
+      expiresAt: stored.expiresAt,
+      stale: stored.expiresAt <= now,
+    };
   }
 
   async set<T>(key: string, value: T, options: CacheSetOptions): Promise<void> {
@@ -69,7 +80,8 @@ export class MemoryCache implements Cache {
 
   async invalidateTags(tags: readonly string[]): Promise<void> {
     const dropped = new Set(tags);
-    for (const [key, stored] of this.#entries) if (stored.tags.some((t) => dropped.has(t))) this.#entries.delete(key);
+    for (const [key, stored] of this.#entries)
+      if (stored.tags.some((t) => dropped.has(t))) this.#entries.delete(key);
   }
 
   async delete(key: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { generateDemoInventory, type DemoInventorySummary } from '../../core/demo-inventory/generate.js';
+import { type DemoInventorySummary, generateDemoInventory } from '../../core/demo-inventory/generate.js';
 import type { AirportDirectory } from '../../ports/airports.js';
 import type { InventoryStore } from '../../ports/store.js';
 

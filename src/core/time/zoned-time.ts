@@ -63,10 +63,16 @@ function computeOffsetMinutes(epochMs: number, timeZone: string): number {
  */
 export function zonedToEpoch(date: string, minuteOfDay: number, timeZone: string): number {
   const wallAsUtc = Date.parse(`${date}T00:00:00Z`) + minuteOfDay * MINUTE_MS;
-  // Two passes converge on the offset in force at the target instant, also across a DST change.
-  let guess = wallAsUtc - offsetMinutes(wallAsUtc, timeZone) * MINUTE_MS;
-  guess = wallAsUtc - offsetMinutes(guess, timeZone) * MINUTE_MS;
-  return guess;
+  // The offset in force is one of those just before and after the wall time; try both.
+  const candidates = [
+    offsetMinutes(wallAsUtc - 86_400_000, timeZone),
+    offsetMinutes(wallAsUtc + 86_400_000, timeZone),
+  ]
+    .map((offset) => wallAsUtc - offset * MINUTE_MS)
+    .filter((instant) => instant + offsetMinutes(instant, timeZone) * MINUTE_MS === wallAsUtc);
+  if (candidates.length > 0) return Math.min(...candidates);
+  // No instant shows this wall time (a spring-forward gap): take the standard-time reading, which lands after the gap.
+  return wallAsUtc - offsetMinutes(wallAsUtc - 86_400_000, timeZone) * MINUTE_MS;
 }
 
 /** ISO 8601 local time with offset, e.g. "2026-12-01T18:30:00-05:00". */

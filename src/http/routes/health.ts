@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { ApiServices, ComponentHealth } from '../services.js';
 
 const HealthBody = Type.Object({
@@ -8,7 +8,10 @@ const HealthBody = Type.Object({
 });
 
 /** Liveness (the process answers) and readiness (its dependencies answer). */
-export const healthRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (
+  app,
+  { services },
+) => {
   app.get(
     '/health/live',
     { schema: { tags: ['health'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
@@ -20,7 +23,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
     async (_request, reply) => {
       const checks = await services.readiness();
       const values = Object.values(checks);
-      const status: ComponentHealth = values.includes('down') ? 'down' : values.includes('degraded') ? 'degraded' : 'ok';
+      const status: ComponentHealth = values.includes('down')
+        ? 'down'
+        : values.includes('degraded')
+          ? 'degraded'
+          : 'ok';
       reply.code(status === 'down' ? 503 : 200).header('cache-control', 'no-store');
       return { status, checks };
     },

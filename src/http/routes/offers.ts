@@ -1,10 +1,13 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { problemResponses } from '../schemas/common.js';
 import type { ApiServices } from '../services.js';
 
 /** Price confirmation: re-prices an offer against live inventory, never from a cache. */
-export const offerRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
+export const offerRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (
+  app,
+  { services },
+) => {
   app.get(
     '/v1/offers/:offerId',
     {

@@ -1,11 +1,11 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { toFlightSearchRequest, toHotelSearchRequest } from '../request-normalisation.js';
 import { problemResponses } from '../schemas/common.js';
 import { FlightSearchQuery, FlightSearchResponse } from '../schemas/flights.js';
 import { HotelSearchQuery, HotelSearchResponse } from '../schemas/hotels.js';
 import { LocationQuery, LocationResponse } from '../schemas/locations.js';
 import { canonicalKey, sendSearchPage } from '../search-reply.js';
-import { toFlightSearchRequest, toHotelSearchRequest } from '../request-normalisation.js';
 import type { ApiServices } from '../services.js';
 
 const cacheHeaders = {
@@ -14,7 +14,10 @@ const cacheHeaders = {
 };
 
 /** Location autocomplete and flight and hotel search. */
-export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
+export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (
+  app,
+  { services },
+) => {
   app.get(
     '/v1/locations',
     {

@@ -7,7 +7,11 @@ export const DecimalAmount = Type.String({
   description: 'Amount in major units as a decimal string',
 });
 export const CurrencyCode = Type.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO 4217 currency code' });
-export const Cursor = Type.String({ minLength: 1, maxLength: 2048, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' });
+export const Cursor = Type.String({
+  minLength: 1,
+  maxLength: 2048,
+  pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
+});
 export const PageLimit = Type.Integer({ minimum: 1, maximum: 100, default: 20 });
 
 export const Price = Type.Object(

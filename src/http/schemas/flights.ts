@@ -1,5 +1,13 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { CalendarDate, CurrencyCode, Cursor, DecimalAmount, IataCode, PageLimit, SearchMeta } from './common.js';
+import {
+  CalendarDate,
+  CurrencyCode,
+  Cursor,
+  DecimalAmount,
+  IataCode,
+  PageLimit,
+  SearchMeta,
+} from './common.js';
 
 export const CabinSchema = Type.Union(
   [Type.Literal('economy'), Type.Literal('premium_economy'), Type.Literal('business'), Type.Literal('first')],
@@ -22,7 +30,10 @@ export const FlightSearchQuery = Type.Object(
     }),
     maxPrice: Type.Optional(DecimalAmount),
     carriers: Type.Optional(
-      Type.String({ pattern: '^[A-Za-z0-9]{2}(,[A-Za-z0-9]{2}){0,19}$', description: 'Comma-separated IATA carrier codes' }),
+      Type.String({
+        pattern: '^[A-Za-z0-9]{2}(,[A-Za-z0-9]{2}){0,19}$',
+        description: 'Comma-separated IATA carrier codes',
+      }),
     ),
     currency: Type.Optional(CurrencyCode),
     limit: PageLimit,

@@ -1,5 +1,13 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { CalendarDate, CurrencyCode, Cursor, DecimalAmount, IataCode, PageLimit, SearchMeta } from './common.js';
+import {
+  CalendarDate,
+  CurrencyCode,
+  Cursor,
+  DecimalAmount,
+  IataCode,
+  PageLimit,
+  SearchMeta,
+} from './common.js';
 
 export const HotelSearchQuery = Type.Object(
   {
@@ -13,7 +21,9 @@ export const HotelSearchQuery = Type.Object(
     rooms: Type.Integer({ minimum: 1, maximum: 9, default: 1 }),
     minStars: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
     maxPrice: Type.Optional(DecimalAmount),
-    sort: Type.Union([Type.Literal('price'), Type.Literal('stars'), Type.Literal('distance')], { default: 'price' }),
+    sort: Type.Union([Type.Literal('price'), Type.Literal('stars'), Type.Literal('distance')], {
+      default: 'price',
+    }),
     currency: Type.Optional(CurrencyCode),
     limit: PageLimit,
     cursor: Type.Optional(Cursor),
