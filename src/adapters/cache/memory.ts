@@ -1,0 +1,24 @@
+/**
+ * The embedded backend: one bounded in-process tier (see local-tier.ts) under bentocache, which
+ * brings grace periods, tag invalidation and per-key locking. Nothing leaves the process.
+ */
+import { BentoCache, bentostore } from 'bentocache';
+import type { Cache } from '../../ports/cache.js';
+import { BentoCacheAdapter } from './bento-cache.js';
+import { createLocalTier, type LocalTierOptions } from './local-tier.js';
+
+export interface MemoryCacheOptions extends LocalTierOptions {
+  /** Namespace of the keys; lets several caches share a process without seeing each other's entries. */
+  keyPrefix: string;
+}
+
+/** An empty in-process cache. Its `health()` is always 'ok'. */
+export function createMemoryCache(options: MemoryCacheOptions): Cache {
+  const local = createLocalTier(options);
+  const bento = new BentoCache({
+    default: 'cache',
+    prefix: options.keyPrefix,
+    stores: { cache: bentostore().useL1Layer(local.driver) },
+  });
+  return new BentoCacheAdapter({ bento, stats: local.stats, health: async () => 'ok' });
+}
