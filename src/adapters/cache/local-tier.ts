@@ -38,6 +38,18 @@ export function approximateBytes(value: unknown): number {
   }
 }
 
+/**
+ * bentocache's memory driver, keeping every entry as an object. With `serialize: false` bentocache
+ * still writes an entry it promotes from L2 (or re-writes after a failed refresh) as a JSON string,
+ * which its own L1 reads then cannot decode (bentocache 1.6.1); parsing such strings here keeps L1
+ * uniform. It costs one extra parse per L2 hit, never on an L1 hit.
+ */
+class ObjectMemoryDriver extends MemoryDriver {
+  override set(key: string, value: string, ttl?: number): boolean {
+    return super.set(key, typeof value === 'string' ? JSON.parse(value) : value, ttl);
+  }
+}
+
 /** Builds an empty bounded tier. */
 export function createLocalTier(options: LocalTierOptions): LocalTier {
   const lru = new LRUCache<string, object>({
@@ -54,7 +66,7 @@ export function createLocalTier(options: LocalTierOptions): LocalTier {
     factory: (config: object) =>
       // The driver's type says strings because bentocache assumes serialised L1 values; with
       // `serialize: false` it stores the raw item objects we size above.
-      new MemoryDriver({ ...config, cacheInstance: lru as unknown as LRUCache<string, string> }),
+      new ObjectMemoryDriver({ ...config, cacheInstance: lru as unknown as LRUCache<string, string> }),
   };
   return { driver, stats: () => ({ entries: lru.size, bytes: lru.calculatedSize }) };
 }

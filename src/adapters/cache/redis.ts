@@ -53,8 +53,8 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
   const bento = new BentoCache({
     default: 'cache',
     prefix: options.keyPrefix,
-    // After an L2 failure skip Redis for a moment rather than fail every request against it.
-    l2CircuitBreakerDuration: 2_000,
+    // No L2 circuit breaker: a dead Redis already fails fast (no offline queue), and a breaker kept
+    // skipping Redis for its whole duration after Redis was back, so writes stayed local unseen.
     stores: {
       cache: bentostore()
         .useL1Layer(local.driver)
