@@ -21,6 +21,7 @@ export class RedisBusTransport implements BusDriver {
   readonly #subscriber: Redis;
   readonly #handlers = new Map<string, Handler[]>();
   #id = '';
+  #subscribed: Promise<void> = Promise.resolve();
 
   /** Connects to `url` (redis:// or rediss://) with `options` for both connections. */
   constructor(url: string, options: RedisOptions) {
@@ -61,7 +62,17 @@ export class RedisBusTransport implements BusDriver {
     this.#handlers.set(channel, handlers);
     // bentocache does not await this call, so a rejection would be unhandled; the only way it
     // rejects is the connection being closed, when there is nothing left to subscribe for.
-    await this.#subscriber.subscribe(channel).catch(() => {});
+    const subscribing = this.#subscriber.subscribe(channel).then(
+      () => {},
+      () => {},
+    );
+    this.#subscribed = Promise.all([this.#subscribed, subscribing]).then(() => {});
+    await subscribing;
+  }
+
+  /** Resolves once every SUBSCRIBE asked so far is acknowledged by Redis (or abandoned on close). */
+  whenSubscribed(): Promise<void> {
+    return this.#subscribed;
   }
 
   /** Stops delivering the channel's messages. */

@@ -63,6 +63,11 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
     },
   });
 
+  // bentocache builds the store, and subscribes its bus, on first use, without awaiting the
+  // SUBSCRIBE: do it now and wait, or invalidations sent by other instances meanwhile are missed.
+  bento.use();
+  await withTimeout(busTransport.whenSubscribed(), options.connectTimeoutMs ?? 2000);
+
   return new BentoCacheAdapter({
     bento,
     stats: local.stats,
@@ -75,6 +80,13 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
       }
     },
   });
+}
+
+/** Waits for `promise`, or at most `timeoutMs`. */
+async function withTimeout(promise: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+  clearTimeout(timer);
 }
 
 /** Starts connecting and waits at most `timeoutMs` for the first ready; ioredis keeps retrying after. */
