@@ -50,6 +50,18 @@ const optionalSecret = (raw: string): string | undefined => {
   return raw;
 };
 
+const redisUrl = (raw: string): string => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidValue('a redis:// or rediss:// URL');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw new InvalidValue('a redis:// or rediss:// URL');
+  return raw;
+};
+
 export const options = {
   host: { env: 'HOST', doc: 'Interface the HTTP server listens on.', default: '0.0.0.0', parse: nonEmpty },
   port: {
@@ -124,6 +136,60 @@ export const options = {
     doc: 'Requests taking longer are answered 503.',
     default: '10000',
     parse: integer(100, 120000),
+  },
+  cacheBackend: {
+    env: 'CACHE',
+    doc: 'Search cache: memory (in-process LRU), redis (in-process L1 + Redis L2, shared by instances) or none.',
+    default: 'memory',
+    parse: oneOf('memory', 'redis', 'none'),
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    doc: 'Redis server of the redis cache.',
+    default: 'redis://127.0.0.1:6379',
+    parse: redisUrl,
+  },
+  cacheMaxEntries: {
+    env: 'CACHE_MAX_ENTRIES',
+    doc: 'Most entries the in-process cache tier keeps (least recently used go first).',
+    default: '10000',
+    parse: integer(1, 10_000_000),
+  },
+  cacheMaxBytes: {
+    env: 'CACHE_MAX_BYTES',
+    doc: 'Most approximate bytes the in-process cache tier keeps (least recently used go first).',
+    default: '134217728',
+    parse: integer(1024, 2 ** 40),
+  },
+  cacheKeyPrefix: {
+    env: 'CACHE_KEY_PREFIX',
+    doc: 'Prefix of cache keys in Redis; instances sharing it share cached entries and invalidations.',
+    default: 'travel-platform',
+    parse: nonEmpty,
+  },
+  cacheTtlLocationsSeconds: {
+    env: 'CACHE_TTL_LOCATIONS_SECONDS',
+    doc: 'How long a location lookup stays fresh in the cache.',
+    default: '21600',
+    parse: integer(1, 604800),
+  },
+  cacheTtlFlightSearchSeconds: {
+    env: 'CACHE_TTL_FLIGHT_SEARCH_SECONDS',
+    doc: 'How long a flight search result stays fresh in the cache.',
+    default: '300',
+    parse: integer(1, 86400),
+  },
+  cacheTtlHotelSearchSeconds: {
+    env: 'CACHE_TTL_HOTEL_SEARCH_SECONDS',
+    doc: 'How long a hotel search result stays fresh in the cache.',
+    default: '600',
+    parse: integer(1, 86400),
+  },
+  cacheGraceSeconds: {
+    env: 'CACHE_GRACE_SECONDS',
+    doc: 'How long past its freshness a cached result may still be served as STALE when the origin fails (0: never).',
+    default: '900',
+    parse: integer(0, 86400),
   },
   environmentName: { env: 'NODE_ENV', doc: 'Runtime environment name.', default: 'development', parse: text },
 } satisfies Record<string, ConfigOption<unknown>>;

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { loadAirportDirectory } from './adapters/airports/openflights.js';
-import { MemoryCache } from './adapters/cache/memory.js';
+import { createCache } from './adapters/cache/index.js';
+import { createMemoryCache } from './adapters/cache/memory.js';
 import { openSqliteDatabase } from './adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from './adapters/store/sqlite/inventory-store.js';
 import type { Config } from './config.js';
+import { locationsCacheKey } from './core/cache/search-cache-keys.js';
 import { FlightSearch } from './core/flights/flight-search.js';
 import { HotelSearch } from './core/hotels/hotel-search.js';
 import { LocationSearch } from './core/locations/location-search.js';
@@ -40,23 +42,33 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const clock = overrides.clock ?? systemClock;
   const airports = await loadAirportDirectory();
   const store = createStore(config);
-  const cache = new MemoryCache();
+  const cache = await createCache(config);
+  // Paging needs the snapshot behind a cursor even when result caching is off.
+  const snapshots =
+    config.cacheBackend === 'none'
+      ? createMemoryCache({
+          maxEntries: config.cacheMaxEntries,
+          maxBytes: config.cacheMaxBytes,
+          keyPrefix: 'snapshots',
+        })
+      : cache;
   const signer = new TokenSigner(config.offerSigningSecret ?? (await signingSecret(store)));
   const offerTtlMs = config.offerTtlSeconds * 1000;
   const shared = { store, airports, clock, signer, offerTtlMs, maxResults: config.maxSearchResults };
 
   const services: ApiServices = {
-    locations: new LocationSearch(airports),
+    locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
     flights: new FlightSearch(shared),
     hotels: new HotelSearch(shared),
     offers: new PriceConfirmation(shared),
     searchResults: new SearchResults({
       cache,
-      snapshots: cache,
+      snapshots,
       signer,
       clock,
-      ttlMs: () => config.searchSnapshotTtlSeconds * 1000,
-      graceMs: 0,
+      ttlMs: (kind) =>
+        (kind === 'hotels' ? config.cacheTtlHotelSearchSeconds : config.cacheTtlFlightSearchSeconds) * 1000,
+      graceMs: config.cacheGraceSeconds * 1000,
       snapshotTtlMs: config.searchSnapshotTtlSeconds * 1000,
     }),
     readiness: async () => {
@@ -77,8 +89,25 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     cache,
     services,
     async close() {
+      if (snapshots !== cache) await snapshots.close();
       await cache.close();
       await store.close();
+    },
+  };
+}
+
+/** Location lookups through the cache: the answer depends only on the query and the bundled data. */
+function cachedLocations(locations: LocationSearch, cache: Cache, ttlMs: number): ApiServices['locations'] {
+  return {
+    async search(query, limit) {
+      const result = await cache.getOrSet(
+        locationsCacheKey(query, limit),
+        async () => locations.search(query, limit),
+        {
+          ttlMs,
+        },
+      );
+      return result.entry.value;
     },
   };
 }

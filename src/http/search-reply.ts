@@ -21,11 +21,3 @@ export function sendSearchPage<T>(request: FastifyRequest, reply: FastifyReply, 
   }
   return { data: page.data, meta: page.meta };
 }
-
-/** Stable text of a normalised request: key order and undefined fields do not change it. */
-export function canonicalKey(request: object): string {
-  const entries = Object.entries(request)
-    .filter(([, value]) => value !== undefined)
-    .sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify(Object.fromEntries(entries));
-}

@@ -1,6 +1,6 @@
 import type { FlightSearch } from '../core/flights/flight-search.js';
 import type { HotelSearch } from '../core/hotels/hotel-search.js';
-import type { LocationSearch } from '../core/locations/location-search.js';
+import type { LocationView } from '../core/locations/location-search.js';
 import type { PriceConfirmation } from '../core/offers/price-confirmation.js';
 import type { SearchResults } from '../core/search/search-results.js';
 
@@ -8,7 +8,7 @@ export type ComponentHealth = 'ok' | 'degraded' | 'down';
 
 /** The use cases the HTTP layer calls; built by the composition root. */
 export interface ApiServices {
-  locations: LocationSearch;
+  locations: { search(query: string, limit: number): Promise<LocationView[]> };
   flights: FlightSearch;
   hotels: HotelSearch;
   offers: PriceConfirmation;

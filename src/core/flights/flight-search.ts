@@ -1,11 +1,12 @@
 import type { Airport, AirportDirectory } from '../../ports/airports.js';
 import type { Clock } from '../../ports/clock.js';
 import type { FlightRecord, InventoryStore } from '../../ports/store.js';
+import { flightRouteTag, utcDatesBetween } from '../cache/cache-tags.js';
+import { flightSearchCacheKey, singleAirportCity } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
 import { distanceKm } from '../geo/great-circle.js';
 import type { FlightOfferReference } from '../offers/offer-reference.js';
 import type { TokenSigner } from '../offers/signed-token.js';
-import { flightRouteTag, utcDatesBetween } from '../search/dependency-tags.js';
 import type { SearchRun } from '../search/search-results.js';
 import { addDays, toUtcIso, zonedDate, zonedToEpoch } from '../time/zoned-time.js';
 import { buildConnections } from './connection-builder.js';
@@ -66,6 +67,14 @@ export class FlightSearch {
     const airport = this.#deps.airports.byIata(code);
     if (airport) return [airport];
     throw invalidField(field, `unknown airport or city code "${code}"`);
+  }
+
+  /** The cache key of a request: equivalent requests (a one-airport city and its airport) share it. */
+  cacheKey(request: FlightSearchRequest): string {
+    return flightSearchCacheKey(
+      { ...request },
+      singleAirportCity((code) => this.#deps.airports.byCityCode(code)),
+    );
   }
 
   /** Every offer matching the request, sorted, at most `maxResults`, with the tags of the flights it read. */

@@ -1,13 +1,14 @@
 import type { AirportDirectory } from '../../ports/airports.js';
 import type { Clock } from '../../ports/clock.js';
 import type { HotelRecord, InventoryStore, RoomNightRecord } from '../../ports/store.js';
+import { hotelCityNightTag, stayNights } from '../cache/cache-tags.js';
+import { hotelSearchCacheKey, singleAirportCity } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
 import { distanceKm } from '../geo/great-circle.js';
 import { convert } from '../money/money.js';
 import type { HotelOfferReference } from '../offers/offer-reference.js';
 import type { TokenSigner } from '../offers/signed-token.js';
 import { type PriceView, priceView } from '../pricing/price-quote.js';
-import { hotelCityTag } from '../search/dependency-tags.js';
 import type { SearchRun } from '../search/search-results.js';
 import { addDays, daysBetween, toUtcIso } from '../time/zoned-time.js';
 
@@ -79,6 +80,14 @@ export class HotelSearch {
     this.#deps = deps;
   }
 
+  /** The cache key of a request: equivalent requests share it. */
+  cacheKey(request: HotelSearchRequest): string {
+    return hotelSearchCacheKey(
+      { ...request },
+      singleAirportCity((code) => this.#deps.airports.byCityCode(code)),
+    );
+  }
+
   /** Offers of every available room type, sorted, with the tags of the city nights they read. */
   async search(request: HotelSearchRequest): Promise<SearchRun<HotelOfferView>> {
     const nights = daysBetween(request.checkIn, request.checkOut);
@@ -141,8 +150,8 @@ export class HotelSearch {
       ...hotels.map((h) => h.cityCode),
       ...(request.cityCode ? [request.cityCode] : []),
     ])) {
-      for (let night = 0; night < nights; night++)
-        tags.push(hotelCityTag(city, addDays(request.checkIn, night)));
+      for (const night of stayNights(request.checkIn, request.checkOut))
+        tags.push(hotelCityNightTag(city, night));
     }
     return {
       offers: offers

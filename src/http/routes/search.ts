@@ -5,7 +5,7 @@ import { problemResponses } from '../schemas/common.js';
 import { FlightSearchQuery, FlightSearchResponse } from '../schemas/flights.js';
 import { HotelSearchQuery, HotelSearchResponse } from '../schemas/hotels.js';
 import { LocationQuery, LocationResponse } from '../schemas/locations.js';
-import { canonicalKey, sendSearchPage } from '../search-reply.js';
+import { sendSearchPage } from '../search-reply.js';
 import type { ApiServices } from '../services.js';
 
 const cacheHeaders = {
@@ -29,7 +29,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       },
     },
     async (request) => {
-      const data = services.locations.search(request.query.q, request.query.limit);
+      const data = await services.locations.search(request.query.q, request.query.limit);
       return { data, meta: { count: data.length, nextCursor: null } };
     },
   );
@@ -52,7 +52,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       const search = toFlightSearchRequest(request.query);
       const page = await services.searchResults.page(
         'flights',
-        canonicalKey(search),
+        services.flights.cacheKey(search),
         () => services.flights.search(search),
         request.query.limit,
         request.query.cursor,
@@ -79,7 +79,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       const search = toHotelSearchRequest(request.query);
       const page = await services.searchResults.page(
         'hotels',
-        canonicalKey(search),
+        services.hotels.cacheKey(search),
         () => services.hotels.search(search),
         request.query.limit,
         request.query.cursor,

@@ -1,0 +1,226 @@
+/**
+ * The Cache port over a bentocache store. Owns the policy both real backends share — freshness
+ * metadata, HIT/MISS/STALE, error unwrapping, in-process single-flight — so `memory.ts` and
+ * `redis.ts` only say which tiers to stack.
+ *
+ * bentocache's `getOrSet` answers with a bare value, so each value is wrapped in a small envelope
+ * carrying its own timestamps, and the outcome is read from whether *this* call's factory ran:
+ *
+ *   factory not called            → HIT   (fresh in L1/L2, or filled by a concurrent caller)
+ *   factory called and resolved   → MISS
+ *   factory called and threw      → STALE when bentocache fell back to a graced value, else rethrow
+ *   not called, envelope expired  → STALE (bentocache's failure backoff keeps serving it a while)
+ *
+ * Timestamps come from Date.now() because bentocache keeps time with Date.now() internally.
+ */
+import type { BentoCache, BentoStore } from 'bentocache';
+import { errors } from 'bentocache';
+import type { RawCommonOptions } from 'bentocache/types';
+import type {
+  Cache,
+  CacheEntry,
+  CacheFactoryContext,
+  CacheResult,
+  CacheSetOptions,
+  CacheStats,
+} from '../../ports/cache.js';
+
+/** What the store keeps per key: the value and its own freshness bounds. */
+interface Envelope<T> {
+  v: T;
+  /** Stored at (epoch ms). */
+  s: number;
+  /** Fresh until (epoch ms). */
+  e: number;
+  /** Usable as STALE until (epoch ms); equals `e` without grace. */
+  g: number;
+}
+
+/** Grace given to the probe behind `get`, so that any entry still physically kept can be reported as stale. */
+const PROBE_GRACE_MS = 365 * 24 * 3600 * 1000;
+
+/**
+ * After a failed refresh bentocache keeps serving the stale value this long before calling the
+ * origin again, so a failing supplier is not hammered by every request.
+ */
+const FAILURE_BACKOFF_MS = 5_000;
+
+/** Thrown by the probe factory behind `get` to say "nothing to compute". */
+class ProbeMiss extends Error {}
+
+export interface BentoCacheAdapterParts {
+  bento: BentoCache<{ cache: BentoStore }>;
+  /** Size of the in-process tier. */
+  stats: () => CacheStats;
+  /** Whether every tier is reachable. */
+  health: () => Promise<'ok' | 'degraded'>;
+  /** Extra teardown after bentocache disconnected (connections it does not own). */
+  close?: () => Promise<void>;
+}
+
+export class BentoCacheAdapter implements Cache {
+  readonly #bento: BentoCache<{ cache: BentoStore }>;
+  readonly #parts: BentoCacheAdapterParts;
+  /** Calls in flight per key: concurrent callers share one answer, including one error. */
+  readonly #inFlight = new Map<string, Promise<CacheResult<unknown>>>();
+
+  constructor(parts: BentoCacheAdapterParts) {
+    this.#bento = parts.bento;
+    this.#parts = parts;
+  }
+
+  /** The fresh or in-grace entry, or undefined on a miss or when the store cannot answer. */
+  async get<T>(key: string): Promise<CacheEntry<T> | undefined> {
+    // A plain bentocache `get` returns tag-invalidated entries without saying so; a getOrSet whose
+    // factory refuses to compute tells fresh (factory not called) from graced (called, fell back).
+    let probed = false;
+    let envelope: Envelope<T>;
+    try {
+      envelope = await this.#bento.getOrSet<Envelope<T>>({
+        key,
+        factory: () => {
+          probed = true;
+          throw new ProbeMiss();
+        },
+        grace: PROBE_GRACE_MS,
+        graceBackoff: 0,
+        timeout: null,
+      });
+    } catch {
+      return undefined;
+    }
+    const now = Date.now();
+    if (envelope.g <= now) return undefined;
+    return toEntry(envelope, probed || envelope.e <= now);
+  }
+
+  /** Stores the value; a remote-tier failure leaves it in the local tier only. */
+  async set<T>(key: string, value: T, options: CacheSetOptions): Promise<void> {
+    await this.#bento.set({ key, value: envelope(value, options), ...entryOptions(options) });
+  }
+
+  /** HIT, MISS or STALE as the port describes; rethrows the factory's own error when nothing is in grace. */
+  getOrSet<T>(
+    key: string,
+    factory: (context: CacheFactoryContext) => Promise<T>,
+    options: CacheSetOptions,
+  ): Promise<CacheResult<T>> {
+    const running = this.#inFlight.get(key) as Promise<CacheResult<T>> | undefined;
+    // A joiner did not cause the origin call: what it got was served by the cache, so MISS → HIT.
+    if (running) return running.then((r) => (r.outcome === 'MISS' ? { ...r, outcome: 'HIT' } : r));
+    const call = this.#getOrSet(key, factory, options).finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, call);
+    return call;
+  }
+
+  async #getOrSet<T>(
+    key: string,
+    factory: (context: CacheFactoryContext) => Promise<T>,
+    options: CacheSetOptions,
+    forceFresh = false,
+  ): Promise<CacheResult<T>> {
+    // An object, not two `let`s: TypeScript does not see the closure below assigning them.
+    const call: { state: 'not-called' | 'resolved' | 'threw'; error?: unknown } = { state: 'not-called' };
+    let stored: Envelope<T>;
+    try {
+      stored = await this.#bento.getOrSet<Envelope<T>>({
+        key,
+        factory: async (bentoContext) => {
+          try {
+            const value = await factory({ setTags: (tags) => bentoContext.setTags([...tags]) });
+            call.state = 'resolved';
+            return envelope(value, options);
+          } catch (error) {
+            call.state = 'threw';
+            call.error = error;
+            throw error;
+          }
+        },
+        ...entryOptions(options),
+        forceFresh,
+      });
+    } catch (error) {
+      if (call.state === 'threw') throw call.error;
+      throw error instanceof errors.E_FACTORY_ERROR && error.cause !== undefined ? error.cause : error;
+    }
+    const now = Date.now();
+    if (call.state === 'resolved') return { entry: toEntry(stored, false), outcome: 'MISS' };
+    if (call.state === 'threw') {
+      // Physical expiry (LRU timers, Redis PX) may lag the grace bound by a little: enforce it here.
+      if (stored.g <= now) throw call.error;
+      return { entry: toEntry(stored, true), outcome: 'STALE' };
+    }
+    if (stored.g <= now) {
+      // Only reachable through the failure backoff outliving the grace period: ask the origin.
+      if (forceFresh) throw new Error(`cache: entry for ${key} is past its grace period`);
+      return this.#getOrSet(key, factory, options, true);
+    }
+    if (stored.e <= now) return { entry: toEntry(stored, true), outcome: 'STALE' };
+    return { entry: toEntry(stored, false), outcome: 'HIT' };
+  }
+
+  /** Marks tagged entries expired everywhere; a remote failure leaves the invalidation local. */
+  async invalidateTags(tags: readonly string[]): Promise<void> {
+    if (tags.length === 0) return;
+    await this.#bento.deleteByTag({ tags: [...tags] });
+  }
+
+  /** Drops the key everywhere; a miss is a no-op. */
+  async delete(key: string): Promise<void> {
+    await this.#bento.delete({ key });
+  }
+
+  /** 'degraded' when a remote tier is unreachable. */
+  health(): Promise<'ok' | 'degraded'> {
+    return this.#parts.health();
+  }
+
+  /** Entries and approximate bytes of the in-process tier. */
+  stats(): CacheStats {
+    return this.#parts.stats();
+  }
+
+  /** Disconnects every tier and the bus. */
+  async close(): Promise<void> {
+    await this.#bento.disconnectAll();
+    await this.#parts.close?.();
+  }
+}
+
+function assertValid(options: CacheSetOptions): void {
+  // bentocache reads a ttl of 0 as "forever": refuse it rather than cache a search for good.
+  if (!Number.isFinite(options.ttlMs) || options.ttlMs < 1) {
+    throw new RangeError(`cache: ttlMs must be a positive number of milliseconds, got ${options.ttlMs}`);
+  }
+  if (options.graceMs !== undefined && (!Number.isFinite(options.graceMs) || options.graceMs < 0)) {
+    throw new RangeError(`cache: graceMs must be zero or more milliseconds, got ${options.graceMs}`);
+  }
+}
+
+function envelope<T>(value: T, options: CacheSetOptions): Envelope<T> {
+  assertValid(options);
+  const s = Date.now();
+  const e = s + options.ttlMs;
+  return { v: value, s, e, g: e + (options.graceMs ?? 0) };
+}
+
+/** The port's options in bentocache's terms. */
+function entryOptions(options: CacheSetOptions): RawCommonOptions {
+  assertValid(options);
+  const graceMs = options.graceMs ?? 0;
+  return {
+    ttl: options.ttlMs,
+    // bentocache's grace is how long an entry is kept in all (ttl included); ours counts after ttl.
+    grace: graceMs > 0 ? options.ttlMs + graceMs : false,
+    graceBackoff: FAILURE_BACKOFF_MS,
+    // Copied: bentocache appends to the array it is given.
+    tags: options.tags ? [...options.tags] : [],
+    // null = wait for the origin. bentocache's default (0) would answer a stale value at once and
+    // refresh in the background, which the port does not promise.
+    timeout: null,
+  };
+}
+
+function toEntry<T>(envelope: Envelope<T>, stale: boolean): CacheEntry<T> {
+  return { value: envelope.v, storedAt: envelope.s, expiresAt: envelope.e, stale };
+}
