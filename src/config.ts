@@ -52,7 +52,12 @@ const optionalSecret = (raw: string): string | undefined => {
 
 export const options = {
   host: { env: 'HOST', doc: 'Interface the HTTP server listens on.', default: '0.0.0.0', parse: nonEmpty },
-  port: { env: 'PORT', doc: 'TCP port of the HTTP server (0 picks a free one).', default: '3000', parse: integer(0, 65535) },
+  port: {
+    env: 'PORT',
+    doc: 'TCP port of the HTTP server (0 picks a free one).',
+    default: '3000',
+    parse: integer(0, 65535),
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     doc: 'pino log level.',
@@ -78,8 +83,18 @@ export const options = {
     default: '300',
     parse: integer(2, 3000),
   },
-  seedDays: { env: 'SEED_DAYS', doc: 'Days of schedules generated at start.', default: '90', parse: integer(1, 365) },
-  seedValue: { env: 'SEED', doc: 'Seed of the demo inventory generator.', default: '42', parse: integer(0, 2 ** 31 - 1) },
+  seedDays: {
+    env: 'SEED_DAYS',
+    doc: 'Days of schedules generated at start.',
+    default: '90',
+    parse: integer(1, 365),
+  },
+  seedValue: {
+    env: 'SEED',
+    doc: 'Seed of the demo inventory generator.',
+    default: '42',
+    parse: integer(0, 2 ** 31 - 1),
+  },
   offerTtlSeconds: {
     env: 'OFFER_TTL_SECONDS',
     doc: 'How long an offer id stays bookable after the search that made it.',
