@@ -26,8 +26,11 @@ export interface ApiKeyRecord {
 export interface UsageCounters {
   requests: number;
   searches: number;
+  /** 4xx answers other than 429. */
   clientErrors: number;
+  /** 5xx answers. */
   serverErrors: number;
+  /** 429 answers, for the rate or the quota. */
   throttled: number;
 }
 
