@@ -173,7 +173,7 @@ export const adminApiKeyRoutes: FastifyPluginAsyncTypebox<AdminApiKeysOptions> =
       const { id } = request.params;
       const today = utcDay(clock.now());
       const from = request.query.from ?? today;
-      const to = request.query.to ?? from;
+      const to = request.query.to ?? (isUtcDay(from) ? from : today);
       const errors = [
         ...(isUtcDay(from) ? [] : [{ field: 'from', message: 'must be a calendar day YYYY-MM-DD' }]),
         ...(isUtcDay(to) ? [] : [{ field: 'to', message: 'must be a calendar day YYYY-MM-DD' }]),
