@@ -44,6 +44,36 @@ const nonEmpty = (raw: string): string => {
   return raw;
 };
 
+const optionalUrl = (raw: string): string | undefined => {
+  if (raw === '') return undefined;
+  try {
+    new URL(raw);
+  } catch {
+    throw new InvalidValue('an absolute URL (or empty)');
+  }
+  return raw;
+};
+
+const url = (raw: string): string => {
+  const parsed = optionalUrl(raw);
+  if (parsed === undefined) throw new InvalidValue('an absolute URL');
+  return parsed;
+};
+
+/** `*` (any origin), empty (no CORS), or a comma-separated list of origins. */
+const corsOrigins = (raw: string): '*' | string[] => {
+  if (raw.trim() === '*') return '*';
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      throw new InvalidValue('*, empty, or comma-separated origins like https://app.example.com');
+  }
+  return origins;
+};
+
 const optionalSecret = (raw: string): string | undefined => {
   if (raw === '') return undefined;
   if (raw.length < 32) throw new InvalidValue('at least 32 characters (or empty to generate one)');
@@ -190,6 +220,72 @@ export const options = {
     doc: 'How long past its freshness a cached result may still be served as STALE when the origin fails (0: never).',
     default: '900',
     parse: integer(0, 86400),
+  },
+  rateLimiter: {
+    env: 'RATE_LIMITER',
+    doc: 'Where per-key token buckets and daily quotas live: in this process, or in Redis shared by every process.',
+    default: 'memory',
+    parse: oneOf('memory', 'redis'),
+  },
+  adminApiKey: {
+    env: 'ADMIN_API_KEY',
+    doc: 'Admin credential for /v1/admin/*; when empty, a development admin key and client key are generated on first start and printed once.',
+    default: '',
+    parse: optionalSecret,
+  },
+  defaultPlan: {
+    env: 'DEFAULT_PLAN',
+    doc: 'Usage plan of API keys issued without one.',
+    default: 'free',
+    parse: oneOf('free', 'standard', 'partner'),
+  },
+  jwtJwksUrl: {
+    env: 'JWT_JWKS_URL',
+    doc: 'JWKS URL verifying booking bearer tokens; when empty, the built-in development issuer signs and verifies them.',
+    default: '',
+    parse: optionalUrl,
+  },
+  jwtIssuer: {
+    env: 'JWT_ISSUER',
+    doc: "Required `iss` of bearer tokens (and the development issuer's own).",
+    default: 'travel-platform-local',
+    parse: nonEmpty,
+  },
+  jwtAudience: {
+    env: 'JWT_AUDIENCE',
+    doc: 'Required `aud` of bearer tokens.',
+    default: 'travel-platform',
+    parse: nonEmpty,
+  },
+  jwtClockSkewSeconds: {
+    env: 'JWT_CLOCK_SKEW_SECONDS',
+    doc: 'Tolerated clock difference (s) when checking token expiry.',
+    default: '30',
+    parse: integer(0, 300),
+  },
+  maxEventLoopDelayMs: {
+    env: 'MAX_EVENT_LOOP_DELAY_MS',
+    doc: 'Event-loop delay above which requests are answered 503 with retry-after (0 disables).',
+    default: '1000',
+    parse: integer(0, 60000),
+  },
+  maxHeapUsedBytes: {
+    env: 'MAX_HEAP_USED_BYTES',
+    doc: 'V8 heap use above which requests are answered 503 with retry-after (0 disables).',
+    default: '0',
+    parse: integer(0, Number.MAX_SAFE_INTEGER),
+  },
+  corsOrigins: {
+    env: 'CORS_ORIGINS',
+    doc: 'Browser origins allowed by CORS: empty for none, * for any, or a comma-separated list.',
+    default: '',
+    parse: corsOrigins,
+  },
+  bodyLimitBytes: {
+    env: 'BODY_LIMIT_BYTES',
+    doc: 'Largest accepted request body; larger ones are answered 413.',
+    default: '1048576',
+    parse: integer(1024, 100 * 1024 * 1024),
   },
   environmentName: { env: 'NODE_ENV', doc: 'Runtime environment name.', default: 'development', parse: text },
 } satisfies Record<string, ConfigOption<unknown>>;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadAirportDirectory } from './adapters/airports/openflights.js';
 import { createCache } from './adapters/cache/index.js';
 import { createMemoryCache } from './adapters/cache/memory.js';
-import { openSqliteDatabase } from './adapters/store/sqlite/database.js';
+import { openSqliteDatabase, type SqliteDatabase } from './adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from './adapters/store/sqlite/inventory-store.js';
 import type { Config } from './config.js';
 import { locationsCacheKey } from './core/cache/search-cache-keys.js';
@@ -12,6 +12,7 @@ import { LocationSearch } from './core/locations/location-search.js';
 import { PriceConfirmation } from './core/offers/price-confirmation.js';
 import { TokenSigner } from './core/offers/signed-token.js';
 import { SearchResults } from './core/search/search-results.js';
+import { createGatewayComponents, type GatewayComponents } from './gateway-components.js';
 import type { ApiServices, ComponentHealth } from './http/services.js';
 import type { AirportDirectory } from './ports/airports.js';
 import type { Cache } from './ports/cache.js';
@@ -25,6 +26,8 @@ export interface Platform {
   store: InventoryStore;
   cache: Cache;
   services: ApiServices;
+  /** API keys, usage plans, rate limits and bearer tokens. */
+  gateway: GatewayComponents;
   close(): Promise<void>;
 }
 
@@ -41,7 +44,9 @@ const SIGNING_SECRET_SETTING = 'offer-signing-secret';
 export async function createPlatform(config: Config, overrides: PlatformOverrides = {}): Promise<Platform> {
   const clock = overrides.clock ?? systemClock;
   const airports = await loadAirportDirectory();
-  const store = createStore(config);
+  const db = openDatabase(config);
+  const store = new SqliteInventoryStore(db);
+  const gateway = await createGatewayComponents(config, db, clock);
   const cache = await createCache(config);
   // Paging needs the snapshot behind a cursor even when result caching is off.
   const snapshots =
@@ -88,7 +93,10 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     store,
     cache,
     services,
+    gateway,
     async close() {
+      await gateway.options.limiter.close();
+      await gateway.options.meter.close();
       if (snapshots !== cache) await snapshots.close();
       await cache.close();
       await store.close();
@@ -112,10 +120,11 @@ function cachedLocations(locations: LocationSearch, cache: Cache, ttlMs: number)
   };
 }
 
-function createStore(config: Config): InventoryStore {
+/** The one SQLite connection every SQLite-backed adapter shares, so their writes can share transactions. */
+function openDatabase(config: Config): SqliteDatabase {
   switch (config.storeBackend) {
     case 'sqlite':
-      return new SqliteInventoryStore(openSqliteDatabase(config.sqliteFile));
+      return openSqliteDatabase(config.sqliteFile);
   }
 }
 

@@ -2,8 +2,10 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { createPlatform } from '../platform.js';
+import { run as runKeys } from './commands/keys.js';
 import { seedInventory } from './commands/seed.js';
 import { serve } from './commands/serve.js';
+import { run as runToken } from './commands/token.js';
 
 const USAGE = `usage: travel-platform <command> [options]
 
@@ -11,6 +13,10 @@ commands:
   serve                         start the API (seeds demo data when the store is empty)
   seed [--airports N] [--days D] [--seed S] [--start-date YYYY-MM-DD]
                                 replace the inventory with deterministic demo data
+  keys create --name N [--plan free|standard|partner] [--admin] | keys list | keys revoke ID
+                                manage API keys (secrets are shown once, stored hashed)
+  token --sub USER [--ttl SECONDS]
+                                print a bearer token from the development issuer
 
 configuration comes from environment variables; see the README.`;
 
@@ -79,6 +85,22 @@ async function main(argv: string[]): Promise<void> {
           },
           process.stdout,
         );
+      } finally {
+        await platform.close();
+      }
+      return;
+    }
+    case 'keys':
+    case 'token': {
+      const platform = await createPlatform(config);
+      try {
+        const out = (line: string): void => {
+          process.stdout.write(`${line}\n`);
+        };
+        process.exitCode =
+          command === 'keys'
+            ? await runKeys(rest, { keys: platform.gateway.options.keys, out })
+            : await runToken(rest, { issuer: platform.gateway.options.issuer, out });
       } finally {
         await platform.close();
       }

@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerErrorHandling } from './error-handler.js';
+import { type GatewayOptions, gateway } from './plugins/gateway.js';
 import { PROBLEM_BASE } from './problems.js';
 import { requestIdFor } from './request-id.js';
 import { healthRoutes } from './routes/health.js';
@@ -15,6 +16,8 @@ import type { ApiServices } from './services.js';
 
 export interface AppOptions {
   services: ApiServices;
+  /** API keys, usage plans, bearer tokens and hardening; without it no route asks for a key. */
+  gateway?: GatewayOptions;
   logger?: FastifyServerOptions['logger'];
   /** Longest time a request may take before the server answers 503, ms. */
   requestTimeoutMs?: number;
@@ -61,13 +64,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         description: `Flight and hotel search, price confirmation and booking. Errors are RFC 9457 problem+json with types under ${PROBLEM_BASE}.`,
       },
       components: {
-        securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
       },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  if (options.gateway) await app.register(gateway, options.gateway);
   await app.register(searchRoutes, { services: options.services });
   await app.register(offerRoutes, { services: options.services });
   await app.register(healthRoutes, { services: options.services });

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DomainErrorCode, FieldError } from '../core/errors.js';
 
 /** Base of every problem `type` URI; the path names the code. */
@@ -5,6 +6,15 @@ export const PROBLEM_BASE = 'https://travel-platform.dev/problems/';
 
 /** Codes the HTTP layer adds to the domain's (transport-level failures). */
 export type HttpProblemCode =
+  | 'invalid-api-key'
+  | 'invalid-token'
+  | 'admin-key-required'
+  | 'api-key-not-found'
+  | 'rate-limited'
+  | 'quota-exceeded'
+  | 'rate-limiter-unavailable'
+  | 'token-keys-unavailable'
+  | 'overloaded'
   | 'invalid-request'
   | 'route-not-found'
   | 'method-not-allowed'
@@ -26,6 +36,15 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: str
   'search-expired': { status: 410, title: 'Search expired' },
   'price-changed': { status: 409, title: 'Price changed' },
   'sold-out': { status: 409, title: 'Sold out' },
+  'invalid-api-key': { status: 401, title: 'Missing or invalid API key' },
+  'invalid-token': { status: 401, title: 'Missing or invalid bearer token' },
+  'admin-key-required': { status: 403, title: 'Admin API key required' },
+  'api-key-not-found': { status: 404, title: 'API key not found' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
+  'quota-exceeded': { status: 429, title: 'Daily quota exceeded' },
+  'rate-limiter-unavailable': { status: 503, title: 'Rate limiter unavailable' },
+  'token-keys-unavailable': { status: 503, title: 'Token issuer keys unavailable' },
+  overloaded: { status: 503, title: 'Server overloaded' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'service-unavailable': { status: 503, title: 'Service unavailable' },
@@ -50,4 +69,16 @@ export function problem(
 ): Problem {
   const { status, title } = PROBLEMS[code];
   return { type: `${PROBLEM_BASE}${code}`, title, status, detail, ...extensions };
+}
+
+/** Answers `request` with the problem `code` as application/problem+json. */
+export function replyWithProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ProblemCode,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): FastifyReply {
+  const body = problem(code, detail, { instance: request.url.split('?')[0], ...extensions });
+  return reply.code(body.status).type('application/problem+json').send(body);
 }

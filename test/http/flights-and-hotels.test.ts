@@ -33,7 +33,7 @@ interface Page<T> {
 }
 
 const get = async <T>(path: string): Promise<{ status: number; headers: Headers; body: T }> => {
-  const response = await fetch(`${tp.baseUrl}${path}`);
+  const response = await tp.fetch(`${path}`);
   return { status: response.status, headers: response.headers, body: (await response.json()) as T };
 };
 
@@ -72,11 +72,11 @@ describe('GET /v1/flights/search', () => {
 
   it('when If-None-Match carries the ETag, answers 304', async () => {
     const path = `/v1/flights/search?origin=LHR&destination=CDG&departureDate=${tp.date(2)}`;
-    const first = await fetch(`${tp.baseUrl}${path}`);
+    const first = await tp.fetch(`${path}`);
     const etag = first.headers.get('etag')!;
     expect(etag).toBeTruthy();
     expect(first.headers.get('cache-control')).toMatch(/max-age=\d+/);
-    const second = await fetch(`${tp.baseUrl}${path}`, { headers: { 'if-none-match': etag } });
+    const second = await tp.fetch(`${path}`, { headers: { 'if-none-match': etag } });
     expect(second.status).toBe(304);
   });
 

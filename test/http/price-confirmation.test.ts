@@ -24,8 +24,8 @@ interface Offer {
 }
 
 async function firstFlightOffer(query = ''): Promise<Offer> {
-  const response = await fetch(
-    `${tp.baseUrl}/v1/flights/search?origin=LHR&destination=JFK&departureDate=${tp.date(2)}&maxStops=0${query}`,
+  const response = await tp.fetch(
+    `/v1/flights/search?origin=LHR&destination=JFK&departureDate=${tp.date(2)}&maxStops=0${query}`,
   );
   const body = (await response.json()) as { data: Offer[] };
   expect(body.data.length).toBeGreaterThan(0);
@@ -33,7 +33,7 @@ async function firstFlightOffer(query = ''): Promise<Offer> {
 }
 
 const confirm = async (id: string) => {
-  const response = await fetch(`${tp.baseUrl}/v1/offers/${encodeURIComponent(id)}`);
+  const response = await tp.fetch(`/v1/offers/${encodeURIComponent(id)}`);
   return {
     status: response.status,
     type: response.headers.get('content-type'),
@@ -58,7 +58,7 @@ async function changeFlight(flightId: string, change: { fare?: number; seatsLeft
 describe('GET /v1/offers/{offerId}', () => {
   it('when nothing changed, confirms the offer at the same price, never cached', async () => {
     const offer = await firstFlightOffer();
-    const response = await fetch(`${tp.baseUrl}/v1/offers/${offer.id}`);
+    const response = await tp.fetch(`/v1/offers/${offer.id}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const body = (await response.json()) as { data: Offer };
@@ -119,8 +119,8 @@ describe('GET /v1/offers/{offerId}', () => {
   });
 
   it('confirms a hotel offer against live room availability', async () => {
-    const search = await fetch(
-      `${tp.baseUrl}/v1/hotels/search?cityCode=LON&checkIn=${tp.date(1)}&checkOut=${tp.date(3)}`,
+    const search = await tp.fetch(
+      `/v1/hotels/search?cityCode=LON&checkIn=${tp.date(1)}&checkOut=${tp.date(3)}`,
     );
     const offer = ((await search.json()) as { data: { id: string; price: { total: string } }[] }).data[0]!;
     const { status, body } = await confirm(offer.id);

@@ -148,14 +148,16 @@ describe('flight search properties', () => {
         async (origin, destination, limit) => {
           fc.pre(origin !== destination);
           const query = `origin=${origin}&destination=${destination}&departureDate=${tp.date(2)}&limit=${limit}`;
-          const first = (await (await fetch(`${tp.baseUrl}/v1/flights/search?${query}`)).json()) as {
+          const firstResponse = await tp.fetch(`/v1/flights/search?${query}`);
+          expect(firstResponse.status).toBe(200);
+          const first = (await firstResponse.json()) as {
             data: { id: string }[];
             meta: { nextCursor: string | null; total: number; searchId: string };
           };
           const seen = first.data.map((o) => o.id);
           let cursor = first.meta.nextCursor;
           while (cursor) {
-            const response = await fetch(`${tp.baseUrl}/v1/flights/search?${query}&cursor=${cursor}`);
+            const response = await tp.fetch(`/v1/flights/search?${query}&cursor=${cursor}`);
             expect(response.status).toBe(200);
             expect(response.headers.get('x-cache')).toBe('HIT');
             const page = (await response.json()) as typeof first;

@@ -13,6 +13,10 @@ export interface TestPlatform {
   app: FastifyInstance;
   /** http://127.0.0.1:<port> of the real listener. */
   baseUrl: string;
+  /** A client API key on a plan generous enough that tests never meet its limits. */
+  apiKey: string;
+  /** fetch against the listener with the client API key sent. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   /** First date of the demo schedule (today, UTC). */
   startDate: string;
   /** A date `days` after the start date. */
@@ -36,6 +40,9 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   const dir = mkdtempSync(join(tmpdir(), 'tp-test-'));
   const config = loadConfig({
     SQLITE_FILE: join(dir, 'store.db'),
+    ADMIN_API_KEY: 'test-admin-key-that-is-long-enough-0000',
+    // Seeding blocks the event loop on purpose; load shedding is tested on its own.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     SEED_ON_START: 'false',
     LOG_LEVEL: 'silent',
     ...options.env,
@@ -48,7 +55,12 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     seed: options.seed ?? 7,
     startDate,
   });
-  const app = await buildApp({ services: platform.services });
+  const app = await buildApp({ services: platform.services, gateway: platform.gateway.options });
+  const { key: apiKey } = await platform.gateway.options.keys.issue({
+    name: 'test client',
+    plan: 'partner',
+    overrides: { rateLimit: 100_000, burstLimit: 100_000, dailyQuota: 100_000_000 },
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -56,6 +68,12 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     platform,
     app,
     baseUrl: `http://127.0.0.1:${port}`,
+    apiKey,
+    fetch: (path, init = {}) =>
+      fetch(`http://127.0.0.1:${port}${path}`, {
+        ...init,
+        headers: { 'x-api-key': apiKey, ...(init.headers as Record<string, string> | undefined) },
+      }),
     startDate,
     date: (days) =>
       new Date(Date.parse(`${startDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10),

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { describeDevelopmentKeys } from '../../core/gateway/development-keys.js';
 import { buildApp } from '../../http/app.js';
 import type { Platform } from '../../platform.js';
 import { seedInventory } from './seed.js';
@@ -19,8 +20,13 @@ export async function serve(platform: Platform): Promise<FastifyInstance> {
       process.stdout,
     );
   }
+  if (platform.gateway.developmentKeys) {
+    process.stdout.write(`${describeDevelopmentKeys(platform.gateway.developmentKeys)}\n`);
+  }
   const app = await buildApp({
     services: platform.services,
+    gateway: platform.gateway.options,
+    bodyLimitBytes: config.bodyLimitBytes,
     logger: { level: config.logLevel },
     requestTimeoutMs: config.requestTimeoutMs,
   });

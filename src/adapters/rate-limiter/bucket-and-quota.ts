@@ -1,0 +1,88 @@
+import { type Clock, systemClock } from '../../ports/clock.js';
+import type { RateLimitDecision, RateLimiter } from '../../ports/rate-limiter.js';
+import type { UsagePlan } from '../../ports/usage-plan.js';
+import { secondsToNextUtcDay, utcDay } from '../../ports/utc-day.js';
+import { msUntilFull, msUntilToken } from './token-bucket.js';
+
+/** Quota counters outlive their UTC day by a day so a skewed clock still finds yesterday's. */
+export const QUOTA_COUNTER_TTL_SECONDS = 2 * 86_400;
+
+/** The result of taking one token from a key's bucket. */
+export interface TokenTaken {
+  allowed: boolean;
+  /** Tokens left after the attempt (fractional). */
+  tokens: number;
+}
+
+/**
+ * The usage-plan policy every backend shares: the bucket is asked first, and only a request
+ * the bucket admits is counted against the daily quota, so a throttled client does not burn
+ * quota. Backends implement the two atomic primitives; this class turns their answers into
+ * the decision and its header values.
+ */
+export abstract class BucketAndQuotaLimiter implements RateLimiter {
+  protected readonly clock: Clock;
+
+  protected constructor(clock: Clock | undefined) {
+    this.clock = clock ?? systemClock;
+  }
+
+  /** Atomically refills the bucket of `keyId` to `now` and takes one token if there is one. */
+  protected abstract takeToken(keyId: string, plan: UsagePlan, now: number): Promise<TokenTaken>;
+
+  /** Atomically adds one to the request count of `keyId` on `day` and returns the new count. */
+  protected abstract countRequest(keyId: string, day: string): Promise<number>;
+
+  abstract close(): Promise<void>;
+
+  async consume(keyId: string, plan: UsagePlan): Promise<RateLimitDecision> {
+    const now = this.clock.now();
+    const bucket = await this.takeToken(keyId, plan, now);
+    const bucketReset = Math.max(
+      1,
+      Math.ceil(msUntilFull(bucket.tokens, plan.rateLimit, plan.burstLimit) / 1000),
+    );
+    if (!bucket.allowed) {
+      return {
+        allowed: false,
+        reason: 'rate',
+        limit: plan.burstLimit,
+        remaining: 0,
+        resetSeconds: bucketReset,
+        retryAfterSeconds: Math.max(1, Math.ceil(msUntilToken(bucket.tokens, plan.rateLimit) / 1000)),
+      };
+    }
+    const used = await this.countRequest(keyId, utcDay(now));
+    const quotaReset = secondsToNextUtcDay(now);
+    if (used > plan.dailyQuota) {
+      return {
+        allowed: false,
+        reason: 'quota',
+        limit: plan.dailyQuota,
+        remaining: 0,
+        resetSeconds: quotaReset,
+        retryAfterSeconds: quotaReset,
+      };
+    }
+    const quotaRemaining = plan.dailyQuota - used;
+    const bucketRemaining = Math.floor(bucket.tokens);
+    // Report whichever window runs out first, as the RateLimit header draft recommends.
+    return quotaRemaining < bucketRemaining
+      ? {
+          allowed: true,
+          reason: undefined,
+          limit: plan.dailyQuota,
+          remaining: quotaRemaining,
+          resetSeconds: quotaReset,
+          retryAfterSeconds: 0,
+        }
+      : {
+          allowed: true,
+          reason: undefined,
+          limit: plan.burstLimit,
+          remaining: bucketRemaining,
+          resetSeconds: bucketReset,
+          retryAfterSeconds: 0,
+        };
+  }
+}

@@ -1,0 +1,113 @@
+import { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Clock } from '../../ports/clock.js';
+import { RateLimiterUnavailableError } from '../../ports/rate-limiter.js';
+import type { UsagePlan } from '../../ports/usage-plan.js';
+import { BucketAndQuotaLimiter, QUOTA_COUNTER_TTL_SECONDS, type TokenTaken } from './bucket-and-quota.js';
+
+/**
+ * Why a script for the bucket: rate-limiter-flexible counts fixed windows (and
+ * BurstyRateLimiter chains two of them), which admits up to twice the rate around a window edge
+ * and cannot report a bucket's remaining tokens. API Gateway's token bucket needs the level and
+ * its time read, refilled and written back atomically, which one Redis script does. It mirrors
+ * `refill` in token-bucket.ts. The request time comes from the caller's clock, so the bucket
+ * follows the same injected Clock as the memory backend; a process whose clock lags the last
+ * writer's gets no refill instead of a negative one.
+ */
+const TAKE_TOKEN_SCRIPT = `
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1])
+local at = tonumber(state[2])
+if tokens == nil or at == nil then
+  tokens = burst
+  at = now
+elseif now > at then
+  tokens = math.min(burst, tokens + (now - at) * rate / 1000)
+  at = now
+end
+tokens = math.min(tokens, burst)
+local allowed = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+end
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', tokens), 'at', string.format('%d', at))
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) * 1000 / rate) + 1000)
+return {allowed, string.format('%.6f', tokens)}
+`;
+
+interface TokenBucketCommands {
+  tpTakeToken(key: string, rate: number, burst: number, now: number): Promise<[number, string]>;
+}
+
+export interface RedisRateLimiterOptions {
+  /** e.g. `redis://127.0.0.1:6379`. Ignored when `client` is given. */
+  url?: string;
+  /** An existing connection; not closed by `close()`. */
+  client?: Redis;
+  /** Prefix of every key this limiter writes; lets tests and tenants share one Redis. */
+  keyPrefix?: string;
+  clock?: Clock;
+}
+
+/**
+ * Buckets and quotas in Redis, shared by every API process pointing at it: the bucket update
+ * is one script, the quota one rate-limiter-flexible INCR, each atomic on the server.
+ */
+export class RedisRateLimiter extends BucketAndQuotaLimiter {
+  readonly #redis: Redis & TokenBucketCommands;
+  readonly #ownsClient: boolean;
+  readonly #prefix: string;
+  readonly #quota: RateLimiterRedis;
+
+  constructor(options: RedisRateLimiterOptions = {}) {
+    super(options.clock);
+    this.#ownsClient = options.client === undefined;
+    const client =
+      options.client ??
+      new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+        // Fail a request fast while Redis is down rather than queueing it behind reconnects.
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: true,
+      });
+    client.defineCommand('tpTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN_SCRIPT });
+    this.#redis = client as Redis & TokenBucketCommands;
+    this.#prefix = options.keyPrefix ?? 'tp:rl:';
+    this.#quota = new RateLimiterRedis({
+      storeClient: client,
+      keyPrefix: `${this.#prefix}quota`,
+      points: Number.MAX_SAFE_INTEGER,
+      duration: QUOTA_COUNTER_TTL_SECONDS,
+    });
+  }
+
+  protected async takeToken(keyId: string, plan: UsagePlan, now: number): Promise<TokenTaken> {
+    try {
+      const [allowed, tokens] = await this.#redis.tpTakeToken(
+        `${this.#prefix}bucket:${keyId}`,
+        plan.rateLimit,
+        plan.burstLimit,
+        Math.floor(now),
+      );
+      return { allowed: allowed === 1, tokens: Number(tokens) };
+    } catch (error) {
+      throw new RateLimiterUnavailableError('Redis token bucket failed', { cause: error });
+    }
+  }
+
+  protected async countRequest(keyId: string, day: string): Promise<number> {
+    try {
+      return (await this.#quota.consume(`${keyId}:${day}`, 1)).consumedPoints;
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return error.consumedPoints;
+      throw new RateLimiterUnavailableError('Redis quota counter failed', { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsClient) await this.#redis.quit().catch(() => this.#redis.disconnect());
+  }
+}

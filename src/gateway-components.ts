@@ -1,0 +1,93 @@
+import type { JSONWebKeySet } from 'jose';
+import { JwtVerifier, localKeys, remoteKeys } from './adapters/auth/jwt-verifier.js';
+import { LocalTokenIssuer } from './adapters/auth/local-issuer.js';
+import { createRateLimiter } from './adapters/rate-limiter/create.js';
+import { SqliteApiKeyStore } from './adapters/store/sqlite/api-key-store.js';
+import type { SqliteDatabase } from './adapters/store/sqlite/database.js';
+import { SqliteIssuerKeyStorage } from './adapters/store/sqlite/issuer-key-storage.js';
+import type { Config } from './config.js';
+import { ApiKeyService } from './core/gateway/api-key-service.js';
+import { type DevelopmentKeys, ensureDevelopmentKeys } from './core/gateway/development-keys.js';
+import { UsageMeter } from './core/gateway/usage-meter.js';
+import type { GatewayOptions } from './http/plugins/gateway.js';
+import { type Clock, systemClock } from './ports/clock.js';
+
+type GatewayConfig = Pick<
+  Config,
+  | 'rateLimiter'
+  | 'redisUrl'
+  | 'adminApiKey'
+  | 'defaultPlan'
+  | 'jwtJwksUrl'
+  | 'jwtIssuer'
+  | 'jwtAudience'
+  | 'jwtClockSkewSeconds'
+  | 'maxEventLoopDelayMs'
+  | 'maxHeapUsedBytes'
+  | 'corsOrigins'
+>;
+
+/** The gateway's dependencies, ready for `app.register(gateway, components.options)`. */
+export interface GatewayComponents {
+  options: GatewayOptions;
+  /** Keys generated on this first start, to print once; undefined otherwise. */
+  developmentKeys: DevelopmentKeys | undefined;
+}
+
+/**
+ * Wires the gateway's adapters from configuration over the shared SQLite database: key store,
+ * rate limiter (Redis loaded only when chosen), usage meter, token verifier and, without an
+ * external JWKS, the local development issuer.
+ */
+export async function createGatewayComponents(
+  config: GatewayConfig,
+  db: SqliteDatabase,
+  clock: Clock = systemClock,
+): Promise<GatewayComponents> {
+  const store = new SqliteApiKeyStore(db);
+  const keys = new ApiKeyService({
+    store,
+    clock,
+    defaultPlan: config.defaultPlan,
+    adminApiKey: config.adminApiKey,
+  });
+  const limiter = await createRateLimiter({ backend: config.rateLimiter, redisUrl: config.redisUrl, clock });
+  const meter = new UsageMeter({ store });
+  const issuer =
+    config.jwtJwksUrl === undefined
+      ? await LocalTokenIssuer.open({
+          storage: new SqliteIssuerKeyStorage(db),
+          issuer: config.jwtIssuer,
+          audience: config.jwtAudience,
+        })
+      : undefined;
+  const verifier = new JwtVerifier({
+    keys:
+      issuer === undefined
+        ? remoteKeys(config.jwtJwksUrl ?? '')
+        : localKeys((await issuer.jwks()) as unknown as JSONWebKeySet),
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    clockSkewSeconds: config.jwtClockSkewSeconds,
+    now: () => clock.now(),
+  });
+  const developmentKeys = await ensureDevelopmentKeys(keys, config.adminApiKey !== undefined);
+  return {
+    options: {
+      keys,
+      limiter,
+      meter,
+      verifier,
+      issuer,
+      clock,
+      // The platform owns the limiter and closes it after the app.
+      closeLimiter: false,
+      hardening: {
+        corsOrigins: config.corsOrigins,
+        maxEventLoopDelayMs: config.maxEventLoopDelayMs,
+        maxHeapUsedBytes: config.maxHeapUsedBytes,
+      },
+    },
+    developmentKeys,
+  };
+}

@@ -1,0 +1,47 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import {
+  type ApiKeyPrincipal,
+  ApiKeyRejectedError,
+  type ApiKeyService,
+} from '../../core/gateway/api-key-service.js';
+import { replyWithProblem } from '../problems.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The API key the request authenticated with; null on routes that need none. */
+    apiKey: ApiKeyPrincipal | null;
+  }
+}
+
+export interface ApiKeyAuthOptions {
+  keys: ApiKeyService;
+  /** Which requests need a key; defaults to every `/v1/*` path. */
+  protects?: (request: FastifyRequest) => boolean;
+}
+
+const isV1 = (request: FastifyRequest): boolean => request.url === '/v1' || request.url.startsWith('/v1/');
+
+/**
+ * Requires a valid `x-api-key` on protected routes and attaches its principal as
+ * `request.apiKey`. Every refusal is a 401 problem, whatever the header holds.
+ */
+const apiKeyAuthPlugin: FastifyPluginAsync<ApiKeyAuthOptions> = async (app, options) => {
+  const protects = options.protects ?? isV1;
+  app.decorateRequest('apiKey', null);
+  app.addHook('onRequest', async (request, reply) => {
+    if (!protects(request)) return;
+    const header = request.headers['x-api-key'];
+    // A repeated header arrives as an array; which copy to trust is ambiguous, so neither is.
+    const presented = Array.isArray(header) ? '\u0000' : header;
+    try {
+      request.apiKey = await options.keys.authenticate(presented);
+    } catch (error) {
+      if (!(error instanceof ApiKeyRejectedError)) throw error;
+      return replyWithProblem(request, reply, 'invalid-api-key', error.message);
+    }
+  });
+};
+
+/** The API key authentication plugin (fastify-plugin: hooks apply to the whole app). */
+export const apiKeyAuth = fp(apiKeyAuthPlugin, { fastify: '5.x', name: 'travel-platform-api-key-auth' });

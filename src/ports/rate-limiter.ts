@@ -1,0 +1,40 @@
+import type { UsagePlan } from './usage-plan.js';
+
+/**
+ * The outcome of one request against a key's token bucket and daily quota. `limit`,
+ * `remaining` and `resetSeconds` describe whichever of the two is closer to exhaustion, as the
+ * IETF RateLimit header draft asks, so they map onto the `ratelimit-*` headers one to one.
+ */
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** Why the request was refused; undefined when allowed. */
+  reason: 'rate' | 'quota' | undefined;
+  /** Size of the limiting window: the bucket's `burstLimit` or the plan's `dailyQuota`. */
+  limit: number;
+  /** Requests still admitted right now in that window (0 when refused). */
+  remaining: number;
+  /** Whole seconds until the window is full again (bucket refilled, or the next UTC day). */
+  resetSeconds: number;
+  /** Whole seconds (≥ 1) a refused client should wait; 0 when allowed. */
+  retryAfterSeconds: number;
+}
+
+/**
+ * Token bucket plus daily quota per API key. Several instances of one backend sharing a
+ * store (Redis) share each key's bucket and quota atomically. Rejects with
+ * `RateLimiterUnavailableError` when the backend cannot be reached.
+ */
+export interface RateLimiter {
+  /** Takes one token and one unit of today's quota for `keyId` under `plan`, or refuses. */
+  consume(keyId: string, plan: UsagePlan): Promise<RateLimitDecision>;
+  /** Releases connections and timers. */
+  close(): Promise<void>;
+}
+
+/** The limiter's backend failed; callers decide whether to fail open or closed. */
+export class RateLimiterUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RateLimiterUnavailableError';
+  }
+}
