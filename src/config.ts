@@ -44,6 +44,11 @@ const nonEmpty = (raw: string): string => {
   return raw;
 };
 
+const redisUrl = (raw: string): string => {
+  if (!/^rediss?:\/\/\S+$/.test(raw)) throw new InvalidValue('a redis:// or rediss:// URL');
+  return raw;
+};
+
 const optionalSecret = (raw: string): string | undefined => {
   if (raw === '') return undefined;
   if (raw.length < 32) throw new InvalidValue('at least 32 characters (or empty to generate one)');
@@ -52,7 +57,12 @@ const optionalSecret = (raw: string): string | undefined => {
 
 export const options = {
   host: { env: 'HOST', doc: 'Interface the HTTP server listens on.', default: '0.0.0.0', parse: nonEmpty },
-  port: { env: 'PORT', doc: 'TCP port of the HTTP server (0 picks a free one).', default: '3000', parse: integer(0, 65535) },
+  port: {
+    env: 'PORT',
+    doc: 'TCP port of the HTTP server (0 picks a free one).',
+    default: '3000',
+    parse: integer(0, 65535),
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     doc: 'pino log level.',
@@ -78,8 +88,18 @@ export const options = {
     default: '300',
     parse: integer(2, 3000),
   },
-  seedDays: { env: 'SEED_DAYS', doc: 'Days of schedules generated at start.', default: '90', parse: integer(1, 365) },
-  seedValue: { env: 'SEED', doc: 'Seed of the demo inventory generator.', default: '42', parse: integer(0, 2 ** 31 - 1) },
+  seedDays: {
+    env: 'SEED_DAYS',
+    doc: 'Days of schedules generated at start.',
+    default: '90',
+    parse: integer(1, 365),
+  },
+  seedValue: {
+    env: 'SEED',
+    doc: 'Seed of the demo inventory generator.',
+    default: '42',
+    parse: integer(0, 2 ** 31 - 1),
+  },
   offerTtlSeconds: {
     env: 'OFFER_TTL_SECONDS',
     doc: 'How long an offer id stays bookable after the search that made it.',
@@ -109,6 +129,48 @@ export const options = {
     doc: 'Requests taking longer are answered 503.',
     default: '10000',
     parse: integer(100, 120000),
+  },
+  eventBus: {
+    env: 'EVENT_BUS',
+    doc: 'Event bus backend: in-process (one machine) or redis (Redis Streams, several instances).',
+    default: 'in-process',
+    parse: oneOf('in-process', 'redis'),
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    doc: 'Redis server used by the redis backends.',
+    default: 'redis://127.0.0.1:6379',
+    parse: redisUrl,
+  },
+  eventStreamKey: {
+    env: 'EVENT_STREAM_KEY',
+    doc: 'Redis key of the event stream; instances sharing it share events.',
+    default: 'travel-platform:events',
+    parse: nonEmpty,
+  },
+  eventClaimIdleMs: {
+    env: 'EVENT_CLAIM_IDLE_MS',
+    doc: 'An event unacknowledged this long (ms) is taken over by another consumer of its group (redis bus).',
+    default: '30000',
+    parse: integer(100, 3_600_000),
+  },
+  eventMaxAttempts: {
+    env: 'EVENT_MAX_ATTEMPTS',
+    doc: 'Attempts a consumer makes at one event before parking it in the dead-letter store.',
+    default: '5',
+    parse: integer(1, 100),
+  },
+  eventRetryBaseMs: {
+    env: 'EVENT_RETRY_BASE_MS',
+    doc: 'First retry delay (ms) of a failing consumer; doubles each attempt, with jitter.',
+    default: '200',
+    parse: integer(1, 600_000),
+  },
+  outboxPollMs: {
+    env: 'OUTBOX_POLL_MS',
+    doc: 'How often (ms) the relay looks for outbox events written by other processes.',
+    default: '250',
+    parse: integer(10, 60_000),
   },
   environmentName: { env: 'NODE_ENV', doc: 'Runtime environment name.', default: 'development', parse: text },
 } satisfies Record<string, ConfigOption<unknown>>;

@@ -93,9 +93,7 @@ export interface FlightLegQuery {
   departTo: number;
 }
 
-export type HotelLocator =
-  | { cityCode: string }
-  | { latitude: number; longitude: number; radiusKm: number };
+export type HotelLocator = { cityCode: string } | { latitude: number; longitude: number; radiusKm: number };
 
 /** Summary of what the store holds. */
 export interface InventoryStats {

@@ -1,4 +1,5 @@
 import { inventorySchema } from './0001-inventory.js';
+import { eventsSchema } from './0003-events.js';
 
 /** A forward-only schema change, applied once in `id` order. */
 export interface Migration {
@@ -6,4 +7,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [inventorySchema];
+export const migrations: readonly Migration[] = [inventorySchema, eventsSchema];
