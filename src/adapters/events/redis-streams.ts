@@ -79,7 +79,8 @@ export class RedisStreamsEventBus implements EventBus {
     this.#maxLength = options.maxLength ?? 100_000;
     this.#onError = options.onError ?? (() => {});
     // Few retries: a publish against a dead Redis should fail soon so the outbox keeps the event.
-    this.#redis = new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: true });
+    // RESP2 pins the documented reply shapes the parsers below read (ioredis 6 defaults to RESP3).
+    this.#redis = new Redis(options.url, { maxRetriesPerRequest: 2, lazyConnect: true, protocol: 2 });
     this.#redis.on('error', (error: Error) => this.#onError(error));
   }
 
@@ -331,11 +332,12 @@ function parseEntries(raw: unknown): StreamEntry[] {
   return entries;
 }
 
-/** XREADGROUP reply `[[key, entries]]` or null on timeout. */
+/** XREADGROUP reply: `[[key, entries]]` (RESP2), `[key, entries]` (a RESP3 map, flattened), or null on timeout. */
 function parseRead(reply: unknown): StreamEntry[] {
   if (!Array.isArray(reply)) return [];
-  const stream: unknown = reply[0];
-  return Array.isArray(stream) ? parseEntries(stream[1]) : [];
+  const first: unknown = reply[0];
+  if (typeof first === 'string') return parseEntries(reply[1]);
+  return Array.isArray(first) ? parseEntries(first[1]) : [];
 }
 
 /** XAUTOCLAIM reply `[nextCursor, entries, deletedIds]`. */
