@@ -287,6 +287,42 @@ export const options = {
     default: '1048576',
     parse: integer(1024, 100 * 1024 * 1024),
   },
+  eventBus: {
+    env: 'EVENT_BUS',
+    doc: 'Event bus backend: in-process (one machine) or redis (Redis Streams, several instances).',
+    default: 'in-process',
+    parse: oneOf('in-process', 'redis'),
+  },
+  eventStreamKey: {
+    env: 'EVENT_STREAM_KEY',
+    doc: 'Redis key of the event stream; instances sharing it share events.',
+    default: 'travel-platform:events',
+    parse: nonEmpty,
+  },
+  eventClaimIdleMs: {
+    env: 'EVENT_CLAIM_IDLE_MS',
+    doc: 'An event unacknowledged this long (ms) is taken over by another consumer of its group (redis bus).',
+    default: '30000',
+    parse: integer(100, 3_600_000),
+  },
+  eventMaxAttempts: {
+    env: 'EVENT_MAX_ATTEMPTS',
+    doc: 'Attempts a consumer makes at one event before parking it in the dead-letter store.',
+    default: '5',
+    parse: integer(1, 100),
+  },
+  eventRetryBaseMs: {
+    env: 'EVENT_RETRY_BASE_MS',
+    doc: 'First retry delay (ms) of a failing consumer; doubles each attempt, with jitter.',
+    default: '200',
+    parse: integer(1, 600_000),
+  },
+  outboxPollMs: {
+    env: 'OUTBOX_POLL_MS',
+    doc: 'How often (ms) the relay looks for outbox events written by other processes.',
+    default: '250',
+    parse: integer(10, 60_000),
+  },
   environmentName: { env: 'NODE_ENV', doc: 'Runtime environment name.', default: 'development', parse: text },
 } satisfies Record<string, ConfigOption<unknown>>;
 

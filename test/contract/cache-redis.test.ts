@@ -8,10 +8,10 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createRedisCache, type RedisCacheOptions } from '../../src/adapters/cache/redis.js';
 import type { Cache } from '../../src/ports/cache.js';
+import { redisUrl } from '../helpers/redis.js';
 import { RedisServer, randomPort, waitFor } from '../helpers/redis-server.js';
 import { describeCacheContract } from './cache.contract.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** One prefix per run of this file, so runs (and other suites) never see each other's keys. */
 const runPrefix = `test-cache-${process.pid}-${randomUUID().slice(0, 8)}`;
 const long = { ttlMs: 60_000, graceMs: 60_000 };
@@ -19,7 +19,7 @@ const long = { ttlMs: 60_000, graceMs: 60_000 };
 const opened: Cache[] = [];
 async function open(overrides: Partial<RedisCacheOptions> = {}): Promise<Cache> {
   const cache = await createRedisCache({
-    redisUrl: REDIS_URL,
+    redisUrl,
     keyPrefix: `${runPrefix}:${randomUUID().slice(0, 8)}`,
     maxEntries: 10_000,
     maxBytes: 50_000_000,
@@ -35,7 +35,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   // Tag timestamps live for days in Redis: remove everything this run wrote.
-  const redis = new Redis(REDIS_URL);
+  const redis = new Redis(redisUrl);
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${runPrefix}*`, 'COUNT', 1000);

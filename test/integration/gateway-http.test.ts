@@ -4,7 +4,7 @@ import { MemoryRateLimiter } from '../../src/adapters/rate-limiter/memory.js';
 import { RedisRateLimiter } from '../../src/adapters/rate-limiter/redis.js';
 import { type RunningGatewayApp, startGatewayApp, tempDatabaseFile } from '../helpers/gateway-app.js';
 import { ManualClock } from '../helpers/manual-clock.js';
-import { REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { redisUrl, uniquePrefix } from '../helpers/redis.js';
 
 const ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnop';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,11 +97,11 @@ describe('gateway over HTTP', () => {
       const temp = tempDatabaseFile();
       cleanups.push(temp.remove);
       const a = await start(
-        { limiter: new RedisRateLimiter({ url: REDIS_URL, keyPrefix: prefix }) },
+        { limiter: new RedisRateLimiter({ url: redisUrl, keyPrefix: prefix }) },
         temp.file,
       );
       const b = await start(
-        { limiter: new RedisRateLimiter({ url: REDIS_URL, keyPrefix: prefix }) },
+        { limiter: new RedisRateLimiter({ url: redisUrl, keyPrefix: prefix }) },
         temp.file,
       );
       const { key } = await issueKey(a, { name: 'shared', rateLimit: 5, burstLimit: 10 });

@@ -1,5 +1,6 @@
 import { inventorySchema } from './0001-inventory.js';
 import { apiKeysSchema } from './0002-api-keys.js';
+import { eventsSchema } from './0003-events.js';
 
 /** A forward-only schema change, applied once in `id` order. */
 export interface Migration {
@@ -7,4 +8,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [inventorySchema, apiKeysSchema];
+export const migrations: readonly Migration[] = [inventorySchema, apiKeysSchema, eventsSchema];
