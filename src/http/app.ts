@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerErrorHandling } from './error-handler.js';
 import { type GatewayOptions, gateway } from './plugins/gateway.js';
-import { PROBLEM_BASE } from './problems.js';
+import { PROBLEM_BASE, replyWithProblem } from './problems.js';
 import { requestIdFor } from './request-id.js';
 import { healthRoutes } from './routes/health.js';
 import { offerRoutes } from './routes/offers.js';
@@ -34,6 +34,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: options.requestTimeoutMs ?? 10_000,
     routerOptions: { maxParamLength: 4096 },
     return503OnClosing: true,
+    // Errors the router raises before any hook runs (over-long or badly encoded URLs).
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      return error.statusCode === 414
+        ? replyWithProblem(request, reply, 'uri-too-long', 'a path segment is longer than allowed')
+        : replyWithProblem(request, reply, 'invalid-request', 'the URL is not validly percent-encoded');
+    },
     ajv: {
       customOptions: {
         // Unknown parameters are reported, not silently dropped; "?adults=2" is coerced to 2.
@@ -55,6 +62,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(FlightOffer);
   app.addSchema(HotelOffer);
 
+  // First, so its request decorations and hooks reach every route, the documentation's too.
+  if (options.gateway) await app.register(gateway, options.gateway);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -70,15 +79,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         },
       },
     },
+    transform: ({ schema, url }) => ({ schema: withOptionalDefaults(schema), url }),
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
-  if (options.gateway) await app.register(gateway, options.gateway);
   await app.register(searchRoutes, { services: options.services });
   await app.register(offerRoutes, { services: options.services });
   await app.register(healthRoutes, { services: options.services });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/**
+ * Query parameters with a default are required only for the validator (so the default is
+ * applied); a client may leave them out, and the document says so.
+ */
+function withOptionalDefaults<T>(schema: T): T {
+  const routeSchema = schema as {
+    querystring?: { required?: string[]; properties?: Record<string, { default?: unknown }> };
+  };
+  const query = routeSchema?.querystring;
+  if (!query?.required || !query.properties) return schema;
+  const properties = query.properties;
+  return {
+    ...schema,
+    querystring: {
+      ...query,
+      required: query.required.filter((name) => properties[name]?.default === undefined),
+    },
+  };
 }

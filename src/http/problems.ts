@@ -16,6 +16,7 @@ export type HttpProblemCode =
   | 'token-keys-unavailable'
   | 'overloaded'
   | 'invalid-request'
+  | 'uri-too-long'
   | 'route-not-found'
   | 'method-not-allowed'
   | 'unsupported-media-type'
@@ -46,6 +47,7 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: str
   'token-keys-unavailable': { status: 503, title: 'Token issuer keys unavailable' },
   overloaded: { status: 503, title: 'Server overloaded' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
+  'uri-too-long': { status: 414, title: 'URI too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'service-unavailable': { status: 503, title: 'Service unavailable' },
   'internal-error': { status: 500, title: 'Internal error' },

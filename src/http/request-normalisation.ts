@@ -73,6 +73,12 @@ export function toHotelSearchRequest(query: HotelSearchQuery): HotelSearchReques
   const checkOut = calendarDate(query.checkOut, 'query.checkOut');
   if (daysBetween(checkIn, checkOut) < 1)
     throw invalidField('query.checkOut', 'checkOut must be after checkIn');
+  for (const field of ['lat', 'lon', 'radiusKm'] as const) {
+    const value = query[field];
+    // JSON Schema bounds do not apply to Infinity, which query coercion can produce.
+    if (value !== undefined && !Number.isFinite(value))
+      throw invalidField(`query.${field}`, 'must be a finite number');
+  }
   const byPoint = query.lat !== undefined || query.lon !== undefined;
   if (query.cityCode !== undefined && byPoint) {
     throw invalidField('query.cityCode', 'give either cityCode or lat+lon, not both');
@@ -82,6 +88,9 @@ export function toHotelSearchRequest(query: HotelSearchQuery): HotelSearchReques
   }
   if (byPoint && (query.lat === undefined || query.lon === undefined)) {
     throw invalidField(query.lat === undefined ? 'query.lat' : 'query.lon', 'lat and lon go together');
+  }
+  if (!byPoint && query.radiusKm !== undefined) {
+    throw invalidField('query.radiusKm', 'radiusKm goes with lat and lon');
   }
   if (query.rooms > query.adults) throw invalidField('query.rooms', 'each room needs at least one adult');
   return {

@@ -85,6 +85,7 @@ export class FlightSearch {
       throw invalidField('query.destination', 'destination must differ from origin');
     }
     this.#checkDate(request.departureDate, origins, 'query.departureDate');
+    if (request.returnDate) this.#checkDate(request.returnDate, destinations, 'query.returnDate');
     const tags = new Set<string>();
     const outbound = await this.#itineraries(origins, destinations, request.departureDate, request, tags);
     let journeys: PricedJourney[];

@@ -20,7 +20,7 @@ export const offerRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
             data: Type.Union([Type.Ref('FlightOffer'), Type.Ref('HotelOffer')]),
             meta: Type.Object({ confirmedAt: Type.String({ format: 'date-time' }) }),
           }),
-          ...problemResponses(404, 409, 410),
+          ...problemResponses(400, 404, 409, 410),
         },
       },
     },

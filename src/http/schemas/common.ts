@@ -45,7 +45,17 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
 );
 
-/** Problem responses a route may give, by status. */
-export function problemResponses(...statuses: number[]): Record<number, TSchema> {
-  return Object.fromEntries(statuses.map((status) => [status, Type.Ref('Problem')]));
+/** Problem responses a route may give, by status, served as application/problem+json. */
+export function problemResponses(
+  ...statuses: number[]
+): Record<number, { description: string; content: Record<string, { schema: TSchema }> }> {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: 'Problem details',
+        content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
+      },
+    ]),
+  );
 }
