@@ -54,12 +54,6 @@ const optionalUrl = (raw: string): string | undefined => {
   return raw;
 };
 
-const url = (raw: string): string => {
-  const parsed = optionalUrl(raw);
-  if (parsed === undefined) throw new InvalidValue('an absolute URL');
-  return parsed;
-};
-
 /** `*` (any origin), empty (no CORS), or a comma-separated list of origins. */
 const corsOrigins = (raw: string): '*' | string[] => {
   if (raw.trim() === '*') return '*';

@@ -93,7 +93,7 @@ export class PriceConfirmation {
     reference: HotelOfferReference,
   ): Promise<{ offer: HotelOfferView; reference: HotelOfferReference }> {
     const [hotel] = await this.#deps.store.getHotels([reference.hotelId]);
-    if (!hotel || !hotel.roomTypes.some((r) => r.code === reference.roomType)) {
+    if (!hotel?.roomTypes.some((r) => r.code === reference.roomType)) {
       throw new DomainError('offer-not-found', 'the offer no longer exists');
     }
     const nights = daysBetween(reference.checkIn, reference.checkOut);
