@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 let tp: TestPlatform;
@@ -68,6 +68,17 @@ describe('GET /v1/flights/search', () => {
     );
     expect(again.headers.get('x-cache')).toBe('HIT');
     expect(again.body.meta.searchId).toBe(first.body.meta.searchId);
+  });
+
+  it('when 100 identical searches arrive at once, the origin search runs exactly once', async () => {
+    const origin = vi.spyOn(tp.platform.services.flights, 'search');
+    const path = `/v1/flights/search?origin=FRA&destination=LHR&departureDate=${tp.date(4)}`;
+    const responses = await Promise.all(Array.from({ length: 100 }, () => tp.fetch(path)));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    expect(origin).toHaveBeenCalledTimes(1);
+    const outcomes = responses.map((r) => r.headers.get('x-cache'));
+    expect(outcomes.filter((o) => o === 'MISS')).toHaveLength(1);
+    origin.mockRestore();
   });
 
   it('when If-None-Match carries the ETag, answers 304', async () => {
