@@ -6,12 +6,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { options } from '../src/config.js';
 import { PROBLEM_BASE, PROBLEMS } from '../src/http/problems.js';
 
-const escape = (text: string): string => text.replace(/\|/g, '\\|');
+const escapeCell = (text: string): string => text.replace(/\|/g, '\\|');
 
 export function configurationTable(): string {
   const rows = Object.values(options).map(
     (option) =>
-      `| \`${option.env}\` | ${option.default === '' ? '_(empty)_' : `\`${option.default}\``} | ${escape(option.doc)} |`,
+      `| \`${option.env}\` | ${option.default === '' ? '_(empty)_' : `\`${option.default}\``} | ${escapeCell(option.doc)} |`,
   );
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
 }
@@ -19,7 +19,7 @@ export function configurationTable(): string {
 export function problemTable(): string {
   const rows = Object.entries(PROBLEMS)
     .sort(([, a], [, b]) => a.status - b.status)
-    .map(([code, { status, title }]) => `| ${status} | \`${PROBLEM_BASE}${code}\` | ${escape(title)} |`);
+    .map(([code, { status, title }]) => `| ${status} | \`${PROBLEM_BASE}${code}\` | ${escapeCell(title)} |`);
   return ['| status | type | title |', '|---|---|---|', ...rows].join('\n');
 }
 

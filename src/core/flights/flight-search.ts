@@ -1,12 +1,11 @@
-import type { Airport, AirportDirectory } from '../../ports/airports.js';
-import type { Clock } from '../../ports/clock.js';
-import type { FlightRecord, InventoryStore } from '../../ports/store.js';
+import type { Airport } from '../../ports/airports.js';
+import type { FlightRecord } from '../../ports/store.js';
 import { flightRouteTag, utcDatesBetween } from '../cache/cache-tags.js';
 import { flightSearchCacheKey, singleAirportCity } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
 import { distanceKm } from '../geo/great-circle.js';
 import type { FlightOfferReference } from '../offers/offer-reference.js';
-import type { TokenSigner } from '../offers/signed-token.js';
+import type { SearchDependencies } from '../search/search-dependencies.js';
 import type { SearchRun } from '../search/search-results.js';
 import { addDays, toUtcIso, zonedDate, zonedToEpoch } from '../time/zoned-time.js';
 import { buildConnections } from './connection-builder.js';
@@ -21,15 +20,7 @@ import { hasSeats, priceJourney } from './flight-pricing.js';
 import type { FlightSearchRequest } from './flight-search-request.js';
 import { RouteGraph } from './route-graph.js';
 
-export interface FlightSearchDependencies {
-  store: InventoryStore;
-  airports: AirportDirectory;
-  clock: Clock;
-  signer: TokenSigner;
-  /** How long offer ids stay confirmable, ms. */
-  offerTtlMs: number;
-  /** Most offers one search returns. */
-  maxResults: number;
+export interface FlightSearchDependencies extends SearchDependencies {
   /** How long the route network read from the store is reused, ms. */
   routeGraphTtlMs?: number;
 }

@@ -1,6 +1,4 @@
-import type { AirportDirectory } from '../../ports/airports.js';
-import type { Clock } from '../../ports/clock.js';
-import type { HotelRecord, InventoryStore, RoomNightRecord } from '../../ports/store.js';
+import type { HotelRecord, RoomNightRecord } from '../../ports/store.js';
 import { hotelCityNightTag, stayNights } from '../cache/cache-tags.js';
 import { hotelSearchCacheKey, singleAirportCity } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
@@ -9,6 +7,7 @@ import { convert } from '../money/money.js';
 import type { HotelOfferReference } from '../offers/offer-reference.js';
 import type { TokenSigner } from '../offers/signed-token.js';
 import { type PriceView, priceView } from '../pricing/price-quote.js';
+import type { SearchDependencies } from '../search/search-dependencies.js';
 import type { SearchRun } from '../search/search-results.js';
 import { addDays, daysBetween, toUtcIso } from '../time/zoned-time.js';
 
@@ -34,15 +33,7 @@ export interface HotelSearchRequest {
 export interface HotelOfferView {
   id: string;
   type: 'hotel-offer';
-  hotel: {
-    id: string;
-    name: string;
-    cityCode: string;
-    stars: number;
-    latitude: number;
-    longitude: number;
-    address: string;
-    amenities: string[];
+  hotel: Omit<HotelRecord, 'roomTypes'> & {
     /** From the search point, or from the city's main airport for a city search. */
     distanceKm: number;
   };
@@ -60,23 +51,14 @@ export interface HotelOfferView {
   expiresAt: string;
 }
 
-export interface HotelSearchDependencies {
-  store: InventoryStore;
-  airports: AirportDirectory;
-  clock: Clock;
-  signer: TokenSigner;
-  offerTtlMs: number;
-  maxResults: number;
-}
-
 /** Longest stay searchable, nights. */
 export const MAX_NIGHTS = 30;
 
 /** Room availability and rates of a stay, priced and sorted. */
 export class HotelSearch {
-  readonly #deps: HotelSearchDependencies;
+  readonly #deps: SearchDependencies;
 
-  constructor(deps: HotelSearchDependencies) {
+  constructor(deps: SearchDependencies) {
     this.#deps = deps;
   }
 

@@ -1,6 +1,4 @@
-import type { AirportDirectory } from '../../ports/airports.js';
-import type { Clock } from '../../ports/clock.js';
-import type { FlightRecord, InventoryStore } from '../../ports/store.js';
+import type { FlightRecord } from '../../ports/store.js';
 import { DomainError } from '../errors.js';
 import type { FlightOfferView } from '../flights/flight-offer-view.js';
 import { hasSeats } from '../flights/flight-pricing.js';
@@ -8,17 +6,11 @@ import { renderFlightOffer } from '../flights/flight-search.js';
 import { distanceKm } from '../geo/great-circle.js';
 import { groupNights, type HotelOfferView, hotelOfferView, priceStay } from '../hotels/hotel-search.js';
 import { formatAmount } from '../money/money.js';
+import type { OfferDependencies } from '../search/search-dependencies.js';
 import { daysBetween } from '../time/zoned-time.js';
 import { asOfferReference, type FlightOfferReference, type HotelOfferReference } from './offer-reference.js';
-import type { TokenSigner } from './signed-token.js';
 
-export interface PriceConfirmationDependencies {
-  store: InventoryStore;
-  airports: AirportDirectory;
-  clock: Clock;
-  signer: TokenSigner;
-  offerTtlMs: number;
-}
+export type PriceConfirmationDependencies = OfferDependencies;
 
 export type ConfirmedOffer =
   | { kind: 'flight'; offer: FlightOfferView; reference: FlightOfferReference }

@@ -33,6 +33,11 @@ export const SearchMeta = Type.Object({
   expiresAt: Type.String({ format: 'date-time' }),
 });
 
+/** A search response: a page of offers of the shared schema `offerSchemaId` and the search meta. */
+export function searchResponse(offerSchemaId: string) {
+  return Type.Object({ data: Type.Array(Type.Ref(offerSchemaId)), meta: SearchMeta });
+}
+
 export const ProblemSchema = Type.Object(
   {
     type: Type.String({ format: 'uri' }),

@@ -6,7 +6,7 @@ import {
   DecimalAmount,
   IataCode,
   PageLimit,
-  SearchMeta,
+  searchResponse,
 } from './common.js';
 
 export const CabinSchema = Type.Union(
@@ -94,7 +94,4 @@ export const FlightOffer = Type.Object(
   { $id: 'FlightOffer' },
 );
 
-export const FlightSearchResponse = Type.Object({
-  data: Type.Array(Type.Ref('FlightOffer')),
-  meta: SearchMeta,
-});
+export const FlightSearchResponse = searchResponse('FlightOffer');

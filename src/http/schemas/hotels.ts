@@ -6,7 +6,7 @@ import {
   DecimalAmount,
   IataCode,
   PageLimit,
-  SearchMeta,
+  searchResponse,
 } from './common.js';
 
 export const HotelSearchQuery = Type.Object(
@@ -61,7 +61,4 @@ export const HotelOffer = Type.Object(
   { $id: 'HotelOffer' },
 );
 
-export const HotelSearchResponse = Type.Object({
-  data: Type.Array(Type.Ref('HotelOffer')),
-  meta: SearchMeta,
-});
+export const HotelSearchResponse = searchResponse('HotelOffer');
