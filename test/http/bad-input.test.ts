@@ -600,6 +600,15 @@ describe('API keys (when the gateway asks for one)', () => {
     );
     expectProblem(answer, { status: 401 });
   });
+
+  it.for(['/%761/locations?q=lon', '/v%31/locations?q=lon', '/%76%31/flights/search?origin=LHR'])(
+    'a percent-encoded /v1 path (%s) still needs a key',
+    async (path, context) => {
+      if (!apiKey()) context.skip();
+      const answer = await send({ path }, { withKey: false });
+      expectProblem(answer, { status: 401 });
+    },
+  );
 });
 
 describe('x-request-id', () => {

@@ -20,7 +20,13 @@ export interface ApiKeyAuthOptions {
   protects?: (request: FastifyRequest) => boolean;
 }
 
-const isV1 = (request: FastifyRequest): boolean => request.url === '/v1' || request.url.startsWith('/v1/');
+/**
+ * Decided on the matched route pattern, not the raw URL: the router decodes percent-escapes, so
+ * "/%761/locations" reaches the "/v1/locations" route while its raw URL does not start with "/v1/".
+ * Unmatched /v1 paths still need a key, so probing them is metered like any other call.
+ */
+const isV1 = (request: FastifyRequest): boolean =>
+  request.routeOptions.url?.startsWith('/v1/') ?? request.url.startsWith('/v1/');
 
 /**
  * Requires a valid `x-api-key` on protected routes and attaches its principal as
