@@ -53,7 +53,7 @@ export interface BookingRecord {
 
 /** Where a client's idempotency key stands (see IdempotencyClaim). */
 export type IdempotencyClaim =
-  /** The key is now held by this request until `leaseUntil`; `token` proves it when completing. */
+  /** The key is now held by this request until its lease ends; `token` proves it when completing. */
   | { state: 'acquired'; token: string }
   /** Another request holds the key right now. */
   | { state: 'in-flight'; requestHash: string }
