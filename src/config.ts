@@ -68,6 +68,12 @@ const corsOrigins = (raw: string): '*' | string[] => {
   return origins;
 };
 
+const instanceName = (raw: string): string => {
+  if (!/^[A-Za-z0-9._:-]{0,100}$/.test(raw))
+    throw new InvalidValue('up to 100 letters, digits, ".", "_", ":" or "-"');
+  return raw;
+};
+
 const optionalSecret = (raw: string): string | undefined => {
   if (raw === '') return undefined;
   if (raw.length < 32) throw new InvalidValue('at least 32 characters (or empty to generate one)');
@@ -316,6 +322,18 @@ export const options = {
     doc: 'How often (ms) the relay looks for outbox events written by other processes.',
     default: '250',
     parse: integer(10, 60_000),
+  },
+  idempotencyKeyTtlHours: {
+    env: 'IDEMPOTENCY_KEY_TTL_HOURS',
+    doc: 'How long a booking Idempotency-Key is remembered (same key + same body replays the booking).',
+    default: '24',
+    parse: integer(24, 24 * 30),
+  },
+  instanceId: {
+    env: 'INSTANCE_ID',
+    doc: 'Name of this instance in event consumer groups (each instance invalidates its own cache); empty: host name and process id. Set a stable one per instance so a restart resumes its group.',
+    default: '',
+    parse: instanceName,
   },
   environmentName: { env: 'NODE_ENV', doc: 'Runtime environment name.', default: 'development', parse: text },
 } satisfies Record<string, ConfigOption<unknown>>;

@@ -1,13 +1,26 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { pino } from 'pino';
 import { loadAirportDirectory } from './adapters/airports/openflights.js';
 import { createCache } from './adapters/cache/index.js';
 import { createMemoryCache } from './adapters/cache/memory.js';
+import { createEventBus } from './adapters/events/create-event-bus.js';
+import { SqliteDeadLetterStore } from './adapters/events/sqlite-dead-letter-store.js';
+import { SqliteOutbox } from './adapters/events/sqlite-outbox.js';
+import { SqliteProcessedEvents } from './adapters/events/sqlite-processed-events.js';
+import { SqliteBookingStore } from './adapters/store/sqlite/booking-store.js';
 import { openSqliteDatabase, type SqliteDatabase } from './adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from './adapters/store/sqlite/inventory-store.js';
+import { SqliteInventoryUpdates } from './adapters/store/sqlite/inventory-updates.js';
 import type { Config } from './config.js';
+import { BookingService } from './core/bookings/booking-service.js';
+import { cacheInvalidation } from './core/cache/cache-invalidation.js';
 import { locationsCacheKey } from './core/cache/search-cache-keys.js';
+import { idempotentConsumer } from './core/events/idempotent-consumer.js';
+import { OutboxRelay } from './core/events/outbox-relay.js';
 import { FlightSearch } from './core/flights/flight-search.js';
 import { HotelSearch } from './core/hotels/hotel-search.js';
+import { InventoryAdmin } from './core/inventory/inventory-admin.js';
 import { LocationSearch } from './core/locations/location-search.js';
 import { PriceConfirmation } from './core/offers/price-confirmation.js';
 import { TokenSigner } from './core/offers/signed-token.js';
@@ -15,8 +28,12 @@ import { SearchResults } from './core/search/search-results.js';
 import { createGatewayComponents, type GatewayComponents } from './gateway-components.js';
 import type { ApiServices, ComponentHealth } from './http/services.js';
 import type { AirportDirectory } from './ports/airports.js';
+import type { BookingStore } from './ports/bookings.js';
 import type { Cache } from './ports/cache.js';
 import { type Clock, systemClock } from './ports/clock.js';
+import type { DeadLetterStore } from './ports/dead-letters.js';
+import type { EventBus, Subscription } from './ports/events.js';
+import type { ProcessedEvents } from './ports/processed-events.js';
 import type { InventoryStore } from './ports/store.js';
 
 /** Everything a running travel-platform is made of, wired from configuration. */
@@ -28,12 +45,38 @@ export interface Platform {
   services: ApiServices;
   /** API keys, usage plans, rate limits and bearer tokens. */
   gateway: GatewayComponents;
+  bookings: BookingStore;
+  /** The outbox, the bus it is relayed to, and what consumers need to be idempotent. */
+  events: PlatformEvents;
+  /**
+   * Starts the background work of a serving instance: subscribes this instance's cache-invalidation
+   * consumer, then starts the outbox relay. CLI commands that only read or write the store skip it.
+   */
+  start(): Promise<void>;
+  /** Stops the relay and consumers, then closes every connection. */
   close(): Promise<void>;
+}
+
+/** The event side of the platform (DESIGN.md §4). */
+export interface PlatformEvents {
+  bus: EventBus;
+  outbox: SqliteOutbox;
+  relay: OutboxRelay;
+  deadLetters: DeadLetterStore;
+  processed: ProcessedEvents;
+  /** Consumer group (and processed-marks name) of this instance's cache invalidation. */
+  invalidationGroup: string;
 }
 
 export interface PlatformOverrides {
   clock?: Clock;
 }
+
+/** CloudEvents `source` of everything the API emits. */
+const EVENT_SOURCE = '/travel-platform/api';
+/** Processed-event marks older than this are forgotten; redelivery never comes that late. */
+const PROCESSED_RETENTION_MS = 7 * 86_400_000;
+const PRUNE_PROCESSED_EVERY_MS = 3_600_000;
 
 const SIGNING_SECRET_SETTING = 'offer-signing-secret';
 
@@ -48,6 +91,19 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const store = new SqliteInventoryStore(db);
   const gateway = await createGatewayComponents(config, db, clock);
   const cache = await createCache(config);
+  const log = pino({ level: config.logLevel, name: 'travel-platform' });
+  const outbox = new SqliteOutbox(db, clock);
+  const deadLetters = new SqliteDeadLetterStore(db, outbox, clock);
+  const processed = new SqliteProcessedEvents(db, clock);
+  const bus = await createEventBus(config, (error) => log.warn({ err: error }, 'event bus error'));
+  const relay = new OutboxRelay({
+    outbox,
+    bus,
+    pollMs: config.outboxPollMs,
+    onError: (error) => log.warn({ err: error }, 'outbox relay round failed; retrying'),
+  });
+  const bookingStore = new SqliteBookingStore(db, outbox);
+  const invalidationGroup = `cache-invalidation.${config.instanceId || `${hostname()}-${process.pid}`}`;
   // Paging needs the snapshot behind a cursor even when result caching is off.
   const snapshots =
     config.cacheBackend === 'none'
@@ -60,12 +116,28 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const signer = new TokenSigner(config.offerSigningSecret ?? (await signingSecret(store)));
   const offerTtlMs = config.offerTtlSeconds * 1000;
   const shared = { store, airports, clock, signer, offerTtlMs, maxResults: config.maxSearchResults };
+  const offers = new PriceConfirmation(shared);
 
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
     flights: new FlightSearch(shared),
     hotels: new HotelSearch(shared),
-    offers: new PriceConfirmation(shared),
+    offers,
+    bookings: new BookingService({
+      store: bookingStore,
+      offers,
+      clock,
+      eventSource: EVENT_SOURCE,
+      // Far longer than any request may run, so only a dead process's key is ever taken over.
+      idempotencyLeaseMs: Math.max(60_000, config.requestTimeoutMs * 3),
+      idempotencyRetentionMs: config.idempotencyKeyTtlHours * 3_600_000,
+    }),
+    inventoryAdmin: new InventoryAdmin({
+      store,
+      updates: new SqliteInventoryUpdates(db, outbox),
+      clock,
+      eventSource: EVENT_SOURCE,
+    }),
     searchResults: new SearchResults({
       cache,
       snapshots,
@@ -83,8 +155,39 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
         () => 'down' as const,
       );
       checks.cache = await cache.health().catch(() => 'degraded' as const);
+      // Degraded, not down: bookings and searches still work (events wait in the outbox), only
+      // cache invalidation lags; taking every instance out of the balancer would be worse.
+      checks.bus = (await bus.health()).ok ? 'ok' : 'degraded';
       return checks;
     },
+  };
+
+  let subscription: Subscription | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let started: Promise<void> | undefined;
+  const start = async (): Promise<void> => {
+    // Subscribed before the relay runs, so this instance's group sees everything relayed after start.
+    subscription = await bus.subscribe(
+      invalidationGroup,
+      idempotentConsumer({
+        name: invalidationGroup,
+        handle: cacheInvalidation(cache),
+        processed,
+        deadLetters,
+        maxAttempts: config.eventMaxAttempts,
+        retryBaseMs: config.eventRetryBaseMs,
+        onRetry: (event, attempt, error) =>
+          log.warn({ err: error, eventId: event.id, attempt }, 'cache invalidation failed; retrying'),
+        onParked: (letter) => log.error({ deadLetter: letter.id }, 'cache invalidation parked an event'),
+      }),
+    );
+    relay.start();
+    pruneTimer = setInterval(() => {
+      processed.prune(clock.now() - PROCESSED_RETENTION_MS).catch((error: unknown) => {
+        log.warn({ err: error }, 'pruning processed events failed');
+      });
+    }, PRUNE_PROCESSED_EVERY_MS);
+    pruneTimer.unref();
   };
 
   return {
@@ -94,7 +197,17 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     cache,
     services,
     gateway,
+    bookings: bookingStore,
+    events: { bus, outbox, relay, deadLetters, processed, invalidationGroup },
+    start() {
+      started ??= start();
+      return started;
+    },
     async close() {
+      clearInterval(pruneTimer);
+      await relay.stop();
+      await subscription?.close();
+      await bus.close();
       await gateway.options.limiter.close();
       await gateway.options.meter.close();
       if (snapshots !== cache) await snapshots.close();

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { createPlatform } from '../platform.js';
+import { run as runDlq } from './commands/dlq.js';
 import { run as runKeys } from './commands/keys.js';
 import { seedInventory } from './commands/seed.js';
 import { serve } from './commands/serve.js';
@@ -17,6 +18,8 @@ commands:
                                 manage API keys (secrets are shown once, stored hashed)
   token --sub USER [--ttl SECONDS]
                                 print a bearer token from the development issuer
+  dlq list [--consumer NAME] [--limit N] [--json] | dlq replay [ID ...] [--consumer NAME]
+                                show events consumers gave up on, or deliver them again
 
 configuration comes from environment variables; see the README.`;
 
@@ -101,6 +104,22 @@ async function main(argv: string[]): Promise<void> {
           command === 'keys'
             ? await runKeys(rest, { keys: platform.gateway.options.keys, out })
             : await runToken(rest, { issuer: platform.gateway.options.issuer, out });
+      } finally {
+        await platform.close();
+      }
+      return;
+    }
+    case 'dlq': {
+      const platform = await createPlatform(config);
+      try {
+        process.exitCode = await runDlq(rest, {
+          deadLetters: platform.events.deadLetters,
+          stdout: (line) => process.stdout.write(`${line}\n`),
+          stderr: (line) => process.stderr.write(`${line}\n`),
+          // An in-process bus here would publish into this short-lived process and lose the events:
+          // leave them in the outbox for the server's relay. Redis Streams reach every server.
+          ...(config.eventBus === 'redis' ? { relay: platform.events.relay } : {}),
+        });
       } finally {
         await platform.close();
       }

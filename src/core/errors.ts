@@ -10,6 +10,9 @@ export type DomainErrorCode =
   | 'price-changed'
   | 'sold-out'
   | 'search-expired'
+  | 'booking-not-found'
+  | 'idempotency-key-reused'
+  | 'idempotency-key-in-use'
   | 'service-unavailable';
 
 /** One offending input field, named as the client sent it (e.g. "query.returnDate"). */

@@ -6,9 +6,12 @@ import { registerErrorHandling } from './error-handler.js';
 import { type GatewayOptions, gateway } from './plugins/gateway.js';
 import { PROBLEM_BASE, replyWithProblem } from './problems.js';
 import { requestIdFor } from './request-id.js';
+import { adminInventoryRoutes } from './routes/admin-inventory.js';
+import { bookingRoutes } from './routes/bookings.js';
 import { healthRoutes } from './routes/health.js';
 import { offerRoutes } from './routes/offers.js';
 import { searchRoutes } from './routes/search.js';
+import { BookingSchema } from './schemas/bookings.js';
 import { Price, ProblemSchema } from './schemas/common.js';
 import { FlightOffer } from './schemas/flights.js';
 import { HotelOffer } from './schemas/hotels.js';
@@ -61,6 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(ProblemSchema);
   app.addSchema(FlightOffer);
   app.addSchema(HotelOffer);
+  app.addSchema(BookingSchema);
 
   // First, so its request decorations and hooks reach every route, the documentation's too.
   if (options.gateway) await app.register(gateway, options.gateway);
@@ -92,6 +96,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(searchRoutes, { services: options.services });
   await app.register(offerRoutes, { services: options.services });
   await app.register(healthRoutes, { services: options.services });
+  // Bookings need the bearer token and admin routes the admin key: both come with the gateway.
+  if (options.gateway) {
+    await app.register(bookingRoutes, { services: options.services });
+    await app.register(adminInventoryRoutes, { services: options.services });
+  }
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

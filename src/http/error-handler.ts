@@ -35,6 +35,10 @@ export function fieldErrors(issues: readonly AjvIssue[], context: string): Field
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const body = toProblem(error, request);
+    // A conflict that resolves by itself (a key still in flight) tells the client when to retry.
+    if (error instanceof DomainError && typeof error.details.retryAfterSeconds === 'number') {
+      reply.header('retry-after', String(error.details.retryAfterSeconds));
+    }
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, body);
   });
@@ -50,7 +54,7 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
 function toProblem(error: FastifyError, request: FastifyRequest): Problem {
   const instance = request.url.split('?')[0];
   if (error instanceof DomainError) {
-    const { errors, ...extensions } = error.details;
+    const { errors, retryAfterSeconds: _retryAfter, ...extensions } = error.details;
     return problem(error.code, error.message, { instance, ...(errors ? { errors } : {}), ...extensions });
   }
   if (error.validation) {

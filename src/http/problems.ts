@@ -37,6 +37,12 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: str
   'search-expired': { status: 410, title: 'Search expired' },
   'price-changed': { status: 409, title: 'Price changed' },
   'sold-out': { status: 409, title: 'Sold out' },
+  'booking-not-found': { status: 404, title: 'Booking not found' },
+  'idempotency-key-reused': {
+    status: 422,
+    title: 'Idempotency key already used with another request',
+  },
+  'idempotency-key-in-use': { status: 409, title: 'A request with this idempotency key is in progress' },
   'invalid-api-key': { status: 401, title: 'Missing or invalid API key' },
   'invalid-token': { status: 401, title: 'Missing or invalid bearer token' },
   'admin-key-required': { status: 403, title: 'Admin API key required' },

@@ -1,5 +1,7 @@
+import type { BookingService } from '../core/bookings/booking-service.js';
 import type { FlightSearch } from '../core/flights/flight-search.js';
 import type { HotelSearch } from '../core/hotels/hotel-search.js';
+import type { InventoryAdmin } from '../core/inventory/inventory-admin.js';
 import type { LocationView } from '../core/locations/location-search.js';
 import type { PriceConfirmation } from '../core/offers/price-confirmation.js';
 import type { SearchResults } from '../core/search/search-results.js';
@@ -13,6 +15,10 @@ export interface ApiServices {
   hotels: HotelSearch;
   offers: PriceConfirmation;
   searchResults: SearchResults;
+  /** Booking, reading and cancelling (routes registered only with the gateway: they need a bearer token). */
+  bookings: BookingService;
+  /** Operators' bulk fare and availability updates. */
+  inventoryAdmin: InventoryAdmin;
   /** Health of each dependency, for /health/ready. */
   readiness(): Promise<Record<string, ComponentHealth>>;
 }

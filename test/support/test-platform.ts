@@ -61,6 +61,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     plan: 'partner',
     overrides: { rateLimit: 100_000, burstLimit: 100_000, dailyQuota: 100_000_000 },
   });
+  await platform.start();
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -4,7 +4,10 @@ import { buildApp } from '../../http/app.js';
 import type { Platform } from '../../platform.js';
 import { seedInventory } from './seed.js';
 
-/** Starts the HTTP server, seeding demo inventory first when the store is empty and seeding is on. */
+/**
+ * Starts the HTTP server, seeding demo inventory first when the store is empty and seeding is on, and
+ * the platform's event relay and cache-invalidation consumer.
+ */
 export async function serve(platform: Platform): Promise<FastifyInstance> {
   const { config } = platform;
   if (config.seedOnStart === 'true' && (await platform.store.stats()).flights === 0) {
@@ -31,6 +34,7 @@ export async function serve(platform: Platform): Promise<FastifyInstance> {
     requestTimeoutMs: config.requestTimeoutMs,
   });
   app.addHook('onClose', async () => platform.close());
+  await platform.start();
   await app.listen({ host: config.host, port: config.port });
   return app;
 }

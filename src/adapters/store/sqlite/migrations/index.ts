@@ -1,6 +1,7 @@
 import { inventorySchema } from './0001-inventory.js';
 import { apiKeysSchema } from './0002-api-keys.js';
 import { eventsSchema } from './0003-events.js';
+import { bookingsSchema } from './0004-bookings.js';
 
 /** A forward-only schema change, applied once in `id` order. */
 export interface Migration {
@@ -8,4 +9,9 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [inventorySchema, apiKeysSchema, eventsSchema];
+export const migrations: readonly Migration[] = [
+  inventorySchema,
+  apiKeysSchema,
+  eventsSchema,
+  bookingsSchema,
+];

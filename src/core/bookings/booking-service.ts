@@ -1,0 +1,308 @@
+import {
+  type BookingOwner,
+  type BookingRecord,
+  BookingReferenceTakenError,
+  type BookingStore,
+  type Contact,
+  type HeldKey,
+  IdempotencyKeyLostError,
+  type InventoryHold,
+  type Passenger,
+} from '../../ports/bookings.js';
+import type { Clock } from '../../ports/clock.js';
+import type { CloudEvent } from '../../ports/events.js';
+import type { TouchedInventory } from '../../ports/inventory-updates.js';
+import { stayNights } from '../cache/cache-tags.js';
+import { DomainError } from '../errors.js';
+import { eventFactory } from '../events/create-event.js';
+import type { BookingEventData, InventoryChangedData } from '../events/inventory-events.js';
+import { uuidV7 } from '../events/uuid-v7.js';
+import type { ConfirmedOffer, PriceConfirmation } from '../offers/price-confirmation.js';
+import { seatsNeeded } from '../pricing/passenger-pricing.js';
+import { newBookingReference } from './booking-reference.js';
+import { passengerErrors, type TravelDates } from './passenger-rules.js';
+import { requestFingerprint } from './request-fingerprint.js';
+
+/** What a client asks to book. */
+export interface BookingRequest {
+  offerId: string;
+  passengers: Passenger[];
+  contact: Contact;
+}
+
+/** One call of `book`: who asks, under which idempotency key, for what. */
+export interface BookCommand {
+  owner: BookingOwner;
+  /** The client's Idempotency-Key, scoped to its API key. */
+  idempotencyKey: string;
+  request: BookingRequest;
+}
+
+/** A booking, and whether it is the answer of an earlier request with the same key (a replay). */
+export interface BookResult {
+  booking: BookingRecord;
+  replayed: boolean;
+}
+
+export interface BookingServiceDependencies {
+  store: BookingStore;
+  offers: PriceConfirmation;
+  clock: Clock;
+  /** CloudEvents `source` of booking events. */
+  eventSource: string;
+  /** How long a key stays held by a request that has not finished (its process may have died). */
+  idempotencyLeaseMs: number;
+  /** How long a used key is kept (≥ 24 h, as payment APIs do). */
+  idempotencyRetentionMs: number;
+  /** Random source of references; injectable so tests can force a collision. */
+  newReference?: () => string;
+}
+
+/** Attempts at a fresh reference when one is taken: 31^6 codes make a second collision vanishingly rare. */
+const REFERENCE_ATTEMPTS = 5;
+/** How often expired idempotency keys are swept. */
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/**
+ * Booking a confirmed offer, reading and cancelling bookings: the core use case behind
+ * `POST /v1/bookings`, `GET /v1/bookings/{id}` and `POST /v1/bookings/{id}/cancel`.
+ *
+ * Idempotency follows payment APIs (Stripe): a key belongs to the API key that sent it and is
+ * bound to the fingerprint of the request (the body and the user). While a request holds its key a
+ * second one with the same key answers 409 idempotency-key-in-use at once rather than waiting (the
+ * client retries; the retry replays). A request that fails before booking gives its key back, so
+ * the client may retry it after fixing the cause; only a booking consumes a key.
+ *
+ *   request 1 (key K, body B)                   request 2 (key K)
+ *   ─────────────────────────────────────────   ────────────────────────────────────────
+ *   claimKey(K, hash(B)) → acquired (lease)
+ *   confirm offer (re-price: 410 / 409)          claimKey(K) → in-flight
+ *   validate passengers                            same hash → 409 idempotency-key-in-use
+ *   store.create: ONE transaction                  other hash → 422 idempotency-key-reused
+ *     complete K → booking id
+ *     take seats/rooms (conditional) or sold-out
+ *     insert booking, append events (outbox)
+ *   ──────────── commit ────────────
+ *   201 booking                                  claimKey(K) → completed
+ *   (on any failure: releaseKey(K), then the       same hash → the booking, replayed
+ *    error; a dead process's lease just expires)   other hash → 422 idempotency-key-reused
+ */
+export class BookingService {
+  readonly #deps: BookingServiceDependencies;
+  readonly #event;
+  #lastPrune = 0;
+
+  constructor(deps: BookingServiceDependencies) {
+    this.#deps = deps;
+    this.#event = eventFactory({ source: deps.eventSource, clock: deps.clock });
+  }
+
+  /** Books `command.request` once per idempotency key; see the class comment for every outcome. */
+  async book(command: BookCommand): Promise<BookResult> {
+    const { owner, idempotencyKey, request } = command;
+    const now = this.#deps.clock.now();
+    this.#pruneKeys(now);
+    const requestHash = requestFingerprint({ sub: owner.sub, request });
+    const claim = await this.#deps.store.claimKey(owner.apiKeyId, idempotencyKey, requestHash, {
+      now,
+      leaseMs: this.#deps.idempotencyLeaseMs,
+      retentionMs: this.#deps.idempotencyRetentionMs,
+    });
+    if (claim.state !== 'acquired') {
+      if (claim.requestHash !== requestHash) {
+        throw new DomainError(
+          'idempotency-key-reused',
+          'this Idempotency-Key was already used with a different request; use a new key for a new booking',
+          { errors: [{ field: 'header.idempotency-key', message: 'was used with a different request' }] },
+        );
+      }
+      if (claim.state === 'in-flight') {
+        throw new DomainError(
+          'idempotency-key-in-use',
+          'a request with this Idempotency-Key is still in progress; retry shortly to get its result',
+          { retryAfterSeconds: 1 },
+        );
+      }
+      return { booking: await this.#completed(claim.bookingId), replayed: true };
+    }
+    const held: HeldKey = { scope: owner.apiKeyId, key: idempotencyKey, token: claim.token };
+    try {
+      return { booking: await this.#bookHeld(command, held), replayed: false };
+    } catch (error) {
+      // Give the key back so a retry can book; if this fails too, the lease expiry frees it.
+      await this.#deps.store.releaseKey(held).catch(() => undefined);
+      if (error instanceof IdempotencyKeyLostError) {
+        throw new DomainError(
+          'idempotency-key-in-use',
+          'this request took too long and lost its key; retry',
+          {
+            retryAfterSeconds: 1,
+          },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** The booking `id` if `owner` (same user and same API key) made it; booking-not-found otherwise. */
+  async get(id: string, owner: BookingOwner): Promise<BookingRecord> {
+    const booking = await this.#deps.store.get(id);
+    // Someone else's booking answers exactly as a missing one, so ids cannot be probed.
+    if (booking === undefined || !sameOwner(booking.owner, owner)) throw notFound(id);
+    return booking;
+  }
+
+  /**
+   * Cancels the booking `id` of `owner` and gives its seats or rooms back. Calling it again returns the
+   * cancelled booking and changes nothing: the inventory comes back exactly once.
+   */
+  async cancel(id: string, owner: BookingOwner): Promise<BookingRecord> {
+    await this.get(id, owner);
+    const result = await this.#deps.store.cancel(id, this.#deps.clock.now(), (cancelled) =>
+      this.#events(cancelled, 'booking.cancelled', 'cancellation'),
+    );
+    if (result === undefined) throw notFound(id);
+    return result.booking;
+  }
+
+  async #bookHeld(command: BookCommand, held: HeldKey): Promise<BookingRecord> {
+    const { request, owner } = command;
+    const confirmed = await this.#deps.offers.confirm(request.offerId);
+    const counts =
+      confirmed.kind === 'flight'
+        ? confirmed.reference.passengers
+        : { adults: confirmed.reference.adults, children: 0, infants: 0 };
+    const errors = passengerErrors(request.passengers, counts, travelDates(confirmed));
+    if (errors.length > 0) {
+      throw new DomainError('validation-failed', errors.map((e) => `${e.field} ${e.message}`).join('; '), {
+        errors,
+      });
+    }
+    const now = this.#deps.clock.now();
+    for (let attempt = 1; ; attempt++) {
+      const booking: BookingRecord = {
+        id: uuidV7(now),
+        reference: (this.#deps.newReference ?? newBookingReference)(),
+        status: 'confirmed',
+        owner: { ...owner },
+        offer: confirmed.offer,
+        price: { ...confirmed.offer.price },
+        passengers: request.passengers.map((p) => ({ ...p })),
+        contact: { ...request.contact },
+        hold: holdOf(confirmed),
+        createdAt: now,
+      };
+      try {
+        await this.#deps.store.create(booking, held, this.#events(booking, 'booking.created', 'booking'));
+        return booking;
+      } catch (error) {
+        if (!(error instanceof BookingReferenceTakenError) || attempt >= REFERENCE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async #completed(bookingId: string): Promise<BookingRecord> {
+    const booking = await this.#deps.store.get(bookingId);
+    if (booking === undefined) throw notFound(bookingId);
+    return booking;
+  }
+
+  /** The booking event and the availability change it causes, written with it in one transaction. */
+  #events(
+    booking: BookingRecord,
+    type: 'booking.created' | 'booking.cancelled',
+    reason: 'booking' | 'cancellation',
+  ): CloudEvent[] {
+    const offer = booking.offer as ConfirmedOffer['offer'];
+    const bookingData: BookingEventData = {
+      bookingId: booking.id,
+      reference: booking.reference,
+      offerType: booking.hold.kind === 'seats' ? 'flight' : 'hotel',
+      apiKeyId: booking.owner.apiKeyId,
+      price: { total: booking.price.total, currency: booking.price.currency },
+    };
+    const availability: InventoryChangedData = {
+      ...touchedBy(offer, booking.hold),
+      reason,
+      bookingId: booking.id,
+    };
+    return [this.#event(type, bookingData), this.#event('availability.changed', availability)];
+  }
+
+  #pruneKeys(now: number): void {
+    if (now - this.#lastPrune < PRUNE_EVERY_MS) return;
+    this.#lastPrune = now;
+    // Best effort in the background: claimKey already treats expired keys as absent.
+    void this.#deps.store.pruneKeys(now).catch(() => undefined);
+  }
+}
+
+const sameOwner = (a: BookingOwner, b: BookingOwner): boolean => a.sub === b.sub && a.apiKeyId === b.apiKeyId;
+
+function notFound(id: string): DomainError {
+  return new DomainError('booking-not-found', `no booking ${id} exists for this user and API key`);
+}
+
+/** Local dates of the first and last departure (flights) or check-in and last night (hotels). */
+function travelDates(confirmed: ConfirmedOffer): TravelDates {
+  if (confirmed.kind === 'hotel') {
+    const nights = stayNights(confirmed.reference.checkIn, confirmed.reference.checkOut);
+    return {
+      first: confirmed.reference.checkIn,
+      last: nights[nights.length - 1] ?? confirmed.reference.checkIn,
+    };
+  }
+  const segments = confirmed.offer.itineraries.flatMap((itinerary) => itinerary.segments);
+  const first = segments[0]?.departure.at.slice(0, 10) ?? '';
+  return { first, last: segments[segments.length - 1]?.departure.at.slice(0, 10) ?? first };
+}
+
+function holdOf(confirmed: ConfirmedOffer): InventoryHold {
+  if (confirmed.kind === 'flight') {
+    const { reference } = confirmed;
+    return {
+      kind: 'seats',
+      cabin: reference.cabin,
+      flightIds: reference.legs.flat(),
+      seats: seatsNeeded(reference.passengers),
+    };
+  }
+  const { reference } = confirmed;
+  return {
+    kind: 'rooms',
+    hotelId: reference.hotelId,
+    roomType: reference.roomType,
+    nights: stayNights(reference.checkIn, reference.checkOut),
+    rooms: reference.rooms,
+  };
+}
+
+/** The route and UTC date of every flight, or the city of every night, a booking holds. */
+function touchedBy(offer: ConfirmedOffer['offer'], hold: InventoryHold): TouchedInventory {
+  if (offer.type === 'flight-offer' && hold.kind === 'seats') {
+    return {
+      flights: offer.itineraries.flatMap((itinerary) =>
+        itinerary.segments.map((segment) => ({
+          flightId: segment.id,
+          cabin: hold.cabin,
+          origin: segment.departure.iataCode,
+          destination: segment.arrival.iataCode,
+          departureDate: segment.departure.atUtc.slice(0, 10),
+        })),
+      ),
+      hotelNights: [],
+    };
+  }
+  if (offer.type === 'hotel-offer' && hold.kind === 'rooms') {
+    return {
+      flights: [],
+      hotelNights: hold.nights.map((date) => ({
+        hotelId: hold.hotelId,
+        roomType: hold.roomType,
+        cityCode: offer.hotel.cityCode,
+        date,
+      })),
+    };
+  }
+  return { flights: [], hotelNights: [] };
+}

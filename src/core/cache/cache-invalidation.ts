@@ -1,0 +1,16 @@
+import type { Cache } from '../../ports/cache.js';
+import type { CloudEvent } from '../../ports/events.js';
+import { tagsForEvent } from './event-tags.js';
+
+/**
+ * The work of the cache-invalidation consumer: drop every cached search the event makes stale.
+ * Idempotent (invalidating twice is harmless), so redelivery is safe. Each instance runs it in its
+ * own consumer group, so every instance's in-process tier drops its copy even without a shared cache
+ * bus; with the Redis cache the bus also tells the others, which is redundant but never wrong.
+ */
+export function cacheInvalidation(cache: Cache): (event: CloudEvent) => Promise<void> {
+  return async (event) => {
+    const tags = tagsForEvent(event);
+    if (tags.length > 0) await cache.invalidateTags(tags);
+  };
+}

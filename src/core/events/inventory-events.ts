@@ -1,0 +1,34 @@
+import type { CloudEvent } from '../../ports/events.js';
+import type { TouchedInventory } from '../../ports/inventory-updates.js';
+
+/** Why prices or availability changed. */
+export type InventoryChangeReason = 'admin' | 'booking' | 'cancellation';
+
+/**
+ * Data of `price.updated` and `availability.changed`: the flights (route and UTC departure date) and
+ * hotel nights (city and date) that changed, enough for any consumer to name the cache tags to drop.
+ */
+export interface InventoryChangedData extends TouchedInventory {
+  reason: InventoryChangeReason;
+  /** The booking behind a booking or cancellation change. */
+  bookingId?: string;
+}
+
+/** Data of `booking.created` and `booking.cancelled`; no personal data travels in events. */
+export interface BookingEventData {
+  bookingId: string;
+  reference: string;
+  offerType: 'flight' | 'hotel';
+  apiKeyId: string;
+  price: { total: string; currency: string };
+}
+
+/** The touched inventory of a `price.updated` or `availability.changed` event; undefined for other events. */
+export function touchedInventoryOf(event: CloudEvent): TouchedInventory | undefined {
+  if (event.type !== 'price.updated' && event.type !== 'availability.changed') return undefined;
+  const data = event.data as Partial<InventoryChangedData> | null;
+  return {
+    flights: Array.isArray(data?.flights) ? data.flights : [],
+    hotelNights: Array.isArray(data?.hotelNights) ? data.hotelNights : [],
+  };
+}

@@ -1,0 +1,73 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { CalendarDate } from './common.js';
+
+/** `Idempotency-Key`: 1–255 printable ASCII characters, as payment APIs accept. */
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.String({
+    minLength: 1,
+    maxLength: 255,
+    pattern: '^[\\x20-\\x7E]+$',
+    description: 'Client-chosen key (e.g. a UUID) making retries of this booking safe; kept at least 24 h.',
+  }),
+});
+
+const PersonName = Type.String({
+  minLength: 1,
+  maxLength: 60,
+  pattern: "^\\p{L}[\\p{L}\\p{M} '.-]*$",
+  description: 'As on the travel document: letters, spaces, hyphens, apostrophes, dots.',
+});
+
+export const PassengerSchema = Type.Object(
+  {
+    type: Type.Union([Type.Literal('adult'), Type.Literal('child'), Type.Literal('infant')], {
+      description: 'adult 12+, child 2–11, infant under 2 (no seat), by age on the day of travel',
+    }),
+    givenName: PersonName,
+    familyName: PersonName,
+    dateOfBirth: CalendarDate,
+  },
+  { additionalProperties: false },
+);
+
+export const ContactSchema = Type.Object(
+  {
+    email: Type.String({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }),
+    phone: Type.String({ pattern: '^\\+[1-9]\\d{6,14}$', description: 'E.164, e.g. +442071234567' }),
+  },
+  { additionalProperties: false },
+);
+
+/** Body of `POST /v1/bookings`. */
+export const BookingBody = Type.Object(
+  {
+    offerId: Type.String({ minLength: 1, maxLength: 4096, description: 'An offer id from a search' }),
+    passengers: Type.Array(PassengerSchema, { minItems: 1, maxItems: 27 }),
+    contact: ContactSchema,
+  },
+  { additionalProperties: false },
+);
+export type BookingBody = Static<typeof BookingBody>;
+
+export const BookingParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+/** A booking as its owner sees it. */
+export const BookingSchema = Type.Object(
+  {
+    id: Type.String(),
+    reference: Type.String({ description: '6-character booking reference (like a PNR)' }),
+    status: Type.Union([Type.Literal('confirmed'), Type.Literal('cancelled')]),
+    type: Type.Union([Type.Literal('flight'), Type.Literal('hotel')]),
+    offer: Type.Union([Type.Ref('FlightOffer'), Type.Ref('HotelOffer')], {
+      description: 'The offer as confirmed when booking',
+    }),
+    price: Type.Ref('Price'),
+    passengers: Type.Array(PassengerSchema),
+    contact: ContactSchema,
+    createdAt: Type.String({ format: 'date-time' }),
+    cancelledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'Booking' },
+);
+
+export const BookingResponse = Type.Object({ data: Type.Ref('Booking') });

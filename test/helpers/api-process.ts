@@ -1,0 +1,139 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config.js';
+import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
+import { createPlatform } from '../../src/platform.js';
+import { waitFor } from './wait-for.js';
+
+const serverScript = fileURLToPath(new URL('../fixtures/api-server.ts', import.meta.url));
+
+/** The admin key every shared-store test process is configured with. */
+export const ADMIN_API_KEY = 'test-admin-key-that-is-long-enough-0000';
+
+/** A SQLite file with demo inventory, a client key and a bearer token, ready for API processes to share. */
+export interface SharedStore {
+  file: string;
+  apiKey: string;
+  /** A bearer token of the development issuer (its key is in the file, so every process verifies it). */
+  token: string;
+  startDate: string;
+  date(days: number): string;
+  /** Environment every process on this store gets. */
+  env: Record<string, string>;
+  cleanup(): void;
+}
+
+/** Creates the shared store: seeds it in this process, then closes it so only the children write. */
+export async function prepareSharedStore(env: Record<string, string> = {}): Promise<SharedStore> {
+  const dir = mkdtempSync(join(tmpdir(), 'tp-multi-'));
+  const file = join(dir, 'store.db');
+  const shared: Record<string, string> = {
+    SQLITE_FILE: file,
+    ADMIN_API_KEY,
+    SEED_ON_START: 'false',
+    LOG_LEVEL: 'warn',
+    // Load shedding is tested on its own; here a burst must be answered, not shed.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    ...env,
+  };
+  const platform = await createPlatform(loadConfig(shared));
+  const startDate = new Date().toISOString().slice(0, 10);
+  try {
+    await generateDemoInventory(platform.airports.all(), platform.store, {
+      airports: 30,
+      days: 5,
+      seed: 7,
+      startDate,
+    });
+    const { key } = await platform.gateway.options.keys.issue({
+      name: 'multi-process client',
+      plan: 'partner',
+      overrides: { rateLimit: 100_000, burstLimit: 100_000, dailyQuota: 100_000_000 },
+    });
+    const token = await platform.gateway.options.issuer!.mint('traveller', 3600);
+    return {
+      file,
+      apiKey: key,
+      token,
+      startDate,
+      date: (days) =>
+        new Date(Date.parse(`${startDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10),
+      env: shared,
+      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    };
+  } finally {
+    await platform.close();
+  }
+}
+
+/** A running child process; `output` collects its stdout and stderr. */
+export interface ChildHandle {
+  child: ChildProcess;
+  output(): string;
+  /** SIGTERM, then SIGKILL after 5 s; resolves when it exited. */
+  stop(): Promise<void>;
+  /** SIGKILL; resolves with the signal it died of. */
+  kill(): Promise<NodeJS.Signals | null>;
+}
+
+/** Spawns `node --import tsx <script> ...args` with `env` added to this process's environment. */
+export function spawnTsx(script: string, args: string[], env: Record<string, string>): ChildHandle {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return {
+    child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      return (await exited)[1];
+    },
+  };
+}
+
+/** An API server child process on the shared store. */
+export interface ApiProcess extends ChildHandle {
+  url: string;
+}
+
+/** Starts the API server script on a free port and resolves once it listens. */
+export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
+  const handle = spawnTsx(serverScript, [], { PORT: '0', HOST: '127.0.0.1', ...env });
+  let port = 0;
+  try {
+    await waitFor(
+      'the API process to listen',
+      () => {
+        if (handle.child.exitCode !== null) throw new Error(`API process exited early:\n${handle.output()}`);
+        const match = /listening (\d+)/.exec(handle.output());
+        port = match ? Number(match[1]) : 0;
+        return port > 0;
+      },
+      60_000,
+    );
+  } catch (error) {
+    await handle.kill();
+    throw error;
+  }
+  return { ...handle, url: `http://127.0.0.1:${port}` };
+}

@@ -1,0 +1,120 @@
+import { expect } from 'vitest';
+
+/** The parts of a flight offer the booking tests read. */
+export interface FlightOfferLike {
+  id: string;
+  itineraries: { segments: { id: string; departure: { iataCode: string; atUtc: string; at: string } }[] }[];
+  price: { total: string; currency: string };
+  seatsLeft: number;
+}
+
+export interface PassengerInput {
+  type: 'adult' | 'child' | 'infant';
+  givenName: string;
+  familyName: string;
+  dateOfBirth: string;
+}
+
+/** Passengers matching `counts`, with dates of birth that fit their type on `travelDate`. */
+export function passengersFor(
+  counts: { adults: number; children?: number; infants?: number },
+  travelDate: string,
+): PassengerInput[] {
+  const year = Number(travelDate.slice(0, 4));
+  const birth = (age: number): string =>
+    `${year - age - 1}${travelDate.slice(4)}`.replace(/-02-29$/, '-02-28');
+  const list: PassengerInput[] = [];
+  for (let i = 0; i < counts.adults; i++)
+    list.push({
+      type: 'adult',
+      givenName: `Ada${'abcdefghi'[i]}`,
+      familyName: 'Lovelace',
+      dateOfBirth: birth(35),
+    });
+  for (let i = 0; i < (counts.children ?? 0); i++)
+    list.push({
+      type: 'child',
+      givenName: `Kid${'abcdefghi'[i]}`,
+      familyName: 'Lovelace',
+      dateOfBirth: birth(7),
+    });
+  for (let i = 0; i < (counts.infants ?? 0); i++)
+    list.push({
+      type: 'infant',
+      givenName: `Baby${'abcdefghi'[i]}`,
+      familyName: 'Lovelace',
+      dateOfBirth: daysBefore(travelDate, 100),
+    });
+  return list;
+}
+
+function daysBefore(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export const contact = { email: 'ada@example.com', phone: '+442071234567' };
+
+/** A booking body for `offerId`. */
+export function bookingBody(offerId: string, passengers: PassengerInput[]) {
+  return { offerId, passengers, contact };
+}
+
+/** HTTP client of the booking routes with one API key and one bearer token. */
+export class BookingClient {
+  constructor(
+    readonly baseUrl: string,
+    readonly apiKey: string,
+    readonly token: string,
+  ) {}
+
+  /** POST /v1/bookings under `idempotencyKey`. */
+  book(body: unknown, idempotencyKey: string): Promise<Response> {
+    return fetch(`${this.baseUrl}/v1/bookings`, {
+      method: 'POST',
+      headers: {
+        'x-api-key': this.apiKey,
+        authorization: `Bearer ${this.token}`,
+        'content-type': 'application/json',
+        'idempotency-key': idempotencyKey,
+      },
+      body: JSON.stringify(body),
+    });
+  }
+
+  get(id: string): Promise<Response> {
+    return fetch(`${this.baseUrl}/v1/bookings/${id}`, {
+      headers: { 'x-api-key': this.apiKey, authorization: `Bearer ${this.token}` },
+    });
+  }
+
+  cancel(id: string): Promise<Response> {
+    return fetch(`${this.baseUrl}/v1/bookings/${id}/cancel`, {
+      method: 'POST',
+      headers: { 'x-api-key': this.apiKey, authorization: `Bearer ${this.token}` },
+    });
+  }
+}
+
+/** The first direct flight offer of a search on `baseUrl`. */
+export async function firstFlightOffer(
+  baseUrl: string,
+  apiKey: string,
+  query: string,
+): Promise<FlightOfferLike> {
+  const response = await fetch(`${baseUrl}/v1/flights/search?${query}`, { headers: { 'x-api-key': apiKey } });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { data: FlightOfferLike[] };
+  expect(body.data.length).toBeGreaterThan(0);
+  return body.data[0]!;
+}
+
+/** Runs `tasks` with at most `concurrency` in flight; results in task order. */
+export async function runBounded<T>(tasks: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < tasks.length; i = next++) results[i] = await (tasks[i] as () => Promise<T>)();
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
+  return results;
+}
