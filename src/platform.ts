@@ -15,6 +15,7 @@ import { SqliteInventoryUpdates } from './adapters/store/sqlite/inventory-update
 import type { Config } from './config.js';
 import { BookingService } from './core/bookings/booking-service.js';
 import { cacheInvalidation } from './core/cache/cache-invalidation.js';
+import { RecentInvalidations } from './core/cache/recent-invalidations.js';
 import { locationsCacheKey } from './core/cache/search-cache-keys.js';
 import { idempotentConsumer } from './core/events/idempotent-consumer.js';
 import { OutboxRelay } from './core/events/outbox-relay.js';
@@ -117,6 +118,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const offerTtlMs = config.offerTtlSeconds * 1000;
   const shared = { store, airports, clock, signer, offerTtlMs, maxResults: config.maxSearchResults };
   const offers = new PriceConfirmation(shared);
+  const recentInvalidations = new RecentInvalidations(clock, config.requestTimeoutMs * 2);
 
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
@@ -147,6 +149,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
         (kind === 'hotels' ? config.cacheTtlHotelSearchSeconds : config.cacheTtlFlightSearchSeconds) * 1000,
       graceMs: config.cacheGraceSeconds * 1000,
       snapshotTtlMs: config.searchSnapshotTtlSeconds * 1000,
+      recentInvalidations,
     }),
     readiness: async () => {
       const checks: Record<string, ComponentHealth> = {};
@@ -171,7 +174,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       invalidationGroup,
       idempotentConsumer({
         name: invalidationGroup,
-        handle: cacheInvalidation(cache),
+        handle: cacheInvalidation(cache, recentInvalidations),
         processed,
         deadLetters,
         maxAttempts: config.eventMaxAttempts,

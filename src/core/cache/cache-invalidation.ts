@@ -1,6 +1,7 @@
 import type { Cache } from '../../ports/cache.js';
 import type { CloudEvent } from '../../ports/events.js';
 import { tagsForEvent } from './event-tags.js';
+import type { RecentInvalidations } from './recent-invalidations.js';
 
 /**
  * The work of the cache-invalidation consumer: drop every cached search the event makes stale.
@@ -8,9 +9,15 @@ import { tagsForEvent } from './event-tags.js';
  * own consumer group, so every instance's in-process tier drops its copy even without a shared cache
  * bus; with the Redis cache the bus also tells the others, which is redundant but never wrong.
  */
-export function cacheInvalidation(cache: Cache): (event: CloudEvent) => Promise<void> {
+export function cacheInvalidation(
+  cache: Cache,
+  recent?: RecentInvalidations,
+): (event: CloudEvent) => Promise<void> {
   return async (event) => {
     const tags = tagsForEvent(event);
-    if (tags.length > 0) await cache.invalidateTags(tags);
+    if (tags.length === 0) return;
+    // Noted first, so a search finishing between the two steps already sees it.
+    recent?.note(tags);
+    await cache.invalidateTags(tags);
   };
 }

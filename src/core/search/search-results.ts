@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Cache, CacheOutcome } from '../../ports/cache.js';
 import type { Clock } from '../../ports/clock.js';
+import type { RecentInvalidations } from '../cache/recent-invalidations.js';
 import { DomainError, invalidField } from '../errors.js';
 import type { TokenSigner } from '../offers/signed-token.js';
 
@@ -46,6 +47,8 @@ export interface SearchResultsDependencies {
   graceMs: number;
   /** How long paging through a snapshot stays possible, ms. */
   snapshotTtlMs: number;
+  /** Invalidations seen on this instance; a result that raced one is not kept in the cache. */
+  recentInvalidations?: RecentInvalidations;
 }
 
 interface CursorPayload {
@@ -84,11 +87,15 @@ export class SearchResults {
         throw new DomainError('search-expired', 'the search behind this cursor has expired; search again');
       return this.#cut(entry.value, queryHash, position.o, limit, 'HIT');
     }
+    const cacheKey = `${kind}:${queryHash}`;
+    let raced = false;
     const result = await this.#deps.cache.getOrSet<SearchSnapshot<T>>(
-      `${kind}:${queryHash}`,
+      cacheKey,
       async (context) => {
+        const startedAt = this.#deps.clock.now();
         const { offers, tags } = await run();
         context.setTags(tags);
+        raced = this.#deps.recentInvalidations?.anySince(tags, startedAt) ?? false;
         const now = this.#deps.clock.now();
         const snapshot: SearchSnapshot<T> = {
           searchId: randomUUID(),
@@ -103,6 +110,8 @@ export class SearchResults {
       },
       { ttlMs: this.#deps.ttlMs(kind), graceMs: this.#deps.graceMs },
     );
+    // Served once (it shows the inventory as it was read) but not kept for the next request.
+    if (raced) await this.#deps.cache.delete(cacheKey);
     return this.#cut(result.entry.value, queryHash, 0, limit, result.outcome);
   }
 
