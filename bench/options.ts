@@ -15,6 +15,8 @@ export interface BenchOptions {
   /** Demo inventory size. */
   airports: number;
   days: number;
+  /** Flight keys of the hot-set rows (hotel and location keys: a quarter as many). */
+  hotKeys: number;
   /** A smoke run: small inventory, short runs, BENCHMARKS.md left alone. */
   quick: boolean;
   /** Update BENCHMARKS.md with the table. */
@@ -32,6 +34,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --seed N           seed of the request mix and the demo inventory (BENCH_SEED, default 42)
   --airports N       demo inventory airports (BENCH_AIRPORTS, default 150)
   --days N           demo inventory days (BENCH_DAYS, default 30)
+  --hot-keys N       flight keys of the hot-set (all-cached) rows (BENCH_HOT_KEYS, default 200)
   --quick            smoke run: 3 s rows, 2 s warm-up, 10 and 100 connections, 30 airports
                      × 5 days; BENCHMARKS.md is not touched
   --no-markdown      do not update BENCHMARKS.md
@@ -59,6 +62,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
       seed: { type: 'string' },
       airports: { type: 'string' },
       days: { type: 'string' },
+      'hot-keys': { type: 'string' },
       quick: { type: 'boolean', default: false },
       'no-markdown': { type: 'boolean', default: false },
       redis: { type: 'string' },
@@ -84,6 +88,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     seed: positive('seed', pick(values.seed, 'BENCH_SEED', '42', '42'), true),
     airports: positive('airports', pick(values.airports, 'BENCH_AIRPORTS', '150', '30'), true),
     days: positive('days', pick(values.days, 'BENCH_DAYS', '30', '5'), true),
+    hotKeys: positive('hot-keys', pick(values['hot-keys'], 'BENCH_HOT_KEYS', '200', '40'), true),
     quick,
     writeMarkdown: !quick && !values['no-markdown'],
     redisUrl: values.redis ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',

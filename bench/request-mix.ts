@@ -15,6 +15,11 @@ export interface RequestMixInput {
   days: number;
   skew: number;
   seed: number;
+  /**
+   * Keep only the hottest this-many flight keys (and a quarter as many hotel and location keys):
+   * a key space the warm-up caches whole, to measure the cost of a cached answer itself.
+   */
+  hotKeys?: number;
 }
 
 /** How large each part of the mix's key space is, for the report. */
@@ -85,6 +90,12 @@ export class RequestMix {
     }
     this.#locations = [...prefixes].map((prefix) => `/v1/locations?q=${encodeURIComponent(prefix)}`);
 
+    if (input.hotKeys !== undefined) {
+      const quarter = Math.max(1, Math.floor(input.hotKeys / 4));
+      this.#flights.splice(input.hotKeys);
+      this.#hotels.splice(quarter);
+      this.#locations.splice(quarter);
+    }
     if (this.#flights.length === 0 || this.#hotels.length === 0 || this.#locations.length === 0) {
       throw new Error('the demo inventory is empty: seed it before building a request mix');
     }

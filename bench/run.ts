@@ -39,6 +39,7 @@ const ADMIN_API_KEY = 'bench-admin-key-not-secret-0000000000000';
 
 interface TargetSpec {
   name: TargetName;
+  mix: RequestMix;
   args: string[];
   env: Record<string, string>;
 }
@@ -142,7 +143,12 @@ async function createClientKey(env: NodeJS.ProcessEnv, logFile: string): Promise
   return key;
 }
 
-async function buildMix(options: BenchOptions, sqliteFile: string, startDate: string): Promise<RequestMix> {
+async function buildMix(
+  options: BenchOptions,
+  sqliteFile: string,
+  startDate: string,
+  hotKeys?: number,
+): Promise<RequestMix> {
   const store = new SqliteInventoryStore(openSqliteDatabase(sqliteFile));
   try {
     return new RequestMix({
@@ -152,6 +158,7 @@ async function buildMix(options: BenchOptions, sqliteFile: string, startDate: st
       days: options.days,
       skew: options.skew,
       seed: options.seed,
+      hotKeys,
     });
   } finally {
     await store.close();
@@ -161,14 +168,13 @@ async function buildMix(options: BenchOptions, sqliteFile: string, startDate: st
 async function measureTarget(
   spec: TargetSpec,
   options: BenchOptions,
-  mix: RequestMix,
   apiKey: string,
   baseEnv: NodeJS.ProcessEnv,
   logDir: string,
 ): Promise<RowResult[]> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const logFile = join(logDir, `${spec.name}.log`);
+  const logFile = join(logDir, `${spec.name.replace('/', '-')}.log`);
   const child: ChildProcess = children.start({
     name: spec.name,
     args: spec.args,
@@ -180,7 +186,7 @@ async function measureTarget(
     await waitUntilReady(`${baseUrl}/health/live`, child);
     // One stream per target, carried from warm-up into measurement: replaying the warm-up's
     // own sequence would measure the keys it just cached and flatter the hit ratio.
-    const nextPath = () => mix.next();
+    const nextPath = () => spec.mix.next();
     const client = { baseUrl, nextPath, headers: { 'x-api-key': apiKey } };
     for (const connections of options.connections) {
       process.stdout.write(`${TARGET_LABELS[spec.name]}, ${connections} connections: warm-up… `);
@@ -197,7 +203,9 @@ async function measureTarget(
         hitRatio: cache === undefined ? undefined : hitRatio(cache),
         ratioToBare: undefined,
       });
-      process.stdout.write(`${Math.round(load.requestsPerSecond)} req/s, p99 ${load.p99.toFixed(1)} ms\n`);
+      process.stdout.write(
+        `${Math.round(load.okPerSecond)} 2xx/s (${Math.round(load.requestsPerSecond)} req/s), p99 ${load.p99.toFixed(1)} ms\n`,
+      );
     }
   } catch (error) {
     throw new Error(
@@ -233,18 +241,23 @@ async function main(): Promise<void> {
     process.stdout.write(`bench work directory (SQLite file, server logs): ${work}\n`);
     const seedSeconds = await seed(options, baseEnv, startDate, join(work, 'seed.log'));
     const apiKey = await createClientKey(baseEnv, join(work, 'keys.log'));
-    const mix = await buildMix(options, sqliteFile, startDate);
+    // Each target gets its own stream of the mix, so every target sees the same requests.
+    const zipf = () => buildMix(options, sqliteFile, startDate);
+    const hot = () => buildMix(options, sqliteFile, startDate, options.hotKeys);
+    const mix = await zipf();
 
     const api = (cache: string, gateway: 'on' | 'off'): Pick<TargetSpec, 'args' | 'env'> => ({
       args: [...CLI, 'serve'],
       env: { CACHE: cache, GATEWAY: gateway },
     });
     const targets: TargetSpec[] = [
-      { name: 'bare', args: ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts')], env: {} },
-      { name: 'none', ...api('none', 'off') },
-      { name: 'memory', ...api('memory', 'off') },
-      { name: 'redis', ...api('redis', 'off') },
-      { name: 'memory+gateway', ...api('memory', 'on') },
+      { name: 'bare', mix, args: ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts')], env: {} },
+      { name: 'none', mix: await zipf(), ...api('none', 'off') },
+      { name: 'memory', mix: await zipf(), ...api('memory', 'off') },
+      { name: 'redis', mix: await zipf(), ...api('redis', 'off') },
+      { name: 'memory+gateway', mix: await zipf(), ...api('memory', 'on') },
+      { name: 'memory/hot', mix: await hot(), ...api('memory', 'off') },
+      { name: 'memory+gateway/hot', mix: await hot(), ...api('memory', 'on') },
     ];
     const run: BenchRun = {
       startedAt,
@@ -262,11 +275,11 @@ async function main(): Promise<void> {
         run.skipped.push({ target: 'redis', reason: redisProblem });
         continue;
       }
-      run.rows.push(...(await measureTarget(spec, options, mix, apiKey, baseEnv, work)));
+      run.rows.push(...(await measureTarget(spec, options, apiKey, baseEnv, work)));
     }
     for (const row of run.rows) {
       const bare = run.rows.find((r) => r.target === 'bare' && r.connections === row.connections);
-      row.ratioToBare = bare ? row.load.requestsPerSecond / bare.load.requestsPerSecond : undefined;
+      row.ratioToBare = bare ? row.load.okPerSecond / bare.load.okPerSecond : undefined;
     }
 
     process.stdout.write(`\n${consoleTable(run)}\n`);

@@ -1,9 +1,20 @@
 /** Cache answers by data type and outcome, read from a server's /metrics. */
 export type CacheCounts = Record<string, Record<string, number>>;
 
-/** The `cache_requests_total` counters of the server at `baseUrl`. */
-export async function scrapeCacheCounts(baseUrl: string): Promise<CacheCounts> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+/**
+ * The `cache_requests_total` counters of the server at `baseUrl`. Right after a heavy run the
+ * server may still be shedding load (503, /metrics included), so this retries until it answers;
+ * the counters only grow, and nothing else is loading it meanwhile.
+ */
+export async function scrapeCacheCounts(baseUrl: string, timeoutMs = 30_000): Promise<CacheCounts> {
+  const deadline = Date.now() + timeoutMs;
+  let response = await fetch(`${baseUrl}/metrics`);
+  while (!response.ok) {
+    if (Date.now() > deadline) throw new Error(`${baseUrl}/metrics answered ${response.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    response = await fetch(`${baseUrl}/metrics`);
+  }
+  const text = await response.text();
   const counts: CacheCounts = {};
   for (const match of text.matchAll(/^cache_requests_total\{([^}]*)\}\s+(\S+)$/gm)) {
     const labels = Object.fromEntries(
