@@ -20,8 +20,8 @@ export const TARGET_LABELS: Record<TargetName, string> = {
   memory: 'API, CACHE=memory',
   redis: 'API, CACHE=redis (L1 + Redis L2)',
   'memory+gateway': 'API, CACHE=memory + gateway (API key, rate limit, metering)',
-  'memory/hot': 'API, CACHE=memory, hot set (all cached)',
-  'memory+gateway/hot': 'API, CACHE=memory + gateway, hot set (all cached)',
+  'memory/hot': 'API, CACHE=memory, hot set',
+  'memory+gateway/hot': 'API, CACHE=memory + gateway, hot set',
 };
 
 /** One target at one connection count. */
