@@ -221,6 +221,12 @@ export const options = {
     default: '900',
     parse: integer(0, 86400),
   },
+  gateway: {
+    env: 'GATEWAY',
+    doc: 'on: /v1 routes need an API key and are rate-limited and metered. off: none of that (security headers and load shedding stay) — only for benchmarks and trusted internal deployments behind a gateway of their own.',
+    default: 'on',
+    parse: oneOf('on', 'off'),
+  },
   rateLimiter: {
     env: 'RATE_LIMITER',
     doc: 'Where per-key token buckets and daily quotas live: in this process, or in Redis shared by every process.',

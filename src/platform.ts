@@ -231,7 +231,7 @@ function cachedLocations(locations: LocationSearch, cache: Cache, ttlMs: number)
           ttlMs,
         },
       );
-      return result.entry.value;
+      return { data: result.entry.value, cache: result.outcome };
     },
   };
 }

@@ -4,6 +4,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerErrorHandling } from './error-handler.js';
 import { type GatewayOptions, gateway } from './plugins/gateway.js';
+import { type HardeningOptions, hardening } from './plugins/hardening.js';
+import { metrics } from './plugins/metrics.js';
 import { PROBLEM_BASE, replyWithProblem } from './problems.js';
 import { requestIdFor } from './request-id.js';
 import { adminInventoryRoutes } from './routes/admin-inventory.js';
@@ -21,6 +23,11 @@ export interface AppOptions {
   services: ApiServices;
   /** API keys, usage plans, bearer tokens and hardening; without it no route asks for a key. */
   gateway?: GatewayOptions;
+  /**
+   * Security headers, CORS and load shedding for an app without a gateway (the gateway brings
+   * its own); lets a trusted deployment drop keys and rate limits but keep overload protection.
+   */
+  hardening?: HardeningOptions;
   logger?: FastifyServerOptions['logger'];
   /** Longest time a request may take before the server answers 503, ms. */
   requestTimeoutMs?: number;
@@ -66,8 +73,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(HotelOffer);
   app.addSchema(BookingSchema);
 
+  // Before everything else, so every answer is timed, the gateway's refusals included.
+  await app.register(metrics);
   // First, so its request decorations and hooks reach every route, the documentation's too.
   if (options.gateway) await app.register(gateway, options.gateway);
+  else if (options.hardening) await app.register(hardening, options.hardening);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -5,12 +5,19 @@ import type { InventoryAdmin } from '../core/inventory/inventory-admin.js';
 import type { LocationView } from '../core/locations/location-search.js';
 import type { PriceConfirmation } from '../core/offers/price-confirmation.js';
 import type { SearchResults } from '../core/search/search-results.js';
+import type { CacheOutcome } from '../ports/cache.js';
 
 export type ComponentHealth = 'ok' | 'degraded' | 'down';
 
+/** Locations matching a query, with how the cache answered (for `x-cache` and metrics). */
+export interface LocationLookup {
+  data: LocationView[];
+  cache: CacheOutcome;
+}
+
 /** The use cases the HTTP layer calls; built by the composition root. */
 export interface ApiServices {
-  locations: { search(query: string, limit: number): Promise<LocationView[]> };
+  locations: { search(query: string, limit: number): Promise<LocationLookup> };
   flights: FlightSearch;
   hotels: HotelSearch;
   offers: PriceConfirmation;

@@ -23,18 +23,23 @@ export async function serve(platform: Platform): Promise<FastifyInstance> {
       process.stdout,
     );
   }
+  // Printed even with the gateway off: they are made on first start only, and would be lost.
   if (platform.gateway.developmentKeys) {
     process.stdout.write(`${describeDevelopmentKeys(platform.gateway.developmentKeys)}\n`);
   }
+  const gatewayOn = config.gateway === 'on';
   const app = await buildApp({
     services: platform.services,
-    gateway: platform.gateway.options,
+    ...(gatewayOn
+      ? { gateway: platform.gateway.options }
+      : { hardening: platform.gateway.options.hardening }),
     bodyLimitBytes: config.bodyLimitBytes,
     logger: { level: config.logLevel },
     requestTimeoutMs: config.requestTimeoutMs,
   });
   app.addHook('onClose', async () => platform.close());
   await platform.start();
+  if (!gatewayOn) app.log.warn('GATEWAY=off: /v1 routes need no API key and have no rate limits');
   await app.listen({ host: config.host, port: config.port });
   return app;
 }

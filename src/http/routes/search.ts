@@ -21,15 +21,20 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
   app.get(
     '/v1/locations',
     {
+      config: { cacheType: 'locations' },
       schema: {
         tags: ['search'],
         summary: 'Airport and city autocomplete',
         querystring: LocationQuery,
-        response: { 200: LocationResponse, ...problemResponses(400) },
+        response: {
+          200: { ...LocationResponse, headers: { 'x-cache': cacheHeaders['x-cache'] } },
+          ...problemResponses(400),
+        },
       },
     },
-    async (request) => {
-      const data = await services.locations.search(request.query.q, request.query.limit);
+    async (request, reply) => {
+      const { data, cache } = await services.locations.search(request.query.q, request.query.limit);
+      reply.header('x-cache', cache);
       return { data, meta: { count: data.length, nextCursor: null } };
     },
   );
@@ -37,6 +42,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
   app.get(
     '/v1/flights/search',
     {
+      config: { cacheType: 'flights' },
       schema: {
         tags: ['search'],
         summary: 'Search flight offers',
@@ -64,6 +70,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
   app.get(
     '/v1/hotels/search',
     {
+      config: { cacheType: 'hotels' },
       schema: {
         tags: ['search'],
         summary: 'Search hotel offers',

@@ -1,0 +1,105 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The kinds of cached answer the API reports outcomes for. */
+export type CacheDataType = 'flights' | 'hotels' | 'locations';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set on routes whose answers come from the search cache; their `x-cache` header is counted. */
+    cacheType?: CacheDataType;
+  }
+}
+
+export interface MetricsOptions {
+  /** Path of the Prometheus scrape endpoint. */
+  path?: string;
+}
+
+const OUTCOMES = ['hit', 'miss', 'stale'] as const;
+type Outcome = (typeof OUTCOMES)[number];
+
+/** The route label of requests no route matched: raw URLs would make the label set unbounded. */
+const UNMATCHED = 'unmatched';
+
+/**
+ * Cached searches answer in well under a millisecond and origin searches in tens, so the buckets
+ * start finer than prom-client's defaults.
+ */
+const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+function outcomeOf(reply: FastifyReply): Outcome | undefined {
+  const header = reply.getHeader('x-cache');
+  const value = typeof header === 'string' ? header.toLowerCase() : undefined;
+  return OUTCOMES.find((outcome) => outcome === value);
+}
+
+function routeOf(request: FastifyRequest): string {
+  return request.routeOptions.url ?? UNMATCHED;
+}
+
+/**
+ * Prometheus metrics at `GET /metrics` (no API key: it sits outside /v1, for a scraper on the
+ * private network): request durations by method, route pattern and status; cache outcomes per
+ * data type with the hit ratio derived from them at scrape time; and the process defaults.
+ *
+ * Each app gets its own registry rather than prom-client's global one, so several apps in one
+ * process (tests, or an embedded admin server) neither collide nor mix their counts.
+ */
+const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (app, options) => {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from request received to response sent, by method, route pattern and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const cacheRequests = new Counter({
+    name: 'cache_requests_total',
+    help: 'Cached-search answers by data type and outcome (hit, miss, stale), as sent in x-cache.',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'cache_hit_ratio',
+    help: 'Share of cached-search answers that were fresh hits, by data type, since the process started.',
+    labelNames: ['type'] as const,
+    registers: [registry],
+    // Derived from the counters at scrape time so the ratio can never drift from them.
+    async collect() {
+      const totals = new Map<string, { hits: number; all: number }>();
+      for (const { labels, value } of (await cacheRequests.get()).values) {
+        const type = String(labels.type);
+        const total = totals.get(type) ?? { hits: 0, all: 0 };
+        total.all += value;
+        if (labels.outcome === 'hit') total.hits += value;
+        totals.set(type, total);
+      }
+      for (const [type, { hits, all }] of totals) {
+        if (all > 0) this.set({ type }, hits / all);
+      }
+    },
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    duration.observe(
+      { method: request.method, route: routeOf(request), status_code: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
+    const type = request.routeOptions.config.cacheType;
+    const outcome = type === undefined ? undefined : outcomeOf(reply);
+    if (type !== undefined && outcome !== undefined) cacheRequests.inc({ type, outcome });
+  });
+
+  app.get(options.path ?? '/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', registry.contentType);
+    return registry.metrics();
+  });
+};
+
+/** The metrics plugin (fastify-plugin: its hook times every route of the app). */
+export const metrics = fp(metricsPlugin, { fastify: '5.x', name: 'travel-platform-metrics' });
