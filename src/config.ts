@@ -158,7 +158,7 @@ export const options = {
   maxSearchResults: {
     env: 'MAX_SEARCH_RESULTS',
     doc: 'Offers kept per search snapshot.',
-    default: '500',
+    default: '250',
     parse: integer(10, 5000),
   },
   requestTimeoutMs: {
@@ -182,13 +182,13 @@ export const options = {
   cacheMaxEntries: {
     env: 'CACHE_MAX_ENTRIES',
     doc: 'Most entries the in-process cache tier keeps (least recently used go first).',
-    default: '10000',
+    default: '100000',
     parse: integer(1, 10_000_000),
   },
   cacheMaxBytes: {
     env: 'CACHE_MAX_BYTES',
     doc: 'Most approximate bytes the in-process cache tier keeps (least recently used go first).',
-    default: '134217728',
+    default: '536870912',
     parse: integer(1024, 2 ** 40),
   },
   cacheKeyPrefix: {

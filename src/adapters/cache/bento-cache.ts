@@ -24,6 +24,7 @@ import type {
   CacheSetOptions,
   CacheStats,
 } from '../../ports/cache.js';
+import type { TagIndex } from './tag-index.js';
 
 /** What the store keeps per key: the value and its own freshness bounds. */
 interface Envelope<T> {
@@ -50,6 +51,8 @@ class ProbeMiss extends Error {}
 
 export interface BentoCacheAdapterParts {
   bento: BentoCache<{ cache: BentoStore }>;
+  /** Which keys carry which tag (bentocache's own tags are not used: see tag-index.ts). */
+  tags: TagIndex;
   /** Size of the in-process tier. */
   stats: () => CacheStats;
   /** Whether every tier is reachable. */
@@ -96,7 +99,10 @@ export class BentoCacheAdapter implements Cache {
 
   /** Stores the value; a remote-tier failure leaves it in the local tier only. */
   async set<T>(key: string, value: T, options: CacheSetOptions): Promise<void> {
-    await this.#bento.set({ key, value: envelope(value, options), ...entryOptions(options) });
+    const stored = envelope(value, options);
+    // Indexed before it is written, so an invalidation racing the write still finds the key.
+    await this.#parts.tags.add(key, options.tags ?? [], stored.g - stored.s);
+    await this.#bento.set({ key, value: stored, ...entryOptions(options) });
   }
 
   /** HIT, MISS or STALE as the port describes; rethrows the factory's own error when nothing is in grace. */
@@ -125,11 +131,19 @@ export class BentoCacheAdapter implements Cache {
     try {
       stored = await this.#bento.getOrSet<Envelope<T>>({
         key,
-        factory: async (bentoContext) => {
+        factory: async () => {
           try {
-            const value = await factory({ setTags: (tags) => bentoContext.setTags([...tags]) });
+            let tags = options.tags ?? [];
+            const value = await factory({
+              setTags: (declared) => {
+                tags = declared;
+              },
+            });
+            const stored = envelope(value, options);
+            // Indexed before bentocache writes it, so an invalidation racing the write still finds the key.
+            await this.#parts.tags.add(key, tags, stored.g - stored.s);
             call.state = 'resolved';
-            return envelope(value, options);
+            return stored;
           } catch (error) {
             call.state = 'threw';
             call.error = error;
@@ -159,10 +173,11 @@ export class BentoCacheAdapter implements Cache {
     return { entry: toEntry(stored, false), outcome: 'HIT' };
   }
 
-  /** Marks tagged entries expired everywhere; a remote failure leaves the invalidation local. */
+  /** Deletes the tagged entries everywhere; a remote failure leaves the invalidation local. */
   async invalidateTags(tags: readonly string[]): Promise<void> {
     if (tags.length === 0) return;
-    await this.#bento.deleteByTag({ tags: [...tags] });
+    const keys = await this.#parts.tags.take(tags);
+    if (keys.length > 0) await this.#bento.deleteMany({ keys });
   }
 
   /** Drops the key everywhere; a miss is a no-op. */
@@ -182,6 +197,7 @@ export class BentoCacheAdapter implements Cache {
 
   /** Disconnects every tier and the bus. */
   async close(): Promise<void> {
+    await this.#parts.tags.close();
     await this.#bento.disconnectAll();
     await this.#parts.close?.();
   }
@@ -213,8 +229,6 @@ function entryOptions(options: CacheSetOptions): RawCommonOptions {
     // bentocache's grace is how long an entry is kept in all (ttl included); ours counts after ttl.
     grace: graceMs > 0 ? options.ttlMs + graceMs : false,
     graceBackoff: FAILURE_BACKOFF_MS,
-    // Copied: bentocache appends to the array it is given.
-    tags: options.tags ? [...options.tags] : [],
     // null = wait for the origin. bentocache's default (0) would answer a stale value at once and
     // refresh in the background, which the port does not promise.
     timeout: null,

@@ -1,11 +1,12 @@
 /**
  * The embedded backend: one bounded in-process tier (see local-tier.ts) under bentocache, which
- * brings grace periods, tag invalidation and per-key locking. Nothing leaves the process.
+ * brings grace periods and per-key locking; tags are indexed by tag-index.ts. Nothing leaves the process.
  */
 import { BentoCache, bentostore } from 'bentocache';
 import type { Cache } from '../../ports/cache.js';
 import { BentoCacheAdapter } from './bento-cache.js';
 import { createLocalTier, type LocalTierOptions } from './local-tier.js';
+import { LocalTagIndex } from './tag-index.js';
 
 export interface MemoryCacheOptions extends LocalTierOptions {
   /** Namespace of the keys; lets several caches share a process without seeing each other's entries. */
@@ -20,5 +21,10 @@ export function createMemoryCache(options: MemoryCacheOptions): Cache {
     prefix: options.keyPrefix,
     stores: { cache: bentostore().useL1Layer(local.driver) },
   });
-  return new BentoCacheAdapter({ bento, stats: local.stats, health: async () => 'ok' });
+  return new BentoCacheAdapter({
+    bento,
+    tags: new LocalTagIndex(),
+    stats: local.stats,
+    health: async () => 'ok',
+  });
 }

@@ -22,6 +22,8 @@ import type { Cache } from '../../ports/cache.js';
 import { BentoCacheAdapter } from './bento-cache.js';
 import { createLocalTier, type LocalTierOptions } from './local-tier.js';
 import { RedisBusTransport } from './redis-bus-transport.js';
+import { CombinedTagIndex, RedisTagIndex } from './redis-tag-index.js';
+import { LocalTagIndex } from './tag-index.js';
 
 export interface RedisCacheOptions extends LocalTierOptions {
   /** redis://[user:password@]host:port[/db] */
@@ -70,6 +72,7 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
 
   return new BentoCacheAdapter({
     bento,
+    tags: new CombinedTagIndex([new RedisTagIndex(connection, options.keyPrefix), new LocalTagIndex()]),
     stats: local.stats,
     health: async () => {
       if (connection.status !== 'ready') return 'degraded';

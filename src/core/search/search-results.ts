@@ -51,6 +51,11 @@ export interface SearchResultsDependencies {
   recentInvalidations?: RecentInvalidations;
 }
 
+/** What the result cache keeps per normalised search: the id of its snapshot. */
+interface SearchPointer {
+  searchId: string;
+}
+
 interface CursorPayload {
   q: string;
   s: string;
@@ -87,15 +92,33 @@ export class SearchResults {
         throw new DomainError('search-expired', 'the search behind this cursor has expired; search again');
       return this.#cut(entry.value, queryHash, position.o, limit, 'HIT');
     }
+    return this.#fresh(kind, queryHash, run, limit, true);
+  }
+
+  /**
+   * The cache keeps a small pointer per normalised search; the snapshot it points to is stored once,
+   * by search id, without tags, so invalidating a search never pulls pages from under a client that
+   * is paging through it.
+   */
+  async #fresh<T>(
+    kind: string,
+    queryHash: string,
+    run: () => Promise<SearchRun<T>>,
+    limit: number,
+    retryIfEvicted: boolean,
+  ): Promise<SearchPage<T>> {
     const cacheKey = `${kind}:${queryHash}`;
-    let raced = false;
-    const result = await this.#deps.cache.getOrSet<SearchSnapshot<T>>(
+    const ran: { startedAt: number; tags: string[]; snapshot?: SearchSnapshot<T> } = {
+      startedAt: 0,
+      tags: [],
+    };
+    const result = await this.#deps.cache.getOrSet<SearchPointer>(
       cacheKey,
       async (context) => {
-        const startedAt = this.#deps.clock.now();
+        ran.startedAt = this.#deps.clock.now();
         const { offers, tags } = await run();
+        ran.tags = tags;
         context.setTags(tags);
-        raced = this.#deps.recentInvalidations?.anySince(tags, startedAt) ?? false;
         const now = this.#deps.clock.now();
         const snapshot: SearchSnapshot<T> = {
           searchId: randomUUID(),
@@ -103,16 +126,30 @@ export class SearchResults {
           expiresAt: now + this.#deps.ttlMs(kind),
           offers,
         };
+        ran.snapshot = snapshot;
         await this.#deps.snapshots.set(`snapshot:${snapshot.searchId}`, snapshot, {
           ttlMs: Math.max(this.#deps.snapshotTtlMs, this.#deps.ttlMs(kind) + this.#deps.graceMs),
         });
-        return snapshot;
+        return { searchId: snapshot.searchId };
       },
       { ttlMs: this.#deps.ttlMs(kind), graceMs: this.#deps.graceMs },
     );
-    // Served once (it shows the inventory as it was read) but not kept for the next request.
-    if (raced) await this.#deps.cache.delete(cacheKey);
-    return this.#cut(result.entry.value, queryHash, 0, limit, result.outcome);
+    // A search that read the inventory while it changed is answered (it shows what it read) but not
+    // kept: its invalidation may have run before its result was stored (recent-invalidations.ts).
+    if (ran.snapshot && this.#deps.recentInvalidations?.anySince(ran.tags, ran.startedAt)) {
+      await this.#deps.cache.delete(cacheKey);
+    }
+    const snapshot =
+      ran.snapshot ??
+      (await this.#deps.snapshots.get<SearchSnapshot<T>>(`snapshot:${result.entry.value.searchId}`))?.value;
+    if (!snapshot) {
+      // The snapshot was evicted before its pointer: search again, once.
+      await this.#deps.cache.delete(cacheKey);
+      if (!retryIfEvicted)
+        throw new DomainError('search-expired', 'the search result was evicted; search again');
+      return this.#fresh(kind, queryHash, run, limit, false);
+    }
+    return this.#cut(snapshot, queryHash, 0, limit, result.outcome);
   }
 
   #readCursor(cursor: string, queryHash: string): CursorPayload {
