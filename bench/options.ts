@@ -23,6 +23,10 @@ export interface BenchOptions {
   writeMarkdown: boolean;
   /** Redis of the redis-cache row. */
   redisUrl: string;
+  /** Seconds of each freshness row (fares changing under search load). */
+  freshnessSeconds: number;
+  /** Run only the freshness scenario. */
+  freshnessOnly: boolean;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -38,7 +42,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --quick            smoke run: 3 s rows, 2 s warm-up, 10 and 100 connections, 30 airports
                      × 5 days; BENCHMARKS.md is not touched
   --no-markdown      do not update BENCHMARKS.md
-  --redis URL        Redis of the redis-cache row (REDIS_URL, default redis://127.0.0.1:6379)`;
+  --redis URL        Redis of the redis-cache row (REDIS_URL, default redis://127.0.0.1:6379)
+  --freshness S      seconds of each freshness row (BENCH_FRESHNESS, default 20)
+  --freshness-only   run only the freshness scenario`;
 
 const positive = (name: string, raw: string, integer: boolean): number => {
   const value = Number(raw);
@@ -66,6 +72,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
       quick: { type: 'boolean', default: false },
       'no-markdown': { type: 'boolean', default: false },
       redis: { type: 'string' },
+      freshness: { type: 'string' },
+      'freshness-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -92,5 +100,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     quick,
     writeMarkdown: !quick && !values['no-markdown'],
     redisUrl: values.redis ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    freshnessSeconds: positive('freshness', pick(values.freshness, 'BENCH_FRESHNESS', '20', '5'), true),
+    freshnessOnly: values['freshness-only'] ?? false,
   };
 }

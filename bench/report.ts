@@ -54,6 +54,8 @@ export interface BenchRun {
   rows: RowResult[];
   /** Targets that could not run, with why. */
   skipped: { target: TargetName; reason: string }[];
+  /** The freshness scenario's rows (bench/freshness.ts). */
+  freshness?: unknown[];
 }
 
 /** A target verdict line: what was asked, what was measured, met or not. */

@@ -9,6 +9,7 @@ import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
 import { openSqliteDatabase } from '../src/adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from '../src/adapters/store/sqlite/inventory-store.js';
 import { ChildProcesses, waitUntilReady } from './child-processes.js';
+import { type FreshnessResult, freshnessMarkdown, type InvalidationMode, runFreshness } from './freshness.js';
 import { runLoad } from './load.js';
 import { type BenchOptions, parseBenchOptions, USAGE } from './options.js';
 import {
@@ -217,6 +218,50 @@ async function measureTarget(
   return rows;
 }
 
+/** The freshness scenario against one API process in the given invalidation mode. */
+async function measureFreshness(
+  mode: InvalidationMode,
+  options: BenchOptions,
+  apiKey: string,
+  baseEnv: NodeJS.ProcessEnv,
+  logDir: string,
+  startDate: string,
+): Promise<{ mode: InvalidationMode; result: FreshnessResult; hitRatio: number | undefined }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = children.start({
+    name: `freshness-${mode}`,
+    args: [...CLI, 'serve'],
+    env: { ...baseEnv, CACHE: 'memory', GATEWAY: 'on', CACHE_INVALIDATION: mode, PORT: String(port) },
+    logFile: join(logDir, `freshness-${mode}.log`),
+  });
+  try {
+    await waitUntilReady(`${baseUrl}/health/live`, child);
+    process.stdout.write(`freshness, ${mode}: measuring… `);
+    const before = await scrapeCacheCounts(baseUrl);
+    const result = await runFreshness({
+      ...FRESHNESS,
+      durationSeconds: options.freshnessSeconds,
+      baseUrl,
+      apiKey,
+      adminKey: ADMIN_API_KEY,
+      sqliteFile: baseEnv.SQLITE_FILE as string,
+      startDate,
+      seed: options.seed,
+    });
+    const cache = diffCounts(before, await scrapeCacheCounts(baseUrl));
+    process.stdout.write(
+      `${result.staleAnswers} stale of ${result.searches} answers (${result.staleAfterDelay} after the delay)\n`,
+    );
+    return { mode, result, hitRatio: hitRatio(cache) };
+  } finally {
+    await children.stop(child);
+  }
+}
+
+/** The freshness scenario's load: enough concurrency to keep the cache busy, a hot set it can hold. */
+const FRESHNESS = { concurrency: 16, updatesPerSecond: 20, searches: 40, deliveryDelayMs: 100 };
+
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2), process.env);
   const startedAt = new Date().toISOString();
@@ -270,26 +315,41 @@ async function main(): Promise<void> {
       skipped: [],
     };
     const redisProblem = await redisReachable(options.redisUrl);
-    for (const spec of targets) {
+    for (const spec of options.freshnessOnly ? [] : targets) {
       if (spec.name === 'redis' && redisProblem) {
         run.skipped.push({ target: 'redis', reason: redisProblem });
         continue;
       }
       run.rows.push(...(await measureTarget(spec, options, apiKey, baseEnv, work)));
     }
+    const freshness = [];
+    for (const mode of ['events', 'ttl-only'] as const) {
+      freshness.push(await measureFreshness(mode, options, apiKey, baseEnv, work, startDate));
+    }
+    const freshnessSection = freshnessMarkdown(
+      run.command,
+      { ...FRESHNESS, durationSeconds: options.freshnessSeconds, seed: options.seed },
+      freshness,
+    );
     for (const row of run.rows) {
       const bare = run.rows.find((r) => r.target === 'bare' && r.connections === row.connections);
       row.ratioToBare = bare ? row.load.okPerSecond / bare.load.okPerSecond : undefined;
     }
 
-    process.stdout.write(`\n${consoleTable(run)}\n`);
+    process.stdout.write(`\n${options.freshnessOnly ? '' : consoleTable(run)}\n\n${freshnessSection}\n`);
     const resultsDir = join(ROOT, 'bench/results');
     mkdirSync(resultsDir, { recursive: true });
     const resultsFile = join(resultsDir, `${stamp}.json`);
-    writeResults(resultsFile, run);
+    writeResults(resultsFile, { ...run, freshness });
     process.stdout.write(`\nraw results: ${resultsFile}\n`);
     if (options.writeMarkdown) {
-      updateMarkdownFile(join(ROOT, 'BENCHMARKS.md'), markdownSections(run));
+      updateMarkdownFile(
+        join(ROOT, 'BENCHMARKS.md'),
+        new Map([
+          ...(options.freshnessOnly ? [] : markdownSections(run)),
+          ['Freshness under changing fares', freshnessSection],
+        ]),
+      );
       process.stdout.write('BENCHMARKS.md updated\n');
     }
   } finally {

@@ -335,6 +335,12 @@ export const options = {
     default: '24',
     parse: integer(24, 24 * 30),
   },
+  cacheInvalidation: {
+    env: 'CACHE_INVALIDATION',
+    doc: 'How cached searches learn of inventory changes: events (each change invalidates exactly the searches it affects) or ttl-only (entries live out their TTL, as API Gateway caching does; for comparison in benchmarks).',
+    default: 'events',
+    parse: oneOf('events', 'ttl-only'),
+  },
   instanceId: {
     env: 'INSTANCE_ID',
     doc: 'Name of this instance in event consumer groups (each instance invalidates its own cache); empty: host name and process id. Set a stable one per instance so a restart resumes its group.',

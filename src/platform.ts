@@ -170,7 +170,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   let started: Promise<void> | undefined;
   const start = async (): Promise<void> => {
     // Subscribed before the relay runs, so this instance's group sees everything relayed after start.
-    subscription = await bus.subscribe(
+    if (config.cacheInvalidation === 'events') subscription = await bus.subscribe(
       invalidationGroup,
       idempotentConsumer({
         name: invalidationGroup,
