@@ -170,20 +170,21 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   let started: Promise<void> | undefined;
   const start = async (): Promise<void> => {
     // Subscribed before the relay runs, so this instance's group sees everything relayed after start.
-    if (config.cacheInvalidation === 'events') subscription = await bus.subscribe(
-      invalidationGroup,
-      idempotentConsumer({
-        name: invalidationGroup,
-        handle: cacheInvalidation(cache, recentInvalidations),
-        processed,
-        deadLetters,
-        maxAttempts: config.eventMaxAttempts,
-        retryBaseMs: config.eventRetryBaseMs,
-        onRetry: (event, attempt, error) =>
-          log.warn({ err: error, eventId: event.id, attempt }, 'cache invalidation failed; retrying'),
-        onParked: (letter) => log.error({ deadLetter: letter.id }, 'cache invalidation parked an event'),
-      }),
-    );
+    if (config.cacheInvalidation === 'events')
+      subscription = await bus.subscribe(
+        invalidationGroup,
+        idempotentConsumer({
+          name: invalidationGroup,
+          handle: cacheInvalidation(cache, recentInvalidations),
+          processed,
+          deadLetters,
+          maxAttempts: config.eventMaxAttempts,
+          retryBaseMs: config.eventRetryBaseMs,
+          onRetry: (event, attempt, error) =>
+            log.warn({ err: error, eventId: event.id, attempt }, 'cache invalidation failed; retrying'),
+          onParked: (letter) => log.error({ deadLetter: letter.id }, 'cache invalidation parked an event'),
+        }),
+      );
     relay.start();
     pruneTimer = setInterval(() => {
       processed.prune(clock.now() - PROCESSED_RETENTION_MS).catch((error: unknown) => {

@@ -81,7 +81,11 @@ describe('redis cache', () => {
 
       await a.invalidateTags(tags);
 
-      await waitFor(async () => (await b.get('search')) === undefined, 10_000, 'b to drop the invalidated entry');
+      await waitFor(
+        async () => (await b.get('search')) === undefined,
+        10_000,
+        'b to drop the invalidated entry',
+      );
       const refreshed = await b.getOrSet('search', async () => 'after', { ...long, tags });
       expect(refreshed).toMatchObject({ outcome: 'MISS', entry: { value: 'after' } });
     });
