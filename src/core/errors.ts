@@ -11,6 +11,7 @@ export type DomainErrorCode =
   | 'sold-out'
   | 'search-expired'
   | 'booking-not-found'
+  | 'booking-not-cancellable'
   | 'idempotency-key-reused'
   | 'idempotency-key-in-use'
   | 'service-unavailable';

@@ -38,6 +38,7 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: str
   'price-changed': { status: 409, title: 'Price changed' },
   'sold-out': { status: 409, title: 'Sold out' },
   'booking-not-found': { status: 404, title: 'Booking not found' },
+  'booking-not-cancellable': { status: 409, title: 'Booking can no longer be cancelled' },
   'idempotency-key-reused': {
     status: 422,
     title: 'Idempotency key already used with another request',

@@ -17,6 +17,7 @@ import { DomainError } from '../errors.js';
 import { eventFactory } from '../events/create-event.js';
 import type { BookingEventData, InventoryChangedData } from '../events/inventory-events.js';
 import { uuidV7 } from '../events/uuid-v7.js';
+import type { FlightOfferView } from '../flights/flight-offer-view.js';
 import type { ConfirmedOffer, PriceConfirmation } from '../offers/price-confirmation.js';
 import { seatsNeeded } from '../pricing/passenger-pricing.js';
 import { newBookingReference } from './booking-reference.js';
@@ -157,7 +158,17 @@ export class BookingService {
    * cancelled booking and changes nothing: the inventory comes back exactly once.
    */
   async cancel(id: string, owner: BookingOwner): Promise<BookingRecord> {
-    await this.get(id, owner);
+    const booking = await this.get(id, owner);
+    const startsAt = travelStartsAt(booking);
+    if (booking.status === 'confirmed' && startsAt !== undefined && startsAt <= this.#deps.clock.now()) {
+      throw new DomainError(
+        'booking-not-cancellable',
+        'the trip has started; it can no longer be cancelled',
+        {
+          startedAt: new Date(startsAt).toISOString(),
+        },
+      );
+    }
     const result = await this.#deps.store.cancel(id, this.#deps.clock.now(), (cancelled) =>
       this.#events(cancelled, 'booking.cancelled', 'cancellation'),
     );
@@ -255,6 +266,20 @@ function travelDates(confirmed: ConfirmedOffer): TravelDates {
   const segments = confirmed.offer.itineraries.flatMap((itinerary) => itinerary.segments);
   const first = segments[0]?.departure.at.slice(0, 10) ?? '';
   return { first, last: segments[segments.length - 1]?.departure.at.slice(0, 10) ?? first };
+}
+
+/**
+ * When the trip starts: the first departure of a flight booking, the start (UTC) of the check-in day
+ * of a hotel stay; undefined when the stored offer does not say.
+ */
+function travelStartsAt(booking: BookingRecord): number | undefined {
+  if (booking.hold.kind === 'rooms') {
+    const first = booking.hold.nights[0];
+    return first === undefined ? undefined : Date.parse(`${first}T00:00:00Z`);
+  }
+  const offer = booking.offer as Partial<FlightOfferView> | undefined;
+  const departure = offer?.itineraries?.[0]?.segments[0]?.departure.atUtc;
+  return departure === undefined ? undefined : Date.parse(departure);
 }
 
 function holdOf(confirmed: ConfirmedOffer): InventoryHold {
