@@ -216,39 +216,13 @@ export class RedisStreamsEventBus implements EventBus {
           continue;
         }
         if (ownPendingAfter !== undefined) {
-          const entries = parseRead(
-            await s.connection.call(
-              'XREADGROUP',
-              'GROUP',
-              s.group,
-              s.consumer,
-              'COUNT',
-              this.#batch,
-              'STREAMS',
-              this.#key,
-              ownPendingAfter,
-            ),
-          );
+          const entries = await this.#readGroup(s, ownPendingAfter);
           // Read past the last one so a pending entry whose handler fails again does not spin here.
           ownPendingAfter = entries.length === 0 ? undefined : entries[entries.length - 1]?.id;
           await this.#handleAll(s, entries);
           continue;
         }
-        const entries = parseRead(
-          await s.connection.call(
-            'XREADGROUP',
-            'GROUP',
-            s.group,
-            s.consumer,
-            'COUNT',
-            this.#batch,
-            'BLOCK',
-            this.#blockMs,
-            'STREAMS',
-            this.#key,
-            '>',
-          ),
-        );
+        const entries = await this.#readGroup(s, '>', this.#blockMs);
         await this.#handleAll(s, entries);
       } catch (error) {
         if (s.closed) return;
@@ -257,6 +231,28 @@ export class RedisStreamsEventBus implements EventBus {
         await Promise.race([delay(500), s.closing]);
       }
     }
+  }
+
+  /**
+   * XREADGROUP for this consumer: from `after` ('>' = never delivered to the group, an id = this
+   * consumer's own pending entries after it), blocking up to `blockMs` when given.
+   */
+  async #readGroup(s: RedisSubscription, after: string, blockMs?: number): Promise<StreamEntry[]> {
+    const block = blockMs === undefined ? [] : ['BLOCK', blockMs];
+    return parseRead(
+      await s.connection.call(
+        'XREADGROUP',
+        'GROUP',
+        s.group,
+        s.consumer,
+        'COUNT',
+        this.#batch,
+        ...block,
+        'STREAMS',
+        this.#key,
+        after,
+      ),
+    );
   }
 
   async #handleAll(s: RedisSubscription, entries: readonly StreamEntry[]): Promise<void> {
