@@ -46,6 +46,8 @@ interface PricedJourney {
 export class FlightSearch {
   readonly #deps: FlightSearchDependencies;
   #graph: { graph: RouteGraph; loadedAt: number } | undefined;
+  /** Great-circle distances between airports, computed once per pair. */
+  readonly #distances = new Map<string, number>();
 
   constructor(deps: FlightSearchDependencies) {
     this.#deps = deps;
@@ -102,6 +104,18 @@ export class FlightSearch {
     if (date > addDays(today, 366)) throw invalidField(field, `${date} is more than a year ahead`);
   }
 
+  #distanceKm(from: string, to: string): number {
+    const key = from < to ? `${from}${to}` : `${to}${from}`;
+    let km = this.#distances.get(key);
+    if (km === undefined) {
+      const a = this.#deps.airports.byIata(from);
+      const b = this.#deps.airports.byIata(to);
+      km = a && b ? distanceKm(a, b) : Number.POSITIVE_INFINITY;
+      this.#distances.set(key, km);
+    }
+    return km;
+  }
+
   async #routeGraph(): Promise<RouteGraph> {
     const now = this.#deps.clock.now();
     const ttl = this.#deps.routeGraphTtlMs ?? 60_000;
@@ -136,15 +150,9 @@ export class FlightSearch {
       for (const destination of destinations) {
         const direct = distanceKm(origin, destination);
         const paths = graph
-          .paths(origin.iata, destination.iata, request.maxStops, (path) => {
-            let flown = 0;
-            for (let i = 1; i < path.length; i++) {
-              const a = airport(path[i - 1] as string);
-              const b = airport(path[i] as string);
-              if (!a || !b) return false;
-              flown += distanceKm(a, b);
-            }
-            return flown <= maxPathKm(direct, Math.max(0, path.length - 2));
+          .paths(origin.iata, destination.iata, request.maxStops, {
+            distanceKm: (a, b) => this.#distanceKm(a, b),
+            maxFlownKm: (stops) => maxPathKm(direct, stops),
           })
           .slice(0, MAX_PATHS);
         const journeyCap = maxJourneyMinutes(direct);

@@ -1,5 +1,12 @@
 import type { RouteRecord } from '../../ports/store.js';
 
+/** How far a path may wander: the distance between two airports and the longest path allowed by stops. */
+export interface PathBounds {
+  distanceKm(from: string, to: string): number;
+  /** Longest total flown distance accepted for a path with this many stops. */
+  maxFlownKm(stops: number): number;
+}
+
 /** Directed route network: which airports each airport has flights to. */
 export class RouteGraph {
   readonly #next = new Map<string, Set<string>>();
@@ -19,26 +26,28 @@ export class RouteGraph {
 
   /**
    * Airport sequences from `origin` to `destination` with at most `maxStops` intermediate airports,
-   * never visiting an airport twice, that `accept` keeps (used to cut detours early).
+   * never visiting an airport twice, whose flown distance stays within `bounds`. A branch is cut as
+   * soon as the distance flown plus the straight line still to go exceeds the loosest bound, so a
+   * hub with a hundred destinations is not walked three levels deep.
    */
-  paths(
-    origin: string,
-    destination: string,
-    maxStops: number,
-    accept: (path: string[]) => boolean,
-  ): string[][] {
+  paths(origin: string, destination: string, maxStops: number, bounds: PathBounds): string[][] {
     const found: string[][] = [];
-    const walk = (path: string[]): void => {
+    const loosest = bounds.maxFlownKm(maxStops);
+    const walk = (path: string[], flown: number): void => {
       const last = path[path.length - 1] as string;
       for (const next of this.destinationsFrom(last)) {
         if (path.includes(next)) continue;
-        const extended = [...path, next];
-        if (!accept(extended)) continue;
-        if (next === destination) found.push(extended);
-        else if (extended.length - 1 <= maxStops) walk(extended);
+        const flownToNext = flown + bounds.distanceKm(last, next);
+        if (next === destination) {
+          if (flownToNext <= bounds.maxFlownKm(path.length - 1)) found.push([...path, next]);
+          continue;
+        }
+        if (path.length - 1 >= maxStops) continue;
+        if (flownToNext + bounds.distanceKm(next, destination) > loosest) continue;
+        walk([...path, next], flownToNext);
       }
     };
-    walk([origin]);
+    walk([origin], 0);
     return found;
   }
 }
