@@ -94,8 +94,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
     },
     transform: ({ schema, url }) => ({
+      // Every /v1 route needs the API key; routes that also need a bearer token say so themselves.
       schema: url.startsWith('/v1/')
-        ? { ...withOptionalDefaults(schema), security: [{ apiKey: [] }] }
+        ? { security: [{ apiKey: [] }], ...withOptionalDefaults(schema) }
         : schema,
       url,
     }),

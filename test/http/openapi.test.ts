@@ -178,6 +178,13 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('says which credentials each route needs: an API key on /v1, a bearer token too on bookings', () => {
+    const paths = doc.paths as Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
+    expect(paths['/v1/flights/search']?.get?.security).toEqual([{ apiKey: [] }]);
+    expect(paths['/v1/bookings']?.post?.security).toEqual([{ apiKey: [], bearer: [] }]);
+    expect(paths['/health/live']?.get?.security).toBeUndefined();
+  });
+
   it('documents every flight search parameter of the contract', () => {
     const names = doc.paths['/v1/flights/search']?.get?.parameters?.map((p) => p.name) ?? [];
     expect(names).toEqual(
