@@ -1,7 +1,7 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError } from '../core/errors.js';
 import { StoreUnavailableError } from '../ports/store.js';
-import { type Problem, problem } from './problems.js';
+import { type Problem, problem, sendProblem } from './problems.js';
 
 interface AjvIssue {
   instancePath: string;
@@ -45,10 +45,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, problem('route-not-found', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
-}
-
-export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
-  return reply.code(body.status).type('application/problem+json').send(body);
 }
 
 function toProblem(error: FastifyError, request: FastifyRequest): Problem {

@@ -88,6 +88,10 @@ export function replyWithProblem(
   detail: string,
   extensions: Record<string, unknown> = {},
 ): FastifyReply {
-  const body = problem(code, detail, { instance: request.url.split('?')[0], ...extensions });
+  return sendProblem(reply, problem(code, detail, { instance: request.url.split('?')[0], ...extensions }));
+}
+
+/** Sends a problem body with its status as application/problem+json. */
+export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   return reply.code(body.status).type('application/problem+json').send(body);
 }

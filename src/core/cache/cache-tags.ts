@@ -5,6 +5,7 @@
  *
  * Dates are calendar dates (YYYY-MM-DD): a flight's UTC departure date, a hotel night.
  */
+import { addDays, daysBetween, isCalendarDate } from '../time/zoned-time.js';
 
 /** Longest stay tagged night by night; a longer range is cut here rather than build thousands of tags. */
 const MAX_NIGHTS = 366;
@@ -30,18 +31,7 @@ export function utcDatesBetween(fromMs: number, toMs: number): string[] {
 
 /** Nights of a stay: every date from `checkIn` up to, not including, `checkOut`; empty when not a valid range. */
 export function stayNights(checkIn: string, checkOut: string): string[] {
-  const start = parseDate(checkIn);
-  const end = parseDate(checkOut);
-  if (start === undefined || end === undefined) return [];
-  const nights: string[] = [];
-  for (let day = start; day < end && nights.length < MAX_NIGHTS; day += 86_400_000) {
-    nights.push(new Date(day).toISOString().slice(0, 10));
-  }
-  return nights;
-}
-
-function parseDate(date: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  return Number.isNaN(ms) ? undefined : ms;
+  if (!isCalendarDate(checkIn) || !isCalendarDate(checkOut)) return [];
+  const count = Math.min(MAX_NIGHTS, Math.max(0, daysBetween(checkIn, checkOut)));
+  return Array.from({ length: count }, (_, night) => addDays(checkIn, night));
 }

@@ -33,9 +33,6 @@ export const USD_RATES: Readonly<Record<string, number>> = {
 /** Currencies whose minor unit is not the cent (ISO 4217 exponent). */
 const EXPONENT: Readonly<Record<string, number>> = { JPY: 0, KRW: 0 };
 
-/** The currencies conversion is available for, sorted. */
-export const SUPPORTED_CURRENCIES: readonly string[] = Object.keys(USD_RATES).sort();
-
 /** ISO 4217 exponent: digits after the decimal point. */
 export function currencyExponent(currency: string): number {
   return EXPONENT[currency] ?? 2;
