@@ -109,6 +109,13 @@ export interface InventoryStore {
   listRoutes(): Promise<RouteRecord[]>;
   /** Flights on one route departing in a window, ordered by departure. Empty list when none. */
   findFlights(query: FlightLegQuery): Promise<FlightRecord[]>;
+  /**
+   * Flights of many legs at once (a whole hop level of a search): one list per query, in the order of
+   * `queries`, each ordered by departure, as `findFlights` would answer it. One round trip where the
+   * backend allows (one SQL statement; parallel queries on a key-value store), so a search costs a
+   * bounded number of store calls whatever the number of routes it explores.
+   */
+  findFlightsOnLegs(queries: readonly FlightLegQuery[]): Promise<FlightRecord[][]>;
   /** Flights by id, in no particular order; unknown ids are left out. */
   getFlights(ids: readonly string[]): Promise<FlightRecord[]>;
   /** Airlines by IATA code (all of them when `codes` is omitted). */

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import type { IssuerKeyStorage } from '../../ports/issuer-keys.js';
 import type { TokenIssuer } from '../../ports/token-verifier.js';
-
-/** Where the development issuer's private key lives between restarts. */
-export interface IssuerKeyStorage {
-  /** Stores `value` unless a key is already stored, and returns the stored one (first writer wins). */
-  saveIfAbsent(value: string): Promise<string>;
-  /** The stored key, or undefined. */
-  load(): Promise<string | undefined>;
-}
 
 export interface LocalIssuerOptions {
   storage: IssuerKeyStorage;

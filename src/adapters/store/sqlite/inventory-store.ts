@@ -118,6 +118,22 @@ export class SqliteInventoryStore implements InventoryStore {
     );
   }
 
+  async findFlightsOnLegs(queries: readonly FlightLegQuery[]): Promise<FlightRecord[][]> {
+    // In-process and synchronous: one prepared statement per leg costs no round trip.
+    return this.#run(() =>
+      queries.map((query) =>
+        groupFlights(
+          this.#statements.flightsOnRoute.all(
+            query.origin,
+            query.destination,
+            query.departFrom,
+            query.departTo,
+          ) as FlightCabinRow[],
+        ),
+      ),
+    );
+  }
+
   async getFlights(ids: readonly string[]): Promise<FlightRecord[]> {
     return this.#run(() =>
       chunks(ids).flatMap((chunk) =>

@@ -1,4 +1,4 @@
-import type { IssuerKeyStorage } from '../../auth/local-issuer.js';
+import type { IssuerKeyStorage } from '../../../ports/issuer-keys.js';
 import type { SqliteDatabase } from './database.js';
 
 const SETTING = 'auth.local-issuer.private-jwk';
