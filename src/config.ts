@@ -102,7 +102,7 @@ export const options = {
   },
   logLevel: {
     env: 'LOG_LEVEL',
-    doc: 'pino log level.',
+    doc: 'pino log level; a line per request is logged at `debug` and `trace` only.',
     default: 'info',
     parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   },

@@ -8,6 +8,7 @@ import { type HardeningOptions, hardening } from './plugins/hardening.js';
 import { metrics } from './plugins/metrics.js';
 import { PROBLEM_BASE, replyWithProblem } from './problems.js';
 import { requestIdFor } from './request-id.js';
+import { requestLogController } from './request-logging.js';
 import { adminInventoryRoutes } from './routes/admin-inventory.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { healthRoutes } from './routes/health.js';
@@ -39,6 +40,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    logController: requestLogController(options.logger),
     genReqId: requestIdFor,
     bodyLimit: options.bodyLimitBytes ?? 256 * 1024,
     connectionTimeout: options.requestTimeoutMs ?? 10_000,

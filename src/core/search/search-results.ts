@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Cache, CacheOutcome } from '../../ports/cache.js';
 import type { Clock } from '../../ports/clock.js';
 import type { RecentInvalidations } from '../cache/recent-invalidations.js';
@@ -13,16 +14,29 @@ export interface SearchSnapshot<T> {
   offers: T[];
 }
 
+export interface SearchPageMeta {
+  count: number;
+  total: number;
+  nextCursor: string | null;
+  searchId: string;
+  cachedAt: string;
+  expiresAt: string;
+}
+
+/**
+ * What a client receives for one page of one snapshot. It is the same object for every request of
+ * that page (snapshots are immutable), so a transport may keep its serialised bytes keyed by it.
+ */
+export interface SearchPageContent<T> {
+  readonly data: T[];
+  readonly meta: SearchPageMeta;
+}
+
 export interface SearchPage<T> {
   data: T[];
-  meta: {
-    count: number;
-    total: number;
-    nextCursor: string | null;
-    searchId: string;
-    cachedAt: string;
-    expiresAt: string;
-  };
+  meta: SearchPageMeta;
+  /** The shared, immutable body of this page (`data` and `meta` are its fields). */
+  content: SearchPageContent<T>;
   cache: CacheOutcome;
   /** Seconds the answer stays fresh, for cache-control. */
   maxAgeSeconds: number;
@@ -49,6 +63,8 @@ export interface SearchResultsDependencies {
   snapshotTtlMs: number;
   /** Invalidations seen on this instance; a result that raced one is not kept in the cache. */
   recentInvalidations?: RecentInvalidations;
+  /** Snapshots and cut pages kept in process (they are immutable, so keeping them is always safe). */
+  preparedPages?: number;
 }
 
 /** What the result cache keeps per normalised search: the id of its snapshot. */
@@ -68,9 +84,21 @@ interface CursorPayload {
  */
 export class SearchResults {
   readonly #deps: SearchResultsDependencies;
+  /**
+   * Snapshots by search id and pages by search id, offset and limit. A search id names one
+   * immutable result set, so these never go stale: freshness is decided by the result cache's
+   * pointer, read on every request; these only spare re-reading and re-cutting what it points to.
+   */
+  readonly #snapshots: LRUCache<string, { snapshot: SearchSnapshot<unknown>; keepUntil: number }>;
+  readonly #pages: LRUCache<string, SearchPageContent<unknown>>;
+  /** Hashes of normalised keys: the same few thousand popular keys are hashed over and over. */
+  readonly #queryHashes = new LRUCache<string, string>({ max: 50_000 });
 
   constructor(deps: SearchResultsDependencies) {
     this.#deps = deps;
+    const max = deps.preparedPages ?? 2_000;
+    this.#snapshots = new LRUCache({ max });
+    this.#pages = new LRUCache({ max });
   }
 
   /**
@@ -84,15 +112,46 @@ export class SearchResults {
     limit: number,
     cursor?: string,
   ): Promise<SearchPage<T>> {
-    const queryHash = createHash('sha256').update(`${kind}\n${key}`).digest('base64url').slice(0, 22);
+    const queryHash = this.#queryHash(kind, key);
     if (cursor !== undefined) {
       const position = this.#readCursor(cursor, queryHash);
-      const entry = await this.#deps.snapshots.get<SearchSnapshot<T>>(`snapshot:${position.s}`);
-      if (!entry)
+      const snapshot = await this.#snapshot<T>(position.s);
+      if (!snapshot)
         throw new DomainError('search-expired', 'the search behind this cursor has expired; search again');
-      return this.#cut(entry.value, queryHash, position.o, limit, 'HIT');
+      return this.#cut(snapshot, queryHash, position.o, limit, 'HIT');
     }
     return this.#fresh(kind, queryHash, run, limit, true);
+  }
+
+  #queryHash(kind: string, key: string): string {
+    const text = `${kind}\n${key}`;
+    let hash = this.#queryHashes.get(text);
+    if (hash === undefined) {
+      hash = createHash('sha256').update(text).digest('base64url').slice(0, 22);
+      this.#queryHashes.set(text, hash);
+    }
+    return hash;
+  }
+
+  /** The snapshot with `searchId`, from process memory first, then from the snapshot store. */
+  async #snapshot<T>(searchId: string): Promise<SearchSnapshot<T> | undefined> {
+    const kept = this.#snapshots.get(searchId);
+    if (kept !== undefined) {
+      if (kept.keepUntil > this.#deps.clock.now()) return kept.snapshot as SearchSnapshot<T>;
+      this.#snapshots.delete(searchId);
+    }
+    const stored = await this.#deps.snapshots.get<SearchSnapshot<T>>(`snapshot:${searchId}`);
+    if (stored === undefined) return undefined;
+    this.#keep(stored.value, stored.expiresAt);
+    return stored.value;
+  }
+
+  #keep<T>(snapshot: SearchSnapshot<T>, keepUntil: number): void {
+    this.#snapshots.set(snapshot.searchId, { snapshot: snapshot as SearchSnapshot<unknown>, keepUntil });
+  }
+
+  #snapshotTtlMs(kind: string): number {
+    return Math.max(this.#deps.snapshotTtlMs, this.#deps.ttlMs(kind) + this.#deps.graceMs);
   }
 
   /**
@@ -127,8 +186,9 @@ export class SearchResults {
           offers,
         };
         ran.snapshot = snapshot;
+        this.#keep(snapshot, now + this.#snapshotTtlMs(kind));
         await this.#deps.snapshots.set(`snapshot:${snapshot.searchId}`, snapshot, {
-          ttlMs: Math.max(this.#deps.snapshotTtlMs, this.#deps.ttlMs(kind) + this.#deps.graceMs),
+          ttlMs: this.#snapshotTtlMs(kind),
         });
         return { searchId: snapshot.searchId };
       },
@@ -139,12 +199,11 @@ export class SearchResults {
     if (ran.snapshot && this.#deps.recentInvalidations?.anySince(ran.tags, ran.startedAt)) {
       await this.#deps.cache.delete(cacheKey);
     }
-    const snapshot =
-      ran.snapshot ??
-      (await this.#deps.snapshots.get<SearchSnapshot<T>>(`snapshot:${result.entry.value.searchId}`))?.value;
+    const snapshot = ran.snapshot ?? (await this.#snapshot<T>(result.entry.value.searchId));
     if (!snapshot) {
       // The snapshot was evicted before its pointer: search again, once.
       await this.#deps.cache.delete(cacheKey);
+      this.#snapshots.delete(result.entry.value.searchId);
       if (!retryIfEvicted)
         throw new DomainError('search-expired', 'the search result was evicted; search again');
       return this.#fresh(kind, queryHash, run, limit, false);
@@ -174,25 +233,44 @@ export class SearchResults {
     limit: number,
     cache: CacheOutcome,
   ): SearchPage<T> {
+    const pageKey = `${snapshot.searchId}:${offset}:${limit}`;
+    let content = this.#pages.get(pageKey) as SearchPageContent<T> | undefined;
+    if (content === undefined) {
+      content = this.#content(snapshot, queryHash, offset, limit);
+      this.#pages.set(pageKey, content as SearchPageContent<unknown>);
+    }
+    const now = this.#deps.clock.now();
+    return {
+      data: content.data,
+      meta: content.meta,
+      content,
+      cache,
+      maxAgeSeconds: Math.max(0, Math.floor((snapshot.expiresAt - now) / 1000)),
+    };
+  }
+
+  #content<T>(
+    snapshot: SearchSnapshot<T>,
+    queryHash: string,
+    offset: number,
+    limit: number,
+  ): SearchPageContent<T> {
     const data = snapshot.offers.slice(offset, offset + limit);
     const next = offset + data.length;
     const nextCursor =
       next < snapshot.offers.length
         ? this.#deps.signer.sign({ q: queryHash, s: snapshot.searchId, o: next })
         : null;
-    const now = this.#deps.clock.now();
-    return {
+    return Object.freeze({
       data,
-      meta: {
+      meta: Object.freeze({
         count: data.length,
         total: snapshot.offers.length,
         nextCursor,
         searchId: snapshot.searchId,
         cachedAt: new Date(snapshot.createdAt).toISOString(),
         expiresAt: new Date(snapshot.expiresAt).toISOString(),
-      },
-      cache,
-      maxAgeSeconds: Math.max(0, Math.floor((snapshot.expiresAt - now) / 1000)),
-    };
+      }),
+    });
   }
 }
