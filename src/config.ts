@@ -161,6 +161,12 @@ export const options = {
     default: '250',
     parse: integer(10, 5000),
   },
+  searchThreads: {
+    env: 'SEARCH_THREADS',
+    doc: 'Worker threads running origin searches (cache misses) off the event loop, each with its own read-only SQLite connection; 0 runs them on the event loop.',
+    default: '1',
+    parse: integer(0, 64),
+  },
   requestTimeoutMs: {
     env: 'REQUEST_TIMEOUT_MS',
     doc: 'Requests taking longer are answered 503.',

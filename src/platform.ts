@@ -36,6 +36,9 @@ import type { DeadLetterStore } from './ports/dead-letters.js';
 import type { EventBus, Subscription } from './ports/events.js';
 import type { ProcessedEvents } from './ports/processed-events.js';
 import type { InventoryStore } from './ports/store.js';
+import type { SearchPool } from './search-threads/pool.js';
+import { PooledFlightSearch, PooledHotelSearch } from './search-threads/pooled-searches.js';
+import { startSearchPool } from './search-threads/start.js';
 
 /** Everything a running travel-platform is made of, wired from configuration. */
 export interface Platform {
@@ -49,6 +52,8 @@ export interface Platform {
   bookings: BookingStore;
   /** The outbox, the bus it is relayed to, and what consumers need to be idempotent. */
   events: PlatformEvents;
+  /** Threads running origin searches off the event loop; undefined when searches run on it. */
+  searchPool: SearchPool | undefined;
   /**
    * Starts the background work of a serving instance: subscribes this instance's cache-invalidation
    * consumer, then starts the outbox relay. CLI commands that only read or write the store skip it.
@@ -114,16 +119,30 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
           keyPrefix: 'snapshots',
         })
       : cache;
-  const signer = new TokenSigner(config.offerSigningSecret ?? (await signingSecret(store)));
+  const signingKey = config.offerSigningSecret ?? (await signingSecret(store));
+  const signer = new TokenSigner(signingKey);
   const offerTtlMs = config.offerTtlSeconds * 1000;
   const shared = { store, airports, clock, signer, offerTtlMs, maxResults: config.maxSearchResults };
+  // Threads keep their own clock, so a platform on an injected clock searches on the event loop.
+  const searchPool = overrides.clock
+    ? undefined
+    : await startSearchPool(
+        {
+          sqliteFile: config.sqliteFile,
+          signingSecret: signingKey,
+          offerTtlMs,
+          maxResults: config.maxSearchResults,
+        },
+        config.searchThreads,
+        (message, error) => log.warn({ err: error }, message),
+      );
   const offers = new PriceConfirmation(shared);
   const recentInvalidations = new RecentInvalidations(clock, config.requestTimeoutMs * 2);
 
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
-    flights: new FlightSearch(shared),
-    hotels: new HotelSearch(shared),
+    flights: searchPool ? new PooledFlightSearch(shared, searchPool) : new FlightSearch(shared),
+    hotels: searchPool ? new PooledHotelSearch(shared, searchPool) : new HotelSearch(shared),
     offers,
     bookings: new BookingService({
       store: bookingStore,
@@ -203,6 +222,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     gateway,
     bookings: bookingStore,
     events: { bus, outbox, relay, deadLetters, processed, invalidationGroup },
+    searchPool,
     start() {
       started ??= start();
       return started;
@@ -214,6 +234,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       await bus.close();
       await gateway.options.limiter.close();
       await gateway.options.meter.close();
+      await searchPool?.close();
       if (snapshots !== cache) await snapshots.close();
       await cache.close();
       await store.close();
