@@ -161,6 +161,12 @@ export const options = {
     default: '250',
     parse: integer(10, 5000),
   },
+  workers: {
+    env: 'WORKERS',
+    doc: '`serve` worker processes sharing the port (node:cluster); 0 starts one per CPU core. Without a Redis bus, workers pass events to each other through the primary.',
+    default: '0',
+    parse: integer(0, 256),
+  },
   searchThreads: {
     env: 'SEARCH_THREADS',
     doc: 'Worker threads running origin searches (cache misses) off the event loop, each with its own read-only SQLite connection; 0 runs them on the event loop.',

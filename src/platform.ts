@@ -1,9 +1,11 @@
+import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
 import { loadAirportDirectory } from './adapters/airports/openflights.js';
 import { createCache } from './adapters/cache/index.js';
 import { createMemoryCache } from './adapters/cache/memory.js';
+import { ClusterRelayedEventBus, shareOutboxAppends } from './adapters/events/cluster-relayed.js';
 import { createEventBus } from './adapters/events/create-event-bus.js';
 import { SqliteDeadLetterStore } from './adapters/events/sqlite-dead-letter-store.js';
 import { SqliteOutbox } from './adapters/events/sqlite-outbox.js';
@@ -101,7 +103,14 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const outbox = new SqliteOutbox(db, clock);
   const deadLetters = new SqliteDeadLetterStore(db, outbox, clock);
   const processed = new SqliteProcessedEvents(db, clock);
-  const bus = await createEventBus(config, (error) => log.warn({ err: error }, 'event bus error'));
+  const createdBus = await createEventBus(config, (error) => log.warn({ err: error }, 'event bus error'));
+  // Workers of one cluster (WORKERS) without a Redis bus pass events to each other over IPC.
+  const bus =
+    cluster.isWorker && config.eventBus === 'in-process'
+      ? new ClusterRelayedEventBus(createdBus, (error) =>
+          log.warn({ err: error }, 'cluster event relay error'),
+        )
+      : createdBus;
   const relay = new OutboxRelay({
     outbox,
     bus,
@@ -185,6 +194,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   };
 
   let subscription: Subscription | undefined;
+  let stopSharingAppends: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let started: Promise<void> | undefined;
   const start = async (): Promise<void> => {
@@ -205,6 +215,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
         }),
       );
     relay.start();
+    stopSharingAppends = shareOutboxAppends(outbox, relay);
     pruneTimer = setInterval(() => {
       processed.prune(clock.now() - PROCESSED_RETENTION_MS).catch((error: unknown) => {
         log.warn({ err: error }, 'pruning processed events failed');
@@ -229,6 +240,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     },
     async close() {
       clearInterval(pruneTimer);
+      stopSharingAppends?.();
       await relay.stop();
       await subscription?.close();
       await bus.close();

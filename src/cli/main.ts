@@ -1,7 +1,9 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { createPlatform } from '../platform.js';
+import { runPrimary, workerCount } from './commands/cluster.js';
 import { run as runDlq } from './commands/dlq.js';
 import { run as runKeys } from './commands/keys.js';
 import { seedInventory } from './commands/seed.js';
@@ -50,6 +52,11 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   switch (command) {
     case 'serve': {
+      const workers = workerCount(config.workers);
+      if (workers > 1 && cluster.isPrimary) {
+        await runPrimary(workers, (line) => process.stdout.write(`${line}\n`));
+        return;
+      }
       const platform = await createPlatform(config);
       const app = await serve(platform);
       const stop = async (): Promise<void> => {
