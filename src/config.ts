@@ -161,6 +161,18 @@ export const options = {
     default: '250',
     parse: integer(10, 5000),
   },
+  cacheWarmMinRequests: {
+    env: 'CACHE_WARM_MIN_REQUESTS',
+    doc: 'Requests within a minute that make a search popular: popular searches are refreshed before they expire and recomputed in the background after an inventory change invalidates them; 0 turns this off.',
+    default: '3',
+    parse: integer(0, 1_000_000),
+  },
+  prewarmSearches: {
+    env: 'PREWARM_SEARCHES',
+    doc: 'Most popular searches remembered in the store (every minute and at stop) and run again in the background after a start; 0 turns prewarming off.',
+    default: '200',
+    parse: integer(0, 10_000),
+  },
   workers: {
     env: 'WORKERS',
     doc: '`serve` worker processes sharing the port (node:cluster); 0 starts one per CPU core. Without a Redis bus, workers pass events to each other through the primary.',

@@ -27,6 +27,11 @@ import { InventoryAdmin } from './core/inventory/inventory-admin.js';
 import { LocationSearch } from './core/locations/location-search.js';
 import { PriceConfirmation } from './core/offers/price-confirmation.js';
 import { TokenSigner } from './core/offers/signed-token.js';
+import {
+  type PrewarmDependencies,
+  prewarmPopularSearches,
+  rememberPopularSearches,
+} from './core/search/prewarm.js';
 import { SearchResults } from './core/search/search-results.js';
 import { createGatewayComponents, type GatewayComponents } from './gateway-components.js';
 import type { ApiServices, ComponentHealth } from './http/services.js';
@@ -148,6 +153,21 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const offers = new PriceConfirmation(shared);
   const recentInvalidations = new RecentInvalidations(clock, config.requestTimeoutMs * 2);
 
+  const searchResults = new SearchResults({
+    cache,
+    snapshots,
+    signer,
+    clock,
+    ttlMs: (kind) =>
+      (kind === 'hotels' ? config.cacheTtlHotelSearchSeconds : config.cacheTtlFlightSearchSeconds) * 1000,
+    graceMs: config.cacheGraceSeconds * 1000,
+    snapshotTtlMs: config.searchSnapshotTtlSeconds * 1000,
+    recentInvalidations,
+    ...(config.cacheWarmMinRequests > 0
+      ? { warmth: { minRequests: config.cacheWarmMinRequests, windowMs: 60_000, refreshBeforeExpiry: 0.2 } }
+      : {}),
+    onBackgroundError: (error) => log.warn({ err: error }, 'background search recomputation failed'),
+  });
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
     flights: searchPool ? new PooledFlightSearch(shared, searchPool) : new FlightSearch(shared),
@@ -168,17 +188,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       clock,
       eventSource: EVENT_SOURCE,
     }),
-    searchResults: new SearchResults({
-      cache,
-      snapshots,
-      signer,
-      clock,
-      ttlMs: (kind) =>
-        (kind === 'hotels' ? config.cacheTtlHotelSearchSeconds : config.cacheTtlFlightSearchSeconds) * 1000,
-      graceMs: config.cacheGraceSeconds * 1000,
-      snapshotTtlMs: config.searchSnapshotTtlSeconds * 1000,
-      recentInvalidations,
-    }),
+    searchResults,
     readiness: async () => {
       const checks: Record<string, ComponentHealth> = {};
       checks.store = await store.ping().then(
@@ -204,7 +214,9 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
         invalidationGroup,
         idempotentConsumer({
           name: invalidationGroup,
-          handle: cacheInvalidation(cache, recentInvalidations),
+          handle: cacheInvalidation(cache, recentInvalidations, (tags) =>
+            searchResults.recomputeInvalidated(tags),
+          ),
           processed,
           deadLetters,
           maxAttempts: config.eventMaxAttempts,
@@ -222,6 +234,30 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       });
     }, PRUNE_PROCESSED_EVERY_MS);
     pruneTimer.unref();
+    if (config.prewarmSearches > 0) startPrewarm();
+  };
+
+  // Popular searches survive a restart: remembered every minute and at stop, warmed after start.
+  let stopping = false;
+  let rememberTimer: NodeJS.Timeout | undefined;
+  const prewarmDeps: PrewarmDependencies = {
+    searchResults,
+    flights: services.flights,
+    hotels: services.hotels,
+    settings: store,
+  };
+  const remember = () =>
+    rememberPopularSearches(prewarmDeps, config.prewarmSearches).catch((error: unknown) =>
+      log.warn({ err: error }, 'remembering popular searches failed'),
+    );
+  const startPrewarm = (): void => {
+    void prewarmPopularSearches(prewarmDeps, () => stopping)
+      .then((warmed) => {
+        if (warmed > 0) log.info({ warmed }, 'prewarmed popular searches');
+      })
+      .catch((error: unknown) => log.warn({ err: error }, 'prewarming failed'));
+    rememberTimer = setInterval(remember, 60_000);
+    rememberTimer.unref();
   };
 
   return {
@@ -239,7 +275,13 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       return started;
     },
     async close() {
+      stopping = true;
       clearInterval(pruneTimer);
+      if (rememberTimer) {
+        clearInterval(rememberTimer);
+        await remember();
+      }
+      await searchResults.settled();
       stopSharingAppends?.();
       await relay.stop();
       await subscription?.close();

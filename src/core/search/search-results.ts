@@ -5,6 +5,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { RecentInvalidations } from '../cache/recent-invalidations.js';
 import { DomainError, invalidField } from '../errors.js';
 import type { TokenSigner } from '../offers/signed-token.js';
+import { Popularity } from './popularity.js';
 
 /** The immutable result set of one search; every page of it is cut from here. */
 export interface SearchSnapshot<T> {
@@ -65,7 +66,29 @@ export interface SearchResultsDependencies {
   recentInvalidations?: RecentInvalidations;
   /** Snapshots and cut pages kept in process (they are immutable, so keeping them is always safe). */
   preparedPages?: number;
+  /**
+   * Keeping popular searches warm: a key asked `minRequests` times within the popularity window is
+   * recomputed in the background when less than `refreshBeforeExpiry` of its freshness is left,
+   * and right after an inventory change invalidates it. Absent: no background work.
+   */
+  warmth?: { minRequests: number; windowMs: number; refreshBeforeExpiry: number };
+  /** Told about background recomputations that failed (the entry then simply expires or stays dropped). */
+  onBackgroundError?: (error: unknown) => void;
 }
+
+/** What is remembered about a popular search, to recompute it without a request. */
+interface KnownSearch {
+  kind: string;
+  queryHash: string;
+  /** The search's request as the caller gave it (JSON-serialisable), for a prewarm after restart. */
+  request: unknown;
+  run: () => Promise<SearchRun<unknown>>;
+  /** Tags of its last computed result; unknown (empty) until this instance computed it once. */
+  tags: readonly string[];
+}
+
+/** Popular searches remembered for background recomputation. */
+const KNOWN_SEARCHES = 5_000;
 
 /** What the result cache keeps per normalised search: the id of its snapshot. */
 interface SearchPointer {
@@ -93,12 +116,39 @@ export class SearchResults {
   readonly #pages: LRUCache<string, SearchPageContent<unknown>>;
   /** Hashes of normalised keys: the same few thousand popular keys are hashed over and over. */
   readonly #queryHashes = new LRUCache<string, string>({ max: 50_000 });
+  readonly #popularity: Popularity | undefined;
+  readonly #known = new LRUCache<string, KnownSearch>({ max: KNOWN_SEARCHES });
+  /** Cache keys with a background recomputation queued or running. */
+  readonly #refreshing = new Set<string>();
+  /** Background recomputations run one after another, never competing with each other for the store. */
+  #background: Promise<void> = Promise.resolve();
 
   constructor(deps: SearchResultsDependencies) {
     this.#deps = deps;
     const max = deps.preparedPages ?? 2_000;
     this.#snapshots = new LRUCache({ max });
     this.#pages = new LRUCache({ max });
+    this.#popularity = deps.warmth ? new Popularity(deps.clock, deps.warmth.windowMs) : undefined;
+  }
+
+  /**
+   * After an inventory change dropped the entries tagged `tags`: recomputes, in the background and
+   * one at a time, the popular searches among them, so their next request is a fresh hit. Each
+   * recomputation reads the store after the change committed (events are sent after commit).
+   */
+  recomputeInvalidated(tags: readonly string[]): void {
+    const warmth = this.#deps.warmth;
+    if (!warmth || !this.#popularity || tags.length === 0) return;
+    const dropped = new Set(tags);
+    for (const [cacheKey, known] of this.#known.entries()) {
+      if (this.#popularity.count(cacheKey) < warmth.minRequests) continue;
+      if (known.tags.some((tag) => dropped.has(tag))) this.#recomputeInBackground(cacheKey, known);
+    }
+  }
+
+  /** Resolves once the background recomputations queued so far are done (tests, shutdown). */
+  async settled(): Promise<void> {
+    await this.#background;
   }
 
   /**
@@ -111,6 +161,7 @@ export class SearchResults {
     run: () => Promise<SearchRun<T>>,
     limit: number,
     cursor?: string,
+    request?: unknown,
   ): Promise<SearchPage<T>> {
     const queryHash = this.#queryHash(kind, key);
     if (cursor !== undefined) {
@@ -120,7 +171,84 @@ export class SearchResults {
         throw new DomainError('search-expired', 'the search behind this cursor has expired; search again');
       return this.#cut(snapshot, queryHash, position.o, limit, 'HIT');
     }
-    return this.#fresh(kind, queryHash, run, limit, true);
+    return this.#fresh(kind, queryHash, run, limit, true, request);
+  }
+
+  /** The most asked-for searches lately, most popular first, with their requests. */
+  popularRequests(count: number): { kind: string; request: unknown }[] {
+    const popularity = this.#popularity;
+    if (!popularity) return [];
+    return [...this.#known.entries()]
+      .filter(([, known]) => known.request !== undefined)
+      .map(([cacheKey, known]) => ({ known, count: popularity.count(cacheKey) }))
+      .filter(({ count }) => count > 0)
+      .sort((a, b) => b.count - a.count)
+      .slice(0, count)
+      .map(({ known }) => ({ kind: known.kind, request: known.request }));
+  }
+
+  /** Counts the request and, for a popular key close to expiry, refreshes it ahead of time. */
+  #observe<T>(
+    kind: string,
+    queryHash: string,
+    cacheKey: string,
+    run: () => Promise<SearchRun<T>>,
+    request: unknown,
+    tags: readonly string[] | undefined,
+    result: { outcome: CacheOutcome; entry: { expiresAt: number; storedAt: number } },
+  ): void {
+    const warmth = this.#deps.warmth;
+    if (!warmth || !this.#popularity) return;
+    const count = this.#popularity.hit(cacheKey);
+    if (count < warmth.minRequests && tags === undefined) return;
+    const known: KnownSearch = {
+      kind,
+      queryHash,
+      request,
+      run: run as () => Promise<SearchRun<unknown>>,
+      tags: tags ?? this.#known.get(cacheKey)?.tags ?? [],
+    };
+    this.#known.set(cacheKey, known);
+    if (count < warmth.minRequests || result.outcome !== 'HIT') return;
+    const lifetime = result.entry.expiresAt - result.entry.storedAt;
+    const left = result.entry.expiresAt - Date.now();
+    if (left < lifetime * warmth.refreshBeforeExpiry) this.#recomputeInBackground(cacheKey, known);
+  }
+
+  #recomputeInBackground(cacheKey: string, known: KnownSearch): void {
+    if (this.#refreshing.has(cacheKey)) return;
+    this.#refreshing.add(cacheKey);
+    this.#background = this.#background
+      .then(() => this.#recompute(cacheKey, known))
+      .catch((error: unknown) => this.#deps.onBackgroundError?.(error))
+      .finally(() => this.#refreshing.delete(cacheKey));
+  }
+
+  /** Runs the search again and stores its result under `cacheKey`, unless it raced an invalidation. */
+  async #recompute(cacheKey: string, known: KnownSearch): Promise<void> {
+    const startedAt = this.#deps.clock.now();
+    const { offers, tags } = await known.run();
+    const now = this.#deps.clock.now();
+    const ttlMs = this.#deps.ttlMs(known.kind);
+    const snapshot: SearchSnapshot<unknown> = {
+      searchId: randomUUID(),
+      createdAt: now,
+      expiresAt: now + ttlMs,
+      offers,
+    };
+    if (this.#deps.recentInvalidations?.anySince(tags, startedAt)) return;
+    this.#keep(snapshot, now + this.#snapshotTtlMs(known.kind));
+    await this.#deps.snapshots.set(`snapshot:${snapshot.searchId}`, snapshot, {
+      ttlMs: this.#snapshotTtlMs(known.kind),
+    });
+    await this.#deps.cache.set<SearchPointer>(
+      cacheKey,
+      { searchId: snapshot.searchId },
+      { ttlMs, graceMs: this.#deps.graceMs, tags },
+    );
+    // An invalidation that landed while the pointer was written must not leave it behind.
+    if (this.#deps.recentInvalidations?.anySince(tags, startedAt)) await this.#deps.cache.delete(cacheKey);
+    this.#known.set(cacheKey, { ...known, tags });
   }
 
   #queryHash(kind: string, key: string): string {
@@ -165,6 +293,7 @@ export class SearchResults {
     run: () => Promise<SearchRun<T>>,
     limit: number,
     retryIfEvicted: boolean,
+    request?: unknown,
   ): Promise<SearchPage<T>> {
     const cacheKey = `${kind}:${queryHash}`;
     const ran: { startedAt: number; tags: string[]; snapshot?: SearchSnapshot<T> } = {
@@ -199,6 +328,7 @@ export class SearchResults {
     if (ran.snapshot && this.#deps.recentInvalidations?.anySince(ran.tags, ran.startedAt)) {
       await this.#deps.cache.delete(cacheKey);
     }
+    this.#observe(kind, queryHash, cacheKey, run, request, ran.snapshot ? ran.tags : undefined, result);
     const snapshot = ran.snapshot ?? (await this.#snapshot<T>(result.entry.value.searchId));
     if (!snapshot) {
       // The snapshot was evicted before its pointer: search again, once.
@@ -206,7 +336,7 @@ export class SearchResults {
       this.#snapshots.delete(result.entry.value.searchId);
       if (!retryIfEvicted)
         throw new DomainError('search-expired', 'the search result was evicted; search again');
-      return this.#fresh(kind, queryHash, run, limit, false);
+      return this.#fresh(kind, queryHash, run, limit, false, request);
     }
     return this.#cut(snapshot, queryHash, 0, limit, result.outcome);
   }

@@ -62,6 +62,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
         () => services.flights.search(search),
         request.query.limit,
         request.query.cursor,
+        search,
       );
       return sendSearchPage(request, reply, page);
     },
@@ -90,6 +91,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
         () => services.hotels.search(search),
         request.query.limit,
         request.query.cursor,
+        search,
       );
       return sendSearchPage(request, reply, page);
     },
