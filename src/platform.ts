@@ -205,6 +205,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
 
   let subscription: Subscription | undefined;
   let stopSharingAppends: (() => void) | undefined;
+  let stopSignalling: (() => Promise<void>) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let started: Promise<void> | undefined;
   const start = async (): Promise<void> => {
@@ -228,6 +229,16 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       );
     relay.start();
     stopSharingAppends = shareOutboxAppends(outbox, relay);
+    // Processes sharing a Redis bus (and the store) wake each other's relay the same way.
+    if (config.eventBus === 'redis') {
+      const { shareOutboxAppendsOverRedis } = await import('./adapters/events/redis-append-signal.js');
+      stopSignalling = await shareOutboxAppendsOverRedis(
+        config.redisUrl,
+        `${config.eventStreamKey}:appended`,
+        outbox,
+        relay,
+      );
+    }
     pruneTimer = setInterval(() => {
       processed.prune(clock.now() - PROCESSED_RETENTION_MS).catch((error: unknown) => {
         log.warn({ err: error }, 'pruning processed events failed');
@@ -283,6 +294,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       }
       await searchResults.settled();
       stopSharingAppends?.();
+      await stopSignalling?.();
       await relay.stop();
       await subscription?.close();
       await bus.close();
