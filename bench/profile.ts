@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     SQLITE_FILE: sqliteFile,
     SEED_ON_START: 'false',
     ADMIN_API_KEY,
+    // One process: the profile is of the process serving requests, not of a cluster primary.
+    WORKERS: '1',
     ...extra,
   };
   await children.run({
@@ -106,6 +108,8 @@ async function main(): Promise<void> {
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilReady(`${baseUrl}/health/live`, server);
   const load = { baseUrl, pathsFile, apiKey, connections: Number(values.connections) };
+  // Every distinct path once, so the measured window is all hits.
+  for (const path of mix.distinctPaths()) await fetch(`${baseUrl}${path}`, { headers: { 'x-api-key': apiKey } });
   await runWrk({ ...load, durationSeconds: 4 });
   const before = await scrapeCacheCounts(baseUrl);
   const fromMicros = monotonicMicros();

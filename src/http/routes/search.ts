@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { NormalisedSearches } from '../normalised-searches.js';
 import { toFlightSearchRequest, toHotelSearchRequest } from '../request-normalisation.js';
 import { problemResponses } from '../schemas/common.js';
 import { FlightSearchQuery, FlightSearchResponse } from '../schemas/flights.js';
@@ -18,6 +19,8 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
   app,
   { services },
 ) => {
+  const flightSearches = new NormalisedSearches<ReturnType<typeof toFlightSearchRequest>>();
+  const hotelSearches = new NormalisedSearches<ReturnType<typeof toHotelSearchRequest>>();
   app.get(
     '/v1/locations',
     {
@@ -55,10 +58,13 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       },
     },
     async (request, reply) => {
-      const search = toFlightSearchRequest(request.query);
+      const { search, key } = flightSearches.get(request.url, () => {
+        const search = toFlightSearchRequest(request.query);
+        return { search, key: services.flights.cacheKey(search) };
+      });
       const page = await services.searchResults.page(
         'flights',
-        services.flights.cacheKey(search),
+        key,
         () => services.flights.search(search),
         request.query.limit,
         request.query.cursor,
@@ -84,10 +90,13 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       },
     },
     async (request, reply) => {
-      const search = toHotelSearchRequest(request.query);
+      const { search, key } = hotelSearches.get(request.url, () => {
+        const search = toHotelSearchRequest(request.query);
+        return { search, key: services.hotels.cacheKey(search) };
+      });
       const page = await services.searchResults.page(
         'hotels',
-        services.hotels.cacheKey(search),
+        key,
         () => services.hotels.search(search),
         request.query.limit,
         request.query.cursor,
