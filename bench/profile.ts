@@ -109,7 +109,8 @@ async function main(): Promise<void> {
   await waitUntilReady(`${baseUrl}/health/live`, server);
   const load = { baseUrl, pathsFile, apiKey, connections: Number(values.connections) };
   // Every distinct path once, so the measured window is all hits.
-  for (const path of mix.distinctPaths()) await fetch(`${baseUrl}${path}`, { headers: { 'x-api-key': apiKey } });
+  for (const path of mix.distinctPaths())
+    await fetch(`${baseUrl}${path}`, { headers: { 'x-api-key': apiKey } });
   await runWrk({ ...load, durationSeconds: 4 });
   const before = await scrapeCacheCounts(baseUrl);
   const fromMicros = monotonicMicros();

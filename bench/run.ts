@@ -140,6 +140,28 @@ async function withServer<T>(
   }
 }
 
+/**
+ * Asks for every path `times` times, a few at once, each on a new connection so the cluster
+ * primary spreads them over every worker: afterwards a hot-set row measures hits only.
+ */
+async function warmAll(
+  baseUrl: string,
+  paths: readonly string[],
+  apiKey: string,
+  times: number,
+): Promise<void> {
+  const queue = paths.flatMap((path) => Array.from({ length: times }, () => path));
+  const next = async (): Promise<void> => {
+    for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        headers: { 'x-api-key': apiKey, connection: 'close' },
+      }).catch(() => undefined);
+      await response?.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, next));
+}
+
 /** Sequential requests for cached paths while a row's load runs: what a hit costs meanwhile. */
 function hitProbe(baseUrl: string, paths: readonly string[], apiKey: string) {
   const latencies: number[] = [];
@@ -280,6 +302,7 @@ async function main(): Promise<void> {
     // 2. The API, hot set, one worker; its pages are captured for the bare-pages row; nginx in front of it.
     const pages: Record<string, string> = {};
     await withServer('api-hot-1', [...CLI, 'serve'], api(1), work, async (url, port) => {
+      await warmAll(url, hot.distinctPaths(), apiKey, 1);
       await runWrk({ baseUrl: url, pathsFile: hotFile, apiKey, connections: conns, durationSeconds: warm });
       for (const path of hot.distinctPaths()) {
         const response = await fetch(`${url}${path}`, { headers: { 'x-api-key': apiKey } });
@@ -369,6 +392,7 @@ async function main(): Promise<void> {
       await measure('API, Zipf mix, 1 worker', url, zipfFile, apiKey);
     });
     await withServer('api-misses-1', [...CLI, 'serve'], api(1), work, async (url) => {
+      await warmAll(url, hot.distinctPaths(), apiKey, 1);
       await runWrk({ baseUrl: url, pathsFile: hotFile, apiKey, connections: conns, durationSeconds: warm });
       const stopProbe = hitProbe(url, hotPaths, apiKey);
       const row = await measure('API, 30% misses, 1 worker', url, missFile, apiKey);
@@ -380,6 +404,7 @@ async function main(): Promise<void> {
 
     // 5. Two worker processes.
     await withServer('api-hot-2', [...CLI, 'serve'], api(2), work, async (url) => {
+      await warmAll(url, hot.distinctPaths(), apiKey, 4);
       await runWrk({ baseUrl: url, pathsFile: hotFile, apiKey, connections: conns, durationSeconds: warm });
       await measure('API, hot set, 2 workers', url, hotFile, apiKey, conns, false);
     });
@@ -427,6 +452,7 @@ async function main(): Promise<void> {
     });
     try {
       await withServer('api-redis', [...CLI, 'serve'], redisEnv, work, async (url) => {
+        await warmAll(url, hot.distinctPaths(), apiKey, 1);
         await runWrk({ baseUrl: url, pathsFile: hotFile, apiKey, connections: conns, durationSeconds: warm });
         await measure('API on Redis (cache, limiter, bus), hot set, Redis up', url, hotFile, apiKey);
         await children.stop(redis);
