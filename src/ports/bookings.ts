@@ -95,7 +95,7 @@ export interface BookingStore {
   /**
    * In one transaction: takes the inventory of `booking.hold` only if every leg or night has enough
    * left, inserts the booking, completes the held key with its id, and appends `events` to the outbox.
-   * Rejects with DomainError 'sold-out' (nothing written) when any conditional take fails,
+   * Rejects with SoldOutError (nothing written) when any conditional take fails,
    * BookingReferenceTakenError when `booking.reference` is in use, and IdempotencyKeyLostError when
    * `held` no longer holds its key.
    */
@@ -129,5 +129,20 @@ export class IdempotencyKeyLostError extends Error {
   constructor(readonly key: string) {
     super(`idempotency key ${key} is no longer held by this request`);
     this.name = 'IdempotencyKeyLostError';
+  }
+}
+
+/** `create` found a leg or night without enough seats or rooms left; nothing was written. */
+export class SoldOutError extends Error {
+  constructor(
+    /** The flight ids (seats) or nights (rooms, YYYY-MM-DD) that lacked inventory. */
+    readonly soldOut: { flightIds?: string[]; nights?: string[] },
+  ) {
+    super(
+      soldOut.nights === undefined
+        ? 'not enough seats are left for this offer'
+        : 'not enough rooms are left for this offer',
+    );
+    this.name = 'SoldOutError';
   }
 }

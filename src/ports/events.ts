@@ -15,6 +15,11 @@ export interface CloudEvent<T = unknown> {
   type: EventType;
   /** URI-reference of the producer, e.g. "/travel-platform/api". */
   source: string;
+  /**
+   * The aggregate the event is about (the booking id of `booking.*` events); the outbox keeps the
+   * order of events with the same subject. Absent on inventory notifications, whose order is moot.
+   */
+  subject?: string;
   /** ISO 8601 UTC time of the occurrence. */
   time: string;
   datacontenttype: 'application/json';

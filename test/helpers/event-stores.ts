@@ -1,7 +1,7 @@
-import { SqliteDeadLetterStore } from '../../src/adapters/events/sqlite-dead-letter-store.js';
-import { SqliteOutbox } from '../../src/adapters/events/sqlite-outbox.js';
-import { SqliteProcessedEvents } from '../../src/adapters/events/sqlite-processed-events.js';
 import { openSqliteDatabase, type SqliteDatabase } from '../../src/adapters/store/sqlite/database.js';
+import { SqliteDeadLetterStore } from '../../src/adapters/store/sqlite/dead-letter-store.js';
+import { SqliteOutbox } from '../../src/adapters/store/sqlite/outbox.js';
+import { SqliteProcessedEvents } from '../../src/adapters/store/sqlite/processed-events.js';
 import { tempSqliteFile } from './temp-sqlite.js';
 
 /** The SQLite-backed event stores on one real temp file, wired as the app wires them. */
