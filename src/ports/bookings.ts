@@ -76,6 +76,12 @@ export interface HeldKey {
  * DynamoDB adapter implements it with TransactWriteItems and ConditionExpressions (the outbox events
  * are items of the same transaction). Every method rejects with StoreUnavailableError when the
  * backend fails; no driver error leaks.
+ *
+ * What "one transaction" must guarantee, so a backend without multi-item transactions (a local
+ * DynamoDB emulator) can keep it with conditional writes in a fixed order and compensation: never
+ * overbook (each take is conditional on what is left); a booking that is refused leaves every count
+ * as it was once the call settles; a stored booking is never without its events and its completed
+ * key. Another reader may briefly see seats taken by a booking that is then refused.
  */
 export interface BookingStore {
   /**
