@@ -78,6 +78,8 @@ const PROCESSED_RETENTION_MS = 7 * 86_400_000;
 const PRUNE_PROCESSED_EVERY_MS = 3_600_000;
 
 const SIGNING_SECRET_SETTING = 'offer-signing-secret';
+/** Longest a readiness probe waits for the store before calling it down. */
+const STORE_PING_DEADLINE_MS = 2_000;
 
 /**
  * The composition root: the one place that picks adapters by configuration and hands them to the
@@ -149,7 +151,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     }),
     readiness: async () => {
       const checks: Record<string, ComponentHealth> = {};
-      checks.store = await backend.ping().then(
+      // A store behind a dead network path may never answer: no answer in time is "down" too.
+      checks.store = await withDeadline(backend.ping(), STORE_PING_DEADLINE_MS).then(
         () => 'ok' as const,
         () => 'down' as const,
       );
@@ -253,4 +256,13 @@ async function signingSecret(store: InventoryStore): Promise<string> {
   const secret = randomBytes(32).toString('base64url');
   await store.setSetting(SIGNING_SECRET_SETTING, secret);
   return (await store.getSetting(SIGNING_SECRET_SETTING)) ?? secret;
+}
+
+/** `work`, or a rejection once `ms` have passed without it settling. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
