@@ -120,10 +120,22 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const offers = new PriceConfirmation(shared);
   const recentInvalidations = new RecentInvalidations(clock, config.requestTimeoutMs * 2);
 
+  const searchResults = new SearchResults({
+    cache,
+    snapshots,
+    signer,
+    clock,
+    ttlMs: (kind) =>
+      (kind === 'hotels' ? config.cacheTtlHotelSearchSeconds : config.cacheTtlFlightSearchSeconds) * 1000,
+    graceMs: config.cacheGraceSeconds * 1000,
+    snapshotTtlMs: config.searchSnapshotTtlSeconds * 1000,
+    recentInvalidations,
+  });
+
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
-    flights: new FlightSearch(shared),
-    hotels: new HotelSearch(shared),
+    flights: new FlightSearch({ ...shared, results: searchResults }),
+    hotels: new HotelSearch({ ...shared, results: searchResults }),
     offers,
     bookings: new BookingService({
       store: bookingStore,
@@ -140,17 +152,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       clock,
       eventSource: EVENT_SOURCE,
     }),
-    searchResults: new SearchResults({
-      cache,
-      snapshots,
-      signer,
-      clock,
-      ttlMs: (kind) =>
-        (kind === 'hotels' ? config.cacheTtlHotelSearchSeconds : config.cacheTtlFlightSearchSeconds) * 1000,
-      graceMs: config.cacheGraceSeconds * 1000,
-      snapshotTtlMs: config.searchSnapshotTtlSeconds * 1000,
-      recentInvalidations,
-    }),
+    searchResults,
     readiness: async () => {
       const checks: Record<string, ComponentHealth> = {};
       checks.store = await store.ping().then(
