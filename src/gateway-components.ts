@@ -6,6 +6,7 @@ import { SqliteApiKeyStore } from './adapters/store/sqlite/api-key-store.js';
 import type { SqliteDatabase } from './adapters/store/sqlite/database.js';
 import { SqliteIssuerKeyStorage } from './adapters/store/sqlite/issuer-key-storage.js';
 import type { Config } from './config.js';
+import { AccessTokens } from './core/gateway/access-tokens.js';
 import { ApiKeyService } from './core/gateway/api-key-service.js';
 import { type DevelopmentKeys, ensureDevelopmentKeys } from './core/gateway/development-keys.js';
 import { UsageMeter } from './core/gateway/usage-meter.js';
@@ -43,6 +44,8 @@ export async function createGatewayComponents(
   config: GatewayConfig,
   db: SqliteDatabase,
   clock: Clock = systemClock,
+  /** The server's signing secret, from which access tokens' key is derived. */
+  signingSecret?: string,
 ): Promise<GatewayComponents> {
   const store = new SqliteApiKeyStore(db);
   const keys = new ApiKeyService({
@@ -79,6 +82,8 @@ export async function createGatewayComponents(
       meter,
       verifier,
       issuer,
+      accessTokens:
+        signingSecret === undefined ? undefined : new AccessTokens({ keys, secret: signingSecret, clock }),
       clock,
       // The platform owns the limiter and closes it after the app.
       closeLimiter: false,

@@ -23,6 +23,7 @@ import { FlightSearch } from './core/flights/flight-search.js';
 import { HotelSearch } from './core/hotels/hotel-search.js';
 import { InventoryAdmin } from './core/inventory/inventory-admin.js';
 import { LocationSearch } from './core/locations/location-search.js';
+import { OfferSeal } from './core/offers/offer-seal.js';
 import { PriceConfirmation } from './core/offers/price-confirmation.js';
 import { TokenSigner } from './core/offers/signed-token.js';
 import { SearchResults } from './core/search/search-results.js';
@@ -90,7 +91,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const airports = await loadAirportDirectory();
   const db = openDatabase(config);
   const store = new SqliteInventoryStore(db);
-  const gateway = await createGatewayComponents(config, db, clock);
+  const secret = config.offerSigningSecret ?? (await signingSecret(store));
+  const gateway = await createGatewayComponents(config, db, clock, secret);
   const cache = await createCache(config);
   const log = pino({ level: config.logLevel, name: 'travel-platform' });
   const outbox = new SqliteOutbox(db, clock);
@@ -114,7 +116,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
           keyPrefix: 'snapshots',
         })
       : cache;
-  const signer = new TokenSigner(config.offerSigningSecret ?? (await signingSecret(store)));
+  const signer = new TokenSigner(secret);
   const offerTtlMs = config.offerTtlSeconds * 1000;
   const shared = { store, airports, clock, signer, offerTtlMs, maxResults: config.maxSearchResults };
   const offers = new PriceConfirmation(shared);
@@ -137,6 +139,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     flights: new FlightSearch({ ...shared, results: searchResults }),
     hotels: new HotelSearch({ ...shared, results: searchResults }),
     offers,
+    offerSeal: new OfferSeal(secret),
     bookings: new BookingService({
       store: bookingStore,
       offers,

@@ -2,6 +2,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { amadeusRoutes } from './amadeus/plugin.js';
+import { amadeusResponses } from './amadeus/responses.js';
 import { registerErrorHandling } from './error-handler.js';
 import { type GatewayOptions, gateway } from './plugins/gateway.js';
 import { type HardeningOptions, hardening } from './plugins/hardening.js';
@@ -65,6 +67,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Before any route, so its onSend hook reaches every one of them, unknown paths included.
+  await app.register(amadeusResponses);
   registerErrorHandling(app);
 
   app.addSchema(Price);
@@ -111,6 +115,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.gateway) {
     await app.register(bookingRoutes, { services: options.services });
     await app.register(adminInventoryRoutes, { services: options.services });
+    const accessTokens = options.gateway.accessTokens;
+    if (accessTokens !== undefined) {
+      await app.register(amadeusRoutes, { services: options.services, accessTokens });
+    }
   }
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
