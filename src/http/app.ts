@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { amadeusRoutes } from './amadeus/plugin.js';
 import { amadeusResponses } from './amadeus/responses.js';
 import { registerErrorHandling } from './error-handler.js';
+import { AMADEUS_SECURITY_SCHEME, documentOperation, OPENAPI_TAGS } from './openapi-conventions.js';
 import { type GatewayOptions, gateway } from './plugins/gateway.js';
 import { type HardeningOptions, hardening } from './plugins/hardening.js';
 import { metrics } from './plugins/metrics.js';
@@ -88,20 +89,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       info: {
         title: 'travel-platform API',
         version: options.version ?? '1',
-        description: `Flight and hotel search, price confirmation and booking. Errors are RFC 9457 problem+json with types under ${PROBLEM_BASE}.`,
+        description: `Flight and hotel search, price confirmation and booking. Errors are RFC 9457 problem+json with types under ${PROBLEM_BASE}; the Amadeus-compatible routes answer Amadeus errors instead.`,
+        license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
+        contact: { name: 'travel-platform', url: 'https://travel-platform.dev' },
       },
+      servers: [{ url: '/', description: 'The server this document is served by' }],
+      tags: OPENAPI_TAGS,
       components: {
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          amadeusOAuth2: AMADEUS_SECURITY_SCHEME,
         },
       },
     },
-    transform: ({ schema, url }) => ({
-      // Every /v1 route needs the API key; routes that also need a bearer token say so themselves.
-      schema: url.startsWith('/v1/')
-        ? { security: [{ apiKey: [] }], ...withOptionalDefaults(schema) }
-        : schema,
+    // Every /v1 route needs the API key; routes that also need a bearer token say so themselves.
+    transform: ({ schema, url, route }) => ({
+      schema: documentOperation(
+        withOptionalDefaults(schema),
+        url,
+        String(Array.isArray(route.method) ? route.method[0] : route.method),
+      ),
       url,
     }),
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
