@@ -2,8 +2,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { isAmadeusRequest } from './amadeus/paths.js';
 import { amadeusRoutes } from './amadeus/plugin.js';
-import { amadeusResponses } from './amadeus/responses.js';
+import { amadeusResponses, sendFrameworkError } from './amadeus/responses.js';
 import { registerErrorHandling } from './error-handler.js';
 import { AMADEUS_SECURITY_SCHEME, documentOperation, OPENAPI_TAGS } from './openapi-conventions.js';
 import { type GatewayOptions, gateway } from './plugins/gateway.js';
@@ -50,6 +51,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Errors the router raises before any hook runs (over-long or badly encoded URLs).
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id);
+      // No hook runs for these, so the Amadeus paths get their error shape here.
+      if (isAmadeusRequest(request)) return sendFrameworkError(request, reply, error.statusCode);
       return error.statusCode === 414
         ? replyWithProblem(request, reply, 'uri-too-long', 'a path segment is longer than allowed')
         : replyWithProblem(request, reply, 'invalid-request', 'the URL is not validly percent-encoded');

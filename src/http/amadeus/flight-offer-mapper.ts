@@ -1,5 +1,6 @@
 import { aircraftName } from '../../core/flights/aircraft-names.js';
 import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
+import { formatAmount } from '../../core/money/money.js';
 import type { OfferSeal } from '../../core/offers/offer-seal.js';
 import type { TravelerType } from '../../core/pricing/passenger-pricing.js';
 import type { Cabin } from '../../ports/store.js';
@@ -128,6 +129,7 @@ function offerBody(offer: FlightOfferView, travelers: readonly TravelerRef[]) {
   }));
   const segmentIds = itineraries.flatMap((itinerary) => itinerary.segments.map((segment) => segment.id));
   const cabin = offer.cabin;
+  const noFee = formatAmount({ minor: 0, currency: offer.price.currency });
   const body = {
     type: 'flight-offer' as const,
     source: 'GDS',
@@ -141,9 +143,10 @@ function offerBody(offer: FlightOfferView, travelers: readonly TravelerRef[]) {
       currency: offer.price.currency,
       total: offer.price.total,
       base: offer.price.base,
+      // The inventory's fares include every fee; Amadeus clients expect the two fee lines anyway.
       fees: [
-        { amount: '0.00', type: 'SUPPLIER' },
-        { amount: '0.00', type: 'TICKETING' },
+        { amount: noFee, type: 'SUPPLIER' },
+        { amount: noFee, type: 'TICKETING' },
       ],
       grandTotal: offer.price.total,
     },

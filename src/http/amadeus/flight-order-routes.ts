@@ -5,6 +5,7 @@ import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
 import type { OfferSeal } from '../../core/offers/offer-seal.js';
 import type { BookingOwner, BookingRecord, Contact, Passenger } from '../../ports/bookings.js';
 import type { ApiServices } from '../services.js';
+import { isE164, isEmail } from './contact-rules.js';
 import { AMADEUS_TAG, clientOwner, idempotencyKeyOf } from './context.js';
 import { toAmadeusFlightOffer } from './flight-offer-mapper.js';
 import { verifyFlightOffer, withFieldNames } from './offer-verification.js';
@@ -19,21 +20,18 @@ import {
 
 type Traveler = Static<typeof FlightOrderTraveler>;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const E164 = /^\+[1-9]\d{6,14}$/;
-
 /** The booking contact: the first traveller with an email address and a phone number. */
 function contactOf(travelers: readonly Traveler[]): Contact {
-  for (const traveler of travelers) {
+  for (const [index, traveler] of travelers.entries()) {
     const email = traveler.contact?.emailAddress;
     const phone = traveler.contact?.phones?.[0];
     if (email === undefined || phone === undefined) continue;
     const number = `+${phone.countryCallingCode ?? ''}${phone.number}`;
-    if (!EMAIL.test(email))
-      throw invalidField('body.data.travelers.0.contact.emailAddress', 'is not an email address');
-    if (!E164.test(number)) {
+    if (!isEmail(email))
+      throw invalidField(`body.data.travelers.${index}.contact.emailAddress`, 'is not an email address');
+    if (!isE164(number)) {
       throw invalidField(
-        'body.data.travelers.0.contact.phones.0',
+        `body.data.travelers.${index}.contact.phones.0`,
         'countryCallingCode and number must form an E.164 number',
       );
     }

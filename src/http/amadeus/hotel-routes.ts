@@ -5,6 +5,7 @@ import { parseAmount } from '../../core/money/money.js';
 import { addDays, toUtcIso } from '../../core/time/zoned-time.js';
 import type { BookingRecord, Contact } from '../../ports/bookings.js';
 import type { ApiServices } from '../services.js';
+import { isE164, isEmail } from './contact-rules.js';
 import { AMADEUS_TAG, baseUrl, clientOwner, idempotencyKeyOf } from './context.js';
 import { withFieldNames } from './offer-verification.js';
 import {
@@ -245,10 +246,10 @@ export const hotelRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
         email: lead?.email ?? data.travelAgent?.contact.email ?? '',
         phone: (lead?.phone ?? '').replace(/[\s()-]/g, ''),
       };
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(contact.email)) {
+      if (!isEmail(contact.email)) {
         throw invalidField('body.data.guests.0.email', 'the lead guest needs an email address');
       }
-      if (!/^\+[1-9]\d{6,14}$/.test(contact.phone)) {
+      if (!isE164(contact.phone)) {
         throw invalidField('body.data.guests.0.phone', 'the lead guest needs a phone number in E.164 form');
       }
       const { booking } = await withFieldNames(

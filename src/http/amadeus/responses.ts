@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Problem } from '../problems.js';
+import { type Problem, problem } from '../problems.js';
 import { type AmadeusErrorBody, amadeusErrors, type FieldNames } from './errors.js';
 import { isAmadeusRequest, judgedPath, TOKEN_PATH } from './paths.js';
 
@@ -21,6 +21,19 @@ export function sendAmadeusErrors(reply: FastifyReply, body: AmadeusErrorBody): 
     .type(AMADEUS_JSON)
     .serializer(JSON.stringify)
     .send(body);
+}
+
+/** An Amadeus error for a URL the router refused (too long, badly percent-encoded). */
+export function sendFrameworkError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  statusCode: number | undefined,
+): FastifyReply {
+  const body =
+    statusCode === 414
+      ? problem('uri-too-long', 'a path segment is longer than allowed')
+      : problem('invalid-request', 'the URL is not validly percent-encoded');
+  return sendAmadeusErrors(reply, amadeusErrors({ ...body, instance: request.url.split('?')[0] }));
 }
 
 /** The route's field names, for error sources. */
