@@ -3,11 +3,8 @@ import { DomainError, invalidField } from '../../core/errors.js';
 import type { HotelOfferView } from '../../core/hotels/hotel-search.js';
 import { parseAmount } from '../../core/money/money.js';
 import { addDays, toUtcIso } from '../../core/time/zoned-time.js';
-import type { BookingRecord, Contact } from '../../ports/bookings.js';
 import type { ApiServices } from '../services.js';
-import { isE164, isEmail } from './contact-rules.js';
-import { AMADEUS_TAG, baseUrl, clientOwner, idempotencyKeyOf } from './context.js';
-import { withFieldNames } from './offer-verification.js';
+import { AMADEUS_TAG, baseUrl } from './context.js';
 import {
   amadeusBody,
   amadeusErrorResponses,
@@ -15,8 +12,6 @@ import {
   HotelOfferResponse,
   HotelOffersQuery,
   HotelOffersResponse,
-  HotelOrderBody,
-  HotelOrderResponse,
   HotelsByCityQuery,
   HotelsByCityResponse,
 } from './schemas.js';
@@ -38,7 +33,7 @@ const OFFER_FIELDS = {
 const HOTEL_OFFERS_PATH = '/v3/shopping/hotel-offers';
 
 /** One room offer as Amadeus's Hotel Search v3 shows it. */
-function amadeusRoomOffer(offer: HotelOfferView, base: string) {
+export function amadeusRoomOffer(offer: HotelOfferView, base: string) {
   return {
     id: offer.id,
     checkInDate: offer.checkIn,
@@ -85,7 +80,7 @@ function priceRange(range: string | undefined, currency: string): { min?: number
   return { min: minor(low), max: minor(high) };
 }
 
-/** Hotel List by city, Hotel Search v3 and Hotel Booking v2, over the core's hotel search and booking. */
+/** Hotel List by city and Hotel Search v3, over the core's hotel search and price confirmation. */
 export const hotelRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (
   app,
   { services },
@@ -211,92 +206,4 @@ export const hotelRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
       return { data: hotelOffers([confirmed.offer], base, `${base}${request.url}`) };
     },
   );
-
-  app.post(
-    '/v2/booking/hotel-orders',
-    {
-      schema: {
-        tags: [AMADEUS_TAG],
-        summary: 'Book a room offer (Amadeus Hotel Booking v2)',
-        description:
-          'Re-prices the offer, then takes its rooms atomically. Guests need no date of birth; the first guest is the contact. Card details are not stored.',
-        body: HotelOrderBody,
-        response: {
-          201: amadeusBody(HotelOrderResponse, 'The hotel order'),
-          ...amadeusErrorResponses(400, 401, 404, 429, 500),
-        },
-      },
-    },
-    async (request, reply) => {
-      const { data } = request.body;
-      const association = data.roomAssociations[0];
-      if (!association) throw invalidField('body.data.roomAssociations', 'one room association is required');
-      const guests = association.guestReferences.map((reference, index) => {
-        const guest = data.guests.find((g) => String(g.tid) === reference.guestReference);
-        if (!guest) {
-          throw invalidField(
-            `body.data.roomAssociations.0.guestReferences.${index}`,
-            'no guest has this tid',
-          );
-        }
-        return guest;
-      });
-      const lead = guests[0] ?? data.guests[0];
-      const contact: Contact = {
-        email: lead?.email ?? data.travelAgent?.contact.email ?? '',
-        phone: (lead?.phone ?? '').replace(/[\s()-]/g, ''),
-      };
-      if (!isEmail(contact.email)) {
-        throw invalidField('body.data.guests.0.email', 'the lead guest needs an email address');
-      }
-      if (!isE164(contact.phone)) {
-        throw invalidField('body.data.guests.0.phone', 'the lead guest needs a phone number in E.164 form');
-      }
-      const { booking } = await withFieldNames(
-        (field) => field.replace(/^body\.passengers/, 'body.data.roomAssociations.0.guestReferences'),
-        () =>
-          services.bookings.book({
-            owner: clientOwner(request),
-            idempotencyKey: idempotencyKeyOf(request),
-            request: {
-              offerId: association.hotelOfferId,
-              passengers: guests.map((g) => ({
-                type: 'adult',
-                givenName: g.firstName,
-                familyName: g.lastName,
-              })),
-              contact,
-            },
-          }),
-      );
-      reply.code(201).header('cache-control', 'no-store');
-      return { data: hotelOrder(booking, association, guests, baseUrl(request)) };
-    },
-  );
 };
-
-function hotelOrder(
-  booking: BookingRecord,
-  association: unknown,
-  guests: readonly { tid: number }[],
-  base: string,
-) {
-  const offer = booking.offer as HotelOfferView;
-  return {
-    type: 'hotel-order' as const,
-    id: booking.id,
-    hotelBookings: [
-      {
-        type: 'hotel-booking' as const,
-        id: booking.reference,
-        bookingStatus: booking.status === 'confirmed' ? 'CONFIRMED' : 'CANCELLED',
-        hotelProviderInformation: [{ hotelProviderCode: 'TP', confirmationNumber: booking.reference }],
-        roomAssociations: [association],
-        hotelOffer: amadeusRoomOffer(offer, base),
-        hotel: { hotelId: offer.hotel.id, name: offer.hotel.name },
-      },
-    ],
-    guests: guests.map((guest) => ({ ...guest, id: guest.tid })),
-    associatedRecords: [{ reference: booking.reference, originSystemCode: 'GDS' }],
-  };
-}

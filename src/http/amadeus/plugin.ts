@@ -7,6 +7,7 @@ import type { ApiServices } from '../services.js';
 import { amadeusErrors } from './errors.js';
 import { flightOfferRoutes } from './flight-offer-routes.js';
 import { flightOrderRoutes } from './flight-order-routes.js';
+import { hotelOrderRoutes } from './hotel-order-routes.js';
 import { hotelRoutes } from './hotel-routes.js';
 import { locationRoutes } from './location-routes.js';
 import { AMADEUS_JSON, fieldNamesOf, sendAmadeusErrors } from './responses.js';
@@ -107,4 +108,5 @@ export const amadeusRoutes: FastifyPluginAsyncTypebox<AmadeusRoutesOptions> = as
   await app.register(flightOfferRoutes, { services: options.services });
   await app.register(flightOrderRoutes, { services: options.services });
   await app.register(hotelRoutes, { services: options.services });
+  await app.register(hotelOrderRoutes, { services: options.services });
 };
