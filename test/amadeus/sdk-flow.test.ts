@@ -149,6 +149,36 @@ describe('the official amadeus SDK against the compatibility routes', () => {
     ]);
   });
 
+  it('searches round trips with a held infant: two itineraries, one pricing per traveller, segments numbered across both', async () => {
+    const response = await sdk.shopping.flightOffersSearch.get({
+      originLocationCode: 'LHR',
+      destinationLocationCode: 'JFK',
+      departureDate: tp.date(1),
+      returnDate: tp.date(4),
+      adults: '1',
+      infants: '1',
+      max: 2,
+    });
+    expect(response.data.length).toBeGreaterThan(0);
+    const offer = response.data[0];
+    expect(offer.itineraries).toHaveLength(2);
+    const segmentIds = offer.itineraries.flatMap((it: SdkJson) => it.segments.map((s: SdkJson) => s.id));
+    expect(new Set(segmentIds).size).toBe(segmentIds.length);
+    expect(offer.travelerPricings.map((p: SdkJson) => p.travelerType)).toEqual(['ADULT', 'HELD_INFANT']);
+    expect(offer.travelerPricings[1].associatedAdultId).toBe('1');
+    for (const pricing of offer.travelerPricings) {
+      expect(pricing.fareDetailsBySegment.map((f: SdkJson) => f.segmentId)).toEqual(segmentIds);
+    }
+    const adult = Number(offer.travelerPricings[0].price.total);
+    const infant = Number(offer.travelerPricings[1].price.total);
+    expect(adult + infant).toBeCloseTo(Number(offer.price.grandTotal), 2);
+
+    const priced = await sdk.shopping.flightOffers.pricing.post({
+      data: { type: 'flight-offers-pricing', flightOffers: [offer] },
+    });
+    expect(priced.data.flightOffers[0].itineraries).toHaveLength(2);
+  });
+
   it('prices an offer sent back whole; a tampered price or seat count is a ClientError 400 (4926)', async () => {
     const [offer] = await searchLhrJfk();
     const priced = await sdk.shopping.flightOffers.pricing.post({
@@ -337,6 +367,16 @@ describe('the official amadeus SDK against the compatibility routes', () => {
     expect(error.response.statusCode).toBe(429);
     expect(Number(error.response.headers['retry-after'])).toBeGreaterThan(0);
     expect(error.description[0]).toMatchObject({ status: 429, code: 38194 });
+  });
+
+  it('stops honouring a token once its API key is revoked (AuthenticationError, 38190)', async () => {
+    const issued = await tp.platform.gateway.options.keys.issue({ name: 'short-lived app' });
+    const app = amadeusSdk(tp.baseUrl, issued.record.id, issued.key);
+    await app.referenceData.location('ALHR').get();
+    await tp.platform.gateway.options.keys.revoke(issued.record.id);
+    const error = await sdkFailure(app.referenceData.location('ALHR').get());
+    expect(error.code).toBe('AuthenticationError');
+    expect(error.description[0]).toMatchObject({ status: 401, code: 38190 });
   });
 
   it('keeps a token valid across a restart: another process over the same store accepts it', async () => {
