@@ -14,17 +14,16 @@ import {
   type TravelerRef,
   toAmadeusFlightOffer,
 } from './flight-offer-mapper.js';
-import { verifyFlightOffer } from './offer-verification.js';
 import {
-  amadeusBody,
-  amadeusErrorResponses,
   FlightOffersQuery,
   FlightOffersResponse,
   FlightOffersSearchBody,
   PricingBody,
   PricingQuery,
   PricingResponse,
-} from './schemas.js';
+} from './flight-schemas.js';
+import { verifyFlightOffer } from './offer-verification.js';
+import { amadeusBody, amadeusErrorResponses } from './schemas.js';
 
 const OUR_CABIN: Readonly<Record<string, Cabin>> = {
   ECONOMY: 'economy',

@@ -8,15 +8,14 @@ import type { ApiServices } from '../services.js';
 import { isE164, isEmail } from './contact-rules.js';
 import { AMADEUS_TAG, clientOwner, idempotencyKeyOf } from './context.js';
 import { toAmadeusFlightOffer } from './flight-offer-mapper.js';
-import { verifyFlightOffer, withFieldNames } from './offer-verification.js';
 import {
-  amadeusBody,
-  amadeusErrorResponses,
   FlightOrderBody,
   FlightOrderResponse,
   type FlightOrderTraveler,
   OrderParams,
-} from './schemas.js';
+} from './flight-schemas.js';
+import { verifyFlightOffer, withFieldNames } from './offer-verification.js';
+import { amadeusBody, amadeusErrorResponses } from './schemas.js';
 
 type Traveler = Static<typeof FlightOrderTraveler>;
 

@@ -7,7 +7,8 @@ import { isE164, isEmail } from './contact-rules.js';
 import { AMADEUS_TAG, baseUrl, clientOwner, idempotencyKeyOf } from './context.js';
 import { amadeusRoomOffer } from './hotel-routes.js';
 import { withFieldNames } from './offer-verification.js';
-import { amadeusBody, amadeusErrorResponses, HotelOrderBody, HotelOrderResponse } from './schemas.js';
+import { HotelOrderBody, HotelOrderResponse } from './place-schemas.js';
+import { amadeusBody, amadeusErrorResponses } from './schemas.js';
 
 /** Hotel Booking v2: books a room offer through the core's booking use case. */
 export const hotelOrderRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (

@@ -6,15 +6,14 @@ import { addDays, toUtcIso } from '../../core/time/zoned-time.js';
 import type { ApiServices } from '../services.js';
 import { AMADEUS_TAG, baseUrl } from './context.js';
 import {
-  amadeusBody,
-  amadeusErrorResponses,
   HotelOfferParams,
   HotelOfferResponse,
   HotelOffersQuery,
   HotelOffersResponse,
   HotelsByCityQuery,
   HotelsByCityResponse,
-} from './schemas.js';
+} from './place-schemas.js';
+import { amadeusBody, amadeusErrorResponses } from './schemas.js';
 
 const KM_PER_MILE = 1.609344;
 const MAX_HOTEL_IDS = 20;

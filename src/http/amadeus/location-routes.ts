@@ -5,14 +5,8 @@ import type { LocationView } from '../../core/locations/location-search.js';
 import { toZonedIso } from '../../core/time/zoned-time.js';
 import type { ApiServices } from '../services.js';
 import { AMADEUS_TAG, baseUrl } from './context.js';
-import {
-  amadeusBody,
-  amadeusErrorResponses,
-  LocationParams,
-  LocationResponse,
-  LocationsQuery,
-  LocationsResponse,
-} from './schemas.js';
+import { LocationParams, LocationResponse, LocationsQuery, LocationsResponse } from './place-schemas.js';
+import { amadeusBody, amadeusErrorResponses } from './schemas.js';
 
 /** Matches fetched per keyword; the pages are cut from them (one cache entry per keyword). */
 const MATCHES = 50;

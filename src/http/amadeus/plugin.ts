@@ -7,17 +7,13 @@ import type { ApiServices } from '../services.js';
 import { amadeusErrors } from './errors.js';
 import { flightOfferRoutes } from './flight-offer-routes.js';
 import { flightOrderRoutes } from './flight-order-routes.js';
+import { AmadeusFlightOffer, FlightOrderSchema } from './flight-schemas.js';
 import { hotelOrderRoutes } from './hotel-order-routes.js';
 import { hotelRoutes } from './hotel-routes.js';
 import { locationRoutes } from './location-routes.js';
+import { AmadeusHotelOffers, AmadeusLocation } from './place-schemas.js';
 import { AMADEUS_JSON, fieldNamesOf, sendAmadeusErrors } from './responses.js';
-import {
-  AmadeusErrorSchema,
-  AmadeusFlightOffer,
-  AmadeusHotelOffers,
-  AmadeusLocation,
-  FlightOrderSchema,
-} from './schemas.js';
+import { AmadeusErrorSchema } from './schemas.js';
 import { tokenRoute } from './token-route.js';
 
 export interface AmadeusRoutesOptions {

@@ -4,7 +4,8 @@ import type { AccessTokens } from '../../core/gateway/access-tokens.js';
 import { ApiKeyRejectedError } from '../../core/gateway/api-key-service.js';
 import { AMADEUS_TAG } from './context.js';
 import { TOKEN_PATH } from './paths.js';
-import { amadeusBody, amadeusErrorResponses, OAuthErrorSchema, TokenBody, TokenResponse } from './schemas.js';
+import { amadeusBody, amadeusErrorResponses } from './schemas.js';
+import { OAuthErrorSchema, TokenBody, TokenResponse } from './token-schemas.js';
 
 /** Amadeus's code for every refused token request. */
 const INVALID_PARAMETERS = 38187;
