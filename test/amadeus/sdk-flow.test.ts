@@ -369,6 +369,15 @@ describe('the official amadeus SDK against the compatibility routes', () => {
     expect(error.description[0]).toMatchObject({ status: 429, code: 38194 });
   });
 
+  it('meters the key behind the token: its requests and searches are counted as for x-api-key', async () => {
+    await tp.platform.gateway.options.meter.flush();
+    const today = new Date().toISOString().slice(0, 10);
+    const [usage] = await tp.platform.gateway.options.keys.usage(clientId, today, today);
+    expect(usage?.requests).toBeGreaterThan(10);
+    expect(usage?.searches).toBeGreaterThanOrEqual(4);
+    expect(usage?.clientErrors).toBeGreaterThan(0);
+  });
+
   it('stops honouring a token once its API key is revoked (AuthenticationError, 38190)', async () => {
     const issued = await tp.platform.gateway.options.keys.issue({ name: 'short-lived app' });
     const app = amadeusSdk(tp.baseUrl, issued.record.id, issued.key);

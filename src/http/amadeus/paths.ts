@@ -14,6 +14,12 @@ const AMADEUS_PREFIXES = [
 /** Where clients trade their client credentials for a bearer token. */
 export const TOKEN_PATH = '/v1/security/oauth2/token';
 
+/** The routes that search (metered as searches, as the v1 `/search` routes are). */
+export const AMADEUS_SEARCH_PATHS: ReadonlySet<string> = new Set([
+  '/v2/shopping/flight-offers',
+  '/v3/shopping/hotel-offers',
+]);
+
 /** The path a request is judged by: its matched route pattern, else its raw path (unknown routes). */
 export function judgedPath(request: FastifyRequest): string {
   return request.routeOptions.url ?? request.url.split('?')[0] ?? '';
