@@ -18,6 +18,8 @@ import { Price, ProblemSchema } from './schemas/common.js';
 import { FlightOffer } from './schemas/flights.js';
 import { HotelOffer } from './schemas/hotels.js';
 import type { ApiServices } from './services.js';
+import { useStrictJsonParser } from './validation/strict-json-parser.js';
+import { STRICT_AJV_OPTIONS, strictValidatorFactory } from './validation/strict-validator.js';
 
 export interface AppOptions {
   services: ApiServices;
@@ -51,21 +53,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         ? replyWithProblem(request, reply, 'uri-too-long', 'a path segment is longer than allowed')
         : replyWithProblem(request, reply, 'invalid-request', 'the URL is not validly percent-encoded');
     },
-    ajv: {
-      customOptions: {
-        // Unknown parameters are reported, not silently dropped; "?adults=2" is coerced to 2.
-        removeAdditional: false,
-        coerceTypes: 'array',
-        useDefaults: true,
-        allErrors: true,
-      },
-    },
+    // One coercion and number rule for every route, present and future (src/http/validation).
+    ajv: STRICT_AJV_OPTIONS,
+    schemaController: { compilersFactory: { buildValidator: strictValidatorFactory() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  useStrictJsonParser(app);
 
   app.addSchema(Price);
   app.addSchema(ProblemSchema);
