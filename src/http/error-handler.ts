@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError } from '../core/errors.js';
+import { SearchCancelledError } from '../core/search/work-budget.js';
 import { StoreUnavailableError } from '../ports/store.js';
 import { type Problem, problem, sendProblem } from './problems.js';
 
@@ -39,7 +40,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof DomainError && typeof error.details.retryAfterSeconds === 'number') {
       reply.header('retry-after', String(error.details.retryAfterSeconds));
     }
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A cancelled search has nobody to answer: the client went away.
+    if (error instanceof SearchCancelledError) request.log.debug('search cancelled: the client went away');
+    else if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, body);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -57,6 +60,9 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
     const errors = fieldErrors(error.validation as AjvIssue[], error.validationContext ?? 'request');
     const detail = errors.map((e) => `${e.field} ${e.message}`).join('; ');
     return problem('validation-failed', detail, { instance, errors });
+  }
+  if (error instanceof SearchCancelledError) {
+    return problem('service-unavailable', error.message, { instance });
   }
   if (error instanceof StoreUnavailableError) {
     return problem('service-unavailable', 'the store is unavailable; retry shortly', { instance });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { clientGoneSignal } from '../client-gone.js';
 import { toFlightSearchRequest, toHotelSearchRequest } from '../request-normalisation.js';
 import { problemResponses } from '../schemas/common.js';
 import { FlightSearchQuery, FlightSearchResponse } from '../schemas/flights.js';
@@ -59,9 +60,10 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       const page = await services.searchResults.page(
         'flights',
         services.flights.cacheKey(search),
-        () => services.flights.search(search),
+        (signal) => services.flights.search(search, { signal }),
         request.query.limit,
         request.query.cursor,
+        clientGoneSignal(reply),
       );
       return sendSearchPage(request, reply, page);
     },
@@ -87,9 +89,10 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       const page = await services.searchResults.page(
         'hotels',
         services.hotels.cacheKey(search),
-        () => services.hotels.search(search),
+        (signal) => services.hotels.search(search, { signal }),
         request.query.limit,
         request.query.cursor,
+        clientGoneSignal(reply),
       );
       return sendSearchPage(request, reply, page);
     },
