@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { answerClientError } from './client-errors.js';
 import { registerErrorHandling } from './error-handler.js';
 import { type GatewayOptions, gateway } from './plugins/gateway.js';
 import { type HardeningOptions, hardening } from './plugins/hardening.js';
@@ -18,6 +19,7 @@ import { Price, ProblemSchema } from './schemas/common.js';
 import { FlightOffer } from './schemas/flights.js';
 import { HotelOffer } from './schemas/hotels.js';
 import type { ApiServices } from './services.js';
+import { closeConnectionOnUnreadBody } from './unread-body.js';
 import { useStrictJsonParser } from './validation/strict-json-parser.js';
 import { STRICT_AJV_OPTIONS, strictValidatorFactory } from './validation/strict-validator.js';
 
@@ -46,6 +48,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: options.requestTimeoutMs ?? 10_000,
     routerOptions: { maxParamLength: 4096 },
     return503OnClosing: true,
+    // Errors Node raises before routing (431, 414, 400 on a malformed request line or headers).
+    clientErrorHandler: answerClientError,
     // Errors the router raises before any hook runs (over-long or badly encoded URLs).
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id);
@@ -62,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  closeConnectionOnUnreadBody(app);
   useStrictJsonParser(app);
 
   app.addSchema(Price);
