@@ -1,6 +1,5 @@
 import type { Airport } from '../../ports/airports.js';
-import type { FlightLegQuery, FlightRecord } from '../../ports/store.js';
-import { flightRouteTag, utcDatesBetween } from '../cache/cache-tags.js';
+import type { FlightRecord } from '../../ports/store.js';
 import { flightSearchCacheKey, singleAirportCity } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
 import { distanceKm } from '../geo/great-circle.js';
@@ -19,6 +18,7 @@ import {
 import { type FlightOfferView, itineraryView } from './flight-offer-view.js';
 import { hasSeats, priceJourney } from './flight-pricing.js';
 import type { FlightSearchRequest } from './flight-search-request.js';
+import { type PathPlan, readHopLevels } from './hop-levels.js';
 import { RouteGraph } from './route-graph.js';
 
 export interface FlightSearchDependencies extends SearchDependencies {
@@ -34,23 +34,6 @@ const ROUND_TRIP_CANDIDATES = 30;
 const MAX_PATHS = 80;
 /** Most stops a search may ask for, whatever reaches the core. */
 export const MAX_STOPS = 2;
-
-/** One airport path of a search, followed hop level by hop level. */
-interface PathPlan {
-  /** Position of the path in the order paths were found. */
-  rank: number;
-  path: string[];
-  stops: Airport[];
-  /** The departure day at the origin, epoch ms [start, end). */
-  dayStart: number;
-  dayEnd: number;
-  journeyCapMinutes: number;
-  /** Usable flights of each hop fetched so far. */
-  legs: FlightRecord[][];
-  /** Earliest and latest arrival at the airport the next hop leaves from, epoch ms. */
-  earliestArrival: number;
-  latestArrival: number;
-}
 
 interface PricedJourney {
   itineraries: FlightRecord[][];
@@ -197,7 +180,7 @@ export class FlightSearch {
       (!carriers || carriers.has(flight.carrier)) &&
       hasSeats(flight, request.cabin, request);
 
-    let live: PathPlan[] = [];
+    const live: PathPlan[] = [];
     for (const origin of origins) {
       const dayStart = zonedToEpoch(date, 0, origin.timeZone);
       const dayEnd = zonedToEpoch(addDays(date, 1), 0, origin.timeZone);
@@ -230,43 +213,7 @@ export class FlightSearch {
       }
     }
 
-    const complete: PathPlan[] = [];
-    for (let hop = 0; live.length > 0; hop++) {
-      if (!(await budget.checkpoint())) break;
-      // One query per route of this level, its window the union of the windows the paths need.
-      const windows = new Map<string, FlightLegQuery>();
-      for (const plan of live) {
-        const [departFrom, departTo] = legWindow(plan, hop);
-        const origin = plan.path[hop] as string;
-        const destination = plan.path[hop + 1] as string;
-        const known = windows.get(`${origin}-${destination}`);
-        if (known) {
-          known.departFrom = Math.min(known.departFrom, departFrom);
-          known.departTo = Math.max(known.departTo, departTo);
-        } else windows.set(`${origin}-${destination}`, { origin, destination, departFrom, departTo });
-      }
-      const queries = [...windows.values()];
-      for (const query of queries) {
-        for (const day of utcDatesBetween(query.departFrom, query.departTo))
-          tags.add(flightRouteTag(query.origin, query.destination, day));
-      }
-      const answers = await this.#deps.store.findFlightsOnLegs(queries);
-      const flightsByLeg = new Map(
-        queries.map((query, i) => [`${query.origin}-${query.destination}`, answers[i] ?? []]),
-      );
-      const next: PathPlan[] = [];
-      for (const plan of live) {
-        const [from, to] = legWindow(plan, hop);
-        const leg = flightsByLeg.get(`${plan.path[hop]}-${plan.path[hop + 1]}`) ?? [];
-        const flights = leg.filter((f) => f.departureUtc >= from && f.departureUtc < to && usable(f));
-        if (flights.length === 0) continue;
-        plan.legs.push(flights);
-        plan.earliestArrival = Math.min(...flights.map((f) => f.arrivalUtc));
-        plan.latestArrival = Math.max(...flights.map((f) => f.arrivalUtc));
-        (plan.legs.length === plan.path.length - 1 ? complete : next).push(plan);
-      }
-      live = next;
-    }
+    const complete = await readHopLevels(live, { store: this.#deps.store, usable, budget, tags });
 
     const itineraries: FlightRecord[][] = [];
     // In the order the paths were found, as before reads were batched.
@@ -342,28 +289,6 @@ export class FlightSearch {
     }
     return offers;
   }
-}
-
-/**
- * Departure window [from, to) of the flights `plan` can use on hop `hop`: its day for the first hop;
- * for later hops, from the earliest arrival plus the minimum connection time to the latest arrival
- * plus the longest layover, never past the journey cap.
- */
-function legWindow(plan: PathPlan, hop: number): [number, number] {
-  if (hop === 0) return [plan.dayStart, plan.dayEnd];
-  const { stops } = plan;
-  const connection = minimumConnectionMinutes(
-    stops[hop - 1] as Airport,
-    stops[hop] as Airport,
-    stops[hop + 1] as Airport,
-  );
-  return [
-    plan.earliestArrival + connection * 60_000,
-    Math.min(
-      plan.latestArrival + MAX_LAYOVER_MINUTES * 60_000 + 1,
-      plan.dayEnd + plan.journeyCapMinutes * 60_000,
-    ),
-  ];
 }
 
 /** Renders a journey as an offer, with an id that carries what re-pricing needs. */
