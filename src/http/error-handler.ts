@@ -32,6 +32,19 @@ export function fieldErrors(issues: readonly AjvIssue[], context: string): Field
   });
 }
 
+/** What a 503 for an unreachable store tells clients: long enough for a failover or a restart. */
+const STORE_RETRY_AFTER_SECONDS = 2;
+
+/** True when `error`, or an error it wraps (a cache loader, a plugin), is the store being unreachable. */
+function causedByStoreOutage(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof StoreUnavailableError) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 /** Maps any thrown error to problem+json; nothing a client sends yields a stack trace. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -40,6 +53,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof DomainError && typeof error.details.retryAfterSeconds === 'number') {
       reply.header('retry-after', String(error.details.retryAfterSeconds));
     }
+    if (causedByStoreOutage(error)) reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
     // A cancelled search has nobody to answer: the client went away.
     if (error instanceof SearchCancelledError) request.log.debug('search cancelled: the client went away');
     else if (body.status >= 500) request.log.error({ err: error }, 'request failed');
@@ -64,7 +78,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
   if (error instanceof SearchCancelledError) {
     return problem('service-unavailable', error.message, { instance });
   }
-  if (error instanceof StoreUnavailableError) {
+  if (causedByStoreOutage(error)) {
     return problem('service-unavailable', 'the store is unavailable; retry shortly', { instance });
   }
   const status = error.statusCode ?? 500;
