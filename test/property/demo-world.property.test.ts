@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAirportDirectory } from '../../src/adapters/airports/openflights.js';
 import { EU_SINGLE_MARKET, FIFTH_FREEDOM_ROUTES } from '../../src/core/demo-inventory/carriers.js';
-import { BUSIEST_ROUTES_2024 } from '../../src/core/demo-inventory/data/busiest-routes.js';
+import { BUSIEST_ROUTES_2024 } from '../../src/core/demo-inventory/reference/busiest-routes.js';
 import { baseFareCents, type FareInputs } from '../../src/core/demo-inventory/fare-model.js';
 import {
   cityHotels,

@@ -1,9 +1,9 @@
 import type { Airport } from '../../ports/airports.js';
 import type { Cabin } from '../../ports/store.js';
 import type { DemoCarrier } from './carriers.js';
-import { AIRCRAFT_BY_CODE, type AircraftType } from './data/aircraft-types.js';
+import { AIRCRAFT_BY_CODE, type AircraftType } from './reference/aircraft-types.js';
 
-export type { AircraftType } from './data/aircraft-types.js';
+export type { AircraftType } from './reference/aircraft-types.js';
 
 /** Most departures a day one carrier puts on a route, by stage length, before it flies bigger aircraft. */
 function maxDailyFrequency(distanceKm: number): number {

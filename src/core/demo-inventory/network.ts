@@ -1,8 +1,8 @@
 import type { Airport } from '../../ports/airports.js';
 import { distanceKm } from '../geo/great-circle.js';
 import { DEMO_CARRIERS, type DemoCarrier } from './carriers.js';
-import { annualPassengers } from './data/airport-traffic.js';
-import { BUSIEST_ROUTES_2024 } from './data/busiest-routes.js';
+import { annualPassengers } from './reference/airport-traffic.js';
+import { BUSIEST_ROUTES_2024 } from './reference/busiest-routes.js';
 import { type AircraftType, chooseFleet } from './fleet.js';
 import { demandOf, MIN_SECTOR_KM } from './market-demand.js';
 import { ensureReachability } from './reachability.js';

@@ -1,5 +1,5 @@
 import { CABINS, type Cabin, type FlightRecord } from '../../ports/store.js';
-import { BUSIEST_ROUTES_2024 } from './data/busiest-routes.js';
+import { BUSIEST_ROUTES_2024 } from './reference/busiest-routes.js';
 import type { DemoNetwork, NetworkRoute } from './network.js';
 
 /** Distance bands fares are summarised by, km (lower bounds). */
