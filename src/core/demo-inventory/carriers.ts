@@ -1,6 +1,6 @@
 /**
  * Real carriers with their real hubs, focus cities (bases without connecting banks), business
- * model and a fleet of real types (IATA aircraft codes, see data/aircraft-types.ts). Hubs, bases
+ * model and a fleet of real types (IATA aircraft codes, see reference/aircraft-types.ts). Hubs, bases
  * and fleets follow the carriers' published networks as of 2024, simplified: a carrier's fleet
  * here lists the types it uses on its main routes, not every sub-fleet.
  */

@@ -1,10 +1,10 @@
 import type { Airport } from '../../ports/airports.js';
 import type { HotelRecord, RoomNightRecord, RoomTypeRecord } from '../../ports/store.js';
 import { addDays } from '../time/zoned-time.js';
-import { CITY_CENTRES, CITY_NAMES } from './reference/city-centres.js';
-import { cityCostLevel } from './reference/cost-levels.js';
 import { hotelNamer } from './hotel-names.js';
 import type { SeededRandom } from './random.js';
+import { CITY_CENTRES, CITY_NAMES } from './reference/city-centres.js';
+import { cityCostLevel } from './reference/cost-levels.js';
 
 const AMENITIES = [
   'wifi',

@@ -1,11 +1,11 @@
 import type { Airport } from '../../ports/airports.js';
 import { distanceKm } from '../geo/great-circle.js';
 import { DEMO_CARRIERS, type DemoCarrier } from './carriers.js';
-import { annualPassengers } from './reference/airport-traffic.js';
-import { BUSIEST_ROUTES_2024 } from './reference/busiest-routes.js';
 import { type AircraftType, chooseFleet } from './fleet.js';
 import { demandOf, MIN_SECTOR_KM } from './market-demand.js';
 import { ensureReachability } from './reachability.js';
+import { annualPassengers } from './reference/airport-traffic.js';
+import { BUSIEST_ROUTES_2024 } from './reference/busiest-routes.js';
 import { marketCarriers } from './traffic-rights.js';
 
 /** A city pair the network flies nonstop, with its carriers. */
@@ -45,8 +45,10 @@ export interface DemoNetwork {
   passengers(airport: Airport): number;
 }
 
-/** City pairs per airport the network picks by demand (hub links and listed routes come on top). */
-const MARKETS_PER_AIRPORT = 2;
+/** City pairs per airport the network picks from the world's best by demand. */
+const MARKETS_PER_AIRPORT = 1;
+/** Each airport's own best city pairs by demand, flown whatever their world rank. */
+const OWN_BEST_MARKETS = 3;
 /** Long-haul markets (3,000 km or more) a hub gets to other hubs, its best by demand: one per this many million passengers. */
 const HUB_LONG_HAUL_PASSENGERS_PER_LINK = 8;
 const LONG_HAUL_KM = 3_000;
@@ -125,6 +127,15 @@ export function buildNetwork(all: readonly Airport[], airportCount: number): Dem
   for (const c of candidates) {
     if (chosen.size >= MARKETS_PER_AIRPORT * airports.length) break;
     chosen.set(key(c), c);
+  }
+  const ownBest = new Map<string, number>();
+  for (const c of candidates) {
+    for (const end of [c.a.iata, c.b.iata]) {
+      const taken = ownBest.get(end) ?? 0;
+      if (taken >= OWN_BEST_MARKETS) continue;
+      ownBest.set(end, taken + 1);
+      chosen.set(key(c), c);
+    }
   }
   for (const hub of airports.filter((a) => hubs.has(a.iata))) {
     const wanted = Math.round(passengers(hub) / HUB_LONG_HAUL_PASSENGERS_PER_LINK);

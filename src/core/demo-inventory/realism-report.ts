@@ -1,6 +1,6 @@
 import { CABINS, type Cabin, type FlightRecord } from '../../ports/store.js';
-import { BUSIEST_ROUTES_2024 } from './reference/busiest-routes.js';
 import type { DemoNetwork, NetworkRoute } from './network.js';
+import { BUSIEST_ROUTES_2024 } from './reference/busiest-routes.js';
 
 /** Distance bands fares are summarised by, km (lower bounds). */
 export const DISTANCE_BANDS: readonly { label: string; from: number; to: number }[] = [

@@ -47,4 +47,6 @@ export const AIRCRAFT_TYPES: readonly AircraftType[] = [
   { code: '388', name: 'Airbus A380-800', category: 'wide', seats: { first: 14, business: 76, premium_economy: 44, economy: 350 }, lccSeats: 600, rangeKm: 14_800, cruiseKmh: 900 },
 ];
 
-export const AIRCRAFT_BY_CODE: ReadonlyMap<string, AircraftType> = new Map(AIRCRAFT_TYPES.map((t) => [t.code, t]));
+export const AIRCRAFT_BY_CODE: ReadonlyMap<string, AircraftType> = new Map(
+  AIRCRAFT_TYPES.map((t) => [t.code, t]),
+);
