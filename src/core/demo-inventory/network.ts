@@ -152,9 +152,15 @@ export function buildNetwork(all: readonly Airport[], airportCount: number): Dem
   ensureReachability(airports.slice(0, 50), candidates, chosen, key);
 
   const markets = [...chosen.values()].sort((x, y) => key(x).localeCompare(key(y)));
-  const thinning = calibrate(markets, DEPARTURES_PER_AIRPORT * airports.length);
-  const { markets: flown, routes } = assign(markets, thinning);
-  return { airports, carriers, markets: flown, routes, passengers };
+  const plans = plan(markets);
+  const thinning = calibrate(plans, DEPARTURES_PER_AIRPORT * airports.length);
+  return {
+    airports,
+    carriers,
+    markets: plans.map((p) => p.market),
+    routes: routesOf(plans, thinning),
+    passengers,
+  };
 }
 
 /** A city pair that could be flown, with the carriers allowed and present to fly it, best first. */
@@ -231,10 +237,17 @@ function shareWeight(e: Candidate['eligible'][number]): number {
   return e.score * (e.carrier.model === 'lcc' ? 0.6 : 1);
 }
 
-interface Assignment {
-  markets: Market[];
-  routes: NetworkRoute[];
-  departuresPerDay: number;
+/** A carrier's route as real demand would have it: its type and real departures a day. */
+interface RoutePlan {
+  carrier: DemoCarrier;
+  aircraft: AircraftType;
+  realDailyFlights: number;
+}
+
+interface MarketPlan {
+  market: Market;
+  routes: RoutePlan[];
+  lowCostOnMarket: boolean;
 }
 
 /**
@@ -247,65 +260,81 @@ function demoFrequency(realDailyFlights: number, thinning: number): { perDay: nu
   return { perDay: 1, daysPerWeek: Math.max(3, Math.min(7, Math.round(realDailyFlights * 7))) };
 }
 
-/**
- * Splits each market's seats among its carriers by how well placed they are; gauge follows the
- * real seats, frequency the real one times `thinning`.
- */
-function assign(markets: readonly Candidate[], thinning: number): Assignment {
-  const flown: Market[] = [];
-  const routes: NetworkRoute[] = [];
-  let departuresPerDay = 0;
+/** Splits each market's real seats among its carriers by how well placed they are; gauge follows. */
+function plan(markets: readonly Candidate[]): MarketPlan[] {
+  const plans: MarketPlan[] = [];
   for (const market of markets) {
     const dailySeats = market.demand * REAL_SEATS_PER_DEMAND;
     const picked = pickCarriers(market, dailySeats);
     const totalWeight = picked.reduce((sum, e) => sum + shareWeight(e), 0);
-    const lowCostOnMarket = picked.some((e) => e.carrier.model === 'lcc');
-    const carriersFlying: string[] = [];
-    for (const { carrier, score } of picked) {
+    const routes: RoutePlan[] = [];
+    for (const eligible of picked) {
       const choice = chooseFleet(
-        carrier,
+        eligible.carrier,
         market.distanceKm,
-        (dailySeats * shareWeight({ carrier, score })) / totalWeight,
+        (dailySeats * shareWeight(eligible)) / totalWeight,
       );
-      if (!choice) continue;
-      const frequency = demoFrequency(choice.dailyFlights, thinning);
-      carriersFlying.push(carrier.iata);
-      routes.push({
-        carrier,
-        a: market.a,
-        b: market.b,
-        distanceKm: market.distanceKm,
-        aircraft: choice.aircraft,
-        ...frequency,
-        competitors: picked.length,
-        lowCostOnMarket,
-      });
-      departuresPerDay += (2 * frequency.perDay * frequency.daysPerWeek) / 7;
+      if (choice)
+        routes.push({
+          carrier: eligible.carrier,
+          aircraft: choice.aircraft,
+          realDailyFlights: choice.dailyFlights,
+        });
     }
-    if (carriersFlying.length > 0) {
-      flown.push({
+    if (routes.length === 0) continue;
+    plans.push({
+      market: {
         a: market.a,
         b: market.b,
         distanceKm: market.distanceKm,
         demand: market.demand,
         dailySeats: Math.round(dailySeats),
-        carriers: carriersFlying,
-      });
+        carriers: routes.map((r) => r.carrier.iata),
+      },
+      routes,
+      lowCostOnMarket: routes.some((r) => r.carrier.model === 'lcc'),
+    });
+  }
+  return plans;
+}
+
+function departuresPerDay(plans: readonly MarketPlan[], thinning: number): number {
+  let total = 0;
+  for (const { routes } of plans) {
+    for (const route of routes) {
+      const { perDay, daysPerWeek } = demoFrequency(route.realDailyFlights, thinning);
+      total += (2 * perDay * daysPerWeek) / 7;
     }
   }
-  routes.sort((x, y) =>
+  return total;
+}
+
+/** The routes of the plans flown at `thinning` of their real frequency. */
+function routesOf(plans: readonly MarketPlan[], thinning: number): NetworkRoute[] {
+  const routes: NetworkRoute[] = plans.flatMap(({ market, routes: planned, lowCostOnMarket }) =>
+    planned.map((route) => ({
+      carrier: route.carrier,
+      a: market.a,
+      b: market.b,
+      distanceKm: market.distanceKm,
+      aircraft: route.aircraft,
+      ...demoFrequency(route.realDailyFlights, thinning),
+      competitors: planned.length,
+      lowCostOnMarket,
+    })),
+  );
+  return routes.sort((x, y) =>
     `${x.carrier.iata}${x.a.iata}${x.b.iata}`.localeCompare(`${y.carrier.iata}${y.a.iata}${y.b.iata}`),
   );
-  return { markets: flown, routes, departuresPerDay };
 }
 
 /** The share of real frequencies that gives the network about `targetDepartures` departures a day. */
-function calibrate(markets: readonly Candidate[], targetDepartures: number): number {
+function calibrate(plans: readonly MarketPlan[], targetDepartures: number): number {
   let low = 1e-3;
   let high = 1;
-  for (let i = 0; i < 22; i++) {
+  for (let i = 0; i < 30; i++) {
     const mid = Math.sqrt(low * high);
-    if (assign(markets, mid).departuresPerDay > targetDepartures) high = mid;
+    if (departuresPerDay(plans, mid) > targetDepartures) high = mid;
     else low = mid;
   }
   return Math.sqrt(low * high);

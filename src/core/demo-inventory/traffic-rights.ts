@@ -30,6 +30,12 @@ export function mayFly(carrier: DemoCarrier, a: Airport, b: Airport): boolean {
   return fifthFreedom.has(`${carrier.iata}:${[a.iata, b.iata].sort().join('-')}`);
 }
 
+const fifthFreedomCarriers = new Set(FIFTH_FREEDOM_ROUTES.map((r) => r.carrier));
+
+function present(carrier: DemoCarrier, airport: Airport): boolean {
+  return carrier.hubs.includes(airport.iata) || carrier.focus.includes(airport.iata);
+}
+
 function presence(carrier: DemoCarrier, airport: Airport): number {
   if (carrier.hubs.includes(airport.iata)) return 3;
   if (carrier.focus.includes(airport.iata)) return 2;
@@ -49,6 +55,7 @@ export function marketCarriers(
 ): EligibleCarrier[] {
   const eligible: EligibleCarrier[] = [];
   for (const carrier of carriers) {
+    if (!present(carrier, a) && !present(carrier, b) && !fifthFreedomCarriers.has(carrier.iata)) continue;
     const placed = presence(carrier, a) + presence(carrier, b);
     const tagOn = fifthFreedom.has(`${carrier.iata}:${[a.iata, b.iata].sort().join('-')}`);
     if (placed === 0 && !tagOn) continue;
