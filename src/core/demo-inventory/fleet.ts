@@ -97,7 +97,7 @@ function bearing(from: Airport, to: Airport): number {
 }
 
 /** Minutes for climb and descent above the cruise time of the same distance. */
-const CLIMB_DESCENT_MINUTES = 12;
+const CLIMB_DESCENT_MINUTES = 15;
 /** Airways are longer than the great circle. */
 const ROUTING_FACTOR = 1.05;
 /** Share of cruise time the mid-latitude westerlies add westbound and take off eastbound. */

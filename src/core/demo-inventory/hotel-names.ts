@@ -1,8 +1,8 @@
 import type { SeededRandom } from './random.js';
 
-type Language = 'en' | 'fr' | 'de' | 'es' | 'pt' | 'it' | 'ja' | 'nl';
+type Language = 'intl' | 'us' | 'gb' | 'fr' | 'de' | 'es' | 'pt' | 'it' | 'ja' | 'nl';
 
-/** The language hotel names and street names follow, by country; English elsewhere. */
+/** The language (and English variety) hotel names and street names follow, by country; neutral English elsewhere. */
 const LANGUAGE_OF: Readonly<Record<string, Language>> = {
   France: 'fr',
   Belgium: 'fr',
@@ -47,7 +47,69 @@ interface LanguageNames {
 }
 
 const NAMES: Record<Language, LanguageNames> = {
-  en: {
+  intl: {
+    budget: [
+      '{city} Central Hotel',
+      'Hotel {word}',
+      '{word} Inn {city}',
+      '{city} City Hotel',
+      '{word} Residence',
+    ],
+    upscale: ['The {word} {city}', 'Grand {word} Hotel', '{city} {word} Hotel & Spa', '{word} Plaza {city}'],
+    words: [
+      'Orchid',
+      'Palm',
+      'Pearl',
+      'Lotus',
+      'Imperial',
+      'Riverside',
+      'Park',
+      'Garden',
+      'Crystal',
+      'Summit',
+    ],
+    streets: [
+      'Central Avenue',
+      'Station Road',
+      'Riverside Drive',
+      'Park Road',
+      'Market Street',
+      'Airport Road',
+    ],
+    address: '{n} {street}',
+    airport: '{city} {airport} Airport Hotel',
+  },
+  us: {
+    budget: [
+      '{city} Downtown Inn',
+      'The {word} Hotel',
+      '{word} Suites {city}',
+      '{word} Inn & Suites',
+      '{city} Midtown Hotel',
+    ],
+    upscale: [
+      'The {word} {city}',
+      'Grand {word} Hotel',
+      '{city} {word} Hotel & Spa',
+      'The {word} Residences',
+    ],
+    words: [
+      'Madison',
+      'Liberty',
+      'Union',
+      'Lexington',
+      'Empire',
+      'Harbor',
+      'Commodore',
+      'Plaza',
+      'Parkview',
+      'Sterling',
+    ],
+    streets: ['Main Street', 'Park Avenue', 'Broadway', 'Market Street', 'Washington Street', '5th Avenue'],
+    address: '{n} {street}',
+    airport: '{city} {airport} Airport Hotel',
+  },
+  gb: {
     budget: [
       '{city} Central Inn',
       'The {word} Hotel',
@@ -63,22 +125,21 @@ const NAMES: Record<Language, LanguageNames> = {
     ],
     words: [
       'Harbour',
-      'Park',
       'Regent',
       'Albion',
       'Crown',
-      'Meridian',
-      'Riverside',
       'Kensington',
       'Royal',
       'Wellington',
+      'Victoria',
+      'Sovereign',
     ],
-    streets: ['Main Street', 'Market Street', 'King Street', 'Park Avenue', 'Church Road', 'Victoria Road'],
+    streets: ['High Street', 'King Street', 'Victoria Road', 'Church Road', 'Queen Street', 'Station Road'],
     address: '{n} {street}',
-    airport: '{city} Airport Hotel',
+    airport: '{city} {airport} Airport Hotel',
   },
   fr: {
-    budget: ['Hôtel du {word}', 'Hôtel de la Gare', 'Hôtel des {word}s', 'Hôtel Le {word}'],
+    budget: ['Hôtel du {word}', 'Hôtel de la Gare', 'Hôtel du Petit {word}', 'Hôtel Le {word}'],
     upscale: ['Grand Hôtel du {word}', 'Hôtel Le {word} {city}', 'Le {word} Palace', 'Hôtel Royal {city}'],
     words: ['Parc', 'Théâtre', 'Louvre', 'Commerce', 'Lion', 'Cygne', 'Marché', 'Pont', 'Jardin'],
     streets: [
@@ -89,7 +150,7 @@ const NAMES: Record<Language, LanguageNames> = {
       'place de la Gare',
     ],
     address: '{n} {street}',
-    airport: 'Hôtel {city} Aéroport',
+    airport: 'Hôtel {city} Aéroport {airport}',
   },
   de: {
     budget: ['Hotel am {word}', 'Hotel zur {word}', 'Gasthof {word}', 'Hotel {word} {city}'],
@@ -97,7 +158,7 @@ const NAMES: Record<Language, LanguageNames> = {
     words: ['Markt', 'Post', 'Linde', 'Rhein', 'Kaiser', 'Stern', 'Adler', 'Rathaus', 'Dom'],
     streets: ['Bahnhofstraße', 'Hauptstraße', 'Marktplatz', 'Kaiserstraße', 'Schillerstraße', 'Goethestraße'],
     address: '{street} {n}',
-    airport: 'Airport Hotel {city}',
+    airport: 'Airport Hotel {city} {airport}',
   },
   es: {
     budget: ['Hostal {word}', 'Hotel {word} {city}', 'Hotel Plaza {word}', 'Hotel del {word}'],
@@ -111,7 +172,7 @@ const NAMES: Record<Language, LanguageNames> = {
       'Avenida Colón',
     ],
     address: '{street} {n}',
-    airport: 'Hotel Aeropuerto {city}',
+    airport: 'Hotel Aeropuerto {city} {airport}',
   },
   pt: {
     budget: ['Pousada {word}', 'Hotel {word}', 'Hotel da {word}', 'Residencial {word}'],
@@ -119,7 +180,7 @@ const NAMES: Record<Language, LanguageNames> = {
     words: ['Praia', 'Estrela', 'Liberdade', 'Atlântico', 'Flor', 'Sol', 'Avenida', 'Porto'],
     streets: ['Rua Augusta', 'Avenida da Liberdade', 'Rua do Comércio', 'Avenida Paulista', 'Rua das Flores'],
     address: '{street}, {n}',
-    airport: 'Hotel Aeroporto {city}',
+    airport: 'Hotel Aeroporto {city} {airport}',
   },
   it: {
     budget: ['Albergo {word}', 'Hotel {word}', 'Locanda del {word}', 'Hotel Stazione {city}'],
@@ -127,7 +188,7 @@ const NAMES: Record<Language, LanguageNames> = {
     words: ['Sole', 'Duomo', 'Roma', 'Centrale', 'Giardino', 'Torre', 'Savoia', 'Vittoria'],
     streets: ['Via Roma', 'Corso Italia', 'Via Garibaldi', 'Via Mazzini', 'Piazza del Duomo'],
     address: '{street} {n}',
-    airport: 'Hotel Aeroporto {city}',
+    airport: 'Hotel Aeroporto {city} {airport}',
   },
   ja: {
     budget: ['{city} Station Hotel', 'Hotel {word} {city}', 'Business Hotel {word}', 'Ryokan {word}'],
@@ -140,7 +201,7 @@ const NAMES: Record<Language, LanguageNames> = {
     words: ['Sakura', 'Fuji', 'Momiji', 'Hikari', 'Kotobuki', 'Midori', 'Asahi', 'Tsubaki'],
     streets: ['Chuo-dori', 'Ekimae', 'Hon-machi', 'Sakae', 'Nishi-ku'],
     address: '{n} {street}',
-    airport: '{city} Airport Hotel',
+    airport: '{city} {airport} Airport Hotel',
   },
   nl: {
     budget: ['Hotel De {word}', 'Hotel {word}', "Hotel 't {word}", 'Stayokay {city}'],
@@ -148,20 +209,19 @@ const NAMES: Record<Language, LanguageNames> = {
     words: ['Gouden Leeuw', 'Poort', 'Gracht', 'Molen', 'Kroon', 'Tulp', 'Haven'],
     streets: ['Damrak', 'Kalverstraat', 'Keizersgracht', 'Stationsplein', 'Prinsengracht'],
     address: '{street} {n}',
-    airport: '{city} Airport Hotel',
+    airport: '{city} {airport} Airport Hotel',
   },
 };
 
 export interface HotelNamer {
   name(stars: number): string;
   address(): string;
-  airportName(): string;
-  airportAddress(): string;
+  airportName(airportCode: string): string;
 }
 
 /** Hotel names and addresses for one city, unique within it, in the language of its country. */
 export function hotelNamer(country: string, city: string, random: SeededRandom): HotelNamer {
-  const names = NAMES[LANGUAGE_OF[country] ?? 'en'];
+  const names = NAMES[LANGUAGE_OF[country] ?? 'intl'];
   const used = new Set<string>();
   const fill = (pattern: string): string =>
     pattern.replaceAll('{city}', city).replaceAll('{word}', random.pick(names.words));
@@ -182,11 +242,8 @@ export function hotelNamer(country: string, city: string, random: SeededRandom):
     address() {
       return `${names.address.replace('{n}', String(random.int(1, 240))).replace('{street}', random.pick(names.streets))}, ${city}`;
     },
-    airportName() {
-      return names.airport.replaceAll('{city}', city);
-    },
-    airportAddress() {
-      return `${city} Airport, ${city}`;
+    airportName(airportCode) {
+      return names.airport.replaceAll('{city}', city).replaceAll('{airport}', airportCode);
     },
   };
 }

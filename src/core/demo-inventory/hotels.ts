@@ -92,11 +92,14 @@ export function cityHotels(city: DemoCity, random: SeededRandom): HotelRecord[] 
     // Square root: hotels thin out away from the centre, as they do.
     const km = near + (far - near) * Math.sqrt(random.next());
     const position = offset(centre, km, random.between(0, 2 * Math.PI));
-    hotels.push(hotel(city, i, namer.name(stars), stars, position, namer.address(), random));
+    hotels.push(hotel(city, i, namer.name(stars), stars, position, namer.address(), false, random));
   }
   if (city.passengers >= AIRPORT_HOTEL_PASSENGERS) {
     const position = offset(city.anchor, random.between(0.5, 2), random.between(0, 2 * Math.PI));
-    hotels.push(hotel(city, count + 1, namer.airportName(), 4, position, namer.airportAddress(), random));
+    const address = `${city.anchor.name}, ${name}`;
+    hotels.push(
+      hotel(city, count + 1, namer.airportName(city.anchor.iata), 4, position, address, true, random),
+    );
   }
   return hotels;
 }
@@ -108,6 +111,7 @@ function hotel(
   stars: number,
   position: { latitude: number; longitude: number },
   address: string,
+  atAirport: boolean,
   random: SeededRandom,
 ): HotelRecord {
   return {
@@ -117,7 +121,7 @@ function hotel(
     stars,
     ...position,
     address,
-    amenities: AMENITIES.filter((a) => (a === 'airport-shuttle' ? name.includes('Airport') : true)).filter(
+    amenities: AMENITIES.filter((a) => a !== 'airport-shuttle' || atAirport).filter(
       () => random.next() < 0.2 + stars * 0.12,
     ),
     roomTypes: ROOM_TYPES.filter((r) => r.minStars <= stars).map(
