@@ -33,6 +33,12 @@ const LANGUAGE_OF: Readonly<Record<string, Language>> = {
   Italy: 'it',
   Japan: 'ja',
   Netherlands: 'nl',
+  'United States': 'us',
+  Canada: 'us',
+  'United Kingdom': 'gb',
+  Ireland: 'gb',
+  Australia: 'gb',
+  'New Zealand': 'gb',
 };
 
 /** Name patterns by star band: `{city}` is the city's name, `{word}` one of the language's words. */
