@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAirportDirectory } from '../../src/adapters/airports/openflights.js';
 import { EU_SINGLE_MARKET, FIFTH_FREEDOM_ROUTES } from '../../src/core/demo-inventory/carriers.js';
-import { BUSIEST_ROUTES_2024 } from '../../src/core/demo-inventory/reference/busiest-routes.js';
 import { baseFareCents, type FareInputs } from '../../src/core/demo-inventory/fare-model.js';
 import {
   cityHotels,
@@ -13,6 +12,7 @@ import { countryOf } from '../../src/core/demo-inventory/market-demand.js';
 import { buildNetwork, type DemoNetwork } from '../../src/core/demo-inventory/network.js';
 import { SeededRandom } from '../../src/core/demo-inventory/random.js';
 import { DISTANCE_BANDS } from '../../src/core/demo-inventory/realism-report.js';
+import { BUSIEST_ROUTES_2024 } from '../../src/core/demo-inventory/reference/busiest-routes.js';
 import { buildServices, datedFlight, fliesOn } from '../../src/core/demo-inventory/schedule.js';
 import { distanceKm } from '../../src/core/geo/great-circle.js';
 import { addDays } from '../../src/core/time/zoned-time.js';
@@ -130,6 +130,39 @@ describe('demo world: fleets and schedules', () => {
     );
     expect(lhrCdg).toHaveLength(1);
     expect(lhrCdg[0]?.aircraft.category).toBe('narrow');
+  });
+
+  it('fits seats per cabin to the aircraft type and frequency to demand', () => {
+    const byCode = new Map(network.routes.map((r) => [r.aircraft.code, r.aircraft]));
+    const lowCost = new Set(network.carriers.filter((c) => c.model === 'lcc').map((c) => c.iata));
+    for (const flight of flights.slice(0, 2_000)) {
+      const type = byCode.get(flight.aircraft);
+      const seats = lowCost.has(flight.carrier) ? { economy: type?.lccSeats } : type?.seats;
+      for (const cabin of flight.cabins) expect(cabin.capacity).toBe(seats?.[cabin.cabin]);
+    }
+    const weekly = (a: string, b: string): number =>
+      network.routes
+        .filter((r) => [r.a.iata, r.b.iata].sort().join('-') === [a, b].sort().join('-'))
+        .reduce((sum, r) => sum + r.perDay * r.daysPerWeek, 0);
+    // Trunk routes several times a day, thin ones on some days of the week.
+    expect(weekly('DEN', 'LAS')).toBeGreaterThanOrEqual(35);
+    expect(weekly('CTS', 'HND')).toBeGreaterThanOrEqual(35);
+    expect(network.routes.some((r) => r.daysPerWeek < 7)).toBe(true);
+  });
+
+  it('banks a hub carrier’s departures in connecting waves', () => {
+    const services = buildServices(network.routes, new SeededRandom(1), network.passengers);
+    const banks = [7 * 60, 9 * 60 + 30, 12 * 60, 14 * 60 + 30, 17 * 60, 19 * 60 + 30];
+    for (const [carrier, hub] of [
+      ['DL', 'ATL'],
+      ['LH', 'FRA'],
+    ] as const) {
+      const departures = services.filter((s) => s.carrier === carrier && s.origin.iata === hub);
+      const inBank = departures.filter((s) =>
+        banks.some((b) => s.departureMinute >= b && s.departureMinute <= b + 45),
+      );
+      expect(inBank.length / departures.length, `${carrier} at ${hub}`).toBeGreaterThan(0.8);
+    }
   });
 
   it('gives block times from distance with taxi and climb allowances, longer westbound across the Atlantic', () => {

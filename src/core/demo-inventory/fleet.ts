@@ -98,6 +98,9 @@ function bearing(from: Airport, to: Airport): number {
 
 /** Minutes for climb and descent above the cruise time of the same distance. */
 const CLIMB_DESCENT_MINUTES = 15;
+/** Schedule padding airlines add to sectors of this length or more (winds, holding), minutes. */
+const LONG_SECTOR_KM = 2_000;
+const LONG_SECTOR_PADDING = 10;
 /** Airways are longer than the great circle. */
 const ROUTING_FACTOR = 1.05;
 /** Share of cruise time the mid-latitude westerlies add westbound and take off eastbound. */
@@ -105,9 +108,9 @@ const JET_STREAM_SHARE = 0.09;
 
 /**
  * Scheduled block time in minutes, rounded to 5: taxi out at the origin and in at the destination
- * (by their traffic), a climb and descent allowance, cruise over the airway distance, and the
- * jet stream's effect on east–west sectors outside the tropics (JFK–LHR about 6 h 45 min eastbound,
- * 7 h 55 min westbound).
+ * (by their traffic), a climb and descent allowance, cruise over the airway distance, the
+ * jet stream's effect on east–west sectors outside the tropics and, on longer sectors, the
+ * padding airlines schedule (JFK–LHR 6 h 55 min eastbound, 7 h 55 min westbound; JFK–LAX 6 h 20 min).
  */
 export function blockMinutes(
   origin: Airport,
@@ -121,5 +124,6 @@ export function blockMinutes(
   const eastward = midLatitude > 20 ? Math.sin(bearing(origin, destination)) : 0;
   const wind = -JET_STREAM_SHARE * eastward * cruise;
   const taxi = taxiMinutes(passengersMillions(origin)).out + taxiMinutes(passengersMillions(destination)).in;
-  return Math.round((taxi + CLIMB_DESCENT_MINUTES + cruise + wind) / 5) * 5;
+  const padding = distanceKm >= LONG_SECTOR_KM ? LONG_SECTOR_PADDING : 0;
+  return Math.round((taxi + CLIMB_DESCENT_MINUTES + cruise + wind + padding) / 5) * 5;
 }

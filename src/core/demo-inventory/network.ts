@@ -50,7 +50,7 @@ const MARKETS_PER_AIRPORT = 1;
 /** Each airport's own best city pairs by demand, flown whatever their world rank. */
 const OWN_BEST_MARKETS = 3;
 /** Long-haul markets (3,000 km or more) a hub gets to other hubs, its best by demand: one per this many million passengers. */
-const HUB_LONG_HAUL_PASSENGERS_PER_LINK = 8;
+const HUB_LONG_HAUL_PASSENGERS_PER_LINK = 6;
 const LONG_HAUL_KM = 3_000;
 /**
  * Seats a day each way per unit of gravity demand in the real world: calibrated so that JFK–LAX
