@@ -64,7 +64,7 @@ const REAL_SEATS_PER_DEMAND = 1.2;
  * so every route keeps its real gauge and carriers but flies a fraction of its real frequency
  * (never less than three times a week), and the world stays the size it was.
  */
-const DEPARTURES_PER_AIRPORT = 20;
+const DEPARTURES_PER_AIRPORT = 18.7;
 /**
  * The busiest routes carry several times what the gravity model gives them (islands without road
  * or rail, capital pairs, diaspora markets): their demand is raised by this factor.
