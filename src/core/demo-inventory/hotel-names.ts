@@ -80,7 +80,7 @@ const NAMES: Record<Language, LanguageNames> = {
       'Riverside Drive',
       'Park Road',
       'Market Street',
-      'Airport Road',
+      'Garden Road',
     ],
     address: '{n} {street}',
     airport: '{city} {airport} Airport Hotel',
