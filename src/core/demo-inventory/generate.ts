@@ -81,11 +81,12 @@ export async function generateDemoInventory(
     const cityHotelList = cityHotels(city, hotelRandom);
     await sink.putHotels(cityHotelList);
     const priceLevel = hotelPriceLevel(city);
-    for (const hotel of cityHotelList) {
-      const nights = hotelRoomNights(hotel, priceLevel, options.startDate, options.days, hotelRandom);
-      await sink.putRoomNights(nights);
-      roomNights += nights.length;
-    }
+    // One write per city rather than per hotel: a networked store pays a round trip (and a commit) per call.
+    const cityNights = cityHotelList.flatMap((hotel) =>
+      hotelRoomNights(hotel, priceLevel, options.startDate, options.days, hotelRandom),
+    );
+    await sink.putRoomNights(cityNights);
+    roomNights += cityNights.length;
     hotels += cityHotelList.length;
     onProgress('hotels', index + 1, cities.length);
   }
