@@ -38,7 +38,7 @@ export type ProgressListener = (phase: 'flights' | 'hotels', done: number, total
 /**
  * Replaces the store's inventory with a synthetic one generated from `seed`: same options, same
  * data, byte for byte. Airports, carriers, aircraft types and the busiest routes are real;
- * schedules, fares, hotels and availability are modelled on them (docs/adr/0008-demo-world.md).
+ * schedules, fares, hotels and availability are modelled on them (docs/adr/0012-demo-world.md).
  */
 export async function generateDemoInventory(
   allAirports: readonly Airport[],
