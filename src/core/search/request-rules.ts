@@ -11,17 +11,7 @@ import { daysBetween, isCalendarDate } from '../time/zoned-time.js';
  * transport's schema). Field errors name the v1 query parameter (`query.returnDate`); other
  * transports translate those names to their own.
  */
-export interface FlightSearchQuery {
-  origin: string;
-  destination: string;
-  departureDate: string;
-  returnDate?: string;
-  adults: number;
-  children: number;
-  infants: number;
-  cabin: Cabin;
-  maxStops: number;
-  sort: FlightSort;
+export interface FlightSearchQuery extends Omit<FlightSearchRequest, 'maxPrice' | 'carriers' | 'currency'> {
   /** Decimal amount in `currency`. */
   maxPrice?: string;
   /** Comma-separated IATA carrier codes. */
