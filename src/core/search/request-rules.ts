@@ -1,6 +1,5 @@
-import type { Cabin } from '../../ports/store.js';
 import { invalidField } from '../errors.js';
-import type { FlightSearchRequest, FlightSort } from '../flights/flight-search-request.js';
+import type { FlightSearchRequest } from '../flights/flight-search-request.js';
 import type { HotelSearchRequest, HotelSort } from '../hotels/hotel-search.js';
 import { USD_RATES } from '../money/currencies.js';
 import { parseAmount } from '../money/money.js';
