@@ -5,7 +5,7 @@ export interface ChartRow {
   p99Ms: number;
 }
 
-const escape = (text: string): string =>
+const escapeXml = (text: string): string =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 /**
@@ -26,8 +26,9 @@ export function barChartSvg(rows: readonly ChartRow[], title: string): string {
   const logWidth = (ms: number) => ((Math.log10(Math.max(0.5, ms)) - minLog) / (maxLog - minLog)) * panel;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="10" y="20" font-size="14" font-weight="bold">${escape(title)}</text>`,
+    `<text x="10" y="20" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
     `<text x="${labelWidth}" y="40" font-weight="bold">2xx responses/s</text>`,
     `<text x="${labelWidth + panel + gap}" y="40" font-weight="bold">p99 latency, ms (log scale)</text>`,
   ];
@@ -35,7 +36,7 @@ export function barChartSvg(rows: readonly ChartRow[], title: string): string {
     const y = top + i * rowHeight;
     const okWidth = (row.okPerSecond / maxOk) * panel;
     parts.push(
-      `<text x="${labelWidth - 8}" y="${y + 14}" text-anchor="end">${escape(row.label)}</text>`,
+      `<text x="${labelWidth - 8}" y="${y + 14}" text-anchor="end">${escapeXml(row.label)}</text>`,
       `<rect x="${labelWidth}" y="${y + 3}" width="${okWidth.toFixed(1)}" height="${rowHeight - 6}" fill="#3b7dd8"/>`,
       `<text x="${labelWidth + okWidth + 4}" y="${y + 14}">${Math.round(row.okPerSecond)}</text>`,
       `<rect x="${labelWidth + panel + gap}" y="${y + 3}" width="${logWidth(row.p99Ms).toFixed(1)}" height="${rowHeight - 6}" fill="${row.p99Ms > 50 ? '#d8573b' : '#3bb273'}"/>`,

@@ -106,7 +106,12 @@ export const options = {
     default: 'info',
     parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   },
-  storeBackend: { env: 'STORE', doc: 'Inventory store backend.', default: 'sqlite', parse: oneOf('sqlite') },
+  storeBackend: {
+    env: 'STORE',
+    doc: 'Store backend holding inventory, bookings, API keys and the event outbox: sqlite (embedded, one machine or processes sharing one file).',
+    default: 'sqlite',
+    parse: oneOf('sqlite'),
+  },
   sqliteFile: {
     env: 'SQLITE_FILE',
     doc: 'SQLite database file (created if missing).',
@@ -181,7 +186,7 @@ export const options = {
   },
   searchThreads: {
     env: 'SEARCH_THREADS',
-    doc: 'Worker threads running origin searches (cache misses) off the event loop, each with its own read-only SQLite connection; 0 runs them on the event loop.',
+    doc: 'Worker threads running origin searches (cache misses) off the event loop, each with its own read-only SQLite connection (STORE=sqlite only: other backends search on the event loop); 0 runs them on the event loop.',
     default: '1',
     parse: integer(0, 64),
   },

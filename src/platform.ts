@@ -7,13 +7,7 @@ import { createCache } from './adapters/cache/index.js';
 import { createMemoryCache } from './adapters/cache/memory.js';
 import { ClusterRelayedEventBus, shareOutboxAppends } from './adapters/events/cluster-relayed.js';
 import { createEventBus } from './adapters/events/create-event-bus.js';
-import { SqliteDeadLetterStore } from './adapters/events/sqlite-dead-letter-store.js';
-import { SqliteOutbox } from './adapters/events/sqlite-outbox.js';
-import { SqliteProcessedEvents } from './adapters/events/sqlite-processed-events.js';
-import { SqliteBookingStore } from './adapters/store/sqlite/booking-store.js';
-import { openSqliteDatabase, type SqliteDatabase } from './adapters/store/sqlite/database.js';
-import { SqliteInventoryStore } from './adapters/store/sqlite/inventory-store.js';
-import { SqliteInventoryUpdates } from './adapters/store/sqlite/inventory-updates.js';
+import { createStore } from './adapters/store/create-store.js';
 import type { Config } from './config.js';
 import { BookingService } from './core/bookings/booking-service.js';
 import { cacheInvalidation } from './core/cache/cache-invalidation.js';
@@ -25,6 +19,7 @@ import { FlightSearch } from './core/flights/flight-search.js';
 import { HotelSearch } from './core/hotels/hotel-search.js';
 import { InventoryAdmin } from './core/inventory/inventory-admin.js';
 import { LocationSearch } from './core/locations/location-search.js';
+import { OfferSeal } from './core/offers/offer-seal.js';
 import { PriceConfirmation } from './core/offers/price-confirmation.js';
 import { TokenSigner } from './core/offers/signed-token.js';
 import {
@@ -33,6 +28,7 @@ import {
   rememberPopularSearches,
 } from './core/search/prewarm.js';
 import { SearchResults } from './core/search/search-results.js';
+import { DEFAULT_WORK_LIMITS, type WorkLimits } from './core/search/work-budget.js';
 import { createGatewayComponents, type GatewayComponents } from './gateway-components.js';
 import type { ApiServices, ComponentHealth } from './http/services.js';
 import type { AirportDirectory } from './ports/airports.js';
@@ -41,8 +37,10 @@ import type { Cache } from './ports/cache.js';
 import { type Clock, systemClock } from './ports/clock.js';
 import type { DeadLetterStore } from './ports/dead-letters.js';
 import type { EventBus, Subscription } from './ports/events.js';
+import type { Outbox } from './ports/outbox.js';
 import type { ProcessedEvents } from './ports/processed-events.js';
 import type { InventoryStore } from './ports/store.js';
+import type { StoreBackend } from './ports/store-backend.js';
 import type { SearchPool } from './search-threads/pool.js';
 import { PooledFlightSearch, PooledHotelSearch } from './search-threads/pooled-searches.js';
 import { startSearchPool } from './search-threads/start.js';
@@ -51,6 +49,8 @@ import { startSearchPool } from './search-threads/start.js';
 export interface Platform {
   config: Config;
   airports: AirportDirectory;
+  /** Every store-backed port of the configured backend (STORE). */
+  backend: StoreBackend;
   store: InventoryStore;
   cache: Cache;
   services: ApiServices;
@@ -70,10 +70,10 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-/** The event side of the platform (DESIGN.md §4). */
+/** The event side of the platform (docs/ARCHITECTURE.md, "Events"). */
 export interface PlatformEvents {
   bus: EventBus;
-  outbox: SqliteOutbox;
+  outbox: Outbox;
   relay: OutboxRelay;
   deadLetters: DeadLetterStore;
   processed: ProcessedEvents;
@@ -92,6 +92,8 @@ const PROCESSED_RETENTION_MS = 7 * 86_400_000;
 const PRUNE_PROCESSED_EVERY_MS = 3_600_000;
 
 const SIGNING_SECRET_SETTING = 'offer-signing-secret';
+/** Longest a readiness probe waits for the store before calling it down. */
+const STORE_PING_DEADLINE_MS = 2_000;
 
 /**
  * The composition root: the one place that picks adapters by configuration and hands them to the
@@ -100,14 +102,13 @@ const SIGNING_SECRET_SETTING = 'offer-signing-secret';
 export async function createPlatform(config: Config, overrides: PlatformOverrides = {}): Promise<Platform> {
   const clock = overrides.clock ?? systemClock;
   const airports = await loadAirportDirectory();
-  const db = openDatabase(config);
-  const store = new SqliteInventoryStore(db);
-  const gateway = await createGatewayComponents(config, db, clock);
+  const backend = await openStore(config, clock);
+  const store = backend.inventory;
+  const secret = config.offerSigningSecret ?? (await signingSecret(store));
+  const gateway = await createGatewayComponents(config, backend, clock, secret);
   const cache = await createCache(config);
   const log = pino({ level: config.logLevel, name: 'travel-platform' });
-  const outbox = new SqliteOutbox(db, clock);
-  const deadLetters = new SqliteDeadLetterStore(db, outbox, clock);
-  const processed = new SqliteProcessedEvents(db, clock);
+  const { outbox, deadLetters, processedEvents: processed } = backend;
   const createdBus = await createEventBus(config, (error) => log.warn({ err: error }, 'event bus error'));
   // Workers of one cluster (WORKERS) without a Redis bus pass events to each other over IPC.
   const bus =
@@ -122,7 +123,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     pollMs: config.outboxPollMs,
     onError: (error) => log.warn({ err: error }, 'outbox relay round failed; retrying'),
   });
-  const bookingStore = new SqliteBookingStore(db, outbox);
+  const bookingStore = backend.bookings;
   const invalidationGroup = `cache-invalidation.${config.instanceId || `${hostname()}-${process.pid}`}`;
   // Paging needs the snapshot behind a cursor even when result caching is off.
   const snapshots =
@@ -133,23 +134,34 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
           keyPrefix: 'snapshots',
         })
       : cache;
-  const signingKey = config.offerSigningSecret ?? (await signingSecret(store));
-  const signer = new TokenSigner(signingKey);
+  const signer = new TokenSigner(secret);
   const offerTtlMs = config.offerTtlSeconds * 1000;
-  const shared = { store, airports, clock, signer, offerTtlMs, maxResults: config.maxSearchResults };
-  // Threads keep their own clock, so a platform on an injected clock searches on the event loop.
-  const searchPool = overrides.clock
-    ? undefined
-    : await startSearchPool(
-        {
-          sqliteFile: config.sqliteFile,
-          signingSecret: signingKey,
-          offerTtlMs,
-          maxResults: config.maxSearchResults,
-        },
-        config.searchThreads,
-        (message, error) => log.warn({ err: error }, message),
-      );
+  const workLimits = searchWorkLimits(config.requestTimeoutMs);
+  const shared = {
+    store,
+    airports,
+    clock,
+    signer,
+    offerTtlMs,
+    maxResults: config.maxSearchResults,
+    workLimits,
+  };
+  // Threads open the SQLite file read-only beside this process's connection; other backends (and a
+  // platform on an injected clock, which threads would not share) search on the event loop.
+  const searchPool =
+    overrides.clock || config.storeBackend !== 'sqlite'
+      ? undefined
+      : await startSearchPool(
+          {
+            sqliteFile: config.sqliteFile,
+            signingSecret: secret,
+            offerTtlMs,
+            maxResults: config.maxSearchResults,
+            workLimits,
+          },
+          config.searchThreads,
+          (message, error) => log.warn({ err: error }, message),
+        );
   const offers = new PriceConfirmation(shared);
   const recentInvalidations = new RecentInvalidations(clock, config.requestTimeoutMs * 2);
 
@@ -168,11 +180,13 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       : {}),
     onBackgroundError: (error) => log.warn({ err: error }, 'background search recomputation failed'),
   });
+  const searchDeps = { ...shared, results: searchResults };
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
-    flights: searchPool ? new PooledFlightSearch(shared, searchPool) : new FlightSearch(shared),
-    hotels: searchPool ? new PooledHotelSearch(shared, searchPool) : new HotelSearch(shared),
+    flights: searchPool ? new PooledFlightSearch(searchDeps, searchPool) : new FlightSearch(searchDeps),
+    hotels: searchPool ? new PooledHotelSearch(searchDeps, searchPool) : new HotelSearch(searchDeps),
     offers,
+    offerSeal: new OfferSeal(secret),
     bookings: new BookingService({
       store: bookingStore,
       offers,
@@ -184,14 +198,15 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     }),
     inventoryAdmin: new InventoryAdmin({
       store,
-      updates: new SqliteInventoryUpdates(db, outbox),
+      updates: backend.inventoryUpdates,
       clock,
       eventSource: EVENT_SOURCE,
     }),
     searchResults,
     readiness: async () => {
       const checks: Record<string, ComponentHealth> = {};
-      checks.store = await store.ping().then(
+      // A store behind a dead network path may never answer: no answer in time is "down" too.
+      checks.store = await withDeadline(backend.ping(), STORE_PING_DEADLINE_MS).then(
         () => 'ok' as const,
         () => 'down' as const,
       );
@@ -274,6 +289,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   return {
     config,
     airports,
+    backend,
     store,
     cache,
     services,
@@ -303,9 +319,17 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       await searchPool?.close();
       if (snapshots !== cache) await snapshots.close();
       await cache.close();
-      await store.close();
+      await backend.close();
     },
   };
+}
+
+/**
+ * The work budget of one search: its deadline leaves a fifth of the request timeout to price, sign
+ * and send what it found, so a search at its budget still answers within the timeout.
+ */
+function searchWorkLimits(requestTimeoutMs: number): WorkLimits {
+  return { ...DEFAULT_WORK_LIMITS, timeMs: Math.floor(requestTimeoutMs * 0.8) };
 }
 
 /** Location lookups through the cache: the answer depends only on the query and the bundled data. */
@@ -324,11 +348,15 @@ function cachedLocations(locations: LocationSearch, cache: Cache, ttlMs: number)
   };
 }
 
-/** The one SQLite connection every SQLite-backed adapter shares, so their writes can share transactions. */
-function openDatabase(config: Config): SqliteDatabase {
-  switch (config.storeBackend) {
-    case 'sqlite':
-      return openSqliteDatabase(config.sqliteFile);
+/** The configured store backend with its schema brought up to date; closed again when that fails. */
+async function openStore(config: Config, clock: Clock): Promise<StoreBackend> {
+  const backend = await createStore(config, clock);
+  try {
+    await backend.migrate();
+    return backend;
+  } catch (error) {
+    await backend.close();
+    throw error;
   }
 }
 
@@ -339,4 +367,13 @@ async function signingSecret(store: InventoryStore): Promise<string> {
   const secret = randomBytes(32).toString('base64url');
   await store.setSetting(SIGNING_SECRET_SETTING, secret);
   return (await store.getSetting(SIGNING_SECRET_SETTING)) ?? secret;
+}
+
+/** `work`, or a rejection once `ms` have passed without it settling. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

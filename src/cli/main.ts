@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { createPlatform } from '../platform.js';
+import { StoreUnavailableError } from '../ports/store.js';
 import { runPrimary, workerCount } from './commands/cluster.js';
 import { run as runDlq } from './commands/dlq.js';
 import { run as runKeys } from './commands/keys.js';
@@ -14,7 +15,7 @@ const USAGE = `usage: travel-platform <command> [options]
 
 commands:
   serve                         start the API (seeds demo data when the store is empty)
-  seed [--airports N] [--days D] [--seed S] [--start-date YYYY-MM-DD]
+  seed [--airports N] [--days D] [--seed S] [--start-date YYYY-MM-DD] [--report]
                                 replace the inventory with deterministic demo data
   keys create --name N [--plan free|standard|partner] [--admin] | keys list | keys revoke ID
                                 manage API keys (secrets are shown once, stored hashed)
@@ -28,6 +29,8 @@ configuration comes from environment variables; see the README.`;
 /** Exit code for a usage or configuration error (as sysexits EX_USAGE / EX_CONFIG). */
 const EXIT_USAGE = 64;
 const EXIT_CONFIG = 78;
+/** Exit code when the store cannot be reached (sysexits EX_UNAVAILABLE). */
+const EXIT_UNAVAILABLE = 69;
 
 class UsageError extends Error {}
 
@@ -75,6 +78,7 @@ async function main(argv: string[]): Promise<void> {
           days: { type: 'string' },
           seed: { type: 'string' },
           'start-date': { type: 'string' },
+          report: { type: 'boolean' },
         },
         strict: true,
       });
@@ -92,6 +96,7 @@ async function main(argv: string[]): Promise<void> {
             days: integerFlag(values.days, 'days', config.seedDays, 1, 365),
             seed: integerFlag(values.seed, 'seed', config.seedValue, 0, 2 ** 31 - 1),
             startDate,
+            report: values.report === true,
           },
           process.stdout,
         );
@@ -146,6 +151,14 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(EXIT_CONFIG);
+  }
+  if (error instanceof StoreUnavailableError) {
+    // One line an operator can act on, not a stack trace: what failed and the driver's reason.
+    const reason = error.cause instanceof Error ? `: ${error.cause.message.split('\n')[0]}` : '';
+    process.stderr.write(
+      `store unavailable (STORE=${process.env.STORE ?? 'sqlite'}): ${error.message}${reason}\n`,
+    );
+    process.exit(EXIT_UNAVAILABLE);
   }
   if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
     process.stderr.write(`${error.message}\n\n${USAGE}\n`);

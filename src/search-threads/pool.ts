@@ -3,19 +3,25 @@ import { DomainError } from '../core/errors.js';
 import type { FlightSearchRequest } from '../core/flights/flight-search-request.js';
 import type { HotelSearchRequest } from '../core/hotels/hotel-search.js';
 import type { SearchRun } from '../core/search/search-results.js';
-import type { SearchAnswer, SearchTask, SearchThreadSetup, ThreadError } from './protocol.js';
+import { SearchCancelledError } from '../core/search/work-budget.js';
+import { StoreUnavailableError } from '../ports/store.js';
+import type { SearchAnswer, SearchTask, SearchThreadSetup, ThreadError, ToSearchThread } from './protocol.js';
 
 /** How many searches the pool has run, for tests and metrics. */
 export interface SearchPoolStats {
   threads: number;
   completed: number;
   queued: number;
+  /** Searches that ended cancelled: dropped from the queue, or stopped on their thread. */
+  cancelled: number;
 }
 
 interface Pending {
   task: SearchTask;
   resolve: (run: SearchRun<unknown>) => void;
   reject: (error: Error) => void;
+  /** Stops listening to the caller's signal once the search is settled. */
+  release: () => void;
 }
 
 interface Thread {
@@ -41,15 +47,25 @@ function newWorker(setup: SearchThreadSetup): Worker {
 }
 
 function toError(error: ThreadError): Error {
-  if (error.code !== undefined) return new DomainError(error.code, error.message, error.details ?? {});
-  return new Error(error.message);
+  switch (error.kind) {
+    case 'domain':
+      return new DomainError(error.code, error.message, error.details);
+    case 'cancelled':
+      return new SearchCancelledError();
+    case 'store-unavailable':
+      return new StoreUnavailableError(error.message);
+    case 'other':
+      return new Error(error.message);
+  }
 }
 
 /**
  * Origin searches on worker threads, one search per thread at a time, the rest queued in arrival
  * order. The event loop that serves cached answers only posts a task and later reads its answer.
  * Single-flight stays where it was, in the cache in front of the pool: concurrent misses on one
- * key join one `getOrSet`, which posts one task.
+ * key join one `getOrSet`, which posts one task. A search whose signal aborts (no client waits for
+ * it any more) is dropped from the queue, or, when already running, told to stop by a message: an
+ * AbortSignal cannot be sent to a thread.
  */
 export class SearchPool {
   readonly #setup: SearchThreadSetup;
@@ -57,6 +73,7 @@ export class SearchPool {
   readonly #queue: Pending[] = [];
   #nextId = 1;
   #completed = 0;
+  #cancelled = 0;
   #closed = false;
 
   constructor(setup: SearchThreadSetup, size: number) {
@@ -69,16 +86,21 @@ export class SearchPool {
     await Promise.all(this.#threads.map((thread) => thread.ready));
   }
 
-  flights(request: FlightSearchRequest): Promise<SearchRun<unknown>> {
-    return this.#run({ id: this.#nextId++, kind: 'flights', request });
+  flights(request: FlightSearchRequest, signal?: AbortSignal): Promise<SearchRun<unknown>> {
+    return this.#run({ type: 'search', id: this.#nextId++, kind: 'flights', request }, signal);
   }
 
-  hotels(request: HotelSearchRequest): Promise<SearchRun<unknown>> {
-    return this.#run({ id: this.#nextId++, kind: 'hotels', request });
+  hotels(request: HotelSearchRequest, signal?: AbortSignal): Promise<SearchRun<unknown>> {
+    return this.#run({ type: 'search', id: this.#nextId++, kind: 'hotels', request }, signal);
   }
 
   stats(): SearchPoolStats {
-    return { threads: this.#threads.length, completed: this.#completed, queued: this.#queue.length };
+    return {
+      threads: this.#threads.length,
+      completed: this.#completed,
+      queued: this.#queue.length,
+      cancelled: this.#cancelled,
+    };
   }
 
   async close(): Promise<void> {
@@ -87,12 +109,43 @@ export class SearchPool {
     await Promise.all(this.#threads.map((thread) => thread.worker.terminate()));
   }
 
-  #run(task: SearchTask): Promise<SearchRun<unknown>> {
+  #run(task: SearchTask, signal: AbortSignal | undefined): Promise<SearchRun<unknown>> {
     if (this.#closed) return Promise.reject(new Error('the search pool is closed'));
+    if (signal?.aborted) {
+      this.#cancelled += 1;
+      return Promise.reject(new SearchCancelledError());
+    }
     return new Promise((resolve, reject) => {
-      this.#queue.push({ task, resolve, reject });
+      const onAbort = (): void => this.#cancel(pending);
+      const pending: Pending = {
+        task,
+        resolve: (run) => {
+          pending.release();
+          resolve(run);
+        },
+        reject: (error) => {
+          pending.release();
+          if (error instanceof SearchCancelledError) this.#cancelled += 1;
+          reject(error);
+        },
+        release: () => signal?.removeEventListener('abort', onAbort),
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#queue.push(pending);
       this.#dispatch();
     });
+  }
+
+  /** A queued search leaves the queue; a running one is told to stop and answers cancelled. */
+  #cancel(pending: Pending): void {
+    const queued = this.#queue.indexOf(pending);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+      pending.reject(new SearchCancelledError());
+      return;
+    }
+    const thread = this.#threads.find((candidate) => candidate.busy === pending);
+    thread?.worker.postMessage({ type: 'cancel', id: pending.task.id } satisfies ToSearchThread);
   }
 
   #dispatch(): void {
@@ -101,7 +154,7 @@ export class SearchPool {
       if (thread.busy !== undefined) continue;
       const pending = this.#queue.shift() as Pending;
       thread.busy = pending;
-      thread.worker.postMessage(pending.task);
+      thread.worker.postMessage(pending.task satisfies ToSearchThread);
     }
   }
 

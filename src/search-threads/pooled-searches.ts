@@ -1,14 +1,19 @@
 import type { FlightOfferView } from '../core/flights/flight-offer-view.js';
 import { FlightSearch, type FlightSearchDependencies } from '../core/flights/flight-search.js';
 import type { FlightSearchRequest } from '../core/flights/flight-search-request.js';
-import { type HotelOfferView, HotelSearch, type HotelSearchRequest } from '../core/hotels/hotel-search.js';
-import type { SearchDependencies } from '../core/search/search-dependencies.js';
+import {
+  type HotelOfferView,
+  HotelSearch,
+  type HotelSearchDependencies,
+  type HotelSearchRequest,
+} from '../core/hotels/hotel-search.js';
+import type { SearchOptions } from '../core/search/search-dependencies.js';
 import type { SearchRun } from '../core/search/search-results.js';
 import type { SearchPool } from './pool.js';
 
 /**
- * Flight search whose origin work runs on the search pool; the rest (cache keys, airport
- * resolution) stays here, where it is cheap.
+ * Flight search whose origin work runs on the search pool; the rest (request rules, cache keys,
+ * pages) stays here, where it is cheap. The caller's signal is forwarded to the thread.
  */
 export class PooledFlightSearch extends FlightSearch {
   readonly #pool: SearchPool;
@@ -18,8 +23,11 @@ export class PooledFlightSearch extends FlightSearch {
     this.#pool = pool;
   }
 
-  override async search(request: FlightSearchRequest): Promise<SearchRun<FlightOfferView>> {
-    return (await this.#pool.flights(request)) as SearchRun<FlightOfferView>;
+  override async search(
+    request: FlightSearchRequest,
+    options: SearchOptions = {},
+  ): Promise<SearchRun<FlightOfferView>> {
+    return (await this.#pool.flights(request, options.signal)) as SearchRun<FlightOfferView>;
   }
 }
 
@@ -27,12 +35,15 @@ export class PooledFlightSearch extends FlightSearch {
 export class PooledHotelSearch extends HotelSearch {
   readonly #pool: SearchPool;
 
-  constructor(deps: SearchDependencies, pool: SearchPool) {
+  constructor(deps: HotelSearchDependencies, pool: SearchPool) {
     super(deps);
     this.#pool = pool;
   }
 
-  override async search(request: HotelSearchRequest): Promise<SearchRun<HotelOfferView>> {
-    return (await this.#pool.hotels(request)) as SearchRun<HotelOfferView>;
+  override async search(
+    request: HotelSearchRequest,
+    options: SearchOptions = {},
+  ): Promise<SearchRun<HotelOfferView>> {
+    return (await this.#pool.hotels(request, options.signal)) as SearchRun<HotelOfferView>;
   }
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlightSearch } from '../../src/core/flights/flight-search.js';
+import type { FlightSearchRequest } from '../../src/core/flights/flight-search-request.js';
 import { TokenSigner } from '../../src/core/offers/signed-token.js';
+import { SearchCancelledError } from '../../src/core/search/work-budget.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
@@ -11,6 +13,21 @@ import { startTestPlatform, type TestPlatform } from '../support/test-platform.j
  */
 
 let tp: TestPlatform;
+
+function oneWay(origin: string, destination: string): FlightSearchRequest {
+  return {
+    origin,
+    destination,
+    departureDate: tp.date(2),
+    adults: 1,
+    children: 0,
+    infants: 0,
+    cabin: 'economy',
+    maxStops: 2,
+    sort: 'price',
+    currency: 'USD',
+  };
+}
 
 async function routePaths(count: number): Promise<string[]> {
   const routes = (await tp.platform.store.listRoutes()).slice(0, count);
@@ -52,6 +69,7 @@ describe('search threads', () => {
     };
     const query = new URL(path as string, 'http://localhost').searchParams;
     const onLoop = new FlightSearch({
+      results: tp.platform.services.searchResults,
       store: tp.platform.store,
       airports: tp.platform.airports,
       clock: systemClock,
@@ -100,5 +118,40 @@ describe('search threads', () => {
     const problem = (await response.json()) as { type: string; errors: { field: string }[] };
     expect(problem.type).toMatch(/validation/);
     expect(problem.errors[0]?.field).toBe('query.origin');
+  });
+
+  it('do not run a search whose client has already gone', async () => {
+    const pool = tp.platform.searchPool;
+    if (!pool) throw new Error('no search pool');
+    const [route] = await tp.platform.store.listRoutes();
+    const before = pool.stats();
+    const gone = new AbortController();
+    gone.abort();
+    await expect(
+      pool.flights(oneWay(route?.origin ?? '', route?.destination ?? ''), gone.signal),
+    ).rejects.toThrow(SearchCancelledError);
+    expect(pool.stats().completed).toBe(before.completed);
+    expect(pool.stats().cancelled).toBe(before.cancelled + 1);
+  });
+
+  it('drop a queued search from the queue when its client goes away', async () => {
+    const pool = tp.platform.searchPool;
+    if (!pool) throw new Error('no search pool');
+    const routes = (await tp.platform.store.listRoutes()).slice(0, 3);
+    const before = pool.stats();
+    // Both threads busy, so the third search waits in the queue when its client leaves.
+    const running = routes.slice(0, 2).map((r) => pool.flights(oneWay(r.origin, r.destination)));
+    const leaving = new AbortController();
+    const queued = pool.flights(
+      oneWay(routes[2]?.origin ?? '', routes[2]?.destination ?? ''),
+      leaving.signal,
+    );
+    expect(pool.stats().queued).toBe(1);
+    leaving.abort();
+    await expect(queued).rejects.toThrow(SearchCancelledError);
+    expect(pool.stats().queued).toBe(0);
+    await Promise.all(running);
+    expect(pool.stats().completed).toBe(before.completed + 2);
+    expect(pool.stats().cancelled).toBe(before.cancelled + 1);
   });
 });

@@ -1,5 +1,6 @@
 import type { FlightSearchRequest } from '../flights/flight-search-request.js';
 import type { HotelSearchRequest } from '../hotels/hotel-search.js';
+import type { SearchOptions } from './search-dependencies.js';
 import type { SearchResults, SearchRun } from './search-results.js';
 
 /** Where the popular searches of the last run are kept between restarts. */
@@ -9,11 +10,11 @@ export interface PrewarmDependencies {
   searchResults: SearchResults;
   flights: {
     cacheKey(request: FlightSearchRequest): string;
-    search(request: FlightSearchRequest): Promise<SearchRun<unknown>>;
+    search(request: FlightSearchRequest, options?: SearchOptions): Promise<SearchRun<unknown>>;
   };
   hotels: {
     cacheKey(request: HotelSearchRequest): string;
-    search(request: HotelSearchRequest): Promise<SearchRun<unknown>>;
+    search(request: HotelSearchRequest, options?: SearchOptions): Promise<SearchRun<unknown>>;
   };
   settings: {
     getSetting(name: string): Promise<string | undefined>;
@@ -53,8 +54,9 @@ export async function prewarmPopularSearches(
         await deps.searchResults.page(
           'flights',
           deps.flights.cacheKey(search),
-          () => deps.flights.search(search),
+          (signal) => deps.flights.search(search, { signal }),
           1,
+          undefined,
           undefined,
           search,
         );
@@ -63,8 +65,9 @@ export async function prewarmPopularSearches(
         await deps.searchResults.page(
           'hotels',
           deps.hotels.cacheKey(search),
-          () => deps.hotels.search(search),
+          (signal) => deps.hotels.search(search, { signal }),
           1,
+          undefined,
           undefined,
           search,
         );

@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { Cache, CacheOutcome } from '../../ports/cache.js';
+import type { Cache, CacheOutcome, CacheResult } from '../../ports/cache.js';
 import type { Clock } from '../../ports/clock.js';
 import type { RecentInvalidations } from '../cache/recent-invalidations.js';
 import { DomainError, invalidField } from '../errors.js';
 import type { TokenSigner } from '../offers/signed-token.js';
 import { Popularity } from './popularity.js';
+import { SharedCancellation } from './shared-cancellation.js';
+import { type BudgetExhaustion, SearchCancelledError } from './work-budget.js';
 
 /** The immutable result set of one search; every page of it is cut from here. */
 export interface SearchSnapshot<T> {
@@ -13,6 +15,8 @@ export interface SearchSnapshot<T> {
   createdAt: number;
   expiresAt: number;
   offers: T[];
+  /** Set when the search hit its work budget: the offers are the best it found in time. */
+  partial?: BudgetExhaustion;
 }
 
 export interface SearchPageMeta {
@@ -22,6 +26,8 @@ export interface SearchPageMeta {
   searchId: string;
   cachedAt: string;
   expiresAt: string;
+  /** True when the search hit its work budget and the offers are the best found in time. */
+  partial: boolean;
 }
 
 /**
@@ -47,7 +53,12 @@ export interface SearchPage<T> {
 export interface SearchRun<T> {
   offers: T[];
   tags: string[];
+  /** Set when the search hit its work budget: the offers are the best found so far. */
+  partial?: BudgetExhaustion;
 }
+
+/** Runs a search; `signal` aborts once no client waits for it any more. */
+export type SearchRunner<T> = (signal: AbortSignal) => Promise<SearchRun<T>>;
 
 export interface SearchResultsDependencies {
   /** Shared result cache keyed by normalised request (may be a pass-through). */
@@ -82,13 +93,16 @@ interface KnownSearch {
   queryHash: string;
   /** The search's request as the caller gave it (JSON-serialisable), for a prewarm after restart. */
   request: unknown;
-  run: () => Promise<SearchRun<unknown>>;
+  run: SearchRunner<unknown>;
   /** Tags of its last computed result; unknown (empty) until this instance computed it once. */
   tags: readonly string[];
 }
 
 /** Popular searches remembered for background recomputation. */
 const KNOWN_SEARCHES = 5_000;
+
+/** The signal of background recomputations: no client waits for them, so nothing cancels them. */
+const BACKGROUND = new AbortController().signal;
 
 /** What the result cache keeps per normalised search: the id of its snapshot. */
 interface SearchPointer {
@@ -122,6 +136,8 @@ export class SearchResults {
   readonly #refreshing = new Set<string>();
   /** Background recomputations run one after another, never competing with each other for the store. */
   #background: Promise<void> = Promise.resolve();
+  /** Cancellation shared by the requests waiting for one search run, by cache key. */
+  readonly #inFlight = new Map<string, SharedCancellation>();
 
   constructor(deps: SearchResultsDependencies) {
     this.#deps = deps;
@@ -140,9 +156,11 @@ export class SearchResults {
     const warmth = this.#deps.warmth;
     if (!warmth || !this.#popularity || tags.length === 0) return;
     const dropped = new Set(tags);
+    const invalidatedAt = this.#deps.clock.now();
     for (const [cacheKey, known] of this.#known.entries()) {
       if (this.#popularity.count(cacheKey) < warmth.minRequests) continue;
-      if (known.tags.some((tag) => dropped.has(tag))) this.#recomputeInBackground(cacheKey, known);
+      if (known.tags.some((tag) => dropped.has(tag)))
+        this.#recomputeInBackground(cacheKey, known, invalidatedAt);
     }
   }
 
@@ -154,13 +172,17 @@ export class SearchResults {
   /**
    * One page of the search `key` of `kind`. Without a cursor the result comes from the cache or
    * from `run`; with one, from the snapshot it points into (410 search-expired when gone).
+   * `signal` aborts when the client goes away; the run is cancelled only once every request
+   * waiting for it has gone, and a request still waiting never inherits another's cancellation.
+   * `request` (JSON-serialisable) is what a popular search is remembered and prewarmed by.
    */
   async page<T>(
     kind: string,
     key: string,
-    run: () => Promise<SearchRun<T>>,
+    run: SearchRunner<T>,
     limit: number,
     cursor?: string,
+    signal?: AbortSignal,
     request?: unknown,
   ): Promise<SearchPage<T>> {
     const queryHash = this.#queryHash(kind, key);
@@ -171,7 +193,15 @@ export class SearchResults {
         throw new DomainError('search-expired', 'the search behind this cursor has expired; search again');
       return this.#cut(snapshot, queryHash, position.o, limit, 'HIT');
     }
-    return this.#fresh(kind, queryHash, run, limit, true, request);
+    return this.#fresh(
+      kind,
+      queryHash,
+      run,
+      limit,
+      { retryIfEvicted: true, retryIfCancelled: true },
+      signal,
+      request,
+    );
   }
 
   /** The most asked-for searches lately, most popular first, with their requests. */
@@ -192,7 +222,7 @@ export class SearchResults {
     kind: string,
     queryHash: string,
     cacheKey: string,
-    run: () => Promise<SearchRun<T>>,
+    run: SearchRunner<T>,
     request: unknown,
     tags: readonly string[] | undefined,
     result: { outcome: CacheOutcome; entry: { expiresAt: number; storedAt: number } },
@@ -205,7 +235,7 @@ export class SearchResults {
       kind,
       queryHash,
       request,
-      run: run as () => Promise<SearchRun<unknown>>,
+      run: run as SearchRunner<unknown>,
       tags: tags ?? this.#known.get(cacheKey)?.tags ?? [],
     };
     this.#known.set(cacheKey, known);
@@ -215,19 +245,28 @@ export class SearchResults {
     if (left < lifetime * warmth.refreshBeforeExpiry) this.#recomputeInBackground(cacheKey, known);
   }
 
-  #recomputeInBackground(cacheKey: string, known: KnownSearch): void {
+  /** `after`: the recomputation starts on a later clock tick (see #recompute). */
+  #recomputeInBackground(cacheKey: string, known: KnownSearch, after?: number): void {
     if (this.#refreshing.has(cacheKey)) return;
     this.#refreshing.add(cacheKey);
     this.#background = this.#background
+      .then(() => (after === undefined ? undefined : this.#clockPast(after)))
       .then(() => this.#recompute(cacheKey, known))
       .catch((error: unknown) => this.#deps.onBackgroundError?.(error))
       .finally(() => this.#refreshing.delete(cacheKey));
   }
 
-  /** Runs the search again and stores its result under `cacheKey`, unless it raced an invalidation. */
+  /**
+   * Runs the search again and stores its result under `cacheKey`, unless it raced an invalidation
+   * or was cut by its deadline (that result depends on the load of the moment, not the query).
+   */
   async #recompute(cacheKey: string, known: KnownSearch): Promise<void> {
+    // Invalidations are compared by millisecond (recent-invalidations.ts): a recomputation started in
+    // the millisecond of the invalidation that asked for it would count as racing it and be dropped,
+    // hence #clockPast before it starts.
     const startedAt = this.#deps.clock.now();
-    const { offers, tags } = await known.run();
+    const { offers, tags, partial } = await known.run(BACKGROUND);
+    if (partial === 'deadline') return;
     const now = this.#deps.clock.now();
     const ttlMs = this.#deps.ttlMs(known.kind);
     const snapshot: SearchSnapshot<unknown> = {
@@ -235,6 +274,7 @@ export class SearchResults {
       createdAt: now,
       expiresAt: now + ttlMs,
       offers,
+      ...(partial ? { partial } : {}),
     };
     if (this.#deps.recentInvalidations?.anySince(tags, startedAt)) return;
     this.#keep(snapshot, now + this.#snapshotTtlMs(known.kind));
@@ -249,6 +289,13 @@ export class SearchResults {
     // An invalidation that landed while the pointer was written must not leave it behind.
     if (this.#deps.recentInvalidations?.anySince(tags, startedAt)) await this.#deps.cache.delete(cacheKey);
     this.#known.set(cacheKey, { ...known, tags });
+  }
+
+  /** Waits (a few ms at most) until the clock reads later than `time`; a clock that stands still is not waited for. */
+  async #clockPast(time: number): Promise<void> {
+    for (let tries = 0; tries < 5 && this.#deps.clock.now() <= time; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
   }
 
   #queryHash(kind: string, key: string): string {
@@ -290,42 +337,77 @@ export class SearchResults {
   async #fresh<T>(
     kind: string,
     queryHash: string,
-    run: () => Promise<SearchRun<T>>,
+    run: SearchRunner<T>,
     limit: number,
-    retryIfEvicted: boolean,
-    request?: unknown,
+    retries: { retryIfEvicted: boolean; retryIfCancelled: boolean },
+    signal: AbortSignal | undefined,
+    request: unknown,
   ): Promise<SearchPage<T>> {
     const cacheKey = `${kind}:${queryHash}`;
     const ran: { startedAt: number; tags: string[]; snapshot?: SearchSnapshot<T> } = {
       startedAt: 0,
       tags: [],
     };
-    const result = await this.#deps.cache.getOrSet<SearchPointer>(
-      cacheKey,
-      async (context) => {
-        ran.startedAt = this.#deps.clock.now();
-        const { offers, tags } = await run();
-        ran.tags = tags;
-        context.setTags(tags);
-        const now = this.#deps.clock.now();
-        const snapshot: SearchSnapshot<T> = {
-          searchId: randomUUID(),
-          createdAt: now,
-          expiresAt: now + this.#deps.ttlMs(kind),
-          offers,
-        };
-        ran.snapshot = snapshot;
-        this.#keep(snapshot, now + this.#snapshotTtlMs(kind));
-        await this.#deps.snapshots.set(`snapshot:${snapshot.searchId}`, snapshot, {
-          ttlMs: this.#snapshotTtlMs(kind),
-        });
-        return { searchId: snapshot.searchId };
-      },
-      { ttlMs: this.#deps.ttlMs(kind), graceMs: this.#deps.graceMs },
-    );
+    let shared = this.#inFlight.get(cacheKey);
+    if (!shared || shared.signal.aborted) {
+      shared = new SharedCancellation();
+      this.#inFlight.set(cacheKey, shared);
+    }
+    const runSignal = shared.signal;
+    const leave = shared.join(signal);
+    let result: CacheResult<SearchPointer>;
+    try {
+      result = await this.#deps.cache.getOrSet<SearchPointer>(
+        cacheKey,
+        async (context) => {
+          ran.startedAt = this.#deps.clock.now();
+          const { offers, tags, partial } = await run(runSignal);
+          ran.tags = tags;
+          context.setTags(tags);
+          const now = this.#deps.clock.now();
+          const snapshot: SearchSnapshot<T> = {
+            searchId: randomUUID(),
+            createdAt: now,
+            expiresAt: now + this.#deps.ttlMs(kind),
+            offers,
+            ...(partial ? { partial } : {}),
+          };
+          ran.snapshot = snapshot;
+          this.#keep(snapshot, now + this.#snapshotTtlMs(kind));
+          await this.#deps.snapshots.set(`snapshot:${snapshot.searchId}`, snapshot, {
+            ttlMs: this.#snapshotTtlMs(kind),
+          });
+          return { searchId: snapshot.searchId };
+        },
+        { ttlMs: this.#deps.ttlMs(kind), graceMs: this.#deps.graceMs },
+      );
+    } catch (error) {
+      // The run was cancelled because every request it had went away; a request still waiting (one
+      // that joined as the cancellation raced it) searches afresh instead of failing with it.
+      if (error instanceof SearchCancelledError && !signal?.aborted && retries.retryIfCancelled) {
+        return this.#fresh(
+          kind,
+          queryHash,
+          run,
+          limit,
+          { ...retries, retryIfCancelled: false },
+          signal,
+          request,
+        );
+      }
+      throw error;
+    } finally {
+      leave();
+      if (shared.idle && this.#inFlight.get(cacheKey) === shared) this.#inFlight.delete(cacheKey);
+    }
     // A search that read the inventory while it changed is answered (it shows what it read) but not
     // kept: its invalidation may have run before its result was stored (recent-invalidations.ts).
-    if (ran.snapshot && this.#deps.recentInvalidations?.anySince(ran.tags, ran.startedAt)) {
+    // Nor is one cut short by its deadline: that depends on the load of the moment, not the query.
+    if (
+      ran.snapshot &&
+      (ran.snapshot.partial === 'deadline' ||
+        this.#deps.recentInvalidations?.anySince(ran.tags, ran.startedAt))
+    ) {
       await this.#deps.cache.delete(cacheKey);
     }
     this.#observe(kind, queryHash, cacheKey, run, request, ran.snapshot ? ran.tags : undefined, result);
@@ -334,9 +416,9 @@ export class SearchResults {
       // The snapshot was evicted before its pointer: search again, once.
       await this.#deps.cache.delete(cacheKey);
       this.#snapshots.delete(result.entry.value.searchId);
-      if (!retryIfEvicted)
+      if (!retries.retryIfEvicted)
         throw new DomainError('search-expired', 'the search result was evicted; search again');
-      return this.#fresh(kind, queryHash, run, limit, false, request);
+      return this.#fresh(kind, queryHash, run, limit, { ...retries, retryIfEvicted: false }, signal, request);
     }
     return this.#cut(snapshot, queryHash, 0, limit, result.outcome);
   }
@@ -400,6 +482,7 @@ export class SearchResults {
         searchId: snapshot.searchId,
         cachedAt: new Date(snapshot.createdAt).toISOString(),
         expiresAt: new Date(snapshot.expiresAt).toISOString(),
+        partial: snapshot.partial !== undefined,
       }),
     });
   }

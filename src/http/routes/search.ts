@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { NormalisedSearches } from '../normalised-searches.js';
-import { toFlightSearchRequest, toHotelSearchRequest } from '../request-normalisation.js';
+import { clientGoneSignal } from '../client-gone.js';
 import { problemResponses } from '../schemas/common.js';
 import { FlightSearchQuery, FlightSearchResponse } from '../schemas/flights.js';
 import { HotelSearchQuery, HotelSearchResponse } from '../schemas/hotels.js';
@@ -19,8 +18,6 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
   app,
   { services },
 ) => {
-  const flightSearches = new NormalisedSearches<ReturnType<typeof toFlightSearchRequest>>();
-  const hotelSearches = new NormalisedSearches<ReturnType<typeof toHotelSearchRequest>>();
   app.get(
     '/v1/locations',
     {
@@ -58,17 +55,12 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       },
     },
     async (request, reply) => {
-      const { search, key } = flightSearches.get(request.url, () => {
-        const search = toFlightSearchRequest(request.query);
-        return { search, key: services.flights.cacheKey(search) };
-      });
-      const page = await services.searchResults.page(
-        'flights',
-        key,
-        () => services.flights.search(search),
+      const page = await services.flights.page(
+        request.query,
         request.query.limit,
         request.query.cursor,
-        search,
+        clientGoneSignal(reply),
+        request.url,
       );
       return sendSearchPage(request, reply, page);
     },
@@ -90,17 +82,12 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       },
     },
     async (request, reply) => {
-      const { search, key } = hotelSearches.get(request.url, () => {
-        const search = toHotelSearchRequest(request.query);
-        return { search, key: services.hotels.cacheKey(search) };
-      });
-      const page = await services.searchResults.page(
-        'hotels',
-        key,
-        () => services.hotels.search(search),
+      const page = await services.hotels.page(
+        request.query,
         request.query.limit,
         request.query.cursor,
-        search,
+        clientGoneSignal(reply),
+        request.url,
       );
       return sendSearchPage(request, reply, page);
     },

@@ -1,4 +1,4 @@
-import { distanceKm } from '../../../core/geo/great-circle.js';
+import { distanceKm } from '../../../ports/great-circle.js';
 import type {
   AirlineRecord,
   Cabin,
@@ -106,16 +106,7 @@ export class SqliteInventoryStore implements InventoryStore {
   }
 
   async findFlights(query: FlightLegQuery): Promise<FlightRecord[]> {
-    return this.#run(() =>
-      groupFlights(
-        this.#statements.flightsOnRoute.all(
-          query.origin,
-          query.destination,
-          query.departFrom,
-          query.departTo,
-        ) as FlightCabinRow[],
-      ),
-    );
+    return (await this.findFlightsOnLegs([query]))[0] ?? [];
   }
 
   async findFlightsOnLegs(queries: readonly FlightLegQuery[]): Promise<FlightRecord[][]> {
