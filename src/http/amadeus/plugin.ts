@@ -4,6 +4,7 @@ import { DomainError } from '../../core/errors.js';
 import type { AccessTokens } from '../../core/gateway/access-tokens.js';
 import { toProblem } from '../error-handler.js';
 import type { ApiServices } from '../services.js';
+import { strictJsonParser } from '../validation/strict-json-parser.js';
 import { amadeusErrors } from './errors.js';
 import { flightOfferRoutes } from './flight-offer-routes.js';
 import { flightOrderRoutes } from './flight-order-routes.js';
@@ -61,7 +62,7 @@ export const amadeusRoutes: FastifyPluginAsyncTypebox<AmadeusRoutesOptions> = as
   app.addSchema(AmadeusHotelOffers);
 
   app.removeContentTypeParser('application/json');
-  const json = app.getDefaultJsonParser('error', 'error');
+  const json = strictJsonParser(app);
   app.addContentTypeParser(
     ['application/json', AMADEUS_JSON],
     { parseAs: 'string' },
