@@ -484,6 +484,16 @@ function expectAmadeusError(answer: Answer, source: { parameter: string } | { po
   );
 }
 
+/** A refused token request: an OAuth 2.0 error (RFC 6749 §5.2) in plain JSON, naming the field. */
+function expectOAuthError(answer: Answer, field: string): void {
+  expect(answer.status, `status ${answer.status}: ${answer.text.slice(0, 300)}`).toBe(400);
+  expect(answer.headers.get('content-type'), answer.text.slice(0, 300)).toBe('application/json');
+  expect(answer.text).not.toMatch(/node_modules|file:\/\/|\/src\/|\.ts:\d+|\.js:\d+/);
+  const body = JSON.parse(answer.text) as { error?: unknown; error_description?: unknown };
+  expect(body.error).toBe('invalid_request');
+  expect(String(body.error_description)).toContain(field);
+}
+
 interface SearchBody {
   data: { id: string }[];
   meta: { nextCursor: string | null };
@@ -715,11 +725,18 @@ interface OpenApiOperation {
   parameters?: { in: string; name: string; schema?: OpenApiSchema }[];
   requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> };
   security?: Record<string, unknown>[];
+  tags?: string[];
+  responses?: Record<string, { content?: Record<string, unknown> }>;
 }
 
-/** Operations that take a token from client credentials answer in Amadeus's error shape. */
+/** An operation documenting its 400 as an OAuth 2.0 error body (the token route, as Amadeus served it). */
+const refusesInOAuthShape = (operation: OpenApiOperation): boolean =>
+  operation.responses?.['400']?.content?.['application/json'] !== undefined;
+
+/** The Amadeus-compatible operations (the token route too) answer in Amadeus's error shape. */
 const isAmadeusOperation = (operation: OpenApiOperation): boolean =>
-  operation.security?.some((s) => 'amadeusOAuth2' in s) ?? false;
+  (operation.tags?.includes('amadeus-compatible') ?? false) ||
+  (operation.security?.some((s) => 'amadeusOAuth2' in s) ?? false);
 
 /** A token from the real token route, for an API key of its own (client_id = key id, client_secret = key). */
 async function amadeusToken(): Promise<string> {
@@ -752,6 +769,10 @@ function expectRefusal(answer: Answer, operation: OpenApiOperation, field: strin
     return;
   }
   const [part, ...path] = field.split('.');
+  if (refusesInOAuthShape(operation)) {
+    expectOAuthError(answer, path.join('.'));
+    return;
+  }
   expectAmadeusError(
     answer,
     part === 'body' ? { pointer: `/${path.join('/')}` } : { parameter: path.join('.') },
@@ -882,6 +903,45 @@ describe('no non-finite, inexact or mistyped number gets past validation, on any
     expect(failures).toEqual([]);
     // Bookings, fares, availability and API keys hold more than twenty such fields.
     expect(checked).toBeGreaterThanOrEqual(20);
+  });
+
+  it('every form-encoded body field is a string: numbers are not read from it, a repeated field is refused', async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const { method, path, operation } of operations) {
+      const schema = operation.requestBody?.content?.['application/x-www-form-urlencoded']?.schema;
+      if (!schema) continue;
+      for (const leaf of bodyLeaves(schema)) {
+        const name = leaf.path.join('.');
+        const forms = [
+          ...(isNumeric(leaf.schema) ? BAD_NUMBERS.map((value) => `${name}=${enc(value)}`) : []),
+          ...(isString(leaf.schema) ? [`${name}=a&${name}=b`] : []),
+        ];
+        if (forms.length > 0) checked++;
+        for (const form of forms) {
+          const answer = await send(
+            {
+              method,
+              path: concrete(path),
+              headers: {
+                ...credentials(path, operation),
+                'content-type': 'application/x-www-form-urlencoded',
+              },
+              body: form,
+            },
+            { withKey: false },
+          );
+          try {
+            expectRefusal(answer, operation, `body.${name}`);
+          } catch (error) {
+            failures.push(`${method} ${path} ${form}: ${(error as Error).message.split('\n')[0]}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    // The token route's grant_type, client_id and client_secret.
+    expect(checked).toBeGreaterThanOrEqual(3);
   });
 
   it.each([
