@@ -242,6 +242,8 @@ function openDatabase(config: Config): SqliteDatabase {
   switch (config.storeBackend) {
     case 'sqlite':
       return openSqliteDatabase(config.sqliteFile);
+    default:
+      throw new Error(`STORE=${config.storeBackend} is served through the store factory`);
   }
 }
 
