@@ -77,17 +77,18 @@ export async function generateDemoInventory(
     if (!countryPriceLevel.has(country)) countryPriceLevel.set(country, priceLevelRandom.between(0.6, 1.7));
     const cityHotelList = cityHotels(city, hotelRandom);
     await sink.putHotels(cityHotelList);
-    for (const hotel of cityHotelList) {
-      const nights = hotelRoomNights(
+    // One write per city rather than per hotel: a networked store pays a round trip (and a commit) per call.
+    const cityNights = cityHotelList.flatMap((hotel) =>
+      hotelRoomNights(
         hotel,
         countryPriceLevel.get(country) ?? 1,
         options.startDate,
         options.days,
         hotelRandom,
-      );
-      await sink.putRoomNights(nights);
-      roomNights += nights.length;
-    }
+      ),
+    );
+    await sink.putRoomNights(cityNights);
+    roomNights += cityNights.length;
     hotels += cityHotelList.length;
     onProgress('hotels', index + 1, cities.length);
   }

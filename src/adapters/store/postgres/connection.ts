@@ -83,6 +83,19 @@ export async function inTransaction<T>(
   }
 }
 
+/**
+ * `inTransaction` for bulk inventory loads (seeding, imports): the commit does not wait for the WAL
+ * flush, so thousands of small loads do not each pay a disk sync. A crash may lose the last few
+ * hundred milliseconds of a load — which is rerun — but never leaves a half-written one; bookings
+ * and inventory updates keep synchronous commits.
+ */
+export function inBulkTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SET LOCAL synchronous_commit = off');
+    return work(client);
+  });
+}
+
 /** Error classes a port defines for its callers; everything else from the driver means "store unavailable". */
 export type PortErrorClass = abstract new (...args: never[]) => Error;
 
