@@ -144,9 +144,7 @@ export interface InventoryStore {
   /** A stored setting, or undefined. */
   getSetting(name: string): Promise<string | undefined>;
   setSetting(name: string, value: string): Promise<void>;
-  /** Resolves when the store answers a trivial query; rejects otherwise. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
+  // Lifecycle (migrate, ping, close) belongs to the whole backend: see StoreBackend.
 }
 
 /** The store backend could not be reached or failed; carries the driver error as `cause`. */

@@ -57,7 +57,10 @@ export async function openPostgresStore(
     deadLetters: new PostgresDeadLetterStore(pool, schema, clock),
     processedEvents: new PostgresProcessedEvents(pool, clock),
     issuerKeys: new PostgresIssuerKeyStorage(pool),
-    migrate: () => guarded(`migrate the PostgreSQL schema ${schema}`, () => migrateSchema(pool, schema)),
+    migrate: () =>
+      guarded(`migrate schema ${schema} of PostgreSQL at ${describeServer(config.databaseUrl)}`, () =>
+        migrateSchema(pool, schema),
+      ),
     ping: () => inventory.ping(),
     close() {
       closed ??= (async () => {
@@ -67,4 +70,14 @@ export async function openPostgresStore(
       return closed;
     },
   };
+}
+
+/** Host, port and database of a connection URL, without credentials, for error messages. */
+function describeServer(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'the configured URL';
+  }
 }
