@@ -45,7 +45,9 @@ export function clientConfig(options: PostgresConnectionOptions): pg.ClientConfi
     // The client-side bound also covers a server that vanished without closing the socket.
     query_timeout: options.statementTimeoutMs + 1000,
     connectionTimeoutMillis: options.connectTimeoutMs,
+    // Probes an idle connection after 10 s, so one to a host that vanished (no RST) is eventually dropped.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     application_name: 'travel-platform',
   };
 }
