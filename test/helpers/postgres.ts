@@ -13,7 +13,8 @@ export function uniqueSchema(label: string): string {
 
 /** Environment of an API process on PostgreSQL in `schema`. */
 export function postgresEnv(schema: string, url: string = postgresUrl): Record<string, string> {
-  return { STORE: 'postgres', DATABASE_URL: url, PG_SCHEMA: schema, PG_POOL_SIZE: '10' };
+  // A small pool: many test processes share the server's max_connections.
+  return { STORE: 'postgres', DATABASE_URL: url, PG_SCHEMA: schema, PG_POOL_SIZE: '5' };
 }
 
 /** Opens the PostgreSQL backend on a schema of its own (not yet migrated). */
@@ -25,7 +26,7 @@ export function openTestPostgresStore(
     {
       databaseUrl: options.url ?? postgresUrl,
       pgSchema: schema,
-      pgPoolSize: options.poolSize ?? 10,
+      pgPoolSize: options.poolSize ?? 5,
       pgStatementTimeoutMs: options.statementTimeoutMs ?? 5000,
       pgConnectTimeoutMs: 2000,
     },

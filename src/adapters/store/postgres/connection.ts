@@ -52,9 +52,28 @@ export function clientConfig(options: PostgresConnectionOptions): pg.ClientConfi
   };
 }
 
-/** The pool every adapter of one backend shares; idle connections that die are dropped, not fatal. */
+/**
+ * The pool every adapter of one backend shares; idle connections that die are dropped, not fatal.
+ *
+ * pg-pool applies one `connectionTimeoutMillis` both to opening a connection and to waiting for a
+ * free one. Those differ: a server that does not answer the handshake within PG_CONNECT_TIMEOUT_MS
+ * is down, while a burst may queue for a pooled connection as long as a statement may run. So the
+ * clients carry the connect timeout and the pool the (longer) wait.
+ */
 export function createPool(options: PostgresConnectionOptions): pg.Pool {
-  const pool = new pg.Pool({ ...clientConfig(options), max: options.poolSize, idleTimeoutMillis: 30_000 });
+  const config = clientConfig(options);
+  class BoundedConnectClient extends pg.Client {
+    constructor(poolConfig: pg.ClientConfig = {}) {
+      super({ ...poolConfig, connectionTimeoutMillis: options.connectTimeoutMs });
+    }
+  }
+  const pool = new pg.Pool({
+    ...config,
+    Client: BoundedConnectClient,
+    connectionTimeoutMillis: Math.max(options.connectTimeoutMs, options.statementTimeoutMs),
+    max: options.poolSize,
+    idleTimeoutMillis: 30_000,
+  });
   // An idle client whose server went away emits here; the pool discards it and the next query reconnects.
   pool.on('error', () => {});
   return pool;
