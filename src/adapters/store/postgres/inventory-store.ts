@@ -81,14 +81,19 @@ export class PostgresInventoryStore implements InventoryStore {
     if (queries.length === 0) return [];
     return guarded('find flights', async () => {
       // One statement for the whole hop level: the legs arrive as four parallel arrays, numbered so
-      // each row says which query it answers; every leg is an index range scan on flights_route_departure.
+      // each row says which query it answers. LATERAL pins the plan to one range scan of
+      // flights_route_departure per leg and one primary-key probe of flight_cabins per flight, even
+      // before statistics exist (right after a seed), when a hash join over every cabin would be chosen.
       const { rows } = await this.#pool.query<FlightCabinRow>(
         `SELECT q.leg, ${FLIGHT_COLUMNS}
          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY
               AS q(origin, destination, depart_from, depart_to, leg)
-         JOIN flights f ON f.origin = q.origin AND f.destination = q.destination
-                       AND f.departure_utc >= q.depart_from AND f.departure_utc < q.depart_to
-         LEFT JOIN flight_cabins c ON c.flight_id = f.id
+         CROSS JOIN LATERAL (
+           SELECT * FROM flights
+           WHERE origin = q.origin AND destination = q.destination
+             AND departure_utc >= q.depart_from AND departure_utc < q.depart_to
+         ) f
+         LEFT JOIN LATERAL (SELECT * FROM flight_cabins WHERE flight_id = f.id) c ON true
          ORDER BY q.leg, f.departure_utc, f.id, c.cabin`,
         [
           queries.map((q) => q.origin),
@@ -107,9 +112,12 @@ export class PostgresInventoryStore implements InventoryStore {
     if (ids.length === 0) return [];
     return guarded('read flights', async () => {
       const { rows } = await this.#pool.query<FlightCabinRow>(
-        `SELECT ${FLIGHT_COLUMNS} FROM flights f LEFT JOIN flight_cabins c ON c.flight_id = f.id
-         WHERE f.id = ANY($1::text[]) ORDER BY f.departure_utc, f.id, c.cabin`,
-        [ids],
+        // Primary-key probes per id (LATERAL), whatever the statistics say: see findFlightsOnLegs.
+        `SELECT ${FLIGHT_COLUMNS} FROM unnest($1::text[]) AS wanted(id)
+         CROSS JOIN LATERAL (SELECT * FROM flights WHERE id = wanted.id) f
+         LEFT JOIN LATERAL (SELECT * FROM flight_cabins WHERE flight_id = f.id) c ON true
+         ORDER BY f.departure_utc, f.id, c.cabin`,
+        [[...new Set(ids)]],
       );
       return groupFlights(rows);
     });
