@@ -24,6 +24,8 @@ export async function migrateSchema(pool: pg.Pool, schema: string): Promise<void
         if (applied.has(migration.id)) continue;
         await client.query('BEGIN');
         try {
+          // Losing this commit in a crash loses its schema_migrations row with it: the next start reapplies it.
+          await client.query('SET LOCAL synchronous_commit = off');
           await client.query(migration.sql);
           await client.query('INSERT INTO schema_migrations (id, applied_at) VALUES ($1, $2)', [
             migration.id,
