@@ -98,8 +98,8 @@ export class PostgresInventoryStore implements InventoryStore {
         [
           queries.map((q) => q.origin),
           queries.map((q) => q.destination),
-          queries.map((q) => q.departFrom),
-          queries.map((q) => q.departTo),
+          queries.map((q) => epochBound(q.departFrom)),
+          queries.map((q) => epochBound(q.departTo)),
         ],
       );
       const perLeg: FlightCabinRow[][] = queries.map(() => []);
@@ -398,6 +398,15 @@ export class PostgresInventoryStore implements InventoryStore {
 
   /** The backend owns the pool and closes it; the inventory store alone has nothing to release. */
   async close(): Promise<void> {}
+}
+
+/**
+ * A window bound as a bigint the departure index can compare with. Departures are whole
+ * milliseconds, so for an integer d: d >= x ⇔ d >= ⌈x⌉ and d < x ⇔ d < ⌈x⌉ — callers may pass
+ * fractional bounds (computed from durations) without changing which flights match.
+ */
+function epochBound(ms: number): number {
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(Number.MIN_SAFE_INTEGER, Math.ceil(ms)));
 }
 
 /** Keeps the last record of each key (as repeated INSERT OR REPLACE would), since one upsert may touch a row once. */
