@@ -28,6 +28,27 @@ describe('PostgreSQL: two processes on one schema', () => {
     expect((await b.inventory.getFlights(['F1'])).map((f) => f.id)).toEqual(['F1']);
   });
 
+  it('findFlightsOnLegs takes fractional window bounds (the search computes them from durations)', async () => {
+    const store = await open();
+    await store.migrate();
+    const departure = Date.UTC(2030, 0, 1, 10);
+    await store.inventory.putFlights([flight('W1', { origin: 'CDG', departureUtc: departure })]);
+    const window = (from: number, to: number) => ({
+      origin: 'CDG',
+      destination: 'JFK',
+      departFrom: from,
+      departTo: to,
+    });
+    const [inside, after, before] = await store.inventory.findFlightsOnLegs([
+      window(departure - 0.5, departure + 0.5),
+      window(departure + 0.25, departure + 60_000.75),
+      window(departure - 60_000.5, departure - 0.25),
+    ]);
+    expect(inside?.map((f) => f.id)).toEqual(['W1']);
+    expect(after).toEqual([]);
+    expect(before).toEqual([]);
+  });
+
   it("onAppend hears another process's append (NOTIFY), and the record is claimable then", async () => {
     const [listening, appending] = [await open(), await open()];
     await listening.migrate();
