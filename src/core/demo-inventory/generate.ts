@@ -5,6 +5,7 @@ import { cityHotels, type DemoCity, hotelRoomNights } from './hotels.js';
 import { buildNetwork } from './network.js';
 import { SeededRandom } from './random.js';
 import { buildServices, datedFlight } from './schedule.js';
+import { WritesInFlight } from './writes-in-flight.js';
 
 export interface DemoInventoryOptions {
   /** Airports in the network (the largest, carrier hubs first). */
@@ -30,6 +31,9 @@ export type InventorySink = Pick<
   'clearInventory' | 'putAirlines' | 'putFlights' | 'putHotels' | 'putRoomNights'
 >;
 
+/** Store writes the generator keeps in flight while it computes the next batch. */
+const WRITES_IN_FLIGHT = 2;
+
 export type ProgressListener = (phase: 'flights' | 'hotels', done: number, total: number) => void;
 
 /**
@@ -52,6 +56,8 @@ export async function generateDemoInventory(
   await sink.putAirlines(network.carriers.map(({ iata, name, country }) => ({ iata, name, country })));
 
   let flights = 0;
+  let daysWritten = 0;
+  const flightWrites = new WritesInFlight(WRITES_IN_FLIGHT);
   const flightRandom = root.fork('flights');
   for (let day = 0; day < options.days; day++) {
     const date = addDays(options.startDate, day);
@@ -61,10 +67,13 @@ export async function generateDemoInventory(
       )
       // Key order makes the store's B-tree inserts appends.
       .sort((a, b) => (a.id < b.id ? -1 : 1));
-    await sink.putFlights(batch);
-    flights += batch.length;
-    onProgress('flights', day + 1, options.days);
+    await flightWrites.add(async () => {
+      await sink.putFlights(batch);
+      flights += batch.length;
+      onProgress('flights', ++daysWritten, options.days);
+    });
   }
+  await flightWrites.drain();
 
   const cities = demoCities(network.airports);
   const hotelRandom = root.fork('hotels');
@@ -72,11 +81,12 @@ export async function generateDemoInventory(
   const countryPriceLevel = new Map<string, number>();
   let hotels = 0;
   let roomNights = 0;
-  for (const [index, city] of cities.entries()) {
+  let citiesWritten = 0;
+  const hotelWrites = new WritesInFlight(WRITES_IN_FLIGHT);
+  for (const city of cities) {
     const country = city.anchor.country;
     if (!countryPriceLevel.has(country)) countryPriceLevel.set(country, priceLevelRandom.between(0.6, 1.7));
     const cityHotelList = cityHotels(city, hotelRandom);
-    await sink.putHotels(cityHotelList);
     // One write per city rather than per hotel: a networked store pays a round trip (and a commit) per call.
     const cityNights = cityHotelList.flatMap((hotel) =>
       hotelRoomNights(
@@ -87,11 +97,15 @@ export async function generateDemoInventory(
         hotelRandom,
       ),
     );
-    await sink.putRoomNights(cityNights);
-    roomNights += cityNights.length;
-    hotels += cityHotelList.length;
-    onProgress('hotels', index + 1, cities.length);
+    await hotelWrites.add(async () => {
+      await sink.putHotels(cityHotelList);
+      await sink.putRoomNights(cityNights);
+      roomNights += cityNights.length;
+      hotels += cityHotelList.length;
+      onProgress('hotels', ++citiesWritten, cities.length);
+    });
   }
+  await hotelWrites.drain();
 
   return {
     airports: network.airports.length,

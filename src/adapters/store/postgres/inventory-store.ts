@@ -287,9 +287,11 @@ export class PostgresInventoryStore implements InventoryStore {
         const routeList = [...routes.values()];
         // A route's carriers are the union of what it had and what these flights add, sorted; a route
         // that already lists them all is left alone (no new row version for every day of a schedule).
+        // Rows go in key order, so concurrent loads lock shared routes in one order and never deadlock.
         await client.query(
           `INSERT INTO routes (origin, destination, carriers)
            SELECT o, d, string_to_array(c, ',') FROM unnest($1::text[], $2::text[], $3::text[]) AS r(o, d, c)
+           ORDER BY o, d
            ON CONFLICT (origin, destination) DO UPDATE SET carriers = ARRAY(
              SELECT x FROM unnest(routes.carriers || excluded.carriers) AS x GROUP BY x ORDER BY x COLLATE "C")
            WHERE NOT routes.carriers @> excluded.carriers`,
