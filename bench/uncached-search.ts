@@ -3,10 +3,12 @@
  * PostgreSQL, dropped afterwards) with the default demo inventory, then times distinct flight and
  * hotel searches over real HTTP with the cache off.
  *
- *   npx tsx bench/uncached-search.ts [--store sqlite|postgres] [--airports 300] [--days 90] [--searches 200]
+ *   npx tsx bench/uncached-search.ts [--store sqlite|postgres] [--airports 300] [--days 90] [--searches 200] [--file db]
  *
  * With --store postgres, DATABASE_URL names the server and database (default
  * postgres://postgres@127.0.0.1:5432/test).
+ * With `--file` (SQLite), that file is used and kept: seeded when empty, reused as it is otherwise
+ * (seeded today), so two versions of the code can be timed on one inventory, alternately.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     days: { type: 'string', default: '90' },
     searches: { type: 'string', default: '200' },
     store: { type: 'string', default: 'sqlite' },
+    file: { type: 'string' },
   },
 });
 const dir = mkdtempSync(join(tmpdir(), 'tp-bench-'));
@@ -33,7 +36,7 @@ const pgSchema = `bench_${randomBytes(6).toString('hex')}`;
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const config = loadConfig({
   STORE: values.store,
-  SQLITE_FILE: join(dir, 'bench.db'),
+  SQLITE_FILE: values.file ?? join(dir, 'bench.db'),
   DATABASE_URL: databaseUrl,
   PG_SCHEMA: pgSchema,
   CACHE: 'none',
@@ -43,12 +46,16 @@ const config = loadConfig({
 });
 const platform = await createPlatform(config);
 const startDate = new Date().toISOString().slice(0, 10);
-const seeded = await seedInventory(
-  platform.store,
-  platform.airports,
-  { airports: Number(values.airports), days: Number(values.days), seed: 42, startDate },
-  process.stdout,
-);
+const stats = await platform.store.stats();
+const seeded =
+  stats.flights > 0
+    ? { seconds: 'reused', flights: stats.flights, hotels: stats.hotels, roomNights: stats.roomNights }
+    : await seedInventory(
+        platform.store,
+        platform.airports,
+        { airports: Number(values.airports), days: Number(values.days), seed: 42, startDate },
+        process.stdout,
+      );
 const app = await buildApp({ services: platform.services, gateway: platform.gateway.options });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
@@ -105,7 +112,7 @@ for (const kind of ['flights one-way', 'flights round trip', 'hotels'] as const)
 }
 
 process.stdout.write(
-  `\nSTORE=${values.store}: seeded ${values.airports} airports × ${values.days} days in ${seeded.seconds} s ` +
+  `\nSTORE=${values.store}: seeded ${values.airports} airports × ${values.days} days: ${seeded.seconds} s ` +
     `(${seeded.flights} flights, ${seeded.hotels} hotels, ${seeded.roomNights} room nights)\n\n` +
     '| search (cache off, sequential, real HTTP) | n | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|\n' +
     `${rows.join('\n')}\n`,

@@ -113,12 +113,6 @@ export function toHotelSearchRequest(query: HotelSearchQuery): HotelSearchReques
   const checkOut = calendarDate(query.checkOut, 'query.checkOut');
   if (daysBetween(checkIn, checkOut) < 1)
     throw invalidField('query.checkOut', 'checkOut must be after checkIn');
-  for (const field of ['lat', 'lon', 'radiusKm'] as const) {
-    const value = query[field];
-    // JSON Schema bounds do not apply to Infinity, which query coercion can produce.
-    if (value !== undefined && !Number.isFinite(value))
-      throw invalidField(`query.${field}`, 'must be a finite number');
-  }
   const byPoint = query.lat !== undefined || query.lon !== undefined;
   const hotelIds = query.hotelIds === undefined ? undefined : [...new Set(query.hotelIds)].sort();
   if (hotelIds !== undefined && (query.cityCode !== undefined || byPoint)) {
