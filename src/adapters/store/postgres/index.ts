@@ -61,7 +61,9 @@ export async function openPostgresStore(
       guarded(`migrate schema ${schema} of PostgreSQL at ${describeServer(config.databaseUrl)}`, () =>
         migrateSchema(pool, schema),
       ),
-    ping: () => inventory.ping(),
+    async ping() {
+      await guarded('reach PostgreSQL', () => pool.query('SELECT 1'));
+    },
     close() {
       closed ??= (async () => {
         await outbox.close();

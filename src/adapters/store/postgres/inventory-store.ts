@@ -393,13 +393,6 @@ export class PostgresInventoryStore implements InventoryStore {
       ),
     );
   }
-
-  async ping(): Promise<void> {
-    await guarded('reach PostgreSQL', () => this.#pool.query('SELECT 1'));
-  }
-
-  /** The backend owns the pool and closes it; the inventory store alone has nothing to release. */
-  async close(): Promise<void> {}
 }
 
 /**
