@@ -179,6 +179,12 @@ export const options = {
     default: 'redis://127.0.0.1:6379',
     parse: redisUrl,
   },
+  redisAuthSecretArn: {
+    env: 'REDIS_AUTH_SECRET_ARN',
+    doc: 'Lambda entry points: ARN of a Secrets Manager secret holding the Redis AUTH token, read once per cold start and added to REDIS_URL (empty: REDIS_URL is used as given).',
+    default: '',
+    parse: text,
+  },
   cacheMaxEntries: {
     env: 'CACHE_MAX_ENTRIES',
     doc: 'Most entries the in-process cache tier keeps (least recently used go first).',
@@ -295,9 +301,15 @@ export const options = {
   },
   eventBus: {
     env: 'EVENT_BUS',
-    doc: 'Event bus backend: in-process (one machine) or redis (Redis Streams, several instances).',
+    doc: 'Event bus backend: in-process (one machine), redis (Redis Streams, several instances) or eventbridge (Amazon EventBridge, the AWS stack: publish only, rules deliver to the Lambda consumers).',
     default: 'in-process',
-    parse: oneOf('in-process', 'redis'),
+    parse: oneOf('in-process', 'redis', 'eventbridge'),
+  },
+  eventBusName: {
+    env: 'EVENT_BUS_NAME',
+    doc: 'Name or ARN of the EventBridge bus events are published to (eventbridge bus; region and credentials come from the AWS environment).',
+    default: 'travel-platform',
+    parse: nonEmpty,
   },
   eventStreamKey: {
     env: 'EVENT_STREAM_KEY',
