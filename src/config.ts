@@ -245,6 +245,12 @@ export const options = {
     default: '',
     parse: optionalSecret,
   },
+  adminApiKeySecretArn: {
+    env: 'ADMIN_API_KEY_SECRET_ARN',
+    doc: 'Lambda entry points: ARN of a Secrets Manager secret holding ADMIN_API_KEY, read once per cold start (empty: ADMIN_API_KEY is used as given).',
+    default: '',
+    parse: text,
+  },
   defaultPlan: {
     env: 'DEFAULT_PLAN',
     doc: 'Usage plan of API keys issued without one.',
