@@ -77,7 +77,7 @@ export class Monitoring extends Construct {
 
     this.p99LatencyAlarm = new cloudwatch.Alarm(this, 'P99Latency', {
       alarmDescription: `API p99 latency above ${ALARM_THRESHOLDS.p99LatencyMs} ms`,
-      metric: latency('p99'),
+      metric: api.metricLatency({ statistic: 'p99', period: minute }),
       threshold: ALARM_THRESHOLDS.p99LatencyMs,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
@@ -207,7 +207,7 @@ export class Monitoring extends Construct {
           new cloudwatch.GraphWidget({ title: 'DynamoDB throttles', left: [tableThrottles], width: 8 }),
           new cloudwatch.GraphWidget({
             title: 'Dead-letter queue depth',
-            left: dlqDepth.map(({ metric }) => metric),
+            left: dlqDepth.map(({ name, metric }) => metric.with({ label: name })),
             width: 8,
           }),
         ],
