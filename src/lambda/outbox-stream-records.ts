@@ -10,6 +10,8 @@ import type { OutboxRecord } from '../ports/outbox.js';
 
 /** Partition key attribute and value of outbox items; the stack's stream filter uses them too. */
 export const OUTBOX_PARTITION = { attribute: 'searchType', value: 'OUTBOX' } as const;
+/** The sort key of an outbox item is the record's id in the outbox. */
+const OUTBOX_ID_ATTRIBUTE = 'searchId';
 
 /** Why a record cannot be relayed; it is reported as a batch item failure. */
 export class PoisonRecordError extends Error {
@@ -27,17 +29,16 @@ export function outboxRecordFrom(record: DynamoDBRecord): OutboxRecord | undefin
   // aws-lambda's and the SDK's attribute value types describe the same wire JSON.
   const item = unmarshall(image as Parameters<typeof unmarshall>[0]);
   if (item[OUTBOX_PARTITION.attribute] !== OUTBOX_PARTITION.value) return undefined;
-  const seq = item.seq;
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq))
-    throw new PoisonRecordError('outbox item without a numeric seq');
+  const id = item[OUTBOX_ID_ATTRIBUTE];
+  if (typeof id !== 'string' || id === '') throw new PoisonRecordError('outbox item without an id');
   let event: unknown;
   try {
     event = typeof item.event === 'string' ? JSON.parse(item.event) : item.event;
   } catch (cause) {
-    throw new PoisonRecordError(`outbox item ${seq} holds an event that is not JSON`, { cause });
+    throw new PoisonRecordError(`outbox item ${id} holds an event that is not JSON`, { cause });
   }
-  if (!isCloudEvent(event)) throw new PoisonRecordError(`outbox item ${seq} holds no CloudEvent`);
-  return { seq, event };
+  if (!isCloudEvent(event)) throw new PoisonRecordError(`outbox item ${id} holds no CloudEvent`);
+  return { id, event };
 }
 
 function isCloudEvent(value: unknown): value is CloudEvent {

@@ -22,7 +22,7 @@ export async function handler(event: DynamoDBStreamEvent, context: Context): Pro
         const entry = outboxRecordFrom(record);
         if (entry === undefined) continue;
         await bus.publish([entry.event]);
-        await outbox.markPublished([entry.seq]);
+        await outbox.markPublished([entry.id]);
         published++;
       } catch (error) {
         const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';

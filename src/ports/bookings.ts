@@ -76,6 +76,12 @@ export interface HeldKey {
  * DynamoDB adapter implements it with TransactWriteItems and ConditionExpressions (the outbox events
  * are items of the same transaction). Every method rejects with StoreUnavailableError when the
  * backend fails; no driver error leaks.
+ *
+ * What "one transaction" must guarantee, so a backend without multi-item transactions (a local
+ * DynamoDB emulator) can keep it with conditional writes in a fixed order and compensation: never
+ * overbook (each take is conditional on what is left); a booking that is refused leaves every count
+ * as it was once the call settles; a stored booking is never without its events and its completed
+ * key. Another reader may briefly see seats taken by a booking that is then refused.
  */
 export interface BookingStore {
   /**
@@ -95,7 +101,7 @@ export interface BookingStore {
   /**
    * In one transaction: takes the inventory of `booking.hold` only if every leg or night has enough
    * left, inserts the booking, completes the held key with its id, and appends `events` to the outbox.
-   * Rejects with DomainError 'sold-out' (nothing written) when any conditional take fails,
+   * Rejects with SoldOutError (nothing written) when any conditional take fails,
    * BookingReferenceTakenError when `booking.reference` is in use, and IdempotencyKeyLostError when
    * `held` no longer holds its key.
    */
@@ -129,5 +135,20 @@ export class IdempotencyKeyLostError extends Error {
   constructor(readonly key: string) {
     super(`idempotency key ${key} is no longer held by this request`);
     this.name = 'IdempotencyKeyLostError';
+  }
+}
+
+/** `create` found a leg or night without enough seats or rooms left; nothing was written. */
+export class SoldOutError extends Error {
+  constructor(
+    /** The flight ids (seats) or nights (rooms, YYYY-MM-DD) that lacked inventory. */
+    readonly soldOut: { flightIds?: string[]; nights?: string[] },
+  ) {
+    super(
+      soldOut.nights === undefined
+        ? 'not enough seats are left for this offer'
+        : 'not enough rooms are left for this offer',
+    );
+    this.name = 'SoldOutError';
   }
 }

@@ -1,4 +1,4 @@
-/** Event types the platform emits (DESIGN.md §4). */
+/** Event types the platform emits (docs/ARCHITECTURE.md, "Events"). */
 export type EventType =
   | 'search.performed'
   | 'offer.priced'
@@ -15,6 +15,11 @@ export interface CloudEvent<T = unknown> {
   type: EventType;
   /** URI-reference of the producer, e.g. "/travel-platform/api". */
   source: string;
+  /**
+   * The aggregate the event is about (the booking id of `booking.*` events); the outbox keeps the
+   * order of events with the same subject. Absent on inventory notifications, whose order is moot.
+   */
+  subject?: string;
   /** ISO 8601 UTC time of the occurrence. */
   time: string;
   datacontenttype: 'application/json';
@@ -52,7 +57,7 @@ export interface EventBusHealth {
 }
 
 /**
- * Publish/subscribe of CloudEvents with consumer groups (DESIGN.md §4).
+ * Publish/subscribe of CloudEvents with consumer groups (docs/ARCHITECTURE.md, "Events").
  *
  * Contract (every backend passes test/contract/event-bus.contract.ts):
  * - every consumer group receives every event published after the group first subscribed, even

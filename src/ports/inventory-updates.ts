@@ -50,7 +50,7 @@ export interface RoomNightUpdate {
   roomsLeft?: number;
 }
 
-/** A bulk update, applied all or nothing. */
+/** A bulk update: absolute values, so applying the same update again is harmless. */
 export interface InventoryUpdate {
   fares?: readonly FareUpdate[];
   seats?: readonly SeatsUpdate[];
@@ -58,15 +58,30 @@ export interface InventoryUpdate {
 }
 
 /**
+ * Most items (fares + seats + nights) one transaction of `InventoryUpdates.apply` must take. Sized
+ * for DynamoDB: TransactWriteItems takes at most 100 items, and a chunk's events ride in the same
+ * transaction. A backend without such a limit (SQLite, PostgreSQL) may apply more in one.
+ */
+export const INVENTORY_UPDATE_CHUNK_SIZE = 90;
+
+/**
  * Bulk changes of prices and availability, with their events written in the same transaction (the
- * outbox), so a change is never visible without its event eventually following. Rejects with
- * UnknownInventoryError (nothing written) when an update names a flight cabin or room night that does
- * not exist, and with StoreUnavailableError when the backend fails.
+ * outbox), so a change is never visible without its event eventually following.
+ *
+ * All or nothing per chunk: an update of at most INVENTORY_UPDATE_CHUNK_SIZE items is applied in one
+ * transaction with its events. A larger one may be applied as several such transactions, in list
+ * order (fares, then seats, then nights), each with the events of what it touched. Every item is
+ * checked to exist before the first chunk is written, so an UnknownInventoryError always means
+ * nothing was written. When the store fails midway the call rejects with StoreUnavailableError and
+ * the chunks already committed stay, with their events; since updates are absolute values, the
+ * caller retries the whole update.
  */
 export interface InventoryUpdates {
   /**
-   * Applies `update` in one transaction and appends `events(touched)` to the outbox in it; resolves
-   * with what was touched.
+   * Applies `update` and appends `events(touched)` to the outbox in the transaction of each chunk
+   * (`touched` is what that chunk touched); resolves with everything touched. Rejects with
+   * UnknownInventoryError (nothing written) when an item names a flight cabin or room night that does
+   * not exist, and with StoreUnavailableError when the backend fails.
    */
   apply(
     update: InventoryUpdate,

@@ -93,6 +93,7 @@ export interface FlightLegQuery {
   departTo: number;
 }
 
+/** A city, or a point and a radius in great-circle kilometres (ports/great-circle.ts). */
 export type HotelLocator = { cityCode: string } | { latitude: number; longitude: number; radiusKm: number };
 
 /** Summary of what the store holds. */
@@ -138,14 +139,12 @@ export interface InventoryStore {
   /** Deletes all inventory (airlines, flights, hotels, room nights); settings are kept. */
   clearInventory(): Promise<void>;
 
-  /** Counts of what the store holds. */
+  /** Counts of what the store holds; exact, but may read everything on a key-value store (tools only, never a request path). */
   stats(): Promise<InventoryStats>;
   /** A stored setting, or undefined. */
   getSetting(name: string): Promise<string | undefined>;
   setSetting(name: string, value: string): Promise<void>;
-  /** Resolves when the store answers a trivial query; rejects otherwise. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
+  // Lifecycle (migrate, ping, close) belongs to the whole backend: see StoreBackend.
 }
 
 /** The store backend could not be reached or failed; carries the driver error as `cause`. */

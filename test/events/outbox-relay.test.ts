@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InProcessEventBus } from '../../src/adapters/events/in-process.js';
-import { SqliteOutbox } from '../../src/adapters/events/sqlite-outbox.js';
 import { openSqliteDatabase } from '../../src/adapters/store/sqlite/database.js';
+import { SqliteOutbox } from '../../src/adapters/store/sqlite/outbox.js';
 import { createEvent } from '../../src/core/events/create-event.js';
 import { OutboxRelay } from '../../src/core/events/outbox-relay.js';
 import type { CloudEvent, EventBus } from '../../src/ports/events.js';

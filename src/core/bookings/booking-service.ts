@@ -8,6 +8,7 @@ import {
   IdempotencyKeyLostError,
   type InventoryHold,
   type Passenger,
+  SoldOutError,
 } from '../../ports/bookings.js';
 import type { Clock } from '../../ports/clock.js';
 import type { CloudEvent } from '../../ports/events.js';
@@ -141,6 +142,7 @@ export class BookingService {
           },
         );
       }
+      if (error instanceof SoldOutError) throw soldOut(error);
       throw error;
     }
   }
@@ -237,7 +239,11 @@ export class BookingService {
       reason,
       bookingId: booking.id,
     };
-    return [this.#event(type, bookingData), this.#event('availability.changed', availability)];
+    // The subject makes the booking the outbox's ordering unit: created before cancelled on every backend.
+    return [
+      { ...this.#event(type, bookingData), subject: booking.id },
+      this.#event('availability.changed', availability),
+    ];
   }
 
   #pruneKeys(now: number): void {
@@ -330,4 +336,13 @@ function touchedBy(offer: ConfirmedOffer['offer'], hold: InventoryHold): Touched
     };
   }
   return { flights: [], hotelNights: [] };
+}
+
+/** The store's sold-out answer as the API's 409, naming what ran out as the re-pricing check does. */
+function soldOut(error: SoldOutError): DomainError {
+  const details =
+    error.soldOut.nights === undefined
+      ? { soldOutSegments: error.soldOut.flightIds ?? [] }
+      : { soldOutNights: error.soldOut.nights };
+  return new DomainError('sold-out', error.message, details, { cause: error });
 }

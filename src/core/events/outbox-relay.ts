@@ -23,7 +23,9 @@ export interface OutboxRelayOptions {
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 /**
- * Moves events from the outbox to the bus, at least once and in outbox order.
+ * Moves events from the outbox to the bus, at least once and in the order `claim` returns them (per
+ * aggregate, see ports/outbox.ts): one relay holds the lease at a time and publishes a batch before
+ * claiming the next.
  *
  *   relay                        outbox (store)                   bus
  *   ─────                        ──────────────                   ───
@@ -127,7 +129,7 @@ export class OutboxRelay {
       const records = await this.#outbox.claim(this.#owner, this.#batch, this.#leaseMs);
       if (records.length === 0) return published;
       await this.#bus.publish(records.map((record) => record.event));
-      await this.#outbox.markPublished(records.map((record) => record.seq));
+      await this.#outbox.markPublished(records.map((record) => record.id));
       published += records.length;
       if (records.length < this.#batch) return published;
     }

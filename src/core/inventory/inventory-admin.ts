@@ -44,10 +44,13 @@ export interface RoomsChange {
   roomsLeft: number;
 }
 
-/** What one bulk update changed, and the id of the event announcing it. */
+/** What one bulk update changed, and the ids of the events announcing it (one per stored chunk). */
 export interface InventoryChangeResult {
   touched: TouchedInventory;
+  /** The first of `eventIds`. */
   eventId: string;
+  /** One event per chunk the store applied (ports/inventory-updates.ts); usually one. */
+  eventIds: string[];
 }
 
 export interface InventoryAdminDependencies {
@@ -59,9 +62,10 @@ export interface InventoryAdminDependencies {
 
 /**
  * Operators' bulk price and availability changes (`POST /v1/admin/fares`, `/v1/admin/availability`):
- * validate every item (naming the field of each bad one), then apply all of them in one transaction
- * together with one `price.updated` or `availability.changed` event saying which routes, UTC dates,
- * cities and nights changed, so every instance's cache drops exactly those searches.
+ * validate every item (naming the field of each bad one), then apply them, all or nothing per store
+ * chunk (ports/inventory-updates.ts), each chunk with one `price.updated` or `availability.changed`
+ * event saying which routes, UTC dates, cities and nights changed, so every instance's cache drops
+ * exactly those searches.
  */
 export class InventoryAdmin {
   readonly #deps: InventoryAdminDependencies;
@@ -136,15 +140,15 @@ export class InventoryAdmin {
     type: 'price.updated' | 'availability.changed',
   ): Promise<InventoryChangeResult> {
     if (errors.length > 0) throw invalid(errors);
-    let eventId = '';
+    const eventIds: string[] = [];
     try {
       const touched = await this.#deps.updates.apply(update, (touched) => {
         const data: InventoryChangedData = { ...touched, reason: 'admin' };
         const event = this.#event(type, data);
-        eventId = event.id;
+        eventIds.push(event.id);
         return [event];
       });
-      return { touched, eventId };
+      return { touched, eventId: eventIds[0] ?? '', eventIds };
     } catch (error) {
       // Deleted between the check above and the transaction: same answer as if it had never existed.
       if (!(error instanceof UnknownInventoryError)) throw error;

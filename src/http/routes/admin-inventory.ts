@@ -9,7 +9,11 @@ const security = [{ apiKey: [] }];
 
 const answer = (result: InventoryChangeResult) => ({
   data: result.touched,
-  meta: { eventId: result.eventId, count: result.touched.flights.length + result.touched.hotelNights.length },
+  meta: {
+    eventId: result.eventId,
+    eventIds: result.eventIds,
+    count: result.touched.flights.length + result.touched.hotelNights.length,
+  },
 });
 
 /** Operators' bulk fare and availability updates; each emits its event through the outbox. Admin keys only. */

@@ -94,5 +94,11 @@ const Touched = Type.Object({
 /** Answer of both bulk updates: what changed, and the event announcing it. */
 export const InventoryChangeResponse = Type.Object({
   data: Touched,
-  meta: Type.Object({ eventId: Type.String(), count: Type.Integer() }),
+  meta: Type.Object({
+    eventId: Type.String({ description: 'Id of the (first) event announcing the change' }),
+    eventIds: Type.Array(Type.String(), {
+      description: 'Every event announcing it: one per chunk the store applied atomically (usually one)',
+    }),
+    count: Type.Integer(),
+  }),
 });

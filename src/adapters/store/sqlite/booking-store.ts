@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../../../core/errors.js';
 import {
   type BookingRecord,
   BookingReferenceTakenError,
@@ -8,11 +7,12 @@ import {
   type IdempotencyClaim,
   IdempotencyKeyLostError,
   type InventoryHold,
+  SoldOutError,
 } from '../../../ports/bookings.js';
 import type { CloudEvent } from '../../../ports/events.js';
 import { StoreUnavailableError } from '../../../ports/store.js';
-import type { SqliteOutbox } from '../../events/sqlite-outbox.js';
 import type { SqliteDatabase } from './database.js';
+import type { SqliteOutbox } from './outbox.js';
 
 interface BookingRow {
   id: string;
@@ -209,9 +209,7 @@ export class SqliteBookingStore implements BookingStore {
     if (hold.kind === 'seats') {
       for (const flightId of hold.flightIds) {
         if (this.#s.takeSeats.run({ flightId, cabin: hold.cabin, n: hold.seats }).changes !== 1) {
-          throw new DomainError('sold-out', 'not enough seats are left for this offer', {
-            soldOutSegments: [flightId],
-          });
+          throw new SoldOutError({ flightIds: [flightId] });
         }
       }
       return;
@@ -219,9 +217,7 @@ export class SqliteBookingStore implements BookingStore {
     for (const date of hold.nights) {
       const night = { hotelId: hold.hotelId, roomType: hold.roomType, date, n: hold.rooms };
       if (this.#s.takeRooms.run(night).changes !== 1) {
-        throw new DomainError('sold-out', 'not enough rooms are left for this offer', {
-          soldOutNights: [date],
-        });
+        throw new SoldOutError({ nights: [date] });
       }
     }
   }
@@ -244,7 +240,7 @@ export class SqliteBookingStore implements BookingStore {
       return work();
     } catch (error) {
       if (
-        error instanceof DomainError ||
+        error instanceof SoldOutError ||
         error instanceof BookingReferenceTakenError ||
         error instanceof IdempotencyKeyLostError
       ) {

@@ -7,7 +7,8 @@ import { migrations } from './migrations/index.js';
 export type SqliteDatabase = Database.Database;
 
 /**
- * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations.
+ * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations (the
+ * adapters prepare their statements against the tables as they are constructed).
  * One connection serves every SQLite-backed adapter of the process, so their writes share
  * transactions (the outbox relies on that).
  */
@@ -29,7 +30,8 @@ export function openSqliteDatabase(file: string): SqliteDatabase {
   return db;
 }
 
-function applyMigrations(db: SqliteDatabase): void {
+/** Applies the migrations not yet applied to `db`, each in its own IMMEDIATE transaction; a no-op when none are pending. */
+export function applyMigrations(db: SqliteDatabase): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
   const applied = new Set(
     db

@@ -1,4 +1,4 @@
-import { distanceKm } from '../../../core/geo/great-circle.js';
+import { distanceKm } from '../../../ports/great-circle.js';
 import type {
   AirlineRecord,
   Cabin,

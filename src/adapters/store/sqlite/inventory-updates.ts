@@ -9,8 +9,8 @@ import {
 } from '../../../ports/inventory-updates.js';
 import type { Cabin } from '../../../ports/store.js';
 import { StoreUnavailableError } from '../../../ports/store.js';
-import type { SqliteOutbox } from '../../events/sqlite-outbox.js';
 import type { SqliteDatabase } from './database.js';
+import type { SqliteOutbox } from './outbox.js';
 
 interface FlightRow {
   origin: string;

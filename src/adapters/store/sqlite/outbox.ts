@@ -1,9 +1,9 @@
 import type { Transaction } from 'better-sqlite3';
-import { type Clock, systemClock } from '../../ports/clock.js';
-import type { CloudEvent } from '../../ports/events.js';
-import type { Outbox, OutboxRecord } from '../../ports/outbox.js';
-import type { SqliteDatabase } from '../store/sqlite/database.js';
-import { guarded } from './sqlite-guard.js';
+import { type Clock, systemClock } from '../../../ports/clock.js';
+import type { CloudEvent } from '../../../ports/events.js';
+import type { Outbox, OutboxRecord } from '../../../ports/outbox.js';
+import type { SqliteDatabase } from './database.js';
+import { guarded } from './guard.js';
 
 interface OutboxRow {
   seq: number;
@@ -29,6 +29,9 @@ interface LeaseRow {
  *   COMMIT or ROLLBACK
  *   setImmediate(nudge) ─────────────────▶ claim: sees the row only if it committed
  *                                          publish → markPublished
+ *
+ * Seq order is commit order here (SQLite has one writer at a time), stronger than the port's
+ * per-aggregate order. Record ids are the seq numbers as text.
  *
  * A caller that opens a transaction by hand and awaits inside it would let the relay read its
  * uncommitted rows through the same connection; `claim` therefore returns nothing while the
@@ -68,10 +71,7 @@ export class SqliteOutbox implements Outbox {
       const lease = readLease.get() as LeaseRow | undefined;
       if (lease !== undefined && lease.owner !== owner && lease.expires_at > now) return [];
       writeLease.run(owner, now + leaseMs);
-      return (pending.all(limit) as OutboxRow[]).map((row) => ({
-        seq: row.seq,
-        event: JSON.parse(row.event) as CloudEvent,
-      }));
+      return (pending.all(limit) as OutboxRow[]).map(toRecord);
     });
   }
 
@@ -97,7 +97,9 @@ export class SqliteOutbox implements Outbox {
     });
   }
 
-  async markPublished(seqs: readonly number[]): Promise<void> {
+  async markPublished(ids: readonly string[]): Promise<void> {
+    // Ids are this adapter's seq numbers as text; anything else names no record.
+    const seqs = ids.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
     if (seqs.length === 0) return;
     guarded('mark outbox records published', () => {
       this.#db
@@ -133,7 +135,7 @@ export class SqliteOutbox implements Outbox {
       this.#db
         .prepare('SELECT seq, event FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?')
         .all(limit) as OutboxRow[]
-    ).map((row) => ({ seq: row.seq, event: JSON.parse(row.event) as CloudEvent }));
+    ).map(toRecord);
   }
 
   #scheduleNudge(): void {
@@ -145,4 +147,8 @@ export class SqliteOutbox implements Outbox {
       for (const listener of this.#listeners) listener();
     });
   }
+}
+
+function toRecord(row: OutboxRow): OutboxRecord {
+  return { id: String(row.seq), event: JSON.parse(row.event) as CloudEvent };
 }

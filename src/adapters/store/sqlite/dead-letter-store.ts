@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, systemClock } from '../../ports/clock.js';
-import type { DeadLetter, DeadLetterQuery, DeadLetterStore } from '../../ports/dead-letters.js';
-import type { CloudEvent } from '../../ports/events.js';
-import type { SqliteDatabase } from '../store/sqlite/database.js';
-import { guarded } from './sqlite-guard.js';
-import type { SqliteOutbox } from './sqlite-outbox.js';
+import { type Clock, systemClock } from '../../../ports/clock.js';
+import type { DeadLetter, DeadLetterQuery, DeadLetterStore } from '../../../ports/dead-letters.js';
+import type { CloudEvent } from '../../../ports/events.js';
+import type { SqliteDatabase } from './database.js';
+import { guarded } from './guard.js';
+import type { SqliteOutbox } from './outbox.js';
 
 interface DeadLetterRow {
   id: string;

@@ -1,7 +1,7 @@
-import { type Clock, systemClock } from '../../ports/clock.js';
-import type { ProcessedEvents } from '../../ports/processed-events.js';
-import type { SqliteDatabase } from '../store/sqlite/database.js';
-import { guarded } from './sqlite-guard.js';
+import { type Clock, systemClock } from '../../../ports/clock.js';
+import type { ProcessedEvents } from '../../../ports/processed-events.js';
+import type { SqliteDatabase } from './database.js';
+import { guarded } from './guard.js';
 
 /** Processed-event marks in the shared SQLite file; a consumer that writes SQLite may mark in its own transaction. */
 export class SqliteProcessedEvents implements ProcessedEvents {

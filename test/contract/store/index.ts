@@ -1,0 +1,29 @@
+import { describeApiKeyStoreContract } from './api-key-store.contract.js';
+import { describeStoreBackendLifecycleContract } from './backend.contract.js';
+import { describeBookingStoreContract } from './booking-store.contract.js';
+import { describeDeadLetterStoreContract } from './dead-letter-store.contract.js';
+import { describeInventoryStoreContract } from './inventory-store.contract.js';
+import { describeInventoryUpdatesContract } from './inventory-updates.contract.js';
+import { describeIssuerKeyStorageContract } from './issuer-key-storage.contract.js';
+import { describeOutboxContract } from './outbox.contract.js';
+import { describeProcessedEventsContract } from './processed-events.contract.js';
+import type { StoreBackendTarget } from './target.js';
+
+export type { StoreBackendTarget } from './target.js';
+
+/**
+ * Every store contract suite against one backend. A backend's test file is just:
+ *
+ *   describeStoreContracts({ name: 'postgres', open: () => openPostgresStore(...), dispose: ... });
+ */
+export function describeStoreContracts(target: StoreBackendTarget): void {
+  describeStoreBackendLifecycleContract(target);
+  describeInventoryStoreContract(target);
+  describeInventoryUpdatesContract(target);
+  describeBookingStoreContract(target);
+  describeApiKeyStoreContract(target);
+  describeOutboxContract(target);
+  describeDeadLetterStoreContract(target);
+  describeProcessedEventsContract(target);
+  describeIssuerKeyStorageContract(target);
+}
