@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError } from '../core/errors.js';
-import { StoreUnavailableError } from '../ports/store.js';
+import { StoreThrottledError, StoreUnavailableError } from '../ports/store.js';
 import { type Problem, problem, sendProblem } from './problems.js';
 
 interface AjvIssue {
@@ -38,6 +38,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // A conflict that resolves by itself (a key still in flight) tells the client when to retry.
     if (error instanceof DomainError && typeof error.details.retryAfterSeconds === 'number') {
       reply.header('retry-after', String(error.details.retryAfterSeconds));
+    }
+    // A store that is down or throttled is worth retrying soon; say when, as a 503 should.
+    if (error instanceof StoreUnavailableError) {
+      reply.header('retry-after', String(error instanceof StoreThrottledError ? error.retryAfterSeconds : 1));
     }
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, body);
