@@ -48,10 +48,10 @@ export const INVENTORY_KINDS: readonly ItemKind[] = [
   'room-night',
 ];
 
-export interface ItemKey {
+export type ItemKey = {
   [PK]: string;
   [SK]: string;
-}
+};
 
 const key = (partition: string, sort: string): ItemKey => ({ [PK]: partition, [SK]: sort });
 
