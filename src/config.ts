@@ -80,6 +80,13 @@ const optionalSecret = (raw: string): string | undefined => {
   return raw;
 };
 
+/** DynamoDB's own rule for table names. */
+const dynamoTableName = (raw: string): string => {
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(raw))
+    throw new InvalidValue('3 to 255 letters, digits, "_", "-" or "."');
+  return raw;
+};
+
 const redisUrl = (raw: string): string => {
   let url: URL;
   try {
@@ -108,15 +115,39 @@ export const options = {
   },
   storeBackend: {
     env: 'STORE',
-    doc: 'Store backend holding inventory, bookings, API keys and the event outbox: sqlite (embedded, one machine or processes sharing one file).',
+    doc: 'Store backend holding inventory, bookings, API keys and the event outbox: sqlite (embedded, one machine or processes sharing one file) or dynamodb (one DynamoDB table, the AWS deployment).',
     default: 'sqlite',
-    parse: oneOf('sqlite'),
+    parse: oneOf('sqlite', 'dynamodb'),
   },
   sqliteFile: {
     env: 'SQLITE_FILE',
     doc: 'SQLite database file (created if missing).',
     default: './data/travel-platform.db',
     parse: nonEmpty,
+  },
+  dynamodbTable: {
+    env: 'DYNAMODB_TABLE',
+    doc: 'DynamoDB table of the dynamodb store (its single table; the AWS stack names it TravelData<suffix>). Region and credentials come from the AWS SDK standard environment (AWS_REGION, AWS_PROFILE, …).',
+    default: 'TravelData',
+    parse: dynamoTableName,
+  },
+  dynamodbEndpoint: {
+    env: 'DYNAMODB_ENDPOINT',
+    doc: 'Endpoint of a local DynamoDB-compatible server (dynalite, DynamoDB Local); empty: the AWS endpoint of the region. With an endpoint set, fixed local credentials are used and the region defaults to us-east-1.',
+    default: '',
+    parse: optionalUrl,
+  },
+  dynamodbCreateTable: {
+    env: 'DYNAMODB_CREATE_TABLE',
+    doc: 'Create the DynamoDB table at start when it is missing: true, false, or auto (only when DYNAMODB_ENDPOINT is set; on AWS the stack owns the table).',
+    default: 'auto',
+    parse: oneOf('auto', 'true', 'false'),
+  },
+  dynamodbBookingWrites: {
+    env: 'DYNAMODB_BOOKING_WRITES',
+    doc: 'How a DynamoDB booking takes its seats or rooms: transaction (TransactWriteItems, all or nothing; AWS) or conditional (conditional decrements in a fixed order with compensation, for local servers without transactions). Both never overbook.',
+    default: 'transaction',
+    parse: oneOf('transaction', 'conditional'),
   },
   seedOnStart: {
     env: 'SEED_ON_START',

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError } from '../core/errors.js';
-import { StoreUnavailableError } from '../ports/store.js';
+import { StoreThrottledError, StoreUnavailableError } from '../ports/store.js';
 import { type Problem, problem, sendProblem } from './problems.js';
 
 interface AjvIssue {
@@ -52,7 +52,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof DomainError && typeof error.details.retryAfterSeconds === 'number') {
       reply.header('retry-after', String(error.details.retryAfterSeconds));
     }
-    if (causedByStoreOutage(error)) reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
+    // A store that is down or throttled is worth retrying soon; say when, as a 503 should.
+    if (error instanceof StoreThrottledError) reply.header('retry-after', String(error.retryAfterSeconds));
+    else if (causedByStoreOutage(error)) reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, body);
   });

@@ -8,7 +8,15 @@ import { type Clock, systemClock } from '../../ports/clock.js';
 import type { StoreBackend } from '../../ports/store-backend.js';
 
 /** The slice of Config the store factory reads; each backend adds the options it needs. */
-export type StoreConfig = Pick<Config, 'storeBackend' | 'sqliteFile'>;
+export type StoreConfig = Pick<
+  Config,
+  | 'storeBackend'
+  | 'sqliteFile'
+  | 'dynamodbTable'
+  | 'dynamodbEndpoint'
+  | 'dynamodbCreateTable'
+  | 'dynamodbBookingWrites'
+>;
 
 /**
  * Opens the configured backend, not yet migrated: the caller runs `migrate()` at start. Rejects with
@@ -21,6 +29,9 @@ export async function createStore(config: StoreConfig, clock: Clock = systemCloc
       return openSqliteStore(config, clock);
     }
     // ── STORE=postgres: `openPostgresStore(config, clock)` from ./postgres/index.js goes here. ──
-    // ── STORE=dynamodb: `openDynamoDbStore(config, clock)` from ./dynamodb/index.js goes here. ──
+    case 'dynamodb': {
+      const { openDynamoDbStore } = await import('./dynamodb/index.js');
+      return openDynamoDbStore(config, { clock });
+    }
   }
 }
