@@ -5,13 +5,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENTBRIDGE_SOURCE } from '../../src/adapters/events/eventbridge.js';
 
-/** Event types that change what a cached search returns. */
-export const INVALIDATING_EVENT_TYPES = [
-  'price.updated',
-  'availability.changed',
-  'booking.created',
-  'booking.cancelled',
-] as const;
+/** Event types that change what a cached search returns (a booking comes with its own availability.changed). */
+export const INVALIDATING_EVENT_TYPES = ['price.updated', 'availability.changed'] as const;
 
 export interface EventsProps {
   environmentSuffix: string;

@@ -25,8 +25,10 @@ function apiOnce(): Promise<Api> {
   api ??= (async () => {
     const platform = await lambdaPlatform();
     const app = await buildPlatformApp(platform, { level: platform.config.logLevel });
+    // The adapter decorates requests, so it wraps the app before the app is ready.
+    const proxy = awsLambdaFastify<APIGatewayProxyEvent>(app);
     await app.ready();
-    return { platform, app, proxy: awsLambdaFastify<APIGatewayProxyEvent>(app) };
+    return { platform, app, proxy };
   })().catch((error: unknown) => {
     api = undefined;
     throw error;

@@ -51,7 +51,7 @@ export async function instrumented<T>(
   try {
     return await run();
   } finally {
-    tools.metrics.publishStoredMetrics();
+    if (tools.metrics.hasStoredMetrics()) tools.metrics.publishStoredMetrics();
   }
 }
 
