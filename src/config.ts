@@ -113,7 +113,12 @@ export const options = {
     default: 'info',
     parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   },
-  storeBackend: { env: 'STORE', doc: 'Inventory store backend.', default: 'sqlite', parse: oneOf('sqlite') },
+  storeBackend: {
+    env: 'STORE',
+    doc: 'Store backend holding inventory, bookings, API keys and the event outbox: sqlite (embedded, one machine or processes sharing one file) or dynamodb (one DynamoDB table, see DYNAMODB_*).',
+    default: 'sqlite',
+    parse: oneOf('sqlite', 'dynamodb'),
+  },
   sqliteFile: {
     env: 'SQLITE_FILE',
     doc: 'SQLite database file (created if missing).',

@@ -2,15 +2,13 @@ import type { JSONWebKeySet } from 'jose';
 import { JwtVerifier, localKeys, remoteKeys } from './adapters/auth/jwt-verifier.js';
 import { LocalTokenIssuer } from './adapters/auth/local-issuer.js';
 import { createRateLimiter } from './adapters/rate-limiter/create.js';
-import { SqliteApiKeyStore } from './adapters/store/sqlite/api-key-store.js';
-import type { SqliteDatabase } from './adapters/store/sqlite/database.js';
-import { SqliteIssuerKeyStorage } from './adapters/store/sqlite/issuer-key-storage.js';
 import type { Config } from './config.js';
 import { ApiKeyService } from './core/gateway/api-key-service.js';
 import { type DevelopmentKeys, ensureDevelopmentKeys } from './core/gateway/development-keys.js';
 import { UsageMeter } from './core/gateway/usage-meter.js';
 import type { GatewayOptions } from './http/plugins/gateway.js';
 import { type Clock, systemClock } from './ports/clock.js';
+import type { StoreBackend } from './ports/store-backend.js';
 
 type GatewayConfig = Pick<
   Config,
@@ -35,16 +33,16 @@ export interface GatewayComponents {
 }
 
 /**
- * Wires the gateway's adapters from configuration over the shared SQLite database: key store,
+ * Wires the gateway's adapters from configuration over the store backend's key stores: API keys,
  * rate limiter (Redis loaded only when chosen), usage meter, token verifier and, without an
  * external JWKS, the local development issuer.
  */
 export async function createGatewayComponents(
   config: GatewayConfig,
-  db: SqliteDatabase,
+  stores: Pick<StoreBackend, 'apiKeys' | 'issuerKeys'>,
   clock: Clock = systemClock,
 ): Promise<GatewayComponents> {
-  const store = new SqliteApiKeyStore(db);
+  const store = stores.apiKeys;
   const keys = new ApiKeyService({
     store,
     clock,
@@ -56,7 +54,7 @@ export async function createGatewayComponents(
   const issuer =
     config.jwtJwksUrl === undefined
       ? await LocalTokenIssuer.open({
-          storage: new SqliteIssuerKeyStorage(db),
+          storage: stores.issuerKeys,
           issuer: config.jwtIssuer,
           audience: config.jwtAudience,
         })

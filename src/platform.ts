@@ -5,13 +5,7 @@ import { loadAirportDirectory } from './adapters/airports/openflights.js';
 import { createCache } from './adapters/cache/index.js';
 import { createMemoryCache } from './adapters/cache/memory.js';
 import { createEventBus } from './adapters/events/create-event-bus.js';
-import { SqliteBookingStore } from './adapters/store/sqlite/booking-store.js';
-import { openSqliteDatabase, type SqliteDatabase } from './adapters/store/sqlite/database.js';
-import { SqliteDeadLetterStore } from './adapters/store/sqlite/dead-letter-store.js';
-import { SqliteInventoryStore } from './adapters/store/sqlite/inventory-store.js';
-import { SqliteInventoryUpdates } from './adapters/store/sqlite/inventory-updates.js';
-import { SqliteOutbox } from './adapters/store/sqlite/outbox.js';
-import { SqliteProcessedEvents } from './adapters/store/sqlite/processed-events.js';
+import { createStore } from './adapters/store/create-store.js';
 import type { Config } from './config.js';
 import { BookingService } from './core/bookings/booking-service.js';
 import { cacheInvalidation } from './core/cache/cache-invalidation.js';
@@ -34,13 +28,17 @@ import type { Cache } from './ports/cache.js';
 import { type Clock, systemClock } from './ports/clock.js';
 import type { DeadLetterStore } from './ports/dead-letters.js';
 import type { EventBus, Subscription } from './ports/events.js';
+import type { Outbox } from './ports/outbox.js';
 import type { ProcessedEvents } from './ports/processed-events.js';
 import type { InventoryStore } from './ports/store.js';
+import type { StoreBackend } from './ports/store-backend.js';
 
 /** Everything a running travel-platform is made of, wired from configuration. */
 export interface Platform {
   config: Config;
   airports: AirportDirectory;
+  /** Every store-backed port of the configured backend (STORE). */
+  backend: StoreBackend;
   store: InventoryStore;
   cache: Cache;
   services: ApiServices;
@@ -58,10 +56,10 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-/** The event side of the platform (DESIGN.md §4). */
+/** The event side of the platform (docs/ARCHITECTURE.md, "Events"). */
 export interface PlatformEvents {
   bus: EventBus;
-  outbox: SqliteOutbox;
+  outbox: Outbox;
   relay: OutboxRelay;
   deadLetters: DeadLetterStore;
   processed: ProcessedEvents;
@@ -80,6 +78,8 @@ const PROCESSED_RETENTION_MS = 7 * 86_400_000;
 const PRUNE_PROCESSED_EVERY_MS = 3_600_000;
 
 const SIGNING_SECRET_SETTING = 'offer-signing-secret';
+/** Longest a readiness probe waits for the store before calling it down. */
+const STORE_PING_DEADLINE_MS = 2_000;
 
 /**
  * The composition root: the one place that picks adapters by configuration and hands them to the
@@ -88,14 +88,12 @@ const SIGNING_SECRET_SETTING = 'offer-signing-secret';
 export async function createPlatform(config: Config, overrides: PlatformOverrides = {}): Promise<Platform> {
   const clock = overrides.clock ?? systemClock;
   const airports = await loadAirportDirectory();
-  const db = openDatabase(config);
-  const store = new SqliteInventoryStore(db);
-  const gateway = await createGatewayComponents(config, db, clock);
+  const backend = await openStore(config, clock);
+  const store = backend.inventory;
+  const gateway = await createGatewayComponents(config, backend, clock);
   const cache = await createCache(config);
   const log = pino({ level: config.logLevel, name: 'travel-platform' });
-  const outbox = new SqliteOutbox(db, clock);
-  const deadLetters = new SqliteDeadLetterStore(db, outbox, clock);
-  const processed = new SqliteProcessedEvents(db, clock);
+  const { outbox, deadLetters, processedEvents: processed } = backend;
   const bus = await createEventBus(config, (error) => log.warn({ err: error }, 'event bus error'));
   const relay = new OutboxRelay({
     outbox,
@@ -103,7 +101,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     pollMs: config.outboxPollMs,
     onError: (error) => log.warn({ err: error }, 'outbox relay round failed; retrying'),
   });
-  const bookingStore = new SqliteBookingStore(db, outbox);
+  const bookingStore = backend.bookings;
   const invalidationGroup = `cache-invalidation.${config.instanceId || `${hostname()}-${process.pid}`}`;
   // Paging needs the snapshot behind a cursor even when result caching is off.
   const snapshots =
@@ -136,7 +134,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     }),
     inventoryAdmin: new InventoryAdmin({
       store,
-      updates: new SqliteInventoryUpdates(db, outbox),
+      updates: backend.inventoryUpdates,
       clock,
       eventSource: EVENT_SOURCE,
     }),
@@ -153,7 +151,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     }),
     readiness: async () => {
       const checks: Record<string, ComponentHealth> = {};
-      checks.store = await store.ping().then(
+      // A store behind a dead network path may never answer: no answer in time is "down" too.
+      checks.store = await withDeadline(backend.ping(), STORE_PING_DEADLINE_MS).then(
         () => 'ok' as const,
         () => 'down' as const,
       );
@@ -197,6 +196,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   return {
     config,
     airports,
+    backend,
     store,
     cache,
     services,
@@ -216,7 +216,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       await gateway.options.meter.close();
       if (snapshots !== cache) await snapshots.close();
       await cache.close();
-      await store.close();
+      await backend.close();
     },
   };
 }
@@ -237,11 +237,15 @@ function cachedLocations(locations: LocationSearch, cache: Cache, ttlMs: number)
   };
 }
 
-/** The one SQLite connection every SQLite-backed adapter shares, so their writes can share transactions. */
-function openDatabase(config: Config): SqliteDatabase {
-  switch (config.storeBackend) {
-    case 'sqlite':
-      return openSqliteDatabase(config.sqliteFile);
+/** The configured store backend with its schema brought up to date; closed again when that fails. */
+async function openStore(config: Config, clock: Clock): Promise<StoreBackend> {
+  const backend = await createStore(config, clock);
+  try {
+    await backend.migrate();
+    return backend;
+  } catch (error) {
+    await backend.close();
+    throw error;
   }
 }
 
@@ -252,4 +256,13 @@ async function signingSecret(store: InventoryStore): Promise<string> {
   const secret = randomBytes(32).toString('base64url');
   await store.setSetting(SIGNING_SECRET_SETTING, secret);
   return (await store.getSetting(SIGNING_SECRET_SETTING)) ?? secret;
+}
+
+/** `work`, or a rejection once `ms` have passed without it settling. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { createPlatform } from '../platform.js';
+import { StoreUnavailableError } from '../ports/store.js';
 import { run as runDlq } from './commands/dlq.js';
 import { run as runKeys } from './commands/keys.js';
 import { seedInventory } from './commands/seed.js';
@@ -26,6 +27,8 @@ configuration comes from environment variables; see the README.`;
 /** Exit code for a usage or configuration error (as sysexits EX_USAGE / EX_CONFIG). */
 const EXIT_USAGE = 64;
 const EXIT_CONFIG = 78;
+/** Exit code when the store cannot be reached (sysexits EX_UNAVAILABLE). */
+const EXIT_UNAVAILABLE = 69;
 
 class UsageError extends Error {}
 
@@ -139,6 +142,14 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exit(EXIT_CONFIG);
+  }
+  if (error instanceof StoreUnavailableError) {
+    // One line an operator can act on, not a stack trace: what failed and the driver's reason.
+    const reason = error.cause instanceof Error ? `: ${error.cause.message.split('\n')[0]}` : '';
+    process.stderr.write(
+      `store unavailable (STORE=${process.env.STORE ?? 'sqlite'}): ${error.message}${reason}\n`,
+    );
+    process.exit(EXIT_UNAVAILABLE);
   }
   if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
     process.stderr.write(`${error.message}\n\n${USAGE}\n`);

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError } from '../core/errors.js';
-import { StoreThrottledError, StoreUnavailableError } from '../ports/store.js';
+import { StoreUnavailableError } from '../ports/store.js';
 import { type Problem, problem, sendProblem } from './problems.js';
 
 interface AjvIssue {
@@ -31,6 +31,19 @@ export function fieldErrors(issues: readonly AjvIssue[], context: string): Field
   });
 }
 
+/** What a 503 for an unreachable store tells clients: long enough for a failover or a restart. */
+const STORE_RETRY_AFTER_SECONDS = 2;
+
+/** True when `error`, or an error it wraps (a cache loader, a plugin), is the store being unreachable. */
+function causedByStoreOutage(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof StoreUnavailableError) return true;
+    current = current.cause;
+  }
+  return false;
+}
+
 /** Maps any thrown error to problem+json; nothing a client sends yields a stack trace. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -39,10 +52,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof DomainError && typeof error.details.retryAfterSeconds === 'number') {
       reply.header('retry-after', String(error.details.retryAfterSeconds));
     }
-    // A store that is down or throttled is worth retrying soon; say when, as a 503 should.
-    if (error instanceof StoreUnavailableError) {
-      reply.header('retry-after', String(error instanceof StoreThrottledError ? error.retryAfterSeconds : 1));
-    }
+    if (causedByStoreOutage(error)) reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
     if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, body);
   });
@@ -62,7 +72,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
     const detail = errors.map((e) => `${e.field} ${e.message}`).join('; ');
     return problem('validation-failed', detail, { instance, errors });
   }
-  if (error instanceof StoreUnavailableError) {
+  if (causedByStoreOutage(error)) {
     return problem('service-unavailable', 'the store is unavailable; retry shortly', { instance });
   }
   const status = error.statusCode ?? 500;

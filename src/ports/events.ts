@@ -1,4 +1,4 @@
-/** Event types the platform emits (DESIGN.md §4). */
+/** Event types the platform emits (docs/ARCHITECTURE.md, "Events"). */
 export type EventType =
   | 'search.performed'
   | 'offer.priced'
@@ -57,7 +57,7 @@ export interface EventBusHealth {
 }
 
 /**
- * Publish/subscribe of CloudEvents with consumer groups (DESIGN.md §4).
+ * Publish/subscribe of CloudEvents with consumer groups (docs/ARCHITECTURE.md, "Events").
  *
  * Contract (every backend passes test/contract/event-bus.contract.ts):
  * - every consumer group receives every event published after the group first subscribed, even

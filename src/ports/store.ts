@@ -144,9 +144,7 @@ export interface InventoryStore {
   /** A stored setting, or undefined. */
   getSetting(name: string): Promise<string | undefined>;
   setSetting(name: string, value: string): Promise<void>;
-  /** Resolves when the store answers a trivial query; rejects otherwise. */
-  ping(): Promise<void>;
-  close(): Promise<void>;
+  // Lifecycle (migrate, ping, close) belongs to the whole backend: see StoreBackend.
 }
 
 /** The store backend could not be reached or failed; carries the driver error as `cause`. */
@@ -159,15 +157,10 @@ export class StoreUnavailableError extends Error {
 
 /**
  * The backend kept refusing requests for lack of throughput (DynamoDB throttling) through the
- * adapter's retries. Answered 503 with `retry-after`, as any StoreUnavailableError is.
+ * adapter's retries with backoff. A StoreUnavailableError, so HTTP answers it 503 with `retry-after`.
  */
 export class StoreThrottledError extends StoreUnavailableError {
-  constructor(
-    message: string,
-    /** When a retry is likely to be served. */
-    readonly retryAfterSeconds: number,
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreThrottledError';
   }

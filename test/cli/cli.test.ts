@@ -70,4 +70,14 @@ describe('travel-platform command', () => {
     expect(unknown.status).toBe(64);
     expect(unknown.stderr).toContain('usage: travel-platform');
   });
+
+  it('a store that cannot be reached at start stops serve with one line and exit code 69', () => {
+    const result = cli(['serve'], { SQLITE_FILE: '/dev/null/store.db', PORT: '0' });
+    expect(result.status).toBe(69);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^store unavailable \(STORE=sqlite\): cannot open SQLite database \/dev\/null\/store\.db: /,
+    );
+  });
 });

@@ -17,7 +17,7 @@ function events(count: number, label = 'e'): CloudEvent[] {
 
 const ids = (list: readonly CloudEvent[]): string[] => list.map((e) => e.id);
 
-/** The behaviour every EventBus backend must have (DESIGN.md §2: one contract suite per port). */
+/** The behaviour every EventBus backend must have (docs/ARCHITECTURE.md: one contract suite per port, every backend). */
 export function describeEventBusContract(name: string, backend: EventBusBackend): void {
   describe(`EventBus contract: ${name}`, () => {
     let bus: EventBus;

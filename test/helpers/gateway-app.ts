@@ -6,9 +6,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { JSONWebKeySet } from 'jose';
 import { JwtVerifier, localKeys } from '../../src/adapters/auth/jwt-verifier.js';
 import { LocalTokenIssuer } from '../../src/adapters/auth/local-issuer.js';
-import { SqliteApiKeyStore } from '../../src/adapters/store/sqlite/api-key-store.js';
-import { openSqliteDatabase, type SqliteDatabase } from '../../src/adapters/store/sqlite/database.js';
-import { SqliteIssuerKeyStorage } from '../../src/adapters/store/sqlite/issuer-key-storage.js';
+import type { SqliteDatabase } from '../../src/adapters/store/sqlite/database.js';
+import { openSqliteStore } from '../../src/adapters/store/sqlite/index.js';
 import { ApiKeyService } from '../../src/core/gateway/api-key-service.js';
 import { UsageMeter } from '../../src/core/gateway/usage-meter.js';
 import { gateway } from '../../src/http/plugins/gateway.js';
@@ -51,12 +50,12 @@ const AUDIENCE = 'travel-platform';
  */
 export async function startGatewayApp(options: GatewayAppOptions): Promise<RunningGatewayApp> {
   const clock = options.clock ?? systemClock;
-  const db = openSqliteDatabase(options.dbFile);
-  const store = new SqliteApiKeyStore(db);
+  const backend = await openSqliteStore({ sqliteFile: options.dbFile }, clock);
+  const store = backend.apiKeys;
   const keys = new ApiKeyService({ store, clock, adminApiKey: options.adminApiKey });
   const meter = new UsageMeter({ store, flushIntervalMs: 200 });
   const issuer = await LocalTokenIssuer.open({
-    storage: new SqliteIssuerKeyStorage(db),
+    storage: backend.issuerKeys,
     issuer: ISSUER,
     audience: AUDIENCE,
   });
@@ -108,13 +107,13 @@ export async function startGatewayApp(options: GatewayAppOptions): Promise<Runni
   return {
     app,
     url: `http://127.0.0.1:${address.port}`,
-    db,
+    db: backend.db,
     keys,
     meter,
     issuer,
     close: async () => {
       await app.close();
-      db.close();
+      await backend.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SqliteApiKeyStore } from '../../src/adapters/store/sqlite/api-key-store.js';
 import { openSqliteDatabase } from '../../src/adapters/store/sqlite/database.js';
+import { openSqliteStore } from '../../src/adapters/store/sqlite/index.js';
 import { run as runKeys } from '../../src/cli/commands/keys.js';
 import { run as runToken } from '../../src/cli/commands/token.js';
 import { loadConfig } from '../../src/config.js';
@@ -92,18 +93,18 @@ describe('usage meter and key store', () => {
 describe('embedded default and CLI commands', () => {
   it('creates development keys once, and the CLI issues, lists, revokes keys and mints tokens', async () => {
     const temp = tempDatabaseFile();
-    const db = openSqliteDatabase(temp.file);
+    const store = await openSqliteStore({ sqliteFile: temp.file });
     const config = loadConfig({});
-    const first = await createGatewayComponents(config, db);
+    const first = await createGatewayComponents(config, store);
     expect(first.developmentKeys?.adminKey).toMatch(/^tp_live_/);
     const admin = await first.options.keys.authenticate(first.developmentKeys?.adminKey);
     expect(admin.role).toBe('admin');
-    const second = await createGatewayComponents(config, db);
+    const second = await createGatewayComponents(config, store);
     expect(second.developmentKeys).toBeUndefined();
 
     const lines: string[] = [];
     const out = (line: string) => lines.push(line);
-    const keys = new ApiKeyService({ store: new SqliteApiKeyStore(db) });
+    const keys = new ApiKeyService({ store: store.apiKeys });
     expect(
       await runKeys(['create', '--name', 'cli', '--plan', 'standard', '--quota', '50'], { keys, out }),
     ).toBe(0);
@@ -126,7 +127,7 @@ describe('embedded default and CLI commands', () => {
     await second.options.limiter.close();
     await first.options.meter.close();
     await second.options.meter.close();
-    db.close();
+    await store.close();
     temp.remove();
   });
 });

@@ -83,7 +83,7 @@ export interface FlightSearchKeyInput {
   [other: string]: KeyValue;
 }
 
-/** Defaults of the flight search (DESIGN §3); a request spelling them out shares the key of one omitting them. */
+/** Defaults of the flight search (as the OpenAPI document states them); a request spelling them out shares the key of one omitting them. */
 export const FLIGHT_SEARCH_DEFAULTS = { adults: 1, children: 0, infants: 0, cabin: 'economy' } as const;
 
 const FLIGHT_SPEC: KeySpec = {

@@ -182,9 +182,5 @@ export function describeInventoryStoreContract(target: StoreBackendTarget): void
       await store().setSetting('name', 'two');
       expect(await store().getSetting('name')).toBe('two');
     });
-
-    it('ping resolves while the store is up', async () => {
-      await expect(store().ping()).resolves.toBeUndefined();
-    });
   });
 }

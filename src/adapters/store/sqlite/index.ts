@@ -17,6 +17,8 @@ export interface SqliteStore extends StoreBackend {
   readonly name: 'sqlite';
   readonly db: SqliteDatabase;
   readonly outbox: SqliteOutbox;
+  readonly deadLetters: SqliteDeadLetterStore;
+  readonly processedEvents: SqliteProcessedEvents;
 }
 
 export type SqliteStoreConfig = Pick<Config, 'sqliteFile'>;

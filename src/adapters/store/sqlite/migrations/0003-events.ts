@@ -1,6 +1,6 @@
 import type { Migration } from './index.js';
 
-/** Transactional outbox, relay lease, dead letters and processed-event marks (DESIGN.md §4). */
+/** Transactional outbox, relay lease, dead letters and processed-event marks (docs/adr/0007-events-outbox.md). */
 export const eventsSchema: Migration = {
   id: '0003-events',
   sql: `
