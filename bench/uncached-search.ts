@@ -28,6 +28,10 @@ const config = loadConfig({
   LOG_LEVEL: 'silent',
   ADMIN_API_KEY: 'bench-admin-key-that-is-long-enough-000',
   MAX_EVENT_LOOP_DELAY_MS: '0',
+  // The store and its connection (STORE, DYNAMODB_*, DATABASE_URL) from the environment; SQLite by default.
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => /^(STORE$|DYNAMODB_|DATABASE_URL$)/.test(name)),
+  ),
 });
 const platform = await createPlatform(config);
 const startDate = new Date().toISOString().slice(0, 10);
