@@ -310,10 +310,6 @@ export class DynamoInventoryStore implements InventoryStore {
     );
   }
 
-  async close(): Promise<void> {
-    this.#table.close();
-  }
-
   /** Keys and kind of every inventory item (a scan: seeding and operator paths only). */
   async #inventoryItems(): Promise<Item[]> {
     const kinds = Object.fromEntries(INVENTORY_KINDS.map((kind, i) => [`:k${i}`, kind]));
