@@ -25,7 +25,7 @@ import {
 } from './keys.js';
 import type { AppendSignal } from './outbox-records.js';
 import { outboxItems } from './outbox-records.js';
-import { transactWrite, type WriteMode } from './writes.js';
+import { transactWrite, update, type WriteMode } from './writes.js';
 
 /**
  * BookingStore on the single table. Idempotency keys are items written conditionally (the lease and
@@ -51,8 +51,17 @@ export class DynamoBookingStore implements BookingStore {
     options: { now: number; leaseMs: number; retentionMs: number },
   ): Promise<IdempotencyClaim> {
     const { now, leaseMs, retentionMs } = options;
-    const standing = stateOf(await this.#readKey(scope, key), now);
+    const stored = await this.#readKey(scope, key);
+    const standing = stateOf(stored, now);
     if (standing !== undefined) return standing;
+    if (
+      stored !== undefined &&
+      (stored.expiresAt as number) > now &&
+      typeof stored.pendingBookingId === 'string'
+    ) {
+      const completed = await this.#recoverAbandoned(stored);
+      if (completed !== undefined) return completed;
+    }
     const token = randomUUID();
     const expiresAt = now + retentionMs;
     try {
@@ -177,6 +186,56 @@ export class DynamoBookingStore implements BookingStore {
       }
     });
     return deleted;
+  }
+
+  /**
+   * A key whose holder died in the middle of a conditional-writes booking (its lease ran out with a
+   * pending booking on it). If the booking was stored, the key is completed with it: the retry gets
+   * the booking, not a second one. Otherwise what the booking had taken is given back (only what its
+   * marks still show) and its reference freed, and the caller takes the key over. Should the holder
+   * still be alive, its own completion fails on the new token and it undoes its booking.
+   */
+  async #recoverAbandoned(stored: Item): Promise<IdempotencyClaim | undefined> {
+    const bookingId = stored.pendingBookingId as string;
+    const pending = JSON.parse((stored.pendingBooking as string | undefined) ?? 'null') as {
+      reference: string;
+      hold: BookingRecord['hold'];
+    } | null;
+    const keyKey = keys.idempotencyKey(stored.scope as string, stored.idempotencyKey as string);
+    if ((await this.#readBooking(bookingId)) !== undefined) {
+      try {
+        await update(this.#table, 'complete an abandoned idempotency key', {
+          TableName: this.#table.name,
+          Key: keyKey,
+          UpdateExpression:
+            'SET bookingId = :booking, leaseUntil = :zero REMOVE pendingBookingId, pendingBooking',
+          ConditionExpression: '#token = :token AND attribute_not_exists(bookingId)',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: { ':booking': bookingId, ':zero': 0, ':token': stored.token },
+        });
+      } catch (error) {
+        if (!(error instanceof ConditionFailed)) throw error;
+        return undefined;
+      }
+      return { state: 'completed', requestHash: stored.requestHash as string, bookingId };
+    }
+    if (pending === null) return undefined;
+    await giveBack(this.#table, heldUnits(this.#table.name, bookingId, pending.hold));
+    try {
+      await this.#table.run('free an abandoned booking reference', (c) =>
+        c.send(
+          new DeleteCommand({
+            TableName: this.#table.name,
+            Key: keys.bookingReference(pending.reference),
+            ConditionExpression: 'bookingId = :booking',
+            ExpressionAttributeValues: { ':booking': bookingId },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+    }
+    return undefined;
   }
 
   /** Marks the booking cancelled (if still confirmed) with its events; false when another call did it first. */
