@@ -17,6 +17,7 @@ import { FlightSearch } from './core/flights/flight-search.js';
 import { HotelSearch } from './core/hotels/hotel-search.js';
 import { InventoryAdmin } from './core/inventory/inventory-admin.js';
 import { LocationSearch } from './core/locations/location-search.js';
+import { OfferSeal } from './core/offers/offer-seal.js';
 import { PriceConfirmation } from './core/offers/price-confirmation.js';
 import { TokenSigner } from './core/offers/signed-token.js';
 import { SearchResults } from './core/search/search-results.js';
@@ -90,7 +91,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const airports = await loadAirportDirectory();
   const backend = await openStore(config, clock);
   const store = backend.inventory;
-  const gateway = await createGatewayComponents(config, backend, clock);
+  const secret = config.offerSigningSecret ?? (await signingSecret(store));
+  const gateway = await createGatewayComponents(config, backend, clock, secret);
   const cache = await createCache(config);
   const log = pino({ level: config.logLevel, name: 'travel-platform' });
   const { outbox, deadLetters, processedEvents: processed } = backend;
@@ -112,17 +114,30 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
           keyPrefix: 'snapshots',
         })
       : cache;
-  const signer = new TokenSigner(config.offerSigningSecret ?? (await signingSecret(store)));
+  const signer = new TokenSigner(secret);
   const offerTtlMs = config.offerTtlSeconds * 1000;
   const shared = { store, airports, clock, signer, offerTtlMs, maxResults: config.maxSearchResults };
   const offers = new PriceConfirmation(shared);
   const recentInvalidations = new RecentInvalidations(clock, config.requestTimeoutMs * 2);
 
+  const searchResults = new SearchResults({
+    cache,
+    snapshots,
+    signer,
+    clock,
+    ttlMs: (kind) =>
+      (kind === 'hotels' ? config.cacheTtlHotelSearchSeconds : config.cacheTtlFlightSearchSeconds) * 1000,
+    graceMs: config.cacheGraceSeconds * 1000,
+    snapshotTtlMs: config.searchSnapshotTtlSeconds * 1000,
+    recentInvalidations,
+  });
+
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
-    flights: new FlightSearch(shared),
-    hotels: new HotelSearch(shared),
+    flights: new FlightSearch({ ...shared, results: searchResults }),
+    hotels: new HotelSearch({ ...shared, results: searchResults }),
     offers,
+    offerSeal: new OfferSeal(secret),
     bookings: new BookingService({
       store: bookingStore,
       offers,
@@ -138,17 +153,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       clock,
       eventSource: EVENT_SOURCE,
     }),
-    searchResults: new SearchResults({
-      cache,
-      snapshots,
-      signer,
-      clock,
-      ttlMs: (kind) =>
-        (kind === 'hotels' ? config.cacheTtlHotelSearchSeconds : config.cacheTtlFlightSearchSeconds) * 1000,
-      graceMs: config.cacheGraceSeconds * 1000,
-      snapshotTtlMs: config.searchSnapshotTtlSeconds * 1000,
-      recentInvalidations,
-    }),
+    searchResults,
     readiness: async () => {
       const checks: Record<string, ComponentHealth> = {};
       // A store behind a dead network path may never answer: no answer in time is "down" too.

@@ -61,7 +61,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   );
 }
 
-function toProblem(error: FastifyError, request: FastifyRequest): Problem {
+export function toProblem(error: FastifyError, request: FastifyRequest): Problem {
   const instance = request.url.split('?')[0];
   if (error instanceof DomainError) {
     const { errors, retryAfterSeconds: _retryAfter, ...extensions } = error.details;

@@ -5,8 +5,9 @@ import { flightSearchCacheKey, singleAirportCity } from '../cache/search-cache-k
 import { invalidField } from '../errors.js';
 import { distanceKm } from '../geo/great-circle.js';
 import type { FlightOfferReference } from '../offers/offer-reference.js';
+import { type FlightSearchQuery, toFlightSearchRequest } from '../search/request-rules.js';
 import type { SearchDependencies } from '../search/search-dependencies.js';
-import type { SearchRun } from '../search/search-results.js';
+import type { SearchPage, SearchResults, SearchRun } from '../search/search-results.js';
 import { addDays, toUtcIso, zonedDate, zonedToEpoch } from '../time/zoned-time.js';
 import { buildConnections } from './connection-builder.js';
 import {
@@ -21,6 +22,8 @@ import type { FlightSearchRequest } from './flight-search-request.js';
 import { RouteGraph } from './route-graph.js';
 
 export interface FlightSearchDependencies extends SearchDependencies {
+  /** The result cache and snapshots that pages are cut from. */
+  results: SearchResults;
   /** How long the route network read from the store is reused, ms. */
   routeGraphTtlMs?: number;
 }
@@ -51,6 +54,21 @@ export class FlightSearch {
 
   constructor(deps: FlightSearchDependencies) {
     this.#deps = deps;
+  }
+
+  /**
+   * One page of offers for a query: the domain rules checked, the result from the cache or a fresh
+   * search, the page cut from its snapshot. Every transport (v1, compatibility routes) calls this.
+   */
+  async page(query: FlightSearchQuery, limit: number, cursor?: string): Promise<SearchPage<FlightOfferView>> {
+    const request = toFlightSearchRequest(query);
+    return this.#deps.results.page(
+      'flights',
+      this.cacheKey(request),
+      () => this.search(request),
+      limit,
+      cursor,
+    );
   }
 
   /** Airports a code stands for: a city's airports or the airport itself; throws a field error when unknown. */

@@ -7,8 +7,9 @@ import { convert } from '../money/money.js';
 import type { HotelOfferReference } from '../offers/offer-reference.js';
 import type { TokenSigner } from '../offers/signed-token.js';
 import { type PriceView, priceView } from '../pricing/price-quote.js';
+import { type HotelSearchQuery, toHotelSearchRequest } from '../search/request-rules.js';
 import type { SearchDependencies } from '../search/search-dependencies.js';
-import type { SearchRun } from '../search/search-results.js';
+import type { SearchPage, SearchResults, SearchRun } from '../search/search-results.js';
 import { addDays, daysBetween, toUtcIso } from '../time/zoned-time.js';
 
 export type HotelSort = 'price' | 'stars' | 'distance';
@@ -16,6 +17,8 @@ export type HotelSort = 'price' | 'stars' | 'distance';
 /** A validated hotel search, with defaults applied. */
 export interface HotelSearchRequest {
   cityCode?: string;
+  /** Exactly these hotels, instead of a city or a point. */
+  hotelIds?: string[];
   latitude?: number;
   longitude?: number;
   radiusKm?: number;
@@ -54,12 +57,49 @@ export interface HotelOfferView {
 /** Longest stay searchable, nights. */
 export const MAX_NIGHTS = 30;
 
+export interface HotelSearchDependencies extends SearchDependencies {
+  /** The result cache and snapshots that pages are cut from. */
+  results: SearchResults;
+}
+
+/** A hotel of a city, with its distance from the city's main airport. */
+export interface CityHotelView {
+  hotel: Omit<HotelRecord, 'roomTypes'>;
+  distanceKm: number;
+}
+
 /** Room availability and rates of a stay, priced and sorted. */
 export class HotelSearch {
-  readonly #deps: SearchDependencies;
+  readonly #deps: HotelSearchDependencies;
 
-  constructor(deps: SearchDependencies) {
+  constructor(deps: HotelSearchDependencies) {
     this.#deps = deps;
+  }
+
+  /**
+   * One page of offers for a query: the domain rules checked, the result from the cache or a fresh
+   * search, the page cut from its snapshot. Every transport (v1, compatibility routes) calls this.
+   */
+  async page(query: HotelSearchQuery, limit: number, cursor?: string): Promise<SearchPage<HotelOfferView>> {
+    const request = toHotelSearchRequest(query);
+    return this.#deps.results.page(
+      'hotels',
+      this.cacheKey(request),
+      () => this.search(request),
+      limit,
+      cursor,
+    );
+  }
+
+  /** The hotels of a city, nearest to its main airport first; field error when the city is unknown. */
+  async hotelsInCity(cityCode: string): Promise<CityHotelView[]> {
+    const { hotels, centre } = await this.#locate({ cityCode: cityCode.toUpperCase() });
+    return hotels
+      .map(({ roomTypes: _rooms, ...hotel }) => ({
+        hotel,
+        distanceKm: Math.round(distanceKm(hotel, centre) * 10) / 10,
+      }))
+      .sort((a, b) => a.distanceKm - b.distanceKm || a.hotel.id.localeCompare(b.hotel.id));
   }
 
   /** The cache key of a request: equivalent requests share it. */
@@ -144,8 +184,18 @@ export class HotelSearch {
   }
 
   async #locate(
-    request: HotelSearchRequest,
+    request: Pick<HotelSearchRequest, 'cityCode' | 'hotelIds' | 'latitude' | 'longitude' | 'radiusKm'>,
   ): Promise<{ hotels: HotelRecord[]; centre: { latitude: number; longitude: number } }> {
+    if (request.hotelIds !== undefined) {
+      const hotels = (await this.#deps.store.getHotels(request.hotelIds)).sort((a, b) =>
+        a.id.localeCompare(b.id),
+      );
+      const first = hotels[0];
+      const anchor = first
+        ? [...this.#deps.airports.byCityCode(first.cityCode)].sort((a, b) => b.size - a.size)[0]
+        : undefined;
+      return { hotels, centre: anchor ?? first ?? { latitude: 0, longitude: 0 } };
+    }
     if (request.cityCode !== undefined) {
       const airports = this.#deps.airports.byCityCode(request.cityCode);
       const anchor =
