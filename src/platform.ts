@@ -21,6 +21,7 @@ import { OfferSeal } from './core/offers/offer-seal.js';
 import { PriceConfirmation } from './core/offers/price-confirmation.js';
 import { TokenSigner } from './core/offers/signed-token.js';
 import { SearchResults } from './core/search/search-results.js';
+import { DEFAULT_WORK_LIMITS, type WorkLimits } from './core/search/work-budget.js';
 import { createGatewayComponents, type GatewayComponents } from './gateway-components.js';
 import type { ApiServices, ComponentHealth } from './http/services.js';
 import type { AirportDirectory } from './ports/airports.js';
@@ -116,7 +117,15 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       : cache;
   const signer = new TokenSigner(secret);
   const offerTtlMs = config.offerTtlSeconds * 1000;
-  const shared = { store, airports, clock, signer, offerTtlMs, maxResults: config.maxSearchResults };
+  const shared = {
+    store,
+    airports,
+    clock,
+    signer,
+    offerTtlMs,
+    maxResults: config.maxSearchResults,
+    workLimits: searchWorkLimits(config.requestTimeoutMs),
+  };
   const offers = new PriceConfirmation(shared);
   const recentInvalidations = new RecentInvalidations(clock, config.requestTimeoutMs * 2);
 
@@ -224,6 +233,14 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       await backend.close();
     },
   };
+}
+
+/**
+ * The work budget of one search: its deadline leaves a fifth of the request timeout to price, sign
+ * and send what it found, so a search at its budget still answers within the timeout.
+ */
+function searchWorkLimits(requestTimeoutMs: number): WorkLimits {
+  return { ...DEFAULT_WORK_LIMITS, timeMs: Math.floor(requestTimeoutMs * 0.8) };
 }
 
 /** Location lookups through the cache: the answer depends only on the query and the bundled data. */

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { isAmadeusRequest } from './amadeus/paths.js';
 import { amadeusRoutes } from './amadeus/plugin.js';
 import { amadeusResponses, sendFrameworkError } from './amadeus/responses.js';
+import { answerClientError } from './client-errors.js';
 import { registerErrorHandling } from './error-handler.js';
 import { AMADEUS_SECURITY_SCHEME, documentOperation, OPENAPI_TAGS } from './openapi-conventions.js';
 import { type GatewayOptions, gateway } from './plugins/gateway.js';
@@ -22,6 +23,9 @@ import { Price, ProblemSchema } from './schemas/common.js';
 import { FlightOffer } from './schemas/flights.js';
 import { HotelOffer } from './schemas/hotels.js';
 import type { ApiServices } from './services.js';
+import { closeConnectionOnUnreadBody } from './unread-body.js';
+import { useStrictJsonParser } from './validation/strict-json-parser.js';
+import { STRICT_AJV_OPTIONS, strictValidatorFactory } from './validation/strict-validator.js';
 
 export interface AppOptions {
   services: ApiServices;
@@ -48,6 +52,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: options.requestTimeoutMs ?? 10_000,
     routerOptions: { maxParamLength: 4096 },
     return503OnClosing: true,
+    // Errors Node raises before routing (431, 414, 400 on a malformed request line or headers).
+    clientErrorHandler: answerClientError,
     // Errors the router raises before any hook runs (over-long or badly encoded URLs).
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id);
@@ -57,15 +63,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         ? replyWithProblem(request, reply, 'uri-too-long', 'a path segment is longer than allowed')
         : replyWithProblem(request, reply, 'invalid-request', 'the URL is not validly percent-encoded');
     },
-    ajv: {
-      customOptions: {
-        // Unknown parameters are reported, not silently dropped; "?adults=2" is coerced to 2.
-        removeAdditional: false,
-        coerceTypes: 'array',
-        useDefaults: true,
-        allErrors: true,
-      },
-    },
+    // One coercion and number rule for every route, present and future (src/http/validation).
+    ajv: STRICT_AJV_OPTIONS,
+    schemaController: { compilersFactory: { buildValidator: strictValidatorFactory() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -74,6 +74,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Before any route, so its onSend hook reaches every one of them, unknown paths included.
   await app.register(amadeusResponses);
   registerErrorHandling(app);
+  closeConnectionOnUnreadBody(app);
+  useStrictJsonParser(app);
 
   app.addSchema(Price);
   app.addSchema(ProblemSchema);

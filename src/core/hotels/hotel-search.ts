@@ -2,15 +2,23 @@ import type { HotelRecord, RoomNightRecord } from '../../ports/store.js';
 import { hotelCityNightTag, stayNights } from '../cache/cache-tags.js';
 import { hotelSearchCacheKey, singleAirportCity } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
+import { CITY_CENTRES } from '../geo/city-centres.js';
 import { distanceKm } from '../geo/great-circle.js';
 import { convert } from '../money/money.js';
 import type { HotelOfferReference } from '../offers/offer-reference.js';
 import type { TokenSigner } from '../offers/signed-token.js';
 import { type PriceView, priceView } from '../pricing/price-quote.js';
 import { type HotelSearchQuery, toHotelSearchRequest } from '../search/request-rules.js';
-import type { SearchDependencies } from '../search/search-dependencies.js';
+import type { SearchDependencies, SearchOptions } from '../search/search-dependencies.js';
 import type { SearchPage, SearchResults, SearchRun } from '../search/search-results.js';
+import { DEFAULT_WORK_LIMITS, WorkBudget } from '../search/work-budget.js';
 import { addDays, daysBetween, toUtcIso } from '../time/zoned-time.js';
+
+/** The centre of a city by IATA city code, when the table knows it. */
+function cityCentre(cityCode: string | undefined): { latitude: number; longitude: number } | undefined {
+  const point = cityCode === undefined ? undefined : CITY_CENTRES[cityCode];
+  return point ? { latitude: point[0], longitude: point[1] } : undefined;
+}
 
 export type HotelSort = 'price' | 'stars' | 'distance';
 
@@ -54,6 +62,9 @@ export interface HotelOfferView {
   expiresAt: string;
 }
 
+/** Hotels priced between two checks of the work budget. */
+const HOTELS_PER_SLICE = 64;
+
 /** Longest stay searchable, nights. */
 export const MAX_NIGHTS = 30;
 
@@ -78,16 +89,23 @@ export class HotelSearch {
 
   /**
    * One page of offers for a query: the domain rules checked, the result from the cache or a fresh
-   * search, the page cut from its snapshot. Every transport (v1, compatibility routes) calls this.
+   * search, the page cut from its snapshot. Every transport (v1, compatibility routes) calls this;
+   * `signal` aborts when the client has gone (the search stops once no other request waits for it).
    */
-  async page(query: HotelSearchQuery, limit: number, cursor?: string): Promise<SearchPage<HotelOfferView>> {
+  async page(
+    query: HotelSearchQuery,
+    limit: number,
+    cursor?: string,
+    signal?: AbortSignal,
+  ): Promise<SearchPage<HotelOfferView>> {
     const request = toHotelSearchRequest(query);
     return this.#deps.results.page(
       'hotels',
       this.cacheKey(request),
-      () => this.search(request),
+      (searchSignal: AbortSignal) => this.search(request, { signal: searchSignal }),
       limit,
       cursor,
+      signal,
     );
   }
 
@@ -110,8 +128,17 @@ export class HotelSearch {
     );
   }
 
-  /** Offers of every available room type, sorted, with the tags of the city nights they read. */
-  async search(request: HotelSearchRequest): Promise<SearchRun<HotelOfferView>> {
+  /**
+   * Offers of every available room type, sorted, with the tags of the city nights they read. The
+   * work budget bounds the offers built (a radius can hold many hotels); past it the search ends with
+   * what it has, flagged partial.
+   */
+  async search(request: HotelSearchRequest, options: SearchOptions = {}): Promise<SearchRun<HotelOfferView>> {
+    const budget = new WorkBudget(
+      this.#deps.workLimits ?? DEFAULT_WORK_LIMITS,
+      this.#deps.clock,
+      options.signal,
+    );
     const nights = daysBetween(request.checkIn, request.checkOut);
     const today = toUtcIso(this.#deps.clock.now()).slice(0, 10);
     if (request.checkIn < addDays(today, -1))
@@ -119,7 +146,9 @@ export class HotelSearch {
     if (nights < 1) throw invalidField('query.checkOut', 'checkOut must be after checkIn');
     if (nights > MAX_NIGHTS) throw invalidField('query.checkOut', `a stay is at most ${MAX_NIGHTS} nights`);
 
+    budget.throwIfCancelled();
     const { hotels, centre } = await this.#locate(request);
+    await budget.checkpoint();
     const nightsByHotel = groupNights(
       await this.#deps.store.findRoomNights(
         hotels.map((h) => h.id),
@@ -128,8 +157,12 @@ export class HotelSearch {
       ),
     );
     const expiresAt = this.#deps.clock.now() + this.#deps.offerTtlMs;
+    await budget.checkpoint();
     const offers: (HotelOfferView & { sortTotal: number; sortDistance: number })[] = [];
-    for (const hotel of hotels) {
+    for (const [index, hotel] of hotels.entries()) {
+      // A radius can hold many hotels: yield now and then, and stop once the budget is spent.
+      if (index % HOTELS_PER_SLICE === 0 && !(await budget.checkpoint())) break;
+      if (!budget.spend(hotel.roomTypes.length)) break;
       if (request.minStars !== undefined && hotel.stars < request.minStars) continue;
       for (const roomType of hotel.roomTypes) {
         if (roomType.maxOccupancy * request.rooms < request.adults) continue;
@@ -180,6 +213,7 @@ export class HotelSearch {
         .slice(0, this.#deps.maxResults)
         .map(({ sortTotal: _t, sortDistance: _d, ...offer }) => offer),
       tags: tags.sort(),
+      ...(budget.exhausted ? { partial: budget.exhausted } : {}),
     };
   }
 
@@ -194,14 +228,22 @@ export class HotelSearch {
       const anchor = first
         ? [...this.#deps.airports.byCityCode(first.cityCode)].sort((a, b) => b.size - a.size)[0]
         : undefined;
-      return { hotels, centre: anchor ?? first ?? { latitude: 0, longitude: 0 } };
+      return {
+        hotels,
+        centre: cityCentre(first?.cityCode) ?? anchor ?? first ?? { latitude: 0, longitude: 0 },
+      };
     }
     if (request.cityCode !== undefined) {
       const airports = this.#deps.airports.byCityCode(request.cityCode);
       const anchor =
         [...airports].sort((a, b) => b.size - a.size)[0] ?? this.#deps.airports.byIata(request.cityCode);
       if (!anchor) throw invalidField('query.cityCode', `unknown city code "${request.cityCode}"`);
-      return { hotels: await this.#deps.store.findHotels({ cityCode: anchor.cityCode }), centre: anchor };
+      return {
+        hotels: await this.#deps.store.findHotels({ cityCode: anchor.cityCode }),
+        // Distances are read from the city centre where it is known (a traveller's yardstick), else
+        // from the city's main airport.
+        centre: cityCentre(anchor.cityCode) ?? anchor,
+      };
     }
     const latitude = request.latitude as number;
     const longitude = request.longitude as number;

@@ -1,6 +1,5 @@
-import type { Cabin } from '../../ports/store.js';
 import { invalidField } from '../errors.js';
-import type { FlightSearchRequest, FlightSort } from '../flights/flight-search-request.js';
+import type { FlightSearchRequest } from '../flights/flight-search-request.js';
 import type { HotelSearchRequest, HotelSort } from '../hotels/hotel-search.js';
 import { USD_RATES } from '../money/currencies.js';
 import { parseAmount } from '../money/money.js';
@@ -11,17 +10,7 @@ import { daysBetween, isCalendarDate } from '../time/zoned-time.js';
  * transport's schema). Field errors name the v1 query parameter (`query.returnDate`); other
  * transports translate those names to their own.
  */
-export interface FlightSearchQuery {
-  origin: string;
-  destination: string;
-  departureDate: string;
-  returnDate?: string;
-  adults: number;
-  children: number;
-  infants: number;
-  cabin: Cabin;
-  maxStops: number;
-  sort: FlightSort;
+export interface FlightSearchQuery extends Omit<FlightSearchRequest, 'maxPrice' | 'carriers' | 'currency'> {
   /** Decimal amount in `currency`. */
   maxPrice?: string;
   /** Comma-separated IATA carrier codes. */
@@ -113,12 +102,6 @@ export function toHotelSearchRequest(query: HotelSearchQuery): HotelSearchReques
   const checkOut = calendarDate(query.checkOut, 'query.checkOut');
   if (daysBetween(checkIn, checkOut) < 1)
     throw invalidField('query.checkOut', 'checkOut must be after checkIn');
-  for (const field of ['lat', 'lon', 'radiusKm'] as const) {
-    const value = query[field];
-    // JSON Schema bounds do not apply to Infinity, which query coercion can produce.
-    if (value !== undefined && !Number.isFinite(value))
-      throw invalidField(`query.${field}`, 'must be a finite number');
-  }
   const byPoint = query.lat !== undefined || query.lon !== undefined;
   const hotelIds = query.hotelIds === undefined ? undefined : [...new Set(query.hotelIds)].sort();
   if (hotelIds !== undefined && (query.cityCode !== undefined || byPoint)) {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { clientGoneSignal } from '../client-gone.js';
 import { problemResponses } from '../schemas/common.js';
 import { FlightSearchQuery, FlightSearchResponse } from '../schemas/flights.js';
 import { HotelSearchQuery, HotelSearchResponse } from '../schemas/hotels.js';
@@ -54,7 +55,12 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       },
     },
     async (request, reply) => {
-      const page = await services.flights.page(request.query, request.query.limit, request.query.cursor);
+      const page = await services.flights.page(
+        request.query,
+        request.query.limit,
+        request.query.cursor,
+        clientGoneSignal(reply),
+      );
       return sendSearchPage(request, reply, page);
     },
   );
@@ -75,7 +81,12 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       },
     },
     async (request, reply) => {
-      const page = await services.hotels.page(request.query, request.query.limit, request.query.cursor);
+      const page = await services.hotels.page(
+        request.query,
+        request.query.limit,
+        request.query.cursor,
+        clientGoneSignal(reply),
+      );
       return sendSearchPage(request, reply, page);
     },
   );
