@@ -16,6 +16,11 @@ export type StoreConfig = Pick<
   | 'dynamodbEndpoint'
   | 'dynamodbCreateTable'
   | 'dynamodbBookingWrites'
+  | 'databaseUrl'
+  | 'pgSchema'
+  | 'pgPoolSize'
+  | 'pgStatementTimeoutMs'
+  | 'pgConnectTimeoutMs'
 >;
 
 /**
@@ -28,7 +33,10 @@ export async function createStore(config: StoreConfig, clock: Clock = systemCloc
       const { openSqliteStore } = await import('./sqlite/index.js');
       return openSqliteStore(config, clock);
     }
-    // ── STORE=postgres: `openPostgresStore(config, clock)` from ./postgres/index.js goes here. ──
+    case 'postgres': {
+      const { openPostgresStore } = await import('./postgres/index.js');
+      return openPostgresStore(config, clock);
+    }
     case 'dynamodb': {
       const { openDynamoDbStore } = await import('./dynamodb/index.js');
       return openDynamoDbStore(config, clock);

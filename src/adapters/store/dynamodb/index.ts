@@ -31,7 +31,7 @@ export interface DynamoDbStoreOptions {
 }
 
 /**
- * The DynamoDB backend: every port on one single table (docs/adr/0012-dynamodb-single-table.md).
+ * The DynamoDB backend: every port on one single table (docs/adr/0013-dynamodb-single-table.md).
  * Region and credentials come from the AWS SDK's standard environment; with DYNAMODB_ENDPOINT set, a
  * local server with fixed local credentials. Opening makes no request: `migrate` checks (and, when
  * DYNAMODB_CREATE_TABLE allows, creates) the table, `ping` reads one item.
