@@ -53,6 +53,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof DomainError && typeof error.details.retryAfterSeconds === 'number') {
       reply.header('retry-after', String(error.details.retryAfterSeconds));
     }
+    // A store that is down or throttled is worth retrying soon; say when, as a 503 should.
     if (causedByStoreOutage(error)) reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
     // A cancelled search has nobody to answer: the client went away.
     if (error instanceof SearchCancelledError) request.log.debug('search cancelled: the client went away');

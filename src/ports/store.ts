@@ -154,3 +154,14 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/**
+ * The backend kept refusing requests for lack of throughput (DynamoDB throttling) through the
+ * adapter's retries with backoff. A StoreUnavailableError, so HTTP answers it 503 with `retry-after`.
+ */
+export class StoreThrottledError extends StoreUnavailableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreThrottledError';
+  }
+}
