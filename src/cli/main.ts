@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { createPlatform } from '../platform.js';
 import { StoreUnavailableError } from '../ports/store.js';
-import { runPrimary, workerCount } from './commands/cluster.js';
+import { FirstWorkerExitedError, runPrimary, workerCount } from './commands/cluster.js';
 import { run as runDlq } from './commands/dlq.js';
 import { run as runKeys } from './commands/keys.js';
 import { seedInventory } from './commands/seed.js';
@@ -149,6 +149,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`${error.message}\n`);
     process.exit(EXIT_CONFIG);
   }
+  // A `serve` worker that could not start already wrote its one line (store, config, port).
+  if (error instanceof FirstWorkerExitedError) process.exit(error.exitCode);
   if (error instanceof StoreUnavailableError) {
     // One line an operator can act on, not a stack trace: what failed and the driver's reason.
     const reason = error.cause instanceof Error ? `: ${error.cause.message.split('\n')[0]}` : '';

@@ -8,13 +8,29 @@ export function workerCount(configured: number): number {
 }
 
 /**
+ * The first worker exited before it listened (a bad store, a port in use): it has written its own
+ * one-line reason to the shared stderr, so the primary only ends with the same exit code.
+ */
+export class FirstWorkerExitedError extends Error {
+  readonly exitCode: number;
+
+  constructor(exitCode: number) {
+    super(`the first worker exited with ${exitCode} before listening`);
+    this.name = 'FirstWorkerExitedError';
+    this.exitCode = exitCode;
+  }
+}
+
+/**
  * The cluster primary of `serve`: forks `count` workers that share the listening port. The first
  * is forked alone and the others once it listens, so only one of them seeds an empty store. The
  * primary relays workers' IPC messages (events, outbox appends) to every other worker, restarts a
- * worker that dies, and on SIGTERM/SIGINT stops them all.
+ * worker that dies once serving has begun, and on SIGTERM/SIGINT stops them all. A first worker
+ * that cannot start is not restarted: the primary rejects with FirstWorkerExitedError.
  */
 export async function runPrimary(count: number, log: (line: string) => void): Promise<void> {
   let stopping = false;
+  let serving = false;
   const fork = (): Worker => {
     const worker = cluster.fork();
     worker.on('message', (message: unknown) => {
@@ -25,15 +41,16 @@ export async function runPrimary(count: number, log: (line: string) => void): Pr
     return worker;
   };
   cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
+    if (stopping || !serving) return;
     log(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
     fork();
   });
   const first = fork();
   await new Promise<void>((resolve, reject) => {
     first.once('listening', () => resolve());
-    first.once('exit', (code) => reject(new Error(`the first worker exited with ${code} before listening`)));
+    first.once('exit', (code, signal) => reject(new FirstWorkerExitedError(code ?? (signal ? 1 : 0))));
   });
+  serving = true;
   for (let i = 1; i < count; i++) fork();
   log(`serving with ${count} worker processes`);
   const stop = (): void => {
