@@ -6,6 +6,7 @@ import { createCache } from './adapters/cache/index.js';
 import { createMemoryCache } from './adapters/cache/memory.js';
 import { createEventBus } from './adapters/events/create-event-bus.js';
 import { createStore } from './adapters/store/create-store.js';
+import { type AnalyticsComponents, createAnalyticsComponents } from './analytics-components.js';
 import type { Config } from './config.js';
 import { BookingService } from './core/bookings/booking-service.js';
 import { cacheInvalidation } from './core/cache/cache-invalidation.js';
@@ -32,6 +33,8 @@ import type { Outbox } from './ports/outbox.js';
 import type { ProcessedEvents } from './ports/processed-events.js';
 import type { InventoryStore } from './ports/store.js';
 import type { StoreBackend } from './ports/store-backend.js';
+import type { Tracer } from './ports/tracer.js';
+import { createTracer, tracedPorts } from './tracing-components.js';
 
 /** Everything a running travel-platform is made of, wired from configuration. */
 export interface Platform {
@@ -47,6 +50,10 @@ export interface Platform {
   bookings: BookingStore;
   /** The outbox, the bus it is relayed to, and what consumers need to be idempotent. */
   events: PlatformEvents;
+  /** Request and event analytics; undefined with ANALYTICS=off. */
+  analytics: AnalyticsComponents | undefined;
+  /** Spans of this instance; undefined when tracing is off. */
+  tracer: Tracer | undefined;
   /**
    * Starts the background work of a serving instance: subscribes this instance's cache-invalidation
    * consumer, then starts the outbox relay. CLI commands that only read or write the store skip it.
@@ -69,6 +76,8 @@ export interface PlatformEvents {
 
 export interface PlatformOverrides {
   clock?: Clock;
+  /** A tracer to use instead of the one configuration picks (tests export spans in memory). */
+  tracer?: Tracer;
 }
 
 /** CloudEvents `source` of everything the API emits. */
@@ -89,19 +98,30 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const clock = overrides.clock ?? systemClock;
   const airports = await loadAirportDirectory();
   const backend = await openStore(config, clock);
-  const store = backend.inventory;
   const gateway = await createGatewayComponents(config, backend, clock);
-  const cache = await createCache(config);
   const log = pino({ level: config.logLevel, name: 'travel-platform' });
   const { outbox, deadLetters, processedEvents: processed } = backend;
-  const bus = await createEventBus(config, (error) => log.warn({ err: error }, 'event bus error'));
+
+  // Tracing: when on, the ports the use cases call run each call in a span; when off, untouched.
+  const tracer = overrides.tracer ?? (await createTracer(config));
+  const untraced = {
+    cache: await createCache(config),
+    inventory: backend.inventory,
+    bookings: backend.bookings,
+    bus: await createEventBus(config, (error) => log.warn({ err: error }, 'event bus error')),
+  };
+  const {
+    cache,
+    inventory: store,
+    bookings: bookingStore,
+    bus,
+  } = tracer ? tracedPorts(tracer, untraced) : untraced;
   const relay = new OutboxRelay({
     outbox,
     bus,
     pollMs: config.outboxPollMs,
     onError: (error) => log.warn({ err: error }, 'outbox relay round failed; retrying'),
   });
-  const bookingStore = backend.bookings;
   const invalidationGroup = `cache-invalidation.${config.instanceId || `${hostname()}-${process.pid}`}`;
   // Paging needs the snapshot behind a cursor even when result caching is off.
   const snapshots =
@@ -117,6 +137,16 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const shared = { store, airports, clock, signer, offerTtlMs, maxResults: config.maxSearchResults };
   const offers = new PriceConfirmation(shared);
   const recentInvalidations = new RecentInvalidations(clock, config.requestTimeoutMs * 2);
+
+  const analytics = createAnalyticsComponents(config, {
+    backend,
+    settings: backend.inventory,
+    bus,
+    clock,
+    log,
+    eventSource: EVENT_SOURCE,
+    consumerName: invalidationGroup,
+  });
 
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
@@ -149,6 +179,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       snapshotTtlMs: config.searchSnapshotTtlSeconds * 1000,
       recentInvalidations,
     }),
+    analytics: analytics?.service,
+    tracer,
     readiness: async () => {
       const checks: Record<string, ComponentHealth> = {};
       // A store behind a dead network path may never answer: no answer in time is "down" too.
@@ -184,6 +216,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
           onParked: (letter) => log.error({ deadLetter: letter.id }, 'cache invalidation parked an event'),
         }),
       );
+    await analytics?.start();
     relay.start();
     pruneTimer = setInterval(() => {
       processed.prune(clock.now() - PROCESSED_RETENTION_MS).catch((error: unknown) => {
@@ -203,12 +236,16 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     gateway,
     bookings: bookingStore,
     events: { bus, outbox, relay, deadLetters, processed, invalidationGroup },
+    analytics,
+    tracer,
     start() {
       started ??= start();
       return started;
     },
     async close() {
       clearInterval(pruneTimer);
+      // Flushed first, while the bus and the store are still open.
+      await analytics?.close();
       await relay.stop();
       await subscription?.close();
       await bus.close();
@@ -217,6 +254,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       if (snapshots !== cache) await snapshots.close();
       await cache.close();
       await backend.close();
+      await tracer?.close();
     },
   };
 }
