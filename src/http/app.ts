@@ -3,13 +3,17 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerErrorHandling } from './error-handler.js';
+import { analyticsRecorder } from './plugins/analytics-recorder.js';
 import { type GatewayOptions, gateway } from './plugins/gateway.js';
 import { type HardeningOptions, hardening } from './plugins/hardening.js';
 import { metrics } from './plugins/metrics.js';
+import { requestTracing } from './plugins/request-tracing.js';
 import { PROBLEM_BASE, replyWithProblem } from './problems.js';
 import { requestIdFor } from './request-id.js';
 import { adminInventoryRoutes } from './routes/admin-inventory.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { bookingRoutes } from './routes/bookings.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { offerRoutes } from './routes/offers.js';
 import { searchRoutes } from './routes/search.js';
@@ -33,6 +37,8 @@ export interface AppOptions {
   requestTimeoutMs?: number;
   bodyLimitBytes?: number;
   version?: string;
+  /** How often the dashboard's live stream sends a snapshot, ms (default 2000). */
+  dashboardIntervalMs?: number;
 }
 
 /** The Fastify application: every route, schema, error mapping and the OpenAPI document. */
@@ -75,6 +81,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Before everything else, so every answer is timed, the gateway's refusals included.
   await app.register(metrics);
+  // Analytics and traces: a hook after each response, and a span around each handler (tracing on).
+  const { analytics, tracer } = options.services;
+  if (analytics) await app.register(analyticsRecorder, { analytics });
+  if (tracer) await app.register(requestTracing, { tracer });
   // First, so its request decorations and hooks reach every route, the documentation's too.
   if (options.gateway) await app.register(gateway, options.gateway);
   else if (options.hardening) await app.register(hardening, options.hardening);
@@ -111,6 +121,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.gateway) {
     await app.register(bookingRoutes, { services: options.services });
     await app.register(adminInventoryRoutes, { services: options.services });
+    if (analytics) {
+      await app.register(analyticsRoutes, { analytics });
+      await app.register(dashboardRoutes, { analytics, keys: options.gateway.keys, intervalMs: options.dashboardIntervalMs });
+    }
   }
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
