@@ -123,7 +123,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(adminInventoryRoutes, { services: options.services });
     if (analytics) {
       await app.register(analyticsRoutes, { analytics });
-      await app.register(dashboardRoutes, { analytics, keys: options.gateway.keys, intervalMs: options.dashboardIntervalMs });
+      await app.register(dashboardRoutes, {
+        analytics,
+        keys: options.gateway.keys,
+        intervalMs: options.dashboardIntervalMs,
+      });
     }
   }
 

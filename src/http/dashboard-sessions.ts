@@ -20,7 +20,8 @@ export class DashboardSessions {
   open(): string {
     const id = randomBytes(32).toString('base64url');
     this.#expiries.set(id, this.#now() + SESSION_TTL_MS);
-    if (this.#expiries.size > MAX_SESSIONS) this.#expiries.delete(this.#expiries.keys().next().value as string);
+    if (this.#expiries.size > MAX_SESSIONS)
+      this.#expiries.delete(this.#expiries.keys().next().value as string);
     return id;
   }
 

@@ -68,7 +68,9 @@ describe('GET /v1/analytics/*', () => {
   });
 
   it('a client key sees only its own usage; the admin key sees every key', async () => {
-    const own = (await (await tp.fetch('/v1/analytics/keys')).json()) as { data: { keyId: string; requests: number }[] };
+    const own = (await (await tp.fetch('/v1/analytics/keys')).json()) as {
+      data: { keyId: string; requests: number }[];
+    };
     expect(own.data).toHaveLength(1);
     expect(own.data[0]?.requests).toBeGreaterThanOrEqual(5);
     expect(own.data[0]?.keyId).not.toContain('admin');

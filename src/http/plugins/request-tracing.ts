@@ -29,4 +29,7 @@ const requestTracingPlugin: FastifyPluginAsync<RequestTracingOptions> = async (a
 };
 
 /** Request spans (fastify-plugin, so its onRoute hook sees the routes registered after it). */
-export const requestTracing = fp(requestTracingPlugin, { fastify: '5.x', name: 'travel-platform-request-tracing' });
+export const requestTracing = fp(requestTracingPlugin, {
+  fastify: '5.x',
+  name: 'travel-platform-request-tracing',
+});

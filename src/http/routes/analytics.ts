@@ -33,7 +33,8 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<{ analytics: AnalyticsSe
       schema: {
         operationId: 'getAnalyticsSummary',
         tags,
-        summary: 'Requests, searches, bookings, look-to-book, hit ratio, latency percentiles and errors of a window',
+        summary:
+          'Requests, searches, bookings, look-to-book, hit ratio, latency percentiles and errors of a window',
         querystring: AnalyticsQuery,
         response: { 200: single(AnalyticsSummarySchema), ...problems },
       },

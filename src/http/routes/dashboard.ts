@@ -27,7 +27,10 @@ const ASSETS: Record<string, { file: string | URL; type: string }> = {
     file: requireModule.resolve('uplot/dist/uPlot.iife.min.js'),
     type: 'text/javascript; charset=utf-8',
   },
-  'uPlot.min.css': { file: requireModule.resolve('uplot/dist/uPlot.min.css'), type: 'text/css; charset=utf-8' },
+  'uPlot.min.css': {
+    file: requireModule.resolve('uplot/dist/uPlot.min.css'),
+    type: 'text/css; charset=utf-8',
+  },
 };
 
 function sessionOf(request: FastifyRequest): string | undefined {
@@ -53,7 +56,9 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = asyn
   const sessions = new DashboardSessions();
   const intervalMs = options.intervalMs ?? 2_000;
   const page = readFileSync(new URL('dashboard.html', WEB), 'utf8');
-  const assets = new Map(Object.entries(ASSETS).map(([name, asset]) => [name, { ...asset, body: readFileSync(asset.file) }]));
+  const assets = new Map(
+    Object.entries(ASSETS).map(([name, asset]) => [name, { ...asset, body: readFileSync(asset.file) }]),
+  );
   const streams = new Set<() => void>();
   app.addHook('preClose', async () => {
     for (const end of streams) end();
@@ -61,7 +66,12 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = asyn
 
   const signedIn = (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined => {
     if (sessions.valid(sessionOf(request))) return undefined;
-    return replyWithProblem(request, reply, 'invalid-api-key', 'Sign in to the dashboard with the admin API key.');
+    return replyWithProblem(
+      request,
+      reply,
+      'invalid-api-key',
+      'Sign in to the dashboard with the admin API key.',
+    );
   };
 
   app.get('/dashboard', { schema: { hide: true } }, async (_request, reply) =>
@@ -73,7 +83,8 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = asyn
     { schema: { hide: true, params: Type.Object({ name: Type.String({ maxLength: 64 }) }) } },
     async (request, reply) => {
       const asset = assets.get(request.params.name);
-      if (asset === undefined) return replyWithProblem(request, reply, 'not-found', 'no such dashboard asset');
+      if (asset === undefined)
+        return replyWithProblem(request, reply, 'not-found', 'no such dashboard asset');
       return reply.type(asset.type).header('cache-control', 'public, max-age=300').send(asset.body);
     },
   );
@@ -87,14 +98,22 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = asyn
     {
       schema: {
         hide: true,
-        body: Type.Object({ key: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { key: Type.String({ minLength: 1, maxLength: 512 }) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) => {
       try {
         const principal = await options.keys.authenticate(request.body.key);
         if (principal.role !== 'admin')
-          return replyWithProblem(request, reply, 'admin-key-required', 'The dashboard needs the admin API key.');
+          return replyWithProblem(
+            request,
+            reply,
+            'admin-key-required',
+            'The dashboard needs the admin API key.',
+          );
       } catch (error) {
         if (!(error instanceof ApiKeyRejectedError)) throw error;
         return replyWithProblem(request, reply, 'invalid-api-key', error.message);
@@ -109,7 +128,10 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = asyn
 
   app.delete('/dashboard/session', { schema: { hide: true } }, async (request, reply) => {
     sessions.close(sessionOf(request));
-    return reply.header('set-cookie', sessionCookie(request, '', 0)).code(204).send();
+    return reply
+      .header('set-cookie', sessionCookie(request, '', 0))
+      .code(204)
+      .send();
   });
 
   app.get('/dashboard/events', { schema: { hide: true } }, async (request, reply) => {

@@ -3,9 +3,14 @@ import { type TSchema, Type } from '@sinclair/typebox';
 export const AnalyticsQuery = Type.Object(
   {
     from: Type.Optional(
-      Type.String({ format: 'date-time', description: 'Start of the window (inclusive); default an hour before `to`.' }),
+      Type.String({
+        format: 'date-time',
+        description: 'Start of the window (inclusive); default an hour before `to`.',
+      }),
     ),
-    to: Type.Optional(Type.String({ format: 'date-time', description: 'End of the window (exclusive); default now.' })),
+    to: Type.Optional(
+      Type.String({ format: 'date-time', description: 'End of the window (exclusive); default now.' }),
+    ),
     granularity: Type.Optional(
       Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')], {
         description: 'Bucket width; default minute up to 6 h, hour up to 14 days, day beyond.',
@@ -69,7 +74,10 @@ export const TimeseriesPointSchema = Type.Object({
 });
 
 const RouteCount = Type.Object({ route: Type.String(), searches: Type.Integer() });
-export const TopRoutesSchema = Type.Object({ routes: Type.Array(RouteCount), cities: Type.Array(RouteCount) });
+export const TopRoutesSchema = Type.Object({
+  routes: Type.Array(RouteCount),
+  cities: Type.Array(RouteCount),
+});
 
 export const KeyUsageSchema = Type.Object({
   keyId: Type.String(),
@@ -131,7 +139,9 @@ export const CacheReportSchema = Type.Object({
       replayed: Type.Array(Type.Object({ ttlSeconds: Type.Number(), hitRatio: Type.Number() })),
     }),
   ),
-  missingRoutes: Type.Array(Type.Object({ route: Type.String(), accesses: Type.Integer(), misses: Type.Integer() })),
+  missingRoutes: Type.Array(
+    Type.Object({ route: Type.String(), accesses: Type.Integer(), misses: Type.Integer() }),
+  ),
   advice: Type.Array(
     Type.Object({
       rule: Type.String(),
