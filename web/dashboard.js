@@ -70,7 +70,8 @@ function chart(id, series, data) {
       {
         width: Math.max(300, element.clientWidth),
         height: 180,
-        series: [{}, ...series],
+        // Points as well as lines: a window with one busy minute still shows it.
+        series: [{}, ...series.map((line) => ({ points: { show: true, size: 6 }, ...line }))],
         axes: [{}, { size: 60 }],
         legend: { show: true },
       },
