@@ -2,7 +2,10 @@
  * Seeding time and uncached search latency: seeds a fresh SQLite file with the default demo
  * inventory, then times distinct flight and hotel searches over real HTTP with the cache off.
  *
- *   npx tsx bench/uncached-search.ts [--airports 300] [--days 90] [--searches 200]
+ *   npx tsx bench/uncached-search.ts [--airports 300] [--days 90] [--searches 200] [--file db]
+ *
+ * With `--file`, that SQLite file is used and kept: seeded when empty, reused as it is otherwise
+ * (seeded today), so two versions of the code can be timed on one inventory, alternately.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,11 +22,12 @@ const { values } = parseArgs({
     airports: { type: 'string', default: '300' },
     days: { type: 'string', default: '90' },
     searches: { type: 'string', default: '200' },
+    file: { type: 'string' },
   },
 });
 const dir = mkdtempSync(join(tmpdir(), 'tp-bench-'));
 const config = loadConfig({
-  SQLITE_FILE: join(dir, 'bench.db'),
+  SQLITE_FILE: values.file ?? join(dir, 'bench.db'),
   CACHE: 'none',
   LOG_LEVEL: 'silent',
   ADMIN_API_KEY: 'bench-admin-key-that-is-long-enough-000',
@@ -31,12 +35,16 @@ const config = loadConfig({
 });
 const platform = await createPlatform(config);
 const startDate = new Date().toISOString().slice(0, 10);
-const seeded = await seedInventory(
-  platform.store,
-  platform.airports,
-  { airports: Number(values.airports), days: Number(values.days), seed: 42, startDate },
-  process.stdout,
-);
+const stats = await platform.store.stats();
+const seeded =
+  stats.flights > 0
+    ? { seconds: 'reused', flights: stats.flights, hotels: stats.hotels, roomNights: stats.roomNights }
+    : await seedInventory(
+        platform.store,
+        platform.airports,
+        { airports: Number(values.airports), days: Number(values.days), seed: 42, startDate },
+        process.stdout,
+      );
 const app = await buildApp({ services: platform.services, gateway: platform.gateway.options });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
@@ -93,7 +101,7 @@ for (const kind of ['flights one-way', 'flights round trip', 'hotels'] as const)
 }
 
 process.stdout.write(
-  `\nseeded ${values.airports} airports × ${values.days} days in ${seeded.seconds} s ` +
+  `\nseeded ${values.airports} airports × ${values.days} days: ${seeded.seconds} s ` +
     `(${seeded.flights} flights, ${seeded.hotels} hotels, ${seeded.roomNights} room nights)\n\n` +
     '| search (cache off, sequential, real HTTP) | n | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|\n' +
     `${rows.join('\n')}\n`,

@@ -3,6 +3,7 @@ import { JwtVerifier, localKeys, remoteKeys } from './adapters/auth/jwt-verifier
 import { LocalTokenIssuer } from './adapters/auth/local-issuer.js';
 import { createRateLimiter } from './adapters/rate-limiter/create.js';
 import type { Config } from './config.js';
+import { AccessTokens } from './core/gateway/access-tokens.js';
 import { ApiKeyService } from './core/gateway/api-key-service.js';
 import { type DevelopmentKeys, ensureDevelopmentKeys } from './core/gateway/development-keys.js';
 import { UsageMeter } from './core/gateway/usage-meter.js';
@@ -41,6 +42,8 @@ export async function createGatewayComponents(
   config: GatewayConfig,
   stores: Pick<StoreBackend, 'apiKeys' | 'issuerKeys'>,
   clock: Clock = systemClock,
+  /** The server's signing secret, from which access tokens' key is derived. */
+  signingSecret?: string,
 ): Promise<GatewayComponents> {
   const store = stores.apiKeys;
   const keys = new ApiKeyService({
@@ -77,6 +80,8 @@ export async function createGatewayComponents(
       meter,
       verifier,
       issuer,
+      accessTokens:
+        signingSecret === undefined ? undefined : new AccessTokens({ keys, secret: signingSecret, clock }),
       clock,
       // The platform owns the limiter and closes it after the app.
       closeLimiter: false,

@@ -18,9 +18,11 @@ import { FlightSearch } from './core/flights/flight-search.js';
 import { HotelSearch } from './core/hotels/hotel-search.js';
 import { InventoryAdmin } from './core/inventory/inventory-admin.js';
 import { LocationSearch } from './core/locations/location-search.js';
+import { OfferSeal } from './core/offers/offer-seal.js';
 import { PriceConfirmation } from './core/offers/price-confirmation.js';
 import { TokenSigner } from './core/offers/signed-token.js';
 import { SearchResults } from './core/search/search-results.js';
+import { DEFAULT_WORK_LIMITS, type WorkLimits } from './core/search/work-budget.js';
 import { createGatewayComponents, type GatewayComponents } from './gateway-components.js';
 import type { ApiServices, ComponentHealth } from './http/services.js';
 import type { AirportDirectory } from './ports/airports.js';
@@ -98,7 +100,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const clock = overrides.clock ?? systemClock;
   const airports = await loadAirportDirectory();
   const backend = await openStore(config, clock);
-  const gateway = await createGatewayComponents(config, backend, clock);
+  const secret = config.offerSigningSecret ?? (await signingSecret(backend.inventory));
+  const gateway = await createGatewayComponents(config, backend, clock, secret);
   const log = pino({ level: config.logLevel, name: 'travel-platform' });
   const { outbox, deadLetters, processedEvents: processed } = backend;
 
@@ -132,9 +135,17 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
           keyPrefix: 'snapshots',
         })
       : cache;
-  const signer = new TokenSigner(config.offerSigningSecret ?? (await signingSecret(store)));
+  const signer = new TokenSigner(secret);
   const offerTtlMs = config.offerTtlSeconds * 1000;
-  const shared = { store, airports, clock, signer, offerTtlMs, maxResults: config.maxSearchResults };
+  const shared = {
+    store,
+    airports,
+    clock,
+    signer,
+    offerTtlMs,
+    maxResults: config.maxSearchResults,
+    workLimits: searchWorkLimits(config.requestTimeoutMs),
+  };
   const offers = new PriceConfirmation(shared);
   const recentInvalidations = new RecentInvalidations(clock, config.requestTimeoutMs * 2);
 
@@ -148,11 +159,24 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     consumerName: invalidationGroup,
   });
 
+  const searchResults = new SearchResults({
+    cache,
+    snapshots,
+    signer,
+    clock,
+    ttlMs: (kind) =>
+      (kind === 'hotels' ? config.cacheTtlHotelSearchSeconds : config.cacheTtlFlightSearchSeconds) * 1000,
+    graceMs: config.cacheGraceSeconds * 1000,
+    snapshotTtlMs: config.searchSnapshotTtlSeconds * 1000,
+    recentInvalidations,
+  });
+
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
-    flights: new FlightSearch(shared),
-    hotels: new HotelSearch(shared),
+    flights: new FlightSearch({ ...shared, results: searchResults }),
+    hotels: new HotelSearch({ ...shared, results: searchResults }),
     offers,
+    offerSeal: new OfferSeal(secret),
     bookings: new BookingService({
       store: bookingStore,
       offers,
@@ -168,17 +192,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       clock,
       eventSource: EVENT_SOURCE,
     }),
-    searchResults: new SearchResults({
-      cache,
-      snapshots,
-      signer,
-      clock,
-      ttlMs: (kind) =>
-        (kind === 'hotels' ? config.cacheTtlHotelSearchSeconds : config.cacheTtlFlightSearchSeconds) * 1000,
-      graceMs: config.cacheGraceSeconds * 1000,
-      snapshotTtlMs: config.searchSnapshotTtlSeconds * 1000,
-      recentInvalidations,
-    }),
+    searchResults,
     analytics: analytics?.service,
     tracer,
     readiness: async () => {
@@ -257,6 +271,14 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       await tracer?.close();
     },
   };
+}
+
+/**
+ * The work budget of one search: its deadline leaves a fifth of the request timeout to price, sign
+ * and send what it found, so a search at its budget still answers within the timeout.
+ */
+function searchWorkLimits(requestTimeoutMs: number): WorkLimits {
+  return { ...DEFAULT_WORK_LIMITS, timeMs: Math.floor(requestTimeoutMs * 0.8) };
 }
 
 /** Location lookups through the cache: the answer depends only on the query and the bundled data. */

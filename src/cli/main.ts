@@ -14,7 +14,7 @@ const USAGE = `usage: travel-platform <command> [options]
 
 commands:
   serve                         start the API (seeds demo data when the store is empty)
-  seed [--airports N] [--days D] [--seed S] [--start-date YYYY-MM-DD]
+  seed [--airports N] [--days D] [--seed S] [--start-date YYYY-MM-DD] [--report]
                                 replace the inventory with deterministic demo data
   keys create --name N [--plan free|standard|partner] [--admin] | keys list | keys revoke ID
                                 manage API keys (secrets are shown once, stored hashed)
@@ -74,6 +74,7 @@ async function main(argv: string[]): Promise<void> {
           days: { type: 'string' },
           seed: { type: 'string' },
           'start-date': { type: 'string' },
+          report: { type: 'boolean' },
         },
         strict: true,
       });
@@ -91,6 +92,7 @@ async function main(argv: string[]): Promise<void> {
             days: integerFlag(values.days, 'days', config.seedDays, 1, 365),
             seed: integerFlag(values.seed, 'seed', config.seedValue, 0, 2 ** 31 - 1),
             startDate,
+            report: values.report === true,
           },
           process.stdout,
         );

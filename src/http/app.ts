@@ -2,7 +2,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { isAmadeusRequest } from './amadeus/paths.js';
+import { amadeusRoutes } from './amadeus/plugin.js';
+import { amadeusResponses, sendFrameworkError } from './amadeus/responses.js';
+import { answerClientError } from './client-errors.js';
 import { registerErrorHandling } from './error-handler.js';
+import { AMADEUS_SECURITY_SCHEME, documentOperation, OPENAPI_TAGS } from './openapi-conventions.js';
 import { analyticsRecorder } from './plugins/analytics-recorder.js';
 import { type GatewayOptions, gateway } from './plugins/gateway.js';
 import { type HardeningOptions, hardening } from './plugins/hardening.js';
@@ -22,6 +27,9 @@ import { Price, ProblemSchema } from './schemas/common.js';
 import { FlightOffer } from './schemas/flights.js';
 import { HotelOffer } from './schemas/hotels.js';
 import type { ApiServices } from './services.js';
+import { closeConnectionOnUnreadBody } from './unread-body.js';
+import { useStrictJsonParser } from './validation/strict-json-parser.js';
+import { STRICT_AJV_OPTIONS, strictValidatorFactory } from './validation/strict-validator.js';
 
 export interface AppOptions {
   services: ApiServices;
@@ -50,28 +58,30 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: options.requestTimeoutMs ?? 10_000,
     routerOptions: { maxParamLength: 4096 },
     return503OnClosing: true,
+    // Errors Node raises before routing (431, 414, 400 on a malformed request line or headers).
+    clientErrorHandler: answerClientError,
     // Errors the router raises before any hook runs (over-long or badly encoded URLs).
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id);
+      // No hook runs for these, so the Amadeus paths get their error shape here.
+      if (isAmadeusRequest(request)) return sendFrameworkError(request, reply, error.statusCode);
       return error.statusCode === 414
         ? replyWithProblem(request, reply, 'uri-too-long', 'a path segment is longer than allowed')
         : replyWithProblem(request, reply, 'invalid-request', 'the URL is not validly percent-encoded');
     },
-    ajv: {
-      customOptions: {
-        // Unknown parameters are reported, not silently dropped; "?adults=2" is coerced to 2.
-        removeAdditional: false,
-        coerceTypes: 'array',
-        useDefaults: true,
-        allErrors: true,
-      },
-    },
+    // One coercion and number rule for every route, present and future (src/http/validation).
+    ajv: STRICT_AJV_OPTIONS,
+    schemaController: { compilersFactory: { buildValidator: strictValidatorFactory() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Before any route, so its onSend hook reaches every one of them, unknown paths included.
+  await app.register(amadeusResponses);
   registerErrorHandling(app);
+  closeConnectionOnUnreadBody(app);
+  useStrictJsonParser(app);
 
   app.addSchema(Price);
   app.addSchema(ProblemSchema);
@@ -94,20 +104,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       info: {
         title: 'travel-platform API',
         version: options.version ?? '1',
-        description: `Flight and hotel search, price confirmation and booking. Errors are RFC 9457 problem+json with types under ${PROBLEM_BASE}.`,
+        description: `Flight and hotel search, price confirmation and booking. Errors are RFC 9457 problem+json with types under ${PROBLEM_BASE}; the Amadeus-compatible routes answer Amadeus errors instead.`,
+        license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
+        contact: { name: 'travel-platform', url: 'https://travel-platform.dev' },
       },
+      servers: [{ url: '/', description: 'The server this document is served by' }],
+      tags: OPENAPI_TAGS,
       components: {
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          amadeusOAuth2: AMADEUS_SECURITY_SCHEME,
         },
       },
     },
-    transform: ({ schema, url }) => ({
-      // Every /v1 route needs the API key; routes that also need a bearer token say so themselves.
-      schema: url.startsWith('/v1/')
-        ? { security: [{ apiKey: [] }], ...withOptionalDefaults(schema) }
-        : schema,
+    // Every /v1 route needs the API key; routes that also need a bearer token say so themselves.
+    transform: ({ schema, url, route }) => ({
+      schema: documentOperation(
+        withOptionalDefaults(schema),
+        url,
+        String(Array.isArray(route.method) ? route.method[0] : route.method),
+      ),
       url,
     }),
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
@@ -121,6 +138,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.gateway) {
     await app.register(bookingRoutes, { services: options.services });
     await app.register(adminInventoryRoutes, { services: options.services });
+    const accessTokens = options.gateway.accessTokens;
+    if (accessTokens !== undefined) {
+      await app.register(amadeusRoutes, { services: options.services, accessTokens });
+    }
     if (analytics) {
       await app.register(analyticsRoutes, { analytics });
       await app.register(dashboardRoutes, {

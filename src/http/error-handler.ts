@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError } from '../core/errors.js';
+import { SearchCancelledError } from '../core/search/work-budget.js';
 import { StoreUnavailableError } from '../ports/store.js';
 import { type Problem, problem, sendProblem } from './problems.js';
 
@@ -53,7 +54,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       reply.header('retry-after', String(error.details.retryAfterSeconds));
     }
     if (causedByStoreOutage(error)) reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A cancelled search has nobody to answer: the client went away.
+    if (error instanceof SearchCancelledError) request.log.debug('search cancelled: the client went away');
+    else if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, body);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -61,7 +64,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   );
 }
 
-function toProblem(error: FastifyError, request: FastifyRequest): Problem {
+export function toProblem(error: FastifyError, request: FastifyRequest): Problem {
   const instance = request.url.split('?')[0];
   if (error instanceof DomainError) {
     const { errors, retryAfterSeconds: _retryAfter, ...extensions } = error.details;
@@ -71,6 +74,9 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
     const errors = fieldErrors(error.validation as AjvIssue[], error.validationContext ?? 'request');
     const detail = errors.map((e) => `${e.field} ${e.message}`).join('; ');
     return problem('validation-failed', detail, { instance, errors });
+  }
+  if (error instanceof SearchCancelledError) {
+    return problem('service-unavailable', error.message, { instance });
   }
   if (causedByStoreOutage(error)) {
     return problem('service-unavailable', 'the store is unavailable; retry shortly', { instance });

@@ -17,6 +17,8 @@ export type HttpProblemCode =
   | 'overloaded'
   | 'invalid-request'
   | 'uri-too-long'
+  | 'headers-too-large'
+  | 'request-timeout'
   | 'route-not-found'
   | 'method-not-allowed'
   | 'unsupported-media-type'
@@ -55,6 +57,8 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: str
   overloaded: { status: 503, title: 'Server overloaded' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'uri-too-long': { status: 414, title: 'URI too long' },
+  'headers-too-large': { status: 431, title: 'Request header fields too large' },
+  'request-timeout': { status: 408, title: 'Request timeout' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'service-unavailable': { status: 503, title: 'Service unavailable' },
   'internal-error': { status: 500, title: 'Internal error' },

@@ -4,6 +4,7 @@ import type { FlightSearch } from '../core/flights/flight-search.js';
 import type { HotelSearch } from '../core/hotels/hotel-search.js';
 import type { InventoryAdmin } from '../core/inventory/inventory-admin.js';
 import type { LocationView } from '../core/locations/location-search.js';
+import type { OfferSeal } from '../core/offers/offer-seal.js';
 import type { PriceConfirmation } from '../core/offers/price-confirmation.js';
 import type { SearchResults } from '../core/search/search-results.js';
 import type { CacheOutcome } from '../ports/cache.js';
@@ -23,6 +24,8 @@ export interface ApiServices {
   flights: FlightSearch;
   hotels: HotelSearch;
   offers: PriceConfirmation;
+  /** Seals offers that clients send back whole (the Amadeus-compatible routes). */
+  offerSeal: OfferSeal;
   searchResults: SearchResults;
   /** Booking, reading and cancelling (routes registered only with the gateway: they need a bearer token). */
   bookings: BookingService;

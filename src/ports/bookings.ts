@@ -16,8 +16,8 @@ export interface Passenger {
   type: PassengerType;
   givenName: string;
   familyName: string;
-  /** YYYY-MM-DD. */
-  dateOfBirth: string;
+  /** YYYY-MM-DD; required for flights, optional for hotel guests (hotels check age at check-in). */
+  dateOfBirth?: string;
 }
 
 export interface Contact {

@@ -9,7 +9,10 @@ const events: CloudEvent[] = [];
 const clock = new ManualClock(Date.now());
 beforeAll(async () => {
   // A budget a cent wide: the fixed lines alone (cache nodes, metrics) cross it within the month's first minute.
-  tp = await startTestPlatform({ clock, env: { COST_MONTHLY_BUDGET_USD: '0.01', ANALYTICS_FLUSH_MS: '100' } });
+  tp = await startTestPlatform({
+    clock,
+    env: { COST_MONTHLY_BUDGET_USD: '0.01', ANALYTICS_FLUSH_MS: '100' },
+  });
   await tp.platform.events.bus.subscribe('test-observer', async (event) => {
     events.push(event);
   });

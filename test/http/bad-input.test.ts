@@ -646,3 +646,173 @@ describe('x-request-id', () => {
     expect(echoed).not.toBe(id);
   });
 });
+
+/**
+ * Families of numbers no route may take, applied to every numeric parameter and body field of every
+ * route the OpenAPI document lists — so a route added later is covered without touching this file.
+ */
+const BAD_NUMBERS = [
+  '1e309',
+  '-1e309',
+  'Infinity',
+  '-Infinity',
+  'NaN',
+  '1e-400',
+  '0x10',
+  '1e1',
+  '9007199254740993',
+];
+/** Bare JSON values in place of a string field (type confusion); none may become a string. */
+const NOT_STRINGS = ['12', 'true', '1e309', '[]', '{}'];
+const ADMIN_KEY = 'test-admin-key-that-is-long-enough-0000';
+
+interface OpenApiSchema {
+  type?: string | string[];
+  properties?: Record<string, OpenApiSchema>;
+  items?: OpenApiSchema;
+  anyOf?: OpenApiSchema[];
+}
+interface OpenApiOperation {
+  parameters?: { in: string; name: string; schema?: OpenApiSchema }[];
+  requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> };
+  security?: Record<string, unknown>[];
+}
+
+const typesOf = (schema: OpenApiSchema): string[] => [
+  ...(Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : []),
+  ...(schema.anyOf ?? []).flatMap(typesOf),
+];
+const isNumeric = (schema: OpenApiSchema): boolean =>
+  typesOf(schema).some((t) => t === 'integer' || t === 'number');
+const isString = (schema: OpenApiSchema): boolean => typesOf(schema).includes('string');
+
+/** Leaves of a body schema with their paths (array items at index 0). */
+function bodyLeaves(schema: OpenApiSchema, path: string[] = []): { path: string[]; schema: OpenApiSchema }[] {
+  if (schema.properties)
+    return Object.entries(schema.properties).flatMap(([name, child]) => bodyLeaves(child, [...path, name]));
+  if (schema.items) return bodyLeaves(schema.items, [...path, '0']);
+  return path.length > 0 ? [{ path, schema }] : [];
+}
+
+/** A JSON text holding the bare `literal` at `path` and nothing else. */
+function jsonWith(path: string[], literal: string): string {
+  const [head, ...rest] = path;
+  if (head === undefined) return literal;
+  return /^\d+$/.test(head)
+    ? `[${jsonWith(rest, literal)}]`
+    : `{${JSON.stringify(head)}:${jsonWith(rest, literal)}}`;
+}
+
+describe('no non-finite, inexact or mistyped number gets past validation, on any route', () => {
+  let operations: { method: string; path: string; operation: OpenApiOperation }[] = [];
+  let bearer = '';
+
+  beforeAll(async () => {
+    const document = JSON.parse((await send({ path: '/openapi.json' })).text) as {
+      paths: Record<string, Record<string, OpenApiOperation>>;
+    };
+    operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+        .map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
+    );
+    bearer = await tp.platform.gateway.options.issuer!.mint('fuzzer');
+  });
+
+  /** Credentials that get a request to `path` past authentication, so validation is what answers. */
+  const credentials = (path: string, operation: OpenApiOperation): Record<string, string> => ({
+    'x-api-key': path.startsWith('/v1/admin/') ? ADMIN_KEY : tp.apiKey,
+    ...(operation.security?.some((s) => 'bearer' in s) ? { authorization: `Bearer ${bearer}` } : {}),
+  });
+  const concrete = (path: string): string => path.replace(/\{[^}]+\}/g, 'x');
+
+  it('every numeric query, path and header parameter answers 400 naming it', async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const { method, path, operation } of operations) {
+      for (const parameter of operation.parameters ?? []) {
+        if (!parameter.schema || !isNumeric(parameter.schema)) continue;
+        checked++;
+        for (const value of BAD_NUMBERS) {
+          const headers = credentials(path, operation);
+          let url = concrete(path);
+          if (parameter.in === 'query') url += `?${parameter.name}=${enc(value)}`;
+          else if (parameter.in === 'header') headers[parameter.name] = value;
+          else if (parameter.in === 'path') url = path.replace(`{${parameter.name}}`, enc(value));
+          const prefix = { query: 'query', header: 'header', path: 'path' }[parameter.in] ?? parameter.in;
+          const field = `${prefix}.${parameter.name}`;
+          const body = method === 'GET' || method === 'DELETE' ? undefined : '{}';
+          const answer = await send({
+            method,
+            path: url,
+            headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+            body,
+          });
+          try {
+            expectProblem(answer, { status: 400, type: 'validation-failed', field });
+          } catch (error) {
+            failures.push(`${method} ${url}: ${(error as Error).message.split('\n')[0]}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    // The search routes alone have a dozen; fewer means the document was not read.
+    expect(checked).toBeGreaterThanOrEqual(12);
+  });
+
+  it('every numeric body field refuses each family, and every string field refuses non-strings', async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const { method, path, operation } of operations) {
+      const schema = operation.requestBody?.content?.['application/json']?.schema;
+      if (!schema) continue;
+      for (const leaf of bodyLeaves(schema)) {
+        const literals = isNumeric(leaf.schema) ? BAD_NUMBERS : isString(leaf.schema) ? NOT_STRINGS : [];
+        if (literals.length > 0) checked++;
+        for (const literal of literals) {
+          const field = ['body', ...leaf.path].join('.');
+          const answer = await send({
+            method,
+            path: concrete(path),
+            headers: { ...credentials(path, operation), 'content-type': 'application/json' },
+            body: jsonWith(leaf.path, literal),
+          });
+          try {
+            expectProblem(answer, { status: 400, type: 'validation-failed', field });
+          } catch (error) {
+            failures.push(
+              `${method} ${path} ${field}=${literal}: ${(error as Error).message.split('\n')[0]}`,
+            );
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    // Bookings, fares, availability and API keys hold more than twenty such fields.
+    expect(checked).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each([
+    ['maxStops=1e309', 'maxStops', '1e309'],
+    ['maxStops=Infinity', 'maxStops', 'Infinity'],
+    ['children=-1e309', 'children', '-1e309'],
+    ['limit=1e309', 'limit', '1e309'],
+    ['adults=0x2', 'adults', '0x2'],
+    ['adults=2e0', 'adults', '2e0'],
+  ])('a flight search with %s is a 400 naming the field (the reported hang)', async (_label, name, value) => {
+    expectProblem(await send({ path: flights({ [name]: value }) }), {
+      status: 400,
+      type: 'validation-failed',
+      field: `query.${name}`,
+    });
+  });
+
+  it('valid plain numbers still work: adults=2, lat/lon decimals, limit=1', async () => {
+    expect((await send({ path: flights({ adults: '2', maxStops: '0', limit: '1' }) })).status).toBe(200);
+    const answer = await send({
+      path: hotels({ cityCode: null, lat: '-33.8688', lon: '151.2093', radiusKm: '25' }),
+    });
+    expect(answer.status, answer.text.slice(0, 200)).toBe(200);
+  });
+});

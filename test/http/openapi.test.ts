@@ -178,11 +178,15 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('says which credentials each route needs: an API key on /v1, a bearer token too on bookings', () => {
+  it('says which credentials each route needs: an API key on /v1, a bearer token too on bookings, a client-credentials token on the Amadeus routes, none on probes', () => {
     const paths = doc.paths as Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
     expect(paths['/v1/flights/search']?.get?.security).toEqual([{ apiKey: [] }]);
     expect(paths['/v1/bookings']?.post?.security).toEqual([{ apiKey: [], bearer: [] }]);
-    expect(paths['/health/live']?.get?.security).toBeUndefined();
+    // Explicitly none, so linters can tell a public route from a forgotten declaration.
+    expect(paths['/health/live']?.get?.security).toEqual([]);
+    expect(paths['/v2/shopping/flight-offers']?.get?.security).toEqual([{ amadeusOAuth2: [] }]);
+    expect(paths['/v1/booking/flight-orders']?.post?.security).toEqual([{ amadeusOAuth2: [] }]);
+    expect(paths['/v1/security/oauth2/token']?.post?.security).toEqual([]);
   });
 
   it('documents every flight search parameter of the contract', () => {

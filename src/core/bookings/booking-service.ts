@@ -185,7 +185,13 @@ export class BookingService {
       confirmed.kind === 'flight'
         ? confirmed.reference.passengers
         : { adults: confirmed.reference.adults, children: 0, infants: 0 };
-    const errors = passengerErrors(request.passengers, counts, travelDates(confirmed));
+    // Hotels check guests' ages at check-in; airlines price and seat by age, so flights need it.
+    const errors = passengerErrors(
+      request.passengers,
+      counts,
+      travelDates(confirmed),
+      confirmed.kind === 'flight' ? 'required' : 'optional',
+    );
     if (errors.length > 0) {
       throw new DomainError('validation-failed', errors.map((e) => `${e.field} ${e.message}`).join('; '), {
         errors,

@@ -26,6 +26,7 @@ export function passengerErrors(
   passengers: readonly Passenger[],
   counts: PassengerCounts,
   travel: TravelDates,
+  datesOfBirth: 'required' | 'optional' = 'required',
 ): FieldError[] {
   const errors: FieldError[] = [];
   const given = { adults: 0, children: 0, infants: 0 };
@@ -46,6 +47,10 @@ export function passengerErrors(
   }
   passengers.forEach((passenger, index) => {
     const field = `body.passengers.${index}.dateOfBirth`;
+    if (passenger.dateOfBirth === undefined) {
+      if (datesOfBirth === 'required') errors.push({ field, message: 'is required' });
+      return;
+    }
     if (!isCalendarDate(passenger.dateOfBirth)) {
       errors.push({ field, message: 'must be a calendar date YYYY-MM-DD' });
       return;

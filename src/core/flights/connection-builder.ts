@@ -11,6 +11,8 @@ export interface ConnectionRules {
   usable(flight: FlightRecord): boolean;
   /** Most itineraries returned for one path. */
   limit: number;
+  /** Called per connection tried; false stops the building (work budget spent), keeping what was found. */
+  step?: () => boolean;
 }
 
 /**
@@ -26,8 +28,13 @@ export function buildConnections(
   const results: FlightRecord[][] = [];
   const first = legs[0];
   if (!first) return results;
+  let stopped = false;
   const extend = (chain: FlightRecord[]): void => {
-    if (results.length >= rules.limit) return;
+    if (stopped || results.length >= rules.limit) return;
+    if (rules.step && !rules.step()) {
+      stopped = true;
+      return;
+    }
     const hop = chain.length;
     const previous = chain[hop - 1] as FlightRecord;
     if (hop === legs.length) {
@@ -43,10 +50,11 @@ export function buildConnections(
       if (!rules.usable(next)) continue;
       if (next.arrivalUtc - start > rules.maxJourneyMinutes * 60_000) continue;
       extend([...chain, next]);
-      if (results.length >= rules.limit) return;
+      if (stopped || results.length >= rules.limit) return;
     }
   };
   for (const flight of first) {
+    if (stopped) break;
     if (!rules.usable(flight)) continue;
     if (legs.length === 1 || flight.arrivalUtc - flight.departureUtc <= rules.maxJourneyMinutes * 60_000) {
       extend([flight]);

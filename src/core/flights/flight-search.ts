@@ -1,12 +1,13 @@
 import type { Airport } from '../../ports/airports.js';
 import type { FlightRecord } from '../../ports/store.js';
-import { flightRouteTag, utcDatesBetween } from '../cache/cache-tags.js';
 import { flightSearchCacheKey, singleAirportCity } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
 import { distanceKm } from '../geo/great-circle.js';
 import type { FlightOfferReference } from '../offers/offer-reference.js';
-import type { SearchDependencies } from '../search/search-dependencies.js';
-import type { SearchRun } from '../search/search-results.js';
+import { type FlightSearchQuery, toFlightSearchRequest } from '../search/request-rules.js';
+import type { SearchDependencies, SearchOptions } from '../search/search-dependencies.js';
+import type { SearchPage, SearchResults, SearchRun } from '../search/search-results.js';
+import { DEFAULT_WORK_LIMITS, WorkBudget } from '../search/work-budget.js';
 import { addDays, toUtcIso, zonedDate, zonedToEpoch } from '../time/zoned-time.js';
 import { buildConnections } from './connection-builder.js';
 import {
@@ -18,9 +19,12 @@ import {
 import { type FlightOfferView, itineraryView } from './flight-offer-view.js';
 import { hasSeats, priceJourney } from './flight-pricing.js';
 import type { FlightSearchRequest } from './flight-search-request.js';
+import { type PathPlan, readHopLevels } from './hop-levels.js';
 import { RouteGraph } from './route-graph.js';
 
 export interface FlightSearchDependencies extends SearchDependencies {
+  /** The result cache and snapshots that pages are cut from. */
+  results: SearchResults;
   /** How long the route network read from the store is reused, ms. */
   routeGraphTtlMs?: number;
 }
@@ -29,8 +33,10 @@ export interface FlightSearchDependencies extends SearchDependencies {
 const ITINERARIES_PER_PATH = 60;
 /** Itineraries of each direction combined into round trips. */
 const ROUND_TRIP_CANDIDATES = 30;
-/** Most airport paths explored per direction. */
+/** Most airport paths explored per origin and destination airport. */
 const MAX_PATHS = 80;
+/** Most stops a search may ask for, whatever reaches the core. */
+export const MAX_STOPS = 2;
 
 interface PricedJourney {
   itineraries: FlightRecord[][];
@@ -53,6 +59,28 @@ export class FlightSearch {
     this.#deps = deps;
   }
 
+  /**
+   * One page of offers for a query: the domain rules checked, the result from the cache or a fresh
+   * search, the page cut from its snapshot. Every transport (v1, compatibility routes) calls this;
+   * `signal` aborts when the client has gone (the search stops once no other request waits for it).
+   */
+  async page(
+    query: FlightSearchQuery,
+    limit: number,
+    cursor?: string,
+    signal?: AbortSignal,
+  ): Promise<SearchPage<FlightOfferView>> {
+    const request = toFlightSearchRequest(query);
+    return this.#deps.results.page(
+      'flights',
+      this.cacheKey(request),
+      (searchSignal: AbortSignal) => this.search(request, { signal: searchSignal }),
+      limit,
+      cursor,
+      signal,
+    );
+  }
+
   /** Airports a code stands for: a city's airports or the airport itself; throws a field error when unknown. */
   resolveAirports(code: string, field: string): readonly Airport[] {
     const airports = this.#deps.airports.byCityCode(code);
@@ -71,7 +99,18 @@ export class FlightSearch {
   }
 
   /** Every offer matching the request, sorted, at most `maxResults`, with the tags of the flights it read. */
-  async search(request: FlightSearchRequest): Promise<SearchRun<FlightOfferView>> {
+  async search(
+    request: FlightSearchRequest,
+    options: SearchOptions = {},
+  ): Promise<SearchRun<FlightOfferView>> {
+    if (!Number.isInteger(request.maxStops) || request.maxStops < 0 || request.maxStops > MAX_STOPS) {
+      throw invalidField('query.maxStops', `maxStops is an integer from 0 to ${MAX_STOPS}`);
+    }
+    const budget = new WorkBudget(
+      this.#deps.workLimits ?? DEFAULT_WORK_LIMITS,
+      this.#deps.clock,
+      options.signal,
+    );
     const origins = this.resolveAirports(request.origin, 'query.origin');
     const destinations = this.resolveAirports(request.destination, 'query.destination');
     if (origins.some((o) => destinations.some((d) => d.iata === o.iata))) {
@@ -80,19 +119,36 @@ export class FlightSearch {
     this.#checkDate(request.departureDate, origins, 'query.departureDate');
     if (request.returnDate) this.#checkDate(request.returnDate, destinations, 'query.returnDate');
     const tags = new Set<string>();
-    const outbound = await this.#itineraries(origins, destinations, request.departureDate, request, tags);
+    const outbound = await this.#itineraries(
+      origins,
+      destinations,
+      request.departureDate,
+      request,
+      tags,
+      budget,
+    );
     let journeys: PricedJourney[];
     if (request.returnDate) {
-      const inbound = await this.#itineraries(destinations, origins, request.returnDate, request, tags);
+      const inbound = await this.#itineraries(
+        destinations,
+        origins,
+        request.returnDate,
+        request,
+        tags,
+        budget,
+      );
       journeys = this.#roundTrips(outbound, inbound, request);
     } else {
       journeys = outbound.map((itinerary) => this.#price([itinerary], request));
     }
     const filtered = journeys.filter((j) => request.maxPrice === undefined || j.total <= request.maxPrice);
     filtered.sort(comparator(request.sort));
+    budget.throwIfCancelled();
+    const offers = await this.#render(filtered.slice(0, this.#deps.maxResults), request);
     return {
-      offers: await this.#render(filtered.slice(0, this.#deps.maxResults), request),
+      offers,
       tags: [...tags].sort(),
+      ...(budget.exhausted ? { partial: budget.exhausted } : {}),
     };
   }
 
@@ -125,18 +181,23 @@ export class FlightSearch {
     return this.#graph.graph;
   }
 
-  /** Itineraries from any origin to any destination departing on `date` (origin local time). */
+  /**
+   * Itineraries from any origin to any destination departing on `date` (origin local time), read hop
+   * level by hop level: one store call fetches the flights of every path's first hop, the next the
+   * second hops of the paths still possible, and so on — at most `maxStops + 1` calls, whatever the
+   * number of paths. Each level's windows are cut to the times its connections can leave. The work
+   * budget is checked between levels and inside the loops; once it is spent, the itineraries of the
+   * paths already complete are kept (the search is then flagged partial).
+   */
   async #itineraries(
     origins: readonly Airport[],
     destinations: readonly Airport[],
     date: string,
     request: FlightSearchRequest,
     tags: Set<string>,
+    budget: WorkBudget,
   ): Promise<FlightRecord[][]> {
     const graph = await this.#routeGraph();
-    const airport = (iata: string): Airport | undefined => this.#deps.airports.byIata(iata);
-    const itineraries: FlightRecord[][] = [];
-    const legCache = new Map<string, Promise<FlightRecord[]>>();
     const now = this.#deps.clock.now();
     const carriers = request.carriers ? new Set(request.carriers) : undefined;
     const usable = (flight: FlightRecord): boolean =>
@@ -144,56 +205,57 @@ export class FlightSearch {
       (!carriers || carriers.has(flight.carrier)) &&
       hasSeats(flight, request.cabin, request);
 
+    const live: PathPlan[] = [];
     for (const origin of origins) {
       const dayStart = zonedToEpoch(date, 0, origin.timeZone);
       const dayEnd = zonedToEpoch(addDays(date, 1), 0, origin.timeZone);
       for (const destination of destinations) {
         const direct = distanceKm(origin, destination);
-        const paths = graph
-          .paths(origin.iata, destination.iata, request.maxStops, {
+        const paths = graph.paths(
+          origin.iata,
+          destination.iata,
+          request.maxStops,
+          {
             distanceKm: (a, b) => this.#distanceKm(a, b),
             maxFlownKm: (stops) => maxPathKm(direct, stops),
-          })
-          .slice(0, MAX_PATHS);
-        const journeyCap = maxJourneyMinutes(direct);
+          },
+          { paths: MAX_PATHS, step: () => budget.spend() },
+        );
+        const journeyCapMinutes = maxJourneyMinutes(direct);
         for (const path of paths) {
-          const legs = await Promise.all(
-            path.slice(1).map((to, hop) => {
-              const from = path[hop] as string;
-              const departTo = hop === 0 ? dayEnd : dayEnd + journeyCap * 60_000;
-              const key = `${from}-${to}-${hop === 0 ? 'first' : 'later'}`;
-              let legs = legCache.get(key);
-              if (!legs) {
-                for (const day of utcDatesBetween(dayStart, departTo))
-                  tags.add(flightRouteTag(from, to, day));
-                legs = this.#deps.store.findFlights({
-                  origin: from,
-                  destination: to,
-                  departFrom: dayStart,
-                  departTo,
-                });
-                legCache.set(key, legs);
-              }
-              return legs;
-            }),
-          );
-          const stops = path.map((iata) => airport(iata) as Airport);
-          itineraries.push(
-            ...buildConnections(legs, {
-              minimumConnectionMinutes: (i) =>
-                minimumConnectionMinutes(
-                  stops[i - 1] as Airport,
-                  stops[i] as Airport,
-                  stops[i + 1] as Airport,
-                ),
-              maxLayoverMinutes: MAX_LAYOVER_MINUTES,
-              maxJourneyMinutes: journeyCap,
-              usable,
-              limit: ITINERARIES_PER_PATH,
-            }),
-          );
+          live.push({
+            rank: live.length,
+            path,
+            stops: path.map((iata) => this.#deps.airports.byIata(iata) as Airport),
+            dayStart,
+            dayEnd,
+            journeyCapMinutes,
+            legs: [],
+            earliestArrival: dayStart,
+            latestArrival: dayStart,
+          });
         }
       }
+    }
+
+    const complete = await readHopLevels(live, { store: this.#deps.store, usable, budget, tags });
+
+    const itineraries: FlightRecord[][] = [];
+    // In the order the paths were found, as before reads were batched.
+    for (const plan of complete.sort((a, b) => a.rank - b.rank)) {
+      if (!(await budget.checkpoint())) break;
+      const stops = plan.stops;
+      itineraries.push(
+        ...buildConnections(plan.legs, {
+          minimumConnectionMinutes: (i) =>
+            minimumConnectionMinutes(stops[i - 1] as Airport, stops[i] as Airport, stops[i + 1] as Airport),
+          maxLayoverMinutes: MAX_LAYOVER_MINUTES,
+          maxJourneyMinutes: plan.journeyCapMinutes,
+          usable,
+          limit: ITINERARIES_PER_PATH,
+          step: () => budget.spend(),
+        }),
+      );
     }
     return itineraries;
   }

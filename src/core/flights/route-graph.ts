@@ -28,14 +28,27 @@ export class RouteGraph {
    * Airport sequences from `origin` to `destination` with at most `maxStops` intermediate airports,
    * never visiting an airport twice, whose flown distance stays within `bounds`. A branch is cut as
    * soon as the distance flown plus the straight line still to go exceeds the loosest bound, so a
-   * hub with a hundred destinations is not walked three levels deep.
+   * hub with a hundred destinations is not walked three levels deep. The walk stops at `limit.paths`
+   * paths (the first ones in walk order) or when `limit.step` answers false (work budget spent).
    */
-  paths(origin: string, destination: string, maxStops: number, bounds: PathBounds): string[][] {
+  paths(
+    origin: string,
+    destination: string,
+    maxStops: number,
+    bounds: PathBounds,
+    limit: PathLimit = {},
+  ): string[][] {
     const found: string[][] = [];
     const loosest = bounds.maxFlownKm(maxStops);
+    const most = limit.paths ?? Number.POSITIVE_INFINITY;
+    let stopped = false;
     const walk = (path: string[], flown: number): void => {
       const last = path[path.length - 1] as string;
       for (const next of this.destinationsFrom(last)) {
+        if (found.length >= most || (limit.step && !limit.step())) {
+          stopped = true;
+        }
+        if (stopped) return;
         if (path.includes(next)) continue;
         const flownToNext = flown + bounds.distanceKm(last, next);
         if (next === destination) {
@@ -50,6 +63,14 @@ export class RouteGraph {
     walk([origin], 0);
     return found;
   }
+}
+
+/** Where a path walk stops early. */
+export interface PathLimit {
+  /** Most paths returned. */
+  paths?: number;
+  /** Called per airport considered; false stops the walk. */
+  step?: () => boolean;
 }
 
 const EMPTY: ReadonlySet<string> = new Set();

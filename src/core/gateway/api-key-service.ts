@@ -139,6 +139,13 @@ export class ApiKeyService {
     return { keyId: record.id, role: record.role, plan: resolvePlan(record, this.#defaultPlan) };
   }
 
+  /** True while the key `id` exists and is not revoked (the configured admin key while configured). */
+  async isActive(id: string): Promise<boolean> {
+    if (id === CONFIGURED_ADMIN_KEY_ID) return this.#adminKeyHash !== undefined;
+    const record = await this.#lookup(id);
+    return record !== undefined && record.revokedAt === undefined;
+  }
+
   /** Every key, oldest first. */
   list(): Promise<ApiKeyRecord[]> {
     return this.#store.list();

@@ -7,8 +7,10 @@ import { convert } from '../money/money.js';
 import type { HotelOfferReference } from '../offers/offer-reference.js';
 import type { TokenSigner } from '../offers/signed-token.js';
 import { type PriceView, priceView } from '../pricing/price-quote.js';
-import type { SearchDependencies } from '../search/search-dependencies.js';
-import type { SearchRun } from '../search/search-results.js';
+import { type HotelSearchQuery, toHotelSearchRequest } from '../search/request-rules.js';
+import type { SearchDependencies, SearchOptions } from '../search/search-dependencies.js';
+import type { SearchPage, SearchResults, SearchRun } from '../search/search-results.js';
+import { DEFAULT_WORK_LIMITS, WorkBudget } from '../search/work-budget.js';
 import { addDays, daysBetween, toUtcIso } from '../time/zoned-time.js';
 
 export type HotelSort = 'price' | 'stars' | 'distance';
@@ -16,6 +18,8 @@ export type HotelSort = 'price' | 'stars' | 'distance';
 /** A validated hotel search, with defaults applied. */
 export interface HotelSearchRequest {
   cityCode?: string;
+  /** Exactly these hotels, instead of a city or a point. */
+  hotelIds?: string[];
   latitude?: number;
   longitude?: number;
   radiusKm?: number;
@@ -51,15 +55,62 @@ export interface HotelOfferView {
   expiresAt: string;
 }
 
+/** Hotels priced between two checks of the work budget. */
+const HOTELS_PER_SLICE = 64;
+
 /** Longest stay searchable, nights. */
 export const MAX_NIGHTS = 30;
 
+export interface HotelSearchDependencies extends SearchDependencies {
+  /** The result cache and snapshots that pages are cut from. */
+  results: SearchResults;
+}
+
+/** A hotel of a city, with its distance from the city's main airport. */
+export interface CityHotelView {
+  hotel: Omit<HotelRecord, 'roomTypes'>;
+  distanceKm: number;
+}
+
 /** Room availability and rates of a stay, priced and sorted. */
 export class HotelSearch {
-  readonly #deps: SearchDependencies;
+  readonly #deps: HotelSearchDependencies;
 
-  constructor(deps: SearchDependencies) {
+  constructor(deps: HotelSearchDependencies) {
     this.#deps = deps;
+  }
+
+  /**
+   * One page of offers for a query: the domain rules checked, the result from the cache or a fresh
+   * search, the page cut from its snapshot. Every transport (v1, compatibility routes) calls this;
+   * `signal` aborts when the client has gone (the search stops once no other request waits for it).
+   */
+  async page(
+    query: HotelSearchQuery,
+    limit: number,
+    cursor?: string,
+    signal?: AbortSignal,
+  ): Promise<SearchPage<HotelOfferView>> {
+    const request = toHotelSearchRequest(query);
+    return this.#deps.results.page(
+      'hotels',
+      this.cacheKey(request),
+      (searchSignal: AbortSignal) => this.search(request, { signal: searchSignal }),
+      limit,
+      cursor,
+      signal,
+    );
+  }
+
+  /** The hotels of a city, nearest to its main airport first; field error when the city is unknown. */
+  async hotelsInCity(cityCode: string): Promise<CityHotelView[]> {
+    const { hotels, centre } = await this.#locate({ cityCode: cityCode.toUpperCase() });
+    return hotels
+      .map(({ roomTypes: _rooms, ...hotel }) => ({
+        hotel,
+        distanceKm: Math.round(distanceKm(hotel, centre) * 10) / 10,
+      }))
+      .sort((a, b) => a.distanceKm - b.distanceKm || a.hotel.id.localeCompare(b.hotel.id));
   }
 
   /** The cache key of a request: equivalent requests share it. */
@@ -70,8 +121,17 @@ export class HotelSearch {
     );
   }
 
-  /** Offers of every available room type, sorted, with the tags of the city nights they read. */
-  async search(request: HotelSearchRequest): Promise<SearchRun<HotelOfferView>> {
+  /**
+   * Offers of every available room type, sorted, with the tags of the city nights they read. The
+   * work budget bounds the offers built (a radius can hold many hotels); past it the search ends with
+   * what it has, flagged partial.
+   */
+  async search(request: HotelSearchRequest, options: SearchOptions = {}): Promise<SearchRun<HotelOfferView>> {
+    const budget = new WorkBudget(
+      this.#deps.workLimits ?? DEFAULT_WORK_LIMITS,
+      this.#deps.clock,
+      options.signal,
+    );
     const nights = daysBetween(request.checkIn, request.checkOut);
     const today = toUtcIso(this.#deps.clock.now()).slice(0, 10);
     if (request.checkIn < addDays(today, -1))
@@ -79,7 +139,9 @@ export class HotelSearch {
     if (nights < 1) throw invalidField('query.checkOut', 'checkOut must be after checkIn');
     if (nights > MAX_NIGHTS) throw invalidField('query.checkOut', `a stay is at most ${MAX_NIGHTS} nights`);
 
+    budget.throwIfCancelled();
     const { hotels, centre } = await this.#locate(request);
+    await budget.checkpoint();
     const nightsByHotel = groupNights(
       await this.#deps.store.findRoomNights(
         hotels.map((h) => h.id),
@@ -88,8 +150,12 @@ export class HotelSearch {
       ),
     );
     const expiresAt = this.#deps.clock.now() + this.#deps.offerTtlMs;
+    await budget.checkpoint();
     const offers: (HotelOfferView & { sortTotal: number; sortDistance: number })[] = [];
-    for (const hotel of hotels) {
+    for (const [index, hotel] of hotels.entries()) {
+      // A radius can hold many hotels: yield now and then, and stop once the budget is spent.
+      if (index % HOTELS_PER_SLICE === 0 && !(await budget.checkpoint())) break;
+      if (!budget.spend(hotel.roomTypes.length)) break;
       if (request.minStars !== undefined && hotel.stars < request.minStars) continue;
       for (const roomType of hotel.roomTypes) {
         if (roomType.maxOccupancy * request.rooms < request.adults) continue;
@@ -140,12 +206,23 @@ export class HotelSearch {
         .slice(0, this.#deps.maxResults)
         .map(({ sortTotal: _t, sortDistance: _d, ...offer }) => offer),
       tags: tags.sort(),
+      ...(budget.exhausted ? { partial: budget.exhausted } : {}),
     };
   }
 
   async #locate(
-    request: HotelSearchRequest,
+    request: Pick<HotelSearchRequest, 'cityCode' | 'hotelIds' | 'latitude' | 'longitude' | 'radiusKm'>,
   ): Promise<{ hotels: HotelRecord[]; centre: { latitude: number; longitude: number } }> {
+    if (request.hotelIds !== undefined) {
+      const hotels = (await this.#deps.store.getHotels(request.hotelIds)).sort((a, b) =>
+        a.id.localeCompare(b.id),
+      );
+      const first = hotels[0];
+      const anchor = first
+        ? [...this.#deps.airports.byCityCode(first.cityCode)].sort((a, b) => b.size - a.size)[0]
+        : undefined;
+      return { hotels, centre: anchor ?? first ?? { latitude: 0, longitude: 0 } };
+    }
     if (request.cityCode !== undefined) {
       const airports = this.#deps.airports.byCityCode(request.cityCode);
       const anchor =

@@ -1,4 +1,5 @@
 import type { Airport, AirportDirectory } from '../../ports/airports.js';
+import { invalidField } from '../errors.js';
 
 export interface LocationView {
   type: 'airport' | 'city';
@@ -24,6 +25,11 @@ export function foldText(text: string): string {
     .trim();
 }
 
+/** Most locations one lookup answers. */
+export const MAX_LOCATIONS = 50;
+/** Longest query text. */
+export const MAX_QUERY_LENGTH = 100;
+
 interface IndexedAirport {
   airport: Airport;
   name: string;
@@ -46,6 +52,13 @@ export class LocationSearch {
   }
 
   search(query: string, limit: number): LocationView[] {
+    // Whatever reaches the core: the answer never grows past the documented page.
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LOCATIONS) {
+      throw invalidField('query.limit', `limit is an integer from 1 to ${MAX_LOCATIONS}`);
+    }
+    if (query.length > MAX_QUERY_LENGTH) {
+      throw invalidField('query.q', `q is at most ${MAX_QUERY_LENGTH} characters`);
+    }
     const q = foldText(query);
     if (q === '') return [];
     const code = q.toUpperCase();

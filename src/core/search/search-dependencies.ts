@@ -2,6 +2,7 @@ import type { AirportDirectory } from '../../ports/airports.js';
 import type { Clock } from '../../ports/clock.js';
 import type { InventoryStore } from '../../ports/store.js';
 import type { TokenSigner } from '../offers/signed-token.js';
+import type { WorkLimits } from './work-budget.js';
 
 /** What every offer-producing use case (flight and hotel search, price confirmation) needs. */
 export interface OfferDependencies {
@@ -18,4 +19,12 @@ export interface OfferDependencies {
 export interface SearchDependencies extends OfferDependencies {
   /** Most offers one search returns. */
   maxResults: number;
+  /** Work budget of one search (deadline and steps); DEFAULT_WORK_LIMITS when absent. */
+  workLimits?: WorkLimits;
+}
+
+/** What a caller may pass along with a search request. */
+export interface SearchOptions {
+  /** Aborts once nobody waits for the search any more; the search then throws SearchCancelledError. */
+  signal?: AbortSignal;
 }

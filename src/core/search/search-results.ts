@@ -1,9 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Cache, CacheOutcome } from '../../ports/cache.js';
+import type { Cache, CacheOutcome, CacheResult } from '../../ports/cache.js';
 import type { Clock } from '../../ports/clock.js';
 import type { RecentInvalidations } from '../cache/recent-invalidations.js';
 import { DomainError, invalidField } from '../errors.js';
 import type { TokenSigner } from '../offers/signed-token.js';
+import { SharedCancellation } from './shared-cancellation.js';
+import { type BudgetExhaustion, SearchCancelledError } from './work-budget.js';
 
 /** The immutable result set of one search; every page of it is cut from here. */
 export interface SearchSnapshot<T> {
@@ -11,6 +13,8 @@ export interface SearchSnapshot<T> {
   createdAt: number;
   expiresAt: number;
   offers: T[];
+  /** Set when the search hit its work budget: the offers are the best it found in time. */
+  partial?: BudgetExhaustion;
 }
 
 export interface SearchPage<T> {
@@ -22,6 +26,8 @@ export interface SearchPage<T> {
     searchId: string;
     cachedAt: string;
     expiresAt: string;
+    /** True when the search hit its work budget and the offers are the best found in time. */
+    partial: boolean;
   };
   cache: CacheOutcome;
   /** Seconds the answer stays fresh, for cache-control. */
@@ -32,7 +38,12 @@ export interface SearchPage<T> {
 export interface SearchRun<T> {
   offers: T[];
   tags: string[];
+  /** Set when the search hit its work budget: the offers are the best found so far. */
+  partial?: BudgetExhaustion;
 }
+
+/** Runs a search; `signal` aborts once no client waits for it any more. */
+export type SearchRunner<T> = (signal: AbortSignal) => Promise<SearchRun<T>>;
 
 export interface SearchResultsDependencies {
   /** Shared result cache keyed by normalised request (may be a pass-through). */
@@ -68,6 +79,8 @@ interface CursorPayload {
  */
 export class SearchResults {
   readonly #deps: SearchResultsDependencies;
+  /** Cancellation shared by the requests waiting for one search run, by cache key. */
+  readonly #inFlight = new Map<string, SharedCancellation>();
 
   constructor(deps: SearchResultsDependencies) {
     this.#deps = deps;
@@ -76,13 +89,16 @@ export class SearchResults {
   /**
    * One page of the search `key` of `kind`. Without a cursor the result comes from the cache or
    * from `run`; with one, from the snapshot it points into (410 search-expired when gone).
+   * `signal` aborts when the client goes away; the run is cancelled only once every request
+   * waiting for it has gone, and a request still waiting never inherits another's cancellation.
    */
   async page<T>(
     kind: string,
     key: string,
-    run: () => Promise<SearchRun<T>>,
+    run: SearchRunner<T>,
     limit: number,
     cursor?: string,
+    signal?: AbortSignal,
   ): Promise<SearchPage<T>> {
     const queryHash = createHash('sha256').update(`${kind}\n${key}`).digest('base64url').slice(0, 22);
     if (cursor !== undefined) {
@@ -92,7 +108,7 @@ export class SearchResults {
         throw new DomainError('search-expired', 'the search behind this cursor has expired; search again');
       return this.#cut(entry.value, queryHash, position.o, limit, 'HIT');
     }
-    return this.#fresh(kind, queryHash, run, limit, true);
+    return this.#fresh(kind, queryHash, run, limit, { retryIfEvicted: true, retryIfCancelled: true }, signal);
   }
 
   /**
@@ -103,40 +119,67 @@ export class SearchResults {
   async #fresh<T>(
     kind: string,
     queryHash: string,
-    run: () => Promise<SearchRun<T>>,
+    run: SearchRunner<T>,
     limit: number,
-    retryIfEvicted: boolean,
+    retries: { retryIfEvicted: boolean; retryIfCancelled: boolean },
+    signal: AbortSignal | undefined,
   ): Promise<SearchPage<T>> {
     const cacheKey = `${kind}:${queryHash}`;
     const ran: { startedAt: number; tags: string[]; snapshot?: SearchSnapshot<T> } = {
       startedAt: 0,
       tags: [],
     };
-    const result = await this.#deps.cache.getOrSet<SearchPointer>(
-      cacheKey,
-      async (context) => {
-        ran.startedAt = this.#deps.clock.now();
-        const { offers, tags } = await run();
-        ran.tags = tags;
-        context.setTags(tags);
-        const now = this.#deps.clock.now();
-        const snapshot: SearchSnapshot<T> = {
-          searchId: randomUUID(),
-          createdAt: now,
-          expiresAt: now + this.#deps.ttlMs(kind),
-          offers,
-        };
-        ran.snapshot = snapshot;
-        await this.#deps.snapshots.set(`snapshot:${snapshot.searchId}`, snapshot, {
-          ttlMs: Math.max(this.#deps.snapshotTtlMs, this.#deps.ttlMs(kind) + this.#deps.graceMs),
-        });
-        return { searchId: snapshot.searchId };
-      },
-      { ttlMs: this.#deps.ttlMs(kind), graceMs: this.#deps.graceMs },
-    );
+    let shared = this.#inFlight.get(cacheKey);
+    if (!shared || shared.signal.aborted) {
+      shared = new SharedCancellation();
+      this.#inFlight.set(cacheKey, shared);
+    }
+    const runSignal = shared.signal;
+    const leave = shared.join(signal);
+    let result: CacheResult<SearchPointer>;
+    try {
+      result = await this.#deps.cache.getOrSet<SearchPointer>(
+        cacheKey,
+        async (context) => {
+          ran.startedAt = this.#deps.clock.now();
+          const { offers, tags, partial } = await run(runSignal);
+          ran.tags = tags;
+          context.setTags(tags);
+          const now = this.#deps.clock.now();
+          const snapshot: SearchSnapshot<T> = {
+            searchId: randomUUID(),
+            createdAt: now,
+            expiresAt: now + this.#deps.ttlMs(kind),
+            offers,
+            ...(partial ? { partial } : {}),
+          };
+          ran.snapshot = snapshot;
+          await this.#deps.snapshots.set(`snapshot:${snapshot.searchId}`, snapshot, {
+            ttlMs: Math.max(this.#deps.snapshotTtlMs, this.#deps.ttlMs(kind) + this.#deps.graceMs),
+          });
+          return { searchId: snapshot.searchId };
+        },
+        { ttlMs: this.#deps.ttlMs(kind), graceMs: this.#deps.graceMs },
+      );
+    } catch (error) {
+      // The run was cancelled because every request it had went away; a request still waiting (one
+      // that joined as the cancellation raced it) searches afresh instead of failing with it.
+      if (error instanceof SearchCancelledError && !signal?.aborted && retries.retryIfCancelled) {
+        return this.#fresh(kind, queryHash, run, limit, { ...retries, retryIfCancelled: false }, signal);
+      }
+      throw error;
+    } finally {
+      leave();
+      if (shared.idle && this.#inFlight.get(cacheKey) === shared) this.#inFlight.delete(cacheKey);
+    }
     // A search that read the inventory while it changed is answered (it shows what it read) but not
     // kept: its invalidation may have run before its result was stored (recent-invalidations.ts).
-    if (ran.snapshot && this.#deps.recentInvalidations?.anySince(ran.tags, ran.startedAt)) {
+    // Nor is one cut short by its deadline: that depends on the load of the moment, not the query.
+    if (
+      ran.snapshot &&
+      (ran.snapshot.partial === 'deadline' ||
+        this.#deps.recentInvalidations?.anySince(ran.tags, ran.startedAt))
+    ) {
       await this.#deps.cache.delete(cacheKey);
     }
     const snapshot =
@@ -145,9 +188,9 @@ export class SearchResults {
     if (!snapshot) {
       // The snapshot was evicted before its pointer: search again, once.
       await this.#deps.cache.delete(cacheKey);
-      if (!retryIfEvicted)
+      if (!retries.retryIfEvicted)
         throw new DomainError('search-expired', 'the search result was evicted; search again');
-      return this.#fresh(kind, queryHash, run, limit, false);
+      return this.#fresh(kind, queryHash, run, limit, { ...retries, retryIfEvicted: false }, signal);
     }
     return this.#cut(snapshot, queryHash, 0, limit, result.outcome);
   }
@@ -190,6 +233,7 @@ export class SearchResults {
         searchId: snapshot.searchId,
         cachedAt: new Date(snapshot.createdAt).toISOString(),
         expiresAt: new Date(snapshot.expiresAt).toISOString(),
+        partial: snapshot.partial !== undefined,
       },
       cache,
       maxAgeSeconds: Math.max(0, Math.floor((snapshot.expiresAt - now) / 1000)),

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { AccessTokens } from '../../core/gateway/access-tokens.js';
 import {
   type ApiKeyPrincipal,
   ApiKeyRejectedError,
   type ApiKeyService,
 } from '../../core/gateway/api-key-service.js';
+import { isAmadeusRequest, judgedPath, TOKEN_PATH } from '../amadeus/paths.js';
 import { replyWithProblem } from '../problems.js';
 
 declare module 'fastify' {
@@ -18,7 +20,14 @@ export interface ApiKeyAuthOptions {
   keys: ApiKeyService;
   /** Which requests need a key; defaults to every `/v1/*` path. */
   protects?: (request: FastifyRequest) => boolean;
+  /**
+   * Bearer tokens standing for a key on the Amadeus-compatible paths, whose clients never send
+   * `x-api-key`; without it those paths are treated like any other.
+   */
+  accessTokens?: AccessTokens | undefined;
 }
+
+const BEARER = /^Bearer +([^ ]+) *$/i;
 
 /**
  * Decided on the matched route pattern, not the raw URL: the router decodes percent-escapes, so
@@ -35,7 +44,27 @@ const isV1 = (request: FastifyRequest): boolean =>
 const apiKeyAuthPlugin: FastifyPluginAsync<ApiKeyAuthOptions> = async (app, options) => {
   const protects = options.protects ?? isV1;
   app.decorateRequest('apiKey', null);
+  const accessTokens = options.accessTokens;
   app.addHook('onRequest', async (request, reply) => {
+    if (accessTokens !== undefined && isAmadeusRequest(request)) {
+      // The token route is where the credentials are checked, so it needs no token itself.
+      if (judgedPath(request) === TOKEN_PATH) return;
+      const header = request.headers.authorization;
+      const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
+      try {
+        if (token === undefined) {
+          throw new ApiKeyRejectedError(
+            'missing',
+            'The Authorization header must be "Bearer <access token>".',
+          );
+        }
+        request.apiKey = await accessTokens.authenticate(token);
+        return;
+      } catch (error) {
+        if (!(error instanceof ApiKeyRejectedError)) throw error;
+        return replyWithProblem(request, reply, 'invalid-token', error.message);
+      }
+    }
     if (!protects(request)) return;
     const header = request.headers['x-api-key'];
     // A repeated header arrives as an array; which copy to trust is ambiguous, so neither is.

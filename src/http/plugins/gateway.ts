@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import type { AccessTokens } from '../../core/gateway/access-tokens.js';
 import type { ApiKeyService } from '../../core/gateway/api-key-service.js';
 import type { UsageMeter } from '../../core/gateway/usage-meter.js';
 import type { Clock } from '../../ports/clock.js';
@@ -21,6 +22,11 @@ export interface GatewayOptions {
   /** The local development issuer, whose JWKS is then served; undefined with an external issuer. */
   issuer?: TokenIssuer | undefined;
   hardening: HardeningOptions;
+  /**
+   * OAuth 2.0 client-credential tokens standing for an API key on the Amadeus-compatible routes;
+   * without it those routes are not served.
+   */
+  accessTokens?: AccessTokens | undefined;
   clock?: Clock;
   /** Close the limiter with the app (default true). */
   closeLimiter?: boolean;
@@ -33,7 +39,7 @@ export interface GatewayOptions {
  */
 const gatewayPlugin: FastifyPluginAsync<GatewayOptions> = async (app, options) => {
   await app.register(hardening, options.hardening);
-  await app.register(apiKeyAuth, { keys: options.keys });
+  await app.register(apiKeyAuth, { keys: options.keys, accessTokens: options.accessTokens });
   await app.register(rateLimit, { limiter: options.limiter });
   await app.register(usageMetering, { meter: options.meter, clock: options.clock });
   await app.register(bearerAuth, { verifier: options.verifier });

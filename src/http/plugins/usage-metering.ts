@@ -3,16 +3,19 @@ import fp from 'fastify-plugin';
 import type { UsageMeter } from '../../core/gateway/usage-meter.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import { utcDay } from '../../ports/utc-day.js';
+import { AMADEUS_SEARCH_PATHS } from '../amadeus/paths.js';
 
 export interface UsageMeteringOptions {
   meter: UsageMeter;
   clock?: Clock;
-  /** Which requests count as searches; defaults to routes ending in `/search`. */
+  /** Which requests count as searches; defaults to routes ending in `/search` and the Amadeus searches. */
   isSearch?: (request: FastifyRequest) => boolean;
 }
 
-const isSearchRoute = (request: FastifyRequest): boolean =>
-  request.routeOptions.url?.endsWith('/search') ?? false;
+const isSearchRoute = (request: FastifyRequest): boolean => {
+  const url = request.routeOptions.url;
+  return url !== undefined && (url.endsWith('/search') || AMADEUS_SEARCH_PATHS.has(url));
+};
 
 /** Counts every keyed response per key per UTC day: requests, searches, 4xx, 5xx and 429. */
 const usageMeteringPlugin: FastifyPluginAsync<UsageMeteringOptions> = async (app, options) => {

@@ -14,12 +14,24 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
 ) => {
   app.get(
     '/health/live',
-    { schema: { tags: ['health'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness: the process answers',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
   app.get(
     '/health/ready',
-    { schema: { tags: ['health'], response: { 200: HealthBody, 503: HealthBody } } },
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: the health of each dependency',
+        response: { 200: HealthBody, 503: HealthBody },
+      },
+    },
     async (_request, reply) => {
       const checks = await services.readiness();
       const values = Object.values(checks);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { toFlightSearchRequest, toHotelSearchRequest } from '../request-normalisation.js';
+import { clientGoneSignal } from '../client-gone.js';
 import { problemResponses } from '../schemas/common.js';
 import { FlightSearchQuery, FlightSearchResponse } from '../schemas/flights.js';
 import { HotelSearchQuery, HotelSearchResponse } from '../schemas/hotels.js';
@@ -55,13 +55,11 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       },
     },
     async (request, reply) => {
-      const search = toFlightSearchRequest(request.query);
-      const page = await services.searchResults.page(
-        'flights',
-        services.flights.cacheKey(search),
-        () => services.flights.search(search),
+      const page = await services.flights.page(
+        request.query,
         request.query.limit,
         request.query.cursor,
+        clientGoneSignal(reply),
       );
       return sendSearchPage(request, reply, page);
     },
@@ -83,13 +81,11 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       },
     },
     async (request, reply) => {
-      const search = toHotelSearchRequest(request.query);
-      const page = await services.searchResults.page(
-        'hotels',
-        services.hotels.cacheKey(search),
-        () => services.hotels.search(search),
+      const page = await services.hotels.page(
+        request.query,
         request.query.limit,
         request.query.cursor,
+        clientGoneSignal(reply),
       );
       return sendSearchPage(request, reply, page);
     },

@@ -62,7 +62,13 @@ export const BookingSchema = Type.Object(
       description: 'The offer as confirmed when booking',
     }),
     price: Type.Ref('Price'),
-    passengers: Type.Array(PassengerSchema),
+    passengers: Type.Array(
+      Type.Object({
+        ...PassengerSchema.properties,
+        dateOfBirth: Type.Optional(CalendarDate),
+      }),
+      { description: 'Hotel guests booked through the Amadeus-compatible routes have no date of birth' },
+    ),
     contact: ContactSchema,
     createdAt: Type.String({ format: 'date-time' }),
     cancelledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),

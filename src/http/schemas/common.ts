@@ -31,6 +31,10 @@ export const SearchMeta = Type.Object({
   searchId: Type.String(),
   cachedAt: Type.String({ format: 'date-time' }),
   expiresAt: Type.String({ format: 'date-time' }),
+  partial: Type.Boolean({
+    description:
+      'True when the search reached its work budget (time or amount of route expansion) and these are the best offers it found in time; searching again later, or with narrower criteria, may find more.',
+  }),
 });
 
 /** A search response: a page of offers of the shared schema `offerSchemaId` and the search meta. */

@@ -1,11 +1,51 @@
-import { invalidField } from '../core/errors.js';
-import type { FlightSearchRequest } from '../core/flights/flight-search-request.js';
-import type { HotelSearchRequest } from '../core/hotels/hotel-search.js';
-import { USD_RATES } from '../core/money/currencies.js';
-import { parseAmount } from '../core/money/money.js';
-import { daysBetween, isCalendarDate } from '../core/time/zoned-time.js';
-import type { FlightSearchQuery } from './schemas/flights.js';
-import type { HotelSearchQuery } from './schemas/hotels.js';
+import type { Cabin } from '../../ports/store.js';
+import { invalidField } from '../errors.js';
+import type { FlightSearchRequest, FlightSort } from '../flights/flight-search-request.js';
+import type { HotelSearchRequest, HotelSort } from '../hotels/hotel-search.js';
+import { USD_RATES } from '../money/currencies.js';
+import { parseAmount } from '../money/money.js';
+import { daysBetween, isCalendarDate } from '../time/zoned-time.js';
+
+/**
+ * A flight search as a client asks it, already well-formed (types and bounds checked by the
+ * transport's schema). Field errors name the v1 query parameter (`query.returnDate`); other
+ * transports translate those names to their own.
+ */
+export interface FlightSearchQuery {
+  origin: string;
+  destination: string;
+  departureDate: string;
+  returnDate?: string;
+  adults: number;
+  children: number;
+  infants: number;
+  cabin: Cabin;
+  maxStops: number;
+  sort: FlightSort;
+  /** Decimal amount in `currency`. */
+  maxPrice?: string;
+  /** Comma-separated IATA carrier codes. */
+  carriers?: string;
+  currency?: string;
+}
+
+/** A hotel search as a client asks it, already well-formed; by city, by point or by hotel ids. */
+export interface HotelSearchQuery {
+  cityCode?: string;
+  lat?: number;
+  lon?: number;
+  radiusKm?: number;
+  /** Exactly these hotels (instead of a city or a point). */
+  hotelIds?: readonly string[];
+  checkIn: string;
+  checkOut: string;
+  adults: number;
+  rooms: number;
+  minStars?: number;
+  maxPrice?: string;
+  sort: HotelSort;
+  currency?: string;
+}
 
 /** Currency the demo inventory is priced in; the default of every search. */
 export const DEFAULT_CURRENCY = 'USD';
@@ -73,17 +113,15 @@ export function toHotelSearchRequest(query: HotelSearchQuery): HotelSearchReques
   const checkOut = calendarDate(query.checkOut, 'query.checkOut');
   if (daysBetween(checkIn, checkOut) < 1)
     throw invalidField('query.checkOut', 'checkOut must be after checkIn');
-  for (const field of ['lat', 'lon', 'radiusKm'] as const) {
-    const value = query[field];
-    // JSON Schema bounds do not apply to Infinity, which query coercion can produce.
-    if (value !== undefined && !Number.isFinite(value))
-      throw invalidField(`query.${field}`, 'must be a finite number');
-  }
   const byPoint = query.lat !== undefined || query.lon !== undefined;
+  const hotelIds = query.hotelIds === undefined ? undefined : [...new Set(query.hotelIds)].sort();
+  if (hotelIds !== undefined && (query.cityCode !== undefined || byPoint)) {
+    throw invalidField('query.hotelIds', 'give hotelIds, cityCode or lat+lon, only one of them');
+  }
   if (query.cityCode !== undefined && byPoint) {
     throw invalidField('query.cityCode', 'give either cityCode or lat+lon, not both');
   }
-  if (query.cityCode === undefined && !byPoint) {
+  if (query.cityCode === undefined && !byPoint && hotelIds === undefined) {
     throw invalidField('query.cityCode', 'cityCode or lat+lon is required');
   }
   if (byPoint && (query.lat === undefined || query.lon === undefined)) {
@@ -95,6 +133,7 @@ export function toHotelSearchRequest(query: HotelSearchQuery): HotelSearchReques
   if (query.rooms > query.adults) throw invalidField('query.rooms', 'each room needs at least one adult');
   return {
     cityCode: query.cityCode?.toUpperCase(),
+    hotelIds,
     latitude: query.lat,
     longitude: query.lon,
     radiusKm: byPoint ? (query.radiusKm ?? 10) : undefined,

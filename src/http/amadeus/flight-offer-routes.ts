@@ -1,0 +1,222 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Static } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { invalidField } from '../../core/errors.js';
+import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
+import type { TravelerType } from '../../core/pricing/passenger-pricing.js';
+import type { FlightSearchQuery } from '../../core/search/request-rules.js';
+import type { Cabin } from '../../ports/store.js';
+import type { ApiServices } from '../services.js';
+import { AMADEUS_TAG, baseUrl } from './context.js';
+import {
+  flightDictionaries,
+  numberedTravelers,
+  type TravelerRef,
+  toAmadeusFlightOffer,
+} from './flight-offer-mapper.js';
+import {
+  FlightOffersQuery,
+  FlightOffersResponse,
+  FlightOffersSearchBody,
+  PricingBody,
+  PricingQuery,
+  PricingResponse,
+} from './flight-schemas.js';
+import { verifyFlightOffer } from './offer-verification.js';
+import { amadeusBody, amadeusErrorResponses } from './schemas.js';
+
+const OUR_CABIN: Readonly<Record<string, Cabin>> = {
+  ECONOMY: 'economy',
+  PREMIUM_ECONOMY: 'premium_economy',
+  BUSINESS: 'business',
+  FIRST: 'first',
+};
+
+const TRAVELER_TYPE: Readonly<Record<string, TravelerType>> = {
+  ADULT: 'adult',
+  SENIOR: 'adult',
+  CHILD: 'child',
+  HELD_INFANT: 'infant',
+};
+
+const GET_FIELDS = {
+  'query.origin': 'originLocationCode',
+  'query.destination': 'destinationLocationCode',
+  'query.currency': 'currencyCode',
+  'query.carriers': 'includedAirlineCodes',
+};
+
+const POST_FIELDS = {
+  'query.origin': '/originDestinations/0/originLocationCode',
+  'query.destination': '/originDestinations/0/destinationLocationCode',
+  'query.departureDate': '/originDestinations/0/departureDateTimeRange/date',
+  'query.returnDate': '/originDestinations/1/departureDateTimeRange/date',
+  'query.currency': '/currencyCode',
+  'query.maxPrice': '/searchCriteria/flightFilters/priceRange',
+  'query.adults': '/travelers',
+  'query.children': '/travelers',
+  'query.infants': '/travelers',
+  'query.carriers': '/searchCriteria/flightFilters/carrierRestrictions/includedCarrierCodes',
+};
+
+const SEARCH_ERRORS = amadeusErrorResponses(400, 401, 429, 500);
+
+/** What one search asks of the core, and how to show its answer. */
+interface MappedSearch {
+  query: FlightSearchQuery;
+  max: number;
+  travelers: TravelerRef[];
+  excludedCarriers: ReadonlySet<string>;
+}
+
+function fromQuery(q: Static<typeof FlightOffersQuery>): MappedSearch {
+  return {
+    query: {
+      origin: q.originLocationCode,
+      destination: q.destinationLocationCode,
+      departureDate: q.departureDate,
+      returnDate: q.returnDate,
+      adults: q.adults,
+      children: q.children,
+      infants: q.infants,
+      cabin: OUR_CABIN[q.travelClass ?? 'ECONOMY'] ?? 'economy',
+      maxStops: q.nonStop ? 0 : 2,
+      sort: 'price',
+      maxPrice: q.maxPrice === undefined ? undefined : String(q.maxPrice),
+      carriers: q.includedAirlineCodes,
+      currency: q.currencyCode,
+    },
+    max: q.max,
+    travelers: numberedTravelers(q),
+    excludedCarriers: new Set(q.excludedAirlineCodes?.toUpperCase().split(',') ?? []),
+  };
+}
+
+function fromBody(body: Static<typeof FlightOffersSearchBody>): MappedSearch {
+  const [outbound, inbound] = body.originDestinations;
+  if (!outbound) throw invalidField('body.originDestinations', 'at least one origin-destination is required');
+  if (
+    inbound &&
+    (inbound.originLocationCode.toUpperCase() !== outbound.destinationLocationCode.toUpperCase() ||
+      inbound.destinationLocationCode.toUpperCase() !== outbound.originLocationCode.toUpperCase())
+  ) {
+    throw invalidField(
+      'body.originDestinations.1',
+      'one-way and round trips are supported: the second origin-destination must return to the first origin',
+    );
+  }
+  const travelers = body.travelers.map((t) => ({ id: t.id, type: TRAVELER_TYPE[t.travelerType] ?? 'adult' }));
+  const count = (type: TravelerType) => travelers.filter((t) => t.type === type).length;
+  const filters = body.searchCriteria?.flightFilters;
+  const cabins = new Set(filters?.cabinRestrictions?.map((c) => c.cabin) ?? []);
+  if (cabins.size > 1) {
+    throw invalidField(
+      'body.searchCriteria.flightFilters.cabinRestrictions',
+      'one cabin per search is supported',
+    );
+  }
+  const included = filters?.carrierRestrictions?.includedCarrierCodes;
+  return {
+    query: {
+      origin: outbound.originLocationCode,
+      destination: outbound.destinationLocationCode,
+      departureDate: outbound.departureDateTimeRange.date,
+      returnDate: inbound?.departureDateTimeRange.date,
+      adults: count('adult'),
+      children: count('child'),
+      infants: count('infant'),
+      cabin: OUR_CABIN[[...cabins][0] ?? 'ECONOMY'] ?? 'economy',
+      maxStops: filters?.connectionRestriction?.maxNumberOfConnections ?? 2,
+      sort: 'price',
+      carriers: included && included.length > 0 ? included.join(',') : undefined,
+      currency: body.currencyCode,
+    },
+    max: body.searchCriteria?.maxFlightOffers ?? 250,
+    travelers,
+    excludedCarriers: new Set(
+      filters?.carrierRestrictions?.excludedCarrierCodes?.map((c) => c.toUpperCase()),
+    ),
+  };
+}
+
+/** Flight offers search (GET and POST) and flight offers price, over the core's search and re-pricing. */
+export const flightOfferRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (
+  app,
+  { services },
+) => {
+  async function search(request: FastifyRequest, mapped: MappedSearch) {
+    if (mapped.query.adults < 1)
+      throw invalidField('query.adults', 'at least one adult traveller is required');
+    const page = await services.flights.page(mapped.query, mapped.max);
+    const offers = page.data.filter((offer) => !flownBy(offer, mapped.excludedCarriers));
+    return {
+      meta: { count: offers.length, links: { self: `${baseUrl(request)}${request.url}` } },
+      data: offers.map((offer) => toAmadeusFlightOffer(offer, mapped.travelers, services.offerSeal)),
+      dictionaries: flightDictionaries(offers),
+    };
+  }
+
+  app.get(
+    '/v2/shopping/flight-offers',
+    {
+      config: { amadeusFields: GET_FIELDS },
+      schema: {
+        tags: [AMADEUS_TAG],
+        summary: 'Flight offers search (Amadeus Flight Offers Search v2, GET)',
+        description: 'One-way or round-trip offers from live inventory, in Amadeus shape.',
+        querystring: FlightOffersQuery,
+        response: { 200: amadeusBody(FlightOffersResponse, 'Flight offers'), ...SEARCH_ERRORS },
+      },
+    },
+    async (request) => search(request, fromQuery(request.query)),
+  );
+
+  app.post(
+    '/v2/shopping/flight-offers',
+    {
+      config: { amadeusFields: POST_FIELDS },
+      schema: {
+        tags: [AMADEUS_TAG],
+        summary: 'Flight offers search (Amadeus Flight Offers Search v2, POST)',
+        description:
+          'The same search with travellers by id. X-HTTP-Method-Override is ignored: the request stays a POST.',
+        body: FlightOffersSearchBody,
+        response: { 200: amadeusBody(FlightOffersResponse, 'Flight offers'), ...SEARCH_ERRORS },
+      },
+    },
+    async (request) => search(request, fromBody(request.body)),
+  );
+
+  app.post(
+    '/v1/shopping/flight-offers/pricing',
+    {
+      schema: {
+        tags: [AMADEUS_TAG],
+        summary: 'Confirm the price of flight offers (Amadeus Flight Offers Price v1)',
+        description:
+          'Each offer must be sent back exactly as issued; it is then re-priced from live inventory. A changed offer is 400 INVALID DATA RECEIVED.',
+        querystring: PricingQuery,
+        body: PricingBody,
+        response: { 200: amadeusBody(PricingResponse, 'Offers with their current price'), ...SEARCH_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const verified = [];
+      for (const [index, sent] of request.body.data.flightOffers.entries()) {
+        verified.push(await verifyFlightOffer(services, sent, `body.data.flightOffers.${index}`));
+      }
+      reply.header('cache-control', 'no-store');
+      return {
+        data: { type: 'flight-offers-pricing', flightOffers: verified.map((v) => v.offer) },
+        dictionaries: flightDictionaries(verified.map((v) => v.confirmed.offer)),
+      };
+    },
+  );
+};
+
+function flownBy(offer: FlightOfferView, carriers: ReadonlySet<string>): boolean {
+  return (
+    carriers.size > 0 &&
+    offer.itineraries.some((itinerary) => itinerary.segments.some((s) => carriers.has(s.carrierCode)))
+  );
+}

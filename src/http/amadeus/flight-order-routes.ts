@@ -1,0 +1,184 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Static } from '@sinclair/typebox';
+import { DomainError, invalidField } from '../../core/errors.js';
+import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
+import type { OfferSeal } from '../../core/offers/offer-seal.js';
+import type { BookingOwner, BookingRecord, Contact, Passenger } from '../../ports/bookings.js';
+import type { ApiServices } from '../services.js';
+import { isE164, isEmail } from './contact-rules.js';
+import { AMADEUS_TAG, clientOwner, idempotencyKeyOf } from './context.js';
+import { toAmadeusFlightOffer } from './flight-offer-mapper.js';
+import {
+  FlightOrderBody,
+  FlightOrderResponse,
+  type FlightOrderTraveler,
+  OrderParams,
+} from './flight-schemas.js';
+import { verifyFlightOffer, withFieldNames } from './offer-verification.js';
+import { amadeusBody, amadeusErrorResponses } from './schemas.js';
+
+type Traveler = Static<typeof FlightOrderTraveler>;
+
+/** The booking contact: the first traveller with an email address and a phone number. */
+function contactOf(travelers: readonly Traveler[]): Contact {
+  for (const [index, traveler] of travelers.entries()) {
+    const email = traveler.contact?.emailAddress;
+    const phone = traveler.contact?.phones?.[0];
+    if (email === undefined || phone === undefined) continue;
+    const number = `+${phone.countryCallingCode ?? ''}${phone.number}`;
+    if (!isEmail(email))
+      throw invalidField(`body.data.travelers.${index}.contact.emailAddress`, 'is not an email address');
+    if (!isE164(number)) {
+      throw invalidField(
+        `body.data.travelers.${index}.contact.phones.0`,
+        'countryCallingCode and number must form an E.164 number',
+      );
+    }
+    return { email, phone: number };
+  }
+  throw invalidField(
+    'body.data.travelers.0.contact',
+    'one traveller needs contact.emailAddress and contact.phones for the booking contact',
+  );
+}
+
+/** A stored flight booking as an Amadeus flight order. */
+function flightOrder(booking: BookingRecord, seal: OfferSeal) {
+  const offer = toAmadeusFlightOffer(
+    booking.offer as FlightOfferView,
+    booking.passengers.map((p, i) => ({ id: String(i + 1), type: p.type })),
+    seal,
+  );
+  return {
+    type: 'flight-order' as const,
+    id: booking.id,
+    associatedRecords: [
+      {
+        reference: booking.reference,
+        creationDate: new Date(booking.createdAt).toISOString().slice(0, 23),
+        originSystemCode: 'GDS',
+        flightOfferId: offer.id,
+      },
+    ],
+    flightOffers: [offer],
+    travelers: booking.passengers.map((p, i) => ({
+      id: String(i + 1),
+      dateOfBirth: p.dateOfBirth,
+      name: { firstName: p.givenName.toUpperCase(), lastName: p.familyName.toUpperCase() },
+      ...(i === 0
+        ? {
+            contact: {
+              emailAddress: booking.contact.email,
+              phones: [{ deviceType: 'MOBILE', number: booking.contact.phone }],
+            },
+          }
+        : {}),
+    })),
+  };
+}
+
+/** Passenger fields as the core names them, renamed to the order's travellers. */
+const travelerField = (field: string): string => field.replace(/^body\.passengers/, 'body.data.travelers');
+
+/** Flight orders: create (book), retrieve and cancel, over the core's booking use case. */
+export const flightOrderRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (
+  app,
+  { services },
+) => {
+  /** A live flight booking of this client; cancelled ones are gone, as Amadeus deletes them. */
+  async function liveFlightBooking(id: string, owner: BookingOwner): Promise<BookingRecord> {
+    const booking = await services.bookings.get(id, owner);
+    if (booking.hold.kind !== 'seats' || booking.status === 'cancelled') {
+      throw new DomainError('booking-not-found', `no flight order ${id} exists for this client`);
+    }
+    return booking;
+  }
+
+  app.post(
+    '/v1/booking/flight-orders',
+    {
+      schema: {
+        tags: [AMADEUS_TAG],
+        summary: 'Create a flight order (Amadeus Flight Create Orders v1)',
+        description:
+          'Books a priced offer sent back exactly as issued: re-priced, then its seats taken atomically. An Idempotency-Key header, if sent, makes retries safe.',
+        body: FlightOrderBody,
+        response: {
+          201: amadeusBody(FlightOrderResponse, 'The flight order'),
+          ...amadeusErrorResponses(400, 401, 404, 429, 500),
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const data = 'data' in body ? body.data : body;
+      const sent = data.flightOffers[0] as Record<string, unknown>;
+      const verified = await verifyFlightOffer(services, sent, 'body.data.flightOffers.0');
+      const types = new Map(verified.travelers.map((t) => [t.id, t.type]));
+      const passengers: Passenger[] = data.travelers.map((traveler, index) => {
+        const type = types.get(traveler.id);
+        if (type === undefined) {
+          throw invalidField(`body.data.travelers.${index}.id`, 'no traveller of the offer has this id');
+        }
+        return {
+          type,
+          givenName: traveler.name.firstName,
+          familyName: traveler.name.lastName,
+          dateOfBirth: traveler.dateOfBirth,
+        };
+      });
+      const { booking } = await withFieldNames(travelerField, () =>
+        services.bookings.book({
+          owner: clientOwner(request),
+          idempotencyKey: idempotencyKeyOf(request),
+          request: { offerId: verified.offerId, passengers, contact: contactOf(data.travelers) },
+        }),
+      );
+      reply.code(201).header('cache-control', 'no-store');
+      return { data: flightOrder(booking, services.offerSeal) };
+    },
+  );
+
+  app.get(
+    '/v1/booking/flight-orders/:id',
+    {
+      schema: {
+        tags: [AMADEUS_TAG],
+        summary: 'Retrieve a flight order (Amadeus Flight Order Management v1)',
+        description: 'A cancelled order is gone (404), as with Amadeus.',
+        params: OrderParams,
+        response: {
+          200: amadeusBody(FlightOrderResponse, 'The flight order'),
+          ...amadeusErrorResponses(400, 401, 404, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const booking = await liveFlightBooking(request.params.id, clientOwner(request));
+      reply.header('cache-control', 'no-store');
+      return { data: flightOrder(booking, services.offerSeal) };
+    },
+  );
+
+  app.delete(
+    '/v1/booking/flight-orders/:id',
+    {
+      schema: {
+        tags: [AMADEUS_TAG],
+        summary: 'Cancel a flight order (Amadeus Flight Order Management v1)',
+        description: 'Cancels the booking and gives its seats back; 204 with no body.',
+        params: OrderParams,
+        response: {
+          204: { description: 'Cancelled', type: 'null' },
+          ...amadeusErrorResponses(400, 401, 404, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const owner = clientOwner(request);
+      await liveFlightBooking(request.params.id, owner);
+      await services.bookings.cancel(request.params.id, owner);
+      return reply.code(204).send();
+    },
+  );
+};

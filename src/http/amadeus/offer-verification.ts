@@ -1,0 +1,75 @@
+import { DomainError, type FieldError, invalidField } from '../../core/errors.js';
+import type { ConfirmedOffer } from '../../core/offers/price-confirmation.js';
+import type { TravelerType } from '../../core/pricing/passenger-pricing.js';
+import type { ApiServices } from '../services.js';
+import {
+  AMADEUS_TRAVELER_TYPE,
+  type AmadeusFlightOffer,
+  isIntactOffer,
+  splitOfferId,
+  type TravelerRef,
+  toAmadeusFlightOffer,
+} from './flight-offer-mapper.js';
+
+/** A flight offer a client sent back, checked and re-priced against live inventory. */
+export interface VerifiedFlightOffer {
+  /** Our offer id, what booking confirms again. */
+  offerId: string;
+  confirmed: Extract<ConfirmedOffer, { kind: 'flight' }>;
+  travelers: TravelerRef[];
+  /** The offer as it stands now, in Amadeus's shape, freshly sealed. */
+  offer: AmadeusFlightOffer;
+}
+
+const OUR_TRAVELER_TYPE = new Map<string, TravelerType>(
+  Object.entries(AMADEUS_TRAVELER_TYPE).map(([ours, theirs]) => [theirs, ours as TravelerType]),
+);
+
+/**
+ * Honours only what the server can verify: the offer must be exactly one it issued (its seal covers
+ * price, seats, segments and traveller pricing), and is then re-priced from live inventory, never
+ * from the numbers the client sent. `field` names the offer in the request for error sources.
+ */
+export async function verifyFlightOffer(
+  services: ApiServices,
+  sent: Record<string, unknown>,
+  field: string,
+): Promise<VerifiedFlightOffer> {
+  const parts = typeof sent.id === 'string' ? splitOfferId(sent.id) : undefined;
+  if (!parts || !isIntactOffer(sent, services.offerSeal)) {
+    throw invalidField(
+      field,
+      'the flight offer is not one this server issued or was changed (price, seats, segments or travellers); send it back exactly as the search or pricing returned it',
+    );
+  }
+  const confirmed = await services.offers.confirm(parts.offerId);
+  if (confirmed.kind !== 'flight') throw invalidField(field, 'not a flight offer');
+  const pricings = sent.travelerPricings as { travelerId: string; travelerType: string }[];
+  const travelers = pricings.map((pricing) => ({
+    id: pricing.travelerId,
+    type: OUR_TRAVELER_TYPE.get(pricing.travelerType) ?? 'adult',
+  }));
+  return {
+    offerId: parts.offerId,
+    confirmed,
+    travelers,
+    offer: toAmadeusFlightOffer(confirmed.offer, travelers, services.offerSeal),
+  };
+}
+
+/**
+ * Runs `action`, renaming the fields of a domain error it throws: the core names the fields of its
+ * own request ("body.passengers.0.dateOfBirth"), a compatibility route those of its client's.
+ */
+export async function withFieldNames<T>(
+  rename: (field: string) => string,
+  action: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (!(error instanceof DomainError) || !Array.isArray(error.details.errors)) throw error;
+    const errors = (error.details.errors as FieldError[]).map((e) => ({ ...e, field: rename(e.field) }));
+    throw new DomainError(error.code, error.message, { ...error.details, errors }, { cause: error });
+  }
+}

@@ -1,0 +1,32 @@
+import type { FastifyRequest } from 'fastify';
+
+/** Path prefixes of the Amadeus Self-Service APIs that the compatibility routes answer under. */
+const AMADEUS_PREFIXES = [
+  '/v1/security/',
+  '/v1/shopping/',
+  '/v1/booking/',
+  '/v1/reference-data/',
+  '/v2/shopping/',
+  '/v2/booking/',
+  '/v3/shopping/',
+];
+
+/** Where clients trade their client credentials for a bearer token. */
+export const TOKEN_PATH = '/v1/security/oauth2/token';
+
+/** The routes that search (metered as searches, as the v1 `/search` routes are). */
+export const AMADEUS_SEARCH_PATHS: ReadonlySet<string> = new Set([
+  '/v2/shopping/flight-offers',
+  '/v3/shopping/hotel-offers',
+]);
+
+/** The path a request is judged by: its matched route pattern, else its raw path (unknown routes). */
+export function judgedPath(request: FastifyRequest): string {
+  return request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+}
+
+/** True for requests under the Amadeus-compatible paths (answered in Amadeus's error shape). */
+export function isAmadeusRequest(request: FastifyRequest): boolean {
+  const path = judgedPath(request);
+  return AMADEUS_PREFIXES.some((prefix) => path.startsWith(prefix));
+}
