@@ -15,6 +15,9 @@ export interface RollupRecord {
   payload: string;
 }
 
+/** What names a stored record. */
+export type RollupKey = Pick<RollupRecord, 'id' | 'granularity' | 'bucket'>;
+
 /**
  * Where analytics rollups are kept (docs/ARCHITECTURE.md, "Analytics"). Analytics are best
  * effort: callers catch failures and never let them reach a request or a booking.
@@ -26,8 +29,12 @@ export interface AnalyticsStore {
   put(records: readonly RollupRecord[]): Promise<void>;
   /** Records of `granularity` whose bucket is in [from, to), by bucket then id; [] when none. Rejects with StoreUnavailableError. */
   list(granularity: RollupGranularity, from: number, to: number): Promise<RollupRecord[]>;
-  /** Deletes the records with these ids; unknown ids are ignored. Rejects with StoreUnavailableError. */
-  remove(ids: readonly string[]): Promise<void>;
-  /** Deletes records of `granularity` whose bucket is before `before`; resolves to how many went. Rejects with StoreUnavailableError. */
-  removeBefore(granularity: RollupGranularity, before: number): Promise<number>;
+  /** Deletes these records (named by id, granularity and bucket, as a key-value store needs); unknown ones are ignored. Rejects with StoreUnavailableError. */
+  remove(records: readonly RollupKey[]): Promise<void>;
+  /**
+   * Deletes the records of `granularity` whose bucket is in [from, to); resolves to how many went.
+   * Callers keep windows bounded (a key-value store reads them partition by partition). Rejects
+   * with StoreUnavailableError.
+   */
+  removeRange(granularity: RollupGranularity, from: number, to: number): Promise<number>;
 }

@@ -45,25 +45,44 @@ export function describeAnalyticsStoreContract(target: StoreBackendTarget): void
 
     it('put of an empty list is a no-op', async () => {
       await analytics().put([]);
-      expect(await analytics().list('minute', 0, T0 * 2)).toEqual([]);
+      expect(await analytics().list('minute', T0 - HOUR, T0 + HOUR)).toEqual([]);
     });
 
-    it('remove deletes by id and ignores unknown ids', async () => {
+    it('list spans days and months (minute and hour records across UTC midnight and a month end)', async () => {
+      const lateJan = Date.UTC(2030, 0, 31, 23, 59);
+      await analytics().put([
+        record('jan', lateJan),
+        record('feb', lateJan + 2 * MINUTE),
+        { id: 'hj', granularity: 'hour', bucket: Date.UTC(2030, 0, 31, 23), payload: '{}' },
+        { id: 'hf', granularity: 'hour', bucket: Date.UTC(2030, 1, 1, 0), payload: '{}' },
+      ]);
+      expect((await analytics().list('minute', lateJan - HOUR, lateJan + HOUR)).map((r) => r.id)).toEqual([
+        'jan',
+        'feb',
+      ]);
+      expect(
+        (await analytics().list('hour', lateJan - 2 * HOUR, lateJan + 2 * HOUR)).map((r) => r.id),
+      ).toEqual(['hj', 'hf']);
+    });
+
+    it('remove deletes the named records and ignores unknown ones', async () => {
       await analytics().put([record('a', T0), record('b', T0)]);
-      await analytics().remove(['a', 'unknown']);
+      await analytics().remove([record('a', T0), record('unknown', T0 + MINUTE)]);
       expect((await analytics().list('minute', T0, T0 + MINUTE)).map((r) => r.id)).toEqual(['b']);
     });
 
-    it('removeBefore deletes only older buckets of that granularity and counts them', async () => {
+    it('removeRange deletes only the buckets of that granularity in [from, to) and counts them', async () => {
       await analytics().put([
+        record('before', T0 - 2 * 86_400_000),
         record('old1', T0),
         record('old2', T0 + MINUTE),
         record('new', T0 + HOUR),
         { id: 'h', granularity: 'hour', bucket: T0, payload: '{}' },
       ]);
-      expect(await analytics().removeBefore('minute', T0 + HOUR)).toBe(2);
-      expect((await analytics().list('minute', 0, T0 * 2)).map((r) => r.id)).toEqual(['new']);
-      expect((await analytics().list('hour', 0, T0 * 2)).map((r) => r.id)).toEqual(['h']);
+      expect(await analytics().removeRange('minute', T0 - 86_400_000, T0 + HOUR)).toBe(2);
+      const left = await analytics().list('minute', T0 - 3 * 86_400_000, T0 + 2 * HOUR);
+      expect(left.map((r) => r.id)).toEqual(['before', 'new']);
+      expect((await analytics().list('hour', T0 - HOUR, T0 + HOUR)).map((r) => r.id)).toEqual(['h']);
     });
 
     it('rejects with StoreUnavailableError once the backend is closed', async () => {

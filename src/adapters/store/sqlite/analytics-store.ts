@@ -1,4 +1,9 @@
-import type { AnalyticsStore, RollupGranularity, RollupRecord } from '../../../ports/analytics-store.js';
+import type {
+  AnalyticsStore,
+  RollupGranularity,
+  RollupKey,
+  RollupRecord,
+} from '../../../ports/analytics-store.js';
 import type { SqliteDatabase } from './database.js';
 import { guarded } from './guard.js';
 
@@ -40,22 +45,22 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
     );
   }
 
-  async remove(ids: readonly string[]): Promise<void> {
+  async remove(records: readonly RollupKey[]): Promise<void> {
     guarded('delete analytics rollups', () => {
       const remove = this.#db.prepare('DELETE FROM analytics_rollups WHERE id = ?');
       this.#db.transaction(() => {
-        for (const id of ids) remove.run(id);
+        for (const record of records) remove.run(record.id);
       })();
     });
   }
 
-  async removeBefore(granularity: RollupGranularity, before: number): Promise<number> {
+  async removeRange(granularity: RollupGranularity, from: number, to: number): Promise<number> {
     return guarded(
       'delete old analytics rollups',
       () =>
         this.#db
-          .prepare('DELETE FROM analytics_rollups WHERE granularity = ? AND bucket < ?')
-          .run(granularity, before).changes,
+          .prepare('DELETE FROM analytics_rollups WHERE granularity = ? AND bucket >= ? AND bucket < ?')
+          .run(granularity, from, to).changes,
     );
   }
 }
