@@ -4,6 +4,8 @@
 
 const $ = (id) => document.getElementById(id);
 const charts = {};
+// Minutes without traffic have no latency or hit ratio: dots show a lone busy minute as well.
+const dots = { show: true, size: 7 };
 let stream;
 
 const formatMs = (ms) => (ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(ms >= 10 ? 1 : 2)} ms`);
@@ -70,8 +72,7 @@ function chart(id, series, data) {
       {
         width: Math.max(300, element.clientWidth),
         height: 180,
-        // Points as well as lines: a window with one busy minute still shows it.
-        series: [{}, ...series.map((line) => ({ points: { show: true, size: 6 }, ...line }))],
+        series: [{}, ...series],
         axes: [{}, { size: 60 }],
         legend: { show: true },
       },
@@ -104,14 +105,14 @@ function render(snapshot) {
   chart(
     'c-latency',
     [
-      { label: 'p50', stroke: '#1a7f4b' },
-      { label: 'p99', stroke: '#b42318' },
+      { label: 'p50', stroke: '#1a7f4b', points: dots },
+      { label: 'p99', stroke: '#b42318', points: dots },
     ],
     [times, series.map((p) => (p.requests ? p.p50 : null)), series.map((p) => (p.requests ? p.p99 : null))],
   );
   chart(
     'c-hit',
-    [{ label: 'hit ratio', stroke: '#7a3cd3', fill: 'rgba(122,60,211,0.12)' }],
+    [{ label: 'hit ratio', stroke: '#7a3cd3', fill: 'rgba(122,60,211,0.12)', points: dots }],
     [times, series.map((p) => p.cacheHitRatio)],
   );
   chart(
