@@ -101,6 +101,26 @@ const redisUrl = (raw: string): string => {
   return raw;
 };
 
+const postgresUrl = (raw: string): string => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidValue('a postgres:// or postgresql:// URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new InvalidValue('a postgres:// or postgresql:// URL');
+  return raw;
+};
+
+const schemaName = (raw: string): string => {
+  if (!/^[a-z_][a-z0-9_]{0,47}$/.test(raw))
+    throw new InvalidValue(
+      'a lower-case SQL name: letters, digits and "_", not starting with a digit, at most 48',
+    );
+  return raw;
+};
+
 export const options = {
   host: { env: 'HOST', doc: 'Interface the HTTP server listens on.', default: '0.0.0.0', parse: nonEmpty },
   port: {
@@ -117,9 +137,39 @@ export const options = {
   },
   storeBackend: {
     env: 'STORE',
-    doc: 'Store backend holding inventory, bookings, API keys and the event outbox: sqlite (embedded, one machine or processes sharing one file).',
+    doc: 'Store backend holding inventory, bookings, API keys and the event outbox: sqlite (embedded, one machine or processes sharing one file) or postgres (DATABASE_URL; several machines).',
     default: 'sqlite',
-    parse: oneOf('sqlite'),
+    parse: oneOf('sqlite', 'postgres'),
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    doc: 'PostgreSQL connection URL (libpq form) of STORE=postgres; the database must exist, the schema and tables are created at start.',
+    default: 'postgres://127.0.0.1:5432/travel',
+    parse: postgresUrl,
+  },
+  pgSchema: {
+    env: 'PG_SCHEMA',
+    doc: 'PostgreSQL schema holding the tables (STORE=postgres); processes sharing it share the data, another schema is another store.',
+    default: 'travel_platform',
+    parse: schemaName,
+  },
+  pgPoolSize: {
+    env: 'PG_POOL_SIZE',
+    doc: 'Most PostgreSQL connections one process opens (STORE=postgres); one more is used to LISTEN for outbox appends.',
+    default: '10',
+    parse: integer(1, 1000),
+  },
+  pgStatementTimeoutMs: {
+    env: 'PG_STATEMENT_TIMEOUT_MS',
+    doc: 'A PostgreSQL statement running longer is cancelled and the request answered 503 (STORE=postgres); keep it below REQUEST_TIMEOUT_MS.',
+    default: '5000',
+    parse: integer(100, 600_000),
+  },
+  pgConnectTimeoutMs: {
+    env: 'PG_CONNECT_TIMEOUT_MS',
+    doc: 'Opening a PostgreSQL connection taking longer fails (STORE=postgres), so an unreachable server is answered 503 quickly.',
+    default: '2000',
+    parse: integer(100, 60_000),
   },
   sqliteFile: {
     env: 'SQLITE_FILE',

@@ -219,7 +219,7 @@ describe('demo world: fares', () => {
     }
   });
 
-  it('lands in the published ranges three weeks out (docs/adr/0008-demo-world.md)', () => {
+  it('lands in the published ranges three weeks out (docs/adr/0012-demo-world.md)', () => {
     const byIata = new Map(network.airports.map((a) => [a.iata, a]));
     const country = (code: string): string => countryOf(byIata.get(code) as Airport);
     const fare = (f: FlightRecord, cabin: string): number =>

@@ -1,7 +1,7 @@
 import type { Cabin } from '../../ports/store.js';
 
 /**
- * The fare model, calibrated against published averages (see docs/adr/0008-demo-world.md):
+ * The fare model, calibrated against published averages (see docs/adr/0012-demo-world.md):
  * a distance-tapered economy fare for a full-service carrier with one competitor, scaled by the
  * carrier's model, the competition on the market, advance purchase and how full the flight is,
  * then by cabin.

@@ -6,6 +6,7 @@ import { buildNetwork, type DemoNetwork } from './network.js';
 import { SeededRandom } from './random.js';
 import { FareSample, type RealismReport, realismReport } from './realism-report.js';
 import { buildServices, datedFlight, fliesOn } from './schedule.js';
+import { WritesInFlight } from './writes-in-flight.js';
 
 export interface DemoInventoryOptions {
   /** Airports in the network (the busiest by annual passengers). */
@@ -33,12 +34,15 @@ export type InventorySink = Pick<
   'clearInventory' | 'putAirlines' | 'putFlights' | 'putHotels' | 'putRoomNights'
 >;
 
+/** Store writes the generator keeps in flight while it computes the next batch. */
+const WRITES_IN_FLIGHT = 2;
+
 export type ProgressListener = (phase: 'flights' | 'hotels', done: number, total: number) => void;
 
 /**
  * Replaces the store's inventory with a synthetic one generated from `seed`: same options, same
  * data, byte for byte. Airports, carriers, aircraft types and the busiest routes are real;
- * schedules, fares, hotels and availability are modelled on them (docs/adr/0008-demo-world.md).
+ * schedules, fares, hotels and availability are modelled on them (docs/adr/0012-demo-world.md).
  */
 export async function generateDemoInventory(
   allAirports: readonly Airport[],
@@ -57,6 +61,8 @@ export async function generateDemoInventory(
   await sink.putAirlines(network.carriers.map(({ iata, name, country }) => ({ iata, name, country })));
 
   let flights = 0;
+  let daysWritten = 0;
+  const flightWrites = new WritesInFlight(WRITES_IN_FLIGHT);
   const flightRandom = root.fork('flights');
   for (let day = 0; day < options.days; day++) {
     const date = addDays(options.startDate, day);
@@ -67,29 +73,37 @@ export async function generateDemoInventory(
       )
       // Key order makes the store's B-tree inserts appends.
       .sort((a, b) => (a.id < b.id ? -1 : 1));
-    await sink.putFlights(batch);
     if (fares) for (const flight of batch) fares.add(flight);
-    flights += batch.length;
-    onProgress('flights', day + 1, options.days);
+    await flightWrites.add(async () => {
+      await sink.putFlights(batch);
+      flights += batch.length;
+      onProgress('flights', ++daysWritten, options.days);
+    });
   }
+  await flightWrites.drain();
 
   const cities = demoCities(network);
   const hotelRandom = root.fork('hotels');
   let hotels = 0;
   let roomNights = 0;
-  for (const [index, city] of cities.entries()) {
+  let citiesWritten = 0;
+  const hotelWrites = new WritesInFlight(WRITES_IN_FLIGHT);
+  for (const city of cities) {
     const cityHotelList = cityHotels(city, hotelRandom);
-    await sink.putHotels(cityHotelList);
     const priceLevel = hotelPriceLevel(city);
     // One write per city rather than per hotel: a networked store pays a round trip (and a commit) per call.
     const cityNights = cityHotelList.flatMap((hotel) =>
       hotelRoomNights(hotel, priceLevel, options.startDate, options.days, hotelRandom),
     );
-    await sink.putRoomNights(cityNights);
-    roomNights += cityNights.length;
-    hotels += cityHotelList.length;
-    onProgress('hotels', index + 1, cities.length);
+    await hotelWrites.add(async () => {
+      await sink.putHotels(cityHotelList);
+      await sink.putRoomNights(cityNights);
+      roomNights += cityNights.length;
+      hotels += cityHotelList.length;
+      onProgress('hotels', ++citiesWritten, cities.length);
+    });
   }
+  await hotelWrites.drain();
 
   const summary: DemoInventorySummary = {
     airports: network.airports.length,

@@ -1,9 +1,9 @@
 import type { Airport } from '../../ports/airports.js';
 import type { HotelRecord, RoomNightRecord, RoomTypeRecord } from '../../ports/store.js';
+import { CITY_CENTRES, CITY_NAMES } from '../geo/city-centres.js';
 import { addDays } from '../time/zoned-time.js';
 import { hotelNamer } from './hotel-names.js';
 import type { SeededRandom } from './random.js';
-import { CITY_CENTRES, CITY_NAMES } from './reference/city-centres.js';
 import { cityCostLevel } from './reference/cost-levels.js';
 
 const AMENITIES = [

@@ -2,7 +2,8 @@
  * City centres (latitude, longitude in degrees) of the demo network's cities, keyed by IATA city
  * code: the city hall or main square, as given by the cities' Wikipedia/OpenStreetMap entries
  * (read 2025), rounded to about 100 m. Hotels are placed around these points, not around airports.
- * A city missing here falls back to a point 15 km from its main airport (see hotels.ts).
+ * A city missing here falls back to a point 15 km from its main airport (see demo-inventory/hotels.ts);
+ * hotel search measures distances from these centres, or from the main airport when a city is missing.
  */
 // biome-ignore format: a dense table reads better than one entry a line
 export const CITY_CENTRES: Readonly<Record<string, readonly [number, number]>> = {
