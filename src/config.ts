@@ -89,6 +89,13 @@ const optionalSecret = (raw: string): string | undefined => {
   return raw;
 };
 
+/** DynamoDB's own rule for table names. */
+const dynamoTableName = (raw: string): string => {
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(raw))
+    throw new InvalidValue('3 to 255 letters, digits, "_", "-" or "."');
+  return raw;
+};
+
 const redisUrl = (raw: string): string => {
   let url: URL;
   try {
@@ -137,9 +144,9 @@ export const options = {
   },
   storeBackend: {
     env: 'STORE',
-    doc: 'Store backend holding inventory, bookings, API keys and the event outbox: sqlite (embedded, one machine or processes sharing one file) or postgres (DATABASE_URL; several machines).',
+    doc: 'Store backend holding inventory, bookings, API keys and the event outbox: sqlite (embedded, one machine or processes sharing one file), postgres (DATABASE_URL; a self-hosted cluster) or dynamodb (one DynamoDB table, the AWS deployment).',
     default: 'sqlite',
-    parse: oneOf('sqlite', 'postgres'),
+    parse: oneOf('sqlite', 'postgres', 'dynamodb'),
   },
   databaseUrl: {
     env: 'DATABASE_URL',
@@ -176,6 +183,30 @@ export const options = {
     doc: 'SQLite database file (created if missing).',
     default: './data/travel-platform.db',
     parse: nonEmpty,
+  },
+  dynamodbTable: {
+    env: 'DYNAMODB_TABLE',
+    doc: 'DynamoDB table of the dynamodb store (its single table; the AWS stack names it TravelData<suffix>). Region and credentials come from the AWS SDK standard environment (AWS_REGION, AWS_PROFILE, …).',
+    default: 'TravelData',
+    parse: dynamoTableName,
+  },
+  dynamodbEndpoint: {
+    env: 'DYNAMODB_ENDPOINT',
+    doc: 'Endpoint of a local DynamoDB-compatible server (dynalite, DynamoDB Local); empty: the AWS endpoint of the region. With an endpoint set, fixed local credentials are used and the region defaults to us-east-1.',
+    default: '',
+    parse: optionalUrl,
+  },
+  dynamodbCreateTable: {
+    env: 'DYNAMODB_CREATE_TABLE',
+    doc: 'Create the DynamoDB table at start when it is missing: true, false, or auto (only when DYNAMODB_ENDPOINT is set; on AWS the stack owns the table).',
+    default: 'auto',
+    parse: oneOf('auto', 'true', 'false'),
+  },
+  dynamodbBookingWrites: {
+    env: 'DYNAMODB_BOOKING_WRITES',
+    doc: 'How a DynamoDB booking takes its seats or rooms: transaction (TransactWriteItems, all or nothing; AWS) or conditional (conditional decrements in a fixed order with compensation, for local servers without transactions). Both never overbook.',
+    default: 'transaction',
+    parse: oneOf('transaction', 'conditional'),
   },
   seedOnStart: {
     env: 'SEED_ON_START',
@@ -243,6 +274,12 @@ export const options = {
     default: 'redis://127.0.0.1:6379',
     parse: redisUrl,
   },
+  redisAuthSecretArn: {
+    env: 'REDIS_AUTH_SECRET_ARN',
+    doc: 'Lambda entry points: ARN of a Secrets Manager secret holding the Redis AUTH token, read once per cold start and added to REDIS_URL (empty: REDIS_URL is used as given).',
+    default: '',
+    parse: text,
+  },
   cacheMaxEntries: {
     env: 'CACHE_MAX_ENTRIES',
     doc: 'Most entries the in-process cache tier keeps (least recently used go first).',
@@ -303,6 +340,12 @@ export const options = {
     default: '',
     parse: optionalSecret,
   },
+  adminApiKeySecretArn: {
+    env: 'ADMIN_API_KEY_SECRET_ARN',
+    doc: 'Lambda entry points: ARN of a Secrets Manager secret holding ADMIN_API_KEY, read once per cold start (empty: ADMIN_API_KEY is used as given).',
+    default: '',
+    parse: text,
+  },
   defaultPlan: {
     env: 'DEFAULT_PLAN',
     doc: 'Usage plan of API keys issued without one.',
@@ -359,9 +402,15 @@ export const options = {
   },
   eventBus: {
     env: 'EVENT_BUS',
-    doc: 'Event bus backend: in-process (one machine) or redis (Redis Streams, several instances).',
+    doc: 'Event bus backend: in-process (one machine), redis (Redis Streams, several instances) or eventbridge (Amazon EventBridge, the AWS stack: publish only, rules deliver to the Lambda consumers).',
     default: 'in-process',
-    parse: oneOf('in-process', 'redis'),
+    parse: oneOf('in-process', 'redis', 'eventbridge'),
+  },
+  eventBusName: {
+    env: 'EVENT_BUS_NAME',
+    doc: 'Name or ARN of the EventBridge bus events are published to (eventbridge bus; region and credentials come from the AWS environment).',
+    default: 'travel-platform',
+    parse: nonEmpty,
   },
   eventStreamKey: {
     env: 'EVENT_STREAM_KEY',

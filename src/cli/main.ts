@@ -9,6 +9,7 @@ import { run as runKeys } from './commands/keys.js';
 import { seedInventory } from './commands/seed.js';
 import { serve } from './commands/serve.js';
 import { run as runToken } from './commands/token.js';
+import { drainOnSignals } from './shutdown.js';
 
 const USAGE = `usage: travel-platform <command> [options]
 
@@ -58,12 +59,8 @@ async function main(argv: string[]): Promise<void> {
     case 'serve': {
       const platform = await createPlatform(config);
       const app = await serve(platform);
-      const stop = async (): Promise<void> => {
-        await app.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      // Past the request timeout nothing legitimate is still running.
+      drainOnSignals(app, { graceMs: config.requestTimeoutMs + 5_000 });
       return;
     }
     case 'seed': {

@@ -17,6 +17,10 @@ export type StoreConfig = Pick<
   | 'pgPoolSize'
   | 'pgStatementTimeoutMs'
   | 'pgConnectTimeoutMs'
+  | 'dynamodbTable'
+  | 'dynamodbEndpoint'
+  | 'dynamodbCreateTable'
+  | 'dynamodbBookingWrites'
 >;
 
 /**
@@ -33,6 +37,9 @@ export async function createStore(config: StoreConfig, clock: Clock = systemCloc
       const { openPostgresStore } = await import('./postgres/index.js');
       return openPostgresStore(config, clock);
     }
-    // ── STORE=dynamodb: `openDynamoDbStore(config, clock)` from ./dynamodb/index.js goes here. ──
+    case 'dynamodb': {
+      const { openDynamoDbStore } = await import('./dynamodb/index.js');
+      return openDynamoDbStore(config, { clock });
+    }
   }
 }

@@ -11,6 +11,8 @@ import {
   encodeRollup,
   keyUsage,
   latencyOf,
+  OTHER,
+  ROLLUP_MAP_LIMIT,
   type Rollup,
 } from './rollup.js';
 
@@ -45,6 +47,8 @@ export interface AnalyticsCollectorOptions {
 
 /** Minutes kept in memory while the store refuses writes; older ones are dropped, never a request. */
 const MAX_UNFLUSHED_MINUTES = 10;
+/** Where searches of routes beyond ROLLUP_MAP_LIMIT in one flush interval are counted. */
+const OTHER_SEARCHES = '(other)';
 /** Event ids remembered to ignore redeliveries. */
 const SEEN_EVENTS = 10_000;
 
@@ -110,9 +114,17 @@ export class AnalyticsCollector {
     }
     if (sample.search) {
       const id = `${sample.search.kind}|${sample.search.route}|${sample.search.city}`;
-      const pending = this.#pendingSearches.get(id);
+      const pending = this.#pendingSearches.get(id) ?? this.#pendingSearches.get(OTHER_SEARCHES);
       if (pending) pending.count += 1;
-      else this.#pendingSearches.set(id, { ...sample.search, count: 1 });
+      else if (this.#pendingSearches.size < ROLLUP_MAP_LIMIT)
+        this.#pendingSearches.set(id, { ...sample.search, count: 1 });
+      else
+        this.#pendingSearches.set(OTHER_SEARCHES, {
+          kind: sample.search.kind,
+          route: OTHER,
+          city: OTHER,
+          count: 1,
+        });
     }
     if (sample.offerPriced) this.#pendingPriced += 1;
   }
@@ -222,6 +234,9 @@ export class AnalyticsCollector {
     if (rollup === undefined) {
       rollup = emptyRollup();
       this.#minutes.set(bucket, rollup);
+      // Unflushed minutes (a store refusing writes, or no flushing at all) never pile up.
+      if (this.#minutes.size > MAX_UNFLUSHED_MINUTES)
+        this.#minutes.delete(this.#minutes.keys().next().value as number);
     }
     return rollup;
   }
