@@ -29,7 +29,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<{ analytics: AnalyticsSe
   app.get(
     '/v1/analytics/summary',
     {
-      onRequest: requireAdmin,
+      preHandler: requireAdmin,
       schema: {
         operationId: 'getAnalyticsSummary',
         tags,
@@ -45,7 +45,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<{ analytics: AnalyticsSe
   app.get(
     '/v1/analytics/timeseries',
     {
-      onRequest: requireAdmin,
+      preHandler: requireAdmin,
       schema: {
         operationId: 'getAnalyticsTimeseries',
         tags,
@@ -63,7 +63,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<{ analytics: AnalyticsSe
   app.get(
     '/v1/analytics/top-routes',
     {
-      onRequest: requireAdmin,
+      preHandler: requireAdmin,
       schema: {
         operationId: 'getAnalyticsTopRoutes',
         tags,
@@ -98,7 +98,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<{ analytics: AnalyticsSe
   app.get(
     '/v1/analytics/cost',
     {
-      onRequest: requireAdmin,
+      preHandler: requireAdmin,
       schema: {
         operationId: 'getAnalyticsCost',
         tags,
@@ -113,7 +113,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<{ analytics: AnalyticsSe
   app.get(
     '/v1/analytics/cache-advice',
     {
-      onRequest: requireAdmin,
+      preHandler: requireAdmin,
       schema: {
         operationId: 'getAnalyticsCacheAdvice',
         tags,
