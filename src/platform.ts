@@ -8,6 +8,7 @@ import { createMemoryCache } from './adapters/cache/memory.js';
 import { ClusterRelayedEventBus, shareOutboxAppends } from './adapters/events/cluster-relayed.js';
 import { createEventBus } from './adapters/events/create-event-bus.js';
 import { createStore } from './adapters/store/create-store.js';
+import { type AnalyticsComponents, createAnalyticsComponents } from './analytics-components.js';
 import type { Config } from './config.js';
 import { BookingService } from './core/bookings/booking-service.js';
 import { cacheInvalidation } from './core/cache/cache-invalidation.js';
@@ -41,9 +42,11 @@ import type { Outbox } from './ports/outbox.js';
 import type { ProcessedEvents } from './ports/processed-events.js';
 import type { InventoryStore } from './ports/store.js';
 import type { StoreBackend } from './ports/store-backend.js';
+import type { Tracer } from './ports/tracer.js';
 import type { SearchPool } from './search-threads/pool.js';
 import { PooledFlightSearch, PooledHotelSearch } from './search-threads/pooled-searches.js';
 import { startSearchPool } from './search-threads/start.js';
+import { createTracer, tracedPorts } from './tracing-components.js';
 
 /** Everything a running travel-platform is made of, wired from configuration. */
 export interface Platform {
@@ -61,6 +64,10 @@ export interface Platform {
   events: PlatformEvents;
   /** Threads running origin searches off the event loop; undefined when searches run on it. */
   searchPool: SearchPool | undefined;
+  /** Request and event analytics; undefined with ANALYTICS=off. */
+  analytics: AnalyticsComponents | undefined;
+  /** Spans of this instance; undefined when tracing is off. */
+  tracer: Tracer | undefined;
   /**
    * Starts the background work of a serving instance: subscribes this instance's cache-invalidation
    * consumer, then starts the outbox relay. CLI commands that only read or write the store skip it.
@@ -85,6 +92,8 @@ export interface PlatformEvents {
 
 export interface PlatformOverrides {
   clock?: Clock;
+  /** A tracer to use instead of the one configuration picks (tests export spans in memory). */
+  tracer?: Tracer;
 }
 
 /** CloudEvents `source` of everything the API emits. */
@@ -105,27 +114,38 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const clock = overrides.clock ?? systemClock;
   const airports = await loadAirportDirectory();
   const backend = await openStore(config, clock);
-  const store = backend.inventory;
-  const secret = config.offerSigningSecret ?? (await signingSecret(store));
+  const secret = config.offerSigningSecret ?? (await signingSecret(backend.inventory));
   const gateway = await createGatewayComponents(config, backend, clock, secret);
-  const cache = await createCache(config);
   const log = pino({ level: config.logLevel, name: 'travel-platform' });
   const { outbox, deadLetters, processedEvents: processed } = backend;
+  // Tracing: when on, the ports the use cases call run each call in a span; when off, untouched.
+  const tracer = overrides.tracer ?? (await createTracer(config));
   const createdBus = await createEventBus(config, (error) => log.warn({ err: error }, 'event bus error'));
   // Workers of one cluster (WORKERS) without a Redis bus pass events to each other over IPC.
-  const bus =
+  const clusterBus =
     cluster.isWorker && config.eventBus === 'in-process'
       ? new ClusterRelayedEventBus(createdBus, (error) =>
           log.warn({ err: error }, 'cluster event relay error'),
         )
       : createdBus;
+  const untraced = {
+    cache: await createCache(config),
+    inventory: backend.inventory,
+    bookings: backend.bookings,
+    bus: clusterBus,
+  };
+  const {
+    cache,
+    inventory: store,
+    bookings: bookingStore,
+    bus,
+  } = tracer ? tracedPorts(tracer, untraced) : untraced;
   const relay = new OutboxRelay({
     outbox,
     bus,
     pollMs: config.outboxPollMs,
     onError: (error) => log.warn({ err: error }, 'outbox relay round failed; retrying'),
   });
-  const bookingStore = backend.bookings;
   const invalidationGroup = `cache-invalidation.${config.instanceId || `${hostname()}-${process.pid}`}`;
   // Paging needs the snapshot behind a cursor even when result caching is off.
   const snapshots =
@@ -167,6 +187,16 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const offers = new PriceConfirmation(shared);
   const recentInvalidations = new RecentInvalidations(clock, config.requestTimeoutMs * 2);
 
+  const analytics = createAnalyticsComponents(config, {
+    backend,
+    settings: backend.inventory,
+    bus,
+    clock,
+    log,
+    eventSource: EVENT_SOURCE,
+    consumerName: invalidationGroup,
+  });
+
   const searchResults = new SearchResults({
     cache,
     snapshots,
@@ -205,6 +235,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       eventSource: EVENT_SOURCE,
     }),
     searchResults,
+    analytics: analytics?.service,
+    tracer,
     readiness: async () => {
       const checks: Record<string, ComponentHealth> = {};
       // A store behind a dead network path may never answer: no answer in time is "down" too.
@@ -245,6 +277,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
           onParked: (letter) => log.error({ deadLetter: letter.id }, 'cache invalidation parked an event'),
         }),
       );
+    await analytics?.start();
     relay.start();
     stopSharingAppends = shareOutboxAppends(outbox, relay);
     // Processes sharing a Redis bus (and the store) wake each other's relay the same way.
@@ -300,6 +333,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     bookings: bookingStore,
     events: { bus, outbox, relay, deadLetters, processed, invalidationGroup, invalidate },
     searchPool,
+    analytics,
+    tracer,
     start() {
       started ??= start();
       return started;
@@ -307,6 +342,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     async close() {
       stopping = true;
       clearInterval(pruneTimer);
+      // Flushed first, while the bus and the store are still open.
+      await analytics?.close();
       if (rememberTimer) {
         clearInterval(rememberTimer);
         await remember();
@@ -323,6 +360,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       if (snapshots !== cache) await snapshots.close();
       await cache.close();
       await backend.close();
+      await tracer?.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { createPlatform } from '../platform.js';
 import { StoreUnavailableError } from '../ports/store.js';
 import { FirstWorkerExitedError, runPrimary, workerCount } from './commands/cluster.js';
+import { run as runCost } from './commands/cost.js';
 import { run as runDlq } from './commands/dlq.js';
 import { run as runKeys } from './commands/keys.js';
 import { seedInventory } from './commands/seed.js';
@@ -24,6 +25,8 @@ commands:
                                 print a bearer token from the development issuer
   dlq list [--consumer NAME] [--limit N] [--json] | dlq replay [ID ...] [--consumer NAME]
                                 show events consumers gave up on, or deliver them again
+  cost --searches-per-day N [--hit-ratio 0.9] [--target aws|self-hosted] [--json]
+                                monthly cost estimate, line by line, and the cost per request
 
 configuration comes from environment variables; see the README.`;
 
@@ -116,6 +119,14 @@ async function main(argv: string[]): Promise<void> {
       } finally {
         await platform.close();
       }
+      return;
+    }
+    case 'cost': {
+      process.exitCode = runCost(rest, {
+        config,
+        stdout: (line) => process.stdout.write(`${line}\n`),
+        stderr: (line) => process.stderr.write(`${line}\n`),
+      });
       return;
     }
     case 'dlq': {

@@ -1,6 +1,7 @@
 import type { Config } from '../../../config.js';
 import { type Clock, systemClock } from '../../../ports/clock.js';
 import type { StoreBackend } from '../../../ports/store-backend.js';
+import { DynamoAnalyticsStore } from './analytics-store.js';
 import { DynamoApiKeyStore } from './api-key-store.js';
 import { DynamoBookingStore } from './booking-store.js';
 import { DynamoDeadLetterStore } from './dead-letter-store.js';
@@ -63,6 +64,7 @@ export async function openDynamoDbStore(
     deadLetters: new DynamoDeadLetterStore(table, signal, clock),
     processedEvents: new DynamoProcessedEvents(table, clock),
     issuerKeys: new DynamoIssuerKeyStorage(table),
+    analytics: new DynamoAnalyticsStore(table),
     migrate: () => ensureTable(table, create),
     ping: () => inventory.ping(),
     async close() {

@@ -37,7 +37,8 @@ export type ItemKind =
   | 'outbox-published'
   | 'outbox-lease'
   | 'dead-letter'
-  | 'processed-event';
+  | 'processed-event'
+  | 'analytics-rollup';
 
 export const INVENTORY_KINDS: readonly ItemKind[] = [
   'flight',

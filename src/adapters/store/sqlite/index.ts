@@ -2,6 +2,7 @@ import type { Config } from '../../../config.js';
 import { type Clock, systemClock } from '../../../ports/clock.js';
 import type { InventoryStore } from '../../../ports/store.js';
 import type { StoreBackend } from '../../../ports/store-backend.js';
+import { SqliteAnalyticsStore } from './analytics-store.js';
 import { SqliteApiKeyStore } from './api-key-store.js';
 import { SqliteBookingStore } from './booking-store.js';
 import { applyMigrations, openSqliteDatabase, type SqliteDatabase } from './database.js';
@@ -65,6 +66,7 @@ export function sqliteStoreOn(db: SqliteDatabase, clock: Clock = systemClock): S
     deadLetters: new SqliteDeadLetterStore(db, outbox, clock),
     processedEvents: new SqliteProcessedEvents(db, clock),
     issuerKeys: new SqliteIssuerKeyStorage(db),
+    analytics: new SqliteAnalyticsStore(db),
     async migrate() {
       guarded('migrate the SQLite schema', () => applyMigrations(db));
     },
