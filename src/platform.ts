@@ -22,6 +22,8 @@ import { PriceConfirmation } from './core/offers/price-confirmation.js';
 import { TokenSigner } from './core/offers/signed-token.js';
 import { SearchResults } from './core/search/search-results.js';
 import { DEFAULT_WORK_LIMITS, type WorkLimits } from './core/search/work-budget.js';
+import { SupplierFlightSearch } from './core/suppliers/supplier-flight-search.js';
+import { SupplierOffers } from './core/suppliers/supplier-offers.js';
 import { createGatewayComponents, type GatewayComponents } from './gateway-components.js';
 import type { ApiServices, ComponentHealth } from './http/services.js';
 import type { AirportDirectory } from './ports/airports.js';
@@ -34,6 +36,7 @@ import type { Outbox } from './ports/outbox.js';
 import type { ProcessedEvents } from './ports/processed-events.js';
 import type { InventoryStore } from './ports/store.js';
 import type { StoreBackend } from './ports/store-backend.js';
+import { createSupplierComponents } from './supplier-components.js';
 
 /** Everything a running travel-platform is made of, wired from configuration. */
 export interface Platform {
@@ -126,7 +129,6 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     maxResults: config.maxSearchResults,
     workLimits: searchWorkLimits(config.requestTimeoutMs),
   };
-  const offers = new PriceConfirmation(shared);
   const recentInvalidations = new RecentInvalidations(clock, config.requestTimeoutMs * 2);
 
   const searchResults = new SearchResults({
@@ -141,15 +143,38 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     recentInvalidations,
   });
 
+  const flightEngine = new FlightSearch({ ...shared, results: searchResults });
+  const supplierComponents = createSupplierComponents(config, flightEngine);
+  const supplierOffers = new SupplierOffers({
+    suppliers: supplierComponents.suppliers,
+    signer,
+    clock,
+    callTimeoutMs: config.supplierTimeoutMs * (config.supplierRetries + 1),
+  });
+  const offers = new PriceConfirmation({ ...shared, suppliers: supplierOffers });
+
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
-    flights: new FlightSearch({ ...shared, results: searchResults }),
+    flights: new SupplierFlightSearch({
+      suppliers: supplierComponents.suppliers,
+      results: searchResults,
+      cache,
+      signer,
+      clock,
+      cacheKey: (request) => flightEngine.cacheKey(request),
+      deadlineMs: config.supplierDeadlineMs,
+      maxResults: config.maxSearchResults,
+      ttlMs: config.cacheTtlFlightSearchSeconds * 1000,
+      graceMs: config.cacheGraceSeconds * 1000,
+    }),
+    supplierCircuits: () => supplierComponents.circuits(),
     hotels: new HotelSearch({ ...shared, results: searchResults }),
     offers,
     offerSeal: new OfferSeal(secret),
     bookings: new BookingService({
       store: bookingStore,
       offers,
+      suppliers: supplierOffers,
       clock,
       eventSource: EVENT_SOURCE,
       // Far longer than any request may run, so only a dead process's key is ever taken over.
@@ -174,6 +199,11 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       // Degraded, not down: bookings and searches still work (events wait in the outbox), only
       // cache invalidation lags; taking every instance out of the balancer would be worse.
       checks.bus = (await bus.health()).ok ? 'ok' : 'degraded';
+      // A supplier whose circuit is open or probing degrades searches (its offers are missing or
+      // STALE) but never takes the instance out: the other suppliers still answer.
+      for (const [name, circuit] of Object.entries(supplierComponents.circuits())) {
+        checks[`supplier:${name}`] = circuit === 'closed' ? 'ok' : 'degraded';
+      }
       return checks;
     },
   };
@@ -223,6 +253,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     },
     async close() {
       clearInterval(pruneTimer);
+      supplierComponents.close();
       await relay.stop();
       await subscription?.close();
       await bus.close();

@@ -84,7 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(BookingSchema);
 
   // Before everything else, so every answer is timed, the gateway's refusals included.
-  await app.register(metrics);
+  await app.register(metrics, { supplierCircuits: () => options.services.supplierCircuits() });
   // First, so its request decorations and hooks reach every route, the documentation's too.
   if (options.gateway) await app.register(gateway, options.gateway);
   else if (options.hardening) await app.register(hardening, options.hardening);

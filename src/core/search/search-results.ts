@@ -4,6 +4,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { RecentInvalidations } from '../cache/recent-invalidations.js';
 import { DomainError, invalidField } from '../errors.js';
 import type { TokenSigner } from '../offers/signed-token.js';
+import type { SupplierOutcomes } from '../suppliers/supplier-outcome.js';
 import { SharedCancellation } from './shared-cancellation.js';
 import { type BudgetExhaustion, SearchCancelledError } from './work-budget.js';
 
@@ -15,6 +16,8 @@ export interface SearchSnapshot<T> {
   offers: T[];
   /** Set when the search hit its work budget: the offers are the best it found in time. */
   partial?: BudgetExhaustion;
+  /** How each supplier took part (flight searches across suppliers). */
+  suppliers?: SupplierOutcomes;
 }
 
 export interface SearchPage<T> {
@@ -28,6 +31,7 @@ export interface SearchPage<T> {
     expiresAt: string;
     /** True when the search hit its work budget and the offers are the best found in time. */
     partial: boolean;
+    suppliers?: SupplierOutcomes;
   };
   cache: CacheOutcome;
   /** Seconds the answer stays fresh, for cache-control. */
@@ -40,6 +44,7 @@ export interface SearchRun<T> {
   tags: string[];
   /** Set when the search hit its work budget: the offers are the best found so far. */
   partial?: BudgetExhaustion;
+  suppliers?: SupplierOutcomes;
 }
 
 /** Runs a search; `signal` aborts once no client waits for it any more. */
@@ -142,7 +147,7 @@ export class SearchResults {
         cacheKey,
         async (context) => {
           ran.startedAt = this.#deps.clock.now();
-          const { offers, tags, partial } = await run(runSignal);
+          const { offers, tags, partial, suppliers } = await run(runSignal);
           ran.tags = tags;
           context.setTags(tags);
           const now = this.#deps.clock.now();
@@ -152,6 +157,7 @@ export class SearchResults {
             expiresAt: now + this.#deps.ttlMs(kind),
             offers,
             ...(partial ? { partial } : {}),
+            ...(suppliers ? { suppliers } : {}),
           };
           ran.snapshot = snapshot;
           await this.#deps.snapshots.set(`snapshot:${snapshot.searchId}`, snapshot, {
@@ -234,6 +240,7 @@ export class SearchResults {
         cachedAt: new Date(snapshot.createdAt).toISOString(),
         expiresAt: new Date(snapshot.expiresAt).toISOString(),
         partial: snapshot.partial !== undefined,
+        ...(snapshot.suppliers ? { suppliers: snapshot.suppliers } : {}),
       },
       cache,
       maxAgeSeconds: Math.max(0, Math.floor((snapshot.expiresAt - now) / 1000)),
