@@ -212,7 +212,7 @@ export function toSupplierOffer(offer: DuffelOffer, cabin: Cabin): SupplierFligh
         arrival,
         duration: segment.duration ?? minutesDuration(departure.atUtc, arrival.atUtc),
         distanceKm: segment.distance
-          ? Number(segment.distance)
+          ? Math.round(Number(segment.distance))
           : greatCircleKm(segment.origin, segment.destination),
         cabin: segment.passengers?.[0]?.cabin_class ?? cabin,
         seatsLeft: offer.available_seats ?? 0,
@@ -349,5 +349,5 @@ function greatCircleKm(a: DuffelPlace, b: DuffelPlace): number {
   const h =
     Math.sin(dLat / 2) ** 2 +
     Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
-  return Math.round(2 * 6371 * Math.asin(Math.sqrt(h)) * 10) / 10;
+  return Math.round(2 * 6371 * Math.asin(Math.sqrt(h)));
 }

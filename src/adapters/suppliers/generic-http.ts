@@ -133,6 +133,7 @@ function normalised(offer: SupplierFlightOffer): SupplierFlightOffer {
       ...it,
       segments: it.segments.map((s) => ({
         ...s,
+        distanceKm: Math.round(s.distanceKm ?? 0),
         departure: { ...s.departure, atUtc: utc(s.departure.atUtc ?? s.departure.at) },
         arrival: { ...s.arrival, atUtc: utc(s.arrival.atUtc ?? s.arrival.at) },
       })),
