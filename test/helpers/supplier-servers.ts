@@ -36,6 +36,8 @@ export interface FixtureSupplier {
   flights: FixtureFlight[];
   /** Replaces the total of every offer from now on (a fare change at the airline). */
   repriceTo?: string;
+  /** The airline re-prices at the moment of ordering: the order is refused and the offer costs this from then on. */
+  repriceAtOrder?: string;
   close(): Promise<void>;
 }
 
@@ -279,6 +281,10 @@ export function startDuffelFixture(flights: FixtureFlight[]): Promise<FixtureSup
           'offer_no_longer_available',
           'The offer is no longer available',
         );
+      if (fixture.repriceAtOrder !== undefined) {
+        fixture.repriceTo = fixture.repriceAtOrder;
+        fixture.repriceAtOrder = undefined;
+      }
       if (data.payments[0]?.amount !== total(known.flight)) {
         return error(422, 'invalid_state_error', 'price_changed', 'The price of the offer has changed');
       }

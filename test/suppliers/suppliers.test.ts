@@ -290,4 +290,20 @@ describe('booking a supplier’s offer', () => {
     expect(duffel.calls.filter((c) => c === 'POST /air/orders')).toHaveLength(ordersBefore);
     duffel.repriceTo = undefined;
   });
+
+  it('answers 409 price-changed when Duffel refuses the order with price_changed', async () => {
+    duffel.repriceTo = undefined;
+    const { body } = await search(tp, 1);
+    const offer = body.data[0]!;
+    duffel.repriceAtOrder = '431.50';
+    const response = await book(offer.id, 'supplier-booking-3');
+    expect(response.status).toBe(409);
+    const problem = (await response.json()) as { previousPrice: { total: string }; price: { total: string } };
+    expect(problem.previousPrice.total).toBe('400.00');
+    expect(problem.price.total).toBe('431.50');
+    // The key was given back: the client may book again once it accepts the new price.
+    const again = await book(offer.id, 'supplier-booking-3');
+    expect(again.status).toBe(409);
+    duffel.repriceTo = undefined;
+  });
 });
