@@ -1,16 +1,21 @@
 /**
- * Seeding time and uncached search latency: seeds a fresh SQLite file with the default demo
- * inventory, then times distinct flight and hotel searches over real HTTP with the cache off.
+ * Seeding time and uncached search latency: seeds a fresh store (a SQLite file, or a new schema in
+ * PostgreSQL, dropped afterwards) with the default demo inventory, then times distinct flight and
+ * hotel searches over real HTTP with the cache off.
  *
- *   npx tsx bench/uncached-search.ts [--airports 300] [--days 90] [--searches 200] [--file db]
+ *   npx tsx bench/uncached-search.ts [--store sqlite|postgres] [--airports 300] [--days 90] [--searches 200] [--file db]
  *
- * With `--file`, that SQLite file is used and kept: seeded when empty, reused as it is otherwise
+ * With --store postgres, DATABASE_URL names the server and database (default
+ * postgres://postgres@127.0.0.1:5432/test).
+ * With `--file` (SQLite), that file is used and kept: seeded when empty, reused as it is otherwise
  * (seeded today), so two versions of the code can be timed on one inventory, alternately.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { seedInventory } from '../src/cli/commands/seed.js';
 import { loadConfig } from '../src/config.js';
 import { SeededRandom } from '../src/core/demo-inventory/random.js';
@@ -22,12 +27,18 @@ const { values } = parseArgs({
     airports: { type: 'string', default: '300' },
     days: { type: 'string', default: '90' },
     searches: { type: 'string', default: '200' },
+    store: { type: 'string', default: 'sqlite' },
     file: { type: 'string' },
   },
 });
 const dir = mkdtempSync(join(tmpdir(), 'tp-bench-'));
+const pgSchema = `bench_${randomBytes(6).toString('hex')}`;
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const config = loadConfig({
+  STORE: values.store,
   SQLITE_FILE: values.file ?? join(dir, 'bench.db'),
+  DATABASE_URL: databaseUrl,
+  PG_SCHEMA: pgSchema,
   CACHE: 'none',
   LOG_LEVEL: 'silent',
   ADMIN_API_KEY: 'bench-admin-key-that-is-long-enough-000',
@@ -101,7 +112,7 @@ for (const kind of ['flights one-way', 'flights round trip', 'hotels'] as const)
 }
 
 process.stdout.write(
-  `\nseeded ${values.airports} airports × ${values.days} days: ${seeded.seconds} s ` +
+  `\nSTORE=${values.store}: seeded ${values.airports} airports × ${values.days} days: ${seeded.seconds} s ` +
     `(${seeded.flights} flights, ${seeded.hotels} hotels, ${seeded.roomNights} room nights)\n\n` +
     '| search (cache off, sequential, real HTTP) | n | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|\n' +
     `${rows.join('\n')}\n`,
@@ -109,3 +120,12 @@ process.stdout.write(
 await app.close();
 await platform.close();
 rmSync(dir, { recursive: true, force: true });
+if (values.store === 'postgres') await dropBenchSchema();
+
+/** Drops the schema this run seeded, so runs leave nothing behind in the database. */
+async function dropBenchSchema(): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${pgSchema} CASCADE`);
+  await client.end();
+}

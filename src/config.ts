@@ -80,6 +80,13 @@ const optionalSecret = (raw: string): string | undefined => {
   return raw;
 };
 
+/** DynamoDB's own rule for table names. */
+const dynamoTableName = (raw: string): string => {
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(raw))
+    throw new InvalidValue('3 to 255 letters, digits, "_", "-" or "."');
+  return raw;
+};
+
 const redisUrl = (raw: string): string => {
   let url: URL;
   try {
@@ -109,6 +116,26 @@ const supplierList = (raw: string): SupplierName[] => {
   return names as SupplierName[];
 };
 
+const postgresUrl = (raw: string): string => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidValue('a postgres:// or postgresql:// URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new InvalidValue('a postgres:// or postgresql:// URL');
+  return raw;
+};
+
+const schemaName = (raw: string): string => {
+  if (!/^[a-z_][a-z0-9_]{0,47}$/.test(raw))
+    throw new InvalidValue(
+      'a lower-case SQL name: letters, digits and "_", not starting with a digit, at most 48',
+    );
+  return raw;
+};
+
 export const options = {
   host: { env: 'HOST', doc: 'Interface the HTTP server listens on.', default: '0.0.0.0', parse: nonEmpty },
   port: {
@@ -125,15 +152,69 @@ export const options = {
   },
   storeBackend: {
     env: 'STORE',
-    doc: 'Store backend holding inventory, bookings, API keys and the event outbox: sqlite (embedded, one machine or processes sharing one file).',
+    doc: 'Store backend holding inventory, bookings, API keys and the event outbox: sqlite (embedded, one machine or processes sharing one file), postgres (DATABASE_URL; a self-hosted cluster) or dynamodb (one DynamoDB table, the AWS deployment).',
     default: 'sqlite',
-    parse: oneOf('sqlite'),
+    parse: oneOf('sqlite', 'postgres', 'dynamodb'),
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    doc: 'PostgreSQL connection URL (libpq form) of STORE=postgres; the database must exist, the schema and tables are created at start.',
+    default: 'postgres://127.0.0.1:5432/travel',
+    parse: postgresUrl,
+  },
+  pgSchema: {
+    env: 'PG_SCHEMA',
+    doc: 'PostgreSQL schema holding the tables (STORE=postgres); processes sharing it share the data, another schema is another store.',
+    default: 'travel_platform',
+    parse: schemaName,
+  },
+  pgPoolSize: {
+    env: 'PG_POOL_SIZE',
+    doc: 'Most PostgreSQL connections one process opens (STORE=postgres); one more is used to LISTEN for outbox appends.',
+    default: '10',
+    parse: integer(1, 1000),
+  },
+  pgStatementTimeoutMs: {
+    env: 'PG_STATEMENT_TIMEOUT_MS',
+    doc: 'A PostgreSQL statement running longer is cancelled and the request answered 503 (STORE=postgres); keep it below REQUEST_TIMEOUT_MS.',
+    default: '5000',
+    parse: integer(100, 600_000),
+  },
+  pgConnectTimeoutMs: {
+    env: 'PG_CONNECT_TIMEOUT_MS',
+    doc: 'Opening a PostgreSQL connection taking longer fails (STORE=postgres), so an unreachable server is answered 503 quickly.',
+    default: '2000',
+    parse: integer(100, 60_000),
   },
   sqliteFile: {
     env: 'SQLITE_FILE',
     doc: 'SQLite database file (created if missing).',
     default: './data/travel-platform.db',
     parse: nonEmpty,
+  },
+  dynamodbTable: {
+    env: 'DYNAMODB_TABLE',
+    doc: 'DynamoDB table of the dynamodb store (its single table; the AWS stack names it TravelData<suffix>). Region and credentials come from the AWS SDK standard environment (AWS_REGION, AWS_PROFILE, …).',
+    default: 'TravelData',
+    parse: dynamoTableName,
+  },
+  dynamodbEndpoint: {
+    env: 'DYNAMODB_ENDPOINT',
+    doc: 'Endpoint of a local DynamoDB-compatible server (dynalite, DynamoDB Local); empty: the AWS endpoint of the region. With an endpoint set, fixed local credentials are used and the region defaults to us-east-1.',
+    default: '',
+    parse: optionalUrl,
+  },
+  dynamodbCreateTable: {
+    env: 'DYNAMODB_CREATE_TABLE',
+    doc: 'Create the DynamoDB table at start when it is missing: true, false, or auto (only when DYNAMODB_ENDPOINT is set; on AWS the stack owns the table).',
+    default: 'auto',
+    parse: oneOf('auto', 'true', 'false'),
+  },
+  dynamodbBookingWrites: {
+    env: 'DYNAMODB_BOOKING_WRITES',
+    doc: 'How a DynamoDB booking takes its seats or rooms: transaction (TransactWriteItems, all or nothing; AWS) or conditional (conditional decrements in a fixed order with compensation, for local servers without transactions). Both never overbook.',
+    default: 'transaction',
+    parse: oneOf('transaction', 'conditional'),
   },
   seedOnStart: {
     env: 'SEED_ON_START',
@@ -201,6 +282,12 @@ export const options = {
     default: 'redis://127.0.0.1:6379',
     parse: redisUrl,
   },
+  redisAuthSecretArn: {
+    env: 'REDIS_AUTH_SECRET_ARN',
+    doc: 'Lambda entry points: ARN of a Secrets Manager secret holding the Redis AUTH token, read once per cold start and added to REDIS_URL (empty: REDIS_URL is used as given).',
+    default: '',
+    parse: text,
+  },
   cacheMaxEntries: {
     env: 'CACHE_MAX_ENTRIES',
     doc: 'Most entries the in-process cache tier keeps (least recently used go first).',
@@ -261,6 +348,12 @@ export const options = {
     default: '',
     parse: optionalSecret,
   },
+  adminApiKeySecretArn: {
+    env: 'ADMIN_API_KEY_SECRET_ARN',
+    doc: 'Lambda entry points: ARN of a Secrets Manager secret holding ADMIN_API_KEY, read once per cold start (empty: ADMIN_API_KEY is used as given).',
+    default: '',
+    parse: text,
+  },
   defaultPlan: {
     env: 'DEFAULT_PLAN',
     doc: 'Usage plan of API keys issued without one.',
@@ -317,9 +410,15 @@ export const options = {
   },
   eventBus: {
     env: 'EVENT_BUS',
-    doc: 'Event bus backend: in-process (one machine) or redis (Redis Streams, several instances).',
+    doc: 'Event bus backend: in-process (one machine), redis (Redis Streams, several instances) or eventbridge (Amazon EventBridge, the AWS stack: publish only, rules deliver to the Lambda consumers).',
     default: 'in-process',
-    parse: oneOf('in-process', 'redis'),
+    parse: oneOf('in-process', 'redis', 'eventbridge'),
+  },
+  eventBusName: {
+    env: 'EVENT_BUS_NAME',
+    doc: 'Name or ARN of the EventBridge bus events are published to (eventbridge bus; region and credentials come from the AWS environment).',
+    default: 'travel-platform',
+    parse: nonEmpty,
   },
   eventStreamKey: {
     env: 'EVENT_STREAM_KEY',

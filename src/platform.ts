@@ -31,7 +31,7 @@ import type { BookingStore } from './ports/bookings.js';
 import type { Cache } from './ports/cache.js';
 import { type Clock, systemClock } from './ports/clock.js';
 import type { DeadLetterStore } from './ports/dead-letters.js';
-import type { EventBus, Subscription } from './ports/events.js';
+import type { CloudEvent, EventBus, Subscription } from './ports/events.js';
 import type { Outbox } from './ports/outbox.js';
 import type { ProcessedEvents } from './ports/processed-events.js';
 import type { InventoryStore } from './ports/store.js';
@@ -70,6 +70,8 @@ export interface PlatformEvents {
   processed: ProcessedEvents;
   /** Consumer group (and processed-marks name) of this instance's cache invalidation. */
   invalidationGroup: string;
+  /** The work of cache invalidation for one event, for consumers the bus does not drive (Lambda). */
+  invalidate: (event: CloudEvent) => Promise<void>;
 }
 
 export interface PlatformOverrides {
@@ -208,6 +210,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     },
   };
 
+  const invalidate = cacheInvalidation(cache, recentInvalidations);
   let subscription: Subscription | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let started: Promise<void> | undefined;
@@ -218,7 +221,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
         invalidationGroup,
         idempotentConsumer({
           name: invalidationGroup,
-          handle: cacheInvalidation(cache, recentInvalidations),
+          handle: invalidate,
           processed,
           deadLetters,
           maxAttempts: config.eventMaxAttempts,
@@ -246,7 +249,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     services,
     gateway,
     bookings: bookingStore,
-    events: { bus, outbox, relay, deadLetters, processed, invalidationGroup },
+    events: { bus, outbox, relay, deadLetters, processed, invalidationGroup, invalidate },
     start() {
       started ??= start();
       return started;

@@ -8,12 +8,13 @@ import { run as runKeys } from './commands/keys.js';
 import { seedInventory } from './commands/seed.js';
 import { serve } from './commands/serve.js';
 import { run as runToken } from './commands/token.js';
+import { drainOnSignals } from './shutdown.js';
 
 const USAGE = `usage: travel-platform <command> [options]
 
 commands:
   serve                         start the API (seeds demo data when the store is empty)
-  seed [--airports N] [--days D] [--seed S] [--start-date YYYY-MM-DD]
+  seed [--airports N] [--days D] [--seed S] [--start-date YYYY-MM-DD] [--report]
                                 replace the inventory with deterministic demo data
   keys create --name N [--plan free|standard|partner] [--admin] | keys list | keys revoke ID
                                 manage API keys (secrets are shown once, stored hashed)
@@ -55,12 +56,8 @@ async function main(argv: string[]): Promise<void> {
     case 'serve': {
       const platform = await createPlatform(config);
       const app = await serve(platform);
-      const stop = async (): Promise<void> => {
-        await app.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      // Past the request timeout nothing legitimate is still running.
+      drainOnSignals(app, { graceMs: config.requestTimeoutMs + 5_000 });
       return;
     }
     case 'seed': {
@@ -71,6 +68,7 @@ async function main(argv: string[]): Promise<void> {
           days: { type: 'string' },
           seed: { type: 'string' },
           'start-date': { type: 'string' },
+          report: { type: 'boolean' },
         },
         strict: true,
       });
@@ -88,6 +86,7 @@ async function main(argv: string[]): Promise<void> {
             days: integerFlag(values.days, 'days', config.seedDays, 1, 365),
             seed: integerFlag(values.seed, 'seed', config.seedValue, 0, 2 ** 31 - 1),
             startDate,
+            report: values.report === true,
           },
           process.stdout,
         );

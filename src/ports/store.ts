@@ -154,3 +154,19 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/**
+ * The backend kept refusing requests for lack of throughput (DynamoDB throttling) through the
+ * adapter's retries. Answered 503 with `retry-after`, as any StoreUnavailableError is.
+ */
+export class StoreThrottledError extends StoreUnavailableError {
+  constructor(
+    message: string,
+    /** When a retry is likely to be served. */
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreThrottledError';
+  }
+}

@@ -251,7 +251,9 @@ describe('POST /v1/bookings', () => {
     expect(problem.previousPrice.total).toBe(o.price.total);
     expect(Number(problem.price.total)).toBeCloseTo(Number(o.price.total) + 100, 2);
 
-    const fresh = await offer('&cabin=business', 3);
+    // Several carriers fly LHR–JFK: search the same carrier again so the fresh offer is on the same flight.
+    const fresh = await offer(`&cabin=business&carriers=${flight!.carrier}`, 3);
+    expect(flightOf(fresh)).toBe(flightId);
     await tp.platform.store.putFlights([
       {
         ...flight!,

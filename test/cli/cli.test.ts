@@ -37,6 +37,21 @@ describe('travel-platform command', () => {
     );
   });
 
+  it('seed --report prints the realism report: counts, carriers on top markets, busiest routes, fare percentiles', () => {
+    const result = cli(['seed', '--airports', '30', '--days', '2', '--start-date', '2026-12-01', '--report']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(
+      /realism report\n {2}30 airports, \d+ carriers, \d+ city pairs flown nonstop/,
+    );
+    expect(result.stdout).toMatch(/city pairs by carriers flying them: 1 carrier: \d+, 2 carriers: \d+/);
+    expect(result.stdout).toMatch(
+      /busiest routes \(OAG 2024 lists\): (\d+)\/\1 with both airports in the network have nonstop service \(100%\)/,
+    );
+    const jfkLhr = result.stdout.split('\n').find((line) => line.trim().startsWith('JFK-LHR'));
+    for (const carrier of ['BA', 'AA', 'VS', 'DL']) expect(jfkLhr).toContain(`${carrier} `);
+    expect(result.stdout).toMatch(/3,000–6,000 km\s+business\s+\d+\s+\d+\s+\d+/);
+  });
+
   it('keys create prints a secret once; keys list shows the key without it', () => {
     const created = cli(['keys', 'create', '--name', 'cli test', '--plan', 'standard']);
     expect(created.status).toBe(0);

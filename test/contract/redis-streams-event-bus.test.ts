@@ -130,6 +130,7 @@ describe('Redis Streams bus specifics', () => {
       redisUrl,
       eventStreamKey: streamKey,
       eventClaimIdleMs: 30_000,
+      eventBusName: 'unused',
     });
     try {
       expect(bus).toBeInstanceOf(RedisStreamsEventBus);

@@ -36,7 +36,7 @@ describe('event configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
       'REDIS_URL="localhost:6379" is invalid: expected a redis:// or rediss:// URL',
-      'EVENT_BUS="kafka" is invalid: expected one of in-process, redis',
+      'EVENT_BUS="kafka" is invalid: expected one of in-process, redis, eventbridge',
       'EVENT_MAX_ATTEMPTS="0" is invalid: expected an integer from 1 to 100',
       'OUTBOX_POLL_MS="soon" is invalid: expected an integer from 10 to 60000',
     ]);

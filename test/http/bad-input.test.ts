@@ -445,6 +445,55 @@ function expectProblem(answer: Answer, expected: Pick<BadRequest, 'status' | 'ty
   }
 }
 
+/** Amadeus's codes for a refused request: 477 INVALID FORMAT (schema) or 4926 INVALID DATA RECEIVED (rules). */
+const AMADEUS_BAD_REQUEST_CODES = [477, 4926];
+
+/**
+ * The checks every malformed request to an Amadeus-compatible route must pass: a 400 in Amadeus's
+ * error shape and exact media type (its SDK parses nothing else), no stack, and an entry whose
+ * `source` names the field: `parameter` for a query, path or header parameter, `pointer` for the body.
+ */
+function expectAmadeusError(answer: Answer, source: { parameter: string } | { pointer: string }): void {
+  expect(answer.status, `status ${answer.status}: ${answer.text.slice(0, 300)}`).toBe(400);
+  expect(answer.headers.get('x-request-id') ?? '(missing)', 'x-request-id header').toMatch(SAFE_REQUEST_ID);
+  expect(answer.headers.get('content-type'), answer.text.slice(0, 300)).toBe('application/vnd.amadeus+json');
+  expect(answer.text).not.toMatch(/\n\s+at /);
+  expect(answer.text).not.toMatch(/\bat [\w$.<>]+ \(/);
+  expect(answer.text).not.toMatch(/node_modules|file:\/\/|\/src\/|\.ts:\d+|\.js:\d+/);
+
+  const body = JSON.parse(answer.text) as { errors?: unknown; stack?: unknown };
+  expect(body.stack).toBeUndefined();
+  const errors = body.errors as {
+    status: unknown;
+    code: unknown;
+    title: unknown;
+    detail: unknown;
+    source?: { parameter?: unknown; pointer?: unknown };
+  }[];
+  expect(Array.isArray(errors), 'errors[] is present').toBe(true);
+  expect(errors.length).toBeGreaterThan(0);
+  for (const error of errors) {
+    expect(error.status).toBe(400);
+    expect(AMADEUS_BAD_REQUEST_CODES, `code ${String(error.code)}`).toContain(error.code);
+    expect(typeof error.title).toBe('string');
+    expect(typeof error.detail).toBe('string');
+  }
+  const named = errors.map((e) => ('parameter' in source ? e.source?.parameter : e.source?.pointer));
+  expect(named, `errors[] names ${JSON.stringify(source)}: ${answer.text.slice(0, 300)}`).toContain(
+    'parameter' in source ? source.parameter : source.pointer,
+  );
+}
+
+/** A refused token request: an OAuth 2.0 error (RFC 6749 §5.2) in plain JSON, naming the field. */
+function expectOAuthError(answer: Answer, field: string): void {
+  expect(answer.status, `status ${answer.status}: ${answer.text.slice(0, 300)}`).toBe(400);
+  expect(answer.headers.get('content-type'), answer.text.slice(0, 300)).toBe('application/json');
+  expect(answer.text).not.toMatch(/node_modules|file:\/\/|\/src\/|\.ts:\d+|\.js:\d+/);
+  const body = JSON.parse(answer.text) as { error?: unknown; error_description?: unknown };
+  expect(body.error).toBe('invalid_request');
+  expect(String(body.error_description)).toContain(field);
+}
+
 interface SearchBody {
   data: { id: string }[];
   meta: { nextCursor: string | null };
@@ -676,6 +725,58 @@ interface OpenApiOperation {
   parameters?: { in: string; name: string; schema?: OpenApiSchema }[];
   requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> };
   security?: Record<string, unknown>[];
+  tags?: string[];
+  responses?: Record<string, { content?: Record<string, unknown> }>;
+}
+
+/** An operation documenting its 400 as an OAuth 2.0 error body (the token route, as Amadeus served it). */
+const refusesInOAuthShape = (operation: OpenApiOperation): boolean =>
+  operation.responses?.['400']?.content?.['application/json'] !== undefined;
+
+/** The Amadeus-compatible operations (the token route too) answer in Amadeus's error shape. */
+const isAmadeusOperation = (operation: OpenApiOperation): boolean =>
+  (operation.tags?.includes('amadeus-compatible') ?? false) ||
+  (operation.security?.some((s) => 'amadeusOAuth2' in s) ?? false);
+
+/** A token from the real token route, for an API key of its own (client_id = key id, client_secret = key). */
+async function amadeusToken(): Promise<string> {
+  const issued = await tp.platform.gateway.options.keys.issue({
+    name: 'fuzzer (Amadeus)',
+    plan: 'partner',
+    overrides: { rateLimit: 100_000, burstLimit: 100_000, dailyQuota: 100_000_000 },
+  });
+  const answer = await send(
+    {
+      method: 'POST',
+      path: '/v1/security/oauth2/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: issued.record.id,
+        client_secret: issued.key,
+      }).toString(),
+    },
+    { withKey: false },
+  );
+  expect(answer.status, answer.text.slice(0, 300)).toBe(200);
+  return (JSON.parse(answer.text) as { access_token: string }).access_token;
+}
+
+/** The refusal `field` ("query.adults", "body.data.0.id") must get from `operation`, in its shape. */
+function expectRefusal(answer: Answer, operation: OpenApiOperation, field: string): void {
+  if (!isAmadeusOperation(operation)) {
+    expectProblem(answer, { status: 400, type: 'validation-failed', field });
+    return;
+  }
+  const [part, ...path] = field.split('.');
+  if (refusesInOAuthShape(operation)) {
+    expectOAuthError(answer, path.join('.'));
+    return;
+  }
+  expectAmadeusError(
+    answer,
+    part === 'body' ? { pointer: `/${path.join('/')}` } : { parameter: path.join('.') },
+  );
 }
 
 const typesOf = (schema: OpenApiSchema): string[] => [
@@ -706,6 +807,7 @@ function jsonWith(path: string[], literal: string): string {
 describe('no non-finite, inexact or mistyped number gets past validation, on any route', () => {
   let operations: { method: string; path: string; operation: OpenApiOperation }[] = [];
   let bearer = '';
+  let amadeusBearer = '';
 
   beforeAll(async () => {
     const document = JSON.parse((await send({ path: '/openapi.json' })).text) as {
@@ -717,13 +819,17 @@ describe('no non-finite, inexact or mistyped number gets past validation, on any
         .map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
     );
     bearer = await tp.platform.gateway.options.issuer!.mint('fuzzer');
+    amadeusBearer = await amadeusToken();
   });
 
   /** Credentials that get a request to `path` past authentication, so validation is what answers. */
-  const credentials = (path: string, operation: OpenApiOperation): Record<string, string> => ({
-    'x-api-key': path.startsWith('/v1/admin/') ? ADMIN_KEY : tp.apiKey,
-    ...(operation.security?.some((s) => 'bearer' in s) ? { authorization: `Bearer ${bearer}` } : {}),
-  });
+  const credentials = (path: string, operation: OpenApiOperation): Record<string, string> =>
+    isAmadeusOperation(operation)
+      ? { authorization: `Bearer ${amadeusBearer}` }
+      : {
+          'x-api-key': path.startsWith('/v1/admin/') ? ADMIN_KEY : tp.apiKey,
+          ...(operation.security?.some((s) => 'bearer' in s) ? { authorization: `Bearer ${bearer}` } : {}),
+        };
   const concrete = (path: string): string => path.replace(/\{[^}]+\}/g, 'x');
 
   it('every numeric query, path and header parameter answers 400 naming it', async () => {
@@ -742,14 +848,17 @@ describe('no non-finite, inexact or mistyped number gets past validation, on any
           const prefix = { query: 'query', header: 'header', path: 'path' }[parameter.in] ?? parameter.in;
           const field = `${prefix}.${parameter.name}`;
           const body = method === 'GET' || method === 'DELETE' ? undefined : '{}';
-          const answer = await send({
-            method,
-            path: url,
-            headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-            body,
-          });
+          const answer = await send(
+            {
+              method,
+              path: url,
+              headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+              body,
+            },
+            { withKey: false },
+          );
           try {
-            expectProblem(answer, { status: 400, type: 'validation-failed', field });
+            expectRefusal(answer, operation, field);
           } catch (error) {
             failures.push(`${method} ${url}: ${(error as Error).message.split('\n')[0]}`);
           }
@@ -772,14 +881,17 @@ describe('no non-finite, inexact or mistyped number gets past validation, on any
         if (literals.length > 0) checked++;
         for (const literal of literals) {
           const field = ['body', ...leaf.path].join('.');
-          const answer = await send({
-            method,
-            path: concrete(path),
-            headers: { ...credentials(path, operation), 'content-type': 'application/json' },
-            body: jsonWith(leaf.path, literal),
-          });
+          const answer = await send(
+            {
+              method,
+              path: concrete(path),
+              headers: { ...credentials(path, operation), 'content-type': 'application/json' },
+              body: jsonWith(leaf.path, literal),
+            },
+            { withKey: false },
+          );
           try {
-            expectProblem(answer, { status: 400, type: 'validation-failed', field });
+            expectRefusal(answer, operation, field);
           } catch (error) {
             failures.push(
               `${method} ${path} ${field}=${literal}: ${(error as Error).message.split('\n')[0]}`,
@@ -791,6 +903,45 @@ describe('no non-finite, inexact or mistyped number gets past validation, on any
     expect(failures).toEqual([]);
     // Bookings, fares, availability and API keys hold more than twenty such fields.
     expect(checked).toBeGreaterThanOrEqual(20);
+  });
+
+  it('every form-encoded body field is a string: numbers are not read from it, a repeated field is refused', async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const { method, path, operation } of operations) {
+      const schema = operation.requestBody?.content?.['application/x-www-form-urlencoded']?.schema;
+      if (!schema) continue;
+      for (const leaf of bodyLeaves(schema)) {
+        const name = leaf.path.join('.');
+        const forms = [
+          ...(isNumeric(leaf.schema) ? BAD_NUMBERS.map((value) => `${name}=${enc(value)}`) : []),
+          ...(isString(leaf.schema) ? [`${name}=a&${name}=b`] : []),
+        ];
+        if (forms.length > 0) checked++;
+        for (const form of forms) {
+          const answer = await send(
+            {
+              method,
+              path: concrete(path),
+              headers: {
+                ...credentials(path, operation),
+                'content-type': 'application/x-www-form-urlencoded',
+              },
+              body: form,
+            },
+            { withKey: false },
+          );
+          try {
+            expectRefusal(answer, operation, `body.${name}`);
+          } catch (error) {
+            failures.push(`${method} ${path} ${form}: ${(error as Error).message.split('\n')[0]}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    // The token route's grant_type, client_id and client_secret.
+    expect(checked).toBeGreaterThanOrEqual(3);
   });
 
   it.each([

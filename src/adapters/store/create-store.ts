@@ -8,7 +8,20 @@ import { type Clock, systemClock } from '../../ports/clock.js';
 import type { StoreBackend } from '../../ports/store-backend.js';
 
 /** The slice of Config the store factory reads; each backend adds the options it needs. */
-export type StoreConfig = Pick<Config, 'storeBackend' | 'sqliteFile'>;
+export type StoreConfig = Pick<
+  Config,
+  | 'storeBackend'
+  | 'sqliteFile'
+  | 'databaseUrl'
+  | 'pgSchema'
+  | 'pgPoolSize'
+  | 'pgStatementTimeoutMs'
+  | 'pgConnectTimeoutMs'
+  | 'dynamodbTable'
+  | 'dynamodbEndpoint'
+  | 'dynamodbCreateTable'
+  | 'dynamodbBookingWrites'
+>;
 
 /**
  * Opens the configured backend, not yet migrated: the caller runs `migrate()` at start. Rejects with
@@ -20,7 +33,13 @@ export async function createStore(config: StoreConfig, clock: Clock = systemCloc
       const { openSqliteStore } = await import('./sqlite/index.js');
       return openSqliteStore(config, clock);
     }
-    // ── STORE=postgres: `openPostgresStore(config, clock)` from ./postgres/index.js goes here. ──
-    // ── STORE=dynamodb: `openDynamoDbStore(config, clock)` from ./dynamodb/index.js goes here. ──
+    case 'postgres': {
+      const { openPostgresStore } = await import('./postgres/index.js');
+      return openPostgresStore(config, clock);
+    }
+    case 'dynamodb': {
+      const { openDynamoDbStore } = await import('./dynamodb/index.js');
+      return openDynamoDbStore(config, { clock });
+    }
   }
 }

@@ -9,7 +9,7 @@ export type InventorySearch = (
 /**
  * The own inventory as a supplier. The search engine stays in the core (it owns the store's data
  * and the rules of connecting flights); the composition root passes it in, so this adapter needs
- * nothing from the core (docs/adr/0012-supplier-port.md).
+ * nothing from the core (docs/adr/0016-supplier-port.md).
  */
 export function createInventorySupplier(search: InventorySearch): OwnSupplier {
   return {

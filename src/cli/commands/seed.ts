@@ -2,12 +2,15 @@ import type { Writable } from 'node:stream';
 import { type DemoInventorySummary, generateDemoInventory } from '../../core/demo-inventory/generate.js';
 import type { AirportDirectory } from '../../ports/airports.js';
 import type { InventoryStore } from '../../ports/store.js';
+import { formatRealismReport } from './seed-report.js';
 
 export interface SeedOptions {
   airports: number;
   days: number;
   seed: number;
   startDate: string;
+  /** Print the realism report after seeding. */
+  report?: boolean;
 }
 
 /**
@@ -37,5 +40,6 @@ export async function seedInventory(
     `seeded in ${seconds} s: ${summary.airports} airports, ${summary.carriers} carriers, ${summary.routes} routes, ` +
       `${summary.flights} flights, ${summary.hotels} hotels, ${summary.roomNights} room nights\n`,
   );
+  if (summary.report) out.write(formatRealismReport(summary.report));
   return { ...summary, seconds };
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { describeDevelopmentKeys } from '../../core/gateway/development-keys.js';
-import { buildApp } from '../../http/app.js';
 import type { Platform } from '../../platform.js';
+import { buildPlatformApp } from '../../platform-app.js';
 import { seedInventory } from './seed.js';
 
 /**
@@ -28,15 +28,7 @@ export async function serve(platform: Platform): Promise<FastifyInstance> {
     process.stdout.write(`${describeDevelopmentKeys(platform.gateway.developmentKeys)}\n`);
   }
   const gatewayOn = config.gateway === 'on';
-  const app = await buildApp({
-    services: platform.services,
-    ...(gatewayOn
-      ? { gateway: platform.gateway.options }
-      : { hardening: platform.gateway.options.hardening }),
-    bodyLimitBytes: config.bodyLimitBytes,
-    logger: { level: config.logLevel },
-    requestTimeoutMs: config.requestTimeoutMs,
-  });
+  const app = await buildPlatformApp(platform);
   app.addHook('onClose', async () => platform.close());
   await platform.start();
   if (!gatewayOn) app.log.warn('GATEWAY=off: /v1 routes need no API key and have no rate limits');

@@ -10,7 +10,11 @@ export interface IdempotentConsumerOptions {
   /** The work; rejecting means "try again". */
   handle: (event: CloudEvent) => Promise<void>;
   processed: ProcessedEvents;
-  deadLetters: DeadLetterStore;
+  /**
+   * Where events that failed `maxAttempts` times are parked. Without it the handler rejects instead,
+   * for a transport with a dead-letter queue of its own (SQS in front of a Lambda consumer).
+   */
+  deadLetters?: DeadLetterStore;
   /** Attempts before parking (≥ 1). Keep the total backoff below the bus's claim idle time. */
   maxAttempts: number;
   /** Delay (ms) before the first retry; doubles each attempt, with jitter. */
@@ -60,6 +64,7 @@ export function idempotentConsumer(options: IdempotentConsumerOptions): EventHan
       } catch (cause) {
         const error = cause instanceof Error ? cause : new Error(String(cause));
         if (attempt >= options.maxAttempts) {
+          if (options.deadLetters === undefined) throw error;
           const letter = await options.deadLetters.park(event, options.name, error.message, attempt);
           options.onParked?.(letter);
           return;

@@ -28,8 +28,8 @@ export class RouteGraph {
    * Airport sequences from `origin` to `destination` with at most `maxStops` intermediate airports,
    * never visiting an airport twice, whose flown distance stays within `bounds`. A branch is cut as
    * soon as the distance flown plus the straight line still to go exceeds the loosest bound, so a
-   * hub with a hundred destinations is not walked three levels deep. The walk stops at `limit.paths`
-   * paths (the first ones in walk order) or when `limit.step` answers false (work budget spent).
+   * hub with a hundred destinations is not walked three levels deep. Paths come fewest stops first;
+   * the walk stops at `limit.paths` paths or when `limit.step` answers false (work budget spent).
    */
   paths(
     origin: string,
@@ -42,7 +42,9 @@ export class RouteGraph {
     const loosest = bounds.maxFlownKm(maxStops);
     const most = limit.paths ?? Number.POSITIVE_INFINITY;
     let stopped = false;
-    const walk = (path: string[], flown: number): void => {
+    // Shallowest first (nonstop, then one stop, …): the cut at `limit.paths` must never drop a
+    // nonstop in favour of connections found earlier in a depth-first walk through a busy hub.
+    const walk = (path: string[], flown: number, stops: number): void => {
       const last = path[path.length - 1] as string;
       for (const next of this.destinationsFrom(last)) {
         if (found.length >= most || (limit.step && !limit.step())) {
@@ -52,15 +54,16 @@ export class RouteGraph {
         if (path.includes(next)) continue;
         const flownToNext = flown + bounds.distanceKm(last, next);
         if (next === destination) {
-          if (flownToNext <= bounds.maxFlownKm(path.length - 1)) found.push([...path, next]);
+          if (path.length - 1 === stops && flownToNext <= bounds.maxFlownKm(stops))
+            found.push([...path, next]);
           continue;
         }
-        if (path.length - 1 >= maxStops) continue;
+        if (path.length - 1 >= stops) continue;
         if (flownToNext + bounds.distanceKm(next, destination) > loosest) continue;
-        walk([...path, next], flownToNext);
+        walk([...path, next], flownToNext, stops);
       }
     };
-    walk([origin], 0);
+    for (let stops = 0; stops <= maxStops && !stopped; stops++) walk([origin], 0, stops);
     return found;
   }
 }

@@ -2,6 +2,7 @@ import type { HotelRecord, RoomNightRecord } from '../../ports/store.js';
 import { hotelCityNightTag, stayNights } from '../cache/cache-tags.js';
 import { hotelSearchCacheKey, singleAirportCity } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
+import { CITY_CENTRES } from '../geo/city-centres.js';
 import { distanceKm } from '../geo/great-circle.js';
 import { convert } from '../money/money.js';
 import type { HotelOfferReference } from '../offers/offer-reference.js';
@@ -12,6 +13,12 @@ import type { SearchDependencies, SearchOptions } from '../search/search-depende
 import type { SearchPage, SearchResults, SearchRun } from '../search/search-results.js';
 import { DEFAULT_WORK_LIMITS, WorkBudget } from '../search/work-budget.js';
 import { addDays, daysBetween, toUtcIso } from '../time/zoned-time.js';
+
+/** The centre of a city by IATA city code, when the table knows it. */
+function cityCentre(cityCode: string | undefined): { latitude: number; longitude: number } | undefined {
+  const point = cityCode === undefined ? undefined : CITY_CENTRES[cityCode];
+  return point ? { latitude: point[0], longitude: point[1] } : undefined;
+}
 
 export type HotelSort = 'price' | 'stars' | 'distance';
 
@@ -221,14 +228,22 @@ export class HotelSearch {
       const anchor = first
         ? [...this.#deps.airports.byCityCode(first.cityCode)].sort((a, b) => b.size - a.size)[0]
         : undefined;
-      return { hotels, centre: anchor ?? first ?? { latitude: 0, longitude: 0 } };
+      return {
+        hotels,
+        centre: cityCentre(first?.cityCode) ?? anchor ?? first ?? { latitude: 0, longitude: 0 },
+      };
     }
     if (request.cityCode !== undefined) {
       const airports = this.#deps.airports.byCityCode(request.cityCode);
       const anchor =
         [...airports].sort((a, b) => b.size - a.size)[0] ?? this.#deps.airports.byIata(request.cityCode);
       if (!anchor) throw invalidField('query.cityCode', `unknown city code "${request.cityCode}"`);
-      return { hotels: await this.#deps.store.findHotels({ cityCode: anchor.cityCode }), centre: anchor };
+      return {
+        hotels: await this.#deps.store.findHotels({ cityCode: anchor.cityCode }),
+        // Distances are read from the city centre where it is known (a traveller's yardstick), else
+        // from the city's main airport.
+        centre: cityCentre(anchor.cityCode) ?? anchor,
+      };
     }
     const latitude = request.latitude as number;
     const longitude = request.longitude as number;

@@ -1,6 +1,5 @@
-import type { Cabin } from '../../ports/store.js';
 import { invalidField } from '../errors.js';
-import type { FlightSearchRequest, FlightSort } from '../flights/flight-search-request.js';
+import type { FlightSearchRequest } from '../flights/flight-search-request.js';
 import type { HotelSearchRequest, HotelSort } from '../hotels/hotel-search.js';
 import { USD_RATES } from '../money/currencies.js';
 import { parseAmount } from '../money/money.js';
@@ -11,17 +10,7 @@ import { daysBetween, isCalendarDate } from '../time/zoned-time.js';
  * transport's schema). Field errors name the v1 query parameter (`query.returnDate`); other
  * transports translate those names to their own.
  */
-export interface FlightSearchQuery {
-  origin: string;
-  destination: string;
-  departureDate: string;
-  returnDate?: string;
-  adults: number;
-  children: number;
-  infants: number;
-  cabin: Cabin;
-  maxStops: number;
-  sort: FlightSort;
+export interface FlightSearchQuery extends Omit<FlightSearchRequest, 'maxPrice' | 'carriers' | 'currency'> {
   /** Decimal amount in `currency`. */
   maxPrice?: string;
   /** Comma-separated IATA carrier codes. */

@@ -4,6 +4,8 @@ import { DomainError } from '../../core/errors.js';
 import type { AccessTokens } from '../../core/gateway/access-tokens.js';
 import { toProblem } from '../error-handler.js';
 import type { ApiServices } from '../services.js';
+import { formFields } from '../validation/form-body.js';
+import { strictJsonParser } from '../validation/strict-json-parser.js';
 import { amadeusErrors } from './errors.js';
 import { flightOfferRoutes } from './flight-offer-routes.js';
 import { flightOrderRoutes } from './flight-order-routes.js';
@@ -61,7 +63,7 @@ export const amadeusRoutes: FastifyPluginAsyncTypebox<AmadeusRoutesOptions> = as
   app.addSchema(AmadeusHotelOffers);
 
   app.removeContentTypeParser('application/json');
-  const json = app.getDefaultJsonParser('error', 'error');
+  const json = strictJsonParser(app);
   app.addContentTypeParser(
     ['application/json', AMADEUS_JSON],
     { parseAs: 'string' },
@@ -77,7 +79,7 @@ export const amadeusRoutes: FastifyPluginAsyncTypebox<AmadeusRoutesOptions> = as
     'application/x-www-form-urlencoded',
     { parseAs: 'string' },
     (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+      done(null, formFields(String(body)));
     },
   );
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

@@ -28,6 +28,8 @@ export const tokenRoute: FastifyPluginAsyncTypebox<{ accessTokens: AccessTokens 
   app.post(
     TOKEN_PATH,
     {
+      // A malformed body (a repeated field, an overlong one) is an OAuth error too, naming the field.
+      attachValidation: true,
       schema: {
         tags: [AMADEUS_TAG],
         summary: 'Access token for an API key (OAuth 2.0 client credentials)',
@@ -49,6 +51,11 @@ export const tokenRoute: FastifyPluginAsyncTypebox<{ accessTokens: AccessTokens 
       },
     },
     async (request, reply) => {
+      if (request.validationError) {
+        const [first] = request.validationError.validation;
+        const field = first?.instancePath.replace(/^\//, '') || 'body';
+        return oauthError(reply, 400, 'invalid_request', `${field} ${first?.message ?? 'is invalid'}`);
+      }
       const { grant_type: grantType, client_id: clientId, client_secret: clientSecret } = request.body;
       if (grantType !== 'client_credentials') {
         return oauthError(reply, 400, 'unsupported_grant_type', 'Only client_credentials is supported');

@@ -106,16 +106,7 @@ export class SqliteInventoryStore implements InventoryStore {
   }
 
   async findFlights(query: FlightLegQuery): Promise<FlightRecord[]> {
-    return this.#run(() =>
-      groupFlights(
-        this.#statements.flightsOnRoute.all(
-          query.origin,
-          query.destination,
-          query.departFrom,
-          query.departTo,
-        ) as FlightCabinRow[],
-      ),
-    );
+    return (await this.findFlightsOnLegs([query]))[0] ?? [];
   }
 
   async findFlightsOnLegs(queries: readonly FlightLegQuery[]): Promise<FlightRecord[][]> {

@@ -1,0 +1,238 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type BookingRecord,
+  BookingReferenceTakenError,
+  type HeldKey,
+  IdempotencyKeyLostError,
+  SoldOutError,
+} from '../../../ports/bookings.js';
+import type { CloudEvent } from '../../../ports/events.js';
+import { bookingItem, referenceItem } from './booking-items.js';
+import { ConditionFailed, type DynamoTable, TransactionCancelled } from './dynamo-table.js';
+import { type HeldUnit, heldUnits } from './inventory-holds.js';
+import { type ItemKey, keys } from './keys.js';
+import { outboxItems } from './outbox-records.js';
+import { put, transactWrite, type UpdateSpec, update } from './writes.js';
+
+const NOT_EXISTS = 'attribute_not_exists(#pk)';
+
+function soldOut(booking: BookingRecord, labels: string[]): SoldOutError {
+  return new SoldOutError(booking.hold.kind === 'seats' ? { flightIds: labels } : { nights: labels });
+}
+
+/** Completes the held key with the booking id: only while this request still holds it. */
+function completeKey(tableName: string, booking: BookingRecord, held: HeldKey): UpdateSpec {
+  return {
+    TableName: tableName,
+    Key: keys.idempotencyKey(held.scope, held.key),
+    UpdateExpression: 'SET bookingId = :booking, leaseUntil = :zero REMOVE pendingBookingId',
+    ConditionExpression: '#token = :token AND attribute_not_exists(bookingId)',
+    ExpressionAttributeNames: { '#token': 'token' },
+    ExpressionAttributeValues: { ':booking': booking.id, ':zero': 0, ':token': held.token },
+  };
+}
+
+/**
+ * A booking in one TransactWriteItems call (AWS): the key's completion, the reference, every take,
+ * the booking and its outbox records commit together or not at all. The cancellation reasons say
+ * which condition failed, in the order the SQLite store checks them: key, inventory, reference.
+ */
+export async function createInTransaction(
+  table: DynamoTable,
+  booking: BookingRecord,
+  held: HeldKey,
+  events: readonly CloudEvent[],
+): Promise<void> {
+  const units = heldUnits(table.name, booking.id, booking.hold);
+  const items = bookingTransactionItems(table.name, booking, held, events, units);
+  try {
+    await transactWrite(table, 'create a booking', items);
+  } catch (error) {
+    if (!(error instanceof TransactionCancelled)) throw error;
+    throw bookingRefusal(booking, held, units, error.reasons, error);
+  }
+}
+
+/** The TransactItems of a booking: [key, reference, takes…, booking, outbox records…]. */
+export function bookingTransactionItems(
+  tableName: string,
+  booking: BookingRecord,
+  held: HeldKey,
+  events: readonly CloudEvent[],
+  units: readonly HeldUnit[] = heldUnits(tableName, booking.id, booking.hold),
+) {
+  const pk = { '#pk': 'searchType' };
+  return [
+    { Update: completeKey(tableName, booking, held) },
+    {
+      Put: {
+        TableName: tableName,
+        Item: referenceItem(booking),
+        ConditionExpression: NOT_EXISTS,
+        ExpressionAttributeNames: pk,
+      },
+    },
+    ...units.map((unit) => ({ Update: unit.take })),
+    {
+      Put: {
+        TableName: tableName,
+        Item: bookingItem(booking),
+        ConditionExpression: NOT_EXISTS,
+        ExpressionAttributeNames: pk,
+      },
+    },
+    ...outboxItems(events).map((Item) => ({ Put: { TableName: tableName, Item } })),
+  ];
+}
+
+/** The port error a cancelled booking transaction means, from its per-item cancellation reasons. */
+export function bookingRefusal(
+  booking: BookingRecord,
+  held: HeldKey,
+  units: readonly HeldUnit[],
+  reasons: readonly string[],
+  cause: unknown,
+): Error {
+  const failed = (index: number): boolean => reasons[index] === 'ConditionalCheckFailed';
+  if (failed(0)) return new IdempotencyKeyLostError(held.key);
+  const short = units.filter((_, i) => failed(2 + i)).map((unit) => unit.label);
+  if (short.length > 0) return soldOut(booking, short);
+  if (failed(1)) return new BookingReferenceTakenError(booking.reference);
+  return new TransactionCancelled([...reasons], { cause });
+}
+
+/**
+ * A booking without transactions (dynalite): single-item conditional writes in a fixed order, each
+ * undone on a later refusal, so nothing is overbooked and a refused booking leaves every count as it
+ * was once this settles.
+ *
+ *   1. idempotency key: pendingBookingId   (only while this request holds the key)  → else key lost
+ *   2. takes, sorted by flight id / night   (seatsLeft >= :n, marks holds.<booking>)  → else sold out
+ *   3. booking reference                    (attribute_not_exists)                    → else taken
+ *   4. outbox records, 5. the booking,
+ *   6. key completed                        (still held by this request)              → else undo all
+ *
+ * The events are written before the booking, so a stored booking never lacks them; a process dying
+ * between 2 and 6 leaves seats taken with no booking (never an overbooking): the `holds` marks on the
+ * flight or night name the booking, for an operator to give them back.
+ */
+export async function createWithConditions(
+  table: DynamoTable,
+  booking: BookingRecord,
+  held: HeldKey,
+  events: readonly CloudEvent[],
+): Promise<void> {
+  const keyKey = keys.idempotencyKey(held.scope, held.key);
+  try {
+    await update(table, 'hold the idempotency key', {
+      TableName: table.name,
+      Key: keyKey,
+      UpdateExpression: 'SET pendingBookingId = :booking',
+      ConditionExpression: '#token = :token AND attribute_not_exists(bookingId)',
+      ExpressionAttributeNames: { '#token': 'token' },
+      ExpressionAttributeValues: { ':booking': booking.id, ':token': held.token },
+    });
+  } catch (error) {
+    if (error instanceof ConditionFailed) throw new IdempotencyKeyLostError(held.key);
+    throw error;
+  }
+  const units = heldUnits(table.name, booking.id, booking.hold);
+  const taken: HeldUnit[] = [];
+  const records = outboxItems(events);
+  const undo = async (steps: {
+    reference?: boolean;
+    records?: boolean;
+    booking?: boolean;
+  }): Promise<void> => {
+    await giveBack(table, taken);
+    const deletes: ItemKey[] = [
+      ...(steps.reference ? [keys.bookingReference(booking.reference)] : []),
+      ...(steps.booking ? [keys.booking(booking.id)] : []),
+      ...(steps.records ? records.map((r) => keys.outbox(r.searchId as string)) : []),
+    ];
+    await Promise.all(
+      deletes.map((Key) =>
+        table.run('undo a refused booking', (c) => c.send(new DeleteCommand({ TableName: table.name, Key }))),
+      ),
+    );
+    await releasePending(table, keyKey, held.token);
+  };
+  try {
+    for (const unit of units) {
+      try {
+        await update(table, 'take inventory', unit.take);
+      } catch (error) {
+        if (!(error instanceof ConditionFailed)) throw error;
+        await undo({});
+        throw soldOut(booking, [unit.label]);
+      }
+      taken.push(unit);
+    }
+    try {
+      await put(table, 'reserve the booking reference', referenceItem(booking), NOT_EXISTS);
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      await undo({});
+      throw new BookingReferenceTakenError(booking.reference);
+    }
+    await table.batchWrite(
+      'append booking events',
+      records.map((item) => ({ put: item })),
+    );
+    await put(table, 'store the booking', bookingItem(booking), NOT_EXISTS);
+    try {
+      await update(table, 'complete the idempotency key', completeKey(table.name, booking, held));
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+      // The lease ran out and another request took the key over: this booking must not stand.
+      await undo({ reference: true, records: true, booking: true });
+      throw new IdempotencyKeyLostError(held.key);
+    }
+  } catch (error) {
+    if (
+      error instanceof SoldOutError ||
+      error instanceof BookingReferenceTakenError ||
+      error instanceof IdempotencyKeyLostError
+    ) {
+      throw error;
+    }
+    // The store failed midway: undo what can be undone (best effort) and report the failure.
+    await undo({ reference: true, records: true, booking: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Gives back each unit still marked with this booking (a no-op for units already given back), then caps seats. */
+export async function giveBack(table: DynamoTable, units: readonly HeldUnit[]): Promise<void> {
+  await Promise.all(
+    units.map(async (unit) => {
+      try {
+        await update(table, 'give inventory back', unit.giveBack);
+      } catch (error) {
+        if (!(error instanceof ConditionFailed)) throw error;
+        return;
+      }
+      if (unit.cap === undefined) return;
+      try {
+        await update(table, 'give inventory back', unit.cap);
+      } catch (error) {
+        if (!(error instanceof ConditionFailed)) throw error;
+      }
+    }),
+  );
+}
+
+async function releasePending(table: DynamoTable, key: ItemKey, token: string): Promise<void> {
+  try {
+    await update(table, 'release the pending booking', {
+      TableName: table.name,
+      Key: key,
+      UpdateExpression: 'REMOVE pendingBookingId',
+      ConditionExpression: '#token = :token',
+      ExpressionAttributeNames: { '#token': 'token' },
+      ExpressionAttributeValues: { ':token': token },
+    });
+  } catch (error) {
+    if (!(error instanceof ConditionFailed)) throw error;
+  }
+}

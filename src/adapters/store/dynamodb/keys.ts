@@ -1,0 +1,102 @@
+/**
+ * Key and attribute names of the single DynamoDB table (see docs/adr/0008-dynamodb-single-table.md
+ * for every access pattern and the key or index serving it).
+ */
+
+/** Partition key, kept from the original stack's table. */
+export const PK = 'searchType';
+/** Sort key, kept from the original stack's table. */
+export const SK = 'searchId';
+/** Sort key of `timestamp-index` (partition: `searchType`): time-ordered reads within one partition. */
+export const TIMESTAMP = 'timestamp';
+export const TIMESTAMP_INDEX = 'timestamp-index';
+/** The overloaded lookup index: flights by route, hotels by city, bookings by owner, keys by expiry. */
+export const LOOKUP_INDEX = 'gsi1';
+export const LOOKUP_PK = 'gsi1pk';
+export const LOOKUP_SK = 'gsi1sk';
+/** Epoch seconds after which DynamoDB's TTL deletes the item (idempotency keys). */
+export const TTL = 'expiresAtTtl';
+/** What an item is, so a scan can count or clear one kind. */
+export const KIND = 'kind';
+
+export type ItemKind =
+  | 'flight'
+  | 'route'
+  | 'airline'
+  | 'hotel'
+  | 'hotel-geo'
+  | 'room-night'
+  | 'setting'
+  | 'issuer-key'
+  | 'booking'
+  | 'booking-reference'
+  | 'idempotency-key'
+  | 'api-key'
+  | 'api-key-usage'
+  | 'outbox'
+  | 'outbox-published'
+  | 'outbox-lease'
+  | 'dead-letter'
+  | 'processed-event';
+
+export const INVENTORY_KINDS: readonly ItemKind[] = [
+  'flight',
+  'route',
+  'airline',
+  'hotel',
+  'hotel-geo',
+  'room-night',
+];
+
+export type ItemKey = {
+  [PK]: string;
+  [SK]: string;
+};
+
+const key = (partition: string, sort: string): ItemKey => ({ [PK]: partition, [SK]: sort });
+
+/** Epoch ms as 13 digits, so string order is time order (until the year 2286). */
+export const paddedMs = (ms: number): string => String(Math.max(0, Math.trunc(ms))).padStart(13, '0');
+
+export const keys = {
+  flight: (id: string) => key(`FLIGHT#${id}`, 'FLIGHT'),
+  routeLookup: (origin: string, destination: string) => `ROUTE#${origin}#${destination}`,
+  flightLookupSort: (departureUtc: number, id: string) => `${paddedMs(departureUtc)}#${id}`,
+  routesPartition: 'ROUTES',
+  route: (origin: string, destination: string) => key('ROUTES', `${origin}#${destination}`),
+  airlinesPartition: 'AIRLINES',
+  airline: (iata: string) => key('AIRLINES', iata),
+  hotel: (id: string) => key(`HOTEL#${id}`, '#HOTEL'),
+  cityLookup: (cityCode: string) => `CITY#${cityCode}`,
+  /** Hotels are copied into 1° latitude bands for radius searches. */
+  hotelGeoPartition: (band: number) => `HOTELGEO#${band}`,
+  hotelGeo: (band: number, id: string) => key(`HOTELGEO#${band}`, id),
+  roomNightPrefix: 'NIGHT#',
+  roomNight: (hotelId: string, date: string, roomType: string) =>
+    key(`HOTEL#${hotelId}`, `NIGHT#${date}#${roomType}`),
+  hotelPartition: (hotelId: string) => `HOTEL#${hotelId}`,
+  setting: (name: string) => key('SETTINGS', name),
+  issuerKey: key('ISSUER', 'KEY'),
+  booking: (id: string) => key(`BOOKING#${id}`, 'BOOKING'),
+  ownerLookup: (apiKeyId: string, sub: string) => `OWNER#${apiKeyId}#${sub}`,
+  bookingReference: (reference: string) => key(`BOOKINGREF#${reference}`, 'REF'),
+  idempotencyKey: (scope: string, idempotencyKey: string) =>
+    key(`IDEMPOTENCY#${scope}`, `KEY#${idempotencyKey}`),
+  /** Idempotency keys are spread over a few lookup partitions by expiry, so no single one runs hot. */
+  idempotencyExpiryLookup: (shard: number) => `IDEMPOTENCY-EXPIRY#${shard}`,
+  apiKeysPartition: 'APIKEYS',
+  apiKey: (id: string) => key('APIKEYS', id),
+  usagePartition: (keyId: string) => `USAGE#${keyId}`,
+  usage: (keyId: string, day: string) => key(`USAGE#${keyId}`, day),
+  outboxPartition: 'OUTBOX',
+  outbox: (id: string) => key('OUTBOX', id),
+  publishedPartition: 'OUTBOX-PUBLISHED',
+  published: (id: string) => key('OUTBOX-PUBLISHED', id),
+  outboxLease: key('OUTBOX-LEASE', 'LEASE'),
+  deadLettersPartition: 'DEADLETTERS',
+  deadLetter: (id: string) => key('DEADLETTERS', id),
+  processedPartition: 'PROCESSED',
+  processed: (consumer: string, eventId: string) => key('PROCESSED', `${consumer}#${eventId}`),
+};
+
+export const IDEMPOTENCY_EXPIRY_SHARDS = 4;

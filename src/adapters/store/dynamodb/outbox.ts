@@ -1,0 +1,132 @@
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type Clock, systemClock } from '../../../ports/clock.js';
+import type { CloudEvent } from '../../../ports/events.js';
+import type { Outbox, OutboxRecord } from '../../../ports/outbox.js';
+import { ConditionFailed, type DynamoTable, type Item, inParallel } from './dynamo-table.js';
+import { KIND, keys, PK, SK, TIMESTAMP, TIMESTAMP_INDEX } from './keys.js';
+import type { AppendSignal } from './outbox-records.js';
+
+/** Marks of one markPublished call in flight at once. */
+const MARK_CONCURRENCY = 8;
+
+/**
+ * The outbox on the single table. Pending records are the `OUTBOX` partition, in sort-key (append)
+ * order and read with strongly consistent queries, so a record committed late is never skipped.
+ * Publishing moves a record to `OUTBOX-PUBLISHED`, whose `timestamp` (publish time) the
+ * `timestamp-index` orders for pruning. The relay lease is one item written conditionally.
+ */
+export class DynamoOutbox implements Outbox {
+  readonly #table: DynamoTable;
+  readonly #signal: AppendSignal;
+  readonly #clock: Clock;
+
+  constructor(table: DynamoTable, signal: AppendSignal, clock: Clock = systemClock) {
+    this.#table = table;
+    this.#signal = signal;
+    this.#clock = clock;
+  }
+
+  async claim(owner: string, limit: number, leaseMs: number): Promise<OutboxRecord[]> {
+    // A cheap read first: an idle relay polling an empty outbox writes nothing.
+    if ((await this.#pending(1)).length === 0) return [];
+    const now = this.#clock.now();
+    try {
+      await this.#table.run('take the outbox lease', (c) =>
+        c.send(
+          new PutCommand({
+            TableName: this.#table.name,
+            Item: { ...keys.outboxLease, [KIND]: 'outbox-lease', owner, expiresAt: now + leaseMs },
+            ConditionExpression: 'attribute_not_exists(#pk) OR #owner = :owner OR expiresAt <= :now',
+            ExpressionAttributeNames: { '#pk': PK, '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner, ':now': now },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (error instanceof ConditionFailed) return [];
+      throw error;
+    }
+    return (await this.#pending(limit)).map((item) => ({
+      id: item[SK] as string,
+      event: JSON.parse(item.event as string) as CloudEvent,
+    }));
+  }
+
+  async markPublished(ids: readonly string[]): Promise<void> {
+    const publishedAt = this.#clock.now();
+    await inParallel([...new Set(ids)], MARK_CONCURRENCY, async (id) => {
+      const removed = await this.#table.run('mark an outbox record published', (c) =>
+        c.send(
+          new DeleteCommand({ TableName: this.#table.name, Key: keys.outbox(id), ReturnValues: 'ALL_OLD' }),
+        ),
+      );
+      if (removed.Attributes === undefined) return;
+      // Only what pruning needs; the event has been delivered.
+      await this.#table.run('mark an outbox record published', (c) =>
+        c.send(
+          new PutCommand({
+            TableName: this.#table.name,
+            Item: {
+              ...keys.published(id),
+              [KIND]: 'outbox-published',
+              [TIMESTAMP]: publishedAt,
+              eventId: removed.Attributes?.eventId,
+            },
+          }),
+        ),
+      );
+    });
+  }
+
+  async release(owner: string): Promise<void> {
+    try {
+      await this.#table.run('release the outbox lease', (c) =>
+        c.send(
+          new DeleteCommand({
+            TableName: this.#table.name,
+            Key: keys.outboxLease,
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+    }
+  }
+
+  onAppend(listener: () => void): () => void {
+    return this.#signal.listen(listener);
+  }
+
+  async prunePublished(before: number): Promise<number> {
+    const old = await this.#table.queryAll('find published outbox records', {
+      IndexName: TIMESTAMP_INDEX,
+      KeyConditionExpression: '#pk = :pk AND #ts < :before',
+      ExpressionAttributeNames: { '#pk': PK, '#ts': TIMESTAMP },
+      ExpressionAttributeValues: { ':pk': keys.publishedPartition, ':before': before },
+    });
+    await this.#table.batchWrite(
+      'prune the outbox',
+      old.map((item) => ({ delete: keys.published(item[SK] as string) })),
+    );
+    return old.length;
+  }
+
+  async #pending(limit: number): Promise<Item[]> {
+    const page = await this.#table.run('read the outbox', (c) =>
+      c.send(
+        new QueryCommand({
+          TableName: this.#table.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': PK },
+          ExpressionAttributeValues: { ':pk': keys.outboxPartition },
+          ConsistentRead: true,
+          Limit: limit,
+        }),
+      ),
+    );
+    return (page.Items ?? []) as Item[];
+  }
+}

@@ -1,0 +1,65 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type Clock, systemClock } from '../../../ports/clock.js';
+import type { ProcessedEvents } from '../../../ports/processed-events.js';
+import { ConditionFailed, type DynamoTable } from './dynamo-table.js';
+import { KIND, keys, PK, SK, TIMESTAMP, TIMESTAMP_INDEX } from './keys.js';
+
+/** Processed-event marks in the `PROCESSED` partition; `timestamp-index` orders them by age for pruning. */
+export class DynamoProcessedEvents implements ProcessedEvents {
+  readonly #table: DynamoTable;
+  readonly #clock: Clock;
+
+  constructor(table: DynamoTable, clock: Clock = systemClock) {
+    this.#table = table;
+    this.#clock = clock;
+  }
+
+  async has(consumer: string, eventId: string): Promise<boolean> {
+    const answer = await this.#table.run('read processed events', (c) =>
+      c.send(
+        new GetCommand({
+          TableName: this.#table.name,
+          Key: keys.processed(consumer, eventId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return answer.Item !== undefined;
+  }
+
+  async mark(consumer: string, eventId: string): Promise<void> {
+    try {
+      await this.#table.run('mark an event processed', (c) =>
+        c.send(
+          new PutCommand({
+            TableName: this.#table.name,
+            Item: {
+              ...keys.processed(consumer, eventId),
+              [KIND]: 'processed-event',
+              [TIMESTAMP]: this.#clock.now(),
+            },
+            // The first mark's time stays, as it does on the other backends.
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': PK },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+    }
+  }
+
+  async prune(before: number): Promise<number> {
+    const old = await this.#table.queryAll('find old processed events', {
+      IndexName: TIMESTAMP_INDEX,
+      KeyConditionExpression: '#pk = :pk AND #ts < :before',
+      ExpressionAttributeNames: { '#pk': PK, '#ts': TIMESTAMP },
+      ExpressionAttributeValues: { ':pk': keys.processedPartition, ':before': before },
+    });
+    await this.#table.batchWrite(
+      'prune processed events',
+      old.map((item) => ({ delete: { [PK]: keys.processedPartition, [SK]: item[SK] as string } })),
+    );
+    return old.length;
+  }
+}

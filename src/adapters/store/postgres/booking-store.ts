@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import {
+  type BookingRecord,
+  BookingReferenceTakenError,
+  type BookingStore,
+  type HeldKey,
+  type IdempotencyClaim,
+  IdempotencyKeyLostError,
+  type InventoryHold,
+  SoldOutError,
+} from '../../../ports/bookings.js';
+import type { Clock } from '../../../ports/clock.js';
+import type { CloudEvent } from '../../../ports/events.js';
+import { guarded, inTransaction } from './connection.js';
+import { appendToOutbox } from './outbox.js';
+
+interface BookingRow {
+  id: string;
+  reference: string;
+  status: BookingRecord['status'];
+  owner_sub: string;
+  owner_api_key: string;
+  document: BookingDocument;
+  created_at: number;
+  cancelled_at: number | null;
+}
+
+interface KeyRow {
+  request_hash: string;
+  booking_id: string | null;
+}
+
+type BookingDocument = Pick<BookingRecord, 'offer' | 'price' | 'passengers' | 'contact' | 'hold'>;
+
+const BOOKING_ERRORS = [SoldOutError, BookingReferenceTakenError, IdempotencyKeyLostError];
+
+/** A claim that found the key held but then could not read it (released or pruned meanwhile) tries again. */
+const CLAIM_ATTEMPTS = 5;
+
+/**
+ * BookingStore on PostgreSQL (READ COMMITTED). The conditional UPDATEs are the whole overbooking
+ * guard: a concurrent booking of the same cabin waits for the row lock, then re-checks
+ * `seats_left >= n` against the committed count, so two processes never both take the last seat.
+ *
+ *   request A (API process 1)                   request B (API process 2)
+ *   ─────────────────────────────────────────   ─────────────────────────────────────────
+ *   BEGIN
+ *     UPDATE idempotency_keys … (A's token)
+ *     UPDATE flight_cabins SET seats_left =     BEGIN
+ *       seats_left − 2 WHERE flight_id = ANY(…)   UPDATE idempotency_keys … (B's token)
+ *       AND seats_left ≥ 2  (row locks taken)     UPDATE flight_cabins … → waits for A's locks
+ *     INSERT INTO bookings …
+ *     INSERT INTO outbox …; NOTIFY
+ *   COMMIT ───────────────────────────────────▶   re-checks seats_left ≥ 2 on A's result:
+ *                                                  fewer rows than legs → SoldOutError, ROLLBACK
+ *
+ * Every leg is taken by one statement, so concurrent bookings lock shared legs in the same (index)
+ * order and cannot deadlock each other.
+ */
+export class PostgresBookingStore implements BookingStore {
+  readonly #pool: pg.Pool;
+  readonly #schema: string;
+  readonly #clock: Clock;
+
+  constructor(pool: pg.Pool, schema: string, clock: Clock) {
+    this.#pool = pool;
+    this.#schema = schema;
+    this.#clock = clock;
+  }
+
+  async claimKey(
+    scope: string,
+    key: string,
+    requestHash: string,
+    options: { now: number; leaseMs: number; retentionMs: number },
+  ): Promise<IdempotencyClaim> {
+    const { now, leaseMs, retentionMs } = options;
+    return guarded('claim an idempotency key', async () => {
+      for (let attempt = 1; ; attempt++) {
+        const token = randomUUID();
+        // Inserts a new key, or takes over one past its retention or abandoned by a dead process;
+        // a live key makes the WHERE false and nothing is returned. The row lock of ON CONFLICT
+        // makes concurrent claims of one key queue up, so exactly one acquires it.
+        const taken = await this.#pool.query(
+          `INSERT INTO idempotency_keys AS k (scope, key, request_hash, token, lease_until, booking_id, created_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, NULL, $6, $7)
+           ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, token = excluded.token,
+             lease_until = excluded.lease_until, booking_id = NULL, created_at = excluded.created_at,
+             expires_at = excluded.expires_at
+           WHERE k.expires_at <= $6 OR (k.booking_id IS NULL AND k.lease_until <= $6)
+           RETURNING token`,
+          [scope, key, requestHash, token, now + leaseMs, now, now + retentionMs],
+        );
+        if (taken.rowCount === 1) return { state: 'acquired', token };
+        const { rows } = await this.#pool.query<KeyRow>(
+          'SELECT request_hash, booking_id FROM idempotency_keys WHERE scope = $1 AND key = $2',
+          [scope, key],
+        );
+        const row = rows[0];
+        if (row !== undefined) {
+          return row.booking_id === null
+            ? { state: 'in-flight', requestHash: row.request_hash }
+            : { state: 'completed', requestHash: row.request_hash, bookingId: row.booking_id };
+        }
+        if (attempt >= CLAIM_ATTEMPTS) throw new Error(`idempotency key ${key} keeps changing hands`);
+      }
+    });
+  }
+
+  async releaseKey(held: HeldKey): Promise<void> {
+    await guarded('release an idempotency key', () =>
+      this.#pool.query(
+        'DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND token = $3 AND booking_id IS NULL',
+        [held.scope, held.key, held.token],
+      ),
+    );
+  }
+
+  async create(booking: BookingRecord, held: HeldKey, events: readonly CloudEvent[]): Promise<void> {
+    await guarded(
+      'create a booking',
+      () =>
+        inTransaction(this.#pool, async (client) => {
+          const completed = await client.query(
+            `UPDATE idempotency_keys SET booking_id = $1, lease_until = 0
+             WHERE scope = $2 AND key = $3 AND token = $4 AND booking_id IS NULL`,
+            [booking.id, held.scope, held.key, held.token],
+          );
+          if (completed.rowCount !== 1) throw new IdempotencyKeyLostError(held.key);
+          await take(client, booking.hold);
+          const inserted = await client.query(
+            `INSERT INTO bookings (id, reference, status, owner_sub, owner_api_key, document, created_at, cancelled_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) ON CONFLICT (reference) DO NOTHING`,
+            [
+              booking.id,
+              booking.reference,
+              booking.status,
+              booking.owner.sub,
+              booking.owner.apiKeyId,
+              JSON.stringify(documentOf(booking)),
+              booking.createdAt,
+            ],
+          );
+          if (inserted.rowCount !== 1) throw new BookingReferenceTakenError(booking.reference);
+          await appendToOutbox(client, this.#schema, events, this.#clock.now());
+        }),
+      BOOKING_ERRORS,
+    );
+  }
+
+  async get(id: string): Promise<BookingRecord | undefined> {
+    return guarded('read a booking', async () => {
+      const { rows } = await this.#pool.query<BookingRow>('SELECT * FROM bookings WHERE id = $1', [id]);
+      return rows[0] === undefined ? undefined : toRecord(rows[0]);
+    });
+  }
+
+  async cancel(
+    id: string,
+    now: number,
+    events: (cancelled: BookingRecord) => readonly CloudEvent[],
+  ): Promise<{ booking: BookingRecord; cancelledNow: boolean } | undefined> {
+    return guarded('cancel a booking', () =>
+      inTransaction(this.#pool, async (client) => {
+        // The status flip is the "exactly once": only the call that flips it gives inventory back.
+        const flipped = await client.query<BookingRow>(
+          `UPDATE bookings SET status = 'cancelled', cancelled_at = $1 WHERE id = $2 AND status = 'confirmed'
+           RETURNING *`,
+          [now, id],
+        );
+        const row = flipped.rows[0];
+        if (row === undefined) {
+          const { rows } = await client.query<BookingRow>('SELECT * FROM bookings WHERE id = $1', [id]);
+          return rows[0] === undefined ? undefined : { booking: toRecord(rows[0]), cancelledNow: false };
+        }
+        const cancelled = toRecord(row);
+        await giveBack(client, cancelled.hold);
+        await appendToOutbox(client, this.#schema, events(cancelled), this.#clock.now());
+        return { booking: cancelled, cancelledNow: true };
+      }),
+    );
+  }
+
+  async pruneKeys(before: number): Promise<number> {
+    return guarded('prune idempotency keys', async () => {
+      const result = await this.#pool.query('DELETE FROM idempotency_keys WHERE expires_at < $1', [before]);
+      return result.rowCount ?? 0;
+    });
+  }
+}
+
+/** Takes every leg or night of `hold` in one conditional UPDATE, or throws SoldOutError naming what lacked. */
+async function take(client: pg.PoolClient, hold: InventoryHold): Promise<void> {
+  if (hold.kind === 'seats') {
+    const legs = [...new Set(hold.flightIds)];
+    const { rows } = await client.query<{ flight_id: string }>(
+      `UPDATE flight_cabins SET seats_left = seats_left - $3
+       WHERE flight_id = ANY($1::text[]) AND cabin = $2 AND seats_left >= $3 RETURNING flight_id`,
+      [legs, hold.cabin, hold.seats],
+    );
+    const taken = new Set(rows.map((row) => row.flight_id));
+    const lacking = legs.filter((leg) => !taken.has(leg));
+    if (lacking.length > 0) throw new SoldOutError({ flightIds: lacking });
+    return;
+  }
+  const nights = [...new Set(hold.nights)];
+  const { rows } = await client.query<{ date: string }>(
+    `UPDATE room_nights SET rooms_left = rooms_left - $4
+     WHERE hotel_id = $1 AND room_type = $2 AND date = ANY($3::text[]) AND rooms_left >= $4 RETURNING date`,
+    [hold.hotelId, hold.roomType, nights, hold.rooms],
+  );
+  const taken = new Set(rows.map((row) => row.date));
+  const lacking = nights.filter((night) => !taken.has(night));
+  if (lacking.length > 0) throw new SoldOutError({ nights: lacking });
+}
+
+async function giveBack(client: pg.PoolClient, hold: InventoryHold): Promise<void> {
+  if (hold.kind === 'seats') {
+    await client.query(
+      `UPDATE flight_cabins SET seats_left = LEAST(capacity, seats_left + $3)
+       WHERE flight_id = ANY($1::text[]) AND cabin = $2`,
+      [[...new Set(hold.flightIds)], hold.cabin, hold.seats],
+    );
+    return;
+  }
+  await client.query(
+    `UPDATE room_nights SET rooms_left = rooms_left + $4
+     WHERE hotel_id = $1 AND room_type = $2 AND date = ANY($3::text[])`,
+    [hold.hotelId, hold.roomType, [...new Set(hold.nights)], hold.rooms],
+  );
+}
+
+function documentOf(booking: BookingRecord): BookingDocument {
+  return {
+    offer: booking.offer,
+    price: booking.price,
+    passengers: booking.passengers,
+    contact: booking.contact,
+    hold: booking.hold,
+  };
+}
+
+function toRecord(row: BookingRow): BookingRecord {
+  return {
+    id: row.id,
+    reference: row.reference,
+    status: row.status,
+    owner: { sub: row.owner_sub, apiKeyId: row.owner_api_key },
+    ...row.document,
+    createdAt: row.created_at,
+    ...(row.cancelled_at === null ? {} : { cancelledAt: row.cancelled_at }),
+  };
+}

@@ -1,0 +1,147 @@
+import pg from 'pg';
+import { StoreUnavailableError } from '../../../ports/store.js';
+
+/** How to reach PostgreSQL and how long to wait for it. */
+export interface PostgresConnectionOptions {
+  /** libpq connection URL, e.g. postgres://127.0.0.1:5432/travel. */
+  url: string;
+  /** Schema holding every table; created by `migrate()` when missing. */
+  schema: string;
+  /** Most connections the pool opens. */
+  poolSize: number;
+  /** A statement running longer is cancelled by the server, and by the client if the server is unreachable. */
+  statementTimeoutMs: number;
+  /** Opening a connection taking longer fails, so a request never waits on an unreachable server. */
+  connectTimeoutMs: number;
+}
+
+/** What every PostgreSQL adapter runs its SQL through: the pool, or one client inside a transaction. */
+export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+/** int8 (bigint: epoch ms, outbox seq, counts) as a JS number; every value the store keeps is < 2^53. */
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as never,
+};
+
+/** A schema name safe to splice into SQL and a LISTEN channel: lower-case letters, digits and `_`. */
+export function isSchemaName(name: string): boolean {
+  return /^[a-z_][a-z0-9_]{0,47}$/.test(name);
+}
+
+/** Settings every client of the store gets, pool or listener. */
+export function clientConfig(options: PostgresConnectionOptions): pg.ClientConfig {
+  if (!isSchemaName(options.schema)) throw new Error(`invalid PostgreSQL schema name ${options.schema}`);
+  return {
+    connectionString: options.url,
+    types,
+    // Tables are unqualified in SQL; the search path points them at the configured schema.
+    options: `-c search_path=${options.schema} -c idle_in_transaction_session_timeout=${Math.max(
+      1000,
+      options.statementTimeoutMs * 2,
+    )}`,
+    statement_timeout: options.statementTimeoutMs,
+    // The client-side bound also covers a server that vanished without closing the socket.
+    query_timeout: options.statementTimeoutMs + 1000,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    // Probes an idle connection after 10 s, so one to a host that vanished (no RST) is eventually dropped.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    application_name: 'travel-platform',
+  };
+}
+
+/**
+ * The pool every adapter of one backend shares; idle connections that die are dropped, not fatal.
+ *
+ * pg-pool applies one `connectionTimeoutMillis` both to opening a connection and to waiting for a
+ * free one. Those differ: a server that does not answer the handshake within PG_CONNECT_TIMEOUT_MS
+ * is down, while a burst may queue for a pooled connection as long as a statement may run. So the
+ * clients carry the connect timeout and the pool the (longer) wait.
+ */
+export function createPool(options: PostgresConnectionOptions): pg.Pool {
+  const config = clientConfig(options);
+  class BoundedConnectClient extends pg.Client {
+    constructor(poolConfig: pg.ClientConfig = {}) {
+      super({ ...poolConfig, connectionTimeoutMillis: options.connectTimeoutMs });
+    }
+  }
+  const pool = new pg.Pool({
+    ...config,
+    Client: BoundedConnectClient,
+    connectionTimeoutMillis: Math.max(options.connectTimeoutMs, options.statementTimeoutMs),
+    max: options.poolSize,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client whose server went away emits here; the pool discards it and the next query reconnects.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/**
+ * Runs `work` in one transaction on one pooled client: COMMIT when it resolves, ROLLBACK when it
+ * rejects (its error passes through). A client whose connection broke is destroyed rather than reused.
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
+ * `inTransaction` for bulk inventory loads (seeding, imports): the commit does not wait for the WAL
+ * flush, so thousands of small loads do not each pay a disk sync. A crash may lose the last few
+ * hundred milliseconds of a load — which is rerun — but never leaves a half-written one; bookings
+ * and inventory updates keep synchronous commits.
+ */
+export function inBulkTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (client) => {
+    await client.query('SET LOCAL synchronous_commit = off');
+    return work(client);
+  });
+}
+
+/** Error classes a port defines for its callers; everything else from the driver means "store unavailable". */
+export type PortErrorClass = abstract new (...args: never[]) => Error;
+
+/**
+ * Runs one store operation, letting the port's own errors through and turning any driver or network
+ * error into StoreUnavailableError (with it as `cause`).
+ */
+export async function guarded<T>(
+  action: string,
+  work: () => Promise<T>,
+  portErrors: readonly PortErrorClass[] = [],
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (portErrors.some((errorClass) => error instanceof errorClass)) throw error;
+    throw new StoreUnavailableError(`cannot ${action}`, { cause: error });
+  }
+}
+
+/** SQLSTATE of a driver error, when it has one. */
+export function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** 23505: a UNIQUE or PRIMARY KEY constraint refused the row. */
+export const UNIQUE_VIOLATION = '23505';

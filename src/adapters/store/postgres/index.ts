@@ -1,0 +1,85 @@
+import type { Config } from '../../../config.js';
+import { type Clock, systemClock } from '../../../ports/clock.js';
+import type { StoreBackend } from '../../../ports/store-backend.js';
+import { PostgresApiKeyStore } from './api-key-store.js';
+import { PostgresBookingStore } from './booking-store.js';
+import { createPool, guarded, type PostgresConnectionOptions } from './connection.js';
+import { PostgresDeadLetterStore } from './dead-letter-store.js';
+import { PostgresInventoryStore } from './inventory-store.js';
+import { PostgresInventoryUpdates } from './inventory-updates.js';
+import { PostgresIssuerKeyStorage } from './issuer-key-storage.js';
+import { migrateSchema } from './migrate.js';
+import { PostgresOutbox } from './outbox.js';
+import { PostgresProcessedEvents } from './processed-events.js';
+
+export type PostgresStoreConfig = Pick<
+  Config,
+  'databaseUrl' | 'pgSchema' | 'pgPoolSize' | 'pgStatementTimeoutMs' | 'pgConnectTimeoutMs'
+>;
+
+/** The PostgreSQL backend; `schema` is where its tables live (tests drop it afterwards). */
+export interface PostgresStore extends StoreBackend {
+  readonly name: 'postgres';
+  readonly schema: string;
+}
+
+/**
+ * The clustered backend: every port on one connection pool to one PostgreSQL database, tables in
+ * the configured schema. Several API processes share it: bookings and inventory updates commit with
+ * their outbox rows in one transaction, and one relay at a time (the outbox lease) publishes them,
+ * woken by NOTIFY from whichever process appended. Opening connects lazily: the first query (usually
+ * `migrate()` at start) rejects with StoreUnavailableError when the server cannot be reached.
+ */
+export async function openPostgresStore(
+  config: PostgresStoreConfig,
+  clock: Clock = systemClock,
+): Promise<PostgresStore> {
+  const connection: PostgresConnectionOptions = {
+    url: config.databaseUrl,
+    schema: config.pgSchema,
+    poolSize: config.pgPoolSize,
+    statementTimeoutMs: config.pgStatementTimeoutMs,
+    connectTimeoutMs: config.pgConnectTimeoutMs,
+  };
+  const pool = createPool(connection);
+  const schema = connection.schema;
+  const inventory = new PostgresInventoryStore(pool);
+  const outbox = new PostgresOutbox(pool, connection, clock);
+  let closed: Promise<void> | undefined;
+  return {
+    name: 'postgres',
+    schema,
+    inventory,
+    inventoryUpdates: new PostgresInventoryUpdates(pool, schema, clock),
+    bookings: new PostgresBookingStore(pool, schema, clock),
+    apiKeys: new PostgresApiKeyStore(pool),
+    outbox,
+    deadLetters: new PostgresDeadLetterStore(pool, schema, clock),
+    processedEvents: new PostgresProcessedEvents(pool, clock),
+    issuerKeys: new PostgresIssuerKeyStorage(pool),
+    migrate: () =>
+      guarded(`migrate schema ${schema} of PostgreSQL at ${describeServer(config.databaseUrl)}`, () =>
+        migrateSchema(pool, schema),
+      ),
+    async ping() {
+      await guarded('reach PostgreSQL', () => pool.query('SELECT 1'));
+    },
+    close() {
+      closed ??= (async () => {
+        await outbox.close();
+        await pool.end().catch(() => {});
+      })();
+      return closed;
+    },
+  };
+}
+
+/** Host, port and database of a connection URL, without credentials, for error messages. */
+function describeServer(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'the configured URL';
+  }
+}

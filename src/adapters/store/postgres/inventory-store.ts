@@ -1,0 +1,459 @@
+import type pg from 'pg';
+import type {
+  AirlineRecord,
+  Cabin,
+  FlightLegQuery,
+  FlightRecord,
+  HotelLocator,
+  HotelRecord,
+  InventoryStats,
+  InventoryStore,
+  RoomNightRecord,
+  RouteRecord,
+} from '../../../ports/store.js';
+import { guarded, inBulkTransaction } from './connection.js';
+
+interface FlightCabinRow {
+  leg?: number;
+  id: string;
+  carrier: string;
+  flight_number: number;
+  origin: string;
+  destination: string;
+  departure_utc: number;
+  arrival_utc: number;
+  aircraft: string;
+  distance_km: number;
+  currency: string;
+  cabin: Cabin | null;
+  fare: number | null;
+  taxes: number | null;
+  seats_left: number | null;
+  capacity: number | null;
+}
+
+interface HotelRow {
+  id: string;
+  name: string;
+  city_code: string;
+  stars: number;
+  latitude: number;
+  longitude: number;
+  address: string;
+  amenities: string[];
+  room_types: HotelRecord['roomTypes'];
+}
+
+const FLIGHT_COLUMNS = `f.id, f.carrier, f.flight_number, f.origin, f.destination, f.departure_utc, f.arrival_utc,
+  f.aircraft, f.distance_km, f.currency, c.cabin, c.fare, c.taxes, c.seats_left, c.capacity`;
+
+/** Same radius as the core's great-circle distance, so a radius search agrees with distances shown. */
+const EARTH_RADIUS_KM = 6371.0088;
+
+/**
+ * InventoryStore on a PostgreSQL pool. Reads are single statements; bulk writes send whole columns as
+ * arrays and `unnest` them, so a day of the demo schedule (thousands of flights) is one statement per
+ * table instead of a round trip per row. Rows are inserted in primary-key order: B-tree inserts in
+ * key order touch few pages, which makes loading about twice as fast as in random order.
+ */
+export class PostgresInventoryStore implements InventoryStore {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async listRoutes(): Promise<RouteRecord[]> {
+    return guarded('list routes', async () => {
+      const { rows } = await this.#pool.query<{ origin: string; destination: string; carriers: string[] }>(
+        'SELECT origin, destination, carriers FROM routes ORDER BY origin, destination',
+      );
+      return rows.map((r) => ({ origin: r.origin, destination: r.destination, carriers: r.carriers }));
+    });
+  }
+
+  async findFlights(query: FlightLegQuery): Promise<FlightRecord[]> {
+    const [flights] = await this.findFlightsOnLegs([query]);
+    return flights ?? [];
+  }
+
+  async findFlightsOnLegs(queries: readonly FlightLegQuery[]): Promise<FlightRecord[][]> {
+    if (queries.length === 0) return [];
+    return guarded('find flights', async () => {
+      // One statement for the whole hop level: the legs arrive as four parallel arrays, numbered so
+      // each row says which query it answers. LATERAL pins the plan to one range scan of
+      // flights_route_departure per leg and one primary-key probe of flight_cabins per flight, even
+      // before statistics exist (right after a seed), when a hash join over every cabin would be chosen.
+      const { rows } = await this.#pool.query<FlightCabinRow>(
+        `SELECT q.leg, ${FLIGHT_COLUMNS}
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY
+              AS q(origin, destination, depart_from, depart_to, leg)
+         CROSS JOIN LATERAL (
+           SELECT * FROM flights
+           WHERE origin = q.origin AND destination = q.destination
+             AND departure_utc >= q.depart_from AND departure_utc < q.depart_to
+         ) f
+         LEFT JOIN LATERAL (SELECT * FROM flight_cabins WHERE flight_id = f.id) c ON true
+         ORDER BY q.leg, f.departure_utc, f.id, c.cabin`,
+        [
+          queries.map((q) => q.origin),
+          queries.map((q) => q.destination),
+          queries.map((q) => epochBound(q.departFrom)),
+          queries.map((q) => epochBound(q.departTo)),
+        ],
+      );
+      const perLeg: FlightCabinRow[][] = queries.map(() => []);
+      for (const row of rows) perLeg[(row.leg ?? 1) - 1]?.push(row);
+      return perLeg.map(groupFlights);
+    });
+  }
+
+  async getFlights(ids: readonly string[]): Promise<FlightRecord[]> {
+    if (ids.length === 0) return [];
+    return guarded('read flights', async () => {
+      const { rows } = await this.#pool.query<FlightCabinRow>(
+        // Primary-key probes per id (LATERAL), whatever the statistics say: see findFlightsOnLegs.
+        `SELECT ${FLIGHT_COLUMNS} FROM unnest($1::text[]) AS wanted(id)
+         CROSS JOIN LATERAL (SELECT * FROM flights WHERE id = wanted.id) f
+         LEFT JOIN LATERAL (SELECT * FROM flight_cabins WHERE flight_id = f.id) c ON true
+         ORDER BY f.departure_utc, f.id, c.cabin`,
+        [[...new Set(ids)]],
+      );
+      return groupFlights(rows);
+    });
+  }
+
+  async listAirlines(codes?: readonly string[]): Promise<AirlineRecord[]> {
+    return guarded('list airlines', async () => {
+      const { rows } =
+        codes === undefined
+          ? await this.#pool.query<AirlineRecord>('SELECT iata, name, country FROM airlines ORDER BY iata')
+          : await this.#pool.query<AirlineRecord>(
+              'SELECT iata, name, country FROM airlines WHERE iata = ANY($1::text[]) ORDER BY iata',
+              [codes],
+            );
+      return rows;
+    });
+  }
+
+  async findHotels(locator: HotelLocator): Promise<HotelRecord[]> {
+    return guarded('find hotels', async () => {
+      if ('cityCode' in locator) {
+        const { rows } = await this.#pool.query<HotelRow>(
+          'SELECT * FROM hotels WHERE city_code = $1 ORDER BY id',
+          [locator.cityCode],
+        );
+        return rows.map(toHotel);
+      }
+      const { latitude, longitude, radiusKm } = locator;
+      const dLat = radiusKm / 111.2;
+      const dLon = radiusKm / (111.2 * Math.max(0.01, Math.cos((latitude * Math.PI) / 180)));
+      // The bounding box uses hotels_position; the haversine then keeps what is really within the radius.
+      const { rows } = await this.#pool.query<HotelRow>(
+        `SELECT * FROM hotels
+         WHERE latitude BETWEEN $1 AND $2 AND longitude BETWEEN $3 AND $4
+           AND 2 * $7::float8 * asin(least(1, sqrt(
+                 sin(radians(latitude - $5) / 2) ^ 2
+                 + cos(radians($5)) * cos(radians(latitude)) * sin(radians(longitude - $6) / 2) ^ 2))) <= $8
+         ORDER BY id`,
+        [
+          latitude - dLat,
+          latitude + dLat,
+          longitude - dLon,
+          longitude + dLon,
+          latitude,
+          longitude,
+          EARTH_RADIUS_KM,
+          radiusKm,
+        ],
+      );
+      return rows.map(toHotel);
+    });
+  }
+
+  async getHotels(ids: readonly string[]): Promise<HotelRecord[]> {
+    if (ids.length === 0) return [];
+    return guarded('read hotels', async () => {
+      const { rows } = await this.#pool.query<HotelRow>('SELECT * FROM hotels WHERE id = ANY($1::text[])', [
+        ids,
+      ]);
+      return rows.map(toHotel);
+    });
+  }
+
+  async findRoomNights(
+    hotelIds: readonly string[],
+    checkIn: string,
+    checkOut: string,
+  ): Promise<RoomNightRecord[]> {
+    if (hotelIds.length === 0) return [];
+    return guarded('find room nights', async () => {
+      const { rows } = await this.#pool.query<{
+        hotel_id: string;
+        room_type: string;
+        date: string;
+        rate: number;
+        currency: string;
+        rooms_left: number;
+      }>(
+        `SELECT hotel_id, room_type, date, rate, currency, rooms_left FROM room_nights
+         WHERE hotel_id = ANY($1::text[]) AND date >= $2 AND date < $3
+         ORDER BY hotel_id, room_type, date`,
+        [hotelIds, checkIn, checkOut],
+      );
+      return rows.map((r) => ({
+        hotelId: r.hotel_id,
+        roomType: r.room_type,
+        date: r.date,
+        rate: r.rate,
+        currency: r.currency,
+        roomsLeft: r.rooms_left,
+      }));
+    });
+  }
+
+  async putAirlines(airlines: readonly AirlineRecord[]): Promise<void> {
+    const unique = lastById(airlines, (a) => a.iata);
+    if (unique.length === 0) return;
+    await guarded('write airlines', () =>
+      inBulkTransaction(this.#pool, (client) =>
+        client.query(
+          `INSERT INTO airlines (iata, name, country) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+         ON CONFLICT (iata) DO UPDATE SET name = excluded.name, country = excluded.country`,
+          [unique.map((a) => a.iata), unique.map((a) => a.name), unique.map((a) => a.country)],
+        ),
+      ),
+    );
+  }
+
+  async putFlights(flights: readonly FlightRecord[]): Promise<void> {
+    const unique = lastById(flights, (f) => f.id);
+    if (unique.length === 0) return;
+    const cabins = lastById(
+      unique.flatMap((f) => f.cabins.map((c) => ({ flightId: f.id, ...c }))),
+      (c) => `${c.flightId}|${c.cabin}`,
+    );
+    const routes = new Map<string, { origin: string; destination: string; carriers: Set<string> }>();
+    for (const f of unique) {
+      const key = `${f.origin}|${f.destination}`;
+      const route = routes.get(key) ?? { origin: f.origin, destination: f.destination, carriers: new Set() };
+      route.carriers.add(f.carrier);
+      routes.set(key, route);
+    }
+    await guarded('write flights', () =>
+      inBulkTransaction(this.#pool, async (client) => {
+        await client.query(
+          `INSERT INTO flights (id, carrier, flight_number, origin, destination, departure_utc, arrival_utc,
+             aircraft, distance_km, currency)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::bigint[],
+             $7::bigint[], $8::text[], $9::float8[], $10::text[])
+             AS f(id, carrier, flight_number, origin, destination, departure_utc, arrival_utc, aircraft, distance_km, currency)
+           ORDER BY id
+           ON CONFLICT (id) DO UPDATE SET carrier = excluded.carrier, flight_number = excluded.flight_number,
+             origin = excluded.origin, destination = excluded.destination, departure_utc = excluded.departure_utc,
+             arrival_utc = excluded.arrival_utc, aircraft = excluded.aircraft, distance_km = excluded.distance_km,
+             currency = excluded.currency`,
+          [
+            unique.map((f) => f.id),
+            unique.map((f) => f.carrier),
+            unique.map((f) => f.flightNumber),
+            unique.map((f) => f.origin),
+            unique.map((f) => f.destination),
+            unique.map((f) => f.departureUtc),
+            unique.map((f) => f.arrivalUtc),
+            unique.map((f) => f.aircraft),
+            unique.map((f) => f.distanceKm),
+            unique.map((f) => f.currency),
+          ],
+        );
+        if (cabins.length > 0) {
+          await client.query(
+            `INSERT INTO flight_cabins (flight_id, cabin, fare, taxes, seats_left, capacity)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[])
+               AS c(flight_id, cabin, fare, taxes, seats_left, capacity)
+             ORDER BY flight_id, cabin
+             ON CONFLICT (flight_id, cabin) DO UPDATE SET fare = excluded.fare, taxes = excluded.taxes,
+               seats_left = excluded.seats_left, capacity = excluded.capacity`,
+            [
+              cabins.map((c) => c.flightId),
+              cabins.map((c) => c.cabin),
+              cabins.map((c) => c.fare),
+              cabins.map((c) => c.taxes),
+              cabins.map((c) => c.seatsLeft),
+              cabins.map((c) => c.capacity),
+            ],
+          );
+        }
+        const routeList = [...routes.values()];
+        // A route's carriers are the union of what it had and what these flights add, sorted; a route
+        // that already lists them all is left alone (no new row version for every day of a schedule).
+        // Rows go in key order, so concurrent loads lock shared routes in one order and never deadlock.
+        await client.query(
+          `INSERT INTO routes (origin, destination, carriers)
+           SELECT o, d, string_to_array(c, ',') FROM unnest($1::text[], $2::text[], $3::text[]) AS r(o, d, c)
+           ORDER BY o, d
+           ON CONFLICT (origin, destination) DO UPDATE SET carriers = ARRAY(
+             SELECT x FROM unnest(routes.carriers || excluded.carriers) AS x GROUP BY x ORDER BY x COLLATE "C")
+           WHERE NOT routes.carriers @> excluded.carriers`,
+          [
+            routeList.map((r) => r.origin),
+            routeList.map((r) => r.destination),
+            routeList.map((r) => [...r.carriers].sort().join(',')),
+          ],
+        );
+      }),
+    );
+  }
+
+  async putHotels(hotels: readonly HotelRecord[]): Promise<void> {
+    const unique = lastById(hotels, (h) => h.id);
+    if (unique.length === 0) return;
+    await guarded('write hotels', () =>
+      inBulkTransaction(this.#pool, (client) =>
+        client.query(
+          `INSERT INTO hotels (id, name, city_code, stars, latitude, longitude, address, amenities, room_types)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::float8[],
+           $7::text[], $8::json[], $9::json[])
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, city_code = excluded.city_code, stars = excluded.stars,
+           latitude = excluded.latitude, longitude = excluded.longitude, address = excluded.address,
+           amenities = excluded.amenities, room_types = excluded.room_types`,
+          [
+            unique.map((h) => h.id),
+            unique.map((h) => h.name),
+            unique.map((h) => h.cityCode),
+            unique.map((h) => h.stars),
+            unique.map((h) => h.latitude),
+            unique.map((h) => h.longitude),
+            unique.map((h) => h.address),
+            unique.map((h) => JSON.stringify(h.amenities)),
+            unique.map((h) => JSON.stringify(h.roomTypes)),
+          ],
+        ),
+      ),
+    );
+  }
+
+  async putRoomNights(nights: readonly RoomNightRecord[]): Promise<void> {
+    const unique = lastById(nights, (n) => `${n.hotelId}|${n.roomType}|${n.date}`);
+    if (unique.length === 0) return;
+    await guarded('write room nights', () =>
+      inBulkTransaction(this.#pool, (client) =>
+        client.query(
+          `INSERT INTO room_nights (hotel_id, room_type, date, rate, currency, rooms_left)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[])
+           AS n(hotel_id, room_type, date, rate, currency, rooms_left)
+         ORDER BY hotel_id, date, room_type
+         ON CONFLICT (hotel_id, date, room_type) DO UPDATE SET rate = excluded.rate, currency = excluded.currency,
+           rooms_left = excluded.rooms_left`,
+          [
+            unique.map((n) => n.hotelId),
+            unique.map((n) => n.roomType),
+            unique.map((n) => n.date),
+            unique.map((n) => n.rate),
+            unique.map((n) => n.currency),
+            unique.map((n) => n.roomsLeft),
+          ],
+        ),
+      ),
+    );
+  }
+
+  async clearInventory(): Promise<void> {
+    await guarded('clear the inventory', () =>
+      this.#pool.query('TRUNCATE flight_cabins, flights, routes, room_nights, hotels, airlines'),
+    );
+  }
+
+  async stats(): Promise<InventoryStats> {
+    return guarded('count the inventory', async () => {
+      const { rows } = await this.#pool.query<InventoryStats>(
+        `SELECT (SELECT count(*) FROM airlines) AS airlines, (SELECT count(*) FROM flights) AS flights,
+                (SELECT count(*) FROM routes) AS routes, (SELECT count(*) FROM hotels) AS hotels,
+                (SELECT count(*) FROM room_nights) AS "roomNights"`,
+      );
+      return rows[0] as InventoryStats;
+    });
+  }
+
+  async getSetting(name: string): Promise<string | undefined> {
+    return guarded('read a setting', async () => {
+      const { rows } = await this.#pool.query<{ value: string }>(
+        'SELECT value FROM settings WHERE name = $1',
+        [name],
+      );
+      return rows[0]?.value;
+    });
+  }
+
+  async setSetting(name: string, value: string): Promise<void> {
+    await guarded('write a setting', () =>
+      this.#pool.query(
+        'INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+        [name, value],
+      ),
+    );
+  }
+}
+
+/**
+ * A window bound as a bigint the departure index can compare with. Departures are whole
+ * milliseconds, so for an integer d: d >= x ⇔ d >= ⌈x⌉ and d < x ⇔ d < ⌈x⌉ — callers may pass
+ * fractional bounds (computed from durations) without changing which flights match.
+ */
+function epochBound(ms: number): number {
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(Number.MIN_SAFE_INTEGER, Math.ceil(ms)));
+}
+
+/** Keeps the last record of each key (as repeated INSERT OR REPLACE would), since one upsert may touch a row once. */
+function lastById<T>(records: readonly T[], keyOf: (record: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const record of records) byKey.set(keyOf(record), record);
+  return byKey.size === records.length ? [...records] : [...byKey.values()];
+}
+
+function groupFlights(rows: readonly FlightCabinRow[]): FlightRecord[] {
+  const flights = new Map<string, FlightRecord>();
+  for (const row of rows) {
+    let flight = flights.get(row.id);
+    if (!flight) {
+      flight = {
+        id: row.id,
+        carrier: row.carrier,
+        flightNumber: row.flight_number,
+        origin: row.origin,
+        destination: row.destination,
+        departureUtc: row.departure_utc,
+        arrivalUtc: row.arrival_utc,
+        aircraft: row.aircraft,
+        distanceKm: row.distance_km,
+        currency: row.currency,
+        cabins: [],
+      };
+      flights.set(row.id, flight);
+    }
+    if (row.cabin !== null) {
+      flight.cabins.push({
+        cabin: row.cabin,
+        fare: row.fare ?? 0,
+        taxes: row.taxes ?? 0,
+        seatsLeft: row.seats_left ?? 0,
+        capacity: row.capacity ?? 0,
+      });
+    }
+  }
+  return [...flights.values()];
+}
+
+function toHotel(row: HotelRow): HotelRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    cityCode: row.city_code,
+    stars: row.stars,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    address: row.address,
+    amenities: row.amenities,
+    roomTypes: row.room_types,
+  };
+}

@@ -1,0 +1,9 @@
+import { initialSchema } from './0001-initial.js';
+
+/** A forward-only schema change, applied once in `id` order inside one transaction. */
+export interface PostgresMigration {
+  id: string;
+  sql: string;
+}
+
+export const migrations: readonly PostgresMigration[] = [initialSchema];

@@ -1,0 +1,28 @@
+/**
+ * The platform of one Lambda sandbox: created on the first invocation and kept for the warm ones,
+ * so connections, the in-process cache tier (L1) and the airport data survive between invocations.
+ */
+import { loadConfig } from '../config.js';
+import { createPlatform, type Platform } from '../platform.js';
+import { secretsManagerReader, withSecrets } from './secrets.js';
+
+let current: Promise<Platform> | undefined;
+
+/** This sandbox's platform; a failed start is forgotten, so the next invocation tries again. */
+export function lambdaPlatform(): Promise<Platform> {
+  current ??= (async () => {
+    const env = await withSecrets(process.env, secretsManagerReader());
+    return createPlatform(loadConfig(env));
+  })().catch((error: unknown) => {
+    current = undefined;
+    throw error;
+  });
+  return current;
+}
+
+/** Closes this sandbox's platform (tests; Lambda itself just freezes and later drops the sandbox). */
+export async function closeLambdaPlatform(): Promise<void> {
+  const platform = current;
+  current = undefined;
+  await (await platform?.catch(() => undefined))?.close();
+}
