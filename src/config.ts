@@ -108,6 +108,23 @@ const redisUrl = (raw: string): string => {
   return raw;
 };
 
+/** Suppliers that can be enabled, in the order they are written in `SUPPLIERS`. */
+export const SUPPLIER_NAMES = ['inventory', 'duffel', 'http'] as const;
+export type SupplierName = (typeof SUPPLIER_NAMES)[number];
+
+const supplierList = (raw: string): SupplierName[] => {
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const expected = `a comma-separated list of ${SUPPLIER_NAMES.join(', ')} (each at most once)`;
+  if (names.length === 0 || new Set(names).size !== names.length) throw new InvalidValue(expected);
+  for (const name of names) {
+    if (!(SUPPLIER_NAMES as readonly string[]).includes(name)) throw new InvalidValue(expected);
+  }
+  return names as SupplierName[];
+};
+
 const postgresUrl = (raw: string): string => {
   let url: URL;
   try {
@@ -556,6 +573,84 @@ export const options = {
     default: 'travel-platform',
     parse: nonEmpty,
   },
+  suppliers: {
+    env: 'SUPPLIERS',
+    doc: 'Where flight offers come from, searched together and merged: inventory (the own store), duffel (Duffel API), http (the JSON contract of docs/suppliers.md).',
+    default: 'inventory',
+    parse: supplierList,
+  },
+  duffelUrl: {
+    env: 'DUFFEL_URL',
+    doc: 'Base URL of the Duffel API (duffel supplier).',
+    default: 'https://api.duffel.com',
+    parse: optionalUrl,
+  },
+  duffelToken: {
+    env: 'DUFFEL_TOKEN',
+    doc: 'Duffel access token (required when SUPPLIERS includes duffel).',
+    default: '',
+    parse: text,
+  },
+  duffelVersion: {
+    env: 'DUFFEL_VERSION',
+    doc: 'Duffel-Version header sent with every Duffel call.',
+    default: 'v2',
+    parse: nonEmpty,
+  },
+  supplierHttpUrl: {
+    env: 'SUPPLIER_HTTP_URL',
+    doc: 'Base URL of the http supplier (required when SUPPLIERS includes http).',
+    default: '',
+    parse: optionalUrl,
+  },
+  supplierHttpToken: {
+    env: 'SUPPLIER_HTTP_TOKEN',
+    doc: 'Bearer token sent to the http supplier (empty: none).',
+    default: '',
+    parse: text,
+  },
+  supplierDeadlineMs: {
+    env: 'SUPPLIER_DEADLINE_MS',
+    doc: 'How long a search waits for remote suppliers; later ones are reported as timeout and the result is partial.',
+    default: '3000',
+    parse: integer(50, 60_000),
+  },
+  supplierTimeoutMs: {
+    env: 'SUPPLIER_TIMEOUT_MS',
+    doc: 'Circuit-breaker timeout of one supplier call (a slower call fails and counts against the supplier).',
+    default: '5000',
+    parse: integer(50, 120_000),
+  },
+  supplierErrorThresholdPercent: {
+    env: 'SUPPLIER_ERROR_THRESHOLD_PERCENT',
+    doc: "Share of failed calls in the breaker's rolling window (10 s) that opens a supplier's circuit.",
+    default: '50',
+    parse: integer(1, 100),
+  },
+  supplierVolumeThreshold: {
+    env: 'SUPPLIER_VOLUME_THRESHOLD',
+    doc: 'Calls in the rolling window before the error share can open the circuit.',
+    default: '5',
+    parse: integer(1, 10_000),
+  },
+  supplierOpenMs: {
+    env: 'SUPPLIER_OPEN_MS',
+    doc: 'How long an open circuit refuses calls before one half-open probe is let through.',
+    default: '30000',
+    parse: integer(100, 3_600_000),
+  },
+  supplierRetries: {
+    env: 'SUPPLIER_RETRIES',
+    doc: 'Extra attempts of idempotent supplier calls (search, price confirmation), with jittered backoff; orders are never retried.',
+    default: '1',
+    parse: integer(0, 5),
+  },
+  supplierRetryBaseMs: {
+    env: 'SUPPLIER_RETRY_BASE_MS',
+    doc: 'Upper bound of the first retry delay (ms); doubles each retry, the actual wait is random below it.',
+    default: '100',
+    parse: integer(1, 60_000),
+  },
   environmentName: { env: 'NODE_ENV', doc: 'Runtime environment name.', default: 'development', parse: text },
 } satisfies Record<string, ConfigOption<unknown>>;
 
@@ -575,6 +670,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(`${option.env}=${JSON.stringify(raw)} is invalid: expected ${error.message}`);
     }
   }
+  problems.push(...supplierProblems(config as Partial<Config>));
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config) as Config;
+}
+
+/** Settings each enabled supplier cannot work without, one line per missing one. */
+function supplierProblems(config: Partial<Config>): string[] {
+  const problems: string[] = [];
+  const enabled = config.suppliers ?? [];
+  if (enabled.includes('duffel')) {
+    if (!config.duffelToken) problems.push('DUFFEL_TOKEN is required when SUPPLIERS includes duffel');
+    if (!config.duffelUrl) problems.push('DUFFEL_URL is required when SUPPLIERS includes duffel');
+  }
+  if (enabled.includes('http') && !config.supplierHttpUrl)
+    problems.push('SUPPLIER_HTTP_URL is required when SUPPLIERS includes http');
+  return problems;
 }

@@ -30,6 +30,8 @@ import {
 } from './core/search/prewarm.js';
 import { SearchResults } from './core/search/search-results.js';
 import { DEFAULT_WORK_LIMITS, type WorkLimits } from './core/search/work-budget.js';
+import { SupplierFlightSearch } from './core/suppliers/supplier-flight-search.js';
+import { SupplierOffers } from './core/suppliers/supplier-offers.js';
 import { createGatewayComponents, type GatewayComponents } from './gateway-components.js';
 import type { ApiServices, ComponentHealth } from './http/services.js';
 import type { AirportDirectory } from './ports/airports.js';
@@ -46,6 +48,7 @@ import type { Tracer } from './ports/tracer.js';
 import type { SearchPool } from './search-threads/pool.js';
 import { PooledFlightSearch, PooledHotelSearch } from './search-threads/pooled-searches.js';
 import { startSearchPool } from './search-threads/start.js';
+import { createSupplierComponents } from './supplier-components.js';
 import { createTracer, tracedPorts } from './tracing-components.js';
 
 /** Everything a running travel-platform is made of, wired from configuration. */
@@ -184,7 +187,6 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
           config.searchThreads,
           (message, error) => log.warn({ err: error }, message),
         );
-  const offers = new PriceConfirmation(shared);
   const recentInvalidations = new RecentInvalidations(clock, config.requestTimeoutMs * 2);
 
   const analytics = createAnalyticsComponents(config, {
@@ -213,15 +215,40 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     onBackgroundError: (error) => log.warn({ err: error }, 'background search recomputation failed'),
   });
   const searchDeps = { ...shared, results: searchResults };
+  const flightEngine = searchPool
+    ? new PooledFlightSearch(searchDeps, searchPool)
+    : new FlightSearch(searchDeps);
+  const supplierComponents = createSupplierComponents(config, flightEngine);
+  const supplierOffers = new SupplierOffers({
+    suppliers: supplierComponents.suppliers,
+    signer,
+    clock,
+    callTimeoutMs: config.supplierTimeoutMs * (config.supplierRetries + 1),
+  });
+  const offers = new PriceConfirmation({ ...shared, suppliers: supplierOffers });
+
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
-    flights: searchPool ? new PooledFlightSearch(searchDeps, searchPool) : new FlightSearch(searchDeps),
+    flights: new SupplierFlightSearch({
+      suppliers: supplierComponents.suppliers,
+      results: searchResults,
+      cache,
+      signer,
+      clock,
+      cacheKey: (request) => flightEngine.cacheKey(request),
+      deadlineMs: config.supplierDeadlineMs,
+      maxResults: config.maxSearchResults,
+      ttlMs: config.cacheTtlFlightSearchSeconds * 1000,
+      graceMs: config.cacheGraceSeconds * 1000,
+    }),
+    supplierCircuits: () => supplierComponents.circuits(),
     hotels: searchPool ? new PooledHotelSearch(searchDeps, searchPool) : new HotelSearch(searchDeps),
     offers,
     offerSeal: new OfferSeal(secret),
     bookings: new BookingService({
       store: bookingStore,
       offers,
+      suppliers: supplierOffers,
       clock,
       eventSource: EVENT_SOURCE,
       // Far longer than any request may run, so only a dead process's key is ever taken over.
@@ -248,6 +275,11 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       // Degraded, not down: bookings and searches still work (events wait in the outbox), only
       // cache invalidation lags; taking every instance out of the balancer would be worse.
       checks.bus = (await bus.health()).ok ? 'ok' : 'degraded';
+      // A supplier whose circuit is open or probing degrades searches (its offers are missing or
+      // STALE) but never takes the instance out: the other suppliers still answer.
+      for (const [name, circuit] of Object.entries(supplierComponents.circuits())) {
+        checks[`supplier:${name}`] = circuit === 'closed' ? 'ok' : 'degraded';
+      }
       return checks;
     },
   };
@@ -351,6 +383,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       await searchResults.settled();
       stopSharingAppends?.();
       await stopSignalling?.();
+      supplierComponents.close();
       await relay.stop();
       await subscription?.close();
       await bus.close();

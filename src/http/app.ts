@@ -92,7 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(BookingSchema);
 
   // Before everything else, so every answer is timed, the gateway's refusals included.
-  await app.register(metrics);
+  await app.register(metrics, { supplierCircuits: () => options.services.supplierCircuits() });
   // Analytics and traces: a hook after each response, and a span around each handler (tracing on).
   const { analytics, tracer } = options.services;
   if (analytics) await app.register(analyticsRecorder, { analytics });

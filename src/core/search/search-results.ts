@@ -5,6 +5,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { RecentInvalidations } from '../cache/recent-invalidations.js';
 import { DomainError, invalidField } from '../errors.js';
 import type { TokenSigner } from '../offers/signed-token.js';
+import type { SupplierOutcomes } from '../suppliers/supplier-outcome.js';
 import { Popularity } from './popularity.js';
 import { SharedCancellation } from './shared-cancellation.js';
 import { type BudgetExhaustion, SearchCancelledError } from './work-budget.js';
@@ -17,6 +18,8 @@ export interface SearchSnapshot<T> {
   offers: T[];
   /** Set when the search hit its work budget: the offers are the best it found in time. */
   partial?: BudgetExhaustion;
+  /** How each supplier took part (flight searches across suppliers). */
+  suppliers?: SupplierOutcomes;
 }
 
 export interface SearchPageMeta {
@@ -28,6 +31,8 @@ export interface SearchPageMeta {
   expiresAt: string;
   /** True when the search hit its work budget and the offers are the best found in time. */
   partial: boolean;
+  /** How each supplier took part (flight searches across suppliers). */
+  suppliers?: SupplierOutcomes;
 }
 
 /**
@@ -55,6 +60,7 @@ export interface SearchRun<T> {
   tags: string[];
   /** Set when the search hit its work budget: the offers are the best found so far. */
   partial?: BudgetExhaustion;
+  suppliers?: SupplierOutcomes;
 }
 
 /** Runs a search; `signal` aborts once no client waits for it any more. */
@@ -265,7 +271,7 @@ export class SearchResults {
     // the millisecond of the invalidation that asked for it would count as racing it and be dropped,
     // hence #clockPast before it starts.
     const startedAt = this.#deps.clock.now();
-    const { offers, tags, partial } = await known.run(BACKGROUND);
+    const { offers, tags, partial, suppliers } = await known.run(BACKGROUND);
     if (partial === 'deadline') return;
     const now = this.#deps.clock.now();
     const ttlMs = this.#deps.ttlMs(known.kind);
@@ -275,6 +281,7 @@ export class SearchResults {
       expiresAt: now + ttlMs,
       offers,
       ...(partial ? { partial } : {}),
+      ...(suppliers ? { suppliers } : {}),
     };
     if (this.#deps.recentInvalidations?.anySince(tags, startedAt)) return;
     this.#keep(snapshot, now + this.#snapshotTtlMs(known.kind));
@@ -361,7 +368,7 @@ export class SearchResults {
         cacheKey,
         async (context) => {
           ran.startedAt = this.#deps.clock.now();
-          const { offers, tags, partial } = await run(runSignal);
+          const { offers, tags, partial, suppliers } = await run(runSignal);
           ran.tags = tags;
           context.setTags(tags);
           const now = this.#deps.clock.now();
@@ -371,6 +378,7 @@ export class SearchResults {
             expiresAt: now + this.#deps.ttlMs(kind),
             offers,
             ...(partial ? { partial } : {}),
+            ...(suppliers ? { suppliers } : {}),
           };
           ran.snapshot = snapshot;
           this.#keep(snapshot, now + this.#snapshotTtlMs(kind));
@@ -483,6 +491,7 @@ export class SearchResults {
         cachedAt: new Date(snapshot.createdAt).toISOString(),
         expiresAt: new Date(snapshot.expiresAt).toISOString(),
         partial: snapshot.partial !== undefined,
+        ...(snapshot.suppliers ? { suppliers: snapshot.suppliers } : {}),
       }),
     });
   }
