@@ -61,12 +61,18 @@ export async function writeRows<T>(
 /** The last record of each key (as repeated replacing writes would leave it), sorted by key. */
 function uniqueRowsInKeyOrder<T>(table: BulkTable<T>, records: readonly T[]): (readonly BulkValue[])[] {
   const keyIndices = table.key.map((column) => table.columns.indexOf(column));
+  const [only] = keyIndices;
+  // NUL cannot occur in PostgreSQL text, so it separates key parts unambiguously and sorts first.
+  const keyOf =
+    keyIndices.length === 1 && only !== undefined
+      ? (row: readonly BulkValue[]) => String(row[only])
+      : (row: readonly BulkValue[]) => keyIndices.map((i) => row[i]).join('\u0000');
+  const rows = records.map((record) => table.row(record));
+  const keys = rows.map(keyOf);
+  // Callers usually pass records in key order already (the demo schedule does): nothing to do then.
+  if (keys.every((key, i) => i === 0 || (keys[i - 1] as string) < key)) return rows;
   const byKey = new Map<string, readonly BulkValue[]>();
-  for (const record of records) {
-    const row = table.row(record);
-    // NUL cannot occur in PostgreSQL text, so it separates key parts unambiguously and sorts first.
-    byKey.set(keyIndices.map((i) => row[i]).join('\u0000'), row);
-  }
+  keys.forEach((key, i) => byKey.set(key, rows[i] as readonly BulkValue[]));
   return [...byKey.keys()].sort().map((key) => byKey.get(key) as readonly BulkValue[]);
 }
 
@@ -80,15 +86,20 @@ async function copyRows(
 
 /** Rows in COPY's text format: tab-separated values, one row per line. */
 function* copyTextChunks(rows: readonly (readonly BulkValue[])[]): Generator<string> {
-  for (let start = 0; start < rows.length; start += ROWS_PER_CHUNK) {
-    let chunk = '';
-    for (const row of rows.slice(start, start + ROWS_PER_CHUNK)) {
-      chunk += `${row.map(copyText).join('\t')}\n`;
+  let chunk = '';
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as readonly BulkValue[];
+    chunk += copyText(row[0] as BulkValue);
+    for (let c = 1; c < row.length; c++) chunk += `\t${copyText(row[c] as BulkValue)}`;
+    chunk += '\n';
+    if ((r + 1) % ROWS_PER_CHUNK === 0 || r === rows.length - 1) {
+      yield chunk;
+      chunk = '';
     }
-    yield chunk;
   }
 }
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const COPY_ESCAPES: Readonly<Record<string, string>> = {
   '\\': '\\\\',
   '\t': '\\t',
@@ -97,8 +108,7 @@ const COPY_ESCAPES: Readonly<Record<string, string>> = {
 };
 
 /** One value in COPY's text format: backslash, tab, newline and carriage return escaped. */
-export function copyText(value: BulkValue): string {
-  return typeof value === 'number'
-    ? String(value)
-    : value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] ?? c);
+function copyText(value: BulkValue): string {
+  if (typeof value === 'number') return String(value);
+  return NEEDS_ESCAPE.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] ?? c) : value;
 }

@@ -286,17 +286,27 @@ export class PostgresInventoryStore implements InventoryStore {
         await writeRows(
           client,
           FLIGHT_CABINS_TABLE,
-          // A flight listed twice keeps its last version, cabins included.
-          lastById(flights, (f) => f.id).flatMap((f) => f.cabins.map((cabin) => ({ flightId: f.id, cabin }))),
+          // A flight listed twice keeps its last version, cabins included. Cabins sorted by name make
+          // the rows of flights given in id order come in key order, which writeRows need not sort.
+          lastById(flights, (f) => f.id).flatMap((f) =>
+            [...f.cabins].sort(byCabinName).map((cabin) => ({ flightId: f.id, cabin })),
+          ),
         );
         const routeList = [...routes.values()];
-        // A route's carriers are the union of what it had and what these flights add, sorted; a route
-        // that already lists them all is left alone (no new row version for every day of a schedule).
+        // A route's carriers are the union of what it had and what these flights add, sorted. A route
+        // that already lists them all is filtered out before the upsert, which would otherwise lock (and
+        // so write) its row for every day of a schedule; routes are only ever removed by clearInventory,
+        // whose TRUNCATE waits for this transaction, so a route seen complete here stays complete.
         // Rows go in key order, so concurrent loads lock shared routes in one order and never deadlock.
         await client.query(
           `INSERT INTO routes (origin, destination, carriers)
-           SELECT o, d, string_to_array(c, ',') FROM unnest($1::text[], $2::text[], $3::text[]) AS r(o, d, c)
-           ORDER BY o, d
+           SELECT r.o, r.d, r.c FROM (
+             SELECT o, d, string_to_array(c, ',') AS c FROM unnest($1::text[], $2::text[], $3::text[]) AS u(o, d, c)
+           ) r
+           WHERE NOT EXISTS (
+             SELECT 1 FROM routes WHERE origin = r.o AND destination = r.d AND carriers @> r.c
+           )
+           ORDER BY r.o, r.d
            ON CONFLICT (origin, destination) DO UPDATE SET carriers = ARRAY(
              SELECT x FROM unnest(routes.carriers || excluded.carriers) AS x GROUP BY x ORDER BY x COLLATE "C")
            WHERE NOT routes.carriers @> excluded.carriers`,
@@ -403,6 +413,10 @@ export class PostgresInventoryStore implements InventoryStore {
  */
 function epochBound(ms: number): number {
   return Math.min(Number.MAX_SAFE_INTEGER, Math.max(Number.MIN_SAFE_INTEGER, Math.ceil(ms)));
+}
+
+function byCabinName(a: CabinInventory, b: CabinInventory): number {
+  return a.cabin < b.cabin ? -1 : a.cabin > b.cabin ? 1 : 0;
 }
 
 /** Keeps the last record of each key (as repeated INSERT OR REPLACE would), since one upsert may touch a row once. */
