@@ -39,6 +39,15 @@ const oneOf =
 
 const text = (raw: string): string => raw;
 
+const decimal =
+  (min: number, max: number) =>
+  (raw: string): number => {
+    if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw new InvalidValue(`a decimal number from ${min} to ${max}`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new InvalidValue(`a decimal number from ${min} to ${max}`);
+    return value;
+  };
+
 const nonEmpty = (raw: string): string => {
   if (raw.trim() === '') throw new InvalidValue('a non-empty string');
   return raw;
@@ -99,6 +108,23 @@ const redisUrl = (raw: string): string => {
   return raw;
 };
 
+/** Suppliers that can be enabled, in the order they are written in `SUPPLIERS`. */
+export const SUPPLIER_NAMES = ['inventory', 'duffel', 'http'] as const;
+export type SupplierName = (typeof SUPPLIER_NAMES)[number];
+
+const supplierList = (raw: string): SupplierName[] => {
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const expected = `a comma-separated list of ${SUPPLIER_NAMES.join(', ')} (each at most once)`;
+  if (names.length === 0 || new Set(names).size !== names.length) throw new InvalidValue(expected);
+  for (const name of names) {
+    if (!(SUPPLIER_NAMES as readonly string[]).includes(name)) throw new InvalidValue(expected);
+  }
+  return names as SupplierName[];
+};
+
 const postgresUrl = (raw: string): string => {
   let url: URL;
   try {
@@ -129,7 +155,7 @@ export const options = {
   },
   logLevel: {
     env: 'LOG_LEVEL',
-    doc: 'pino log level.',
+    doc: 'pino log level; a line per request is logged at `debug` and `trace` only.',
     default: 'info',
     parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   },
@@ -246,6 +272,30 @@ export const options = {
     doc: 'Offers kept per search snapshot.',
     default: '250',
     parse: integer(10, 5000),
+  },
+  cacheWarmMinRequests: {
+    env: 'CACHE_WARM_MIN_REQUESTS',
+    doc: 'Requests within a minute that make a search popular: popular searches are refreshed before they expire and recomputed in the background after an inventory change invalidates them; 0 turns this off.',
+    default: '3',
+    parse: integer(0, 1_000_000),
+  },
+  prewarmSearches: {
+    env: 'PREWARM_SEARCHES',
+    doc: 'Most popular searches remembered in the store (every minute and at stop) and run again in the background after a start; 0 turns prewarming off.',
+    default: '200',
+    parse: integer(0, 10_000),
+  },
+  workers: {
+    env: 'WORKERS',
+    doc: '`serve` worker processes sharing the port (node:cluster); 0 starts one per CPU core. Without a Redis bus, workers pass events to each other through the primary.',
+    default: '0',
+    parse: integer(0, 256),
+  },
+  searchThreads: {
+    env: 'SEARCH_THREADS',
+    doc: 'Worker threads running origin searches (cache misses) off the event loop, each with its own read-only SQLite connection (STORE=sqlite only: other backends search on the event loop); 0 runs them on the event loop.',
+    default: '1',
+    parse: integer(0, 64),
   },
   requestTimeoutMs: {
     env: 'REQUEST_TIMEOUT_MS',
@@ -451,6 +501,156 @@ export const options = {
     default: '',
     parse: instanceName,
   },
+  analytics: {
+    env: 'ANALYTICS',
+    doc: 'on: requests and events are aggregated into per-minute rollups in the store (/v1/analytics, /dashboard). off: none of that.',
+    default: 'on',
+    parse: oneOf('on', 'off'),
+  },
+  analyticsFlushMs: {
+    env: 'ANALYTICS_FLUSH_MS',
+    doc: 'How often (ms) each instance writes its analytics rollups and publishes its batched search.performed and offer.priced events.',
+    default: '10000',
+    parse: integer(100, 300_000),
+  },
+  analyticsMinuteRetentionHours: {
+    env: 'ANALYTICS_MINUTE_RETENTION_HOURS',
+    doc: 'Per-minute analytics older than this are compacted into hourly rollups.',
+    default: '48',
+    parse: integer(1, 24 * 30),
+  },
+  analyticsRetentionDays: {
+    env: 'ANALYTICS_RETENTION_DAYS',
+    doc: 'Analytics older than this are deleted.',
+    default: '90',
+    parse: integer(1, 3650),
+  },
+  analyticsKeyStreamSize: {
+    env: 'ANALYTICS_KEY_STREAM_SIZE',
+    doc: 'Cache accesses each instance keeps (a ring) for the cache-efficiency advice replay (0: no advice).',
+    default: '10000',
+    parse: integer(0, 1_000_000),
+  },
+  costTarget: {
+    env: 'COST_TARGET',
+    doc: 'Which deployment the live cost per request prices: aws (API Gateway, Lambda, DynamoDB, ElastiCache, …) or self-hosted (machines).',
+    default: 'aws',
+    parse: oneOf('aws', 'self-hosted'),
+  },
+  costLambdaMemoryMb: {
+    env: 'COST_LAMBDA_MEMORY_MB',
+    doc: 'Memory of the API Lambda function the AWS cost model prices, MB.',
+    default: '1024',
+    parse: integer(128, 10240),
+  },
+  costMachineHourUsd: {
+    env: 'COST_MACHINE_HOUR_USD',
+    doc: 'Price of one self-hosted machine per hour, USD.',
+    default: '0.0416',
+    parse: decimal(0, 1000),
+  },
+  costMachines: {
+    env: 'COST_MACHINES',
+    doc: 'Machines a self-hosted deployment runs on.',
+    default: '1',
+    parse: integer(1, 10_000),
+  },
+  costMonthlyBudgetUsd: {
+    env: 'COST_MONTHLY_BUDGET_USD',
+    doc: 'Monthly budget, USD: crossing 80% and 100% of it emits budget.threshold-crossed and shows on the dashboard (0: no budget).',
+    default: '0',
+    parse: decimal(0, 100_000_000),
+  },
+  otelExporterEndpoint: {
+    env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    doc: 'OTLP/HTTP collector receiving OpenTelemetry traces (spans for HTTP, cache, store and event calls); empty: tracing off and its SDK never loaded.',
+    default: '',
+    parse: optionalUrl,
+  },
+  otelServiceName: {
+    env: 'OTEL_SERVICE_NAME',
+    doc: 'service.name of the traces.',
+    default: 'travel-platform',
+    parse: nonEmpty,
+  },
+  suppliers: {
+    env: 'SUPPLIERS',
+    doc: 'Where flight offers come from, searched together and merged: inventory (the own store), duffel (Duffel API), http (the JSON contract of docs/suppliers.md).',
+    default: 'inventory',
+    parse: supplierList,
+  },
+  duffelUrl: {
+    env: 'DUFFEL_URL',
+    doc: 'Base URL of the Duffel API (duffel supplier).',
+    default: 'https://api.duffel.com',
+    parse: optionalUrl,
+  },
+  duffelToken: {
+    env: 'DUFFEL_TOKEN',
+    doc: 'Duffel access token (required when SUPPLIERS includes duffel).',
+    default: '',
+    parse: text,
+  },
+  duffelVersion: {
+    env: 'DUFFEL_VERSION',
+    doc: 'Duffel-Version header sent with every Duffel call.',
+    default: 'v2',
+    parse: nonEmpty,
+  },
+  supplierHttpUrl: {
+    env: 'SUPPLIER_HTTP_URL',
+    doc: 'Base URL of the http supplier (required when SUPPLIERS includes http).',
+    default: '',
+    parse: optionalUrl,
+  },
+  supplierHttpToken: {
+    env: 'SUPPLIER_HTTP_TOKEN',
+    doc: 'Bearer token sent to the http supplier (empty: none).',
+    default: '',
+    parse: text,
+  },
+  supplierDeadlineMs: {
+    env: 'SUPPLIER_DEADLINE_MS',
+    doc: 'How long a search waits for remote suppliers; later ones are reported as timeout and the result is partial.',
+    default: '3000',
+    parse: integer(50, 60_000),
+  },
+  supplierTimeoutMs: {
+    env: 'SUPPLIER_TIMEOUT_MS',
+    doc: 'Circuit-breaker timeout of one supplier call (a slower call fails and counts against the supplier).',
+    default: '5000',
+    parse: integer(50, 120_000),
+  },
+  supplierErrorThresholdPercent: {
+    env: 'SUPPLIER_ERROR_THRESHOLD_PERCENT',
+    doc: "Share of failed calls in the breaker's rolling window (10 s) that opens a supplier's circuit.",
+    default: '50',
+    parse: integer(1, 100),
+  },
+  supplierVolumeThreshold: {
+    env: 'SUPPLIER_VOLUME_THRESHOLD',
+    doc: 'Calls in the rolling window before the error share can open the circuit.',
+    default: '5',
+    parse: integer(1, 10_000),
+  },
+  supplierOpenMs: {
+    env: 'SUPPLIER_OPEN_MS',
+    doc: 'How long an open circuit refuses calls before one half-open probe is let through.',
+    default: '30000',
+    parse: integer(100, 3_600_000),
+  },
+  supplierRetries: {
+    env: 'SUPPLIER_RETRIES',
+    doc: 'Extra attempts of idempotent supplier calls (search, price confirmation), with jittered backoff; orders are never retried.',
+    default: '1',
+    parse: integer(0, 5),
+  },
+  supplierRetryBaseMs: {
+    env: 'SUPPLIER_RETRY_BASE_MS',
+    doc: 'Upper bound of the first retry delay (ms); doubles each retry, the actual wait is random below it.',
+    default: '100',
+    parse: integer(1, 60_000),
+  },
   environmentName: { env: 'NODE_ENV', doc: 'Runtime environment name.', default: 'development', parse: text },
 } satisfies Record<string, ConfigOption<unknown>>;
 
@@ -470,6 +670,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(`${option.env}=${JSON.stringify(raw)} is invalid: expected ${error.message}`);
     }
   }
+  problems.push(...supplierProblems(config as Partial<Config>));
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config) as Config;
+}
+
+/** Settings each enabled supplier cannot work without, one line per missing one. */
+function supplierProblems(config: Partial<Config>): string[] {
+  const problems: string[] = [];
+  const enabled = config.suppliers ?? [];
+  if (enabled.includes('duffel')) {
+    if (!config.duffelToken) problems.push('DUFFEL_TOKEN is required when SUPPLIERS includes duffel');
+    if (!config.duffelUrl) problems.push('DUFFEL_URL is required when SUPPLIERS includes duffel');
+  }
+  if (enabled.includes('http') && !config.supplierHttpUrl)
+    problems.push('SUPPLIER_HTTP_URL is required when SUPPLIERS includes http');
+  return problems;
 }

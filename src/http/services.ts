@@ -1,12 +1,15 @@
+import type { AnalyticsService } from '../core/analytics/analytics-service.js';
 import type { BookingService } from '../core/bookings/booking-service.js';
-import type { FlightSearch } from '../core/flights/flight-search.js';
 import type { HotelSearch } from '../core/hotels/hotel-search.js';
 import type { InventoryAdmin } from '../core/inventory/inventory-admin.js';
 import type { LocationView } from '../core/locations/location-search.js';
 import type { OfferSeal } from '../core/offers/offer-seal.js';
 import type { PriceConfirmation } from '../core/offers/price-confirmation.js';
 import type { SearchResults } from '../core/search/search-results.js';
+import type { SupplierFlightSearch } from '../core/suppliers/supplier-flight-search.js';
 import type { CacheOutcome } from '../ports/cache.js';
+import type { SupplierCircuit } from '../ports/supplier.js';
+import type { Tracer } from '../ports/tracer.js';
 
 export type ComponentHealth = 'ok' | 'degraded' | 'down';
 
@@ -19,7 +22,10 @@ export interface LocationLookup {
 /** The use cases the HTTP layer calls; built by the composition root. */
 export interface ApiServices {
   locations: { search(query: string, limit: number): Promise<LocationLookup> };
-  flights: FlightSearch;
+  /** Flight search across the configured suppliers. */
+  flights: Pick<SupplierFlightSearch, 'page' | 'search' | 'cacheKey'>;
+  /** Circuit-breaker state of each remote supplier (none when only the own inventory is enabled). */
+  supplierCircuits(): Record<string, SupplierCircuit>;
   hotels: HotelSearch;
   offers: PriceConfirmation;
   /** Seals offers that clients send back whole (the Amadeus-compatible routes). */
@@ -29,6 +35,10 @@ export interface ApiServices {
   bookings: BookingService;
   /** Operators' bulk fare and availability updates. */
   inventoryAdmin: InventoryAdmin;
+  /** Analytics, cost and the dashboard's data; absent with ANALYTICS=off. */
+  analytics?: AnalyticsService | undefined;
+  /** Spans for each request; absent when tracing is off. */
+  tracer?: Tracer | undefined;
   /** Health of each dependency, for /health/ready. */
   readiness(): Promise<Record<string, ComponentHealth>>;
 }

@@ -21,6 +21,7 @@ import { uuidV7 } from '../events/uuid-v7.js';
 import type { FlightOfferView } from '../flights/flight-offer-view.js';
 import type { ConfirmedOffer, PriceConfirmation } from '../offers/price-confirmation.js';
 import { seatsNeeded } from '../pricing/passenger-pricing.js';
+import type { SupplierOffers } from '../suppliers/supplier-offers.js';
 import { newBookingReference } from './booking-reference.js';
 import { passengerErrors, type TravelDates } from './passenger-rules.js';
 import { requestFingerprint } from './request-fingerprint.js';
@@ -56,6 +57,8 @@ export interface BookingServiceDependencies {
   idempotencyLeaseMs: number;
   /** How long a used key is kept (≥ 24 h, as payment APIs do). */
   idempotencyRetentionMs: number;
+  /** Books offers owned by remote suppliers at the supplier (absent: inventory only). */
+  suppliers?: SupplierOffers;
   /** Random source of references; injectable so tests can force a collision. */
   newReference?: () => string;
 }
@@ -197,6 +200,7 @@ export class BookingService {
         errors,
       });
     }
+    const offer = await this.#orderAtSupplier(confirmed, request);
     const now = this.#deps.clock.now();
     for (let attempt = 1; ; attempt++) {
       const booking: BookingRecord = {
@@ -204,7 +208,7 @@ export class BookingService {
         reference: (this.#deps.newReference ?? newBookingReference)(),
         status: 'confirmed',
         owner: { ...owner },
-        offer: confirmed.offer,
+        offer,
         price: { ...confirmed.offer.price },
         passengers: request.passengers.map((p) => ({ ...p })),
         contact: { ...request.contact },
@@ -218,6 +222,22 @@ export class BookingService {
         if (!(error instanceof BookingReferenceTakenError) || attempt >= REFERENCE_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /**
+   * A remote supplier's offer is ordered at the supplier (its price change is a 409 price-changed);
+   * the booking then keeps the supplier's order beside the offer and holds no own inventory.
+   */
+  async #orderAtSupplier(confirmed: ConfirmedOffer, request: BookingRequest): Promise<unknown> {
+    if (confirmed.kind !== 'flight' || confirmed.reference.supplier === undefined) return confirmed.offer;
+    if (!this.#deps.suppliers) throw new DomainError('offer-not-found', 'no offer has this id');
+    const order = await this.#deps.suppliers.order(
+      confirmed.reference,
+      confirmed.offer.price,
+      request.passengers,
+      request.contact,
+    );
+    return { ...confirmed.offer, supplierOrder: { supplier: confirmed.reference.supplier, ...order } };
   }
 
   async #completed(bookingId: string): Promise<BookingRecord> {

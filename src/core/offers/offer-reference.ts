@@ -4,8 +4,12 @@ import type { PassengerCounts } from '../pricing/passenger-pricing.js';
 /** What a flight offer id carries: enough to re-price it against live inventory. */
 export interface FlightOfferReference {
   kind: 'flight';
-  /** Flight ids per itinerary (outbound, then return). */
+  /** Flight ids per itinerary (outbound, then return); empty for a remote supplier's offer. */
   legs: string[][];
+  /** The remote supplier that owns the offer (absent: the own inventory). */
+  supplier?: string;
+  /** That supplier's own id of the offer. */
+  supplierOffer?: string;
   cabin: Cabin;
   passengers: PassengerCounts;
   /** Total quoted, minor units of `currency`. */

@@ -7,10 +7,14 @@ import { distanceKm } from '../geo/great-circle.js';
 import { groupNights, type HotelOfferView, hotelOfferView, priceStay } from '../hotels/hotel-search.js';
 import { formatAmount } from '../money/money.js';
 import type { OfferDependencies } from '../search/search-dependencies.js';
+import type { SupplierOffers } from '../suppliers/supplier-offers.js';
 import { daysBetween } from '../time/zoned-time.js';
 import { asOfferReference, type FlightOfferReference, type HotelOfferReference } from './offer-reference.js';
 
-export type PriceConfirmationDependencies = OfferDependencies;
+export interface PriceConfirmationDependencies extends OfferDependencies {
+  /** Confirms offers owned by remote suppliers at the supplier (absent: inventory only). */
+  suppliers?: SupplierOffers;
+}
 
 export type ConfirmedOffer =
   | { kind: 'flight'; offer: FlightOfferView; reference: FlightOfferReference }
@@ -39,6 +43,10 @@ export class PriceConfirmation {
     const reference = this.decode(offerId);
     if (reference.expiresAt <= this.#deps.clock.now()) {
       throw new DomainError('offer-expired', 'the offer has expired; search again for a current price');
+    }
+    if (reference.kind === 'flight' && reference.supplier !== undefined) {
+      if (!this.#deps.suppliers) throw new DomainError('offer-not-found', 'no offer has this id');
+      return { kind: 'flight', ...(await this.#deps.suppliers.confirm(reference)) };
     }
     return reference.kind === 'flight'
       ? { kind: 'flight', ...(await this.#confirmFlight(reference)) }

@@ -15,7 +15,12 @@ declare module 'fastify' {
 export interface MetricsOptions {
   /** Path of the Prometheus scrape endpoint. */
   path?: string;
+  /** Circuit-breaker state of each remote supplier, read at scrape time. */
+  supplierCircuits?: () => Record<string, 'closed' | 'open' | 'half-open'>;
 }
+
+/** Gauge values of a breaker's states: 0 closed, 1 half-open (probing), 2 open (refusing calls). */
+const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 const OUTCOMES = ['hit', 'miss', 'stale'] as const;
 type Outcome = (typeof OUTCOMES)[number];
@@ -84,6 +89,20 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (app, options) =
       }
     },
   });
+
+  const circuits = options.supplierCircuits;
+  if (circuits) {
+    new Gauge({
+      name: 'supplier_circuit_state',
+      help: 'Circuit-breaker state of each remote supplier: 0 closed, 1 half-open, 2 open (calls refused).',
+      labelNames: ['supplier'] as const,
+      registers: [registry],
+      collect() {
+        for (const [supplier, state] of Object.entries(circuits()))
+          this.set({ supplier }, CIRCUIT_VALUE[state]);
+      },
+    });
+  }
 
   app.addHook('onResponse', async (request, reply) => {
     duration.observe(

@@ -33,8 +33,21 @@ export const SearchMeta = Type.Object({
   expiresAt: Type.String({ format: 'date-time' }),
   partial: Type.Boolean({
     description:
-      'True when the search reached its work budget (time or amount of route expansion) and these are the best offers it found in time; searching again later, or with narrower criteria, may find more.',
+      'True when the search reached its work budget (time or amount of route expansion), or a supplier did not answer in time, and these are the best offers found in time; searching again later, or with narrower criteria, may find more.',
   }),
+  suppliers: Type.Optional(
+    Type.Record(
+      Type.String(),
+      Type.Object({
+        status: Type.Union(['answered', 'cached', 'stale', 'timeout', 'failed'].map((s) => Type.Literal(s))),
+        offers: Type.Integer({ minimum: 0 }),
+      }),
+      {
+        description:
+          'Flight searches: how each configured supplier took part — answered live, cached (its own fresh answer), stale (down or late: its last answer stands in), timeout (no answer by the search deadline) or failed.',
+      },
+    ),
+  ),
 });
 
 /** A search response: a page of offers of the shared schema `offerSchemaId` and the search meta. */

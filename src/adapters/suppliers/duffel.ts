@@ -1,0 +1,353 @@
+import type { Passenger } from '../../ports/bookings.js';
+import type { Cabin } from '../../ports/store.js';
+import {
+  type RemoteSupplier,
+  type SupplierEndpoint,
+  type SupplierFlightOffer,
+  type SupplierFlightQuery,
+  SupplierOfferGoneError,
+  type SupplierPrice,
+  SupplierPriceChangedError,
+  type SupplierTravelerPricing,
+} from '../../ports/supplier.js';
+
+/**
+ * The parts of Duffel's API objects this adapter reads, as Duffel's public API reference and the
+ * `@duffel/api` types (Offer, OfferRequest, Order, DuffelError) describe them.
+ */
+interface DuffelPlace {
+  iata_code: string;
+  iata_city_code?: string | null;
+  time_zone?: string;
+  latitude?: number;
+  longitude?: number;
+}
+
+interface DuffelSegment {
+  id: string;
+  origin: DuffelPlace;
+  destination: DuffelPlace;
+  /** Local time at the origin, without offset, e.g. "2020-06-13T16:38:02". */
+  departing_at: string;
+  arriving_at: string;
+  duration?: string | null;
+  distance?: string | null;
+  marketing_carrier: { iata_code: string; name: string };
+  marketing_carrier_flight_number: string;
+  aircraft?: { name: string } | null;
+  passengers?: { passenger_id: string; cabin_class: Cabin }[];
+}
+
+export interface DuffelOffer {
+  id: string;
+  total_amount: string;
+  total_currency: string;
+  base_amount?: string | null;
+  tax_amount?: string | null;
+  expires_at: string;
+  owner: { iata_code: string; name: string };
+  slices: { duration?: string | null; segments: DuffelSegment[] }[];
+  passengers: { id: string; type?: string | null; age?: number | null }[];
+  available_seats?: number;
+}
+
+interface DuffelErrorBody {
+  errors?: { type?: string; code?: string; title?: string; message?: string }[];
+}
+
+export interface DuffelOptions {
+  /** API base, e.g. https://api.duffel.com. */
+  url: string;
+  token: string;
+  /** `Duffel-Version` header. */
+  version: string;
+  /** `supplier_timeout` of offer requests: how long Duffel waits for airlines, ms. */
+  supplierTimeoutMs: number;
+}
+
+/** A Duffel error answer: its HTTP status and the `code` of its first error. */
+export class DuffelError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DuffelError';
+  }
+}
+
+/** Ages Duffel is given for children and infants, which the search API counts but does not age. */
+const CHILD_AGE = 8;
+
+/**
+ * Duffel as a supplier: offer requests (`POST /air/offer_requests?return_offers=true`) for search,
+ * `GET /air/offers/{id}` for price confirmation, `POST /air/orders` (instant, paid from balance) for
+ * booking. Bodies are wrapped in `{data: …}`; errors `offer_no_longer_available` and
+ * `price_changed` become the port's SupplierOfferGoneError and SupplierPriceChangedError.
+ */
+export function createDuffelSupplier(options: DuffelOptions): RemoteSupplier {
+  const call = async <T>(method: string, path: string, signal: AbortSignal, body?: unknown): Promise<T> => {
+    const response = await fetch(new URL(path, options.url), {
+      method,
+      signal,
+      headers: {
+        accept: 'application/json',
+        'content-type': 'application/json',
+        authorization: `Bearer ${options.token}`,
+        'duffel-version': options.version,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify({ data: body }) }),
+    });
+    const text = await response.text();
+    const parsed = text === '' ? {} : (JSON.parse(text) as { data?: T } & DuffelErrorBody);
+    if (!response.ok) {
+      const first = parsed.errors?.[0];
+      const code = first?.code;
+      if (code === 'offer_no_longer_available') throw new SupplierOfferGoneError(first?.message);
+      throw new DuffelError(response.status, code, first?.message ?? `Duffel answered ${response.status}`);
+    }
+    if (parsed.data === undefined)
+      throw new DuffelError(response.status, undefined, 'Duffel answered without data');
+    return parsed.data;
+  };
+
+  const getOffer = (id: string, signal: AbortSignal): Promise<DuffelOffer> =>
+    call<DuffelOffer>('GET', `/air/offers/${encodeURIComponent(id)}`, signal);
+
+  return {
+    name: 'duffel',
+    kind: 'remote',
+    async searchFlights(query, signal) {
+      const request = await call<{ offers?: DuffelOffer[] }>(
+        'POST',
+        `/air/offer_requests?return_offers=true&supplier_timeout=${options.supplierTimeoutMs}`,
+        signal,
+        offerRequest(query),
+      );
+      return { offers: (request.offers ?? []).map((offer) => toSupplierOffer(offer, query.cabin)) };
+    },
+    async priceOffer(reference, signal) {
+      const offer = await getOffer(reference, signal);
+      return toSupplierOffer(offer, cabinOf(offer));
+    },
+    async createOrder(order, signal) {
+      const offer = await getOffer(order.reference, signal);
+      const current = priceOf(offer);
+      if (current.total !== order.price.total || current.currency !== order.price.currency) {
+        throw new SupplierPriceChangedError(current);
+      }
+      try {
+        const created = await call<{
+          id: string;
+          booking_reference: string;
+          total_amount: string;
+          total_currency: string;
+        }>('POST', '/air/orders', signal, {
+          type: 'instant',
+          selected_offers: [offer.id],
+          payments: [{ type: 'balance', amount: order.price.total, currency: order.price.currency }],
+          passengers: orderPassengers(offer, order.passengers, order.contact),
+        });
+        return {
+          orderId: created.id,
+          bookingReference: created.booking_reference,
+          price: { ...current, total: created.total_amount, currency: created.total_currency },
+        };
+      } catch (error) {
+        // The airline re-priced between our check and the order: learn the new price to show both.
+        if (error instanceof DuffelError && error.code === 'price_changed') {
+          throw new SupplierPriceChangedError(priceOf(await getOffer(order.reference, signal)));
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+function offerRequest(query: SupplierFlightQuery): unknown {
+  const slices = [
+    { origin: query.origin, destination: query.destination, departure_date: query.departureDate },
+    ...(query.returnDate
+      ? [{ origin: query.destination, destination: query.origin, departure_date: query.returnDate }]
+      : []),
+  ];
+  return {
+    slices,
+    passengers: [
+      ...Array.from({ length: query.adults }, () => ({ type: 'adult' })),
+      ...Array.from({ length: query.children }, () => ({ age: CHILD_AGE })),
+      ...Array.from({ length: query.infants }, () => ({ type: 'infant_without_seat' })),
+    ],
+    cabin_class: query.cabin,
+    max_connections: query.maxStops,
+  };
+}
+
+const cabinOf = (offer: DuffelOffer): Cabin =>
+  offer.slices[0]?.segments[0]?.passengers?.[0]?.cabin_class ?? 'economy';
+
+function priceOf(offer: DuffelOffer): SupplierPrice {
+  return {
+    total: offer.total_amount,
+    base: offer.base_amount ?? offer.total_amount,
+    taxes: offer.tax_amount ?? '0.00',
+    currency: offer.total_currency,
+  };
+}
+
+export function toSupplierOffer(offer: DuffelOffer, cabin: Cabin): SupplierFlightOffer {
+  const price = priceOf(offer);
+  const itineraries = offer.slices.map((slice, i) => {
+    const segments = slice.segments.map((segment) => {
+      const departure = endpoint(segment.origin, segment.departing_at);
+      const arrival = endpoint(segment.destination, segment.arriving_at);
+      return {
+        id: `duffel:${segment.id}`,
+        carrierCode: segment.marketing_carrier.iata_code,
+        carrierName: segment.marketing_carrier.name,
+        flightNumber: `${segment.marketing_carrier.iata_code}${segment.marketing_carrier_flight_number}`,
+        aircraft: segment.aircraft?.name ?? '',
+        departure,
+        arrival,
+        duration: segment.duration ?? minutesDuration(departure.atUtc, arrival.atUtc),
+        distanceKm: segment.distance
+          ? Math.round(Number(segment.distance))
+          : greatCircleKm(segment.origin, segment.destination),
+        cabin: segment.passengers?.[0]?.cabin_class ?? cabin,
+        seatsLeft: offer.available_seats ?? 0,
+      };
+    });
+    const first = segments[0];
+    const last = segments[segments.length - 1];
+    return {
+      direction: i === 0 ? ('outbound' as const) : ('return' as const),
+      duration:
+        slice.duration ??
+        (first && last ? minutesDuration(first.departure.atUtc, last.arrival.atUtc) : 'PT0M'),
+      stops: Math.max(0, segments.length - 1),
+      segments,
+    };
+  });
+  return {
+    reference: offer.id,
+    cabin,
+    itineraries,
+    price,
+    travelerPricings: travelerPricings(offer, price),
+    seatsLeft: offer.available_seats ?? 0,
+    validatingCarrier: offer.owner.iata_code,
+    lastTicketingDate: offer.expires_at.slice(0, 10),
+    expiresAt: new Date(offer.expires_at).toISOString(),
+  };
+}
+
+/**
+ * Duffel prices offers as a whole, not per passenger: one entry per passenger type with its count,
+ * priced at the whole offer's price divided evenly between the passengers (the offer total is what
+ * is charged).
+ */
+function travelerPricings(offer: DuffelOffer, price: SupplierPrice): SupplierTravelerPricing[] {
+  const counts = new Map<SupplierTravelerPricing['travelerType'], number>();
+  for (const p of offer.passengers) {
+    const type =
+      p.type === 'adult' || (p.age ?? 18) >= 18
+        ? 'adult'
+        : p.type?.startsWith('infant') || (p.age ?? 18) < 2
+          ? 'infant'
+          : 'child';
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+  const n = Math.max(1, offer.passengers.length);
+  const share = (amount: string): string => (Number(amount) / n).toFixed(decimals(amount));
+  const each: SupplierPrice = {
+    total: share(price.total),
+    base: share(price.base),
+    taxes: share(price.taxes),
+    currency: price.currency,
+  };
+  return [...counts].map(([travelerType, count]) => ({ travelerType, count, price: { ...each } }));
+}
+
+const decimals = (amount: string): number => amount.split('.')[1]?.length ?? 0;
+
+function orderPassengers(
+  offer: DuffelOffer,
+  passengers: readonly Passenger[],
+  contact: { email: string; phone: string },
+) {
+  // Duffel's passenger ids come from the offer; ours are matched to them in order, by type.
+  const pool = offer.passengers.map((p) => ({ ...p }));
+  return passengers.map((passenger) => {
+    const index = pool.findIndex((p) =>
+      passenger.type === 'adult' ? p.type === 'adult' : p.type !== 'adult',
+    );
+    const [match] = pool.splice(Math.max(index, 0), 1);
+    return {
+      id: match?.id,
+      given_name: passenger.givenName,
+      family_name: passenger.familyName,
+      born_on: passenger.dateOfBirth,
+      email: contact.email,
+      phone_number: contact.phone,
+    };
+  });
+}
+
+/** A Duffel local time (no offset) at a place, with the place's offset and in UTC. */
+function endpoint(place: DuffelPlace, local: string): SupplierEndpoint {
+  const timeZone = place.time_zone ?? 'UTC';
+  const asUtc = Date.parse(`${local.slice(0, 19)}Z`);
+  let utc = asUtc - offsetMinutes(asUtc, timeZone) * 60_000;
+  utc = asUtc - offsetMinutes(utc, timeZone) * 60_000;
+  const offset = offsetMinutes(utc, timeZone);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return {
+    iataCode: place.iata_code,
+    cityCode: place.iata_city_code ?? place.iata_code,
+    at: `${local.slice(0, 19)}${sign}${hh}:${mm}`,
+    atUtc: new Date(utc).toISOString().replace('.000Z', 'Z'),
+  };
+}
+
+/** Offset of `timeZone` from UTC at `epochMs`, minutes. */
+function offsetMinutes(epochMs: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(epochMs));
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((wall - Math.floor(epochMs / 1000) * 1000) / 60_000);
+}
+
+function minutesDuration(fromIso: string, toIso: string): string {
+  const minutes = Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 60_000);
+  return `PT${Math.floor(minutes / 60)}H${minutes % 60}M`;
+}
+
+function greatCircleKm(a: DuffelPlace, b: DuffelPlace): number {
+  if (
+    a.latitude === undefined ||
+    a.longitude === undefined ||
+    b.latitude === undefined ||
+    b.longitude === undefined
+  )
+    return 0;
+  const rad = Math.PI / 180;
+  const dLat = (b.latitude - a.latitude) * rad;
+  const dLon = (b.longitude - a.longitude) * rad;
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
+  return Math.round(2 * 6371 * Math.asin(Math.sqrt(h)));
+}
