@@ -438,9 +438,9 @@ async function openStore(config: Config, clock: Clock): Promise<StoreBackend> {
 async function signingSecret(store: InventoryStore): Promise<string> {
   const known = await store.getSetting(SIGNING_SECRET_SETTING);
   if (known) return known;
-  const secret = randomBytes(32).toString('base64url');
-  await store.setSetting(SIGNING_SECRET_SETTING, secret);
-  return (await store.getSetting(SIGNING_SECRET_SETTING)) ?? secret;
+  // Processes starting together on an empty store each propose a secret; the first one stored wins
+  // for all of them, so offers one signs are accepted by the others.
+  return store.setSettingIfAbsent(SIGNING_SECRET_SETTING, randomBytes(32).toString('base64url'));
 }
 
 /** `work`, or a rejection once `ms` have passed without it settling. */

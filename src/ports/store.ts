@@ -144,6 +144,12 @@ export interface InventoryStore {
   /** A stored setting, or undefined. */
   getSetting(name: string): Promise<string | undefined>;
   setSetting(name: string, value: string): Promise<void>;
+  /**
+   * Stores `value` unless the setting already has one, and answers the stored value: of processes
+   * racing to set a setting first (e.g. a secret generated at start), exactly one value wins and
+   * every caller gets it.
+   */
+  setSettingIfAbsent(name: string, value: string): Promise<string>;
   // Lifecycle (migrate, ping, close) belongs to the whole backend: see StoreBackend.
 }
 

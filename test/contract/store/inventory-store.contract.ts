@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { FlightRecord } from '../../../src/ports/store.js';
 import { cabin, DAY, flight, hotel, night, normalised, T0 } from './fixtures.js';
 import { type StoreBackendTarget, useFreshBackend } from './target.js';
 
@@ -84,6 +85,39 @@ export function describeInventoryStoreContract(target: StoreBackendTarget): void
       expect((await store().stats()).flights).toBe(1);
     });
 
+    it('putFlights of new and existing flights at once adds the new ones and replaces the others', async () => {
+      await store().putFlights([
+        flight('F2', { cabins: [cabin('economy', 5, 10_000), cabin('business', 2, 90_000)] }),
+        flight('F4', { flightNumber: 4 }),
+      ]);
+      const batch = [
+        flight('F1', { flightNumber: 1 }),
+        flight('F3', { flightNumber: 3, cabins: [cabin('economy', 5, 10_000)] }),
+        flight('F2', { aircraft: '320', cabins: [cabin('business', 1, 95_000)] }),
+        flight('F3', { flightNumber: 3, aircraft: '777', cabins: [cabin('first', 1, 300_000)] }),
+        flight('F5', { flightNumber: 5 }),
+      ];
+      await store().putFlights(batch);
+      const found = new Map((await store().getFlights(['F1', 'F2', 'F3', 'F4', 'F5'])).map((f) => [f.id, f]));
+      expect([...found.keys()].sort()).toEqual(['F1', 'F2', 'F3', 'F4', 'F5']);
+      expect(found.get('F2')?.aircraft).toBe('320');
+      expect(found.get('F2')?.cabins.find((c) => c.cabin === 'business')).toEqual(
+        cabin('business', 1, 95_000),
+      );
+      // A flight listed twice in one call is stored as its last version.
+      expect(normalised(found.get('F3') as FlightRecord)).toEqual(normalised(batch[3] as FlightRecord));
+      expect((await store().stats()).flights).toBe(5);
+    });
+
+    it('putFlights and putRoomNights keep text exactly, tabs, newlines and backslashes included', async () => {
+      const odd = 'A\\tB\t\\n\nC\r\\D é 😀';
+      await store().putFlights([flight('ODD', { aircraft: odd })]);
+      expect((await store().getFlights(['ODD']))[0]?.aircraft).toBe(odd);
+      await store().putHotels([hotel('H1')]);
+      await store().putRoomNights([{ ...night('H1', '2030-01-01'), roomType: odd }]);
+      expect((await store().findRoomNights(['H1'], '2030-01-01', '2030-01-02'))[0]?.roomType).toBe(odd);
+    });
+
     it('listRoutes lists each direction that has flights, with the carriers flying it', async () => {
       await store().putFlights([
         flight('F1', { carrier: 'BA' }),
@@ -147,11 +181,20 @@ export function describeInventoryStoreContract(target: StoreBackendTarget): void
         night('H1', '2030-01-03'),
         night('H2', '2030-01-01'),
       ]);
-      await store().putRoomNights([night('H1', '2030-01-02', 0, 20_000)]);
+      // New and existing nights at once; a night listed twice is stored as its last version.
+      await store().putRoomNights([
+        night('H2', '2030-01-02', 1, 30_000),
+        night('H1', '2030-01-02', 0, 19_000),
+        night('H2', '2030-01-02', 2, 31_000),
+        night('H1', '2030-01-02', 0, 20_000),
+      ]);
       const found = await store().findRoomNights(['H1'], '2030-01-01', '2030-01-03');
       expect(found.sort((a, b) => a.date.localeCompare(b.date))).toEqual([
         night('H1', '2030-01-01'),
         night('H1', '2030-01-02', 0, 20_000),
+      ]);
+      expect(await store().findRoomNights(['H2'], '2030-01-02', '2030-01-03')).toEqual([
+        night('H2', '2030-01-02', 2, 31_000),
       ]);
       expect(await store().findRoomNights(['H3'], '2030-01-01', '2030-01-03')).toEqual([]);
       expect(await store().findRoomNights([], '2030-01-01', '2030-01-03')).toEqual([]);
@@ -181,6 +224,18 @@ export function describeInventoryStoreContract(target: StoreBackendTarget): void
       await store().setSetting('name', 'one');
       await store().setSetting('name', 'two');
       expect(await store().getSetting('name')).toBe('two');
+    });
+
+    it('setSettingIfAbsent: the first value stored wins, and every caller is answered with it', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store().setSettingIfAbsent('secret', `value-${i}`)),
+      );
+      const stored = await store().getSetting('secret');
+      expect(answers[0]).toMatch(/^value-\d$/);
+      expect(answers).toEqual(answers.map(() => stored));
+      expect(await store().setSettingIfAbsent('secret', 'later')).toBe(stored);
+      await store().setSetting('secret', 'rotated');
+      expect(await store().setSettingIfAbsent('secret', 'later')).toBe('rotated');
     });
   });
 }

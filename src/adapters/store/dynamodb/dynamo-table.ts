@@ -10,7 +10,7 @@ import {
   type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { StoreThrottledError, StoreUnavailableError } from '../../../ports/store.js';
-import type { ItemKey } from './keys.js';
+import { type ItemKey, PK, SK } from './keys.js';
 import {
   backoffMs,
   DEFAULT_RETRY,
@@ -179,8 +179,13 @@ export class DynamoTable {
   }
 
   /** Puts and deletes in batches of 25, several batches at once; unprocessed items are retried with backoff. */
+  /**
+   * Writes items in batches, several at once. An item written twice keeps its last write, as
+   * sequential writes would leave it: DynamoDB refuses a batch naming one key twice, and batches
+   * running side by side have no order.
+   */
   async batchWrite(action: string, writes: readonly BatchWrite[]): Promise<void> {
-    await inParallel(chunk(writes, BATCH_WRITE_SIZE), BATCH_CONCURRENCY, async (batch) => {
+    await inParallel(chunk(lastWritePerKey(writes), BATCH_WRITE_SIZE), BATCH_CONCURRENCY, async (batch) => {
       let pending = batch.map(toWriteRequest);
       for (let round = 1; pending.length > 0; round += 1) {
         const answer = await this.run(action, (c) =>
@@ -209,6 +214,15 @@ export class DynamoTable {
 }
 
 export type BatchWrite = { put: Item } | { delete: ItemKey };
+
+function lastWritePerKey(writes: readonly BatchWrite[]): BatchWrite[] {
+  const byKey = new Map<string, BatchWrite>();
+  for (const write of writes) {
+    const key = 'put' in write ? write.put : write.delete;
+    byKey.set(`${key[PK]}\u0000${key[SK]}`, write);
+  }
+  return byKey.size === writes.length ? [...writes] : [...byKey.values()];
+}
 
 function toWriteRequest(write: BatchWrite) {
   return 'put' in write ? { PutRequest: { Item: write.put } } : { DeleteRequest: { Key: write.delete } };

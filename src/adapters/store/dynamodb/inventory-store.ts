@@ -11,7 +11,8 @@ import type {
   RoomNightRecord,
   RouteRecord,
 } from '../../../ports/store.js';
-import { type BatchWrite, type DynamoTable, type Item, inParallel } from './dynamo-table.js';
+import { StoreUnavailableError } from '../../../ports/store.js';
+import { type BatchWrite, ConditionFailed, type DynamoTable, type Item, inParallel } from './dynamo-table.js';
 import {
   flightItem,
   hotelGeoItem,
@@ -302,6 +303,29 @@ export class DynamoInventoryStore implements InventoryStore {
         }),
       ),
     );
+  }
+
+  async setSettingIfAbsent(name: string, value: string): Promise<string> {
+    try {
+      await this.#table.run('write a setting', (c) =>
+        c.send(
+          new PutCommand({
+            TableName: this.#table.name,
+            Item: { ...keys.setting(name), [KIND]: 'setting', value },
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': PK },
+          }),
+        ),
+      );
+      return value;
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+    }
+    // Settings are never deleted, so the item that failed the condition is there to read.
+    const stored = await this.getSetting(name);
+    if (stored === undefined)
+      throw new StoreUnavailableError(`setting ${name} vanished after it was written`);
+    return stored;
   }
 
   async ping(): Promise<void> {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type {
   AirlineRecord,
   Cabin,
+  CabinInventory,
   FlightLegQuery,
   FlightRecord,
   HotelLocator,
@@ -11,6 +12,7 @@ import type {
   RoomNightRecord,
   RouteRecord,
 } from '../../../ports/store.js';
+import { type BulkTable, writeRows } from './bulk-rows.js';
 import { guarded, inBulkTransaction } from './connection.js';
 
 interface FlightCabinRow {
@@ -47,13 +49,56 @@ interface HotelRow {
 const FLIGHT_COLUMNS = `f.id, f.carrier, f.flight_number, f.origin, f.destination, f.departure_utc, f.arrival_utc,
   f.aircraft, f.distance_km, f.currency, c.cabin, c.fare, c.taxes, c.seats_left, c.capacity`;
 
+const FLIGHTS_TABLE: BulkTable<FlightRecord> = {
+  name: 'flights',
+  columns: [
+    'id',
+    'carrier',
+    'flight_number',
+    'origin',
+    'destination',
+    'departure_utc',
+    'arrival_utc',
+    'aircraft',
+    'distance_km',
+    'currency',
+  ],
+  key: ['id'],
+  row: (f) => [
+    f.id,
+    f.carrier,
+    f.flightNumber,
+    f.origin,
+    f.destination,
+    f.departureUtc,
+    f.arrivalUtc,
+    f.aircraft,
+    f.distanceKm,
+    f.currency,
+  ],
+};
+
+const FLIGHT_CABINS_TABLE: BulkTable<{ flightId: string; cabin: CabinInventory }> = {
+  name: 'flight_cabins',
+  columns: ['flight_id', 'cabin', 'fare', 'taxes', 'seats_left', 'capacity'],
+  key: ['flight_id', 'cabin'],
+  row: ({ flightId, cabin: c }) => [flightId, c.cabin, c.fare, c.taxes, c.seatsLeft, c.capacity],
+};
+
+const ROOM_NIGHTS_TABLE: BulkTable<RoomNightRecord> = {
+  name: 'room_nights',
+  columns: ['hotel_id', 'date', 'room_type', 'rate', 'currency', 'rooms_left'],
+  key: ['hotel_id', 'date', 'room_type'],
+  row: (n) => [n.hotelId, n.date, n.roomType, n.rate, n.currency, n.roomsLeft],
+};
+
 /** Same radius as the core's great-circle distance, so a radius search agrees with distances shown. */
 const EARTH_RADIUS_KM = 6371.0088;
 
 /**
- * InventoryStore on a PostgreSQL pool. Reads are single statements; bulk writes send whole columns as
- * arrays and `unnest` them, so a day of the demo schedule (thousands of flights) is one statement per
- * table instead of a round trip per row. Rows are inserted in primary-key order: B-tree inserts in
+ * InventoryStore on a PostgreSQL pool. Reads are single statements; flights, cabins and room nights are
+ * written with COPY (bulk-rows.ts), so a day of the demo schedule (thousands of flights) is one
+ * stream per table instead of a round trip per row. Rows go in primary-key order: B-tree inserts in
  * key order touch few pages, which makes loading about twice as fast as in random order.
  */
 export class PostgresInventoryStore implements InventoryStore {
@@ -227,14 +272,9 @@ export class PostgresInventoryStore implements InventoryStore {
   }
 
   async putFlights(flights: readonly FlightRecord[]): Promise<void> {
-    const unique = lastById(flights, (f) => f.id);
-    if (unique.length === 0) return;
-    const cabins = lastById(
-      unique.flatMap((f) => f.cabins.map((c) => ({ flightId: f.id, ...c }))),
-      (c) => `${c.flightId}|${c.cabin}`,
-    );
+    if (flights.length === 0) return;
     const routes = new Map<string, { origin: string; destination: string; carriers: Set<string> }>();
-    for (const f of unique) {
+    for (const f of flights) {
       const key = `${f.origin}|${f.destination}`;
       const route = routes.get(key) ?? { origin: f.origin, destination: f.destination, carriers: new Set() };
       route.carriers.add(f.carrier);
@@ -242,56 +282,31 @@ export class PostgresInventoryStore implements InventoryStore {
     }
     await guarded('write flights', () =>
       inBulkTransaction(this.#pool, async (client) => {
-        await client.query(
-          `INSERT INTO flights (id, carrier, flight_number, origin, destination, departure_utc, arrival_utc,
-             aircraft, distance_km, currency)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::bigint[],
-             $7::bigint[], $8::text[], $9::float8[], $10::text[])
-             AS f(id, carrier, flight_number, origin, destination, departure_utc, arrival_utc, aircraft, distance_km, currency)
-           ORDER BY id
-           ON CONFLICT (id) DO UPDATE SET carrier = excluded.carrier, flight_number = excluded.flight_number,
-             origin = excluded.origin, destination = excluded.destination, departure_utc = excluded.departure_utc,
-             arrival_utc = excluded.arrival_utc, aircraft = excluded.aircraft, distance_km = excluded.distance_km,
-             currency = excluded.currency`,
-          [
-            unique.map((f) => f.id),
-            unique.map((f) => f.carrier),
-            unique.map((f) => f.flightNumber),
-            unique.map((f) => f.origin),
-            unique.map((f) => f.destination),
-            unique.map((f) => f.departureUtc),
-            unique.map((f) => f.arrivalUtc),
-            unique.map((f) => f.aircraft),
-            unique.map((f) => f.distanceKm),
-            unique.map((f) => f.currency),
-          ],
+        await writeRows(client, FLIGHTS_TABLE, flights);
+        await writeRows(
+          client,
+          FLIGHT_CABINS_TABLE,
+          // A flight listed twice keeps its last version, cabins included. Cabins sorted by name make
+          // the rows of flights given in id order come in key order, which writeRows need not sort.
+          lastById(flights, (f) => f.id).flatMap((f) =>
+            [...f.cabins].sort(byCabinName).map((cabin) => ({ flightId: f.id, cabin })),
+          ),
         );
-        if (cabins.length > 0) {
-          await client.query(
-            `INSERT INTO flight_cabins (flight_id, cabin, fare, taxes, seats_left, capacity)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[])
-               AS c(flight_id, cabin, fare, taxes, seats_left, capacity)
-             ORDER BY flight_id, cabin
-             ON CONFLICT (flight_id, cabin) DO UPDATE SET fare = excluded.fare, taxes = excluded.taxes,
-               seats_left = excluded.seats_left, capacity = excluded.capacity`,
-            [
-              cabins.map((c) => c.flightId),
-              cabins.map((c) => c.cabin),
-              cabins.map((c) => c.fare),
-              cabins.map((c) => c.taxes),
-              cabins.map((c) => c.seatsLeft),
-              cabins.map((c) => c.capacity),
-            ],
-          );
-        }
         const routeList = [...routes.values()];
-        // A route's carriers are the union of what it had and what these flights add, sorted; a route
-        // that already lists them all is left alone (no new row version for every day of a schedule).
+        // A route's carriers are the union of what it had and what these flights add, sorted. A route
+        // that already lists them all is filtered out before the upsert, which would otherwise lock (and
+        // so write) its row for every day of a schedule; routes are only ever removed by clearInventory,
+        // whose TRUNCATE waits for this transaction, so a route seen complete here stays complete.
         // Rows go in key order, so concurrent loads lock shared routes in one order and never deadlock.
         await client.query(
           `INSERT INTO routes (origin, destination, carriers)
-           SELECT o, d, string_to_array(c, ',') FROM unnest($1::text[], $2::text[], $3::text[]) AS r(o, d, c)
-           ORDER BY o, d
+           SELECT r.o, r.d, r.c FROM (
+             SELECT o, d, string_to_array(c, ',') AS c FROM unnest($1::text[], $2::text[], $3::text[]) AS u(o, d, c)
+           ) r
+           WHERE NOT EXISTS (
+             SELECT 1 FROM routes WHERE origin = r.o AND destination = r.d AND carriers @> r.c
+           )
+           ORDER BY r.o, r.d
            ON CONFLICT (origin, destination) DO UPDATE SET carriers = ARRAY(
              SELECT x FROM unnest(routes.carriers || excluded.carriers) AS x GROUP BY x ORDER BY x COLLATE "C")
            WHERE NOT routes.carriers @> excluded.carriers`,
@@ -334,27 +349,9 @@ export class PostgresInventoryStore implements InventoryStore {
   }
 
   async putRoomNights(nights: readonly RoomNightRecord[]): Promise<void> {
-    const unique = lastById(nights, (n) => `${n.hotelId}|${n.roomType}|${n.date}`);
-    if (unique.length === 0) return;
+    if (nights.length === 0) return;
     await guarded('write room nights', () =>
-      inBulkTransaction(this.#pool, (client) =>
-        client.query(
-          `INSERT INTO room_nights (hotel_id, room_type, date, rate, currency, rooms_left)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[])
-           AS n(hotel_id, room_type, date, rate, currency, rooms_left)
-         ORDER BY hotel_id, date, room_type
-         ON CONFLICT (hotel_id, date, room_type) DO UPDATE SET rate = excluded.rate, currency = excluded.currency,
-           rooms_left = excluded.rooms_left`,
-          [
-            unique.map((n) => n.hotelId),
-            unique.map((n) => n.roomType),
-            unique.map((n) => n.date),
-            unique.map((n) => n.rate),
-            unique.map((n) => n.currency),
-            unique.map((n) => n.roomsLeft),
-          ],
-        ),
-      ),
+      inBulkTransaction(this.#pool, (client) => writeRows(client, ROOM_NIGHTS_TABLE, nights)),
     );
   }
 
@@ -385,6 +382,20 @@ export class PostgresInventoryStore implements InventoryStore {
     });
   }
 
+  async setSettingIfAbsent(name: string, value: string): Promise<string> {
+    return guarded('write a setting', async () => {
+      // DO UPDATE (to the value it has) rather than DO NOTHING: on conflict it returns the stored row
+      // even when that was committed by a concurrent transaction after this statement's snapshot,
+      // which a DO NOTHING followed by a SELECT in the same statement would not see.
+      const { rows } = await this.#pool.query<{ value: string }>(
+        `INSERT INTO settings (name, value) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET value = settings.value RETURNING value`,
+        [name, value],
+      );
+      return (rows[0] as { value: string }).value;
+    });
+  }
+
   async setSetting(name: string, value: string): Promise<void> {
     await guarded('write a setting', () =>
       this.#pool.query(
@@ -402,6 +413,10 @@ export class PostgresInventoryStore implements InventoryStore {
  */
 function epochBound(ms: number): number {
   return Math.min(Number.MAX_SAFE_INTEGER, Math.max(Number.MIN_SAFE_INTEGER, Math.ceil(ms)));
+}
+
+function byCabinName(a: CabinInventory, b: CabinInventory): number {
+  return a.cabin < b.cabin ? -1 : a.cabin > b.cabin ? 1 : 0;
 }
 
 /** Keeps the last record of each key (as repeated INSERT OR REPLACE would), since one upsert may touch a row once. */

@@ -89,6 +89,7 @@ export class SqliteInventoryStore implements InventoryStore {
       ),
       getSetting: db.prepare('SELECT value FROM settings WHERE name = ?'),
       setSetting: db.prepare('INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)'),
+      addSetting: db.prepare('INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)'),
       ping: db.prepare('SELECT 1'),
     };
   }
@@ -310,6 +311,18 @@ export class SqliteInventoryStore implements InventoryStore {
     this.#write(() => {
       this.#statements.setSetting.run(name, value);
     });
+  }
+
+  async setSettingIfAbsent(name: string, value: string): Promise<string> {
+    // One immediate transaction: another process on the same file cannot write between the two statements.
+    return this.#run(() =>
+      this.#db
+        .transaction(() => {
+          this.#statements.addSetting.run(name, value);
+          return (this.#statements.getSetting.get(name) as { value: string }).value;
+        })
+        .immediate(),
+    );
   }
 
   async ping(): Promise<void> {
