@@ -72,7 +72,7 @@ function uniqueRowsInKeyOrder<T>(table: BulkTable<T>, records: readonly T[]): (r
   // Callers usually pass records in key order already (the demo schedule does): nothing to do then.
   if (keys.every((key, i) => i === 0 || (keys[i - 1] as string) < key)) return rows;
   const byKey = new Map<string, readonly BulkValue[]>();
-  keys.forEach((key, i) => byKey.set(key, rows[i] as readonly BulkValue[]));
+  for (const [i, key] of keys.entries()) byKey.set(key, rows[i] as readonly BulkValue[]);
   return [...byKey.keys()].sort().map((key) => byKey.get(key) as readonly BulkValue[]);
 }
 
