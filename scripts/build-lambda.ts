@@ -66,7 +66,7 @@ const bundleFriendly: Plugin = {
 };
 
 /** Builds one function's bundle; returns its folder. */
-export async function buildLambda(name: LambdaName): Promise<string> {
+export async function buildLambda(name: LambdaName, options: { readable?: boolean } = {}): Promise<string> {
   const outDir = join(LAMBDA_OUT_DIR, name);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -77,7 +77,8 @@ export async function buildLambda(name: LambdaName): Promise<string> {
     platform: 'node',
     target: 'node22',
     format: 'esm',
-    minify: true,
+    // Readable (unminified) bundles keep function names for CPU profiles of the cold start.
+    minify: !options.readable,
     legalComments: 'none',
     banner: { js: banner },
     plugins: [bundleFriendly],
