@@ -20,7 +20,12 @@ export function validatorOnFirstUse(build: BuildValidator): BuildValidator {
     return (route) => {
       let validate: Validate | undefined;
       const deferred = ((data: unknown) => {
-        compile ??= build(externalSchemas, options);
+        // Ajv's check of each schema against its meta-schema compiles the meta-schema first (tens of
+        // ms); the same schemas pass it wherever the app compiles at start, so it is skipped here.
+        compile ??= build(externalSchemas, {
+          ...options,
+          customOptions: { ...options?.customOptions, validateSchema: false },
+        } as Parameters<BuildValidator>[1]);
         validate ??= compile(route);
         const valid = validate(data);
         deferred.errors = validate.errors;
