@@ -9,6 +9,9 @@ export interface StartOptions {
   env: NodeJS.ProcessEnv;
   /** stdout and stderr go here. */
   logFile: string;
+  /** A program other than node (then `commandArgs` are its arguments and `args` is ignored). */
+  command?: string;
+  commandArgs?: string[];
 }
 
 /**
@@ -21,10 +24,14 @@ export class ChildProcesses {
   /** Starts `node …args` with its output in `logFile`. */
   start(options: StartOptions): ChildProcess {
     const log = createWriteStream(options.logFile, { flags: 'a' });
-    const child = spawn(process.execPath, options.args, {
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      options.command ?? process.execPath,
+      options.command ? (options.commandArgs ?? []) : options.args,
+      {
+        env: options.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.#running.add(child);

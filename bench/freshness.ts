@@ -12,7 +12,10 @@ import type { FlightRecord } from '../src/ports/store.js';
  */
 
 export interface FreshnessOptions {
+  /** The API: fare updates go here, and searches too unless `searchUrl` is given. */
   baseUrl: string;
+  /** Where searches are sent when not to the API itself (a caching proxy in front of it). */
+  searchUrl?: string;
   apiKey: string;
   adminKey: string;
   sqliteFile: string;
@@ -159,7 +162,7 @@ export async function runFreshness(options: FreshnessOptions): Promise<Freshness
       const target = searches[index % searches.length] as Search;
       index += options.concurrency;
       const sentAt = now();
-      const response = await fetch(`${options.baseUrl}${target.path}`, {
+      const response = await fetch(`${options.searchUrl ?? options.baseUrl}${target.path}`, {
         headers: { 'x-api-key': options.apiKey },
       });
       const body = (await response.json()) as {
@@ -189,7 +192,7 @@ export async function runFreshness(options: FreshnessOptions): Promise<Freshness
   return result;
 }
 
-export type InvalidationMode = 'events' | 'ttl-only';
+export type InvalidationMode = 'events' | 'ttl-only' | 'nginx-ttl';
 
 /** The Markdown body of the "Freshness" section. */
 export function freshnessMarkdown(
@@ -200,9 +203,10 @@ export function freshnessMarkdown(
   const label: Record<InvalidationMode, string> = {
     events: 'event invalidation (CACHE_INVALIDATION=events)',
     'ttl-only': 'TTL only, 300 s (CACHE_INVALIDATION=ttl-only, the API Gateway cache peer)',
+    'nginx-ttl': 'nginx proxy_cache, TTL 300 s, in front of the API (searches through nginx)',
   };
   const lines = [
-    `Command: \`${command}\`. One API process with the memory cache per row; for ${options.durationSeconds} s,`,
+    `Command: \`${command}\`. One API process with the memory cache per row (the nginx row: the API behind nginx); for ${options.durationSeconds} s,`,
     `${options.concurrency} clients cycle through ${options.searches} direct-flight searches while fares of the flights`,
     `they show change ${options.updatesPerSecond} times a second through \`POST /v1/admin/fares\`. Every price returned is`,
     'checked against the fare history the scenario wrote: an answer is stale when a price it shows had been',

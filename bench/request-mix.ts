@@ -110,6 +110,16 @@ export class RequestMix {
     };
   }
 
+  /** Every distinct path the mix draws from, flights first. */
+  distinctPaths(): string[] {
+    return [...this.#flights, ...this.#hotels, ...this.#locations];
+  }
+
+  /** The flight search paths, hottest first. */
+  flightPaths(): readonly string[] {
+    return this.#flights;
+  }
+
   /** The path of the next request. */
   next(): string {
     const u = this.#kind.next();

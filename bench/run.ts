@@ -1,48 +1,44 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
 import { openSqliteDatabase } from '../src/adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from '../src/adapters/store/sqlite/inventory-store.js';
+import { barChartSvg } from './chart.js';
 import { ChildProcesses, waitUntilReady } from './child-processes.js';
 import { type FreshnessResult, freshnessMarkdown, type InvalidationMode, runFreshness } from './freshness.js';
-import { runLoad } from './load.js';
+import { updateMarkdownFile } from './markdown.js';
+import { nginxConfig } from './nginx.js';
 import { type BenchOptions, parseBenchOptions, USAGE } from './options.js';
-import {
-  type BenchRun,
-  consoleTable,
-  markdownSections,
-  type RowResult,
-  TARGET_LABELS,
-  type TargetName,
-  updateMarkdownFile,
-  writeResults,
-} from './report.js';
 import { RequestMix } from './request-mix.js';
 import { diffCounts, hitRatio, scrapeCacheCounts } from './scrape.js';
+import { ensureDebianPackage, type LoadResult, runWrk, writePaths } from './wrk-load.js';
 
 /**
- * `npm run bench`: seeds one demo inventory, then starts each target as its own process on its
- * own port — the bare Fastify ceiling, the API without cache, with the memory cache, with the
- * Redis cache, and with the memory cache behind the gateway — and loads each with the same
- * Zipf-distributed search mix at every connection count. Prints the table, writes the raw
- * results to bench/results/ and the table to BENCHMARKS.md.
+ * `npm run bench`: seeds one demo inventory, then measures, each server in its own process and
+ * wrk in another: bare Fastify (small JSON, and the API's own pages pre-serialised), nginx
+ * `proxy_cache` in front of the API, and the API (gateway on, `npm start` defaults) on a hot set of
+ * cached searches, the Zipf mix, a mix with 30% misses, with 1 and 2 worker processes, and through
+ * a Redis outage; then freshness under changing fares, nginx's included. Writes the raw results to
+ * bench/results/, the tables and a chart to BENCHMARKS.md and bench/chart.svg.
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
 /** A fixed admin credential, so the API processes do not mint (and print) development keys. */
 const ADMIN_API_KEY = 'bench-admin-key-not-secret-0000000000000';
+const CHART_FILE = join(ROOT, 'bench/chart.svg');
 
-interface TargetSpec {
-  name: TargetName;
-  mix: RequestMix;
-  args: string[];
-  env: Record<string, string>;
+interface Row {
+  label: string;
+  connections: number;
+  load: LoadResult;
+  hitRatio?: number;
+  /** Latency of cached answers measured by a light probe while the row's load ran, ms. */
+  hitProbe?: { p50: number; p99: number; count: number };
 }
 
 const children = new ChildProcesses();
@@ -59,51 +55,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function redisReachable(url: string): Promise<string | undefined> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return undefined;
-  } catch (error) {
-    return `Redis at ${url} is unreachable (${error instanceof Error ? error.message : String(error)})`;
-  } finally {
-    client.disconnect();
-  }
-}
-
-/** Drops what the redis row left in Redis; its entries would expire anyway, this just tidies. */
-async function removeRedisKeys(url: string, prefix: string): Promise<void> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    for await (const keys of client.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<
-      string[]
-    >) {
-      if (keys.length > 0) await client.unlink(...keys);
-    }
-  } catch {
-    // Best effort.
-  } finally {
-    client.disconnect();
-  }
-}
-
-function machineInfo(): BenchRun['machine'] {
+function machineInfo(): string {
   const list = cpus();
-  return {
-    node: process.version,
-    cpus: list.length,
-    cpuModel: list[0]?.model.trim() ?? 'unknown CPU',
-    memoryGb: Math.round(totalmem() / 2 ** 30),
-    platform: `${platform()} ${release()}`,
-  };
+  return `Node ${process.version}, ${list.length} × ${list[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB RAM (${platform()} ${release()})`;
 }
 
 async function seed(options: BenchOptions, env: NodeJS.ProcessEnv, startDate: string, logFile: string) {
-  const started = performance.now();
   const output = await children.run({
     name: 'seed',
     args: [
@@ -117,13 +74,11 @@ async function seed(options: BenchOptions, env: NodeJS.ProcessEnv, startDate: st
     env,
     logFile,
   });
-  const seconds = Math.round((performance.now() - started) / 100) / 10;
-  process.stdout.write(`${output.trim().split('\n').at(-1)}\nseed command took ${seconds} s\n`);
-  return seconds;
+  process.stdout.write(`${output.trim().split('\n').at(-1)}\n`);
 }
 
 async function createClientKey(env: NodeJS.ProcessEnv, logFile: string): Promise<string> {
-  // A plan no benchmark reaches: the gateway row measures the cost of checking limits, not of hitting them.
+  // A plan no benchmark reaches: the rows measure the cost of checking limits, not of hitting them.
   const output = await children.run({
     name: 'keys create',
     args: [
@@ -144,12 +99,7 @@ async function createClientKey(env: NodeJS.ProcessEnv, logFile: string): Promise
   return key;
 }
 
-async function buildMix(
-  options: BenchOptions,
-  sqliteFile: string,
-  startDate: string,
-  hotKeys?: number,
-): Promise<RequestMix> {
+async function buildMix(options: BenchOptions, sqliteFile: string, startDate: string, hotKeys?: number) {
   const store = new SqliteInventoryStore(openSqliteDatabase(sqliteFile));
   try {
     return new RequestMix({
@@ -166,109 +116,106 @@ async function buildMix(
   }
 }
 
-async function measureTarget(
-  spec: TargetSpec,
-  options: BenchOptions,
-  apiKey: string,
-  baseEnv: NodeJS.ProcessEnv,
+/** A server process on a free port, ready to answer, stopped after `use`. */
+async function withServer<T>(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
   logDir: string,
-): Promise<RowResult[]> {
+  use: (baseUrl: string, port: number) => Promise<T>,
+): Promise<T> {
   const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const logFile = join(logDir, `${spec.name.replace('/', '-')}.log`);
-  const child: ChildProcess = children.start({
-    name: spec.name,
-    args: spec.args,
-    env: { ...baseEnv, ...spec.env, PORT: String(port) },
-    logFile,
-  });
-  const rows: RowResult[] = [];
+  const logFile = join(logDir, `${name}.log`);
+  const child: ChildProcess = children.start({ name, args, env: { ...env, PORT: String(port) }, logFile });
   try {
-    await waitUntilReady(`${baseUrl}/health/live`, child);
-    // One stream per target, carried from warm-up into measurement: replaying the warm-up's
-    // own sequence would measure the keys it just cached and flatter the hit ratio.
-    const nextPath = () => spec.mix.next();
-    const client = { baseUrl, nextPath, headers: { 'x-api-key': apiKey } };
-    for (const connections of options.connections) {
-      process.stdout.write(`${TARGET_LABELS[spec.name]}, ${connections} connections: warm-up… `);
-      await runLoad({ ...client, connections, durationSeconds: options.warmupSeconds });
-      const before = spec.name === 'bare' ? undefined : await scrapeCacheCounts(baseUrl);
-      process.stdout.write('measuring… ');
-      const load = await runLoad({ ...client, connections, durationSeconds: options.durationSeconds });
-      const cache = before === undefined ? undefined : diffCounts(before, await scrapeCacheCounts(baseUrl));
-      rows.push({
-        target: spec.name,
-        connections,
-        load,
-        cache,
-        hitRatio: cache === undefined ? undefined : hitRatio(cache),
-        ratioToBare: undefined,
-      });
-      process.stdout.write(
-        `${Math.round(load.okPerSecond)} 2xx/s (${Math.round(load.requestsPerSecond)} req/s), p99 ${load.p99.toFixed(1)} ms\n`,
-      );
-    }
-  } catch (error) {
-    throw new Error(
-      `${spec.name}: ${error instanceof Error ? error.message : String(error)} (server log: ${logFile})`,
-    );
-  } finally {
-    await children.stop(child);
-  }
-  return rows;
-}
-
-/** The freshness scenario against one API process in the given invalidation mode. */
-async function measureFreshness(
-  mode: InvalidationMode,
-  options: BenchOptions,
-  apiKey: string,
-  baseEnv: NodeJS.ProcessEnv,
-  logDir: string,
-  startDate: string,
-): Promise<{ mode: InvalidationMode; result: FreshnessResult; hitRatio: number | undefined }> {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const child = children.start({
-    name: `freshness-${mode}`,
-    args: [...CLI, 'serve'],
-    env: { ...baseEnv, CACHE: 'memory', GATEWAY: 'on', CACHE_INVALIDATION: mode, PORT: String(port) },
-    logFile: join(logDir, `freshness-${mode}.log`),
-  });
-  try {
-    await waitUntilReady(`${baseUrl}/health/live`, child);
-    process.stdout.write(`freshness, ${mode}: measuring… `);
-    const before = await scrapeCacheCounts(baseUrl);
-    const result = await runFreshness({
-      ...FRESHNESS,
-      durationSeconds: options.freshnessSeconds,
-      baseUrl,
-      apiKey,
-      adminKey: ADMIN_API_KEY,
-      sqliteFile: baseEnv.SQLITE_FILE as string,
-      startDate,
-      seed: options.seed,
+    await waitUntilReady(`http://127.0.0.1:${port}/health/live`, child, 120_000).catch(async () => {
+      // Servers without /health/live (bare ones) answer any path.
+      await waitUntilReady(`http://127.0.0.1:${port}/`, child, 5_000);
     });
-    const cache = diffCounts(before, await scrapeCacheCounts(baseUrl));
-    process.stdout.write(
-      `${result.staleAnswers} stale of ${result.searches} answers (${result.staleAfterDelay} after the delay)\n`,
-    );
-    return { mode, result, hitRatio: hitRatio(cache) };
+    return await use(`http://127.0.0.1:${port}`, port);
+  } catch (error) {
+    throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)} (log: ${logFile})`);
   } finally {
-    await children.stop(child);
+    await children.stop(child, 15_000);
   }
 }
 
-/** The freshness scenario's load: enough concurrency to keep the cache busy, a hot set it can hold. */
+/**
+ * Asks for every path `times` times, a few at once, each on a new connection so the cluster
+ * primary spreads them over every worker: afterwards a hot-set row measures hits only.
+ */
+async function warmAll(
+  baseUrl: string,
+  paths: readonly string[],
+  apiKey: string,
+  times: number,
+): Promise<void> {
+  const queue = paths.flatMap((path) => Array.from({ length: times }, () => path));
+  const next = async (): Promise<void> => {
+    for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        headers: { 'x-api-key': apiKey, connection: 'close' },
+      }).catch(() => undefined);
+      await response?.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, next));
+}
+
+/** Sequential requests for cached paths while a row's load runs: what a hit costs meanwhile. */
+function hitProbe(baseUrl: string, paths: readonly string[], apiKey: string) {
+  const latencies: number[] = [];
+  let running = true;
+  const done = (async () => {
+    let i = 0;
+    while (running) {
+      const started = performance.now();
+      const response = await fetch(`${baseUrl}${paths[i++ % paths.length]}`, {
+        headers: { 'x-api-key': apiKey },
+      }).catch(() => undefined);
+      await response?.arrayBuffer();
+      if (response?.headers.get('x-cache') === 'HIT') latencies.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return async () => {
+    running = false;
+    await done;
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+    return { p50: at(0.5), p99: at(0.99), count: latencies.length };
+  };
+}
+
 const FRESHNESS = { concurrency: 16, updatesPerSecond: 20, searches: 40, deliveryDelayMs: 100 };
+
+function fmt(ms: number): string {
+  return ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
+}
+
+function rowsMarkdown(rows: readonly Row[], pagesRow: Row | undefined): string {
+  const lines = [
+    '| row | conns | 2xx/s | × bare pages | p50 ms | p95 ms | p99 ms | max ms | non-2xx | errors | hit ratio |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    const ratio = pagesRow ? row.load.okPerSecond / pagesRow.load.okPerSecond : undefined;
+    lines.push(
+      `| ${row.label} | ${row.connections} | ${Math.round(row.load.okPerSecond)} | ${ratio === undefined ? '–' : `${ratio.toFixed(2)}×`} | ${fmt(row.load.p50)} | ${fmt(row.load.p95)} | ${fmt(row.load.p99)} | ${fmt(row.load.max)} | ${row.load.non2xx} | ${row.load.errors} | ${row.hitRatio === undefined ? '–' : `${(row.hitRatio * 100).toFixed(1)}%`} |`,
+    );
+  }
+  return lines.join('\n');
+}
 
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2), process.env);
+  if (!ensureDebianPackage('wrk', 'wrk')) throw new Error('wrk is missing and apt-get could not install it');
+  const haveNginx = ensureDebianPackage('nginx', 'nginx-light');
   const startedAt = new Date().toISOString();
   const stamp = startedAt.replace(/[:.]/g, '-');
   const work = mkdtempSync(join(tmpdir(), 'tp-bench-'));
   const sqliteFile = join(work, 'inventory.db');
-  const cacheKeyPrefix = `tp-bench-${stamp}-${process.pid}`;
   const startDate = startedAt.slice(0, 10);
   const baseEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -276,86 +223,336 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     SQLITE_FILE: sqliteFile,
     SEED_ON_START: 'false',
-    LOG_LEVEL: 'warn',
     ADMIN_API_KEY,
-    RATE_LIMITER: 'memory',
-    REDIS_URL: options.redisUrl,
-    CACHE_KEY_PREFIX: cacheKeyPrefix,
   };
-  try {
-    process.stdout.write(`bench work directory (SQLite file, server logs): ${work}\n`);
-    const seedSeconds = await seed(options, baseEnv, startDate, join(work, 'seed.log'));
-    const apiKey = await createClientKey(baseEnv, join(work, 'keys.log'));
-    // Each target gets its own stream of the mix, so every target sees the same requests.
-    const zipf = () => buildMix(options, sqliteFile, startDate);
-    const hot = () => buildMix(options, sqliteFile, startDate, options.hotKeys);
-    const mix = await zipf();
-
-    const api = (cache: string, gateway: 'on' | 'off'): Pick<TargetSpec, 'args' | 'env'> => ({
-      args: [...CLI, 'serve'],
-      env: { CACHE: cache, GATEWAY: gateway },
-    });
-    const targets: TargetSpec[] = [
-      { name: 'bare', mix, args: ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts')], env: {} },
-      { name: 'none', mix: await zipf(), ...api('none', 'off') },
-      { name: 'memory', mix: await zipf(), ...api('memory', 'off') },
-      { name: 'redis', mix: await zipf(), ...api('redis', 'off') },
-      { name: 'memory+gateway', mix: await zipf(), ...api('memory', 'on') },
-      { name: 'memory/hot', mix: await hot(), ...api('memory', 'off') },
-      { name: 'memory+gateway/hot', mix: await hot(), ...api('memory', 'on') },
-    ];
-    const run: BenchRun = {
-      startedAt,
-      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-      machine: machineInfo(),
-      options,
-      seedSeconds,
-      mix: mix.shape,
-      rows: [],
-      skipped: [],
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const seconds = options.durationSeconds;
+  const warm = Math.max(2, Math.min(options.warmupSeconds, 5));
+  const conns = options.connections[0] ?? 100;
+  const manyConns = options.connections.at(-1) ?? 1000;
+  const rows: Row[] = [];
+  const freshness: { mode: InvalidationMode; result: FreshnessResult; hitRatio: number | undefined }[] = [];
+  const api = (workers: number, extra: Record<string, string> = {}) => ({
+    ...baseEnv,
+    WORKERS: String(workers),
+    GATEWAY: 'on',
+    CACHE: 'memory',
+    ...extra,
+  });
+  const log = (text: string) => process.stdout.write(text);
+  const measure = async (
+    label: string,
+    baseUrl: string,
+    pathsFile: string,
+    apiKey: string,
+    connections = conns,
+    scrape = true,
+  ): Promise<Row> => {
+    log(`${label}, ${connections} connections… `);
+    const before = scrape ? await scrapeCacheCounts(baseUrl).catch(() => undefined) : undefined;
+    const load = await runWrk({ baseUrl, pathsFile, apiKey, connections, durationSeconds: seconds });
+    const after = before ? await scrapeCacheCounts(baseUrl).catch(() => undefined) : undefined;
+    const row: Row = {
+      label,
+      connections,
+      load,
+      hitRatio: before && after ? hitRatio(diffCounts(before, after)) : undefined,
     };
-    const redisProblem = await redisReachable(options.redisUrl);
-    for (const spec of options.freshnessOnly ? [] : targets) {
-      if (spec.name === 'redis' && redisProblem) {
-        run.skipped.push({ target: 'redis', reason: redisProblem });
-        continue;
+    rows.push(row);
+    log(
+      `${Math.round(load.okPerSecond)} 2xx/s, p99 ${fmt(load.p99)} ms, non-2xx ${load.non2xx}, errors ${load.errors}\n`,
+    );
+    return row;
+  };
+
+  try {
+    log(`bench work directory: ${work}\n`);
+    await seed(options, baseEnv, startDate, join(work, 'seed.log'));
+    const apiKey = await createClientKey(baseEnv, join(work, 'keys.log'));
+    const hot = await buildMix(options, sqliteFile, startDate, options.hotKeys);
+    const hotFile = join(work, 'hot.txt');
+    writePaths(hotFile, () => hot.next(), 20_000);
+    const zipfFile = join(work, 'zipf.txt');
+    const zipf = await buildMix(options, sqliteFile, startDate);
+    writePaths(zipfFile, () => zipf.next(), 300_000);
+    // 30% misses: every third-or-so request a flight search never asked before (the coldest keys).
+    const coldest = [...zipf.flightPaths()].reverse();
+    const missMix = await buildMix(options, sqliteFile, startDate, options.hotKeys);
+    let cold = 0;
+    const missFile = join(work, 'misses.txt');
+    writePaths(
+      missFile,
+      () => (Math.random() < 0.3 ? (coldest[cold++ % coldest.length] as string) : missMix.next()),
+      60_000,
+    );
+    const hotPaths = hot.distinctPaths().slice(0, options.hotKeys);
+
+    // 1. Bare Fastify, small constant JSON: the ceiling of any Node HTTP server here.
+    await withServer(
+      'bare-json',
+      ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts')],
+      baseEnv,
+      work,
+      async (url) => {
+        await runWrk({ baseUrl: url, pathsFile: hotFile, connections: conns, durationSeconds: 2 });
+        await measure('bare Fastify, small constant JSON', url, hotFile, apiKey, conns, false);
+      },
+    );
+
+    // 2. The API, hot set, one worker; its pages are captured for the bare-pages row; nginx in front of it.
+    const pages: Record<string, string> = {};
+    await withServer('api-hot-1', [...CLI, 'serve'], api(1), work, async (url, port) => {
+      await warmAll(url, hot.distinctPaths(), apiKey, 1);
+      await runWrk({ baseUrl: url, pathsFile: hotFile, apiKey, connections: conns, durationSeconds: warm });
+      for (const path of hot.distinctPaths()) {
+        const response = await fetch(`${url}${path}`, { headers: { 'x-api-key': apiKey } });
+        if (response.ok) pages[path] = await response.text();
       }
-      run.rows.push(...(await measureTarget(spec, options, apiKey, baseEnv, work)));
+      await measure('API, hot set (every answer a hit), 1 worker', url, hotFile, apiKey);
+      await measure('API, hot set, 1 worker', url, hotFile, apiKey, manyConns);
+      if (!haveNginx) return;
+      const nginxPort = await freePort();
+      const config = nginxConfig(join(work, 'nginx'), nginxPort, `127.0.0.1:${port}`, 300);
+      const nginx = children.start({
+        name: 'nginx',
+        args: [],
+        env: baseEnv,
+        logFile: join(work, 'nginx.log'),
+        command: 'nginx',
+        commandArgs: ['-c', config],
+      });
+      try {
+        const nginxUrl = `http://127.0.0.1:${nginxPort}`;
+        await waitUntilReady(`${nginxUrl}/health/live`, nginx, 10_000);
+        await runWrk({
+          baseUrl: nginxUrl,
+          pathsFile: hotFile,
+          apiKey,
+          connections: conns,
+          durationSeconds: warm,
+        });
+        await measure(
+          'nginx proxy_cache (TTL only) in front of the API, hot set',
+          nginxUrl,
+          hotFile,
+          apiKey,
+          conns,
+          false,
+        );
+        log('freshness through nginx… ');
+        const result = await runFreshness({
+          ...FRESHNESS,
+          durationSeconds: options.freshnessSeconds,
+          baseUrl: url,
+          searchUrl: nginxUrl,
+          apiKey,
+          adminKey: ADMIN_API_KEY,
+          sqliteFile,
+          startDate,
+          seed: options.seed,
+        });
+        freshness.push({ mode: 'nginx-ttl', result, hitRatio: undefined });
+        log(`${result.staleAnswers} stale of ${result.searches}\n`);
+      } finally {
+        await children.stop(nginx);
+      }
+    });
+    const pagesFile = join(work, 'pages.json');
+    writeFileSync(pagesFile, JSON.stringify(pages));
+
+    // 3. Bare Fastify sending the same pages pre-serialised: the cost of the bytes alone.
+    let pagesRow: Row | undefined;
+    await withServer(
+      'bare-pages',
+      ['--import', 'tsx', join(ROOT, 'bench/bare-pages-server.ts')],
+      { ...baseEnv, PAGES_FILE: pagesFile },
+      work,
+      async (url) => {
+        await runWrk({ baseUrl: url, pathsFile: hotFile, connections: conns, durationSeconds: 2 });
+        pagesRow = await measure(
+          'bare Fastify, the same pages pre-serialised',
+          url,
+          hotFile,
+          apiKey,
+          conns,
+          false,
+        );
+      },
+    );
+
+    // 4. The Zipf mix and 30% misses, one worker.
+    await withServer('api-zipf-1', [...CLI, 'serve'], api(1), work, async (url) => {
+      await runWrk({
+        baseUrl: url,
+        pathsFile: zipfFile,
+        apiKey,
+        connections: conns,
+        durationSeconds: options.warmupSeconds,
+      });
+      await measure('API, Zipf mix, 1 worker', url, zipfFile, apiKey);
+    });
+    await withServer('api-misses-1', [...CLI, 'serve'], api(1), work, async (url) => {
+      await warmAll(url, hot.distinctPaths(), apiKey, 1);
+      await runWrk({ baseUrl: url, pathsFile: hotFile, apiKey, connections: conns, durationSeconds: warm });
+      const stopProbe = hitProbe(url, hotPaths, apiKey);
+      const row = await measure('API, 30% misses, 1 worker', url, missFile, apiKey);
+      row.hitProbe = await stopProbe();
+      log(
+        `  hit probe meanwhile: p50 ${fmt(row.hitProbe.p50)} ms, p99 ${fmt(row.hitProbe.p99)} ms (${row.hitProbe.count})\n`,
+      );
+    });
+
+    // 5. Two worker processes.
+    await withServer('api-hot-2', [...CLI, 'serve'], api(2), work, async (url) => {
+      await warmAll(url, hot.distinctPaths(), apiKey, 4);
+      await runWrk({ baseUrl: url, pathsFile: hotFile, apiKey, connections: conns, durationSeconds: warm });
+      await measure('API, hot set, 2 workers', url, hotFile, apiKey, conns, false);
+    });
+    await withServer('api-zipf-2', [...CLI, 'serve'], api(2), work, async (url) => {
+      await runWrk({
+        baseUrl: url,
+        pathsFile: zipfFile,
+        apiKey,
+        connections: conns,
+        durationSeconds: options.warmupSeconds,
+      });
+      await measure('API, Zipf mix, 2 workers', url, zipfFile, apiKey, conns, false);
+    });
+
+    // 6. A Redis outage under cache, limiter and bus (a Redis the bench starts and kills).
+    const redisPort = await freePort();
+    const redisArgs = [
+      '--port',
+      String(redisPort),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ];
+    const startRedis = async () => {
+      const redis = children.start({
+        name: 'redis',
+        args: [],
+        env: baseEnv,
+        logFile: join(work, 'redis.log'),
+        command: 'redis-server',
+        commandArgs: redisArgs,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return redis;
+    };
+    let redis = await startRedis();
+    const redisEnv = api(1, {
+      CACHE: 'redis',
+      RATE_LIMITER: 'redis',
+      EVENT_BUS: 'redis',
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    });
+    try {
+      await withServer('api-redis', [...CLI, 'serve'], redisEnv, work, async (url) => {
+        await warmAll(url, hot.distinctPaths(), apiKey, 1);
+        await runWrk({ baseUrl: url, pathsFile: hotFile, apiKey, connections: conns, durationSeconds: warm });
+        await measure('API on Redis (cache, limiter, bus), hot set, Redis up', url, hotFile, apiKey);
+        await children.stop(redis);
+        await measure('… Redis down (killed)', url, hotFile, apiKey);
+        redis = await startRedis();
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+        await measure('… Redis back (5 s after restart)', url, hotFile, apiKey);
+      });
+    } finally {
+      await children.stop(redis);
     }
-    const freshness = [];
+
+    // 7. Freshness: event invalidation against TTL only, in the API itself.
     for (const mode of ['events', 'ttl-only'] as const) {
-      freshness.push(await measureFreshness(mode, options, apiKey, baseEnv, work, startDate));
+      await withServer(
+        `freshness-${mode}`,
+        [...CLI, 'serve'],
+        api(1, { CACHE_INVALIDATION: mode }),
+        work,
+        async (url) => {
+          log(`freshness, ${mode}… `);
+          const before = await scrapeCacheCounts(url);
+          const result = await runFreshness({
+            ...FRESHNESS,
+            durationSeconds: options.freshnessSeconds,
+            baseUrl: url,
+            apiKey,
+            adminKey: ADMIN_API_KEY,
+            sqliteFile,
+            startDate,
+            seed: options.seed,
+          });
+          freshness.unshift({
+            mode,
+            result,
+            hitRatio: hitRatio(diffCounts(before, await scrapeCacheCounts(url))),
+          });
+          log(
+            `${result.staleAnswers} stale of ${result.searches} (${result.staleAfterDelay} after the delay)\n`,
+          );
+        },
+      );
     }
+    freshness.sort(
+      (a, b) =>
+        ['events', 'ttl-only', 'nginx-ttl'].indexOf(a.mode) -
+        ['events', 'ttl-only', 'nginx-ttl'].indexOf(b.mode),
+    );
+
+    const table = rowsMarkdown(rows, pagesRow);
+    const probe = rows.find((row) => row.hitProbe !== undefined)?.hitProbe;
     const freshnessSection = freshnessMarkdown(
-      run.command,
+      command,
       { ...FRESHNESS, durationSeconds: options.freshnessSeconds, seed: options.seed },
       freshness,
     );
-    for (const row of run.rows) {
-      const bare = run.rows.find((r) => r.target === 'bare' && r.connections === row.connections);
-      row.ratioToBare = bare ? row.load.okPerSecond / bare.load.okPerSecond : undefined;
-    }
-
-    process.stdout.write(`\n${options.freshnessOnly ? '' : consoleTable(run)}\n\n${freshnessSection}\n`);
+    process.stdout.write(`\n${table}\n\n${freshnessSection}\n`);
     const resultsDir = join(ROOT, 'bench/results');
     mkdirSync(resultsDir, { recursive: true });
-    const resultsFile = join(resultsDir, `${stamp}.json`);
-    writeResults(resultsFile, { ...run, freshness });
-    process.stdout.write(`\nraw results: ${resultsFile}\n`);
+    writeFileSync(
+      join(resultsDir, `${stamp}.json`),
+      `${JSON.stringify({ startedAt, command, machine: machineInfo(), options, rows, freshness }, null, 2)}\n`,
+    );
+    writeFileSync(
+      CHART_FILE,
+      barChartSvg(
+        rows.map((row) => ({
+          label: `${row.label} (${row.connections})`,
+          okPerSecond: row.load.okPerSecond,
+          p99Ms: row.load.p99,
+        })),
+        `npm run bench, ${startedAt.slice(0, 16)} UTC: 2xx/s and p99 per row (connections)`,
+      ),
+    );
     if (options.writeMarkdown) {
+      const intro = [
+        `Run ${startedAt} with \`${command}\` on ${machineInfo()}.`,
+        `Each row: one server process, loaded by \`wrk -t1\` in its own process for ${seconds} s after a warm-up; the API rows run \`serve\` with the \`npm start\` defaults (gateway on: API key, rate limit, metering; memory cache; log level info; one search thread) and a partner key whose plan is never reached.`,
+        `Inventory: ${options.airports} airports × ${options.days} days (seed ${options.seed}). Hot set: the ${options.hotKeys} hottest flight keys of the Zipf mix plus a quarter as many hotel and location keys. Zipf mix: 75% flights Zipf(s=${options.skew}) over ${zipf.shape.flightKeys} keys, 15% hotels over ${zipf.shape.hotelKeys}, 10% locations over ${zipf.shape.locationKeys}. 30% misses: the hot set with 30% of requests replaced by flight searches never asked before.`,
+        "wrk runs on the same 2 cores as the server: absolute figures move from run to run and with other load on the machine; compare rows of one run. Latency percentiles are of all answers (wrk does not split them by status); hit ratio is from the server's /metrics over the measured window (one-worker rows only).",
+        probe
+          ? `Hits while 30% of requests miss (a sequential probe of hot-set URLs during that row): p50 ${fmt(probe.p50)} ms, p99 ${fmt(probe.p99)} ms over ${probe.count} hits.`
+          : '',
+        '',
+        table,
+        '',
+        '![2xx/s and p99 per row](bench/chart.svg)',
+      ].join('\n');
       updateMarkdownFile(
         join(ROOT, 'BENCHMARKS.md'),
         new Map([
-          ...(options.freshnessOnly ? [] : markdownSections(run)),
+          ['Cached search, misses, workers and Redis outage', intro],
           ['Freshness under changing fares', freshnessSection],
         ]),
       );
-      process.stdout.write('BENCHMARKS.md updated\n');
+      log('BENCHMARKS.md and bench/chart.svg updated\n');
     }
   } finally {
     await children.stopAll();
     if (!process.env.BENCH_KEEP_WORK) rmSync(work, { recursive: true, force: true });
-    await removeRedisKeys(options.redisUrl, cacheKeyPrefix);
   }
 }
 

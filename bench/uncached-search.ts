@@ -3,10 +3,11 @@
  * PostgreSQL, dropped afterwards) with the default demo inventory, then times distinct flight and
  * hotel searches over real HTTP with the cache off.
  *
- *   npx tsx bench/uncached-search.ts [--store sqlite|postgres] [--airports 300] [--days 90] [--searches 200] [--file db]
+ *   npx tsx bench/uncached-search.ts [--store sqlite|postgres|dynamodb] [--airports 300] [--days 90] [--searches 200] [--file db]
  *
  * With --store postgres, DATABASE_URL names the server and database (default
- * postgres://postgres@127.0.0.1:5432/test).
+ * postgres://postgres@127.0.0.1:5432/test). With --store dynamodb, DYNAMODB_TABLE, DYNAMODB_ENDPOINT
+ * and DYNAMODB_BOOKING_WRITES name the table and a local server (see BENCHMARKS.md).
  * With `--file` (SQLite), that file is used and kept: seeded when empty, reused as it is otherwise
  * (seeded today), so two versions of the code can be timed on one inventory, alternately.
  */
@@ -43,6 +44,8 @@ const config = loadConfig({
   LOG_LEVEL: 'silent',
   ADMIN_API_KEY: 'bench-admin-key-that-is-long-enough-000',
   MAX_EVENT_LOOP_DELAY_MS: '0',
+  // --store dynamodb: the table and endpoint (DYNAMODB_*) from the environment.
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('DYNAMODB_'))),
 });
 const platform = await createPlatform(config);
 const startDate = new Date().toISOString().slice(0, 10);

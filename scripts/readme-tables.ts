@@ -3,7 +3,14 @@
  * they cannot drift: `npm run docs` rewrites them, and a test fails when they are stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { describeEstimate } from '../src/cli/commands/cost.js';
 import { options } from '../src/config.js';
+import {
+  DEFAULT_ASSUMPTIONS,
+  estimateMonthlyCost,
+  trafficFromSearches,
+} from '../src/core/cost/cost-model.js';
+import { PRICES } from '../src/core/cost/price-table.js';
 import { PROBLEM_BASE, PROBLEMS } from '../src/http/problems.js';
 
 const escapeCell = (text: string): string => text.replace(/\|/g, '\\|');
@@ -23,13 +30,43 @@ export function problemTable(): string {
   return ['| status | type | title |', '|---|---|---|', ...rows].join('\n');
 }
 
+/** The cost model's public prices, each with its source and date. */
+export function priceTable(): string {
+  const rows = Object.values(PRICES).map(
+    (line) =>
+      `| ${escapeCell(line.item)} | $${line.usd < 0.000005 ? `${+(line.usd * 1e6).toFixed(4)} per million` : line.usd} | ${line.unit} | [${line.source.replace(/^https:\/\//, '')}](${line.source}) | ${line.asOf} |`,
+  );
+  return ['| item | price (USD) | unit | source | as of |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/** What `travel-platform cost --searches-per-day 100000 --hit-ratio 0.9` prints. */
+export function costExample(): string {
+  const traffic = trafficFromSearches({
+    searchesPerDay: 100_000,
+    hitRatio: 0.9,
+    lookToBook: 100,
+    pricingsPerSearch: 0.05,
+    hitDurationMs: 5,
+    missDurationMs: 60,
+  });
+  const lines = describeEstimate(estimateMonthlyCost(traffic, DEFAULT_ASSUMPTIONS, PRICES), 100_000);
+  return [
+    '```',
+    '$ npx travel-platform cost --searches-per-day 100000 --hit-ratio 0.9',
+    ...lines,
+    '```',
+  ].join('\n');
+}
+
 /** README text with the generated sections replaced. */
 export function withGeneratedTables(readme: string): string {
-  return replaceSection(
-    replaceSection(readme, 'configuration', configurationTable()),
-    'problems',
-    problemTable(),
-  );
+  const sections: [string, string][] = [
+    ['configuration', configurationTable()],
+    ['problems', problemTable()],
+    ['prices', priceTable()],
+    ['cost-example', costExample()],
+  ];
+  return sections.reduce((text, [name, body]) => replaceSection(text, name, body), readme);
 }
 
 function replaceSection(text: string, name: string, body: string): string {

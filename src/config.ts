@@ -39,6 +39,15 @@ const oneOf =
 
 const text = (raw: string): string => raw;
 
+const decimal =
+  (min: number, max: number) =>
+  (raw: string): number => {
+    if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw new InvalidValue(`a decimal number from ${min} to ${max}`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new InvalidValue(`a decimal number from ${min} to ${max}`);
+    return value;
+  };
+
 const nonEmpty = (raw: string): string => {
   if (raw.trim() === '') throw new InvalidValue('a non-empty string');
   return raw;
@@ -129,7 +138,7 @@ export const options = {
   },
   logLevel: {
     env: 'LOG_LEVEL',
-    doc: 'pino log level.',
+    doc: 'pino log level; a line per request is logged at `debug` and `trace` only.',
     default: 'info',
     parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   },
@@ -246,6 +255,30 @@ export const options = {
     doc: 'Offers kept per search snapshot.',
     default: '250',
     parse: integer(10, 5000),
+  },
+  cacheWarmMinRequests: {
+    env: 'CACHE_WARM_MIN_REQUESTS',
+    doc: 'Requests within a minute that make a search popular: popular searches are refreshed before they expire and recomputed in the background after an inventory change invalidates them; 0 turns this off.',
+    default: '3',
+    parse: integer(0, 1_000_000),
+  },
+  prewarmSearches: {
+    env: 'PREWARM_SEARCHES',
+    doc: 'Most popular searches remembered in the store (every minute and at stop) and run again in the background after a start; 0 turns prewarming off.',
+    default: '200',
+    parse: integer(0, 10_000),
+  },
+  workers: {
+    env: 'WORKERS',
+    doc: '`serve` worker processes sharing the port (node:cluster); 0 starts one per CPU core. Without a Redis bus, workers pass events to each other through the primary.',
+    default: '0',
+    parse: integer(0, 256),
+  },
+  searchThreads: {
+    env: 'SEARCH_THREADS',
+    doc: 'Worker threads running origin searches (cache misses) off the event loop, each with its own read-only SQLite connection (STORE=sqlite only: other backends search on the event loop); 0 runs them on the event loop.',
+    default: '1',
+    parse: integer(0, 64),
   },
   requestTimeoutMs: {
     env: 'REQUEST_TIMEOUT_MS',
@@ -450,6 +483,78 @@ export const options = {
     doc: 'Name of this instance in event consumer groups (each instance invalidates its own cache); empty: host name and process id. Set a stable one per instance so a restart resumes its group.',
     default: '',
     parse: instanceName,
+  },
+  analytics: {
+    env: 'ANALYTICS',
+    doc: 'on: requests and events are aggregated into per-minute rollups in the store (/v1/analytics, /dashboard). off: none of that.',
+    default: 'on',
+    parse: oneOf('on', 'off'),
+  },
+  analyticsFlushMs: {
+    env: 'ANALYTICS_FLUSH_MS',
+    doc: 'How often (ms) each instance writes its analytics rollups and publishes its batched search.performed and offer.priced events.',
+    default: '10000',
+    parse: integer(100, 300_000),
+  },
+  analyticsMinuteRetentionHours: {
+    env: 'ANALYTICS_MINUTE_RETENTION_HOURS',
+    doc: 'Per-minute analytics older than this are compacted into hourly rollups.',
+    default: '48',
+    parse: integer(1, 24 * 30),
+  },
+  analyticsRetentionDays: {
+    env: 'ANALYTICS_RETENTION_DAYS',
+    doc: 'Analytics older than this are deleted.',
+    default: '90',
+    parse: integer(1, 3650),
+  },
+  analyticsKeyStreamSize: {
+    env: 'ANALYTICS_KEY_STREAM_SIZE',
+    doc: 'Cache accesses each instance keeps (a ring) for the cache-efficiency advice replay (0: no advice).',
+    default: '10000',
+    parse: integer(0, 1_000_000),
+  },
+  costTarget: {
+    env: 'COST_TARGET',
+    doc: 'Which deployment the live cost per request prices: aws (API Gateway, Lambda, DynamoDB, ElastiCache, …) or self-hosted (machines).',
+    default: 'aws',
+    parse: oneOf('aws', 'self-hosted'),
+  },
+  costLambdaMemoryMb: {
+    env: 'COST_LAMBDA_MEMORY_MB',
+    doc: 'Memory of the API Lambda function the AWS cost model prices, MB.',
+    default: '1024',
+    parse: integer(128, 10240),
+  },
+  costMachineHourUsd: {
+    env: 'COST_MACHINE_HOUR_USD',
+    doc: 'Price of one self-hosted machine per hour, USD.',
+    default: '0.0416',
+    parse: decimal(0, 1000),
+  },
+  costMachines: {
+    env: 'COST_MACHINES',
+    doc: 'Machines a self-hosted deployment runs on.',
+    default: '1',
+    parse: integer(1, 10_000),
+  },
+  costMonthlyBudgetUsd: {
+    env: 'COST_MONTHLY_BUDGET_USD',
+    doc: 'Monthly budget, USD: crossing 80% and 100% of it emits budget.threshold-crossed and shows on the dashboard (0: no budget).',
+    default: '0',
+    parse: decimal(0, 100_000_000),
+  },
+  otelExporterEndpoint: {
+    env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    doc: 'OTLP/HTTP collector receiving OpenTelemetry traces (spans for HTTP, cache, store and event calls); empty: tracing off and its SDK never loaded.',
+    default: '',
+    parse: optionalUrl,
+  },
+  otelServiceName: {
+    env: 'OTEL_SERVICE_NAME',
+    doc: 'service.name of the traces.',
+    default: 'travel-platform',
+    parse: nonEmpty,
   },
   environmentName: { env: 'NODE_ENV', doc: 'Runtime environment name.', default: 'development', parse: text },
 } satisfies Record<string, ConfigOption<unknown>>;

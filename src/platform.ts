@@ -1,11 +1,14 @@
+import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
 import { loadAirportDirectory } from './adapters/airports/openflights.js';
 import { createCache } from './adapters/cache/index.js';
 import { createMemoryCache } from './adapters/cache/memory.js';
+import { ClusterRelayedEventBus, shareOutboxAppends } from './adapters/events/cluster-relayed.js';
 import { createEventBus } from './adapters/events/create-event-bus.js';
 import { createStore } from './adapters/store/create-store.js';
+import { type AnalyticsComponents, createAnalyticsComponents } from './analytics-components.js';
 import type { Config } from './config.js';
 import { BookingService } from './core/bookings/booking-service.js';
 import { cacheInvalidation } from './core/cache/cache-invalidation.js';
@@ -20,6 +23,11 @@ import { LocationSearch } from './core/locations/location-search.js';
 import { OfferSeal } from './core/offers/offer-seal.js';
 import { PriceConfirmation } from './core/offers/price-confirmation.js';
 import { TokenSigner } from './core/offers/signed-token.js';
+import {
+  type PrewarmDependencies,
+  prewarmPopularSearches,
+  rememberPopularSearches,
+} from './core/search/prewarm.js';
 import { SearchResults } from './core/search/search-results.js';
 import { DEFAULT_WORK_LIMITS, type WorkLimits } from './core/search/work-budget.js';
 import { createGatewayComponents, type GatewayComponents } from './gateway-components.js';
@@ -34,6 +42,11 @@ import type { Outbox } from './ports/outbox.js';
 import type { ProcessedEvents } from './ports/processed-events.js';
 import type { InventoryStore } from './ports/store.js';
 import type { StoreBackend } from './ports/store-backend.js';
+import type { Tracer } from './ports/tracer.js';
+import type { SearchPool } from './search-threads/pool.js';
+import { PooledFlightSearch, PooledHotelSearch } from './search-threads/pooled-searches.js';
+import { startSearchPool } from './search-threads/start.js';
+import { createTracer, tracedPorts } from './tracing-components.js';
 
 /** Everything a running travel-platform is made of, wired from configuration. */
 export interface Platform {
@@ -49,6 +62,12 @@ export interface Platform {
   bookings: BookingStore;
   /** The outbox, the bus it is relayed to, and what consumers need to be idempotent. */
   events: PlatformEvents;
+  /** Threads running origin searches off the event loop; undefined when searches run on it. */
+  searchPool: SearchPool | undefined;
+  /** Request and event analytics; undefined with ANALYTICS=off. */
+  analytics: AnalyticsComponents | undefined;
+  /** Spans of this instance; undefined when tracing is off. */
+  tracer: Tracer | undefined;
   /**
    * Starts the background work of a serving instance: subscribes this instance's cache-invalidation
    * consumer, then starts the outbox relay. CLI commands that only read or write the store skip it.
@@ -79,6 +98,8 @@ export interface PlatformOverrides {
    * a DescribeTable round trip each time.
    */
   migrate?: boolean;
+  /** A tracer to use instead of the one configuration picks (tests export spans in memory). */
+  tracer?: Tracer;
 }
 
 /** CloudEvents `source` of everything the API emits. */
@@ -99,20 +120,38 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const clock = overrides.clock ?? systemClock;
   const airports = await loadAirportDirectory();
   const backend = await openStore(config, clock, overrides.migrate ?? true);
-  const store = backend.inventory;
-  const secret = config.offerSigningSecret ?? (await signingSecret(store));
+  const secret = config.offerSigningSecret ?? (await signingSecret(backend.inventory));
   const gateway = await createGatewayComponents(config, backend, clock, secret);
-  const cache = await createCache(config);
   const log = pino({ level: config.logLevel, name: 'travel-platform' });
   const { outbox, deadLetters, processedEvents: processed } = backend;
-  const bus = await createEventBus(config, (error) => log.warn({ err: error }, 'event bus error'));
+  // Tracing: when on, the ports the use cases call run each call in a span; when off, untouched.
+  const tracer = overrides.tracer ?? (await createTracer(config));
+  const createdBus = await createEventBus(config, (error) => log.warn({ err: error }, 'event bus error'));
+  // Workers of one cluster (WORKERS) without a Redis bus pass events to each other over IPC.
+  const clusterBus =
+    cluster.isWorker && config.eventBus === 'in-process'
+      ? new ClusterRelayedEventBus(createdBus, (error) =>
+          log.warn({ err: error }, 'cluster event relay error'),
+        )
+      : createdBus;
+  const untraced = {
+    cache: await createCache(config),
+    inventory: backend.inventory,
+    bookings: backend.bookings,
+    bus: clusterBus,
+  };
+  const {
+    cache,
+    inventory: store,
+    bookings: bookingStore,
+    bus,
+  } = tracer ? tracedPorts(tracer, untraced) : untraced;
   const relay = new OutboxRelay({
     outbox,
     bus,
     pollMs: config.outboxPollMs,
     onError: (error) => log.warn({ err: error }, 'outbox relay round failed; retrying'),
   });
-  const bookingStore = backend.bookings;
   const invalidationGroup = `cache-invalidation.${config.instanceId || `${hostname()}-${process.pid}`}`;
   // Paging needs the snapshot behind a cursor even when result caching is off.
   const snapshots =
@@ -125,6 +164,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       : cache;
   const signer = new TokenSigner(secret);
   const offerTtlMs = config.offerTtlSeconds * 1000;
+  const workLimits = searchWorkLimits(config.requestTimeoutMs);
   const shared = {
     store,
     airports,
@@ -132,10 +172,36 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     signer,
     offerTtlMs,
     maxResults: config.maxSearchResults,
-    workLimits: searchWorkLimits(config.requestTimeoutMs),
+    workLimits,
   };
+  // Threads open the SQLite file read-only beside this process's connection; other backends (and a
+  // platform on an injected clock, which threads would not share) search on the event loop.
+  const searchPool =
+    overrides.clock || config.storeBackend !== 'sqlite'
+      ? undefined
+      : await startSearchPool(
+          {
+            sqliteFile: config.sqliteFile,
+            signingSecret: secret,
+            offerTtlMs,
+            maxResults: config.maxSearchResults,
+            workLimits,
+          },
+          config.searchThreads,
+          (message, error) => log.warn({ err: error }, message),
+        );
   const offers = new PriceConfirmation(shared);
   const recentInvalidations = new RecentInvalidations(clock, config.requestTimeoutMs * 2);
+
+  const analytics = createAnalyticsComponents(config, {
+    backend,
+    settings: backend.inventory,
+    bus,
+    clock,
+    log,
+    eventSource: EVENT_SOURCE,
+    consumerName: invalidationGroup,
+  });
 
   const searchResults = new SearchResults({
     cache,
@@ -147,12 +213,16 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     graceMs: config.cacheGraceSeconds * 1000,
     snapshotTtlMs: config.searchSnapshotTtlSeconds * 1000,
     recentInvalidations,
+    ...(config.cacheWarmMinRequests > 0
+      ? { warmth: { minRequests: config.cacheWarmMinRequests, windowMs: 60_000, refreshBeforeExpiry: 0.2 } }
+      : {}),
+    onBackgroundError: (error) => log.warn({ err: error }, 'background search recomputation failed'),
   });
-
+  const searchDeps = { ...shared, results: searchResults };
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
-    flights: new FlightSearch({ ...shared, results: searchResults }),
-    hotels: new HotelSearch({ ...shared, results: searchResults }),
+    flights: searchPool ? new PooledFlightSearch(searchDeps, searchPool) : new FlightSearch(searchDeps),
+    hotels: searchPool ? new PooledHotelSearch(searchDeps, searchPool) : new HotelSearch(searchDeps),
     offers,
     offerSeal: new OfferSeal(secret),
     bookings: new BookingService({
@@ -171,6 +241,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       eventSource: EVENT_SOURCE,
     }),
     searchResults,
+    analytics: analytics?.service,
+    tracer,
     readiness: async () => {
       const checks: Record<string, ComponentHealth> = {};
       // A store behind a dead network path may never answer: no answer in time is "down" too.
@@ -186,8 +258,12 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     },
   };
 
-  const invalidate = cacheInvalidation(cache, recentInvalidations);
+  const invalidate = cacheInvalidation(cache, recentInvalidations, (tags) =>
+    searchResults.recomputeInvalidated(tags),
+  );
   let subscription: Subscription | undefined;
+  let stopSharingAppends: (() => void) | undefined;
+  let stopSignalling: (() => Promise<void>) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let started: Promise<void> | undefined;
   const start = async (): Promise<void> => {
@@ -207,13 +283,49 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
           onParked: (letter) => log.error({ deadLetter: letter.id }, 'cache invalidation parked an event'),
         }),
       );
+    await analytics?.start();
     relay.start();
+    stopSharingAppends = shareOutboxAppends(outbox, relay);
+    // Processes sharing a Redis bus (and the store) wake each other's relay the same way.
+    if (config.eventBus === 'redis') {
+      const { shareOutboxAppendsOverRedis } = await import('./adapters/events/redis-append-signal.js');
+      stopSignalling = await shareOutboxAppendsOverRedis(
+        config.redisUrl,
+        `${config.eventStreamKey}:appended`,
+        outbox,
+        relay,
+      );
+    }
     pruneTimer = setInterval(() => {
       processed.prune(clock.now() - PROCESSED_RETENTION_MS).catch((error: unknown) => {
         log.warn({ err: error }, 'pruning processed events failed');
       });
     }, PRUNE_PROCESSED_EVERY_MS);
     pruneTimer.unref();
+    if (config.prewarmSearches > 0) startPrewarm();
+  };
+
+  // Popular searches survive a restart: remembered every minute and at stop, warmed after start.
+  let stopping = false;
+  let rememberTimer: NodeJS.Timeout | undefined;
+  const prewarmDeps: PrewarmDependencies = {
+    searchResults,
+    flights: services.flights,
+    hotels: services.hotels,
+    settings: store,
+  };
+  const remember = () =>
+    rememberPopularSearches(prewarmDeps, config.prewarmSearches).catch((error: unknown) =>
+      log.warn({ err: error }, 'remembering popular searches failed'),
+    );
+  const startPrewarm = (): void => {
+    void prewarmPopularSearches(prewarmDeps, () => stopping)
+      .then((warmed) => {
+        if (warmed > 0) log.info({ warmed }, 'prewarmed popular searches');
+      })
+      .catch((error: unknown) => log.warn({ err: error }, 'prewarming failed'));
+    rememberTimer = setInterval(remember, 60_000);
+    rememberTimer.unref();
   };
 
   return {
@@ -226,20 +338,35 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     gateway,
     bookings: bookingStore,
     events: { bus, outbox, relay, deadLetters, processed, invalidationGroup, invalidate },
+    searchPool,
+    analytics,
+    tracer,
     start() {
       started ??= start();
       return started;
     },
     async close() {
+      stopping = true;
       clearInterval(pruneTimer);
+      // Flushed first, while the bus and the store are still open.
+      await analytics?.close();
+      if (rememberTimer) {
+        clearInterval(rememberTimer);
+        await remember();
+      }
+      await searchResults.settled();
+      stopSharingAppends?.();
+      await stopSignalling?.();
       await relay.stop();
       await subscription?.close();
       await bus.close();
       await gateway.options.limiter.close();
       await gateway.options.meter.close();
+      await searchPool?.close();
       if (snapshots !== cache) await snapshots.close();
       await cache.close();
       await backend.close();
+      await tracer?.close();
     },
   };
 }

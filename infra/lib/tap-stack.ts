@@ -88,6 +88,8 @@ export class TapStack extends Stack {
       STORE: 'dynamodb',
       DYNAMODB_TABLE: data.table.tableName,
       DYNAMODB_CREATE_TABLE: 'false',
+      // The emptiness check behind seeding scans the table: inventory is loaded once with `travel-platform seed`.
+      SEED_ON_START: 'false',
       CACHE: 'redis',
       REDIS_URL: cache.url,
       REDIS_AUTH_SECRET_ARN: cache.authToken.secretArn,

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { createPlatform } from '../platform.js';
 import { StoreUnavailableError } from '../ports/store.js';
+import { FirstWorkerExitedError, runPrimary, workerCount } from './commands/cluster.js';
+import { run as runCost } from './commands/cost.js';
 import { run as runDlq } from './commands/dlq.js';
 import { run as runKeys } from './commands/keys.js';
 import { seedInventory } from './commands/seed.js';
@@ -22,6 +25,8 @@ commands:
                                 print a bearer token from the development issuer
   dlq list [--consumer NAME] [--limit N] [--json] | dlq replay [ID ...] [--consumer NAME]
                                 show events consumers gave up on, or deliver them again
+  cost --searches-per-day N [--hit-ratio 0.9] [--target aws|self-hosted] [--json]
+                                monthly cost estimate, line by line, and the cost per request
 
 configuration comes from environment variables; see the README.`;
 
@@ -54,6 +59,11 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   switch (command) {
     case 'serve': {
+      const workers = workerCount(config.workers);
+      if (workers > 1 && cluster.isPrimary) {
+        await runPrimary(workers, (line) => process.stdout.write(`${line}\n`));
+        return;
+      }
       const platform = await createPlatform(config);
       const app = await serve(platform);
       // Past the request timeout nothing legitimate is still running.
@@ -111,6 +121,14 @@ async function main(argv: string[]): Promise<void> {
       }
       return;
     }
+    case 'cost': {
+      process.exitCode = runCost(rest, {
+        config,
+        stdout: (line) => process.stdout.write(`${line}\n`),
+        stderr: (line) => process.stderr.write(`${line}\n`),
+      });
+      return;
+    }
     case 'dlq': {
       const platform = await createPlatform(config);
       try {
@@ -142,6 +160,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`${error.message}\n`);
     process.exit(EXIT_CONFIG);
   }
+  // A `serve` worker that could not start already wrote its one line (store, config, port).
+  if (error instanceof FirstWorkerExitedError) process.exit(error.exitCode);
   if (error instanceof StoreUnavailableError) {
     // One line an operator can act on, not a stack trace: what failed and the driver's reason.
     const reason = error.cause instanceof Error ? `: ${error.cause.message.split('\n')[0]}` : '';

@@ -8,13 +8,18 @@ import { amadeusResponses, sendFrameworkError } from './amadeus/responses.js';
 import { answerClientError } from './client-errors.js';
 import { registerErrorHandling } from './error-handler.js';
 import { AMADEUS_SECURITY_SCHEME, documentOperation, OPENAPI_TAGS } from './openapi-conventions.js';
+import { analyticsRecorder } from './plugins/analytics-recorder.js';
 import { type GatewayOptions, gateway } from './plugins/gateway.js';
 import { type HardeningOptions, hardening } from './plugins/hardening.js';
 import { metrics } from './plugins/metrics.js';
+import { requestTracing } from './plugins/request-tracing.js';
 import { PROBLEM_BASE, replyWithProblem } from './problems.js';
 import { requestIdFor } from './request-id.js';
+import { requestLogController } from './request-logging.js';
 import { adminInventoryRoutes } from './routes/admin-inventory.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { bookingRoutes } from './routes/bookings.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { offerRoutes } from './routes/offers.js';
 import { searchRoutes } from './routes/search.js';
@@ -48,12 +53,15 @@ export interface AppOptions {
    * on-first-use.ts), which a Lambda cold start, answering one route, does not wait for.
    */
   compileSchemas?: 'start' | 'first-use';
+  /** How often the dashboard's live stream sends a snapshot, ms (default 2000). */
+  dashboardIntervalMs?: number;
 }
 
 /** The Fastify application: every route, schema, error mapping and the OpenAPI document. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    logController: requestLogController(options.logger),
     genReqId: requestIdFor,
     bodyLimit: options.bodyLimitBytes ?? 256 * 1024,
     connectionTimeout: options.requestTimeoutMs ?? 10_000,
@@ -100,6 +108,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Before everything else, so every answer is timed, the gateway's refusals included.
   await app.register(metrics);
+  // Analytics and traces: a hook after each response, and a span around each handler (tracing on).
+  const { analytics, tracer } = options.services;
+  if (analytics) await app.register(analyticsRecorder, { analytics });
+  if (tracer) await app.register(requestTracing, { tracer });
   // First, so its request decorations and hooks reach every route, the documentation's too.
   if (options.gateway) await app.register(gateway, options.gateway);
   else if (options.hardening) await app.register(hardening, options.hardening);
@@ -146,6 +158,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const accessTokens = options.gateway.accessTokens;
     if (accessTokens !== undefined) {
       await app.register(amadeusRoutes, { services: options.services, accessTokens });
+    }
+    if (analytics) {
+      await app.register(analyticsRoutes, { analytics });
+      await app.register(dashboardRoutes, {
+        analytics,
+        keys: options.gateway.keys,
+        intervalMs: options.dashboardIntervalMs,
+      });
     }
   }
 

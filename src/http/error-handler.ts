@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError } from '../core/errors.js';
 import { SearchCancelledError } from '../core/search/work-budget.js';
-import { StoreThrottledError, StoreUnavailableError } from '../ports/store.js';
+import { StoreUnavailableError } from '../ports/store.js';
 import { type Problem, problem, sendProblem } from './problems.js';
 
 interface AjvIssue {
@@ -54,8 +54,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       reply.header('retry-after', String(error.details.retryAfterSeconds));
     }
     // A store that is down or throttled is worth retrying soon; say when, as a 503 should.
-    if (error instanceof StoreThrottledError) reply.header('retry-after', String(error.retryAfterSeconds));
-    else if (causedByStoreOutage(error)) reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
+    if (causedByStoreOutage(error)) reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
     // A cancelled search has nobody to answer: the client went away.
     if (error instanceof SearchCancelledError) request.log.debug('search cancelled: the client went away');
     else if (body.status >= 500) request.log.error({ err: error }, 'request failed');

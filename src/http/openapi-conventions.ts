@@ -9,6 +9,11 @@ export const OPENAPI_TAGS = [
   { name: 'admin', description: 'API keys, usage and inventory updates (admin key)' },
   { name: 'health', description: 'Liveness and readiness probes' },
   {
+    name: 'analytics',
+    description:
+      'Traffic, latency, cache, bookings, usage by key and cost per request over a window (admin key; a client key reads its own usage)',
+  },
+  {
     name: AMADEUS_TAG,
     description:
       'The Amadeus Self-Service routes the official Amadeus SDKs call, in Amadeus shapes and errors, authenticated with a bearer token from client credentials (an API key id and the key).',

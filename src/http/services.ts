@@ -1,3 +1,4 @@
+import type { AnalyticsService } from '../core/analytics/analytics-service.js';
 import type { BookingService } from '../core/bookings/booking-service.js';
 import type { FlightSearch } from '../core/flights/flight-search.js';
 import type { HotelSearch } from '../core/hotels/hotel-search.js';
@@ -7,6 +8,7 @@ import type { OfferSeal } from '../core/offers/offer-seal.js';
 import type { PriceConfirmation } from '../core/offers/price-confirmation.js';
 import type { SearchResults } from '../core/search/search-results.js';
 import type { CacheOutcome } from '../ports/cache.js';
+import type { Tracer } from '../ports/tracer.js';
 
 export type ComponentHealth = 'ok' | 'degraded' | 'down';
 
@@ -29,6 +31,10 @@ export interface ApiServices {
   bookings: BookingService;
   /** Operators' bulk fare and availability updates. */
   inventoryAdmin: InventoryAdmin;
+  /** Analytics, cost and the dashboard's data; absent with ANALYTICS=off. */
+  analytics?: AnalyticsService | undefined;
+  /** Spans for each request; absent when tracing is off. */
+  tracer?: Tracer | undefined;
   /** Health of each dependency, for /health/ready. */
   readiness(): Promise<Record<string, ComponentHealth>>;
 }

@@ -1,7 +1,8 @@
 /**
  * API Gateway (REST, proxy integration) → the same Fastify app the self-hosted server runs.
  * Per invocation it also records the search cache outcome as EMF metrics and writes the usage
- * meter's buffered counts before returning, because a frozen sandbox runs no timers.
+ * meter's buffered counts and the analytics rollups before returning, because a frozen sandbox runs
+ * no timers.
  */
 import awsLambdaFastify from '@fastify/aws-lambda';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -54,6 +55,10 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     } finally {
       await platform.gateway.options.meter.flush().catch((error: unknown) => {
         tools.logger.warn('usage meter flush failed; counts kept for the next invocation', { error });
+      });
+      // Analytics rollups too: a frozen sandbox runs no flush timer.
+      await platform.analytics?.collector.flush().catch((error: unknown) => {
+        tools.logger.warn('analytics flush failed; rollups kept for the next invocation', { error });
       });
     }
   });

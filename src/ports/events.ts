@@ -5,7 +5,8 @@ export type EventType =
   | 'booking.created'
   | 'booking.cancelled'
   | 'price.updated'
-  | 'availability.changed';
+  | 'availability.changed'
+  | 'budget.threshold-crossed';
 
 /** A CloudEvents 1.0 shaped event. */
 export interface CloudEvent<T = unknown> {

@@ -1,3 +1,4 @@
+import type { AnalyticsStore } from './analytics-store.js';
 import type { ApiKeyStore } from './api-keys.js';
 import type { BookingStore } from './bookings.js';
 import type { DeadLetterStore } from './dead-letters.js';
@@ -29,6 +30,8 @@ export interface StoreBackend {
   readonly deadLetters: DeadLetterStore;
   readonly processedEvents: ProcessedEvents;
   readonly issuerKeys: IssuerKeyStorage;
+  /** Analytics rollups; best effort, never part of a booking's transaction. */
+  readonly analytics: AnalyticsStore;
   /**
    * Brings the schema (tables, indices; on DynamoDB the table when allowed) up to date. Safe when
    * several processes run it at once. Rejects with StoreUnavailableError when the store is down.

@@ -157,15 +157,10 @@ export class StoreUnavailableError extends Error {
 
 /**
  * The backend kept refusing requests for lack of throughput (DynamoDB throttling) through the
- * adapter's retries. Answered 503 with `retry-after`, as any StoreUnavailableError is.
+ * adapter's retries with backoff. A StoreUnavailableError, so HTTP answers it 503 with `retry-after`.
  */
 export class StoreThrottledError extends StoreUnavailableError {
-  constructor(
-    message: string,
-    /** When a retry is likely to be served. */
-    readonly retryAfterSeconds: number,
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreThrottledError';
   }

@@ -4,8 +4,14 @@ const DAY_MS = 86_400_000;
 
 /** The UTC calendar day (`YYYY-MM-DD`) containing epoch ms `at`. */
 export function utcDay(at: number): string {
-  return new Date(at).toISOString().slice(0, 10);
+  // Asked on every metered request, nearly always about the same day: the last answer is kept.
+  if (at >= lastDay.from && at < lastDay.from + DAY_MS) return lastDay.day;
+  const day = new Date(at).toISOString().slice(0, 10);
+  if (Number.isFinite(at)) lastDay = { from: Math.floor(at / DAY_MS) * DAY_MS, day };
+  return day;
 }
+
+let lastDay = { from: Number.NaN, day: '' };
 
 /** Whole seconds (≥ 1) from `at` to the next UTC midnight, when daily quotas reset. */
 export function secondsToNextUtcDay(at: number): number {

@@ -28,7 +28,10 @@ export interface SharedStore {
 }
 
 /** Creates the shared store: seeds it in this process, then closes it so only the children write. */
-export async function prepareSharedStore(env: Record<string, string> = {}): Promise<SharedStore> {
+export async function prepareSharedStore(
+  env: Record<string, string> = {},
+  inventory: { airports: number; days: number } = { airports: 30, days: 5 },
+): Promise<SharedStore> {
   const dir = mkdtempSync(join(tmpdir(), 'tp-multi-'));
   const file = join(dir, 'store.db');
   const shared: Record<string, string> = {
@@ -44,8 +47,7 @@ export async function prepareSharedStore(env: Record<string, string> = {}): Prom
   const startDate = new Date().toISOString().slice(0, 10);
   try {
     await generateDemoInventory(platform.airports.all(), platform.store, {
-      airports: 30,
-      days: 5,
+      ...inventory,
       seed: 7,
       startDate,
     });

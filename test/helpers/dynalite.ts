@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import dynalite from 'dynalite';
 import { type DynamoDbStoreConfig, openDynamoDbStore } from '../../src/adapters/store/dynamodb/index.js';
 import type { StoreBackend } from '../../src/ports/store-backend.js';
+import { spawnTsx } from './api-process.js';
+import { waitFor } from './wait-for.js';
 
 /** A dynalite server (in-memory DynamoDB-compatible) listening on a free port of this process. */
 export interface LocalDynamo {
@@ -43,4 +46,27 @@ export async function openLocalDynamoStore(endpoint: string): Promise<StoreBacke
   const store = await openDynamoDbStore(dynamoConfig(endpoint));
   await store.migrate();
   return store;
+}
+
+const serverScript = fileURLToPath(new URL('../fixtures/dynalite-server.ts', import.meta.url));
+
+/** dynalite in a child process of its own (its own CPU time), for load from several API processes. */
+export async function startDynaliteProcess(): Promise<LocalDynamo> {
+  const handle = spawnTsx(serverScript, [], {});
+  let port = 0;
+  try {
+    await waitFor(
+      'dynalite to listen',
+      () => {
+        if (handle.child.exitCode !== null) throw new Error(`dynalite exited early:\n${handle.output()}`);
+        port = Number(/listening (\d+)/.exec(handle.output())?.[1] ?? 0);
+        return port > 0;
+      },
+      30_000,
+    );
+  } catch (error) {
+    await handle.kill();
+    throw error;
+  }
+  return { endpoint: `http://127.0.0.1:${port}`, close: () => handle.stop() };
 }

@@ -45,6 +45,8 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     MAX_EVENT_LOOP_DELAY_MS: '0',
     SEED_ON_START: 'false',
     LOG_LEVEL: 'silent',
+    // Searches on the event loop unless a test is about the search threads (each costs a thread start).
+    SEARCH_THREADS: '0',
     ...options.env,
   });
   const platform = await createPlatform(config, { clock: options.clock });

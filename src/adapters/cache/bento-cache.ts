@@ -16,6 +16,7 @@
 import type { BentoCache, BentoStore } from 'bentocache';
 import { errors } from 'bentocache';
 import type { RawCommonOptions } from 'bentocache/types';
+import { LRUCache } from 'lru-cache';
 import type {
   Cache,
   CacheEntry,
@@ -61,15 +62,40 @@ export interface BentoCacheAdapterParts {
   close?: () => Promise<void>;
 }
 
+/** Keys whose last fresh answer is kept in front of bentocache. */
+const FRONT_ENTRIES = 20_000;
+
 export class BentoCacheAdapter implements Cache {
   readonly #bento: BentoCache<{ cache: BentoStore }>;
   readonly #parts: BentoCacheAdapterParts;
   /** Calls in flight per key: concurrent callers share one answer, including one error. */
   readonly #inFlight = new Map<string, Promise<CacheResult<unknown>>>();
+  /**
+   * The last fresh answer per key, ready to hand out: a hit served from here costs a map lookup,
+   * where bentocache builds its options, takes its diagnostics channel and awaits an entry check on
+   * every call. Anything that drops or replaces a key here drops it from the front too.
+   */
+  readonly #front = new LRUCache<string, { result: CacheResult<unknown>; freshUntil: number }>({
+    max: FRONT_ENTRIES,
+  });
+  /**
+   * Bumped before and after every removal: a read that overlapped one may have fetched what it
+   * removed, so it must not put that answer in front.
+   */
+  #generation = 0;
 
   constructor(parts: BentoCacheAdapterParts) {
     this.#bento = parts.bento;
     this.#parts = parts;
+    // Another instance changed a key (shared tiers): its bus message drops our local copy, and the
+    // front goes with it. Which key is not worth decoding: such messages follow writes elsewhere.
+    this.#bento.on('bus:message:received', () => this.#dropFront());
+  }
+
+  #dropFront(keys?: readonly string[]): void {
+    this.#generation += 1;
+    if (keys === undefined) this.#front.clear();
+    else for (const key of keys) this.#front.delete(key);
   }
 
   /** The fresh or in-grace entry, or undefined on a miss or when the store cannot answer. */
@@ -102,7 +128,12 @@ export class BentoCacheAdapter implements Cache {
     const stored = envelope(value, options);
     // Indexed before it is written, so an invalidation racing the write still finds the key.
     await this.#parts.tags.add(key, options.tags ?? [], stored.g - stored.s);
-    await this.#bento.set({ key, value: stored, ...entryOptions(options) });
+    this.#dropFront([key]);
+    try {
+      await this.#bento.set({ key, value: stored, ...entryOptions(options) });
+    } finally {
+      this.#dropFront([key]);
+    }
   }
 
   /** HIT, MISS or STALE as the port describes; rethrows the factory's own error when nothing is in grace. */
@@ -111,10 +142,24 @@ export class BentoCacheAdapter implements Cache {
     factory: (context: CacheFactoryContext) => Promise<T>,
     options: CacheSetOptions,
   ): Promise<CacheResult<T>> {
+    const front = this.#front.get(key);
+    if (front !== undefined) {
+      if (front.freshUntil > Date.now()) return Promise.resolve(front.result as CacheResult<T>);
+      this.#front.delete(key);
+    }
     const running = this.#inFlight.get(key) as Promise<CacheResult<T>> | undefined;
     // A joiner did not cause the origin call: what it got was served by the cache, so MISS → HIT.
     if (running) return running.then((r) => (r.outcome === 'MISS' ? { ...r, outcome: 'HIT' } : r));
-    const call = this.#getOrSet(key, factory, options).finally(() => this.#inFlight.delete(key));
+    const generation = this.#generation;
+    const call = this.#getOrSet(key, factory, options)
+      .then((result) => {
+        if (result.outcome !== 'STALE' && generation === this.#generation) {
+          const hit = result.outcome === 'HIT' ? result : { ...result, outcome: 'HIT' as const };
+          this.#front.set(key, { result: hit, freshUntil: result.entry.expiresAt });
+        }
+        return result;
+      })
+      .finally(() => this.#inFlight.delete(key));
     this.#inFlight.set(key, call);
     return call;
   }
@@ -176,13 +221,24 @@ export class BentoCacheAdapter implements Cache {
   /** Deletes the tagged entries everywhere; a remote failure leaves the invalidation local. */
   async invalidateTags(tags: readonly string[]): Promise<void> {
     if (tags.length === 0) return;
+    this.#generation += 1;
     const keys = await this.#parts.tags.take(tags);
-    if (keys.length > 0) await this.#bento.deleteMany({ keys });
+    this.#dropFront(keys);
+    try {
+      if (keys.length > 0) await this.#bento.deleteMany({ keys });
+    } finally {
+      this.#dropFront(keys);
+    }
   }
 
   /** Drops the key everywhere; a miss is a no-op. */
   async delete(key: string): Promise<void> {
-    await this.#bento.delete({ key });
+    this.#dropFront([key]);
+    try {
+      await this.#bento.delete({ key });
+    } finally {
+      this.#dropFront([key]);
+    }
   }
 
   /** 'degraded' when a remote tier is unreachable. */
@@ -197,6 +253,7 @@ export class BentoCacheAdapter implements Cache {
 
   /** Disconnects every tier and the bus. */
   async close(): Promise<void> {
+    this.#dropFront();
     await this.#parts.tags.close();
     await this.#bento.disconnectAll();
     await this.#parts.close?.();
@@ -220,8 +277,20 @@ function envelope<T>(value: T, options: CacheSetOptions): Envelope<T> {
   return { v: value, s, e, g: e + (options.graceMs ?? 0) };
 }
 
+/** bentocache options per (ttl, grace): a handful of distinct pairs, built once each. */
+const entryOptionsMemo = new Map<string, RawCommonOptions>();
+
 /** The port's options in bentocache's terms. */
 function entryOptions(options: CacheSetOptions): RawCommonOptions {
+  const memoKey = `${options.ttlMs}/${options.graceMs ?? 0}`;
+  const known = entryOptionsMemo.get(memoKey);
+  if (known !== undefined) return known;
+  const built = buildEntryOptions(options);
+  if (entryOptionsMemo.size < 64) entryOptionsMemo.set(memoKey, built);
+  return built;
+}
+
+function buildEntryOptions(options: CacheSetOptions): RawCommonOptions {
   assertValid(options);
   const graceMs = options.graceMs ?? 0;
   return {

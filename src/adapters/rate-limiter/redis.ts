@@ -51,7 +51,13 @@ export interface RedisRateLimiterOptions {
   /** Prefix of every key this limiter writes; lets tests and tenants share one Redis. */
   keyPrefix?: string;
   clock?: Clock;
+  /** Names this process among the limiter's users, for the live-instance count. */
+  instanceId?: string;
 }
+
+/** How often each process says it is alive, and how long it counts as alive after that, ms. */
+const HEARTBEAT_MS = 2000;
+const ALIVE_FOR_MS = 3 * HEARTBEAT_MS;
 
 /**
  * Buckets and quotas in Redis, shared by every API process pointing at it: the bucket update
@@ -62,6 +68,9 @@ export class RedisRateLimiter extends BucketAndQuotaLimiter {
   readonly #ownsClient: boolean;
   readonly #prefix: string;
   readonly #quota: RateLimiterRedis;
+  readonly #instanceId: string;
+  readonly #heartbeat: NodeJS.Timeout;
+  #liveInstances = 1;
 
   constructor(options: RedisRateLimiterOptions = {}) {
     super(options.clock);
@@ -73,6 +82,8 @@ export class RedisRateLimiter extends BucketAndQuotaLimiter {
         maxRetriesPerRequest: 1,
         enableOfflineQueue: true,
       });
+    // Outages are reported through the limiter's errors; unheard, ioredis prints each reconnect failure.
+    if (this.#ownsClient) client.on('error', () => {});
     client.defineCommand('tpTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN_SCRIPT });
     this.#redis = client as Redis & TokenBucketCommands;
     this.#prefix = options.keyPrefix ?? 'tp:rl:';
@@ -82,6 +93,43 @@ export class RedisRateLimiter extends BucketAndQuotaLimiter {
       points: Number.MAX_SAFE_INTEGER,
       duration: QUOTA_COUNTER_TTL_SECONDS,
     });
+    this.#instanceId = options.instanceId ?? `${process.pid}-${Math.random().toString(36).slice(2)}`;
+    this.#heartbeat = setInterval(() => void this.#beat(), HEARTBEAT_MS);
+    this.#heartbeat.unref();
+    void this.#beat();
+  }
+
+  /** Whether the connection is up right now. */
+  isConnected(): boolean {
+    return this.#redis.status === 'ready';
+  }
+
+  /** Processes that used this limiter in the last few seconds (this one included), as last seen. */
+  liveInstances(): number {
+    return this.#liveInstances;
+  }
+
+  /** Adds requests admitted elsewhere (by a fallback while Redis was away) to a key's daily count. */
+  async addToQuota(keyId: string, day: string, requests: number): Promise<void> {
+    if (requests > 0) await this.#quota.penalty(`${keyId}:${day}`, requests);
+  }
+
+  async #beat(): Promise<void> {
+    if (!this.isConnected()) return;
+    const key = `${this.#prefix}instances`;
+    const now = Date.now();
+    try {
+      const [, , count] = ((await this.#redis
+        .multi()
+        .zadd(key, now, this.#instanceId)
+        .zremrangebyscore(key, 0, now - ALIVE_FOR_MS)
+        .zcard(key)
+        .pexpire(key, ALIVE_FOR_MS)
+        .exec()) ?? []) as [Error | null, unknown][];
+      if (typeof count?.[1] === 'number' && count[1] > 0) this.#liveInstances = count[1];
+    } catch {
+      // Kept at the last count; the next beat tries again.
+    }
   }
 
   protected async takeToken(keyId: string, plan: UsagePlan, now: number): Promise<TokenTaken> {
@@ -108,6 +156,7 @@ export class RedisRateLimiter extends BucketAndQuotaLimiter {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
     if (this.#ownsClient) await this.#redis.quit().catch(() => this.#redis.disconnect());
   }
 }

@@ -12,6 +12,10 @@ export type StoreConfig = Pick<
   Config,
   | 'storeBackend'
   | 'sqliteFile'
+  | 'dynamodbTable'
+  | 'dynamodbEndpoint'
+  | 'dynamodbCreateTable'
+  | 'dynamodbBookingWrites'
   | 'databaseUrl'
   | 'pgSchema'
   | 'pgPoolSize'
@@ -39,7 +43,7 @@ export async function createStore(config: StoreConfig, clock: Clock = systemCloc
     }
     case 'dynamodb': {
       const { openDynamoDbStore } = await import('./dynamodb/index.js');
-      return openDynamoDbStore(config, { clock });
+      return openDynamoDbStore(config, clock);
     }
   }
 }

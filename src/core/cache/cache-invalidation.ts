@@ -12,6 +12,8 @@ import type { RecentInvalidations } from './recent-invalidations.js';
 export function cacheInvalidation(
   cache: Cache,
   recent?: RecentInvalidations,
+  /** Told once the entries are dropped, e.g. to recompute the popular ones in the background. */
+  onInvalidated?: (tags: readonly string[]) => void,
 ): (event: CloudEvent) => Promise<void> {
   return async (event) => {
     const tags = tagsForEvent(event);
@@ -19,5 +21,6 @@ export function cacheInvalidation(
     // Noted first, so a search finishing between the two steps already sees it.
     recent?.note(tags);
     await cache.invalidateTags(tags);
+    onInvalidated?.(tags);
   };
 }

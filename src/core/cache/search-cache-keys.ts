@@ -18,6 +18,8 @@ export interface KeySpec {
   ignore?: readonly string[];
 }
 
+const NO_SPEC: KeySpec = {};
+
 /** Bumped when the shape of cached values changes, so old entries are not read back. */
 const KEY_VERSION = 'v1';
 
@@ -29,10 +31,9 @@ const KEY_VERSION = 'v1';
 export function normalisedCacheKey(
   namespace: string,
   request: Readonly<Record<string, KeyValue>>,
-  spec: KeySpec = {},
+  spec: KeySpec = NO_SPEC,
 ): string {
-  const upper = new Set(spec.upperCase ?? []);
-  const ignore = new Set(spec.ignore ?? []);
+  const { upper, ignore } = compiled(spec);
   const defaults = spec.defaults ?? {};
   const parts: string[] = [];
   for (const name of Object.keys(request).sort()) {
@@ -44,6 +45,18 @@ export function normalisedCacheKey(
     parts.push(`${encodeURIComponent(name)}=${value}`);
   }
   return `${namespace}:${KEY_VERSION}:${parts.join('&')}`;
+}
+
+/** The sets of a spec, built once per spec object (specs are module constants). */
+const compiledSpecs = new WeakMap<KeySpec, { upper: ReadonlySet<string>; ignore: ReadonlySet<string> }>();
+
+function compiled(spec: KeySpec): { upper: ReadonlySet<string>; ignore: ReadonlySet<string> } {
+  let sets = compiledSpecs.get(spec);
+  if (sets === undefined) {
+    sets = { upper: new Set(spec.upperCase ?? []), ignore: new Set(spec.ignore ?? []) };
+    compiledSpecs.set(spec, sets);
+  }
+  return sets;
 }
 
 function normaliseScalar(value: string | number | boolean, upper: boolean): string | undefined {

@@ -4,6 +4,7 @@ import { flightSearchCacheKey, singleAirportCity } from '../cache/search-cache-k
 import { invalidField } from '../errors.js';
 import { distanceKm } from '../geo/great-circle.js';
 import type { FlightOfferReference } from '../offers/offer-reference.js';
+import { NormalisedQueries } from '../search/normalised-queries.js';
 import { type FlightSearchQuery, toFlightSearchRequest } from '../search/request-rules.js';
 import type { SearchDependencies, SearchOptions } from '../search/search-dependencies.js';
 import type { SearchPage, SearchResults, SearchRun } from '../search/search-results.js';
@@ -51,6 +52,8 @@ interface PricedJourney {
  */
 export class FlightSearch {
   readonly #deps: FlightSearchDependencies;
+  /** Requests and cache keys of queries seen lately, by the transport's identity of the query. */
+  readonly #queries = new NormalisedQueries<FlightSearchRequest>();
   #graph: { graph: RouteGraph; loadedAt: number } | undefined;
   /** Great-circle distances between airports, computed once per pair. */
   readonly #distances = new Map<string, number>();
@@ -63,21 +66,28 @@ export class FlightSearch {
    * One page of offers for a query: the domain rules checked, the result from the cache or a fresh
    * search, the page cut from its snapshot. Every transport (v1, compatibility routes) calls this;
    * `signal` aborts when the client has gone (the search stops once no other request waits for it).
+   * `queryId`, when given, identifies `query` exactly (the v1 routes pass the raw URL), so a query
+   * asked again skips its normalisation.
    */
   async page(
     query: FlightSearchQuery,
     limit: number,
     cursor?: string,
     signal?: AbortSignal,
+    queryId?: string,
   ): Promise<SearchPage<FlightOfferView>> {
-    const request = toFlightSearchRequest(query);
+    const { request, key } = this.#queries.get(queryId, () => {
+      const request = toFlightSearchRequest(query);
+      return { request, key: this.cacheKey(request) };
+    });
     return this.#deps.results.page(
       'flights',
-      this.cacheKey(request),
+      key,
       (searchSignal: AbortSignal) => this.search(request, { signal: searchSignal }),
       limit,
       cursor,
       signal,
+      request,
     );
   }
 

@@ -8,6 +8,7 @@ import { convert } from '../money/money.js';
 import type { HotelOfferReference } from '../offers/offer-reference.js';
 import type { TokenSigner } from '../offers/signed-token.js';
 import { type PriceView, priceView } from '../pricing/price-quote.js';
+import { NormalisedQueries } from '../search/normalised-queries.js';
 import { type HotelSearchQuery, toHotelSearchRequest } from '../search/request-rules.js';
 import type { SearchDependencies, SearchOptions } from '../search/search-dependencies.js';
 import type { SearchPage, SearchResults, SearchRun } from '../search/search-results.js';
@@ -82,6 +83,8 @@ export interface CityHotelView {
 /** Room availability and rates of a stay, priced and sorted. */
 export class HotelSearch {
   readonly #deps: HotelSearchDependencies;
+  /** Requests and cache keys of queries seen lately, by the transport's identity of the query. */
+  readonly #queries = new NormalisedQueries<HotelSearchRequest>();
 
   constructor(deps: HotelSearchDependencies) {
     this.#deps = deps;
@@ -91,21 +94,28 @@ export class HotelSearch {
    * One page of offers for a query: the domain rules checked, the result from the cache or a fresh
    * search, the page cut from its snapshot. Every transport (v1, compatibility routes) calls this;
    * `signal` aborts when the client has gone (the search stops once no other request waits for it).
+   * `queryId`, when given, identifies `query` exactly (the v1 routes pass the raw URL), so a query
+   * asked again skips its normalisation.
    */
   async page(
     query: HotelSearchQuery,
     limit: number,
     cursor?: string,
     signal?: AbortSignal,
+    queryId?: string,
   ): Promise<SearchPage<HotelOfferView>> {
-    const request = toHotelSearchRequest(query);
+    const { request, key } = this.#queries.get(queryId, () => {
+      const request = toHotelSearchRequest(query);
+      return { request, key: this.cacheKey(request) };
+    });
     return this.#deps.results.page(
       'hotels',
-      this.cacheKey(request),
+      key,
       (searchSignal: AbortSignal) => this.search(request, { signal: searchSignal }),
       limit,
       cursor,
       signal,
+      request,
     );
   }
 

@@ -1,10 +1,10 @@
 import { getHeapStatistics } from 'node:v8';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem } from '../problems.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface HardeningOptions {
   /** `*`, or the allowed browser origins; an empty list sends no CORS headers. */
@@ -39,7 +39,13 @@ const EXPOSED_HEADERS = [
  */
 const hardeningPlugin: FastifyPluginAsync<HardeningOptions> = async (app, options) => {
   const retryAfter = options.retryAfterSeconds ?? 1;
-  await app.register(helmet, { contentSecurityPolicy: options.contentSecurityPolicy ?? true, global: true });
+  // Helmet's headers never vary by request: computed once, then set from a constant per request
+  // (helmet itself rebuilds them, CSP directives included, on every request).
+  const headers = await securityHeaders({ contentSecurityPolicy: options.contentSecurityPolicy ?? true });
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
   if (options.corsOrigins === '*' || options.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: options.corsOrigins === '*' ? '*' : [...options.corsOrigins],

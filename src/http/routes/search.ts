@@ -60,6 +60,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
         request.query.limit,
         request.query.cursor,
         clientGoneSignal(reply),
+        request.url,
       );
       return sendSearchPage(request, reply, page);
     },
@@ -86,6 +87,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
         request.query.limit,
         request.query.cursor,
         clientGoneSignal(reply),
+        request.url,
       );
       return sendSearchPage(request, reply, page);
     },

@@ -1,3 +1,4 @@
+import { describeAnalyticsStoreContract } from './analytics-store.contract.js';
 import { describeApiKeyStoreContract } from './api-key-store.contract.js';
 import { describeStoreBackendLifecycleContract } from './backend.contract.js';
 import { describeBookingStoreContract } from './booking-store.contract.js';
@@ -26,4 +27,5 @@ export function describeStoreContracts(target: StoreBackendTarget): void {
   describeDeadLetterStoreContract(target);
   describeProcessedEventsContract(target);
   describeIssuerKeyStorageContract(target);
+  describeAnalyticsStoreContract(target);
 }

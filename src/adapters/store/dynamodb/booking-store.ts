@@ -1,47 +1,32 @@
-import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BookingRecord, BookingStore, HeldKey, IdempotencyClaim } from '../../../ports/bookings.js';
 import type { CloudEvent } from '../../../ports/events.js';
 import { toBooking } from './booking-items.js';
 import { createInTransaction, createWithConditions, giveBack } from './booking-writes.js';
-import {
-  ConditionFailed,
-  type DynamoTable,
-  type Item,
-  inParallel,
-  TransactionCancelled,
-} from './dynamo-table.js';
+import { ConditionFailed, type DynamoTable, type Item, TransactionCancelled } from './dynamo-table.js';
+import { DynamoIdempotencyKeys } from './idempotency-keys.js';
 import { heldUnits } from './inventory-holds.js';
-import {
-  IDEMPOTENCY_EXPIRY_SHARDS,
-  KIND,
-  keys,
-  LOOKUP_INDEX,
-  LOOKUP_PK,
-  LOOKUP_SK,
-  PK,
-  paddedMs,
-  TTL,
-} from './keys.js';
-import type { AppendSignal } from './outbox-records.js';
-import { outboxItems } from './outbox-records.js';
+import { keys } from './keys.js';
+import { type AppendSignal, outboxItems } from './outbox-records.js';
 import { transactWrite, type WriteMode } from './writes.js';
 
 /**
- * BookingStore on the single table. Idempotency keys are items written conditionally (the lease and
- * token in the condition), with a TTL attribute so DynamoDB forgets them after their retention; a
- * booking is written in one transaction or, without transactions, by conditional writes in a fixed
- * order with compensation (see booking-writes.ts) — chosen by DYNAMODB_BOOKING_WRITES.
+ * BookingStore on the single table: idempotency keys in idempotency-keys.ts; a booking written in one
+ * transaction or, without transactions, by conditional writes in a fixed order with compensation
+ * (booking-writes.ts), as DYNAMODB_BOOKING_WRITES chooses; a cancellation flips the status
+ * conditionally and gives back what the booking's marks still hold.
  */
 export class DynamoBookingStore implements BookingStore {
   readonly #table: DynamoTable;
   readonly #signal: AppendSignal;
   readonly #mode: WriteMode;
+  readonly #keys: DynamoIdempotencyKeys;
 
   constructor(table: DynamoTable, signal: AppendSignal, mode: WriteMode) {
     this.#table = table;
     this.#signal = signal;
     this.#mode = mode;
+    this.#keys = new DynamoIdempotencyKeys(table);
   }
 
   async claimKey(
@@ -50,62 +35,15 @@ export class DynamoBookingStore implements BookingStore {
     requestHash: string,
     options: { now: number; leaseMs: number; retentionMs: number },
   ): Promise<IdempotencyClaim> {
-    const { now, leaseMs, retentionMs } = options;
-    const standing = stateOf(await this.#readKey(scope, key), now);
-    if (standing !== undefined) return standing;
-    const token = randomUUID();
-    const expiresAt = now + retentionMs;
-    try {
-      await this.#table.run('claim an idempotency key', (c) =>
-        c.send(
-          new PutCommand({
-            TableName: this.#table.name,
-            Item: {
-              ...keys.idempotencyKey(scope, key),
-              [KIND]: 'idempotency-key',
-              [LOOKUP_PK]: keys.idempotencyExpiryLookup(shardOf(`${scope}\u0000${key}`)),
-              [LOOKUP_SK]: `${paddedMs(expiresAt)}#${scope}#${key}`,
-              [TTL]: Math.ceil(expiresAt / 1000),
-              scope,
-              idempotencyKey: key,
-              requestHash,
-              token,
-              leaseUntil: now + leaseMs,
-              expiresAt,
-            },
-            // Absent, past its retention, or abandoned by a request whose process died: take it.
-            ConditionExpression:
-              'attribute_not_exists(#pk) OR expiresAt <= :now OR (attribute_not_exists(bookingId) AND leaseUntil <= :now)',
-            ExpressionAttributeNames: { '#pk': PK },
-            ExpressionAttributeValues: { ':now': now },
-          }),
-        ),
-      );
-      return { state: 'acquired', token };
-    } catch (error) {
-      if (!(error instanceof ConditionFailed)) throw error;
-      // Another request claimed it between our read and our write.
-      const winner = stateOf(await this.#readKey(scope, key), now);
-      return winner ?? { state: 'in-flight', requestHash };
-    }
+    return this.#keys.claim(scope, key, requestHash, options);
   }
 
   async releaseKey(held: HeldKey): Promise<void> {
-    try {
-      await this.#table.run('release an idempotency key', (c) =>
-        c.send(
-          new DeleteCommand({
-            TableName: this.#table.name,
-            Key: keys.idempotencyKey(held.scope, held.key),
-            ConditionExpression: '#token = :token AND attribute_not_exists(bookingId)',
-            ExpressionAttributeNames: { '#token': 'token' },
-            ExpressionAttributeValues: { ':token': held.token },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionFailed)) throw error;
-    }
+    await this.#keys.release(held);
+  }
+
+  async pruneKeys(before: number): Promise<number> {
+    return this.#keys.prune(before);
   }
 
   async create(booking: BookingRecord, held: HeldKey, events: readonly CloudEvent[]): Promise<void> {
@@ -138,45 +76,6 @@ export class DynamoBookingStore implements BookingStore {
     if (cancelledNow) return { booking: cancelled, cancelledNow: true };
     const current = await this.get(id);
     return { booking: current ?? booking, cancelledNow: false };
-  }
-
-  async pruneKeys(before: number): Promise<number> {
-    const shards = Array.from({ length: IDEMPOTENCY_EXPIRY_SHARDS }, (_, shard) => shard);
-    const expired = (
-      await Promise.all(
-        shards.map((shard) =>
-          this.#table.queryAll('find expired idempotency keys', {
-            IndexName: LOOKUP_INDEX,
-            KeyConditionExpression: '#pk = :shard AND #sk < :before',
-            ExpressionAttributeNames: { '#pk': LOOKUP_PK, '#sk': LOOKUP_SK },
-            ExpressionAttributeValues: {
-              ':shard': keys.idempotencyExpiryLookup(shard),
-              ':before': paddedMs(before),
-            },
-          }),
-        ),
-      )
-    ).flat();
-    let deleted = 0;
-    await inParallel(expired, 8, async (item) => {
-      try {
-        // The index lags the table: delete only if still expired (not claimed again meanwhile).
-        await this.#table.run('prune idempotency keys', (c) =>
-          c.send(
-            new DeleteCommand({
-              TableName: this.#table.name,
-              Key: keys.idempotencyKey(item.scope as string, item.idempotencyKey as string),
-              ConditionExpression: 'expiresAt < :before',
-              ExpressionAttributeValues: { ':before': before },
-            }),
-          ),
-        );
-        deleted += 1;
-      } catch (error) {
-        if (!(error instanceof ConditionFailed)) throw error;
-      }
-    });
-    return deleted;
   }
 
   /** Marks the booking cancelled (if still confirmed) with its events; false when another call did it first. */
@@ -217,39 +116,10 @@ export class DynamoBookingStore implements BookingStore {
     return true;
   }
 
-  async #readKey(scope: string, key: string): Promise<Item | undefined> {
-    const answer = await this.#table.run('read an idempotency key', (c) =>
-      c.send(
-        new GetCommand({
-          TableName: this.#table.name,
-          Key: keys.idempotencyKey(scope, key),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return answer.Item as Item | undefined;
-  }
-
   async #readBooking(id: string): Promise<Item | undefined> {
     const answer = await this.#table.run('read a booking', (c) =>
       c.send(new GetCommand({ TableName: this.#table.name, Key: keys.booking(id), ConsistentRead: true })),
     );
     return answer.Item as Item | undefined;
   }
-}
-
-/** What a stored key means at `now`, or undefined when it may be taken. */
-function stateOf(item: Item | undefined, now: number): IdempotencyClaim | undefined {
-  if (item === undefined || (item.expiresAt as number) <= now) return undefined;
-  const requestHash = item.requestHash as string;
-  if (typeof item.bookingId === 'string')
-    return { state: 'completed', requestHash, bookingId: item.bookingId };
-  if ((item.leaseUntil as number) > now) return { state: 'in-flight', requestHash };
-  return undefined;
-}
-
-function shardOf(text: string): number {
-  let hash = 0;
-  for (let i = 0; i < text.length; i += 1) hash = (hash * 31 + text.charCodeAt(i)) >>> 0;
-  return hash % IDEMPOTENCY_EXPIRY_SHARDS;
 }

@@ -25,7 +25,7 @@ function completeKey(tableName: string, booking: BookingRecord, held: HeldKey): 
   return {
     TableName: tableName,
     Key: keys.idempotencyKey(held.scope, held.key),
-    UpdateExpression: 'SET bookingId = :booking, leaseUntil = :zero REMOVE pendingBookingId',
+    UpdateExpression: 'SET bookingId = :booking, leaseUntil = :zero REMOVE pendingBookingId, pendingBooking',
     ConditionExpression: '#token = :token AND attribute_not_exists(bookingId)',
     ExpressionAttributeNames: { '#token': 'token' },
     ExpressionAttributeValues: { ':booking': booking.id, ':zero': 0, ':token': held.token },
@@ -112,9 +112,10 @@ export function bookingRefusal(
  *   4. outbox records, 5. the booking,
  *   6. key completed                        (still held by this request)              → else undo all
  *
- * The events are written before the booking, so a stored booking never lacks them; a process dying
- * between 2 and 6 leaves seats taken with no booking (never an overbooking): the `holds` marks on the
- * flight or night name the booking, for an operator to give them back.
+ * The events are written before the booking, so a stored booking never lacks them. A process dying
+ * between 2 and 6 leaves seats taken (never an overbooking) and its pending booking on the key: the
+ * next request that takes the key over gives them back, or completes the key if the booking was
+ * stored (DynamoBookingStore.claimKey).
  */
 export async function createWithConditions(
   table: DynamoTable,
@@ -127,10 +128,16 @@ export async function createWithConditions(
     await update(table, 'hold the idempotency key', {
       TableName: table.name,
       Key: keyKey,
-      UpdateExpression: 'SET pendingBookingId = :booking',
+      // What the booking is about to take, so a request taking the key over after this process died
+      // can give it back (DynamoBookingStore.claimKey).
+      UpdateExpression: 'SET pendingBookingId = :booking, pendingBooking = :pending',
       ConditionExpression: '#token = :token AND attribute_not_exists(bookingId)',
       ExpressionAttributeNames: { '#token': 'token' },
-      ExpressionAttributeValues: { ':booking': booking.id, ':token': held.token },
+      ExpressionAttributeValues: {
+        ':booking': booking.id,
+        ':pending': JSON.stringify({ reference: booking.reference, hold: booking.hold }),
+        ':token': held.token,
+      },
     });
   } catch (error) {
     if (error instanceof ConditionFailed) throw new IdempotencyKeyLostError(held.key);
@@ -227,7 +234,7 @@ async function releasePending(table: DynamoTable, key: ItemKey, token: string): 
     await update(table, 'release the pending booking', {
       TableName: table.name,
       Key: key,
-      UpdateExpression: 'REMOVE pendingBookingId',
+      UpdateExpression: 'REMOVE pendingBookingId, pendingBooking',
       ConditionExpression: '#token = :token',
       ExpressionAttributeNames: { '#token': 'token' },
       ExpressionAttributeValues: { ':token': token },

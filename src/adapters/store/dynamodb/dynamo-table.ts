@@ -11,7 +11,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { StoreThrottledError, StoreUnavailableError } from '../../../ports/store.js';
 import type { ItemKey } from './keys.js';
-import { backoffMs, DEFAULT_RETRY, isThrottling, type RetryPolicy, sleep } from './throttling.js';
+import {
+  backoffMs,
+  DEFAULT_RETRY,
+  isDroppedConnection,
+  isThrottling,
+  type RetryPolicy,
+  sleep,
+} from './throttling.js';
 
 export type Item = Record<string, unknown>;
 
@@ -95,10 +102,11 @@ export class DynamoTable {
       try {
         return await request(this.client);
       } catch (error) {
-        const retryable = isThrottling(error) || isTransactionConflict(error);
-        if (!retryable) throw translate(action, error);
+        const throttled = isThrottling(error) || isTransactionConflict(error);
+        if (!throttled && !isDroppedConnection(error)) throw translate(action, error);
         if (attempt >= this.#retry.attempts) {
-          throw new StoreThrottledError(`cannot ${action}: DynamoDB kept throttling`, 1, { cause: error });
+          if (!throttled) throw translate(action, error);
+          throw new StoreThrottledError(`cannot ${action}: DynamoDB kept throttling`, { cause: error });
         }
         await sleep(backoffMs(this.#retry, attempt));
       }
@@ -194,7 +202,7 @@ export class DynamoTable {
   async #backOffUnprocessed(action: string, round: number): Promise<void> {
     // Unprocessed items are DynamoDB throttling part of a batch: same budget as a throttled request.
     if (round >= this.#retry.attempts) {
-      throw new StoreThrottledError(`cannot ${action}: DynamoDB kept leaving items unprocessed`, 1);
+      throw new StoreThrottledError(`cannot ${action}: DynamoDB kept leaving items unprocessed`);
     }
     await sleep(backoffMs(this.#retry, round));
   }

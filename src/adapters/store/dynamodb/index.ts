@@ -1,6 +1,7 @@
 import type { Config } from '../../../config.js';
 import { type Clock, systemClock } from '../../../ports/clock.js';
 import type { StoreBackend } from '../../../ports/store-backend.js';
+import { DynamoAnalyticsStore } from './analytics-store.js';
 import { DynamoApiKeyStore } from './api-key-store.js';
 import { DynamoBookingStore } from './booking-store.js';
 import { DynamoDeadLetterStore } from './dead-letter-store.js';
@@ -27,21 +28,20 @@ export interface DynamoDbStore extends StoreBackend {
 
 /** Options a deployment does not set: tests shorten the throttling retries. */
 export interface DynamoDbStoreOptions {
-  clock?: Clock;
   retry?: RetryPolicy;
 }
 
 /**
- * The DynamoDB backend: every port on one single table (docs/adr/0008-dynamodb-single-table.md).
+ * The DynamoDB backend: every port on one single table (docs/adr/0013-dynamodb-single-table.md).
  * Region and credentials come from the AWS SDK's standard environment; with DYNAMODB_ENDPOINT set, a
  * local server with fixed local credentials. Opening makes no request: `migrate` checks (and, when
  * DYNAMODB_CREATE_TABLE allows, creates) the table, `ping` reads one item.
  */
 export async function openDynamoDbStore(
   config: DynamoDbStoreConfig,
+  clock: Clock = systemClock,
   options: DynamoDbStoreOptions = {},
 ): Promise<DynamoDbStore> {
-  const clock = options.clock ?? systemClock;
   const table = new DynamoTable({
     tableName: config.dynamodbTable,
     endpoint: config.dynamodbEndpoint,
@@ -64,6 +64,7 @@ export async function openDynamoDbStore(
     deadLetters: new DynamoDeadLetterStore(table, signal, clock),
     processedEvents: new DynamoProcessedEvents(table, clock),
     issuerKeys: new DynamoIssuerKeyStorage(table),
+    analytics: new DynamoAnalyticsStore(table),
     migrate: () => ensureTable(table, create),
     ping: () => inventory.ping(),
     async close() {

@@ -45,6 +45,11 @@ const ROUTE_WRITE_CONCURRENCY = 16;
  */
 export class DynamoInventoryStore implements InventoryStore {
   readonly #table: DynamoTable;
+  /**
+   * Carriers this process has already added to each route: seeding writes a route's flights day by
+   * day, and each route item need only be written once per new carrier, not once per batch.
+   */
+  readonly #routesWritten = new Map<string, Set<string>>();
 
   constructor(table: DynamoTable) {
     this.#table = table;
@@ -199,6 +204,7 @@ export class DynamoInventoryStore implements InventoryStore {
         destination: f.destination,
         carriers: new Set<string>(),
       };
+      if (this.#routesWritten.get(`${f.origin}#${f.destination}`)?.has(f.carrier)) continue;
       route.carriers.add(f.carrier);
       routes.set(`${f.origin}#${f.destination}`, route);
     }
@@ -221,6 +227,9 @@ export class DynamoInventoryStore implements InventoryStore {
           }),
         ),
       );
+      const written = this.#routesWritten.get(`${route.origin}#${route.destination}`) ?? new Set<string>();
+      for (const carrier of route.carriers) written.add(carrier);
+      this.#routesWritten.set(`${route.origin}#${route.destination}`, written);
     });
   }
 
@@ -253,6 +262,7 @@ export class DynamoInventoryStore implements InventoryStore {
   }
 
   async clearInventory(): Promise<void> {
+    this.#routesWritten.clear();
     const items = await this.#inventoryItems();
     await this.#table.batchWrite(
       'clear the inventory',
@@ -298,10 +308,6 @@ export class DynamoInventoryStore implements InventoryStore {
     await this.#table.run('reach DynamoDB', (c) =>
       c.send(new GetCommand({ TableName: this.#table.name, Key: keys.setting('ping') })),
     );
-  }
-
-  async close(): Promise<void> {
-    this.#table.close();
   }
 
   /** Keys and kind of every inventory item (a scan: seeding and operator paths only). */

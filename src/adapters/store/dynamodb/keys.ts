@@ -1,5 +1,5 @@
 /**
- * Key and attribute names of the single DynamoDB table (see docs/adr/0008-dynamodb-single-table.md
+ * Key and attribute names of the single DynamoDB table (see docs/adr/0013-dynamodb-single-table.md
  * for every access pattern and the key or index serving it).
  */
 
@@ -37,7 +37,8 @@ export type ItemKind =
   | 'outbox-published'
   | 'outbox-lease'
   | 'dead-letter'
-  | 'processed-event';
+  | 'processed-event'
+  | 'analytics-rollup';
 
 export const INVENTORY_KINDS: readonly ItemKind[] = [
   'flight',

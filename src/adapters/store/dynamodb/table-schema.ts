@@ -13,7 +13,7 @@ import { sleep } from './throttling.js';
 /**
  * The table as the adapters need it: the original stack's keys (`searchType`/`searchId`), its
  * `timestamp-index`, streams of new and old images, plus the overloaded lookup index `gsi1`.
- * The AWS stack declares the same (docs/adr/0008-dynamodb-single-table.md).
+ * The AWS stack declares the same (docs/adr/0013-dynamodb-single-table.md).
  */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {

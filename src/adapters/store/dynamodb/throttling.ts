@@ -10,6 +10,17 @@ export function isThrottling(error: unknown): boolean {
   return error instanceof Error && THROTTLING.has(error.name);
 }
 
+/**
+ * A kept-alive connection the server closed just as a request went out on it (ECONNRESET, "socket
+ * hang up"): the request never reached DynamoDB, so it is retried like throttling, as the SDK's own
+ * retry strategy does.
+ */
+export function isDroppedConnection(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: unknown }).code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || error.message === 'socket hang up';
+}
+
 /** Retries of one request before the adapter gives up and answers "throttled". */
 export interface RetryPolicy {
   /** Attempts in all, the first included. */

@@ -1,6 +1,7 @@
 import type { Config } from '../../../config.js';
 import { type Clock, systemClock } from '../../../ports/clock.js';
 import type { StoreBackend } from '../../../ports/store-backend.js';
+import { PostgresAnalyticsStore } from './analytics-store.js';
 import { PostgresApiKeyStore } from './api-key-store.js';
 import { PostgresBookingStore } from './booking-store.js';
 import { createPool, guarded, type PostgresConnectionOptions } from './connection.js';
@@ -57,6 +58,7 @@ export async function openPostgresStore(
     deadLetters: new PostgresDeadLetterStore(pool, schema, clock),
     processedEvents: new PostgresProcessedEvents(pool, clock),
     issuerKeys: new PostgresIssuerKeyStorage(pool),
+    analytics: new PostgresAnalyticsStore(pool),
     migrate: () =>
       guarded(`migrate schema ${schema} of PostgreSQL at ${describeServer(config.databaseUrl)}`, () =>
         migrateSchema(pool, schema),

@@ -1,6 +1,8 @@
 import type { Config } from '../../../config.js';
 import { type Clock, systemClock } from '../../../ports/clock.js';
+import type { InventoryStore } from '../../../ports/store.js';
 import type { StoreBackend } from '../../../ports/store-backend.js';
+import { SqliteAnalyticsStore } from './analytics-store.js';
 import { SqliteApiKeyStore } from './api-key-store.js';
 import { SqliteBookingStore } from './booking-store.js';
 import { applyMigrations, openSqliteDatabase, type SqliteDatabase } from './database.js';
@@ -11,6 +13,7 @@ import { SqliteInventoryUpdates } from './inventory-updates.js';
 import { SqliteIssuerKeyStorage } from './issuer-key-storage.js';
 import { SqliteOutbox } from './outbox.js';
 import { SqliteProcessedEvents } from './processed-events.js';
+import { openSqliteReadOnly } from './read-only-database.js';
 
 /** The SQLite backend, with what only SQLite tests and tools need: the connection and the outbox's extras. */
 export interface SqliteStore extends StoreBackend {
@@ -39,6 +42,15 @@ export async function openSqliteStore(
   return sqliteStoreOn(db, clock);
 }
 
+/**
+ * The inventory of an existing SQLite file on a read-only connection of its own, for searches run
+ * beside the process's main connection (search threads): WAL lets readers run while it writes, and
+ * each read sees the last commit. Throws StoreUnavailableError when the file cannot be opened.
+ */
+export function openSqliteReadOnlyInventory(file: string): InventoryStore {
+  return new SqliteInventoryStore(openSqliteReadOnly(file));
+}
+
 /** The backend on an open, migrated connection (tests that need two handles on one file use it). */
 export function sqliteStoreOn(db: SqliteDatabase, clock: Clock = systemClock): SqliteStore {
   const outbox = new SqliteOutbox(db, clock);
@@ -54,6 +66,7 @@ export function sqliteStoreOn(db: SqliteDatabase, clock: Clock = systemClock): S
     deadLetters: new SqliteDeadLetterStore(db, outbox, clock),
     processedEvents: new SqliteProcessedEvents(db, clock),
     issuerKeys: new SqliteIssuerKeyStorage(db),
+    analytics: new SqliteAnalyticsStore(db),
     async migrate() {
       guarded('migrate the SQLite schema', () => applyMigrations(db));
     },

@@ -1,4 +1,5 @@
 import { initialSchema } from './0001-initial.js';
+import { analyticsSchema } from './0002-analytics.js';
 
 /** A forward-only schema change, applied once in `id` order inside one transaction. */
 export interface PostgresMigration {
@@ -6,4 +7,4 @@ export interface PostgresMigration {
   sql: string;
 }
 
-export const migrations: readonly PostgresMigration[] = [initialSchema];
+export const migrations: readonly PostgresMigration[] = [initialSchema, analyticsSchema];

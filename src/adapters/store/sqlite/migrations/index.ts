@@ -2,6 +2,7 @@ import { inventorySchema } from './0001-inventory.js';
 import { apiKeysSchema } from './0002-api-keys.js';
 import { eventsSchema } from './0003-events.js';
 import { bookingsSchema } from './0004-bookings.js';
+import { analyticsSchema } from './0005-analytics.js';
 
 /** A forward-only schema change, applied once in `id` order. */
 export interface Migration {
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   apiKeysSchema,
   eventsSchema,
   bookingsSchema,
+  analyticsSchema,
 ];

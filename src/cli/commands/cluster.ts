@@ -1,0 +1,66 @@
+import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { isClusterMessage } from '../../adapters/events/cluster-relayed.js';
+
+/** The number of `serve` workers `WORKERS` asks for: 0 is one per core. */
+export function workerCount(configured: number): number {
+  return configured > 0 ? configured : availableParallelism();
+}
+
+/**
+ * The first worker exited before it listened (a bad store, a port in use): it has written its own
+ * one-line reason to the shared stderr, so the primary only ends with the same exit code.
+ */
+export class FirstWorkerExitedError extends Error {
+  readonly exitCode: number;
+
+  constructor(exitCode: number) {
+    super(`the first worker exited with ${exitCode} before listening`);
+    this.name = 'FirstWorkerExitedError';
+    this.exitCode = exitCode;
+  }
+}
+
+/**
+ * The cluster primary of `serve`: forks `count` workers that share the listening port. The first
+ * is forked alone and the others once it listens, so only one of them seeds an empty store. The
+ * primary relays workers' IPC messages (events, outbox appends) to every other worker, restarts a
+ * worker that dies once serving has begun, and on SIGTERM/SIGINT stops them all. A first worker
+ * that cannot start is not restarted: the primary rejects with FirstWorkerExitedError.
+ */
+export async function runPrimary(count: number, log: (line: string) => void): Promise<void> {
+  let stopping = false;
+  let serving = false;
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    worker.on('message', (message: unknown) => {
+      if (!isClusterMessage(message)) return;
+      for (const other of Object.values(cluster.workers ?? {}))
+        if (other && other !== worker && other.isConnected()) other.send(message);
+    });
+    return worker;
+  };
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping || !serving) return;
+    log(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    fork();
+  });
+  const first = fork();
+  await new Promise<void>((resolve, reject) => {
+    first.once('listening', () => resolve());
+    first.once('exit', (code, signal) => reject(new FirstWorkerExitedError(code ?? (signal ? 1 : 0))));
+  });
+  serving = true;
+  for (let i = 1; i < count; i++) fork();
+  log(`serving with ${count} worker processes`);
+  const stop = (): void => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    cluster.once('exit', () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

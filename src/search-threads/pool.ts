@@ -1,0 +1,204 @@
+import { Worker } from 'node:worker_threads';
+import { DomainError } from '../core/errors.js';
+import type { FlightSearchRequest } from '../core/flights/flight-search-request.js';
+import type { HotelSearchRequest } from '../core/hotels/hotel-search.js';
+import type { SearchRun } from '../core/search/search-results.js';
+import { SearchCancelledError } from '../core/search/work-budget.js';
+import { StoreUnavailableError } from '../ports/store.js';
+import type { SearchAnswer, SearchTask, SearchThreadSetup, ThreadError, ToSearchThread } from './protocol.js';
+
+/** How many searches the pool has run, for tests and metrics. */
+export interface SearchPoolStats {
+  threads: number;
+  completed: number;
+  queued: number;
+  /** Searches that ended cancelled: dropped from the queue, or stopped on their thread. */
+  cancelled: number;
+}
+
+interface Pending {
+  task: SearchTask;
+  resolve: (run: SearchRun<unknown>) => void;
+  reject: (error: Error) => void;
+  /** Stops listening to the caller's signal once the search is settled. */
+  release: () => void;
+}
+
+interface Thread {
+  worker: Worker;
+  ready: Promise<void>;
+  /** Came up once: only such a thread is replaced when it dies (one that cannot start never will). */
+  started: boolean;
+  busy: Pending | undefined;
+}
+
+/**
+ * The worker: compiled JavaScript next to this file, or, when this file runs as TypeScript
+ * (development, tests), the TypeScript source loaded through tsx's loader registered in the new
+ * thread first (Node 20 threads do not take `--import` loaders from execArgv).
+ */
+function newWorker(setup: SearchThreadSetup): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./search-thread.js', import.meta.url), { workerData: setup });
+  const source = new URL('./search-thread.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source)}); })`;
+  return new Worker(boot, { eval: true, workerData: setup });
+}
+
+function toError(error: ThreadError): Error {
+  switch (error.kind) {
+    case 'domain':
+      return new DomainError(error.code, error.message, error.details);
+    case 'cancelled':
+      return new SearchCancelledError();
+    case 'store-unavailable':
+      return new StoreUnavailableError(error.message);
+    case 'other':
+      return new Error(error.message);
+  }
+}
+
+/**
+ * Origin searches on worker threads, one search per thread at a time, the rest queued in arrival
+ * order. The event loop that serves cached answers only posts a task and later reads its answer.
+ * Single-flight stays where it was, in the cache in front of the pool: concurrent misses on one
+ * key join one `getOrSet`, which posts one task. A search whose signal aborts (no client waits for
+ * it any more) is dropped from the queue, or, when already running, told to stop by a message: an
+ * AbortSignal cannot be sent to a thread.
+ */
+export class SearchPool {
+  readonly #setup: SearchThreadSetup;
+  readonly #threads: Thread[] = [];
+  readonly #queue: Pending[] = [];
+  #nextId = 1;
+  #completed = 0;
+  #cancelled = 0;
+  #closed = false;
+
+  constructor(setup: SearchThreadSetup, size: number) {
+    this.#setup = setup;
+    for (let i = 0; i < size; i++) this.#threads.push(this.#spawn());
+  }
+
+  /** Resolves once every thread has opened its store. */
+  async ready(): Promise<void> {
+    await Promise.all(this.#threads.map((thread) => thread.ready));
+  }
+
+  flights(request: FlightSearchRequest, signal?: AbortSignal): Promise<SearchRun<unknown>> {
+    return this.#run({ type: 'search', id: this.#nextId++, kind: 'flights', request }, signal);
+  }
+
+  hotels(request: HotelSearchRequest, signal?: AbortSignal): Promise<SearchRun<unknown>> {
+    return this.#run({ type: 'search', id: this.#nextId++, kind: 'hotels', request }, signal);
+  }
+
+  stats(): SearchPoolStats {
+    return {
+      threads: this.#threads.length,
+      completed: this.#completed,
+      queued: this.#queue.length,
+      cancelled: this.#cancelled,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const pending of this.#queue.splice(0)) pending.reject(new Error('the search pool is closed'));
+    await Promise.all(this.#threads.map((thread) => thread.worker.terminate()));
+  }
+
+  #run(task: SearchTask, signal: AbortSignal | undefined): Promise<SearchRun<unknown>> {
+    if (this.#closed) return Promise.reject(new Error('the search pool is closed'));
+    if (signal?.aborted) {
+      this.#cancelled += 1;
+      return Promise.reject(new SearchCancelledError());
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => this.#cancel(pending);
+      const pending: Pending = {
+        task,
+        resolve: (run) => {
+          pending.release();
+          resolve(run);
+        },
+        reject: (error) => {
+          pending.release();
+          if (error instanceof SearchCancelledError) this.#cancelled += 1;
+          reject(error);
+        },
+        release: () => signal?.removeEventListener('abort', onAbort),
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#queue.push(pending);
+      this.#dispatch();
+    });
+  }
+
+  /** A queued search leaves the queue; a running one is told to stop and answers cancelled. */
+  #cancel(pending: Pending): void {
+    const queued = this.#queue.indexOf(pending);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+      pending.reject(new SearchCancelledError());
+      return;
+    }
+    const thread = this.#threads.find((candidate) => candidate.busy === pending);
+    thread?.worker.postMessage({ type: 'cancel', id: pending.task.id } satisfies ToSearchThread);
+  }
+
+  #dispatch(): void {
+    for (const thread of this.#threads) {
+      if (this.#queue.length === 0) return;
+      if (thread.busy !== undefined) continue;
+      const pending = this.#queue.shift() as Pending;
+      thread.busy = pending;
+      thread.worker.postMessage(pending.task satisfies ToSearchThread);
+    }
+  }
+
+  #spawn(): Thread {
+    const worker = newWorker(this.#setup);
+    let markReady: () => void = () => {};
+    let failReady: (error: Error) => void = () => {};
+    const ready = new Promise<void>((resolve, reject) => {
+      markReady = resolve;
+      failReady = reject;
+    });
+    // A thread that never comes up must not leave `ready()` rejected and unobserved.
+    ready.catch(() => {});
+    const thread: Thread = { worker, ready, started: false, busy: undefined };
+    worker.on('message', (message: SearchAnswer | 'ready') => {
+      if (message === 'ready') {
+        thread.started = true;
+        markReady();
+        return;
+      }
+      const pending = thread.busy;
+      thread.busy = undefined;
+      this.#completed += 1;
+      if (pending !== undefined && pending.task.id === message.id) {
+        if (message.ok) pending.resolve(message.run);
+        else pending.reject(toError(message.error));
+      }
+      this.#dispatch();
+    });
+    worker.on('error', (error) => {
+      failReady(error);
+      thread.busy?.reject(error);
+      thread.busy = undefined;
+    });
+    worker.on('exit', (code) => {
+      failReady(new Error(`a search thread exited with ${code} before it was ready`));
+      thread.busy?.reject(new Error('a search thread exited'));
+      thread.busy = undefined;
+      if (this.#closed || !thread.started) return;
+      // Replace the thread so the pool keeps its size; queued searches go to the newcomer.
+      const index = this.#threads.indexOf(thread);
+      if (index >= 0) this.#threads[index] = this.#spawn();
+      this.#dispatch();
+    });
+    return thread;
+  }
+}

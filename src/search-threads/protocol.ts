@@ -1,0 +1,42 @@
+import type { DomainErrorCode } from '../core/errors.js';
+import type { FlightSearchRequest } from '../core/flights/flight-search-request.js';
+import type { HotelSearchRequest } from '../core/hotels/hotel-search.js';
+import type { SearchRun } from '../core/search/search-results.js';
+import type { WorkLimits } from '../core/search/work-budget.js';
+
+/** What a search thread needs to build its own searches: everything else it opens itself. */
+export interface SearchThreadSetup {
+  sqliteFile: string;
+  signingSecret: string;
+  offerTtlMs: number;
+  maxResults: number;
+  /** The work budget of each search, as on the event loop. */
+  workLimits: WorkLimits;
+}
+
+export type SearchTask =
+  | { type: 'search'; id: number; kind: 'flights'; request: FlightSearchRequest }
+  | { type: 'search'; id: number; kind: 'hotels'; request: HotelSearchRequest };
+
+/**
+ * No client waits for search `id` any more. An AbortSignal cannot cross a thread boundary, so the
+ * pool forwards its abort as this message; the thread aborts the search's own signal.
+ */
+export interface CancelTask {
+  type: 'cancel';
+  id: number;
+}
+
+export type ToSearchThread = SearchTask | CancelTask;
+
+/**
+ * An error crossing the thread boundary, rebuilt on the other side as the class the HTTP layer maps:
+ * domain errors keep their code and details, a cancelled search and an unreachable store their kind.
+ */
+export type ThreadError =
+  | { kind: 'domain'; message: string; code: DomainErrorCode; details: Record<string, unknown> }
+  | { kind: 'cancelled' | 'store-unavailable' | 'other'; message: string };
+
+export type SearchAnswer =
+  | { id: number; ok: true; run: SearchRun<unknown> }
+  | { id: number; ok: false; error: ThreadError };
