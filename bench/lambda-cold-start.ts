@@ -3,7 +3,8 @@
  * a fresh Node process loads dist-lambda/api/index.mjs and answers its first search event, on
  * dynalite (the DynamoDB store) and the local Redis. Prints one JSON line per run.
  *
- *   npm run bench:lambda [-- --runs 3] [-- --node /path/to/node]
+ *   npm run bench:lambda [-- --runs 3] [-- --node /path/to/node] [-- --compare <other bundle folder>]
+ *     [-- --profile <dir>: a CPU profile of each run] [-- --readable: unminified, for profiles]
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -18,11 +19,19 @@ import { createPlatform } from '../src/platform.js';
 import { startDynalite, uniqueTableName } from '../test/helpers/dynalite.js';
 import { lambdaContext, restProxyEvent } from '../test/helpers/lambda-events.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, node: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string' },
+    node: { type: 'string' },
+    profile: { type: 'string' },
+    readable: { type: 'boolean' },
+    compare: { type: 'string' },
+  },
+});
 const runs = Number(values.runs ?? 3);
 const node = values.node ?? process.execPath;
 
-const bundleDir = await buildLambda('api');
+const bundleDir = await buildLambda('api', { readable: values.readable === true });
 const size = bundleSize(bundleDir);
 const dynamo = await startDynalite();
 const adminKey = `bench-admin-${randomUUID()}`;
@@ -71,25 +80,40 @@ const { readFileSync } = await import('node:fs');
 const { event, context } = JSON.parse(readFileSync(${JSON.stringify(eventFile)}, 'utf8'));
 context.getRemainingTimeInMillis = () => 29000;
 const loadStart = performance.now();
-const { handler } = await import(${JSON.stringify(join(bundleDir, 'index.mjs'))});
+const { handler } = await import(process.env.COLD_START_BUNDLE);
 const loaded = performance.now();
 const first = await handler(event, context);
 const answered = performance.now();
+const cpu = process.cpuUsage();
 const second = await handler(event, context);
 const warm = performance.now() - answered;
-process.stdout.write(JSON.stringify({ node: process.version, status: first.statusCode, cache: first.headers['x-cache'],
+process.stdout.write(JSON.stringify({ node: process.version, bundle: process.env.COLD_START_BUNDLE, status: first.statusCode, cache: first.headers['x-cache'],
   secondCache: second.headers['x-cache'], processStartToLoadMs: Math.round(loadStart), loadMs: Math.round(loaded - loadStart),
-  firstInvocationMs: Math.round(answered - loaded), coldStartMs: Math.round(answered), warmInvocationMs: Math.round(warm) }) + '\\n');
+  firstInvocationMs: Math.round(answered - loaded), coldStartMs: Math.round(answered), coldStartCpuMs: Math.round((cpu.user + cpu.system) / 1000), warmInvocationMs: Math.round(warm) }) + '\\n');
 process.exit(0);
 `;
 process.stdout.write(
   `${JSON.stringify({ bundle: 'api', rawMiB: +(size.rawBytes / 1048576).toFixed(2), zippedMiB: +(size.zippedBytes / 1048576).toFixed(2) })}\n`,
 );
-for (let run = 0; run < runs; run++) {
+// --compare <folder>: another build of the API bundle (e.g. the previous commit's), run alternately
+// with this one so both see the same machine load.
+const bundles = [
+  join(bundleDir, 'index.mjs'),
+  ...(values.compare ? [join(values.compare, 'index.mjs')] : []),
+];
+for (let run = 0; run < runs * bundles.length; run++) {
   // A new cache prefix per run, so each cold start also misses the cache, as after a deployment.
   // Asynchronous: dynalite answers from this process's event loop.
-  const result = await promisify(execFile)(node, ['--input-type=module', '-e', probe], {
-    env: { ...process.env, ...env, CACHE_KEY_PREFIX: `bench:${randomUUID()}:` },
+  const profiling = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
+  const result = await promisify(execFile)(node, [...profiling, '--input-type=module', '-e', probe], {
+    env: {
+      ...process.env,
+      ...env,
+      CACHE_KEY_PREFIX: `bench:${randomUUID()}:`,
+      COLD_START_BUNDLE: bundles[run % bundles.length],
+      // As the stack deploys it: the table exists (created above) and belongs to the stack.
+      DYNAMODB_CREATE_TABLE: 'false',
+    },
     encoding: 'utf8',
     timeout: 60_000,
   }).catch((error: { stdout?: string; stderr?: string }) => ({

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { airportRows } from '../src/adapters/airports/openflights.js';
@@ -54,6 +54,17 @@ const bundleFriendly: Plugin = {
       );
       return { contents: source, loader: 'ts' };
     });
+    // The dashboard reads its page from <repo>/web and uPlot from node_modules; in the bundle both
+    // sit in ./web (copied by buildLambda).
+    setup.onLoad({ filter: /src[\\/]http[\\/]routes[\\/]dashboard\.ts$/ }, (args) => {
+      const original = readFileSync(args.path, 'utf8');
+      const contents = original
+        .replace("new URL('../../../web/', import.meta.url)", "new URL('./web/', import.meta.url)")
+        .replace(/requireModule\.resolve\('uplot\/dist\/([\w.]+)'\)/g, "new URL('$1', WEB)");
+      if (!contents.includes("new URL('./web/'") || contents.includes("requireModule.resolve('uplot"))
+        throw new Error('build-lambda: the dashboard no longer reads its files as this rewrite expects');
+      return { contents, loader: 'ts' };
+    });
     // Swagger UI serves its assets from <package>/static; in the bundle they sit in ./static.
     setup.onLoad({ filter: /@fastify[\\/]swagger-ui[\\/]lib[\\/]routes\.js$/ }, (args) => ({
       contents: readFileSync(args.path, 'utf8').replace(
@@ -65,8 +76,17 @@ const bundleFriendly: Plugin = {
   },
 };
 
+/** The dashboard's page and assets, shipped beside the API bundle. */
+const DASHBOARD_FILES = [
+  'web/dashboard.html',
+  'web/dashboard.js',
+  'web/dashboard.css',
+  'node_modules/uplot/dist/uPlot.iife.min.js',
+  'node_modules/uplot/dist/uPlot.min.css',
+];
+
 /** Builds one function's bundle; returns its folder. */
-export async function buildLambda(name: LambdaName): Promise<string> {
+export async function buildLambda(name: LambdaName, options: { readable?: boolean } = {}): Promise<string> {
   const outDir = join(LAMBDA_OUT_DIR, name);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -77,16 +97,20 @@ export async function buildLambda(name: LambdaName): Promise<string> {
     platform: 'node',
     target: 'node22',
     format: 'esm',
-    minify: true,
+    // Readable (unminified) bundles keep function names for CPU profiles of the cold start.
+    minify: !options.readable,
     legalComments: 'none',
     banner: { js: banner },
     plugins: [bundleFriendly],
     logLevel: 'warning',
   });
-  if (name === 'api')
+  if (name === 'api') {
     cpSync(join(root, 'node_modules/@fastify/swagger-ui/static'), join(outDir, 'static'), {
       recursive: true,
     });
+    mkdirSync(join(outDir, 'web'));
+    for (const file of DASHBOARD_FILES) cpSync(join(root, file), join(outDir, 'web', basename(file)));
+  }
   return outDir;
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { buildApp } from './http/app.js';
+import { type AppOptions, buildApp } from './http/app.js';
 import type { Platform } from './platform.js';
 
 /**
@@ -9,6 +9,7 @@ import type { Platform } from './platform.js';
 export function buildPlatformApp(
   platform: Platform,
   logger: FastifyServerOptions['logger'] = { level: platform.config.logLevel },
+  compileSchemas: AppOptions['compileSchemas'] = 'start',
 ): Promise<FastifyInstance> {
   const { config } = platform;
   return buildApp({
@@ -19,5 +20,6 @@ export function buildPlatformApp(
     bodyLimitBytes: config.bodyLimitBytes,
     logger,
     requestTimeoutMs: config.requestTimeoutMs,
+    compileSchemas,
   });
 }

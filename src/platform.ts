@@ -95,6 +95,12 @@ export interface PlatformEvents {
 
 export interface PlatformOverrides {
   clock?: Clock;
+  /**
+   * Whether start brings the store's schema up to date (default true). False where something else
+   * owns the schema — the AWS stack owns the DynamoDB table — so a Lambda cold start does not pay
+   * a DescribeTable round trip each time.
+   */
+  migrate?: boolean;
   /** A tracer to use instead of the one configuration picks (tests export spans in memory). */
   tracer?: Tracer;
 }
@@ -116,7 +122,7 @@ const STORE_PING_DEADLINE_MS = 2_000;
 export async function createPlatform(config: Config, overrides: PlatformOverrides = {}): Promise<Platform> {
   const clock = overrides.clock ?? systemClock;
   const airports = await loadAirportDirectory();
-  const backend = await openStore(config, clock);
+  const backend = await openStore(config, clock, overrides.migrate ?? true);
   const secret = config.offerSigningSecret ?? (await signingSecret(backend.inventory));
   const gateway = await createGatewayComponents(config, backend, clock, secret);
   const log = pino({ level: config.logLevel, name: 'travel-platform' });
@@ -423,10 +429,10 @@ function cachedLocations(locations: LocationSearch, cache: Cache, ttlMs: number)
 }
 
 /** The configured store backend with its schema brought up to date; closed again when that fails. */
-async function openStore(config: Config, clock: Clock): Promise<StoreBackend> {
+async function openStore(config: Config, clock: Clock, migrate: boolean): Promise<StoreBackend> {
   const backend = await createStore(config, clock);
   try {
-    await backend.migrate();
+    if (migrate) await backend.migrate();
     return backend;
   } catch (error) {
     await backend.close();

@@ -29,6 +29,7 @@ import { FlightOffer } from './schemas/flights.js';
 import { HotelOffer } from './schemas/hotels.js';
 import type { ApiServices } from './services.js';
 import { closeConnectionOnUnreadBody } from './unread-body.js';
+import { serializerOnFirstUse, validatorOnFirstUse } from './validation/on-first-use.js';
 import { useStrictJsonParser } from './validation/strict-json-parser.js';
 import { STRICT_AJV_OPTIONS, strictValidatorFactory } from './validation/strict-validator.js';
 
@@ -46,6 +47,12 @@ export interface AppOptions {
   requestTimeoutMs?: number;
   bodyLimitBytes?: number;
   version?: string;
+  /**
+   * When route schemas become validators and serializers: `start` (default) at `ready()`, so a
+   * bad schema stops the start; `first-use` when a request first needs them (src/http/validation/
+   * on-first-use.ts), which a Lambda cold start, answering one route, does not wait for.
+   */
+  compileSchemas?: 'start' | 'first-use';
   /** How often the dashboard's live stream sends a snapshot, ms (default 2000). */
   dashboardIntervalMs?: number;
 }
@@ -73,7 +80,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     // One coercion and number rule for every route, present and future (src/http/validation).
     ajv: STRICT_AJV_OPTIONS,
-    schemaController: { compilersFactory: { buildValidator: strictValidatorFactory() } },
+    schemaController: {
+      compilersFactory:
+        options.compileSchemas === 'first-use'
+          ? {
+              buildValidator: validatorOnFirstUse(strictValidatorFactory()),
+              buildSerializer: serializerOnFirstUse(),
+            }
+          : { buildValidator: strictValidatorFactory() },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {

@@ -25,7 +25,8 @@ let api: Promise<Api> | undefined;
 function apiOnce(): Promise<Api> {
   api ??= (async () => {
     const platform = await lambdaPlatform();
-    const app = await buildPlatformApp(platform, { level: platform.config.logLevel });
+    // Schemas compile on first use: a cold start waits for its own route's, not all of them.
+    const app = await buildPlatformApp(platform, { level: platform.config.logLevel }, 'first-use');
     // The adapter decorates requests, so it wraps the app before the app is ready.
     const proxy = awsLambdaFastify<APIGatewayProxyEvent>(app);
     await app.ready();

@@ -12,7 +12,11 @@ let current: Promise<Platform> | undefined;
 export function lambdaPlatform(): Promise<Platform> {
   current ??= (async () => {
     const env = await withSecrets(process.env, secretsManagerReader());
-    return createPlatform(loadConfig(env));
+    const config = loadConfig(env);
+    // With DYNAMODB_CREATE_TABLE=false (what the stack sets) the stack owns the table: no check of it
+    // on every cold start. A missing table still shows, as a store error on the first request.
+    const stackOwnsTable = config.storeBackend === 'dynamodb' && config.dynamodbCreateTable === 'false';
+    return createPlatform(config, { migrate: !stackOwnsTable });
   })().catch((error: unknown) => {
     current = undefined;
     throw error;

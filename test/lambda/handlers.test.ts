@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult, AttributeValue } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -251,5 +252,34 @@ describe('cache invalidation handler (EventBridge → SQS batch)', () => {
       lambdaContext('travel-platform-cache-invalidation'),
     );
     expect(again.batchItemFailures).toEqual([]);
+  });
+});
+
+describe('API handler cold start on a table the stack owns', () => {
+  /** Commands the DynamoDB store sends while a fresh sandbox answers its first search. */
+  async function coldStartCommands(createTable: string): Promise<string[]> {
+    await closeApi();
+    process.env.DYNAMODB_CREATE_TABLE = createTable;
+    const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
+    try {
+      const answer = await invoke({
+        method: 'GET',
+        path: '/v1/flights/search',
+        query: searchQuery,
+        headers: { 'x-api-key': apiKey },
+      });
+      expect(answer.statusCode).toBe(200);
+      return send.mock.calls.map(([command]) => command.constructor.name);
+    } finally {
+      send.mockRestore();
+      process.env.DYNAMODB_CREATE_TABLE = 'true';
+    }
+  }
+
+  it('checks the table only when it may create it (DYNAMODB_CREATE_TABLE=false: the stack owns it)', async () => {
+    expect(await coldStartCommands('true')).toContain('DescribeTableCommand');
+    const owned = await coldStartCommands('false');
+    expect(owned).not.toContain('DescribeTableCommand');
+    expect(owned.length).toBeGreaterThan(0);
   });
 });
