@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type {
   AirlineRecord,
-  Cabin,
   CabinInventory,
   FlightLegQuery,
   FlightRecord,
@@ -12,26 +11,12 @@ import type {
   RoomNightRecord,
   RouteRecord,
 } from '../../../ports/store.js';
+import { groupFlights, type FlightCabinRow as SharedFlightCabinRow } from '../flight-cabin-rows.js';
 import { type BulkTable, writeRows } from './bulk-rows.js';
 import { guarded, inBulkTransaction } from './connection.js';
 
-interface FlightCabinRow {
+interface FlightCabinRow extends SharedFlightCabinRow {
   leg?: number;
-  id: string;
-  carrier: string;
-  flight_number: number;
-  origin: string;
-  destination: string;
-  departure_utc: number;
-  arrival_utc: number;
-  aircraft: string;
-  distance_km: number;
-  currency: string;
-  cabin: Cabin | null;
-  fare: number | null;
-  taxes: number | null;
-  seats_left: number | null;
-  capacity: number | null;
 }
 
 interface HotelRow {
@@ -424,39 +409,6 @@ function lastById<T>(records: readonly T[], keyOf: (record: T) => string): T[] {
   const byKey = new Map<string, T>();
   for (const record of records) byKey.set(keyOf(record), record);
   return byKey.size === records.length ? [...records] : [...byKey.values()];
-}
-
-function groupFlights(rows: readonly FlightCabinRow[]): FlightRecord[] {
-  const flights = new Map<string, FlightRecord>();
-  for (const row of rows) {
-    let flight = flights.get(row.id);
-    if (!flight) {
-      flight = {
-        id: row.id,
-        carrier: row.carrier,
-        flightNumber: row.flight_number,
-        origin: row.origin,
-        destination: row.destination,
-        departureUtc: row.departure_utc,
-        arrivalUtc: row.arrival_utc,
-        aircraft: row.aircraft,
-        distanceKm: row.distance_km,
-        currency: row.currency,
-        cabins: [],
-      };
-      flights.set(row.id, flight);
-    }
-    if (row.cabin !== null) {
-      flight.cabins.push({
-        cabin: row.cabin,
-        fare: row.fare ?? 0,
-        taxes: row.taxes ?? 0,
-        seatsLeft: row.seats_left ?? 0,
-        capacity: row.capacity ?? 0,
-      });
-    }
-  }
-  return [...flights.values()];
 }
 
 function toHotel(row: HotelRow): HotelRecord {

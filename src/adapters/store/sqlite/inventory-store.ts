@@ -1,7 +1,6 @@
 import { distanceKm } from '../../../ports/great-circle.js';
 import type {
   AirlineRecord,
-  Cabin,
   FlightLegQuery,
   FlightRecord,
   HotelLocator,
@@ -12,25 +11,8 @@ import type {
   RouteRecord,
 } from '../../../ports/store.js';
 import { StoreUnavailableError } from '../../../ports/store.js';
+import { type FlightCabinRow, groupFlights } from '../flight-cabin-rows.js';
 import type { SqliteDatabase } from './database.js';
-
-interface FlightCabinRow {
-  id: string;
-  carrier: string;
-  flight_number: number;
-  origin: string;
-  destination: string;
-  departure_utc: number;
-  arrival_utc: number;
-  aircraft: string;
-  distance_km: number;
-  currency: string;
-  cabin: Cabin | null;
-  fare: number | null;
-  taxes: number | null;
-  seats_left: number | null;
-  capacity: number | null;
-}
 
 interface HotelRow {
   id: string;
@@ -344,39 +326,6 @@ export class SqliteInventoryStore implements InventoryStore {
   #write(operation: () => void): void {
     this.#run(() => this.#db.transaction(operation).immediate());
   }
-}
-
-function groupFlights(rows: FlightCabinRow[]): FlightRecord[] {
-  const flights = new Map<string, FlightRecord>();
-  for (const row of rows) {
-    let flight = flights.get(row.id);
-    if (!flight) {
-      flight = {
-        id: row.id,
-        carrier: row.carrier,
-        flightNumber: row.flight_number,
-        origin: row.origin,
-        destination: row.destination,
-        departureUtc: row.departure_utc,
-        arrivalUtc: row.arrival_utc,
-        aircraft: row.aircraft,
-        distanceKm: row.distance_km,
-        currency: row.currency,
-        cabins: [],
-      };
-      flights.set(row.id, flight);
-    }
-    if (row.cabin !== null) {
-      flight.cabins.push({
-        cabin: row.cabin,
-        fare: row.fare ?? 0,
-        taxes: row.taxes ?? 0,
-        seatsLeft: row.seats_left ?? 0,
-        capacity: row.capacity ?? 0,
-      });
-    }
-  }
-  return [...flights.values()];
 }
 
 function toHotel(row: HotelRow): HotelRecord {
