@@ -4,9 +4,9 @@ import { flightSearchCacheKey, singleAirportCity } from '../cache/search-cache-k
 import { invalidField } from '../errors.js';
 import { distanceKm } from '../geo/great-circle.js';
 import type { FlightOfferReference } from '../offers/offer-reference.js';
-import { NormalisedQueries } from '../search/normalised-queries.js';
 import { type FlightSearchQuery, toFlightSearchRequest } from '../search/request-rules.js';
 import type { SearchDependencies, SearchOptions } from '../search/search-dependencies.js';
+import { SearchPages } from '../search/search-pages.js';
 import type { SearchPage, SearchResults, SearchRun } from '../search/search-results.js';
 import { DEFAULT_WORK_LIMITS, WorkBudget } from '../search/work-budget.js';
 import { addDays, toUtcIso, zonedDate, zonedToEpoch } from '../time/zoned-time.js';
@@ -53,13 +53,20 @@ interface PricedJourney {
 export class FlightSearch {
   readonly #deps: FlightSearchDependencies;
   /** Requests and cache keys of queries seen lately, by the transport's identity of the query. */
-  readonly #queries = new NormalisedQueries<FlightSearchRequest>();
+  readonly #pages: SearchPages<FlightSearchQuery, FlightSearchRequest, FlightOfferView>;
   #graph: { graph: RouteGraph; loadedAt: number } | undefined;
   /** Great-circle distances between airports, computed once per pair. */
   readonly #distances = new Map<string, number>();
 
   constructor(deps: FlightSearchDependencies) {
     this.#deps = deps;
+    this.#pages = new SearchPages({
+      kind: 'flights',
+      results: deps.results,
+      toRequest: toFlightSearchRequest,
+      cacheKey: (request) => this.cacheKey(request),
+      search: (request, options) => this.search(request, options),
+    });
   }
 
   /**
@@ -69,26 +76,14 @@ export class FlightSearch {
    * `queryId`, when given, identifies `query` exactly (the v1 routes pass the raw URL), so a query
    * asked again skips its normalisation.
    */
-  async page(
+  page(
     query: FlightSearchQuery,
     limit: number,
     cursor?: string,
     signal?: AbortSignal,
     queryId?: string,
   ): Promise<SearchPage<FlightOfferView>> {
-    const { request, key } = this.#queries.get(queryId, () => {
-      const request = toFlightSearchRequest(query);
-      return { request, key: this.cacheKey(request) };
-    });
-    return this.#deps.results.page(
-      'flights',
-      key,
-      (searchSignal: AbortSignal) => this.search(request, { signal: searchSignal }),
-      limit,
-      cursor,
-      signal,
-      request,
-    );
+    return this.#pages.page(query, limit, cursor, signal, queryId);
   }
 
   /** Airports a code stands for: a city's airports or the airport itself; throws a field error when unknown. */

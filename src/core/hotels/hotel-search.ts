@@ -8,9 +8,9 @@ import { convert } from '../money/money.js';
 import type { HotelOfferReference } from '../offers/offer-reference.js';
 import type { TokenSigner } from '../offers/signed-token.js';
 import { type PriceView, priceView } from '../pricing/price-quote.js';
-import { NormalisedQueries } from '../search/normalised-queries.js';
 import { type HotelSearchQuery, toHotelSearchRequest } from '../search/request-rules.js';
 import type { SearchDependencies, SearchOptions } from '../search/search-dependencies.js';
+import { SearchPages } from '../search/search-pages.js';
 import type { SearchPage, SearchResults, SearchRun } from '../search/search-results.js';
 import { DEFAULT_WORK_LIMITS, WorkBudget } from '../search/work-budget.js';
 import { addDays, daysBetween, toUtcIso } from '../time/zoned-time.js';
@@ -84,10 +84,17 @@ export interface CityHotelView {
 export class HotelSearch {
   readonly #deps: HotelSearchDependencies;
   /** Requests and cache keys of queries seen lately, by the transport's identity of the query. */
-  readonly #queries = new NormalisedQueries<HotelSearchRequest>();
+  readonly #pages: SearchPages<HotelSearchQuery, HotelSearchRequest, HotelOfferView>;
 
   constructor(deps: HotelSearchDependencies) {
     this.#deps = deps;
+    this.#pages = new SearchPages({
+      kind: 'hotels',
+      results: deps.results,
+      toRequest: toHotelSearchRequest,
+      cacheKey: (request) => this.cacheKey(request),
+      search: (request, options) => this.search(request, options),
+    });
   }
 
   /**
@@ -97,26 +104,14 @@ export class HotelSearch {
    * `queryId`, when given, identifies `query` exactly (the v1 routes pass the raw URL), so a query
    * asked again skips its normalisation.
    */
-  async page(
+  page(
     query: HotelSearchQuery,
     limit: number,
     cursor?: string,
     signal?: AbortSignal,
     queryId?: string,
   ): Promise<SearchPage<HotelOfferView>> {
-    const { request, key } = this.#queries.get(queryId, () => {
-      const request = toHotelSearchRequest(query);
-      return { request, key: this.cacheKey(request) };
-    });
-    return this.#deps.results.page(
-      'hotels',
-      key,
-      (searchSignal: AbortSignal) => this.search(request, { signal: searchSignal }),
-      limit,
-      cursor,
-      signal,
-      request,
-    );
+    return this.#pages.page(query, limit, cursor, signal, queryId);
   }
 
   /** The hotels of a city, nearest to its main airport first; field error when the city is unknown. */

@@ -5,9 +5,9 @@ import { DomainError } from '../errors.js';
 import type { FlightOfferView } from '../flights/flight-offer-view.js';
 import type { FlightSearchRequest } from '../flights/flight-search-request.js';
 import type { TokenSigner } from '../offers/signed-token.js';
-import { NormalisedQueries } from '../search/normalised-queries.js';
 import { type FlightSearchQuery, toFlightSearchRequest } from '../search/request-rules.js';
 import type { SearchOptions } from '../search/search-dependencies.js';
+import { SearchPages } from '../search/search-pages.js';
 import type { SearchPage, SearchResults, SearchRun } from '../search/search-results.js';
 import { SearchCancelledError } from '../search/work-budget.js';
 import { mergeOffers, totalIn } from './merge-offers.js';
@@ -58,34 +58,29 @@ export const supplierTag = (name: string): string => `supplier:${name}`;
  */
 export class SupplierFlightSearch {
   readonly #deps: SupplierFlightSearchDependencies;
-  readonly #queries = new NormalisedQueries<FlightSearchRequest>();
+  readonly #pages: SearchPages<FlightSearchQuery, FlightSearchRequest, FlightOfferView>;
 
   constructor(deps: SupplierFlightSearchDependencies) {
     if (deps.suppliers.length === 0) throw new Error('at least one supplier is needed');
     this.#deps = deps;
+    this.#pages = new SearchPages({
+      kind: 'flights',
+      results: deps.results,
+      toRequest: toFlightSearchRequest,
+      cacheKey: (request) => this.cacheKey(request),
+      search: (request, options) => this.search(request, options),
+    });
   }
 
   /** One page of merged offers for a query; the same contract as the inventory search's page. */
-  async page(
+  page(
     query: FlightSearchQuery,
     limit: number,
     cursor?: string,
     signal?: AbortSignal,
     queryId?: string,
   ): Promise<SearchPage<FlightOfferView>> {
-    const { request, key } = this.#queries.get(queryId, () => {
-      const request = toFlightSearchRequest(query);
-      return { request, key: this.cacheKey(request) };
-    });
-    return this.#deps.results.page(
-      'flights',
-      key,
-      (searchSignal: AbortSignal) => this.search(request, { signal: searchSignal }),
-      limit,
-      cursor,
-      signal,
-      request,
-    );
+    return this.#pages.page(query, limit, cursor, signal, queryId);
   }
 
   /** The cache key of a request, as the search engine normalises it. */
