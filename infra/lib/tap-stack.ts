@@ -90,6 +90,10 @@ export class TapStack extends Stack {
       DYNAMODB_CREATE_TABLE: 'false',
       // The emptiness check behind seeding scans the table: inventory is loaded once with `travel-platform seed`.
       SEED_ON_START: 'false',
+      // A sandbox is frozen between invocations, so work after the response (refresh-ahead, recomputing
+      // invalidated searches, prewarming) would run late or never; Lambdas serve and invalidate only.
+      CACHE_WARM_MIN_REQUESTS: '0',
+      PREWARM_SEARCHES: '0',
       CACHE: 'redis',
       REDIS_URL: cache.url,
       REDIS_AUTH_SECRET_ARN: cache.authToken.secretArn,

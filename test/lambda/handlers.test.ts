@@ -68,6 +68,9 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     MAX_EVENT_LOOP_DELAY_MS: '0',
+    // As the stack sets them: no background recomputation in a sandbox that freezes between invocations.
+    CACHE_WARM_MIN_REQUESTS: '0',
+    PREWARM_SEARCHES: '0',
   });
   eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
     put.push(...input.Entries);
