@@ -369,6 +369,12 @@ export const options = {
     default: 'on',
     parse: oneOf('on', 'off'),
   },
+  searchFront: {
+    env: 'SEARCH_FRONT',
+    doc: 'on: a cached search asked again is answered before the framework, from its prepared bytes, when its key and plan can be checked in process (RATE_LIMITER=memory) and tracing is off; off: every request takes the full route (for comparison).',
+    default: 'on',
+    parse: oneOf('on', 'off'),
+  },
   rateLimiter: {
     env: 'RATE_LIMITER',
     doc: 'Where per-key token buckets and daily quotas live: in this process, or in Redis shared by every process.',

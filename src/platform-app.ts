@@ -21,5 +21,6 @@ export function buildPlatformApp(
     logger,
     requestTimeoutMs: config.requestTimeoutMs,
     compileSchemas,
+    searchFront: config.searchFront === 'on',
   });
 }

@@ -2,11 +2,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { systemClock } from '../ports/clock.js';
 import { isAmadeusRequest } from './amadeus/paths.js';
 import { amadeusRoutes } from './amadeus/plugin.js';
 import { amadeusResponses, sendFrameworkError } from './amadeus/responses.js';
 import { answerClientError } from './client-errors.js';
 import { registerErrorHandling } from './error-handler.js';
+import { frontedServer } from './fronted-server.js';
 import { AMADEUS_SECURITY_SCHEME, documentOperation, OPENAPI_TAGS } from './openapi-conventions.js';
 import { analyticsRecorder } from './plugins/analytics-recorder.js';
 import { type GatewayOptions, gateway } from './plugins/gateway.js';
@@ -27,6 +29,7 @@ import { BookingSchema } from './schemas/bookings.js';
 import { Price, ProblemSchema } from './schemas/common.js';
 import { FlightOffer } from './schemas/flights.js';
 import { HotelOffer } from './schemas/hotels.js';
+import { SearchFront } from './search-front.js';
 import type { ApiServices } from './services.js';
 import { closeConnectionOnUnreadBody } from './unread-body.js';
 import { serializerOnFirstUse, validatorOnFirstUse } from './validation/on-first-use.js';
@@ -55,11 +58,19 @@ export interface AppOptions {
   compileSchemas?: 'start' | 'first-use';
   /** How often the dashboard's live stream sends a snapshot, ms (default 2000). */
   dashboardIntervalMs?: number;
+  /**
+   * Answer cached searches from the front (src/http/search-front.ts) when the app listens on its own
+   * server; default true. Off with tracing, which wants a span per request.
+   */
+  searchFront?: boolean;
 }
 
 /** The Fastify application: every route, schema, error mapping and the OpenAPI document. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const useFront = (options.searchFront ?? true) && options.services.tracer === undefined;
+  let front: SearchFront | undefined;
   const app = Fastify({
+    ...(useFront ? { serverFactory: frontedServer(() => front?.answer) } : {}),
     logger: options.logger ?? false,
     logController: requestLogController(options.logger),
     genReqId: requestIdFor,
@@ -148,7 +159,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
-  await app.register(searchRoutes, { services: options.services });
+  if (useFront) {
+    const gateway = options.gateway;
+    front = new SearchFront({
+      gateway: gateway && {
+        keys: gateway.keys,
+        limiter: gateway.limiter,
+        meter: gateway.meter,
+        clock: gateway.clock ?? systemClock,
+      },
+      securityHeaders: app.hasDecorator('securityHeaders') ? app.securityHeaders : {},
+      recordAnswer: app.recordAnswer,
+      recordSample: analytics && ((sample) => analytics.record(sample)),
+      isUnderPressure: app.hasDecorator('isUnderPressure') ? () => app.isUnderPressure() : () => false,
+    });
+    const closing = front;
+    app.addHook('preClose', (done) => {
+      closing.close();
+      done();
+    });
+  }
+  await app.register(searchRoutes, { services: options.services, front });
   await app.register(offerRoutes, { services: options.services });
   await app.register(healthRoutes, { services: options.services });
   // Bookings need the bearer token and admin routes the admin key: both come with the gateway.

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SearchPage, SearchPageContent } from '../core/search/search-results.js';
 
 /** A page as it goes on the wire: serialised once, with its entity tag and length. */
-interface PreparedPage {
+export interface PreparedPage {
   body: Buffer;
   etag: string;
   contentLength: string;
@@ -15,7 +15,12 @@ interface PreparedPage {
  */
 const prepared = new WeakMap<SearchPageContent<unknown>, PreparedPage>();
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** The page's bytes if a route already serialised them (the cached-search front only sends those). */
+export function preparedBytes(content: SearchPageContent<unknown>): PreparedPage | undefined {
+  return prepared.get(content);
+}
 
 /**
  * The page's bytes, serialised the first time through the route's own response serializer (so the
@@ -41,7 +46,8 @@ function preparedPage<T>(reply: FastifyReply, content: SearchPageContent<T>): Pr
   return page;
 }
 
-function matches(ifNoneMatch: string, etag: string): boolean {
+/** Whether `If-None-Match` names `etag` (a weak comparison is not needed: tags are strong). */
+export function matches(ifNoneMatch: string, etag: string): boolean {
   if (ifNoneMatch === etag) return true;
   return ifNoneMatch.split(',').some((tag) => tag.trim() === etag);
 }

@@ -23,7 +23,7 @@ export interface LocationLookup {
 export interface ApiServices {
   locations: { search(query: string, limit: number): Promise<LocationLookup> };
   /** Flight search across the configured suppliers. */
-  flights: Pick<SupplierFlightSearch, 'page' | 'search' | 'cacheKey'>;
+  flights: Pick<SupplierFlightSearch, 'page' | 'peek' | 'search' | 'cacheKey'>;
   /** Circuit-breaker state of each remote supplier (none when only the own inventory is enabled). */
   supplierCircuits(): Record<string, SupplierCircuit>;
   hotels: HotelSearch;

@@ -73,6 +73,12 @@ export interface Cache {
   delete(key: string): Promise<void>;
   /** 'ok', or 'degraded' when a remote tier is unreachable and only the local tier serves. */
   health(): Promise<'ok' | 'degraded'>;
+  /**
+   * The fresh answer this process holds for `key`, without I/O: exactly what `getOrSet` would answer
+   * as a HIT right now, or undefined when the key is not held in process or not known to be fresh
+   * (the caller then asks `getOrSet`). Absent on backends that keep nothing in process.
+   */
+  peek?<T>(key: string): CacheResult<T> | undefined;
   /** Size of the in-process tier; absent on backends that keep nothing in process. */
   stats?(): CacheStats;
   /** Releases connections and timers; the cache must not be used afterwards. */

@@ -27,6 +27,11 @@ export interface RateLimitDecision {
 export interface RateLimiter {
   /** Takes one token and one unit of today's quota for `keyId` under `plan`, or refuses. */
   consume(keyId: string, plan: UsagePlan): Promise<RateLimitDecision>;
+  /**
+   * The same as `consume`, decided at once in process; absent on backends that must ask a remote
+   * store (callers then use `consume`).
+   */
+  consumeNow?(keyId: string, plan: UsagePlan): RateLimitDecision;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }

@@ -52,6 +52,29 @@ export function describeCacheContract(name: string, create: CreateCache): void {
       expect(second.entry.expiresAt).toBe(first.entry.storedAt + long.ttlMs);
     });
 
+    it('peek, where offered, answers only what getOrSet would answer as a fresh HIT, and nothing once dropped', async () => {
+      const cache = await open();
+      if (cache.peek === undefined) return;
+      const k = key();
+      expect(cache.peek(k)).toBeUndefined();
+      await cache.getOrSet(k, async () => ({ price: '99.00' }), { ...long, tags: ['flight:1'] });
+      // Held once a read found it fresh (the first answer may still be settling).
+      await cache.getOrSet(k, async () => ({ price: 'recomputed' }), long);
+      const held = cache.peek<{ price: string }>(k);
+      expect(held?.outcome).toBe('HIT');
+      expect(held?.entry.value).toEqual({ price: '99.00' });
+      await cache.invalidateTags(['flight:1']);
+      expect(cache.peek(k)).toBeUndefined();
+
+      const other = key();
+      await cache.getOrSet(other, async () => 1, long);
+      await cache.getOrSet(other, async () => 2, long);
+      await cache.delete(other);
+      expect(cache.peek(other)).toBeUndefined();
+      await cache.set(other, 3, long);
+      expect(cache.peek<number>(other)?.entry.value ?? 3).toBe(3);
+    });
+
     it('get answers undefined on a miss and the fresh entry after set', async () => {
       const cache = await open();
       const k = key();

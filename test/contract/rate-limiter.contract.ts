@@ -43,6 +43,26 @@ export function describeRateLimiterContract(name: string, options: RateLimiterCo
       expect(refused.resetSeconds).toBe(2);
     });
 
+    it('consumeNow, where offered, decides exactly as consume does and shares its buckets and quotas', async () => {
+      const limiter = await make(new ManualClock(NOON));
+      if (limiter.consumeNow === undefined) return;
+      const decisions = [];
+      for (let i = 0; i < 10; i++)
+        decisions.push(i % 2 === 0 ? limiter.consumeNow('k', plan) : await limiter.consume('k', plan));
+      expect(decisions.map((d) => d.remaining)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+      expect(limiter.consumeNow('k', plan)).toMatchObject({
+        allowed: false,
+        reason: 'rate',
+        retryAfterSeconds: 1,
+      });
+      const tight = { ...plan, dailyQuota: 2 };
+      expect([limiter.consumeNow('q', tight).allowed, (await limiter.consume('q', tight)).allowed]).toEqual([
+        true,
+        true,
+      ]);
+      expect(limiter.consumeNow('q', tight)).toMatchObject({ allowed: false, reason: 'quota' });
+    });
+
     it('refills at the plan rate: one second later exactly five more pass', async () => {
       const clock = new ManualClock(NOON);
       const limiter = await make(clock);

@@ -98,6 +98,15 @@ export class BentoCacheAdapter implements Cache {
     else for (const key of keys) this.#front.delete(key);
   }
 
+  /** The answer in front, while it is fresh: anything that changed or dropped the key removed it. */
+  peek<T>(key: string): CacheResult<T> | undefined {
+    const front = this.#front.get(key);
+    if (front === undefined) return undefined;
+    if (front.freshUntil > Date.now()) return front.result as CacheResult<T>;
+    this.#front.delete(key);
+    return undefined;
+  }
+
   /** The fresh or in-grace entry, or undefined on a miss or when the store cannot answer. */
   async get<T>(key: string): Promise<CacheEntry<T> | undefined> {
     // A plain bentocache `get` returns tag-invalidated entries without saying so; a getOrSet whose
@@ -142,11 +151,8 @@ export class BentoCacheAdapter implements Cache {
     factory: (context: CacheFactoryContext) => Promise<T>,
     options: CacheSetOptions,
   ): Promise<CacheResult<T>> {
-    const front = this.#front.get(key);
-    if (front !== undefined) {
-      if (front.freshUntil > Date.now()) return Promise.resolve(front.result as CacheResult<T>);
-      this.#front.delete(key);
-    }
+    const inFront = this.peek<T>(key);
+    if (inFront !== undefined) return Promise.resolve(inFront);
     const running = this.#inFlight.get(key) as Promise<CacheResult<T>> | undefined;
     // A joiner did not cause the origin call: what it got was served by the cache, so MISS → HIT.
     if (running) return running.then((r) => (r.outcome === 'MISS' ? { ...r, outcome: 'HIT' } : r));

@@ -38,51 +38,59 @@ export abstract class BucketAndQuotaLimiter implements RateLimiter {
   async consume(keyId: string, plan: UsagePlan): Promise<RateLimitDecision> {
     const now = this.clock.now();
     const bucket = await this.takeToken(keyId, plan, now);
-    const bucketReset = Math.max(
-      1,
-      Math.ceil(msUntilFull(bucket.tokens, plan.rateLimit, plan.burstLimit) / 1000),
-    );
-    if (!bucket.allowed) {
-      return {
-        allowed: false,
-        reason: 'rate',
-        limit: plan.burstLimit,
-        remaining: 0,
-        resetSeconds: bucketReset,
-        retryAfterSeconds: Math.max(1, Math.ceil(msUntilToken(bucket.tokens, plan.rateLimit) / 1000)),
-      };
-    }
-    const used = await this.countRequest(keyId, utcDay(now));
-    const quotaReset = secondsToNextUtcDay(now);
-    if (used > plan.dailyQuota) {
-      return {
-        allowed: false,
-        reason: 'quota',
-        limit: plan.dailyQuota,
-        remaining: 0,
-        resetSeconds: quotaReset,
-        retryAfterSeconds: quotaReset,
-      };
-    }
-    const quotaRemaining = plan.dailyQuota - used;
-    const bucketRemaining = Math.floor(bucket.tokens);
-    // Report whichever window runs out first, as the RateLimit header draft recommends.
-    return quotaRemaining < bucketRemaining
-      ? {
-          allowed: true,
-          reason: undefined,
-          limit: plan.dailyQuota,
-          remaining: quotaRemaining,
-          resetSeconds: quotaReset,
-          retryAfterSeconds: 0,
-        }
-      : {
-          allowed: true,
-          reason: undefined,
-          limit: plan.burstLimit,
-          remaining: bucketRemaining,
-          resetSeconds: bucketReset,
-          retryAfterSeconds: 0,
-        };
+    if (!bucket.allowed) return decide(plan, now, bucket, 0);
+    return decide(plan, now, bucket, await this.countRequest(keyId, utcDay(now)));
   }
+}
+
+/**
+ * The decision for one request: the bucket as taken, and `used` (today's count including this
+ * request) when the bucket admitted it.
+ */
+export function decide(plan: UsagePlan, now: number, bucket: TokenTaken, used: number): RateLimitDecision {
+  const bucketReset = Math.max(
+    1,
+    Math.ceil(msUntilFull(bucket.tokens, plan.rateLimit, plan.burstLimit) / 1000),
+  );
+  if (!bucket.allowed) {
+    return {
+      allowed: false,
+      reason: 'rate',
+      limit: plan.burstLimit,
+      remaining: 0,
+      resetSeconds: bucketReset,
+      retryAfterSeconds: Math.max(1, Math.ceil(msUntilToken(bucket.tokens, plan.rateLimit) / 1000)),
+    };
+  }
+  const quotaReset = secondsToNextUtcDay(now);
+  if (used > plan.dailyQuota) {
+    return {
+      allowed: false,
+      reason: 'quota',
+      limit: plan.dailyQuota,
+      remaining: 0,
+      resetSeconds: quotaReset,
+      retryAfterSeconds: quotaReset,
+    };
+  }
+  const quotaRemaining = plan.dailyQuota - used;
+  const bucketRemaining = Math.floor(bucket.tokens);
+  // Report whichever window runs out first, as the RateLimit header draft recommends.
+  return quotaRemaining < bucketRemaining
+    ? {
+        allowed: true,
+        reason: undefined,
+        limit: plan.dailyQuota,
+        remaining: quotaRemaining,
+        resetSeconds: quotaReset,
+        retryAfterSeconds: 0,
+      }
+    : {
+        allowed: true,
+        reason: undefined,
+        limit: plan.burstLimit,
+        remaining: bucketRemaining,
+        resetSeconds: bucketReset,
+        retryAfterSeconds: 0,
+      };
 }

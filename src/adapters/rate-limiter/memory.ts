@@ -1,8 +1,8 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../../ports/clock.js';
-import { RateLimiterUnavailableError } from '../../ports/rate-limiter.js';
+import type { RateLimitDecision } from '../../ports/rate-limiter.js';
 import type { UsagePlan } from '../../ports/usage-plan.js';
-import { BucketAndQuotaLimiter, QUOTA_COUNTER_TTL_SECONDS, type TokenTaken } from './bucket-and-quota.js';
+import { utcDay } from '../../ports/utc-day.js';
+import { BucketAndQuotaLimiter, decide, type TokenTaken } from './bucket-and-quota.js';
 import { type BucketState, refill } from './token-bucket.js';
 
 export interface MemoryRateLimiterOptions {
@@ -10,19 +10,14 @@ export interface MemoryRateLimiterOptions {
 }
 
 /**
- * In-process buckets and quotas for a single API process (the embedded default). Buckets are
- * plain arithmetic on a map (JavaScript runs one request's update at a time, so no lock is
- * needed); daily quotas are rate-limiter-flexible fixed-window counters keyed by the UTC day.
+ * In-process buckets and quotas for a single API process (the embedded default). Both are plain
+ * arithmetic on maps (JavaScript runs one request's update at a time, so no lock is needed), which
+ * lets a request be decided synchronously (`consumeNow`) on the cached-search fast path.
  */
 export class MemoryRateLimiter extends BucketAndQuotaLimiter {
   readonly #buckets = new Map<string, BucketState>();
-  // Points are unbounded because plans differ per key: the counter only counts, and the
-  // comparison with each key's own quota happens in BucketAndQuotaLimiter.
-  readonly #quota = new RateLimiterMemory({
-    keyPrefix: 'quota',
-    points: Number.MAX_SAFE_INTEGER,
-    duration: QUOTA_COUNTER_TTL_SECONDS,
-  });
+  /** Requests per key and UTC day, `${keyId}:${day}`; days other than today are swept. */
+  readonly #counts = new Map<string, number>();
   readonly #sweeper: NodeJS.Timeout;
 
   constructor(options: MemoryRateLimiterOptions = {}) {
@@ -32,7 +27,25 @@ export class MemoryRateLimiter extends BucketAndQuotaLimiter {
     this.#sweeper.unref();
   }
 
+  consumeNow(keyId: string, plan: UsagePlan): RateLimitDecision {
+    const now = this.clock.now();
+    const bucket = this.#takeToken(keyId, plan, now);
+    return decide(plan, now, bucket, bucket.allowed ? this.#countRequest(keyId, utcDay(now)) : 0);
+  }
+
   protected async takeToken(keyId: string, plan: UsagePlan, now: number): Promise<TokenTaken> {
+    return this.#takeToken(keyId, plan, now);
+  }
+
+  protected async countRequest(keyId: string, day: string): Promise<number> {
+    return this.#countRequest(keyId, day);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+  }
+
+  #takeToken(keyId: string, plan: UsagePlan, now: number): TokenTaken {
     const state = refill(this.#buckets.get(keyId), now, plan.rateLimit, plan.burstLimit);
     const allowed = state.tokens >= 1;
     if (allowed) state.tokens -= 1;
@@ -40,22 +53,24 @@ export class MemoryRateLimiter extends BucketAndQuotaLimiter {
     return { allowed, tokens: state.tokens };
   }
 
-  protected async countRequest(keyId: string, day: string): Promise<number> {
-    try {
-      return (await this.#quota.consume(`${keyId}:${day}`, 1)).consumedPoints;
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return error.consumedPoints;
-      throw new RateLimiterUnavailableError('in-memory quota counter failed', { cause: error });
-    }
-  }
-
-  async close(): Promise<void> {
-    clearInterval(this.#sweeper);
+  #countRequest(keyId: string, day: string): number {
+    const key = `${keyId}:${day}`;
+    const used = (this.#counts.get(key) ?? 0) + 1;
+    this.#counts.set(key, used);
+    return used;
   }
 
   #sweep(): void {
     // Without a plan at hand, a bucket untouched for an hour is assumed refilled.
-    const cutoff = this.clock.now() - 3_600_000;
+    const now = this.clock.now();
+    const cutoff = now - 3_600_000;
     for (const [keyId, state] of this.#buckets) if (state.updatedAt < cutoff) this.#buckets.delete(keyId);
+    // Yesterday's counts are kept for a skewed clock near midnight; older ones count nothing.
+    const today = utcDay(now);
+    const yesterday = utcDay(now - 86_400_000);
+    for (const key of this.#counts.keys()) {
+      const day = key.slice(key.lastIndexOf(':') + 1);
+      if (day !== today && day !== yesterday) this.#counts.delete(key);
+    }
   }
 }

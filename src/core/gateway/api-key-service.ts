@@ -112,12 +112,19 @@ export class ApiKeyService {
     return { record, key: generated.key };
   }
 
+  /**
+   * The principal of `presented` when it verified within the last moments (the same short cache
+   * `authenticate` answers from), without I/O; undefined otherwise, and then `authenticate` decides.
+   */
+  authenticatedRecently(presented: string): ApiKeyPrincipal | undefined {
+    const verified = this.#verified.get(presented);
+    return verified !== undefined && verified.expiresAt > performance.now() ? verified.principal : undefined;
+  }
+
   /** The principal `presented` authenticates, or rejects with `ApiKeyRejectedError`. */
   async authenticate(presented: string | undefined): Promise<ApiKeyPrincipal> {
-    if (presented !== undefined) {
-      const verified = this.#verified.get(presented);
-      if (verified !== undefined && verified.expiresAt > performance.now()) return verified.principal;
-    }
+    const recent = presented === undefined ? undefined : this.authenticatedRecently(presented);
+    if (recent !== undefined) return recent;
     const principal = await this.#authenticate(presented);
     if (this.#verified.size >= CACHE_LIMIT) this.#verified.clear();
     this.#verified.set(presented as string, { principal, expiresAt: performance.now() + this.#cacheTtlMs });

@@ -97,6 +97,11 @@ export class HotelSearch {
     });
   }
 
+  /** The first page for `queryId` when it is a fresh hit held in process (SearchPages.peek). */
+  peek(queryId: string, limit: number): SearchPage<HotelOfferView> | undefined {
+    return this.#pages.peek(queryId, limit);
+  }
+
   /**
    * One page of offers for a query: the domain rules checked, the result from the cache or a fresh
    * search, the page cut from its snapshot. Every transport (v1, compatibility routes) calls this;

@@ -20,6 +20,11 @@ export class NormalisedQueries<R> {
     this.#byId = new LRUCache({ max });
   }
 
+  /** The normalised query known as `id`, if it was normalised before (and is still kept). */
+  known(id: string): NormalisedQuery<R> | undefined {
+    return this.#byId.get(id);
+  }
+
   /** The normalised query known as `id`, normalised now when new; without an id, never kept. */
   get(id: string | undefined, normalise: () => NormalisedQuery<R>): NormalisedQuery<R> {
     if (id === undefined) return normalise();

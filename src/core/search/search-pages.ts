@@ -28,6 +28,25 @@ export class SearchPages<Q, R, T> {
     this.#spec = spec;
   }
 
+  /**
+   * The first page of `limit` offers for the query known as `queryId`, when it can be answered now
+   * without I/O: the query was normalised before and its result is a fresh hit held in process.
+   * Undefined otherwise (then `page` answers). Counts towards the query's popularity like `page`.
+   */
+  peek(queryId: string, limit: number): SearchPage<T> | undefined {
+    const known = this.#queries.known(queryId);
+    if (known === undefined) return undefined;
+    const spec = this.#spec;
+    const { request, key } = known;
+    return spec.results.peek(
+      spec.kind,
+      key,
+      (searchSignal: AbortSignal) => spec.search(request, { signal: searchSignal }),
+      limit,
+      request,
+    );
+  }
+
   page(
     query: Q,
     limit: number,

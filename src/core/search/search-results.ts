@@ -210,6 +210,28 @@ export class SearchResults {
     );
   }
 
+  /**
+   * The first page of the search `key` of `kind` when a fresh hit for it is held in process (the
+   * cache's pointer and the snapshot it points to): the same page `page` would answer, without I/O
+   * or waiting. Undefined when anything is not at hand; the caller then asks `page`.
+   */
+  peek<T>(
+    kind: string,
+    key: string,
+    run: SearchRunner<T>,
+    limit: number,
+    request?: unknown,
+  ): SearchPage<T> | undefined {
+    const queryHash = this.#queryHash(kind, key);
+    const cacheKey = `${kind}:${queryHash}`;
+    const result = this.#deps.cache.peek?.<SearchPointer>(cacheKey);
+    if (result === undefined || result.outcome !== 'HIT') return undefined;
+    const kept = this.#snapshots.get(result.entry.value.searchId);
+    if (kept === undefined || kept.keepUntil <= this.#deps.clock.now()) return undefined;
+    this.#observe(kind, queryHash, cacheKey, run, request, undefined, result);
+    return this.#cut(kept.snapshot as SearchSnapshot<T>, queryHash, 0, limit, 'HIT');
+  }
+
   /** The most asked-for searches lately, most popular first, with their requests. */
   popularRequests(count: number): { kind: string; request: unknown }[] {
     const popularity = this.#popularity;

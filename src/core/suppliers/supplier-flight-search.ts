@@ -72,6 +72,11 @@ export class SupplierFlightSearch {
     });
   }
 
+  /** The first page for `queryId` when it is a fresh hit held in process (SearchPages.peek). */
+  peek(queryId: string, limit: number): SearchPage<FlightOfferView> | undefined {
+    return this.#pages.peek(queryId, limit);
+  }
+
   /** One page of merged offers for a query; the same contract as the inventory search's page. */
   page(
     query: FlightSearchQuery,

@@ -28,6 +28,24 @@ const analyticsRecorderPlugin: FastifyPluginAsync<AnalyticsRecorderOptions> = as
   });
 };
 
+/** What analytics records of a first-page search on `pattern` with `query` (route and city). */
+export function searchOf(
+  pattern: string | undefined,
+  query: Record<string, unknown>,
+): RequestSample['search'] | undefined {
+  if (pattern === '/v1/flights/search')
+    return {
+      kind: 'flights',
+      route: `${query.origin}-${query.destination}`.toUpperCase(),
+      city: String(query.destination).toUpperCase(),
+    };
+  if (pattern === '/v1/hotels/search') {
+    const city = typeof query.cityCode === 'string' ? query.cityCode.toUpperCase() : 'near-point';
+    return { kind: 'hotels', route: city, city };
+  }
+  return undefined;
+}
+
 function sampleOf(request: FastifyRequest, reply: FastifyReply, pattern: string | undefined): RequestSample {
   const status = reply.statusCode;
   const sample: RequestSample = { routeGroup: routeGroup(pattern), status, durationMs: reply.elapsedTime };
@@ -38,16 +56,8 @@ function sampleOf(request: FastifyRequest, reply: FastifyReply, pattern: string 
   const query = request.query as Record<string, unknown> | undefined;
   // A further page of a search is served from its snapshot: no new search.
   if (status === 200 && query && query.cursor === undefined) {
-    if (pattern === '/v1/flights/search')
-      sample.search = {
-        kind: 'flights',
-        route: `${query.origin}-${query.destination}`.toUpperCase(),
-        city: String(query.destination).toUpperCase(),
-      };
-    else if (pattern === '/v1/hotels/search') {
-      const city = typeof query.cityCode === 'string' ? query.cityCode.toUpperCase() : 'near-point';
-      sample.search = { kind: 'hotels', route: city, city };
-    }
+    const search = searchOf(pattern, query);
+    if (search !== undefined) sample.search = search;
   }
   if (status === 200 && pattern === '/v1/offers/:offerId') sample.offerPriced = true;
   return sample;

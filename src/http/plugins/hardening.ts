@@ -6,6 +6,13 @@ import fp from 'fastify-plugin';
 import { problem } from '../problems.js';
 import { securityHeaders } from './security-headers.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The security headers every answer carries (helmet's, computed once). */
+    securityHeaders: Readonly<Record<string, string>>;
+  }
+}
+
 export interface HardeningOptions {
   /** `*`, or the allowed browser origins; an empty list sends no CORS headers. */
   corsOrigins: '*' | readonly string[];
@@ -42,6 +49,7 @@ const hardeningPlugin: FastifyPluginAsync<HardeningOptions> = async (app, option
   // Helmet's headers never vary by request: computed once, then set from a constant per request
   // (helmet itself rebuilds them, CSP directives included, on every request).
   const headers = await securityHeaders({ contentSecurityPolicy: options.contentSecurityPolicy ?? true });
+  app.decorate('securityHeaders', Object.freeze(headers));
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
     done();

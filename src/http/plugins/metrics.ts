@@ -10,6 +10,21 @@ declare module 'fastify' {
     /** Set on routes whose answers come from the search cache; their `x-cache` header is counted. */
     cacheType?: CacheDataType;
   }
+  interface FastifyInstance {
+    /** Counts an answer sent without Fastify's hooks (the cached-search front, src/http/search-front.ts). */
+    recordAnswer(answer: AnsweredRequest): void;
+  }
+}
+
+/** One answer as the metrics count it. */
+export interface AnsweredRequest {
+  method: string;
+  /** The route pattern, or `unmatched`. */
+  route: string;
+  statusCode: number;
+  seconds: number;
+  cacheType?: CacheDataType | undefined;
+  outcome?: Outcome | undefined;
 }
 
 export interface MetricsOptions {
@@ -23,7 +38,7 @@ export interface MetricsOptions {
 const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 const OUTCOMES = ['hit', 'miss', 'stale'] as const;
-type Outcome = (typeof OUTCOMES)[number];
+export type Outcome = (typeof OUTCOMES)[number];
 
 /** The route label of requests no route matched: raw URLs would make the label set unbounded. */
 const UNMATCHED = 'unmatched';
@@ -104,14 +119,25 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (app, options) =
     });
   }
 
-  app.addHook('onResponse', async (request, reply) => {
+  const recordAnswer = (answer: AnsweredRequest): void => {
     duration.observe(
-      { method: request.method, route: routeOf(request), status_code: reply.statusCode },
-      reply.elapsedTime / 1000,
+      { method: answer.method, route: answer.route, status_code: answer.statusCode },
+      answer.seconds,
     );
-    const type = request.routeOptions.config.cacheType;
-    const outcome = type === undefined ? undefined : outcomeOf(reply);
-    if (type !== undefined && outcome !== undefined) cacheRequests.inc({ type, outcome });
+    if (answer.cacheType !== undefined && answer.outcome !== undefined)
+      cacheRequests.inc({ type: answer.cacheType, outcome: answer.outcome });
+  };
+  app.decorate('recordAnswer', recordAnswer);
+  app.addHook('onResponse', async (request, reply) => {
+    const cacheType = request.routeOptions.config.cacheType;
+    recordAnswer({
+      method: request.method,
+      route: routeOf(request),
+      statusCode: reply.statusCode,
+      seconds: reply.elapsedTime / 1000,
+      cacheType,
+      outcome: cacheType === undefined ? undefined : outcomeOf(reply),
+    });
   });
 
   app.get(options.path ?? '/metrics', { schema: { hide: true } }, async (_request, reply) => {

@@ -13,6 +13,15 @@ export interface RateLimitOptions {
   failOpen?: boolean;
 }
 
+/**
+ * Where the cached-search front leaves a decision it took but could not act on (a refusal): the
+ * request then comes here with its token already spent, and must not spend another.
+ */
+export const DECIDED_BY_FRONT = Symbol('rate limit decided by the cached-search front');
+
+/** A raw request that may carry a decision of the front. */
+export type FrontDecided = { [DECIDED_BY_FRONT]?: RateLimitDecision };
+
 function setHeaders(reply: FastifyReply, decision: RateLimitDecision): void {
   reply.header('ratelimit-limit', decision.limit);
   reply.header('ratelimit-remaining', decision.remaining);
@@ -31,7 +40,9 @@ const rateLimitPlugin: FastifyPluginAsync<RateLimitOptions> = async (app, option
     if (principal === null) return;
     let decision: RateLimitDecision;
     try {
-      decision = await options.limiter.consume(principal.keyId, principal.plan);
+      decision =
+        (request.raw as FrontDecided)[DECIDED_BY_FRONT] ??
+        (await options.limiter.consume(principal.keyId, principal.plan));
     } catch (error) {
       if (!(error instanceof RateLimiterUnavailableError)) throw error;
       request.log.error({ err: error }, 'rate limiter unavailable');

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { clientGoneSignal } from '../client-gone.js';
+import { searchOf } from '../plugins/analytics-recorder.js';
 import { problemResponses } from '../schemas/common.js';
 import { FlightSearchQuery, FlightSearchResponse } from '../schemas/flights.js';
 import { HotelSearchQuery, HotelSearchResponse } from '../schemas/hotels.js';
 import { LocationQuery, LocationResponse } from '../schemas/locations.js';
+import type { SearchFront } from '../search-front.js';
 import { sendSearchPage } from '../search-reply.js';
 import type { ApiServices } from '../services.js';
 
@@ -14,10 +16,11 @@ const cacheHeaders = {
 };
 
 /** Location autocomplete and flight and hotel search. */
-export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (
-  app,
-  { services },
-) => {
+export const searchRoutes: FastifyPluginAsyncTypebox<{
+  services: ApiServices;
+  /** The cached-search front, told how to answer each first page the routes answered. */
+  front?: SearchFront | undefined;
+}> = async (app, { services, front }) => {
   app.get(
     '/v1/locations',
     {
@@ -55,13 +58,21 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       },
     },
     async (request, reply) => {
+      const { query, url } = request;
       const page = await services.flights.page(
-        request.query,
-        request.query.limit,
-        request.query.cursor,
+        query,
+        query.limit,
+        query.cursor,
         clientGoneSignal(reply),
-        request.url,
+        url,
       );
+      if (query.cursor === undefined)
+        front?.learn(url, () => ({
+          route: '/v1/flights/search',
+          cacheType: 'flights',
+          peek: () => services.flights.peek(url, query.limit),
+          search: searchOf('/v1/flights/search', query),
+        }));
       return sendSearchPage(request, reply, page);
     },
   );
@@ -82,13 +93,15 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       },
     },
     async (request, reply) => {
-      const page = await services.hotels.page(
-        request.query,
-        request.query.limit,
-        request.query.cursor,
-        clientGoneSignal(reply),
-        request.url,
-      );
+      const { query, url } = request;
+      const page = await services.hotels.page(query, query.limit, query.cursor, clientGoneSignal(reply), url);
+      if (query.cursor === undefined)
+        front?.learn(url, () => ({
+          route: '/v1/hotels/search',
+          cacheType: 'hotels',
+          peek: () => services.hotels.peek(url, query.limit),
+          search: searchOf('/v1/hotels/search', query),
+        }));
       return sendSearchPage(request, reply, page);
     },
   );

@@ -1,0 +1,196 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LRUCache } from 'lru-cache';
+import type { RequestSample } from '../core/analytics/request-sample.js';
+import type { ApiKeyPrincipal, ApiKeyService } from '../core/gateway/api-key-service.js';
+import type { UsageIncrement, UsageMeter } from '../core/gateway/usage-meter.js';
+import type { SearchPage } from '../core/search/search-results.js';
+import type { Clock } from '../ports/clock.js';
+import type { RateLimitDecision, RateLimiter } from '../ports/rate-limiter.js';
+import { utcDay } from '../ports/utc-day.js';
+import { routeGroup } from './plugins/analytics-recorder.js';
+import type { AnsweredRequest, CacheDataType } from './plugins/metrics.js';
+import { DECIDED_BY_FRONT, type FrontDecided } from './plugins/rate-limit.js';
+import { requestIdFor } from './request-id.js';
+import { JSON_TYPE, matches, preparedBytes } from './search-reply.js';
+
+/** A URL the search routes answered before, as the front needs it to answer it again. */
+export interface LearnedSearch {
+  /** The route pattern ('/v1/flights/search'): the metrics and analytics label. */
+  route: string;
+  cacheType: CacheDataType;
+  /** The URL's page when it is a fresh hit held in process (the use case's `peek`). */
+  peek(): SearchPage<unknown> | undefined;
+  /** What analytics records of this search (route and city). */
+  search?: RequestSample['search'] | undefined;
+}
+
+/** The gateway's parts the front checks a request against, each with an answer that needs no I/O. */
+export interface FrontGateway {
+  keys: Pick<ApiKeyService, 'authenticatedRecently'>;
+  limiter: Pick<RateLimiter, 'consumeNow'>;
+  meter: Pick<UsageMeter, 'record'>;
+  clock: Clock;
+}
+
+export interface SearchFrontOptions {
+  /** Absent when the app runs without a gateway (no key, no plan, no metering). */
+  gateway?: FrontGateway | undefined;
+  /** Headers every answer carries (helmet's). */
+  securityHeaders: Readonly<Record<string, string>>;
+  /** Counts the answer in the metrics (the metrics plugin's `recordAnswer`). */
+  recordAnswer(answer: AnsweredRequest): void;
+  /** Hands the answer to analytics; absent with analytics off. */
+  recordSample?: ((sample: RequestSample) => void) | undefined;
+  /** True while load shedding would refuse requests: the front then leaves them to the app. */
+  isUnderPressure(): boolean;
+  /** URLs remembered (default 20,000, as many as the cache's in-process front). */
+  maxUrls?: number;
+}
+
+/** A search counts as one request and one search for its key's usage. */
+const SEARCH_USAGE: UsageIncrement = Object.freeze({ requests: 1, searches: 1 });
+
+/**
+ * The cached-search fast path, in front of Fastify. A search URL the routes answered before (so its
+ * query was validated and normalised) whose page is a fresh hit held in process, asked with a key
+ * that authenticated moments ago and a plan decided in process, is answered here from the page's
+ * prepared bytes with the headers the route would send: a map lookup and a socket write instead of
+ * routing, a dozen hooks, validation and serialisation. Anything else — an unknown URL, a cursor, a
+ * key not seen lately, a refusal, CORS, load shedding, a body — goes to Fastify untouched, which
+ * answers it as always; so this can only ever answer what the app itself would have answered.
+ *
+ *   client ──▶ front ── known URL, fresh page, key + plan decided in process ──▶ bytes (HIT)
+ *                 └──── anything else ──▶ Fastify: hooks, validation, route (learns the URL)
+ */
+export class SearchFront {
+  readonly #options: SearchFrontOptions;
+  readonly #learned: LRUCache<string, LearnedSearch>;
+  readonly #baseHeaders: readonly string[];
+  #closing = false;
+
+  constructor(options: SearchFrontOptions) {
+    this.#options = options;
+    this.#learned = new LRUCache({ max: options.maxUrls ?? 20_000 });
+    this.#baseHeaders = Object.entries(options.securityHeaders).flat();
+  }
+
+  /** Remembers how to answer `url` (a route calls this after answering it with a first page). */
+  learn(url: string, learned: () => LearnedSearch): void {
+    if (!this.#learned.has(url)) this.#learned.set(url, learned());
+  }
+
+  /** From now on every request goes to the app (which answers 503 while it closes). */
+  close(): void {
+    this.#closing = true;
+  }
+
+  /** `serve`, bound: what the server calls. */
+  readonly answer = (request: IncomingMessage, response: ServerResponse): boolean =>
+    this.serve(request, response);
+
+  /** Answers the request and returns true, or returns false having written nothing. */
+  serve(request: IncomingMessage, response: ServerResponse): boolean {
+    const startedAt = performance.now();
+    if (this.#closing || request.method !== 'GET' || request.url === undefined) return false;
+    const learned = this.#learned.get(request.url);
+    if (learned === undefined) return false;
+    const headers = request.headers;
+    // CORS and request bodies are the app's to handle; so is a server shedding load.
+    if (
+      headers.origin !== undefined ||
+      headers['content-length'] !== undefined ||
+      headers['transfer-encoding'] !== undefined ||
+      this.#options.isUnderPressure()
+    )
+      return false;
+    const gateway = this.#options.gateway;
+    let principal: ApiKeyPrincipal | undefined;
+    if (gateway !== undefined) {
+      const presented = headers['x-api-key'];
+      if (typeof presented !== 'string' || gateway.limiter.consumeNow === undefined) return false;
+      principal = gateway.keys.authenticatedRecently(presented);
+      if (principal === undefined) return false;
+    }
+    const page = learned.peek();
+    if (page === undefined) return false;
+    const bytes = preparedBytes(page.content);
+    if (bytes === undefined) return false;
+    let decision: RateLimitDecision | undefined;
+    if (gateway !== undefined && principal !== undefined) {
+      decision = gateway.limiter.consumeNow?.(principal.keyId, principal.plan);
+      if (decision === undefined) return false;
+      if (!decision.allowed) {
+        // The token is spent: the app answers the refusal with this decision instead of taking another.
+        (request as IncomingMessage & FrontDecided)[DECIDED_BY_FRONT] = decision;
+        return false;
+      }
+    }
+
+    const ifNoneMatch = headers['if-none-match'];
+    const notModified = typeof ifNoneMatch === 'string' && matches(ifNoneMatch, bytes.etag);
+    const out = [
+      ...this.#baseHeaders,
+      'x-request-id',
+      requestIdFor(request),
+      'x-cache',
+      'HIT',
+      'cache-control',
+      `private, max-age=${page.maxAgeSeconds}`,
+      'etag',
+      bytes.etag,
+    ];
+    if (decision !== undefined) {
+      out.push(
+        'ratelimit-limit',
+        String(decision.limit),
+        'ratelimit-remaining',
+        String(decision.remaining),
+        'ratelimit-reset',
+        String(decision.resetSeconds),
+      );
+    }
+    const status = notModified ? 304 : 200;
+    if (notModified) {
+      response.writeHead(304, out);
+      response.end();
+    } else {
+      out.push('content-type', JSON_TYPE, 'content-length', bytes.contentLength);
+      response.writeHead(200, out);
+      response.end(bytes.body);
+    }
+    this.#account(learned, request.url, status, performance.now() - startedAt, principal);
+    return true;
+  }
+
+  /** What the metrics, usage metering and analytics hooks would have recorded of this answer. */
+  #account(
+    learned: LearnedSearch,
+    url: string,
+    status: number,
+    durationMs: number,
+    principal: ApiKeyPrincipal | undefined,
+  ): void {
+    const options = this.#options;
+    options.recordAnswer({
+      method: 'GET',
+      route: learned.route,
+      statusCode: status,
+      seconds: durationMs / 1000,
+      cacheType: learned.cacheType,
+      outcome: 'hit',
+    });
+    const gateway = options.gateway;
+    if (gateway !== undefined && principal !== undefined)
+      gateway.meter.record(principal.keyId, utcDay(gateway.clock.now()), SEARCH_USAGE);
+    if (options.recordSample === undefined) return;
+    const sample: RequestSample = {
+      routeGroup: routeGroup(learned.route),
+      status,
+      durationMs,
+      cache: { type: learned.cacheType, outcome: 'hit', key: url },
+    };
+    if (principal !== undefined) sample.apiKey = { id: principal.keyId, plan: principal.plan.name };
+    if (status === 200 && learned.search !== undefined) sample.search = learned.search;
+    options.recordSample(sample);
+  }
+}
