@@ -19,6 +19,7 @@ import { OutboxRelay } from './core/events/outbox-relay.js';
 import { FlightSearch } from './core/flights/flight-search.js';
 import { HotelSearch } from './core/hotels/hotel-search.js';
 import { InventoryAdmin } from './core/inventory/inventory-admin.js';
+import type { LocationView } from './core/locations/location-search.js';
 import { LocationSearch } from './core/locations/location-search.js';
 import { OfferSeal } from './core/offers/offer-seal.js';
 import { PriceConfirmation } from './core/offers/price-confirmation.js';
@@ -415,6 +416,9 @@ function searchWorkLimits(requestTimeoutMs: number): WorkLimits {
 /** Location lookups through the cache: the answer depends only on the query and the bundled data. */
 function cachedLocations(locations: LocationSearch, cache: Cache, ttlMs: number): ApiServices['locations'] {
   return {
+    peek(query, limit) {
+      return cache.peek?.<LocationView[]>(locationsCacheKey(query, limit))?.entry.value;
+    },
     async search(query, limit) {
       const result = await cache.getOrSet(
         locationsCacheKey(query, limit),

@@ -3,7 +3,6 @@ import { LRUCache } from 'lru-cache';
 import type { RequestSample } from '../core/analytics/request-sample.js';
 import type { ApiKeyPrincipal, ApiKeyService } from '../core/gateway/api-key-service.js';
 import type { UsageIncrement, UsageMeter } from '../core/gateway/usage-meter.js';
-import type { SearchPage } from '../core/search/search-results.js';
 import type { Clock } from '../ports/clock.js';
 import type { RateLimitDecision, RateLimiter } from '../ports/rate-limiter.js';
 import { utcDay } from '../ports/utc-day.js';
@@ -11,17 +10,27 @@ import { routeGroup } from './plugins/analytics-recorder.js';
 import type { AnsweredRequest, CacheDataType } from './plugins/metrics.js';
 import { DECIDED_BY_FRONT, type FrontDecided } from './plugins/rate-limit.js';
 import { requestIdFor } from './request-id.js';
-import { JSON_TYPE, matches, preparedBytes } from './search-reply.js';
+import { JSON_TYPE, matches, type PreparedPage } from './search-reply.js';
 
 /** A URL the search routes answered before, as the front needs it to answer it again. */
 export interface LearnedSearch {
   /** The route pattern ('/v1/flights/search'): the metrics and analytics label. */
   route: string;
   cacheType: CacheDataType;
-  /** The URL's page when it is a fresh hit held in process (the use case's `peek`). */
-  peek(): SearchPage<unknown> | undefined;
+  /** The URL's answer when it is a fresh hit held in process, with its prepared bytes. */
+  peek(): FrontAnswer | undefined;
   /** What analytics records of this search (route and city). */
   search?: RequestSample['search'] | undefined;
+}
+
+/** A fresh hit ready to send. */
+export interface FrontAnswer {
+  bytes: PreparedPage;
+  /**
+   * Seconds the answer stays fresh, for `cache-control`; set on search pages, which also carry an
+   * ETag and answer If-None-Match. Absent on answers the route sends with `x-cache` only.
+   */
+  maxAgeSeconds?: number | undefined;
 }
 
 /** The gateway's parts the front checks a request against, each with an answer that needs no I/O. */
@@ -47,8 +56,9 @@ export interface SearchFrontOptions {
   maxUrls?: number;
 }
 
-/** A search counts as one request and one search for its key's usage. */
+/** What one answer adds to its key's usage: a search counts as a search, a location lookup does not. */
 const SEARCH_USAGE: UsageIncrement = Object.freeze({ requests: 1, searches: 1 });
+const LOOKUP_USAGE: UsageIncrement = Object.freeze({ requests: 1 });
 
 /**
  * The cached-search fast path, in front of Fastify. A search URL the routes answered before (so its
@@ -111,10 +121,9 @@ export class SearchFront {
       principal = gateway.keys.authenticatedRecently(presented);
       if (principal === undefined) return false;
     }
-    const page = learned.peek();
-    if (page === undefined) return false;
-    const bytes = preparedBytes(page.content);
-    if (bytes === undefined) return false;
+    const answer = learned.peek();
+    if (answer === undefined) return false;
+    const { bytes, maxAgeSeconds } = answer;
     let decision: RateLimitDecision | undefined;
     if (gateway !== undefined && principal !== undefined) {
       decision = gateway.limiter.consumeNow?.(principal.keyId, principal.plan);
@@ -127,18 +136,10 @@ export class SearchFront {
     }
 
     const ifNoneMatch = headers['if-none-match'];
-    const notModified = typeof ifNoneMatch === 'string' && matches(ifNoneMatch, bytes.etag);
-    const out = [
-      ...this.#baseHeaders,
-      'x-request-id',
-      requestIdFor(request),
-      'x-cache',
-      'HIT',
-      'cache-control',
-      `private, max-age=${page.maxAgeSeconds}`,
-      'etag',
-      bytes.etag,
-    ];
+    const isPage = maxAgeSeconds !== undefined;
+    const notModified = isPage && typeof ifNoneMatch === 'string' && matches(ifNoneMatch, bytes.etag);
+    const out = [...this.#baseHeaders, 'x-request-id', requestIdFor(request), 'x-cache', 'HIT'];
+    if (isPage) out.push('cache-control', `private, max-age=${maxAgeSeconds}`, 'etag', bytes.etag);
     if (decision !== undefined) {
       out.push(
         'ratelimit-limit',
@@ -181,7 +182,11 @@ export class SearchFront {
     });
     const gateway = options.gateway;
     if (gateway !== undefined && principal !== undefined)
-      gateway.meter.record(principal.keyId, utcDay(gateway.clock.now()), SEARCH_USAGE);
+      gateway.meter.record(
+        principal.keyId,
+        utcDay(gateway.clock.now()),
+        learned.route.endsWith('/search') ? SEARCH_USAGE : LOOKUP_USAGE,
+      );
     if (options.recordSample === undefined) return;
     const sample: RequestSample = {
       routeGroup: routeGroup(learned.route),

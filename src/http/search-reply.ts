@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SearchPage, SearchPageContent } from '../core/search/search-results.js';
+import type { SearchPage } from '../core/search/search-results.js';
+import type { CacheOutcome } from '../ports/cache.js';
 
 /** A page as it goes on the wire: serialised once, with its entity tag and length. */
 export interface PreparedPage {
@@ -10,26 +11,26 @@ export interface PreparedPage {
 }
 
 /**
- * Bytes of each page, keyed by the page's immutable content object: the search results keep a
- * bounded set of those, and when one is dropped its bytes go with it.
+ * Bytes of each answer, keyed by its immutable content object (a page's content, a cached list of
+ * locations): the caches keep a bounded set of those, and when one is dropped its bytes go with it.
  */
-const prepared = new WeakMap<SearchPageContent<unknown>, PreparedPage>();
+const prepared = new WeakMap<object, PreparedPage>();
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** The page's bytes if a route already serialised them (the cached-search front only sends those). */
-export function preparedBytes(content: SearchPageContent<unknown>): PreparedPage | undefined {
+/** The bytes of `content` if a route already serialised them (the cached-search front only sends those). */
+export function preparedBytes(content: object): PreparedPage | undefined {
   return prepared.get(content);
 }
 
 /**
- * The page's bytes, serialised the first time through the route's own response serializer (so the
- * bytes are exactly what the schema-driven path would send) and reused by every later request.
+ * The bytes of `content`, serialised the first time through the route's own response serializer
+ * (so they are exactly what the schema-driven path would send) and reused by every later request.
  */
-function preparedPage<T>(reply: FastifyReply, content: SearchPageContent<T>): PreparedPage {
-  const known = prepared.get(content as SearchPageContent<unknown>);
+function prepare(reply: FastifyReply, content: object, payload: () => unknown): PreparedPage {
+  const known = prepared.get(content);
   if (known !== undefined) return known;
-  const serialised = reply.serialize({ data: content.data, meta: content.meta });
+  const serialised = reply.serialize(payload());
   const body =
     typeof serialised === 'string'
       ? Buffer.from(serialised, 'utf8')
@@ -42,8 +43,21 @@ function preparedPage<T>(reply: FastifyReply, content: SearchPageContent<T>): Pr
     etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
     contentLength: String(body.length),
   };
-  prepared.set(content as SearchPageContent<unknown>, page);
+  prepared.set(content, page);
   return page;
+}
+
+/** The body of a locations answer: the list and its (single-page) meta. */
+export const locationsBody = (data: readonly unknown[]) => ({
+  data,
+  meta: { count: data.length, nextCursor: null },
+});
+
+/** Sends a list of locations (an immutable cached list) from its prepared bytes, with `x-cache`. */
+export function sendLocations(reply: FastifyReply, data: readonly object[], cache: CacheOutcome) {
+  const bytes = prepare(reply, data, () => locationsBody(data));
+  reply.headers({ 'x-cache': cache, 'content-type': JSON_TYPE, 'content-length': bytes.contentLength });
+  return reply.send(bytes.body);
 }
 
 /** Whether `If-None-Match` names `etag` (a weak comparison is not needed: tags are strong). */
@@ -58,7 +72,7 @@ export function matches(ifNoneMatch: string, etag: string): boolean {
  * a cached page costs a lookup and a socket write, not a serialisation.
  */
 export function sendSearchPage<T>(request: FastifyRequest, reply: FastifyReply, page: SearchPage<T>) {
-  const bytes = preparedPage(reply, page.content);
+  const bytes = prepare(reply, page.content, () => ({ data: page.content.data, meta: page.content.meta }));
   reply.headers({
     'x-cache': page.cache,
     'cache-control': `private, max-age=${page.maxAgeSeconds}`,

@@ -21,7 +21,11 @@ export interface LocationLookup {
 
 /** The use cases the HTTP layer calls; built by the composition root. */
 export interface ApiServices {
-  locations: { search(query: string, limit: number): Promise<LocationLookup> };
+  locations: {
+    search(query: string, limit: number): Promise<LocationLookup>;
+    /** The locations of a fresh hit held in process, without I/O (the cached-search front). */
+    peek(query: string, limit: number): LocationView[] | undefined;
+  };
   /** Flight search across the configured suppliers. */
   flights: Pick<SupplierFlightSearch, 'page' | 'peek' | 'search' | 'cacheKey'>;
   /** Circuit-breaker state of each remote supplier (none when only the own inventory is enabled). */

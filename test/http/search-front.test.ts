@@ -83,6 +83,25 @@ describe('the cached-search front', () => {
     expect(Number(fromFront.headers.get('ratelimit-remaining'))).toBeGreaterThan(0);
   });
 
+  it('answers a known location lookup with the bytes and headers the app sends for it', async () => {
+    const path = '/v1/locations?q=lon&limit=5';
+    await tp.fetch(path);
+    await tp.fetch(path);
+    const lookup = vi.spyOn(tp.platform.services.locations, 'search');
+    const fromFront = await tp.fetch(path);
+    const frontBody = Buffer.from(await fromFront.arrayBuffer());
+    expect(lookup).not.toHaveBeenCalled();
+    lookup.mockRestore();
+    const fromApp = await tp.app.inject({ method: 'GET', url: path, headers: { 'x-api-key': tp.apiKey } });
+    expect(fromFront.headers.get('x-cache')).toBe('HIT');
+    expect(frontBody.equals(fromApp.rawPayload)).toBe(true);
+    const appHeaders = Object.fromEntries(
+      Object.entries(fromApp.headers).map(([name, value]) => [name, String(value)]),
+    );
+    expect(comparable(headersOf(fromFront))).toEqual(comparable(appHeaders));
+    expect(fromFront.headers.get('etag')).toBeNull();
+  });
+
   it('answers If-None-Match with the same 304 as the app, and echoes a safe client request id', async () => {
     const { path } = await routeWithOffers(2);
     const etag = (await tp.fetch(path)).headers.get('etag') ?? '';

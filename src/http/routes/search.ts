@@ -1,19 +1,26 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { SearchPage } from '../../core/search/search-results.js';
 import { clientGoneSignal } from '../client-gone.js';
 import { searchOf } from '../plugins/analytics-recorder.js';
 import { problemResponses } from '../schemas/common.js';
 import { FlightSearchQuery, FlightSearchResponse } from '../schemas/flights.js';
 import { HotelSearchQuery, HotelSearchResponse } from '../schemas/hotels.js';
 import { LocationQuery, LocationResponse } from '../schemas/locations.js';
-import type { SearchFront } from '../search-front.js';
-import { sendSearchPage } from '../search-reply.js';
+import type { FrontAnswer, SearchFront } from '../search-front.js';
+import { preparedBytes, sendLocations, sendSearchPage } from '../search-reply.js';
 import type { ApiServices } from '../services.js';
 
 const cacheHeaders = {
   'x-cache': Type.Union([Type.Literal('HIT'), Type.Literal('MISS'), Type.Literal('STALE')]),
   etag: Type.String(),
 };
+
+/** A fresh page held in process, as the front sends it: its prepared bytes and freshness. */
+function pageAnswer(page: SearchPage<unknown> | undefined): FrontAnswer | undefined {
+  const bytes = page && preparedBytes(page.content);
+  return bytes && { bytes, maxAgeSeconds: page?.maxAgeSeconds };
+}
 
 /** Location autocomplete and flight and hotel search. */
 export const searchRoutes: FastifyPluginAsyncTypebox<{
@@ -36,9 +43,18 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const { data, cache } = await services.locations.search(request.query.q, request.query.limit);
-      reply.header('x-cache', cache);
-      return { data, meta: { count: data.length, nextCursor: null } };
+      const { query, url } = request;
+      const { data, cache } = await services.locations.search(query.q, query.limit);
+      front?.learn(url, () => ({
+        route: '/v1/locations',
+        cacheType: 'locations',
+        peek: () => {
+          const known = services.locations.peek(query.q, query.limit);
+          const bytes = known && preparedBytes(known);
+          return bytes && { bytes };
+        },
+      }));
+      return sendLocations(reply, data, cache);
     },
   );
 
@@ -70,7 +86,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{
         front?.learn(url, () => ({
           route: '/v1/flights/search',
           cacheType: 'flights',
-          peek: () => services.flights.peek(url, query.limit),
+          peek: () => pageAnswer(services.flights.peek(url, query.limit)),
           search: searchOf('/v1/flights/search', query),
         }));
       return sendSearchPage(request, reply, page);
@@ -99,7 +115,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{
         front?.learn(url, () => ({
           route: '/v1/hotels/search',
           cacheType: 'hotels',
-          peek: () => services.hotels.peek(url, query.limit),
+          peek: () => pageAnswer(services.hotels.peek(url, query.limit)),
           search: searchOf('/v1/hotels/search', query),
         }));
       return sendSearchPage(request, reply, page);
