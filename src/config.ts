@@ -519,6 +519,12 @@ export const options = {
     default: '10000',
     parse: integer(100, 300_000),
   },
+  lambdaFlushIntervalMs: {
+    env: 'LAMBDA_FLUSH_INTERVAL_MS',
+    doc: 'Lambda only: how often (ms) an invocation also writes the usage counts and analytics rollups its sandbox buffered, before returning (a frozen sandbox runs no timers); 0 writes them on every invocation. What a reclaimed sandbox buffered since its last write is lost, as a crashed server loses one flush interval.',
+    default: '10000',
+    parse: integer(0, 300_000),
+  },
   analyticsMinuteRetentionHours: {
     env: 'ANALYTICS_MINUTE_RETENTION_HOURS',
     doc: 'Per-minute analytics older than this are compacted into hourly rollups.',

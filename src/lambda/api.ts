@@ -1,14 +1,15 @@
 /**
  * API Gateway (REST, proxy integration) → the same Fastify app the self-hosted server runs.
- * Per invocation it also records the search cache outcome as EMF metrics and writes the usage
- * meter's buffered counts and the analytics rollups before returning, because a frozen sandbox runs
- * no timers.
+ * Per invocation it also records the search cache outcome as EMF metrics, and every
+ * LAMBDA_FLUSH_INTERVAL_MS it writes the usage meter's buffered counts and the analytics rollups
+ * before returning, because a frozen sandbox runs no timers.
  */
 import awsLambdaFastify from '@fastify/aws-lambda';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../platform.js';
 import { buildPlatformApp } from '../platform-app.js';
+import { FlushSchedule } from './flush-schedule.js';
 import { closeLambdaPlatform, lambdaPlatform } from './lambda-platform.js';
 import { instrumented, LAMBDA_METRICS, MetricUnit, observability } from './observability.js';
 
@@ -16,6 +17,7 @@ const tools = observability('api');
 
 interface Api {
   platform: Platform;
+  flushes: FlushSchedule;
   app: FastifyInstance;
   proxy: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 }
@@ -30,7 +32,7 @@ function apiOnce(): Promise<Api> {
     // The adapter decorates requests, so it wraps the app before the app is ready.
     const proxy = awsLambdaFastify<APIGatewayProxyEvent>(app);
     await app.ready();
-    return { platform, app, proxy };
+    return { platform, app, proxy, flushes: new FlushSchedule(platform.config.lambdaFlushIntervalMs) };
   })().catch((error: unknown) => {
     api = undefined;
     throw error;
@@ -46,21 +48,26 @@ const CACHE_METRIC: Record<string, string> = {
 
 export async function handler(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
   return instrumented(tools, context, async () => {
-    const { platform, proxy } = await apiOnce();
+    const { platform, proxy, flushes } = await apiOnce();
     try {
       const response = await proxy(event, context);
       const outcome = CACHE_METRIC[String(response.headers?.['x-cache'] ?? '')];
       if (outcome) tools.metrics.addMetric(outcome, MetricUnit.Count, 1);
       return response;
     } finally {
-      await platform.gateway.options.meter.flush().catch((error: unknown) => {
-        tools.logger.warn('usage meter flush failed; counts kept for the next invocation', { error });
-      });
-      // Analytics rollups too: a frozen sandbox runs no flush timer.
-      await platform.analytics?.collector.flush().catch((error: unknown) => {
-        tools.logger.warn('analytics flush failed; rollups kept for the next invocation', { error });
-      });
+      if (flushes.due()) await flushBuffers(platform);
     }
+  });
+}
+
+/** Writes the usage meter's counts and the analytics rollups; a failure keeps them for the next write. */
+async function flushBuffers(platform: Platform): Promise<void> {
+  await platform.gateway.options.meter.flush().catch((error: unknown) => {
+    tools.logger.warn('usage meter flush failed; counts kept for the next invocation', { error });
+  });
+  // Analytics rollups too: a frozen sandbox runs no flush timer.
+  await platform.analytics?.collector.flush().catch((error: unknown) => {
+    tools.logger.warn('analytics flush failed; rollups kept for the next invocation', { error });
   });
 }
 

@@ -71,6 +71,8 @@ beforeAll(async () => {
     // As the stack sets them: no background recomputation in a sandbox that freezes between invocations.
     CACHE_WARM_MIN_REQUESTS: '0',
     PREWARM_SEARCHES: '0',
+    // Every invocation writes its counts, so a test can read them right after.
+    LAMBDA_FLUSH_INTERVAL_MS: '0',
   });
   eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
     put.push(...input.Entries);
