@@ -357,6 +357,23 @@ async function main(): Promise<void> {
         await children.stop(nginx);
       }
     });
+    // 2b. The same hot set with the front off: every hit through Fastify's hooks, side by side.
+    await withServer(
+      'api-hot-1-route',
+      [...CLI, 'serve'],
+      api(1, { SEARCH_FRONT: 'off' }),
+      work,
+      async (url) => {
+        await warmAll(url, hot.distinctPaths(), apiKey, 1);
+        await runWrk({ baseUrl: url, pathsFile: hotFile, apiKey, connections: conns, durationSeconds: warm });
+        await measure(
+          'API, hot set, 1 worker, SEARCH_FRONT=off (every hit through Fastify)',
+          url,
+          hotFile,
+          apiKey,
+        );
+      },
+    );
     const pagesFile = join(work, 'pages.json');
     writeFileSync(pagesFile, JSON.stringify(pages));
 

@@ -79,10 +79,13 @@ export class BentoCacheAdapter implements Cache {
     max: FRONT_ENTRIES,
   });
   /**
-   * Bumped before and after every removal: a read that overlapped one may have fetched what it
-   * removed, so it must not put that answer in front.
+   * Bumped before and after every removal whose keys are not all known (a tag invalidation, a bus
+   * message): a read that overlapped one may have fetched what it removed, so it must not put that
+   * answer in front.
    */
   #generation = 0;
+  /** Keys whose read in flight overlapped a removal of that very key: the same rule, per key. */
+  readonly #raced = new Set<string>();
 
   constructor(parts: BentoCacheAdapterParts) {
     this.#bento = parts.bento;
@@ -93,9 +96,15 @@ export class BentoCacheAdapter implements Cache {
   }
 
   #dropFront(keys?: readonly string[]): void {
-    this.#generation += 1;
-    if (keys === undefined) this.#front.clear();
-    else for (const key of keys) this.#front.delete(key);
+    if (keys === undefined) {
+      this.#generation += 1;
+      this.#front.clear();
+      return;
+    }
+    for (const key of keys) {
+      this.#front.delete(key);
+      if (this.#inFlight.has(key)) this.#raced.add(key);
+    }
   }
 
   /** The answer in front, while it is fresh: anything that changed or dropped the key removed it. */
@@ -159,13 +168,16 @@ export class BentoCacheAdapter implements Cache {
     const generation = this.#generation;
     const call = this.#getOrSet(key, factory, options)
       .then((result) => {
-        if (result.outcome !== 'STALE' && generation === this.#generation) {
+        if (result.outcome !== 'STALE' && generation === this.#generation && !this.#raced.has(key)) {
           const hit = result.outcome === 'HIT' ? result : { ...result, outcome: 'HIT' as const };
           this.#front.set(key, { result: hit, freshUntil: result.entry.expiresAt });
         }
         return result;
       })
-      .finally(() => this.#inFlight.delete(key));
+      .finally(() => {
+        this.#inFlight.delete(key);
+        this.#raced.delete(key);
+      });
     this.#inFlight.set(key, call);
     return call;
   }
@@ -233,6 +245,7 @@ export class BentoCacheAdapter implements Cache {
     try {
       if (keys.length > 0) await this.#bento.deleteMany({ keys });
     } finally {
+      this.#generation += 1;
       this.#dropFront(keys);
     }
   }
