@@ -663,7 +663,6 @@ export const options = {
     default: '100',
     parse: integer(1, 60_000),
   },
-  environmentName: { env: 'NODE_ENV', doc: 'Runtime environment name.', default: 'development', parse: text },
 } satisfies Record<string, ConfigOption<unknown>>;
 
 type Options = typeof options;
