@@ -1,6 +1,6 @@
 import { NormalisedQueries } from './normalised-queries.js';
 import type { SearchOptions } from './search-dependencies.js';
-import type { SearchPage, SearchResults, SearchRun } from './search-results.js';
+import type { SearchPage, SearchResults, SearchRun, SearchRunner } from './search-results.js';
 
 /** What a search use case brings to answer pages: how it reads a query, keys it and searches. */
 export interface SearchPagesSpec<Q, R, T> {
@@ -36,15 +36,8 @@ export class SearchPages<Q, R, T> {
   peek(queryId: string, limit: number): SearchPage<T> | undefined {
     const known = this.#queries.known(queryId);
     if (known === undefined) return undefined;
-    const spec = this.#spec;
     const { request, key } = known;
-    return spec.results.peek(
-      spec.kind,
-      key,
-      (searchSignal: AbortSignal) => spec.search(request, { signal: searchSignal }),
-      limit,
-      request,
-    );
+    return this.#spec.results.peek(this.#spec.kind, key, this.#runner(request), limit, request);
   }
 
   page(
@@ -59,14 +52,11 @@ export class SearchPages<Q, R, T> {
       const request = spec.toRequest(query);
       return { request, key: spec.cacheKey(request) };
     });
-    return spec.results.page(
-      spec.kind,
-      key,
-      (searchSignal: AbortSignal) => spec.search(request, { signal: searchSignal }),
-      limit,
-      cursor,
-      signal,
-      request,
-    );
+    return spec.results.page(spec.kind, key, this.#runner(request), limit, cursor, signal, request);
+  }
+
+  /** The search of `request`, as the results run it on a miss or a background refresh. */
+  #runner(request: R): SearchRunner<T> {
+    return (searchSignal) => this.#spec.search(request, { signal: searchSignal });
   }
 }

@@ -31,7 +31,7 @@ const analyticsRecorderPlugin: FastifyPluginAsync<AnalyticsRecorderOptions> = as
 /** What analytics records of a first-page search on `pattern` with `query` (route and city). */
 export function searchOf(
   pattern: string | undefined,
-  query: Record<string, unknown>,
+  query: { origin?: unknown; destination?: unknown; cityCode?: unknown },
 ): RequestSample['search'] | undefined {
   if (pattern === '/v1/flights/search')
     return {

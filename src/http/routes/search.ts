@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SearchPage } from '../../core/search/search-results.js';
 import { clientGoneSignal } from '../client-gone.js';
 import { searchOf } from '../plugins/analytics-recorder.js';
+import type { CacheDataType } from '../plugins/metrics.js';
 import { problemResponses } from '../schemas/common.js';
 import { FlightSearchQuery, FlightSearchResponse } from '../schemas/flights.js';
 import { HotelSearchQuery, HotelSearchResponse } from '../schemas/hotels.js';
@@ -20,6 +22,47 @@ const cacheHeaders = {
 function pageAnswer(page: SearchPage<unknown> | undefined): FrontAnswer | undefined {
   const bytes = page && preparedBytes(page.content);
   return bytes && { bytes, maxAgeSeconds: page?.maxAgeSeconds };
+}
+
+/** The paging fields every search query has. */
+type SearchQuery = { limit: number; cursor?: string | undefined };
+
+/** What the search routes ask of a search use case: a page, or a fresh hit held in process. */
+interface PagedSearch<Q> {
+  page(
+    query: Q,
+    limit: number,
+    cursor?: string,
+    signal?: AbortSignal,
+    queryId?: string,
+  ): Promise<SearchPage<unknown>>;
+  peek(queryId: string, limit: number): SearchPage<unknown> | undefined;
+}
+
+/**
+ * The handler of a search route: a page of `search` sent from its prepared bytes, and, for a first
+ * page, the front taught how to answer the same URL again.
+ */
+function searchHandler<Q>(
+  route: '/v1/flights/search' | '/v1/hotels/search',
+  cacheType: CacheDataType,
+  search: PagedSearch<Q>,
+  front: SearchFront | undefined,
+) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    // The route's schema validated the query into Q and its paging fields.
+    const query = request.query as Q & SearchQuery;
+    const url = request.url;
+    const page = await search.page(query, query.limit, query.cursor, clientGoneSignal(reply), url);
+    if (query.cursor === undefined)
+      front?.learn(url, () => ({
+        route,
+        cacheType,
+        peek: () => pageAnswer(search.peek(url, query.limit)),
+        search: searchOf(route, request.query as Record<string, unknown>),
+      }));
+    return sendSearchPage(request, reply, page);
+  };
 }
 
 /** Location autocomplete and flight and hotel search. */
@@ -73,24 +116,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{
         },
       },
     },
-    async (request, reply) => {
-      const { query, url } = request;
-      const page = await services.flights.page(
-        query,
-        query.limit,
-        query.cursor,
-        clientGoneSignal(reply),
-        url,
-      );
-      if (query.cursor === undefined)
-        front?.learn(url, () => ({
-          route: '/v1/flights/search',
-          cacheType: 'flights',
-          peek: () => pageAnswer(services.flights.peek(url, query.limit)),
-          search: searchOf('/v1/flights/search', query),
-        }));
-      return sendSearchPage(request, reply, page);
-    },
+    searchHandler('/v1/flights/search', 'flights', services.flights, front),
   );
 
   app.get(
@@ -108,17 +134,6 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{
         },
       },
     },
-    async (request, reply) => {
-      const { query, url } = request;
-      const page = await services.hotels.page(query, query.limit, query.cursor, clientGoneSignal(reply), url);
-      if (query.cursor === undefined)
-        front?.learn(url, () => ({
-          route: '/v1/hotels/search',
-          cacheType: 'hotels',
-          peek: () => pageAnswer(services.hotels.peek(url, query.limit)),
-          search: searchOf('/v1/hotels/search', query),
-        }));
-      return sendSearchPage(request, reply, page);
-    },
+    searchHandler('/v1/hotels/search', 'hotels', services.hotels, front),
   );
 };
