@@ -321,6 +321,12 @@ export const options = {
     default: '',
     parse: text,
   },
+  cacheLocalTier: {
+    env: 'CACHE_LOCAL_TIER',
+    doc: 'With CACHE=redis: on keeps copies in process, kept fresh by the Redis bus; off reads Redis every time, for processes frozen between requests (Lambda) that cannot hear invalidations meanwhile.',
+    default: 'on',
+    parse: oneOf('on', 'off'),
+  },
   cacheMaxEntries: {
     env: 'CACHE_MAX_ENTRIES',
     doc: 'Most entries the in-process cache tier keeps (least recently used go first).',
@@ -682,6 +688,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   problems.push(...supplierProblems(config as Partial<Config>));
+  if (config.cacheLocalTier === 'off' && config.cacheBackend !== 'redis')
+    problems.push('CACHE_LOCAL_TIER=off needs CACHE=redis: the memory cache has no other tier');
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config) as Config;
 }

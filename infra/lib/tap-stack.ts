@@ -95,6 +95,8 @@ export class TapStack extends Stack {
       CACHE_WARM_MIN_REQUESTS: '0',
       PREWARM_SEARCHES: '0',
       CACHE: 'redis',
+      // A frozen sandbox cannot hear invalidations on the bus: every cache read goes to Redis.
+      CACHE_LOCAL_TIER: 'off',
       REDIS_URL: cache.url,
       REDIS_AUTH_SECRET_ARN: cache.authToken.secretArn,
       RATE_LIMITER: 'redis',

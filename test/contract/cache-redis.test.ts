@@ -46,8 +46,24 @@ afterAll(async () => {
 });
 
 describeCacheContract('redis', (options) => open(options));
+describeCacheContract('redis without a local tier', (options) => open({ ...options, localTier: false }));
 
 describe('redis cache', () => {
+  it('without a local tier, reads what another instance wrote or invalidated at once (nothing to hear first)', async () => {
+    const keyPrefix = `${runPrefix}:${randomUUID().slice(0, 8)}`;
+    const frozen = await open({ keyPrefix, localTier: false });
+    const other = await open({ keyPrefix });
+    await frozen.getOrSet('fare', async () => '100.00', { ...long, tags: ['flight:7'] });
+    expect(frozen.peek?.('fare')).toBeUndefined();
+
+    await other.set('fare', '120.00', { ...long, tags: ['flight:7'] });
+    expect((await frozen.getOrSet('fare', async () => 'recomputed', long)).entry.value).toBe('120.00');
+    await other.invalidateTags(['flight:7']);
+    const after = await frozen.getOrSet('fare', async () => '95.00', long);
+    expect(after).toMatchObject({ outcome: 'MISS', entry: { value: '95.00' } });
+    expect(frozen.stats).toBeUndefined();
+  });
+
   it('serves an entry evicted from the in-process tier from Redis', async () => {
     const cache = await open({ maxEntries: 2 });
     await cache.set('first', 'kept in redis', long);

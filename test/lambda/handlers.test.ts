@@ -57,6 +57,7 @@ beforeAll(async () => {
     DYNAMODB_CREATE_TABLE: 'true',
     DYNAMODB_BOOKING_WRITES: 'conditional',
     CACHE: 'redis',
+    CACHE_LOCAL_TIER: 'off',
     CACHE_KEY_PREFIX: uniquePrefix('lambda'),
     RATE_LIMITER: 'redis',
     EVENT_BUS: 'eventbridge',

@@ -54,12 +54,17 @@ export interface BentoCacheAdapterParts {
   bento: BentoCache<{ cache: BentoStore }>;
   /** Which keys carry which tag (bentocache's own tags are not used: see tag-index.ts). */
   tags: TagIndex;
-  /** Size of the in-process tier. */
-  stats: () => CacheStats;
+  /** Size of the in-process tier; absent when nothing is kept in process (no L1, no front). */
+  stats?: (() => CacheStats) | undefined;
   /** Whether every tier is reachable. */
   health: () => Promise<'ok' | 'degraded'>;
   /** Extra teardown after bentocache disconnected (connections it does not own). */
   close?: () => Promise<void>;
+  /**
+   * Whether the last fresh answer per key is kept in process (default true). False where the
+   * process may not hear a removal (a sandbox frozen between requests): every read then asks the tiers.
+   */
+  front?: boolean;
 }
 
 /** Keys whose last fresh answer is kept in front of bentocache. */
@@ -87,9 +92,16 @@ export class BentoCacheAdapter implements Cache {
   /** Keys whose read in flight overlapped a removal of that very key: the same rule, per key. */
   readonly #raced = new Set<string>();
 
+  readonly #keepsFront: boolean;
+  /** The port's `peek`: offered only when answers are kept in front. */
+  readonly peek?: <T>(key: string) => CacheResult<T> | undefined;
+
   constructor(parts: BentoCacheAdapterParts) {
     this.#bento = parts.bento;
     this.#parts = parts;
+    this.#keepsFront = parts.front ?? true;
+    if (parts.stats) this.stats = parts.stats;
+    if (this.#keepsFront) this.peek = (key) => this.#peekFront(key);
     // Another instance changed a key (shared tiers): its bus message drops our local copy, and the
     // front goes with it. Which key is not worth decoding: such messages follow writes elsewhere.
     this.#bento.on('bus:message:received', () => this.#dropFront());
@@ -108,7 +120,7 @@ export class BentoCacheAdapter implements Cache {
   }
 
   /** The answer in front, while it is fresh: anything that changed or dropped the key removed it. */
-  peek<T>(key: string): CacheResult<T> | undefined {
+  #peekFront<T>(key: string): CacheResult<T> | undefined {
     const front = this.#front.get(key);
     if (front === undefined) return undefined;
     if (front.freshUntil > Date.now()) return front.result as CacheResult<T>;
@@ -160,7 +172,7 @@ export class BentoCacheAdapter implements Cache {
     factory: (context: CacheFactoryContext) => Promise<T>,
     options: CacheSetOptions,
   ): Promise<CacheResult<T>> {
-    const inFront = this.peek<T>(key);
+    const inFront = this.#peekFront<T>(key);
     if (inFront !== undefined) return Promise.resolve(inFront);
     const running = this.#inFlight.get(key) as Promise<CacheResult<T>> | undefined;
     // A joiner did not cause the origin call: what it got was served by the cache, so MISS → HIT.
@@ -168,7 +180,12 @@ export class BentoCacheAdapter implements Cache {
     const generation = this.#generation;
     const call = this.#getOrSet(key, factory, options)
       .then((result) => {
-        if (result.outcome !== 'STALE' && generation === this.#generation && !this.#raced.has(key)) {
+        if (
+          this.#keepsFront &&
+          result.outcome !== 'STALE' &&
+          generation === this.#generation &&
+          !this.#raced.has(key)
+        ) {
           const hit = result.outcome === 'HIT' ? result : { ...result, outcome: 'HIT' as const };
           this.#front.set(key, { result: hit, freshUntil: result.entry.expiresAt });
         }
@@ -265,10 +282,8 @@ export class BentoCacheAdapter implements Cache {
     return this.#parts.health();
   }
 
-  /** Entries and approximate bytes of the in-process tier. */
-  stats(): CacheStats {
-    return this.#parts.stats();
-  }
+  /** Entries and approximate bytes of the in-process tier, when there is one. */
+  readonly stats?: () => CacheStats;
 
   /** Disconnects every tier and the bus. */
   async close(): Promise<void> {

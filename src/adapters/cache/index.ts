@@ -9,7 +9,7 @@ import { PassThroughCache } from './pass-through.js';
 
 export type CacheConfig = Pick<
   Config,
-  'cacheBackend' | 'redisUrl' | 'cacheMaxEntries' | 'cacheMaxBytes' | 'cacheKeyPrefix'
+  'cacheBackend' | 'redisUrl' | 'cacheMaxEntries' | 'cacheMaxBytes' | 'cacheKeyPrefix' | 'cacheLocalTier'
 >;
 
 /** The configured cache; with `redis` it resolves even when Redis is unreachable (health() is then 'degraded'). */
@@ -22,7 +22,12 @@ export async function createCache(config: CacheConfig): Promise<Cache> {
       return createMemoryCache({ ...tier, keyPrefix: config.cacheKeyPrefix });
     case 'redis': {
       const { createRedisCache } = await import('./redis.js');
-      return createRedisCache({ ...tier, keyPrefix: config.cacheKeyPrefix, redisUrl: config.redisUrl });
+      return createRedisCache({
+        ...tier,
+        keyPrefix: config.cacheKeyPrefix,
+        redisUrl: config.redisUrl,
+        localTier: config.cacheLocalTier === 'on',
+      });
     }
   }
 }

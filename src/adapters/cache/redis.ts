@@ -34,6 +34,12 @@ export interface RedisCacheOptions extends LocalTierOptions {
   commandTimeoutMs?: number;
   /** Longest wait (ms) for the first connection at start; past it the cache starts degraded. Default 2000. */
   connectTimeoutMs?: number;
+  /**
+   * Keep copies in process (L1 and the adapter's front), kept fresh by the bus; default true. False
+   * for processes frozen between requests (Lambda), which cannot hear the bus meanwhile: every read
+   * then goes to Redis.
+   */
+  localTier?: boolean;
 }
 
 /** A two-tier cache; resolves even when Redis is unreachable (then `health()` is 'degraded'). */
@@ -50,30 +56,40 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
   connection.on('error', () => {});
   await waitUntilReady(connection, options.connectTimeoutMs ?? 2000);
 
-  const local = createLocalTier(options);
-  const busTransport = new RedisBusTransport(options.redisUrl, { commandTimeout });
+  const remote = redisDriver({ connection });
+  const local = options.localTier === false ? undefined : createLocalTier(options);
+  const busTransport = local && new RedisBusTransport(options.redisUrl, { commandTimeout });
   const bento = new BentoCache({
     default: 'cache',
     prefix: options.keyPrefix,
     // No L2 circuit breaker: a dead Redis already fails fast (no offline queue), and a breaker kept
     // skipping Redis for its whole duration after Redis was back, so writes stayed local unseen.
     stores: {
-      cache: bentostore()
-        .useL1Layer(local.driver)
-        .useL2Layer(redisDriver({ connection }))
-        .useBus({ options: { retryQueue: { enabled: true, maxSize: 10_000 } }, factory: () => busTransport }),
+      cache:
+        local && busTransport
+          ? bentostore()
+              .useL1Layer(local.driver)
+              .useL2Layer(remote)
+              .useBus({
+                options: { retryQueue: { enabled: true, maxSize: 10_000 } },
+                factory: () => busTransport,
+              })
+          : bentostore().useL2Layer(remote),
     },
   });
 
-  // bentocache builds the store, and subscribes its bus, on first use, without awaiting the
-  // SUBSCRIBE: do it now and wait, or invalidations sent by other instances meanwhile are missed.
-  bento.use();
-  await withTimeout(busTransport.whenSubscribed(), options.connectTimeoutMs ?? 2000);
+  if (busTransport) {
+    // bentocache builds the store, and subscribes its bus, on first use, without awaiting the
+    // SUBSCRIBE: do it now and wait, or invalidations sent by other instances meanwhile are missed.
+    bento.use();
+    await withTimeout(busTransport.whenSubscribed(), options.connectTimeoutMs ?? 2000);
+  }
 
   return new BentoCacheAdapter({
     bento,
     tags: new CombinedTagIndex([new RedisTagIndex(connection, options.keyPrefix), new LocalTagIndex()]),
-    stats: local.stats,
+    stats: local?.stats,
+    front: local !== undefined,
     health: async () => {
       if (connection.status !== 'ready') return 'degraded';
       try {
