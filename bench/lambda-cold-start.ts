@@ -42,6 +42,10 @@ const env = {
   DYNAMODB_CREATE_TABLE: 'true',
   DYNAMODB_BOOKING_WRITES: 'conditional',
   CACHE: 'redis',
+  // As the stack sets them for the Lambdas.
+  CACHE_LOCAL_TIER: 'off',
+  CACHE_WARM_MIN_REQUESTS: '0',
+  PREWARM_SEARCHES: '0',
   CACHE_KEY_PREFIX: `bench:${randomUUID()}:`,
   RATE_LIMITER: 'redis',
   EVENT_BUS: 'eventbridge',
