@@ -12,6 +12,7 @@ import { type AnalyticsComponents, createAnalyticsComponents } from './analytics
 import type { Config } from './config.js';
 import { BookingService } from './core/bookings/booking-service.js';
 import { cacheInvalidation } from './core/cache/cache-invalidation.js';
+import { InvalidationAtCommit } from './core/cache/invalidation-at-commit.js';
 import { RecentInvalidations } from './core/cache/recent-invalidations.js';
 import { locationsCacheKey } from './core/cache/search-cache-keys.js';
 import { idempotentConsumer } from './core/events/idempotent-consumer.js';
@@ -221,6 +222,19 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       : {}),
     onBackgroundError: (error) => log.warn({ err: error }, 'background search recomputation failed'),
   });
+  const invalidate = cacheInvalidation(cache, recentInvalidations, (tags) =>
+    searchResults.recomputeInvalidated(tags),
+  );
+  // This instance's own changes drop their cached searches at commit; their events reach the rest.
+  const atCommit =
+    config.cacheInvalidation === 'events'
+      ? new InvalidationAtCommit(invalidate, (error, event) =>
+          log.warn(
+            { err: error, eventId: event.id },
+            'cache invalidation at commit failed; the event retries it',
+          ),
+        )
+      : undefined;
   const searchDeps = { ...shared, results: searchResults };
   const flightEngine = searchPool
     ? new PooledFlightSearch(searchDeps, searchPool)
@@ -261,12 +275,14 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       // Far longer than any request may run, so only a dead process's key is ever taken over.
       idempotencyLeaseMs: Math.max(60_000, config.requestTimeoutMs * 3),
       idempotencyRetentionMs: config.idempotencyKeyTtlHours * 3_600_000,
+      afterCommit: atCommit?.committed,
     }),
     inventoryAdmin: new InventoryAdmin({
       store,
       updates: backend.inventoryUpdates,
       clock,
       eventSource: EVENT_SOURCE,
+      afterCommit: atCommit?.committed,
     }),
     searchResults,
     analytics: analytics?.service,
@@ -291,9 +307,6 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     },
   };
 
-  const invalidate = cacheInvalidation(cache, recentInvalidations, (tags) =>
-    searchResults.recomputeInvalidated(tags),
-  );
   let subscription: Subscription | undefined;
   let stopSharingAppends: (() => void) | undefined;
   let stopSignalling: (() => Promise<void>) | undefined;
@@ -306,7 +319,9 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
         invalidationGroup,
         idempotentConsumer({
           name: invalidationGroup,
-          handle: invalidate,
+          handle: atCommit?.delivered ?? invalidate,
+          // Dropping entries twice is harmless; a store read before each would delay every one.
+          repeatable: true,
           processed,
           deadLetters,
           maxAttempts: config.eventMaxAttempts,

@@ -1,5 +1,8 @@
 import type { CloudEvent } from './events.js';
 
+/** Which process appended: only appends of this process are worth relaying to the others. */
+export type AppendOrigin = 'this-process' | 'another-process';
+
 /** One event waiting in (or published from) the outbox. */
 export interface OutboxRecord {
   /**
@@ -39,11 +42,14 @@ export interface Outbox {
   /** Gives up the lease if `owner` holds it, so another relay can take over at once. */
   release(owner: string): Promise<void>;
   /**
-   * Calls `listener` soon after an append by this process, once the appending transaction has ended
-   * (it may have rolled back: the listener only means "look now"). Appends by other processes are
-   * found by polling `claim`. Returns the function that unregisters the listener.
+   * Calls `listener` with 'this-process' soon after an append by this process, once the appending
+   * transaction has ended (it may have rolled back: the listener only means "look now"). A backend
+   * whose store tells every process of commits (PostgreSQL LISTEN/NOTIFY) also calls it with
+   * 'another-process' for appends committed elsewhere; on the others they are found by polling
+   * `claim`, or by what the caller relays between processes. Returns the function that unregisters
+   * the listener.
    */
-  onAppend(listener: () => void): () => void;
+  onAppend(listener: (origin: AppendOrigin) => void): () => void;
   /** Deletes records published before `before` (epoch ms); returns how many were deleted. */
   prunePublished(before: number): Promise<number>;
 }

@@ -38,6 +38,34 @@ describe('idempotentConsumer', () => {
     expect(await stores.processed.has('invalidate-cache', event.id)).toBe(true);
   });
 
+  it('runs repeatable work without reading the marks first, so a redelivery repeats it', async () => {
+    let reads = 0;
+    const processed = {
+      has: (consumer: string, eventId: string) => {
+        reads++;
+        return stores.processed.has(consumer, eventId);
+      },
+      mark: (consumer: string, eventId: string) => stores.processed.mark(consumer, eventId),
+      prune: (before: number) => stores.processed.prune(before),
+    };
+    const handled: string[] = [];
+    const handler = idempotentConsumer({
+      name: 'invalidate-cache',
+      handle: async (event) => void handled.push(event.id),
+      processed,
+      deadLetters: stores.deadLetters,
+      maxAttempts: 3,
+      retryBaseMs: 1,
+      repeatable: true,
+    });
+    const event = createEvent('price.updated', { route: 'JFK-LHR' }, { source });
+    await handler(event);
+    await handler(event);
+    expect(handled).toEqual([event.id, event.id]);
+    expect(reads).toBe(0);
+    expect(await stores.processed.has('invalidate-cache', event.id)).toBe(true);
+  });
+
   it('skips an event redelivered by the bus after it was processed', async () => {
     const bus = new InProcessEventBus();
     const handled: string[] = [];

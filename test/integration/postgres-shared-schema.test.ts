@@ -56,7 +56,11 @@ describe('PostgreSQL: two processes on one schema', () => {
     const appendHeard = new Promise<void>((resolve) => {
       heard = resolve;
     });
-    const unregister = listening.outbox.onAppend(() => heard());
+    const origins: string[] = [];
+    const unregister = listening.outbox.onAppend((origin) => {
+      origins.push(origin);
+      heard();
+    });
     try {
       // The listener connects asynchronously and calls once when it is ready; wait for that first.
       await appendHeard;
@@ -73,6 +77,7 @@ describe('PostgreSQL: two processes on one schema', () => {
       await appendHeardAgain;
       const records = await listening.outbox.claim('relay-of-listening', 10, 60_000);
       expect(records.map((r) => r.event.type)).toEqual(['price.updated']);
+      expect(origins.at(-1)).toBe('another-process');
     } finally {
       unregister();
     }

@@ -6,6 +6,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../../ports/events.js';
+import type { Outbox } from '../../ports/outbox.js';
 
 /** IPC messages between cluster workers, relayed by the primary to every other worker. */
 export type ClusterMessage = { tp: 'events'; events: CloudEvent[] } | { tp: 'outbox-appended' };
@@ -57,13 +58,12 @@ export class ClusterRelayedEventBus implements EventBus {
  * Tells the other workers when this one appends to the shared outbox, and nudges `relay` when they
  * do: whichever worker holds the outbox lease drains at once instead of at its next poll.
  */
-export function shareOutboxAppends(
-  outbox: { onAppend(listener: () => void): () => void },
-  relay: { nudge(): void },
-): () => void {
+export function shareOutboxAppends(outbox: Pick<Outbox, 'onAppend'>, relay: { nudge(): void }): () => void {
   if (!cluster.isWorker || !process.send) return () => {};
   const send = process.send.bind(process);
-  const unsubscribe = outbox.onAppend(() => send({ tp: 'outbox-appended' } satisfies ClusterMessage));
+  const unsubscribe = outbox.onAppend((origin) => {
+    if (origin === 'this-process') send({ tp: 'outbox-appended' } satisfies ClusterMessage);
+  });
   const onMessage = (message: unknown) => {
     if (isClusterMessage(message) && message.tp === 'outbox-appended') relay.nudge();
   };

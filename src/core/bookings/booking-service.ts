@@ -61,6 +61,11 @@ export interface BookingServiceDependencies {
   suppliers?: SupplierOffers;
   /** Random source of references; injectable so tests can force a collision. */
   newReference?: () => string;
+  /**
+   * Told the events of a booking or cancellation once it committed, before the caller is answered
+   * (this instance drops the cached searches they make stale at once); must not reject.
+   */
+  afterCommit?: (events: readonly CloudEvent[]) => Promise<void>;
 }
 
 /** Attempts at a fresh reference when one is taken: 31^6 codes make a second collision vanishingly rare. */
@@ -174,10 +179,13 @@ export class BookingService {
         },
       );
     }
-    const result = await this.#deps.store.cancel(id, this.#deps.clock.now(), (cancelled) =>
-      this.#events(cancelled, 'booking.cancelled', 'cancellation'),
-    );
+    let events: CloudEvent[] = [];
+    const result = await this.#deps.store.cancel(id, this.#deps.clock.now(), (cancelled) => {
+      events = this.#events(cancelled, 'booking.cancelled', 'cancellation');
+      return events;
+    });
     if (result === undefined) throw notFound(id);
+    if (result.cancelledNow) await this.#deps.afterCommit?.(events);
     return result.booking;
   }
 
@@ -216,7 +224,9 @@ export class BookingService {
         createdAt: now,
       };
       try {
-        await this.#deps.store.create(booking, held, this.#events(booking, 'booking.created', 'booking'));
+        const events = this.#events(booking, 'booking.created', 'booking');
+        await this.#deps.store.create(booking, held, events);
+        await this.#deps.afterCommit?.(events);
         return booking;
       } catch (error) {
         if (!(error instanceof BookingReferenceTakenError) || attempt >= REFERENCE_ATTEMPTS) throw error;

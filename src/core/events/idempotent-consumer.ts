@@ -9,6 +9,12 @@ export interface IdempotentConsumerOptions {
   name: string;
   /** The work; rejecting means "try again". */
   handle: (event: CloudEvent) => Promise<void>;
+  /**
+   * The work is harmless to repeat (dropping cache entries): run it without first reading the marks,
+   * which would put a store round trip between every event's arrival and its effect; a duplicate
+   * then repeats the work instead of being skipped. Marks are still written.
+   */
+  repeatable?: boolean;
   processed: ProcessedEvents;
   /**
    * Where events that failed `maxAttempts` times are parked. Without it the handler rejects instead,
@@ -57,7 +63,7 @@ export function idempotentConsumer(options: IdempotentConsumerOptions): EventHan
   const running = new Map<string, Promise<void>>();
 
   async function process(event: CloudEvent): Promise<void> {
-    if (await options.processed.has(options.name, event.id)) return;
+    if (!options.repeatable && (await options.processed.has(options.name, event.id))) return;
     for (let attempt = 1; ; attempt++) {
       try {
         await options.handle(event);

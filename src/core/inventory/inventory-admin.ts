@@ -1,4 +1,5 @@
 import type { Clock } from '../../ports/clock.js';
+import type { CloudEvent } from '../../ports/events.js';
 import type {
   FareUpdate,
   InventoryUpdate,
@@ -58,6 +59,11 @@ export interface InventoryAdminDependencies {
   updates: InventoryUpdates;
   clock: Clock;
   eventSource: string;
+  /**
+   * Told the events of each change once it committed, before the caller is answered (this instance
+   * drops the cached searches they make stale at once); must not reject.
+   */
+  afterCommit?: (events: readonly CloudEvent[]) => Promise<void>;
 }
 
 /**
@@ -140,14 +146,16 @@ export class InventoryAdmin {
     type: 'price.updated' | 'availability.changed',
   ): Promise<InventoryChangeResult> {
     if (errors.length > 0) throw invalid(errors);
-    const eventIds: string[] = [];
+    const events: CloudEvent[] = [];
     try {
       const touched = await this.#deps.updates.apply(update, (touched) => {
         const data: InventoryChangedData = { ...touched, reason: 'admin' };
         const event = this.#event(type, data);
-        eventIds.push(event.id);
+        events.push(event);
         return [event];
       });
+      await this.#deps.afterCommit?.(events);
+      const eventIds = events.map((event) => event.id);
       return { touched, eventId: eventIds[0] ?? '', eventIds };
     } catch (error) {
       // Deleted between the check above and the transaction: same answer as if it had never existed.

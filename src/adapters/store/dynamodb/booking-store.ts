@@ -1,13 +1,14 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BookingRecord, BookingStore, HeldKey, IdempotencyClaim } from '../../../ports/bookings.js';
 import type { CloudEvent } from '../../../ports/events.js';
+import type { AppendSignal } from '../append-signal.js';
 import { toBooking } from './booking-items.js';
 import { createInTransaction, createWithConditions, giveBack } from './booking-writes.js';
 import { ConditionFailed, type DynamoTable, type Item, TransactionCancelled } from './dynamo-table.js';
 import { DynamoIdempotencyKeys } from './idempotency-keys.js';
 import { heldUnits } from './inventory-holds.js';
 import { keys } from './keys.js';
-import { type AppendSignal, outboxItems } from './outbox-records.js';
+import { outboxItems } from './outbox-records.js';
 import { transactWrite, type WriteMode } from './writes.js';
 
 /**

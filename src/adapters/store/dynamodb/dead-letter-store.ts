@@ -3,9 +3,10 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../../../ports/clock.js';
 import type { DeadLetter, DeadLetterQuery, DeadLetterStore } from '../../../ports/dead-letters.js';
 import type { CloudEvent } from '../../../ports/events.js';
+import type { AppendSignal } from '../append-signal.js';
 import type { DynamoTable, Item } from './dynamo-table.js';
 import { KIND, keys, PK, paddedMs, SK } from './keys.js';
-import { type AppendSignal, outboxItems } from './outbox-records.js';
+import { outboxItems } from './outbox-records.js';
 
 /**
  * Dead letters in the `DEADLETTERS` partition. Their ids start with the time they were parked, so a

@@ -1,6 +1,7 @@
 import type { Config } from '../../../config.js';
 import { type Clock, systemClock } from '../../../ports/clock.js';
 import type { StoreBackend } from '../../../ports/store-backend.js';
+import { AppendSignal } from '../append-signal.js';
 import { DynamoAnalyticsStore } from './analytics-store.js';
 import { DynamoApiKeyStore } from './api-key-store.js';
 import { DynamoBookingStore } from './booking-store.js';
@@ -10,7 +11,6 @@ import { DynamoInventoryStore } from './inventory-store.js';
 import { DynamoInventoryUpdates } from './inventory-updates.js';
 import { DynamoIssuerKeyStorage } from './issuer-key-storage.js';
 import { DynamoOutbox } from './outbox.js';
-import { AppendSignal } from './outbox-records.js';
 import { DynamoProcessedEvents } from './processed-events.js';
 import { ensureTable } from './table-schema.js';
 import type { RetryPolicy } from './throttling.js';

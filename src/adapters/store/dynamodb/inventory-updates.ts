@@ -9,9 +9,10 @@ import {
   UnknownInventoryError,
 } from '../../../ports/inventory-updates.js';
 import type { Cabin } from '../../../ports/store.js';
+import type { AppendSignal } from '../append-signal.js';
 import { type DynamoTable, type Item, inParallel, TransactionCancelled } from './dynamo-table.js';
 import { keys, PK } from './keys.js';
-import { type AppendSignal, outboxItems } from './outbox-records.js';
+import { outboxItems } from './outbox-records.js';
 import { TRANSACTION_LIMIT, transactWrite, type UpdateSpec, update, type WriteMode } from './writes.js';
 
 type ListName = 'fares' | 'seats' | 'nights';

@@ -27,25 +27,3 @@ export function outboxItems(events: readonly CloudEvent[], now = Date.now()): It
     event: JSON.stringify(event),
   }));
 }
-
-/** Tells the local relay to look now, once the writes that appended have ended. */
-export class AppendSignal {
-  readonly #listeners = new Set<() => void>();
-  #scheduled = false;
-
-  listen(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
-  }
-
-  appended(): void {
-    if (this.#scheduled || this.#listeners.size === 0) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      for (const listener of this.#listeners) listener();
-    });
-  }
-}

@@ -1,10 +1,10 @@
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../../../ports/clock.js';
 import type { CloudEvent } from '../../../ports/events.js';
-import type { Outbox, OutboxRecord } from '../../../ports/outbox.js';
+import type { AppendOrigin, Outbox, OutboxRecord } from '../../../ports/outbox.js';
+import type { AppendSignal } from '../append-signal.js';
 import { ConditionFailed, type DynamoTable, type Item, inParallel } from './dynamo-table.js';
 import { KIND, keys, PK, SK, TIMESTAMP, TIMESTAMP_INDEX } from './keys.js';
-import type { AppendSignal } from './outbox-records.js';
 
 /** Marks of one markPublished call in flight at once. */
 const MARK_CONCURRENCY = 8;
@@ -96,7 +96,7 @@ export class DynamoOutbox implements Outbox {
     }
   }
 
-  onAppend(listener: () => void): () => void {
+  onAppend(listener: (origin: AppendOrigin) => void): () => void {
     return this.#signal.listen(listener);
   }
 

@@ -13,7 +13,7 @@ import {
 import type { Clock } from '../../../ports/clock.js';
 import type { CloudEvent } from '../../../ports/events.js';
 import { guarded, inTransaction } from './connection.js';
-import { appendToOutbox } from './outbox.js';
+import { appendToOutbox, type OutboxAppends } from './outbox.js';
 
 interface BookingRow {
   id: string;
@@ -60,12 +60,12 @@ const CLAIM_ATTEMPTS = 5;
  */
 export class PostgresBookingStore implements BookingStore {
   readonly #pool: pg.Pool;
-  readonly #schema: string;
+  readonly #appends: OutboxAppends;
   readonly #clock: Clock;
 
-  constructor(pool: pg.Pool, schema: string, clock: Clock) {
+  constructor(pool: pg.Pool, appends: OutboxAppends, clock: Clock) {
     this.#pool = pool;
-    this.#schema = schema;
+    this.#appends = appends;
     this.#clock = clock;
   }
 
@@ -143,10 +143,11 @@ export class PostgresBookingStore implements BookingStore {
             ],
           );
           if (inserted.rowCount !== 1) throw new BookingReferenceTakenError(booking.reference);
-          await appendToOutbox(client, this.#schema, events, this.#clock.now());
+          await appendToOutbox(client, this.#appends, events, this.#clock.now());
         }),
       BOOKING_ERRORS,
     );
+    this.#appends.local.appended();
   }
 
   async get(id: string): Promise<BookingRecord | undefined> {
@@ -161,7 +162,7 @@ export class PostgresBookingStore implements BookingStore {
     now: number,
     events: (cancelled: BookingRecord) => readonly CloudEvent[],
   ): Promise<{ booking: BookingRecord; cancelledNow: boolean } | undefined> {
-    return guarded('cancel a booking', () =>
+    const result = await guarded('cancel a booking', () =>
       inTransaction(this.#pool, async (client) => {
         // The status flip is the "exactly once": only the call that flips it gives inventory back.
         const flipped = await client.query<BookingRow>(
@@ -176,10 +177,12 @@ export class PostgresBookingStore implements BookingStore {
         }
         const cancelled = toRecord(row);
         await giveBack(client, cancelled.hold);
-        await appendToOutbox(client, this.#schema, events(cancelled), this.#clock.now());
+        await appendToOutbox(client, this.#appends, events(cancelled), this.#clock.now());
         return { booking: cancelled, cancelledNow: true };
       }),
     );
+    if (result?.cancelledNow) this.#appends.local.appended();
+    return result;
   }
 
   async pruneKeys(before: number): Promise<number> {

@@ -4,7 +4,7 @@ import type { Clock } from '../../../ports/clock.js';
 import type { DeadLetter, DeadLetterQuery, DeadLetterStore } from '../../../ports/dead-letters.js';
 import type { CloudEvent } from '../../../ports/events.js';
 import { guarded, inTransaction } from './connection.js';
-import { appendToOutbox } from './outbox.js';
+import { appendToOutbox, type OutboxAppends } from './outbox.js';
 
 interface DeadLetterRow {
   id: string;
@@ -24,12 +24,12 @@ const COLUMNS = 'id, consumer, event, error, attempts, parked_at';
  */
 export class PostgresDeadLetterStore implements DeadLetterStore {
   readonly #pool: pg.Pool;
-  readonly #schema: string;
+  readonly #appends: OutboxAppends;
   readonly #clock: Clock;
 
-  constructor(pool: pg.Pool, schema: string, clock: Clock) {
+  constructor(pool: pg.Pool, appends: OutboxAppends, clock: Clock) {
     this.#pool = pool;
-    this.#schema = schema;
+    this.#appends = appends;
     this.#clock = clock;
   }
 
@@ -80,7 +80,7 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
   }
 
   async requeue(ids?: readonly string[]): Promise<DeadLetter[]> {
-    return guarded('requeue dead letters', () =>
+    const letters = await guarded('requeue dead letters', () =>
       inTransaction(this.#pool, async (client) => {
         // DELETE … RETURNING takes the rows exactly once even when two replays race.
         const { rows } =
@@ -95,13 +95,15 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
           .map(toDeadLetter);
         await appendToOutbox(
           client,
-          this.#schema,
+          this.#appends,
           letters.map((letter) => letter.event),
           this.#clock.now(),
         );
         return letters;
       }),
     );
+    if (letters.length > 0) this.#appends.local.appended();
+    return letters;
   }
 
   async remove(id: string): Promise<boolean> {

@@ -10,7 +10,7 @@ import { PostgresInventoryStore } from './inventory-store.js';
 import { PostgresInventoryUpdates } from './inventory-updates.js';
 import { PostgresIssuerKeyStorage } from './issuer-key-storage.js';
 import { migrateSchema } from './migrate.js';
-import { PostgresOutbox } from './outbox.js';
+import { OutboxAppends, PostgresOutbox } from './outbox.js';
 import { PostgresProcessedEvents } from './processed-events.js';
 
 export type PostgresStoreConfig = Pick<
@@ -28,7 +28,7 @@ export interface PostgresStore extends StoreBackend {
  * The clustered backend: every port on one connection pool to one PostgreSQL database, tables in
  * the configured schema. Several API processes share it: bookings and inventory updates commit with
  * their outbox rows in one transaction, and one relay at a time (the outbox lease) publishes them,
- * woken by NOTIFY from whichever process appended. Opening connects lazily: the first query (usually
+ * woken at commit in the appending process and by NOTIFY in the others. Opening connects lazily: the first query (usually
  * `migrate()` at start) rejects with StoreUnavailableError when the server cannot be reached.
  */
 export async function openPostgresStore(
@@ -45,17 +45,18 @@ export async function openPostgresStore(
   const pool = createPool(connection);
   const schema = connection.schema;
   const inventory = new PostgresInventoryStore(pool);
-  const outbox = new PostgresOutbox(pool, connection, clock);
+  const appends = new OutboxAppends(schema);
+  const outbox = new PostgresOutbox(pool, connection, clock, appends);
   let closed: Promise<void> | undefined;
   return {
     name: 'postgres',
     schema,
     inventory,
-    inventoryUpdates: new PostgresInventoryUpdates(pool, schema, clock),
-    bookings: new PostgresBookingStore(pool, schema, clock),
+    inventoryUpdates: new PostgresInventoryUpdates(pool, appends, clock),
+    bookings: new PostgresBookingStore(pool, appends, clock),
     apiKeys: new PostgresApiKeyStore(pool),
     outbox,
-    deadLetters: new PostgresDeadLetterStore(pool, schema, clock),
+    deadLetters: new PostgresDeadLetterStore(pool, appends, clock),
     processedEvents: new PostgresProcessedEvents(pool, clock),
     issuerKeys: new PostgresIssuerKeyStorage(pool),
     analytics: new PostgresAnalyticsStore(pool),

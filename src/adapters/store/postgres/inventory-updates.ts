@@ -13,7 +13,7 @@ import {
   UnknownInventoryError,
 } from '../../../ports/inventory-updates.js';
 import { guarded, inTransaction } from './connection.js';
-import { appendToOutbox } from './outbox.js';
+import { appendToOutbox, type OutboxAppends } from './outbox.js';
 
 type Missing = { list: 'fares' | 'seats' | 'nights'; index: number };
 
@@ -27,12 +27,12 @@ type Missing = { list: 'fares' | 'seats' | 'nights'; index: number };
  */
 export class PostgresInventoryUpdates implements InventoryUpdates {
   readonly #pool: pg.Pool;
-  readonly #schema: string;
+  readonly #appends: OutboxAppends;
   readonly #clock: Clock;
 
-  constructor(pool: pg.Pool, schema: string, clock: Clock) {
+  constructor(pool: pg.Pool, appends: OutboxAppends, clock: Clock) {
     this.#pool = pool;
-    this.#schema = schema;
+    this.#appends = appends;
     this.#clock = clock;
   }
 
@@ -40,7 +40,7 @@ export class PostgresInventoryUpdates implements InventoryUpdates {
     update: InventoryUpdate,
     events: (touched: TouchedInventory) => readonly CloudEvent[],
   ): Promise<TouchedInventory> {
-    return guarded(
+    const touched = await guarded(
       'apply inventory updates',
       () =>
         inTransaction(this.#pool, async (client) => {
@@ -84,11 +84,13 @@ export class PostgresInventoryUpdates implements InventoryUpdates {
             flights: await touchedFlights(client, cabinKeys),
             hotelNights: [...hotelNights.values()],
           };
-          await appendToOutbox(client, this.#schema, events(touched), this.#clock.now());
+          await appendToOutbox(client, this.#appends, events(touched), this.#clock.now());
           return touched;
         }),
       [UnknownInventoryError],
     );
+    this.#appends.local.appended();
+    return touched;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Transaction } from 'better-sqlite3';
 import { type Clock, systemClock } from '../../../ports/clock.js';
 import type { CloudEvent } from '../../../ports/events.js';
-import type { Outbox, OutboxRecord } from '../../../ports/outbox.js';
+import type { AppendOrigin, Outbox, OutboxRecord } from '../../../ports/outbox.js';
 import type { SqliteDatabase } from './database.js';
 import { guarded } from './guard.js';
 
@@ -40,7 +40,7 @@ interface LeaseRow {
 export class SqliteOutbox implements Outbox {
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
-  readonly #listeners = new Set<() => void>();
+  readonly #listeners = new Set<(origin: AppendOrigin) => void>();
   #nudgeScheduled = false;
   readonly #appendAll: (events: readonly CloudEvent[]) => void;
   readonly #claim: Transaction<(owner: string, limit: number, leaseMs: number) => OutboxRecord[]>;
@@ -116,7 +116,7 @@ export class SqliteOutbox implements Outbox {
     });
   }
 
-  onAppend(listener: () => void): () => void {
+  onAppend(listener: (origin: AppendOrigin) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
@@ -144,7 +144,7 @@ export class SqliteOutbox implements Outbox {
     // setImmediate runs after the synchronous transaction around `append` has committed or rolled back.
     setImmediate(() => {
       this.#nudgeScheduled = false;
-      for (const listener of this.#listeners) listener();
+      for (const listener of this.#listeners) listener('this-process');
     });
   }
 }
