@@ -1,9 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlightSearch } from '../../src/core/flights/flight-search.js';
 import type { FlightSearchRequest } from '../../src/core/flights/flight-search-request.js';
 import { TokenSigner } from '../../src/core/offers/signed-token.js';
 import { SearchCancelledError } from '../../src/core/search/work-budget.js';
 import { systemClock } from '../../src/ports/clock.js';
+import { SEARCH_THREAD_NICENESS } from '../../src/search-threads/thread-priority.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /**
@@ -59,6 +61,19 @@ describe('search threads', () => {
     const hit = await tp.fetch(path as string);
     expect(hit.headers.get('x-cache')).toBe('HIT');
     expect(pool?.stats().completed).toBe(before + 1);
+  });
+
+  it('run below the priority of the event loop (Linux)', async (context) => {
+    if (process.platform !== 'linux') context.skip();
+    // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's niceness; fields 3 onwards follow the
+    // parenthesised command name, which may itself hold spaces.
+    const niceness = (tid: string): number => {
+      const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const threads = readdirSync(`/proc/${process.pid}/task`);
+    expect(niceness(String(process.pid))).toBe(0);
+    expect(threads.filter((tid) => niceness(tid) === SEARCH_THREAD_NICENESS)).toHaveLength(2);
   });
 
   it('give the same offers as a search on the event loop', async () => {

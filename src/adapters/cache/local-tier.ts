@@ -66,14 +66,15 @@ function jsonLength(value: unknown, depth: number): number {
       }
       const toJSON = (value as { toJSON?: unknown }).toJSON;
       if (typeof toJSON === 'function') return jsonLength(toJSON.call(value), depth + 1);
-      let length = 2;
+      // Braces, and per field its quoted key, a colon and a comma (one comma too many, given back).
+      let length = 1;
       // for…in allocates no key array; plain data has no inherited enumerable keys to skip.
       for (const key in value) {
         const field = (value as Record<string, unknown>)[key];
         if (field === undefined || typeof field === 'function' || typeof field === 'symbol') continue;
         length += key.length + 4 + jsonLength(field, depth + 1);
       }
-      return length;
+      return length === 1 ? 2 : length;
     }
     default:
       // undefined, functions and symbols: JSON leaves them out.
