@@ -22,7 +22,7 @@ const setup = workerData as SearchThreadSetup;
 const port = parentPort;
 if (port === null) throw new Error('search-thread.ts runs as a worker thread');
 // Before the store opens, so nothing this thread does competes with the event loop serving hits.
-lowerThreadPriority();
+lowerThreadPriority(setup.niceness);
 
 const signer = new TokenSigner(setup.signingSecret);
 // Pages are cut on the main thread from what this thread returns; this thread only runs searches,

@@ -2,21 +2,19 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
 /**
- * Niceness of a search thread. The kernel shares a core evenly between runnable threads of equal
- * priority, so on a machine with fewer free cores than busy threads a hit waited behind a search's
- * time slice, and the search thread, woken by each new task, pre-empted the thread serving hits.
- * At 10 a search gets about a tenth of a core the event loop also wants, and every idle core.
- */
-export const SEARCH_THREAD_NICENESS = 10;
-
-/**
  * Lowers the calling thread's scheduling priority to `niceness`, and only that thread's: on Linux a
- * thread has its own id, which `setpriority` accepts. Elsewhere, or if the kernel refuses, the thread
- * keeps its priority (searches still run, only without yielding to the event loop). Returns whether
- * it was lowered. Never call it on the main thread: its id is the process id, whose priority it would
+ * thread has its own id, which `setpriority` accepts. Why a search thread does it: the kernel shares
+ * a core evenly between runnable threads of equal priority, so on a machine with fewer free cores
+ * than busy threads a hit waited behind a search's time slice, and the search thread, woken by each
+ * task, pre-empted the event loop that serves hits. At niceness 10 a search gets about a tenth of a
+ * core the event loop also wants, and all of an idle one.
+ *
+ * Elsewhere than Linux, or if the kernel refuses, the thread keeps its priority. Returns whether it
+ * was lowered. Never call it on the main thread: its id is the process id, whose priority it would
  * change.
  */
-export function lowerThreadPriority(niceness = SEARCH_THREAD_NICENESS): boolean {
+export function lowerThreadPriority(niceness: number): boolean {
+  if (niceness <= 0) return false;
   try {
     // "/proc/thread-self" links to "<pid>/task/<thread id>" of the thread reading it.
     const threadId = Number(readlinkSync('/proc/thread-self').split('/').at(-1));

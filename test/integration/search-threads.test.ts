@@ -5,7 +5,6 @@ import type { FlightSearchRequest } from '../../src/core/flights/flight-search-r
 import { TokenSigner } from '../../src/core/offers/signed-token.js';
 import { SearchCancelledError } from '../../src/core/search/work-budget.js';
 import { systemClock } from '../../src/ports/clock.js';
-import { SEARCH_THREAD_NICENESS } from '../../src/search-threads/thread-priority.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /**
@@ -73,7 +72,8 @@ describe('search threads', () => {
     };
     const threads = readdirSync(`/proc/${process.pid}/task`);
     expect(niceness(String(process.pid))).toBe(0);
-    expect(threads.filter((tid) => niceness(tid) === SEARCH_THREAD_NICENESS)).toHaveLength(2);
+    expect(tp.platform.config.searchThreadNiceness).toBe(10);
+    expect(threads.filter((tid) => niceness(tid) === 10)).toHaveLength(2);
   });
 
   it('give the same offers as a search on the event loop', async () => {
