@@ -38,6 +38,8 @@ const { values } = parseArgs({
     tree: { type: 'string', multiple: true, default: [] },
     repeat: { type: 'string', default: '2' },
     'cpu-prof': { type: 'boolean', default: false },
+    /** Extra flags of the server's node (e.g. --trace-gc). */
+    'node-arg': { type: 'string', multiple: true, default: [] },
     env: { type: 'string', multiple: true, default: [] },
   },
 });
@@ -192,6 +194,7 @@ async function main(): Promise<void> {
         name,
         args: [
           ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+          ...(values['node-arg'] ?? []),
           '--import',
           'tsx',
           '--import',
