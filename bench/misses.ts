@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/misses.ts`: what cache misses cost the hits served beside them. Seeds a small
  * inventory once, then for each server tree given (`--tree before=/path/to/checkout`, default: this
- * one), `--repeat` times in turn, starts one API process (one worker, gateway on, the `npm start`
+ * one; `--tree label=path,VAR=value` adds environment for that one), `--repeat` times in turn, starts one API process (one worker, gateway on, the `npm start`
  * defaults), caches the hot set, and loads it with wrk where `--miss-share` of the requests are
  * searches never asked before, while a sequential probe measures hits and bench/loop-monitor.ts
  * watches the event loop. Several trees run one after the other on the same machine and the same
@@ -179,9 +179,12 @@ async function main(): Promise<void> {
     `inventory ${values.airports} airports × ${values.days} days; ${coldFlights.length} cold flight keys, ${coldHotels.length} cold hotel keys\n`,
   );
 
+  // `label=path[,VAR=value…]`: a server tree and the environment it runs with beside the common one.
   const trees = (values.tree?.length ? values.tree : [`this=${ROOT}`]).map((spec) => {
-    const [label, path] = spec.includes('=') ? (spec.split('=', 2) as [string, string]) : [spec, spec];
-    return { label, path: resolve(path) };
+    const [tree = '', ...pairs] = spec.split(',');
+    const [label, path] = tree.includes('=') ? (tree.split('=', 2) as [string, string]) : [tree, tree];
+    const own = Object.fromEntries(pairs.map((pair) => pair.split('=', 2) as [string, string]));
+    return { label, path: resolve(path), env: own };
   });
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   for (let round = 1; round <= Number(values.repeat); round++) {
@@ -202,7 +205,7 @@ async function main(): Promise<void> {
           join(tree.path, 'src/cli/main.ts'),
           'serve',
         ],
-        env: { ...env, PORT: String(port), LOOP_MONITOR_FILE: monitorFile },
+        env: { ...env, ...tree.env, PORT: String(port), LOOP_MONITOR_FILE: monitorFile },
         logFile: join(work, `${name}.log`),
       });
       try {
@@ -231,7 +234,9 @@ async function main(): Promise<void> {
         log(
           `${name}: ${Math.round(result.okPerSecond)} 2xx/s (${(missCount / seconds).toFixed(1)} misses/s), wrk p50 ${fmt(result.p50)} p99 ${fmt(result.p99)} ms, non-2xx ${result.non2xx}, errors ${result.errors}\n` +
             `  hit probe: p50 ${fmt(probe.p50)} ms, p99 ${fmt(probe.p99)} ms, max ${fmt(probe.max)} ms (${probe.count} hits)\n` +
-            `  event loop: delay p99 ${fmt(loop.delayP99Ms)} ms, max ${fmt(loop.delayMaxMs)} ms; stalls ≥5 ms ${loop.stallsOver5Ms}, ≥10 ms ${loop.stallsOver10Ms}, ≥20 ms ${loop.stallsOver20Ms}; longest ${JSON.stringify(loop.longestStallsMs)}; busy ${(loop.utilisation * 100).toFixed(0)}%, ${((loop.activeMs * 1000) / Math.max(1, result.requests)).toFixed(0)} µs per answer\n` +
+            `  event loop: delay p99 ${fmt(loop.delayP99Ms)} ms, max ${fmt(loop.delayMaxMs)} ms; stalls ≥5 ms ${loop.stallsOver5Ms}, ≥10 ms ${loop.stallsOver10Ms}, ≥20 ms ${loop.stallsOver20Ms}; longest ${JSON.stringify(loop.longestStallsMs)}; busy ${(loop.utilisation * 100).toFixed(0)}%, waited for a CPU ${Math.round(loop.runQueueWaitMs)} ms, ${((loop.activeMs * 1000) / Math.max(1, result.requests)).toFixed(0)} µs per answer\n` +
+            `  CPU: main thread ${Math.round(loop.mainCpuMs)} ms (${((loop.mainCpuMs * 1000) / Math.max(1, result.requests)).toFixed(0)} µs per answer, ${((loop.mainCpuMs * 1000) / Math.max(1, missCount)).toFixed(0)} µs per miss), other threads ${Math.round(loop.otherThreadsCpuMs)} ms (${((loop.otherThreadsCpuMs * 1000) / Math.max(1, missCount)).toFixed(0)} µs per miss)\n` +
+            `  loop turn carrying a search answer: p50 ${fmt(loop.answerTurnP50Ms)} ms, p99 ${fmt(loop.answerTurnP99Ms)} ms, max ${fmt(loop.answerTurnMaxMs)} ms (${loop.answers} answers)\n` +
             `  cache answers: ${JSON.stringify(counts)}\n`,
         );
         if (values['cpu-prof'])
