@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlightSearch } from '../../src/core/flights/flight-search.js';
 import type { FlightSearchRequest } from '../../src/core/flights/flight-search-request.js';
@@ -63,7 +64,8 @@ describe('search threads', () => {
   });
 
   it('run below the priority of the event loop (Linux)', async (context) => {
-    if (process.platform !== 'linux') context.skip();
+    // A test process already run at niceness 10 or more has nothing left to lower.
+    if (process.platform !== 'linux' || getPriority() >= 10) context.skip();
     // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's niceness; fields 3 onwards follow the
     // parenthesised command name, which may itself hold spaces.
     const niceness = (tid: string): number => {
@@ -71,7 +73,7 @@ describe('search threads', () => {
       return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
     };
     const threads = readdirSync(`/proc/${process.pid}/task`);
-    expect(niceness(String(process.pid))).toBe(0);
+    expect(niceness(String(process.pid))).toBe(getPriority());
     expect(tp.platform.config.searchThreadNiceness).toBe(10);
     expect(threads.filter((tid) => niceness(tid) === 10)).toHaveLength(2);
   });
