@@ -297,6 +297,12 @@ export const options = {
     default: '1',
     parse: integer(0, 64),
   },
+  searchThreadNiceness: {
+    env: 'SEARCH_THREAD_NICENESS',
+    doc: 'Scheduling niceness of the search threads (Linux; 0 to 19): above 0 the event loop serving cached answers gets the CPU first when cores are short, so misses never delay hits; 0 shares it evenly (misses then finish sooner on a machine busy with other work).',
+    default: '10',
+    parse: integer(0, 19),
+  },
   requestTimeoutMs: {
     env: 'REQUEST_TIMEOUT_MS',
     doc: 'Requests taking longer are answered 503.',

@@ -191,6 +191,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
             offerTtlMs,
             maxResults: config.maxSearchResults,
             workLimits,
+            niceness: config.searchThreadNiceness,
           },
           config.searchThreads,
           (message, error) => log.warn({ err: error }, message),

@@ -12,6 +12,8 @@ export interface SearchThreadSetup {
   maxResults: number;
   /** The work budget of each search, as on the event loop. */
   workLimits: WorkLimits;
+  /** Scheduling niceness of the thread (0: that of the event loop). */
+  niceness: number;
 }
 
 export type SearchTask =

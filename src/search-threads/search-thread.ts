@@ -16,10 +16,13 @@ import { SearchCancelledError } from '../core/search/work-budget.js';
 import { systemClock } from '../ports/clock.js';
 import { StoreUnavailableError } from '../ports/store.js';
 import type { SearchAnswer, SearchThreadSetup, ThreadError, ToSearchThread } from './protocol.js';
+import { lowerThreadPriority } from './thread-priority.js';
 
 const setup = workerData as SearchThreadSetup;
 const port = parentPort;
 if (port === null) throw new Error('search-thread.ts runs as a worker thread');
+// Before the store opens, so nothing this thread does competes with the event loop serving hits.
+lowerThreadPriority(setup.niceness);
 
 const signer = new TokenSigner(setup.signingSecret);
 // Pages are cut on the main thread from what this thread returns; this thread only runs searches,

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlightSearch } from '../../src/core/flights/flight-search.js';
 import type { FlightSearchRequest } from '../../src/core/flights/flight-search-request.js';
@@ -59,6 +61,21 @@ describe('search threads', () => {
     const hit = await tp.fetch(path as string);
     expect(hit.headers.get('x-cache')).toBe('HIT');
     expect(pool?.stats().completed).toBe(before + 1);
+  });
+
+  it('run below the priority of the event loop (Linux)', async (context) => {
+    // A test process already run at niceness 10 or more has nothing left to lower.
+    if (process.platform !== 'linux' || getPriority() >= 10) context.skip();
+    // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's niceness; fields 3 onwards follow the
+    // parenthesised command name, which may itself hold spaces.
+    const niceness = (tid: string): number => {
+      const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const threads = readdirSync(`/proc/${process.pid}/task`);
+    expect(niceness(String(process.pid))).toBe(getPriority());
+    expect(tp.platform.config.searchThreadNiceness).toBe(10);
+    expect(threads.filter((tid) => niceness(tid) === 10)).toHaveLength(2);
   });
 
   it('give the same offers as a search on the event loop', async () => {

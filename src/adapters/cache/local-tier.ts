@@ -27,15 +27,64 @@ export interface LocalTier {
   stats(): CacheStats;
 }
 
-/** Approximate size in bytes of a JSON-serialisable value (UTF-16 length of its JSON form, at least 1). */
+/** Deeper than this a value is taken for a cycle (JSON cannot encode it) rather than walked further. */
+const MAX_DEPTH = 64;
+
+/**
+ * Approximate size in bytes of a JSON-serialisable value: the length of its JSON form, at least 1,
+ * estimated by walking the value (strings without their escapes, non-integers as 8 characters).
+ * Measuring with JSON.stringify built a copy of every search result as a string on the event loop at
+ * each miss, several hundred KB for a large one, only to read its length; the walk allocates nothing.
+ */
 export function approximateBytes(value: unknown): number {
   try {
-    return Math.max(1, (JSON.stringify(value) ?? '').length);
+    return Math.max(1, jsonLength(value, 0));
   } catch {
     // A value JSON cannot encode (a cycle) is refused by the remote tier anyway; count it as huge so
     // the LRU does not keep it either.
     return Number.MAX_SAFE_INTEGER;
   }
+}
+
+function jsonLength(value: unknown, depth: number): number {
+  switch (typeof value) {
+    case 'string':
+      return value.length + 2;
+    case 'number':
+      return Number.isSafeInteger(value) ? digits(value) : 8;
+    case 'boolean':
+      return value ? 4 : 5;
+    case 'bigint':
+      throw new TypeError('JSON cannot encode a bigint');
+    case 'object': {
+      if (value === null) return 4;
+      if (depth > MAX_DEPTH) throw new RangeError('value too deep for JSON (a cycle?)');
+      if (Array.isArray(value)) {
+        let length = 1 + Math.max(1, value.length);
+        for (const item of value) length += item === undefined ? 4 : jsonLength(item, depth + 1);
+        return length;
+      }
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') return jsonLength(toJSON.call(value), depth + 1);
+      // Braces, and per field its quoted key, a colon and a comma (one comma too many, given back).
+      let length = 1;
+      // for…in allocates no key array; plain data has no inherited enumerable keys to skip.
+      for (const key in value) {
+        const field = (value as Record<string, unknown>)[key];
+        if (field === undefined || typeof field === 'function' || typeof field === 'symbol') continue;
+        length += key.length + 4 + jsonLength(field, depth + 1);
+      }
+      return length === 1 ? 2 : length;
+    }
+    default:
+      // undefined, functions and symbols: JSON leaves them out.
+      return 0;
+  }
+}
+
+function digits(integer: number): number {
+  const magnitude = Math.abs(integer);
+  return (integer < 0 ? 1 : 0) + (magnitude < 10 ? 1 : Math.floor(Math.log10(magnitude)) + 1);
 }
 
 /**

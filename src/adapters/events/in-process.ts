@@ -31,7 +31,16 @@ interface Group {
   consumers: Consumer[];
   /** Rotates which idle consumer gets the next event. */
   next: number;
+  /** When the current run of back-to-back deliveries started (performance.now()). */
+  sliceStartedAt: number;
 }
+
+/**
+ * Longest run of back-to-back deliveries to one group before the bus lets the event loop serve
+ * other work. A handler that settles at once (an SQLite mark) lets the next delivery start in the
+ * same task, so a flush of a few thousand analytics events held the loop for tens of ms.
+ */
+const SLICE_MS = 2;
 
 /**
  * The embedded default: consumer groups inside one process. Delivery is asynchronous (never inside
@@ -70,7 +79,7 @@ export class InProcessEventBus implements EventBus {
     if (this.#closed) throw new EventBusUnavailableError('the in-process event bus is closed');
     let group = this.#groups.get(groupName);
     if (group === undefined) {
-      group = { queue: [], consumers: [], next: 0 };
+      group = { queue: [], consumers: [], next: 0, sliceStartedAt: 0 };
       this.#groups.set(groupName, group);
     }
     const consumer: Consumer = {
@@ -124,7 +133,10 @@ export class InProcessEventBus implements EventBus {
   }
 
   #dispatchSoon(group: Group): void {
-    setImmediate(() => this.#dispatch(group));
+    setImmediate(() => {
+      group.sliceStartedAt = performance.now();
+      this.#dispatch(group);
+    });
   }
 
   #dispatch(group: Group): void {
@@ -146,7 +158,8 @@ export class InProcessEventBus implements EventBus {
       if (consumer.closed || consumer.inFlight !== event) return;
       consumer.inFlight = undefined;
       if (failed) this.#redeliverLater(group, event);
-      this.#dispatch(group);
+      if (performance.now() - group.sliceStartedAt < SLICE_MS) this.#dispatch(group);
+      else this.#dispatchSoon(group);
     };
     Promise.resolve()
       .then(() => consumer.handler(event))
