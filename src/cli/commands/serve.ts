@@ -32,6 +32,13 @@ export async function serve(platform: Platform): Promise<FastifyInstance> {
   app.addHook('onClose', async () => platform.close());
   await platform.start();
   if (!gatewayOn) app.log.warn('GATEWAY=off: /v1 routes need no API key and have no rate limits');
-  await app.listen({ host: config.host, port: config.port });
+  await app.listen({ host: config.host, port: config.port, backlog: LISTEN_BACKLOG });
   return app;
 }
+
+/**
+ * Connections the kernel may hold for accepting (capped by net.core.somaxconn). Node's default of
+ * 511 overflowed when 1,000 clients connected at once: the kernel then drops the handshake's last
+ * ACK and the client's first request waits for retransmissions, 1 to 5 s (TcpExtListenOverflows).
+ */
+const LISTEN_BACKLOG = 4096;
