@@ -108,6 +108,29 @@ const redisUrl = (raw: string): string => {
   return raw;
 };
 
+/** One route to prewarm: origin and destination IATA airport or city codes. */
+export interface PrewarmRoute {
+  origin: string;
+  destination: string;
+}
+
+/** Comma-separated `ORIGIN-DESTINATION` pairs of IATA codes, each at most once; empty: none. */
+const prewarmRoutes = (raw: string): PrewarmRoute[] => {
+  const expected =
+    'empty, or comma-separated ORIGIN-DESTINATION pairs of IATA codes like LHR-JFK (at most 1000)';
+  const routes: PrewarmRoute[] = [];
+  const seen = new Set<string>();
+  for (const entry of raw.split(',').map((part) => part.trim().toUpperCase())) {
+    if (entry === '') continue;
+    const match = /^([A-Z]{3})-([A-Z]{3})$/.exec(entry);
+    if (!match || match[1] === match[2] || seen.has(entry)) throw new InvalidValue(expected);
+    seen.add(entry);
+    routes.push({ origin: match[1] as string, destination: match[2] as string });
+  }
+  if (routes.length > 1000) throw new InvalidValue(expected);
+  return routes;
+};
+
 /** Suppliers that can be enabled, in the order they are written in `SUPPLIERS`. */
 export const SUPPLIER_NAMES = ['inventory', 'duffel', 'http'] as const;
 export type SupplierName = (typeof SUPPLIER_NAMES)[number];
@@ -281,9 +304,21 @@ export const options = {
   },
   prewarmSearches: {
     env: 'PREWARM_SEARCHES',
-    doc: 'Most popular searches remembered in the store (every minute and at stop) and run again in the background after a start; 0 turns prewarming off.',
-    default: '200',
+    doc: 'Most popular searches remembered in the store (every minute and at stop) and run again in the background after a start, most popular first and one at a time; 0 turns prewarming off.',
+    default: '2000',
     parse: integer(0, 10_000),
+  },
+  prewarmRoutes: {
+    env: 'PREWARM_ROUTES',
+    doc: 'Routes known to be popular (comma-separated ORIGIN-DESTINATION IATA pairs, e.g. LHR-JFK,JFK-LHR): their one-way searches with default options for the next PREWARM_ROUTE_DAYS departure days are run in the background after a start, nearest days first, after the remembered popular searches; empty: none.',
+    default: '',
+    parse: prewarmRoutes,
+  },
+  prewarmRouteDays: {
+    env: 'PREWARM_ROUTE_DAYS',
+    doc: 'Departure days, from today (UTC), prewarmed for each of PREWARM_ROUTES.',
+    default: '7',
+    parse: integer(1, 365),
   },
   workers: {
     env: 'WORKERS',

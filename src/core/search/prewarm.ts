@@ -79,3 +79,53 @@ export async function prewarmPopularSearches(
   }
   return warmed;
 }
+
+/** A route configured as popular: IATA airport or city codes. */
+export interface PopularRoute {
+  origin: string;
+  destination: string;
+}
+
+/** A one-way search of a route on a departure date. */
+export interface RouteDate extends PopularRoute {
+  departureDate: string;
+}
+
+/**
+ * The route-dates of `routes` for `days` departure days from `today` (YYYY-MM-DD), nearest day
+ * first and, within a day, in the order the routes were given: people ask for the next days most.
+ */
+export function routeDates(routes: readonly PopularRoute[], today: string, days: number): RouteDate[] {
+  const first = Date.parse(`${today}T00:00:00Z`);
+  const dates: RouteDate[] = [];
+  for (let day = 0; day < days; day++) {
+    const departureDate = new Date(first + day * 86_400_000).toISOString().slice(0, 10);
+    for (const route of routes) dates.push({ ...route, departureDate });
+  }
+  return dates;
+}
+
+/**
+ * Asks for the first page of each route-date's search, one after another, as a client would (so
+ * the cache key is the one a client's request for it gets); returns how many were warmed. Like
+ * prewarmPopularSearches, meant for the background after the server listens; one search at a time
+ * leaves the search capacity to the requests. A route-date that fails (an unknown code, a past
+ * date) is skipped.
+ */
+export async function prewarmRouteDates(
+  search: (routeDate: RouteDate) => Promise<unknown>,
+  list: readonly RouteDate[],
+  shouldStop: () => boolean = () => false,
+): Promise<number> {
+  let warmed = 0;
+  for (const routeDate of list) {
+    if (shouldStop()) break;
+    try {
+      await search(routeDate);
+      warmed += 1;
+    } catch {
+      // Nothing flies there, or the date is invalid: nothing to warm.
+    }
+  }
+  return warmed;
+}
