@@ -17,6 +17,7 @@ import { runWrk, type SentLines, writePaths } from './wrk-load.js';
  * The Zipf row of `npm run bench` alone, for comparing source trees side by side on one inventory:
  *
  *   npx tsx bench/zipf-hit-ratio.ts --tree before=/tmp/base --tree after=. --rounds 2
+ *   npx tsx bench/zipf-hit-ratio.ts --tree a=. --tree b=. --env b:PREWARM_SEARCHES=200
  *
  * Per tree and round, on a copy of one seeded store: a fresh server (warm-up, then the measured
  * window continuing the stream), stopped; then a server restarted on the same store (which
@@ -32,6 +33,7 @@ const { values } = parseArgs({
   args: process.argv.slice(2),
   options: {
     tree: { type: 'string', multiple: true },
+    env: { type: 'string', multiple: true },
     rounds: { type: 'string', default: '1' },
     warmup: { type: 'string', default: '10' },
     duration: { type: 'string', default: '10' },
@@ -46,6 +48,13 @@ const trees = (values.tree ?? ['after=.']).map((spec) => {
   const [name, path] = spec.includes('=') ? spec.split('=', 2) : [spec, spec];
   return { name: name as string, root: resolve(path as string) };
 });
+/** `--env tree:NAME=value`: an environment variable of that tree's servers only. */
+const treeEnv = (tree: string): Record<string, string> =>
+  Object.fromEntries(
+    (values.env ?? [])
+      .filter((spec) => spec.startsWith(`${tree}:`))
+      .map((spec) => spec.slice(tree.length + 1).split('=', 2) as [string, string]),
+  );
 const rounds = Number(values.rounds);
 const warmupSeconds = Number(values.warmup);
 const durationSeconds = Number(values.duration);
@@ -166,6 +175,7 @@ async function main(): Promise<void> {
               WORKERS: '1',
               GATEWAY: 'on',
               CACHE: 'memory',
+              ...treeEnv(tree.name),
             },
             logFile: join(work, `${tree.name}-${round}-${server}.log`),
           });

@@ -108,24 +108,33 @@ const redisUrl = (raw: string): string => {
   return raw;
 };
 
-/** One route to prewarm: origin and destination IATA airport or city codes. */
+/**
+ * A route to prewarm: origin and destination IATA airport or city codes, and either one departure
+ * date or (none) each of the next PREWARM_ROUTE_DAYS days.
+ */
 export interface PrewarmRoute {
   origin: string;
   destination: string;
+  departureDate?: string;
 }
 
-/** Comma-separated `ORIGIN-DESTINATION` pairs of IATA codes, each at most once; empty: none. */
+const isCalendarDate = (value: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+
+/** Comma-separated `ORIGIN-DESTINATION` or `ORIGIN-DESTINATION:YYYY-MM-DD`, each at most once; empty: none. */
 const prewarmRoutes = (raw: string): PrewarmRoute[] => {
   const expected =
-    'empty, or comma-separated ORIGIN-DESTINATION pairs of IATA codes like LHR-JFK (at most 1000)';
+    'empty, or comma-separated ORIGIN-DESTINATION pairs of IATA codes, each optionally with :YYYY-MM-DD, like LHR-JFK,CDG-NCE:2026-12-24 (at most 1000)';
   const routes: PrewarmRoute[] = [];
   const seen = new Set<string>();
   for (const entry of raw.split(',').map((part) => part.trim().toUpperCase())) {
     if (entry === '') continue;
-    const match = /^([A-Z]{3})-([A-Z]{3})$/.exec(entry);
+    const match = /^([A-Z]{3})-([A-Z]{3})(?::(\d{4}-\d{2}-\d{2}))?$/.exec(entry);
     if (!match || match[1] === match[2] || seen.has(entry)) throw new InvalidValue(expected);
+    const [, origin, destination, departureDate] = match as unknown as [string, string, string, string?];
+    if (departureDate !== undefined && !isCalendarDate(departureDate)) throw new InvalidValue(expected);
     seen.add(entry);
-    routes.push({ origin: match[1] as string, destination: match[2] as string });
+    routes.push({ origin, destination, ...(departureDate ? { departureDate } : {}) });
   }
   if (routes.length > 1000) throw new InvalidValue(expected);
   return routes;
@@ -310,13 +319,13 @@ export const options = {
   },
   prewarmRoutes: {
     env: 'PREWARM_ROUTES',
-    doc: 'Routes known to be popular (comma-separated ORIGIN-DESTINATION IATA pairs, e.g. LHR-JFK,JFK-LHR): their one-way searches with default options for the next PREWARM_ROUTE_DAYS departure days are run in the background after a start, nearest days first, after the remembered popular searches; empty: none.',
+    doc: 'Route-dates known to be popular, comma-separated: ORIGIN-DESTINATION (IATA codes) for each of the next PREWARM_ROUTE_DAYS days, or ORIGIN-DESTINATION:YYYY-MM-DD for one date (e.g. LHR-JFK,CDG-NCE:2026-12-24). Their one-way searches with default options run in the background after a start, nearest dates first, after the remembered popular searches; past dates are skipped; empty: none.',
     default: '',
     parse: prewarmRoutes,
   },
   prewarmRouteDays: {
     env: 'PREWARM_ROUTE_DAYS',
-    doc: 'Departure days, from today (UTC), prewarmed for each of PREWARM_ROUTES.',
+    doc: 'Departure days, from today (UTC), prewarmed for each PREWARM_ROUTES entry without a date.',
     default: '7',
     parse: integer(1, 365),
   },

@@ -360,15 +360,20 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   // included, so it lands on the cache key that request reads.
   const searchRouteDate = (routeDate: RouteDate) =>
     services.flights.page(Value.Default(FlightSearchQuery, { ...routeDate }) as FlightQuery, 1);
+  const pace = {
+    shouldStop: () => stopping,
+    // One search per search thread: an idle thread always has the next one, a busy pool is not flooded.
+    concurrency: Math.max(1, config.searchThreads),
+  };
   const prewarm = async (): Promise<void> => {
     if (config.prewarmSearches > 0) {
-      const warmed = await prewarmPopularSearches(prewarmDeps, () => stopping);
+      const warmed = await prewarmPopularSearches(prewarmDeps, pace);
       if (warmed > 0) log.info({ warmed }, 'prewarmed popular searches');
     }
     if (config.prewarmRoutes.length > 0) {
       const today = new Date(clock.now()).toISOString().slice(0, 10);
       const list = routeDates(config.prewarmRoutes, today, config.prewarmRouteDays);
-      const warmed = await prewarmRouteDates(searchRouteDate, list, () => stopping);
+      const warmed = await prewarmRouteDates(searchRouteDate, list, pace);
       log.info({ warmed, of: list.length }, 'prewarmed configured route-dates');
     }
   };

@@ -28,14 +28,49 @@ export async function rememberPopularSearches(deps: PrewarmDependencies, count: 
   if (popular.length > 0) await deps.settings.setSetting(POPULAR_SEARCHES_SETTING, JSON.stringify(popular));
 }
 
+/** How a prewarm runs: when to give up (the server stops) and how many searches it keeps going at once. */
+export interface PrewarmPace {
+  shouldStop?: () => boolean;
+  /**
+   * Searches in flight at once (default 1). Under load the search threads' queue is shared with
+   * the clients' misses, first come first served, so one search at a time gets a sliver of them.
+   */
+  concurrency?: number;
+}
+
 /**
- * Runs the searches that were popular before the last stop, one after another, so the cache holds
+ * Runs `warm` for each item, in order, `concurrency` at a time, until `shouldStop`; returns how
+ * many succeeded. A failing item is skipped.
+ */
+async function warmEach<T>(
+  items: readonly T[],
+  warm: (item: T) => Promise<boolean>,
+  pace: PrewarmPace,
+): Promise<number> {
+  let next = 0;
+  let warmed = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length && !pace.shouldStop?.()) {
+      const item = items[next++] as T;
+      try {
+        if (await warm(item)) warmed += 1;
+      } catch {
+        // Inventory moved on (a date now past, a removed route): nothing to warm.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, pace.concurrency ?? 1) }, lane));
+  return warmed;
+}
+
+/**
+ * Runs the searches that were popular before the last stop, most popular first, so the cache holds
  * them before they are asked again; returns how many were warmed. Meant to run in the background
  * after the server listens: readiness never waits for it. A search that fails is skipped.
  */
 export async function prewarmPopularSearches(
   deps: PrewarmDependencies,
-  shouldStop: () => boolean = () => false,
+  pace: PrewarmPace = {},
 ): Promise<number> {
   const saved = await deps.settings.getSetting(POPULAR_SEARCHES_SETTING);
   if (!saved) return 0;
@@ -45,10 +80,9 @@ export async function prewarmPopularSearches(
   } catch {
     return 0;
   }
-  let warmed = 0;
-  for (const { kind, request } of Array.isArray(list) ? list : []) {
-    if (shouldStop()) break;
-    try {
+  return warmEach(
+    Array.isArray(list) ? list : [],
+    async ({ kind, request }) => {
       if (kind === 'flights') {
         const search = request as FlightSearchRequest;
         await deps.searchResults.page(
@@ -60,7 +94,9 @@ export async function prewarmPopularSearches(
           undefined,
           search,
         );
-      } else if (kind === 'hotels') {
+        return true;
+      }
+      if (kind === 'hotels') {
         const search = request as HotelSearchRequest;
         await deps.searchResults.page(
           'hotels',
@@ -71,61 +107,74 @@ export async function prewarmPopularSearches(
           undefined,
           search,
         );
-      } else continue;
-      warmed += 1;
-    } catch {
-      // Inventory moved on (a date now past, a removed route): nothing to warm.
-    }
-  }
-  return warmed;
+        return true;
+      }
+      return false;
+    },
+    pace,
+  );
 }
 
-/** A route configured as popular: IATA airport or city codes. */
+/** A route configured as popular: IATA airport or city codes; with a date, only that day's. */
 export interface PopularRoute {
   origin: string;
   destination: string;
+  departureDate?: string;
 }
 
 /** A one-way search of a route on a departure date. */
-export interface RouteDate extends PopularRoute {
+export interface RouteDate {
+  origin: string;
+  destination: string;
   departureDate: string;
 }
 
+const DAY_MS = 86_400_000;
+
 /**
- * The route-dates of `routes` for `days` departure days from `today` (YYYY-MM-DD), nearest day
- * first and, within a day, in the order the routes were given: people ask for the next days most.
+ * The route-dates of `routes`: a dated one on its date, any other on each of `days` departure days
+ * from `today` (YYYY-MM-DD); nearest date first and, within a date, in the order the routes were
+ * given, since people ask for the next days most. Dates before `today` are left out.
  */
 export function routeDates(routes: readonly PopularRoute[], today: string, days: number): RouteDate[] {
   const first = Date.parse(`${today}T00:00:00Z`);
   const dates: RouteDate[] = [];
-  for (let day = 0; day < days; day++) {
-    const departureDate = new Date(first + day * 86_400_000).toISOString().slice(0, 10);
-    for (const route of routes) dates.push({ ...route, departureDate });
+  for (const { origin, destination, departureDate } of routes) {
+    if (departureDate !== undefined) {
+      if (departureDate >= today) dates.push({ origin, destination, departureDate });
+      continue;
+    }
+    for (let day = 0; day < days; day++) {
+      dates.push({
+        origin,
+        destination,
+        departureDate: new Date(first + day * DAY_MS).toISOString().slice(0, 10),
+      });
+    }
   }
-  return dates;
+  // Stable: within a date, the routes' own order.
+  return dates.sort((a, b) =>
+    a.departureDate < b.departureDate ? -1 : a.departureDate > b.departureDate ? 1 : 0,
+  );
 }
 
 /**
- * Asks for the first page of each route-date's search, one after another, as a client would (so
- * the cache key is the one a client's request for it gets); returns how many were warmed. Like
- * prewarmPopularSearches, meant for the background after the server listens; one search at a time
- * leaves the search capacity to the requests. A route-date that fails (an unknown code, a past
- * date) is skipped.
+ * Asks for the first page of each route-date's search, in order, as a client would (so the cache
+ * key is the one a client's request for it gets); returns how many were warmed. Like
+ * prewarmPopularSearches, meant for the background after the server listens. A route-date that
+ * fails (an unknown code, a past date) is skipped.
  */
-export async function prewarmRouteDates(
+export function prewarmRouteDates(
   search: (routeDate: RouteDate) => Promise<unknown>,
   list: readonly RouteDate[],
-  shouldStop: () => boolean = () => false,
+  pace: PrewarmPace = {},
 ): Promise<number> {
-  let warmed = 0;
-  for (const routeDate of list) {
-    if (shouldStop()) break;
-    try {
+  return warmEach(
+    list,
+    async (routeDate) => {
       await search(routeDate);
-      warmed += 1;
-    } catch {
-      // Nothing flies there, or the date is invalid: nothing to warm.
-    }
-  }
-  return warmed;
+      return true;
+    },
+    pace,
+  );
 }
