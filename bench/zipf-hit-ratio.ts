@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,6 +42,8 @@ const { values } = parseArgs({
     days: { type: 'string', default: '30' },
     seed: { type: 'string', default: '42' },
     sqlite: { type: 'string' },
+    /** Diagnostic: the restarted server's warm-up waits until its prewarm is done (a longer warm-up in effect). */
+    'await-prewarm': { type: 'boolean', default: false },
   },
 });
 const trees = (values.tree ?? ['after=.']).map((spec) => {
@@ -181,6 +183,13 @@ async function main(): Promise<void> {
           });
           try {
             await waitUntilReady(`${url}/health/live`, child, 120_000);
+            const logFile = join(work, `${tree.name}-${round}-${server}.log`);
+            const readyAt = Date.now();
+            if (server === 'restarted' && values['await-prewarm']) {
+              while (!readFileSync(logFile, 'utf8').includes('prewarmed popular searches'))
+                await new Promise((done) => setTimeout(done, 250));
+              process.stdout.write(`  prewarm done ${Date.now() - readyAt} ms after readiness\n`);
+            }
             const warm = await runWrk({
               baseUrl: url,
               pathsFile,

@@ -26,6 +26,7 @@ import { PriceConfirmation } from './core/offers/price-confirmation.js';
 import { TokenSigner } from './core/offers/signed-token.js';
 import {
   type PrewarmDependencies,
+  type PrewarmPace,
   prewarmPopularSearches,
   prewarmRouteDates,
   type RouteDate,
@@ -360,10 +361,9 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   // included, so it lands on the cache key that request reads.
   const searchRouteDate = (routeDate: RouteDate) =>
     services.flights.page(Value.Default(FlightSearchQuery, { ...routeDate }) as FlightQuery, 1);
-  const pace = {
+  const pace: PrewarmPace = {
     shouldStop: () => stopping,
-    // One search per search thread: an idle thread always has the next one, a busy pool is not flooded.
-    concurrency: Math.max(1, config.searchThreads),
+    mayStart: searchPool ? (inFlight) => inFlight < prewarmShare(searchPool.stats(), inFlight) : undefined,
   };
   const prewarm = async (): Promise<void> => {
     if (config.prewarmSearches > 0) {
@@ -426,6 +426,20 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       await tracer?.close();
     },
   };
+}
+
+/**
+ * How many prewarm searches may be in flight: one per search thread, or as many as the clients'
+ * searches waiting if there are more. The pool serves its queue first come first served, so a
+ * prewarm one search at a time gets a sliver of a busy pool and warms little before the traffic has
+ * asked (and waited for) everything itself; matching the clients' queue gives it about half, so
+ * the popular searches are back within seconds. Hits never wait for the pool; misses wait longer
+ * while the prewarm runs.
+ */
+function prewarmShare(pool: { threads: number; queued: number }, inFlight: number): number {
+  // At most one prewarm search per thread is running; the rest of its in-flight ones are queued.
+  const clientsQueued = Math.max(0, pool.queued - Math.max(0, inFlight - pool.threads));
+  return Math.max(pool.threads, clientsQueued);
 }
 
 /**

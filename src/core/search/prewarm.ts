@@ -28,38 +28,43 @@ export async function rememberPopularSearches(deps: PrewarmDependencies, count: 
   if (popular.length > 0) await deps.settings.setSetting(POPULAR_SEARCHES_SETTING, JSON.stringify(popular));
 }
 
-/** How a prewarm runs: when to give up (the server stops) and how many searches it keeps going at once. */
+/** How a prewarm runs: when to give up (the server stops) and how many searches it keeps going. */
 export interface PrewarmPace {
   shouldStop?: () => boolean;
   /**
-   * Searches in flight at once (default 1). Under load the search threads' queue is shared with
-   * the clients' misses, first come first served, so one search at a time gets a sliver of them.
+   * Whether another search may start while `inFlight` of the prewarm's are running or queued
+   * (default: one at a time). Asked again each time one ends, so it can follow the load.
    */
-  concurrency?: number;
+  mayStart?: (inFlight: number) => boolean;
 }
 
 /**
- * Runs `warm` for each item, in order, `concurrency` at a time, until `shouldStop`; returns how
- * many succeeded. A failing item is skipped.
+ * Runs `warm` for each item, in order, as many at once as `pace` allows, until `shouldStop`; returns
+ * how many succeeded. A failing item is skipped.
  */
 async function warmEach<T>(
   items: readonly T[],
   warm: (item: T) => Promise<boolean>,
   pace: PrewarmPace,
 ): Promise<number> {
-  let next = 0;
+  const mayStart = pace.mayStart ?? ((inFlight: number) => inFlight < 1);
+  const running = new Set<Promise<void>>();
   let warmed = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length && !pace.shouldStop?.()) {
-      const item = items[next++] as T;
-      try {
-        if (await warm(item)) warmed += 1;
-      } catch {
+  for (const item of items) {
+    while (running.size > 0 && !mayStart(running.size)) await Promise.race(running);
+    if (pace.shouldStop?.()) break;
+    const task: Promise<void> = warm(item)
+      .then(
+        (ok) => {
+          if (ok) warmed += 1;
+        },
         // Inventory moved on (a date now past, a removed route): nothing to warm.
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, pace.concurrency ?? 1) }, lane));
+        () => {},
+      )
+      .finally(() => running.delete(task));
+    running.add(task);
+  }
+  await Promise.all(running);
   return warmed;
 }
 
