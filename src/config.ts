@@ -313,7 +313,7 @@ export const options = {
   },
   prewarmSearches: {
     env: 'PREWARM_SEARCHES',
-    doc: 'Most popular searches remembered in the store (every minute and at stop) and run again in the background after a start, most popular first and one at a time; 0 turns prewarming off.',
+    doc: 'Most popular searches remembered in the store (every minute and at stop) and run again in the background after a start, most popular first, taking up to about half of a busy search pool; 0 turns prewarming off.',
     default: '2000',
     parse: integer(0, 10_000),
   },

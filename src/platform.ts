@@ -25,6 +25,7 @@ import { OfferSeal } from './core/offers/offer-seal.js';
 import { PriceConfirmation } from './core/offers/price-confirmation.js';
 import { TokenSigner } from './core/offers/signed-token.js';
 import {
+  halfOfBusyPool,
   type PrewarmDependencies,
   type PrewarmPace,
   prewarmPopularSearches,
@@ -363,7 +364,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     services.flights.page(Value.Default(FlightSearchQuery, { ...routeDate }) as FlightQuery, 1);
   const pace: PrewarmPace = {
     shouldStop: () => stopping,
-    mayStart: searchPool ? (inFlight) => inFlight < prewarmShare(searchPool.stats(), inFlight) : undefined,
+    mayStart: searchPool ? halfOfBusyPool(() => searchPool.stats()) : undefined,
   };
   const prewarm = async (): Promise<void> => {
     if (config.prewarmSearches > 0) {
@@ -426,20 +427,6 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       await tracer?.close();
     },
   };
-}
-
-/**
- * How many prewarm searches may be in flight: one per search thread, or as many as the clients'
- * searches waiting if there are more. The pool serves its queue first come first served, so a
- * prewarm one search at a time gets a sliver of a busy pool and warms little before the traffic has
- * asked (and waited for) everything itself; matching the clients' queue gives it about half, so
- * the popular searches are back within seconds. Hits never wait for the pool; misses wait longer
- * while the prewarm runs.
- */
-function prewarmShare(pool: { threads: number; queued: number }, inFlight: number): number {
-  // At most one prewarm search per thread is running; the rest of its in-flight ones are queued.
-  const clientsQueued = Math.max(0, pool.queued - Math.max(0, inFlight - pool.threads));
-  return Math.max(pool.threads, clientsQueued);
 }
 
 /**

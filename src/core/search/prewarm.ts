@@ -39,6 +39,25 @@ export interface PrewarmPace {
 }
 
 /**
+ * A pace for a prewarm through a search pool that serves its queue first come first served: one
+ * search in flight per thread, or as many as the clients' searches waiting if there are more. One
+ * at a time, a prewarm gets a sliver of a busy pool and warms little before the clients have asked
+ * (and waited for) everything themselves; matching the clients' queue gives it about half, so the
+ * popular searches are back within seconds. Hits never wait for the pool; misses wait longer
+ * while the prewarm runs.
+ */
+export function halfOfBusyPool(
+  stats: () => { threads: number; queued: number },
+): (inFlight: number) => boolean {
+  return (inFlight) => {
+    const { threads, queued } = stats();
+    // At most one prewarm search per thread is running; the rest of its in-flight ones are queued.
+    const clientsQueued = Math.max(0, queued - Math.max(0, inFlight - threads));
+    return inFlight < Math.max(threads, clientsQueued);
+  };
+}
+
+/**
  * Runs `warm` for each item, in order, as many at once as `pace` allows, until `shouldStop`; returns
  * how many succeeded. A failing item is skipped.
  */
