@@ -9,6 +9,7 @@ import { openSqliteDatabase } from '../src/adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from '../src/adapters/store/sqlite/inventory-store.js';
 import { barChartSvg } from './chart.js';
 import { ChildProcesses, waitUntilReady } from './child-processes.js';
+import { firstRequestBound } from './first-requests.js';
 import { type FreshnessResult, freshnessMarkdown, type InvalidationMode, runFreshness } from './freshness.js';
 import { updateMarkdownFile } from './markdown.js';
 import { nginxConfig } from './nginx.js';
@@ -37,6 +38,11 @@ interface Row {
   connections: number;
   load: LoadResult;
   hitRatio?: number;
+  /**
+   * The best hit ratio any cache could have had on the row without knowing anything from before
+   * this server's own warm-up (first-requests.ts); the product's prewarm can beat it.
+   */
+  firstRequestBound?: number;
   /** Latency of cached answers measured by a light probe while the row's load ran, ms. */
   hitProbe?: { p50: number; p99: number; count: number };
 }
@@ -194,15 +200,19 @@ function fmt(ms: number): string {
   return ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
 }
 
+function percent(ratio: number | undefined): string {
+  return ratio === undefined ? '–' : `${(ratio * 100).toFixed(1)}%`;
+}
+
 function rowsMarkdown(rows: readonly Row[], pagesRow: Row | undefined): string {
   const lines = [
-    '| row | conns | 2xx/s | × bare pages | p50 ms | p95 ms | p99 ms | max ms | non-2xx | errors | hit ratio |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| row | conns | 2xx/s | × bare pages | p50 ms | p95 ms | p99 ms | max ms | non-2xx | errors | hit ratio | first-request bound |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
     const ratio = pagesRow ? row.load.okPerSecond / pagesRow.load.okPerSecond : undefined;
     lines.push(
-      `| ${row.label} | ${row.connections} | ${Math.round(row.load.okPerSecond)} | ${ratio === undefined ? '–' : `${ratio.toFixed(2)}×`} | ${fmt(row.load.p50)} | ${fmt(row.load.p95)} | ${fmt(row.load.p99)} | ${fmt(row.load.max)} | ${row.load.non2xx} | ${row.load.errors} | ${row.hitRatio === undefined ? '–' : `${(row.hitRatio * 100).toFixed(1)}%`} |`,
+      `| ${row.label} | ${row.connections} | ${Math.round(row.load.okPerSecond)} | ${ratio === undefined ? '–' : `${ratio.toFixed(2)}×`} | ${fmt(row.load.p50)} | ${fmt(row.load.p95)} | ${fmt(row.load.p99)} | ${fmt(row.load.max)} | ${row.load.non2xx} | ${row.load.errors} | ${percent(row.hitRatio)} | ${percent(row.firstRequestBound)} |`,
     );
   }
   return lines.join('\n');
@@ -247,10 +257,18 @@ async function main(): Promise<void> {
     apiKey: string,
     connections = conns,
     scrape = true,
+    startLine = 0,
   ): Promise<Row> => {
     log(`${label}, ${connections} connections… `);
     const before = scrape ? await scrapeCacheCounts(baseUrl).catch(() => undefined) : undefined;
-    const load = await runWrk({ baseUrl, pathsFile, apiKey, connections, durationSeconds: seconds });
+    const load = await runWrk({
+      baseUrl,
+      pathsFile,
+      apiKey,
+      connections,
+      durationSeconds: seconds,
+      startLine,
+    });
     const after = before ? await scrapeCacheCounts(baseUrl).catch(() => undefined) : undefined;
     const row: Row = {
       label,
@@ -274,7 +292,26 @@ async function main(): Promise<void> {
     writePaths(hotFile, () => hot.next(), 20_000);
     const zipfFile = join(work, 'zipf.txt');
     const zipf = await buildMix(options, sqliteFile, startDate);
-    writePaths(zipfFile, () => zipf.next(), 300_000);
+    const zipfPaths = writePaths(zipfFile, () => zipf.next(), 300_000);
+    // The Zipf rows: a warm-up from the first line, then the measured window where it stopped, so
+    // the window is the stream's continuation (not a replay of the warm-up), with its bound.
+    const zipfRow = async (label: string, url: string, scrape: boolean): Promise<void> => {
+      const warmup = await runWrk({
+        baseUrl: url,
+        pathsFile: zipfFile,
+        apiKey,
+        connections: conns,
+        durationSeconds: options.warmupSeconds,
+      });
+      const startLine = (warmup.lines?.start ?? 0) + (warmup.lines?.sent ?? 0);
+      const row = await measure(label, url, zipfFile, apiKey, conns, scrape, startLine);
+      if (warmup.lines && row.load.lines) {
+        row.firstRequestBound = firstRequestBound(zipfPaths, [warmup.lines], row.load.lines);
+        log(
+          `  ${warmup.lines.sent} requests of warm-up, ${row.load.lines.sent} measured: first-request bound ${percent(row.firstRequestBound)}, hit ratio ${percent(row.hitRatio)}\n`,
+        );
+      }
+    };
     // 30% misses: every third-or-so request a flight search never asked before (the coldest keys).
     const coldest = [...zipf.flightPaths()].reverse();
     const missMix = await buildMix(options, sqliteFile, startDate, options.hotKeys);
@@ -398,16 +435,9 @@ async function main(): Promise<void> {
     );
 
     // 4. The Zipf mix and 30% misses, one worker.
-    await withServer('api-zipf-1', [...CLI, 'serve'], api(1), work, async (url) => {
-      await runWrk({
-        baseUrl: url,
-        pathsFile: zipfFile,
-        apiKey,
-        connections: conns,
-        durationSeconds: options.warmupSeconds,
-      });
-      await measure('API, Zipf mix, 1 worker', url, zipfFile, apiKey);
-    });
+    await withServer('api-zipf-1', [...CLI, 'serve'], api(1), work, (url) =>
+      zipfRow('API, Zipf mix, 1 worker', url, true),
+    );
     await withServer('api-misses-1', [...CLI, 'serve'], api(1), work, async (url) => {
       await warmAll(url, hot.distinctPaths(), apiKey, 1);
       await runWrk({ baseUrl: url, pathsFile: hotFile, apiKey, connections: conns, durationSeconds: warm });
@@ -425,16 +455,9 @@ async function main(): Promise<void> {
       await runWrk({ baseUrl: url, pathsFile: hotFile, apiKey, connections: conns, durationSeconds: warm });
       await measure('API, hot set, 2 workers', url, hotFile, apiKey, conns, false);
     });
-    await withServer('api-zipf-2', [...CLI, 'serve'], api(2), work, async (url) => {
-      await runWrk({
-        baseUrl: url,
-        pathsFile: zipfFile,
-        apiKey,
-        connections: conns,
-        durationSeconds: options.warmupSeconds,
-      });
-      await measure('API, Zipf mix, 2 workers', url, zipfFile, apiKey, conns, false);
-    });
+    await withServer('api-zipf-2', [...CLI, 'serve'], api(2), work, (url) =>
+      zipfRow('API, Zipf mix, 2 workers', url, false),
+    );
 
     // 6. A Redis outage under cache, limiter and bus (a Redis the bench starts and kills).
     const redisPort = await freePort();
@@ -550,6 +573,7 @@ async function main(): Promise<void> {
         `Each row: one server process, loaded by \`wrk -t1\` in its own process for ${seconds} s after a warm-up; the API rows run \`serve\` with the \`npm start\` defaults (gateway on: API key, rate limit, metering; memory cache; log level info; one search thread) and a partner key whose plan is never reached.`,
         `Inventory: ${options.airports} airports × ${options.days} days (seed ${options.seed}). Hot set: the ${options.hotKeys} hottest flight keys of the Zipf mix plus a quarter as many hotel and location keys. Zipf mix: 75% flights Zipf(s=${options.skew}) over ${zipf.shape.flightKeys} keys, 15% hotels over ${zipf.shape.hotelKeys}, 10% locations over ${zipf.shape.locationKeys}. 30% misses: the hot set with 30% of requests replaced by flight searches never asked before.`,
         "wrk runs on the same 2 cores as the server: absolute figures move from run to run and with other load on the machine; compare rows of one run. Latency percentiles are of all answers (wrk does not split them by status); hit ratio is from the server's /metrics over the measured window (one-worker rows only).",
+        "Zipf rows: the warm-up sends the paths file from its first line and the measured window goes on from the line where the warm-up stopped (wrk.lua reports which lines it sent), so the window is the stream's continuation. Its **first-request bound** is the share of the window's requests whose path was already asked by that server's warm-up or earlier in the window: the best hit ratio any cache could reach without knowing anything from before the warm-up, because the first request of a key has to be computed. With ~73k keys and a few thousand requests per row, that bound is far below 90%; a hit ratio above it comes from prewarming what earlier servers on the same store saw (PREWARM_SEARCHES) or a configured list (PREWARM_ROUTES).",
         probe
           ? `Hits while 30% of requests miss (a sequential probe of hot-set URLs during that row): p50 ${fmt(probe.p50)} ms, p99 ${fmt(probe.p99)} ms over ${probe.count} hits.`
           : '',

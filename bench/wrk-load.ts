@@ -19,6 +19,14 @@ export interface LoadResult {
   /** Connection errors and timeouts. */
   errors: number;
   timeouts: number;
+  /** Which lines of the paths file went out, in order (one wrk thread; see wrk.lua). */
+  lines?: SentLines;
+}
+
+/** Lines `start + 1` to `start + sent` of a paths file (wrapping at its end), as sent in that order. */
+export interface SentLines {
+  start: number;
+  sent: number;
 }
 
 const SCRIPT = fileURLToPath(new URL('./wrk.lua', import.meta.url));
@@ -35,6 +43,8 @@ export interface WrkOptions {
   apiKey?: string;
   /** wrk threads (client-side event loops); 1 leaves the most CPU to the server on a small box. */
   threads?: number;
+  /** Lines of the paths file skipped before the first request (default 0): where a previous run stopped. */
+  startLine?: number;
 }
 
 /** True when `wrk` runs here. */
@@ -73,11 +83,12 @@ export function ensureDebianPackage(command: string, pkg: string): boolean {
   return has();
 }
 
-/** Writes `count` paths drawn from `next` to `file`, for wrk to cycle through. */
-export function writePaths(file: string, next: () => string, count: number): void {
+/** Writes `count` paths drawn from `next` to `file`, for wrk to cycle through; returns them. */
+export function writePaths(file: string, next: () => string, count: number): string[] {
   const lines: string[] = [];
   for (let i = 0; i < count; i++) lines.push(next());
   writeFileSync(file, `${lines.join('\n')}\n`);
+  return lines;
 }
 
 interface WrkJson {
@@ -92,6 +103,9 @@ interface WrkJson {
   p95: number;
   p99: number;
   max: number;
+  start: number;
+  sent: number;
+  threads: number;
 }
 
 /**
@@ -113,7 +127,12 @@ export function runWrk(options: WrkOptions): Promise<LoadResult> {
         options.baseUrl,
       ],
       {
-        env: { ...process.env, WRK_PATHS: options.pathsFile, WRK_API_KEY: options.apiKey ?? '' },
+        env: {
+          ...process.env,
+          WRK_PATHS: options.pathsFile,
+          WRK_API_KEY: options.apiKey ?? '',
+          WRK_START: String(options.startLine ?? 0),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -145,6 +164,8 @@ export function runWrk(options: WrkOptions): Promise<LoadResult> {
         non2xx: r.status,
         errors: r.connect + r.read + r.write + r.timeout,
         timeouts: r.timeout,
+        // Several threads interleave their lines: which went out is then not known.
+        ...(r.threads === 1 ? { lines: { start: r.start, sent: r.sent } } : {}),
       });
     });
   });

@@ -108,6 +108,38 @@ const redisUrl = (raw: string): string => {
   return raw;
 };
 
+/**
+ * A route to prewarm: origin and destination IATA airport or city codes, and either one departure
+ * date or (none) each of the next PREWARM_ROUTE_DAYS days.
+ */
+export interface PrewarmRoute {
+  origin: string;
+  destination: string;
+  departureDate?: string;
+}
+
+const isCalendarDate = (value: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+
+/** Comma-separated `ORIGIN-DESTINATION` or `ORIGIN-DESTINATION:YYYY-MM-DD`, each at most once; empty: none. */
+const prewarmRoutes = (raw: string): PrewarmRoute[] => {
+  const expected =
+    'empty, or comma-separated ORIGIN-DESTINATION pairs of IATA codes, each optionally with :YYYY-MM-DD, like LHR-JFK,CDG-NCE:2026-12-24 (at most 1000)';
+  const routes: PrewarmRoute[] = [];
+  const seen = new Set<string>();
+  for (const entry of raw.split(',').map((part) => part.trim().toUpperCase())) {
+    if (entry === '') continue;
+    const match = /^([A-Z]{3})-([A-Z]{3})(?::(\d{4}-\d{2}-\d{2}))?$/.exec(entry);
+    if (!match || match[1] === match[2] || seen.has(entry)) throw new InvalidValue(expected);
+    const [, origin, destination, departureDate] = match as unknown as [string, string, string, string?];
+    if (departureDate !== undefined && !isCalendarDate(departureDate)) throw new InvalidValue(expected);
+    seen.add(entry);
+    routes.push({ origin, destination, ...(departureDate ? { departureDate } : {}) });
+  }
+  if (routes.length > 1000) throw new InvalidValue(expected);
+  return routes;
+};
+
 /** Suppliers that can be enabled, in the order they are written in `SUPPLIERS`. */
 export const SUPPLIER_NAMES = ['inventory', 'duffel', 'http'] as const;
 export type SupplierName = (typeof SUPPLIER_NAMES)[number];
@@ -281,9 +313,21 @@ export const options = {
   },
   prewarmSearches: {
     env: 'PREWARM_SEARCHES',
-    doc: 'Most popular searches remembered in the store (every minute and at stop) and run again in the background after a start; 0 turns prewarming off.',
-    default: '200',
+    doc: 'Most popular searches remembered in the store (every minute and at stop) and run again in the background after a start, most popular first, taking up to about half of a busy search pool; 0 turns prewarming off.',
+    default: '2000',
     parse: integer(0, 10_000),
+  },
+  prewarmRoutes: {
+    env: 'PREWARM_ROUTES',
+    doc: 'Route-dates known to be popular, comma-separated: ORIGIN-DESTINATION (IATA codes) for each of the next PREWARM_ROUTE_DAYS days, or ORIGIN-DESTINATION:YYYY-MM-DD for one date (e.g. LHR-JFK,CDG-NCE:2026-12-24). Their one-way searches with default options run in the background after a start, nearest dates first, after the remembered popular searches; past dates are skipped; empty: none.',
+    default: '',
+    parse: prewarmRoutes,
+  },
+  prewarmRouteDays: {
+    env: 'PREWARM_ROUTE_DAYS',
+    doc: 'Departure days, from today (UTC), prewarmed for each PREWARM_ROUTES entry without a date.',
+    default: '7',
+    parse: integer(1, 365),
   },
   workers: {
     env: 'WORKERS',

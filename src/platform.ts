@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { Value } from '@sinclair/typebox/value';
 import { pino } from 'pino';
 import { loadAirportDirectory } from './adapters/airports/openflights.js';
 import { createCache } from './adapters/cache/index.js';
@@ -26,15 +27,22 @@ import { OfferSeal } from './core/offers/offer-seal.js';
 import { PriceConfirmation } from './core/offers/price-confirmation.js';
 import { TokenSigner } from './core/offers/signed-token.js';
 import {
+  halfOfBusyPool,
   type PrewarmDependencies,
+  type PrewarmPace,
   prewarmPopularSearches,
+  prewarmRouteDates,
+  type RouteDate,
   rememberPopularSearches,
+  routeDates,
 } from './core/search/prewarm.js';
+import type { FlightSearchQuery as FlightQuery } from './core/search/request-rules.js';
 import { SearchResults } from './core/search/search-results.js';
 import { DEFAULT_WORK_LIMITS, type WorkLimits } from './core/search/work-budget.js';
 import { SupplierFlightSearch } from './core/suppliers/supplier-flight-search.js';
 import { SupplierOffers } from './core/suppliers/supplier-offers.js';
 import { createGatewayComponents, type GatewayComponents } from './gateway-components.js';
+import { FlightSearchQuery } from './http/schemas/flights.js';
 import type { ApiServices, ComponentHealth } from './http/services.js';
 import type { AirportDirectory } from './ports/airports.js';
 import type { BookingStore } from './ports/bookings.js';
@@ -351,7 +359,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       });
     }, PRUNE_PROCESSED_EVERY_MS);
     pruneTimer.unref();
-    if (config.prewarmSearches > 0) startPrewarm();
+    startPrewarm();
   };
 
   // Popular searches survive a restart: remembered every minute and at stop, warmed after start.
@@ -367,12 +375,29 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     rememberPopularSearches(prewarmDeps, config.prewarmSearches).catch((error: unknown) =>
       log.warn({ err: error }, 'remembering popular searches failed'),
     );
+  // A configured route-date is searched as a client's bare request for it would be, schema defaults
+  // included, so it lands on the cache key that request reads.
+  const searchRouteDate = (routeDate: RouteDate) =>
+    services.flights.page(Value.Default(FlightSearchQuery, { ...routeDate }) as FlightQuery, 1);
+  const pace: PrewarmPace = {
+    shouldStop: () => stopping,
+    mayStart: searchPool ? halfOfBusyPool(() => searchPool.stats()) : undefined,
+  };
+  const prewarm = async (): Promise<void> => {
+    if (config.prewarmSearches > 0) {
+      const warmed = await prewarmPopularSearches(prewarmDeps, pace);
+      if (warmed > 0) log.info({ warmed }, 'prewarmed popular searches');
+    }
+    if (config.prewarmRoutes.length > 0) {
+      const today = new Date(clock.now()).toISOString().slice(0, 10);
+      const list = routeDates(config.prewarmRoutes, today, config.prewarmRouteDays);
+      const warmed = await prewarmRouteDates(searchRouteDate, list, pace);
+      log.info({ warmed, of: list.length }, 'prewarmed configured route-dates');
+    }
+  };
   const startPrewarm = (): void => {
-    void prewarmPopularSearches(prewarmDeps, () => stopping)
-      .then((warmed) => {
-        if (warmed > 0) log.info({ warmed }, 'prewarmed popular searches');
-      })
-      .catch((error: unknown) => log.warn({ err: error }, 'prewarming failed'));
+    void prewarm().catch((error: unknown) => log.warn({ err: error }, 'prewarming failed'));
+    if (config.prewarmSearches === 0) return;
     rememberTimer = setInterval(remember, 60_000);
     rememberTimer.unref();
   };
