@@ -267,13 +267,20 @@ export class PostgresInventoryStore implements InventoryStore {
     }
     await guarded('write flights', () =>
       inBulkTransaction(this.#pool, async (client) => {
-        await writeRows(client, FLIGHTS_TABLE, flights);
+        const unique = lastById(flights, (f) => f.id);
+        // A flight put again gets the cabins it now lists and no others (ports/store.ts). Only a
+        // replacing load can find cabins of these flights, so a fresh load skips the DELETE.
+        if (await writeRows(client, FLIGHTS_TABLE, unique)) {
+          await client.query('DELETE FROM flight_cabins WHERE flight_id = ANY($1::text[])', [
+            unique.map((f) => f.id),
+          ]);
+        }
         await writeRows(
           client,
           FLIGHT_CABINS_TABLE,
           // A flight listed twice keeps its last version, cabins included. Cabins sorted by name make
           // the rows of flights given in id order come in key order, which writeRows need not sort.
-          lastById(flights, (f) => f.id).flatMap((f) =>
+          unique.flatMap((f) =>
             [...f.cabins].sort(byCabinName).map((cabin) => ({ flightId: f.id, cabin })),
           ),
         );
