@@ -87,13 +87,23 @@ export function describeInventoryStoreContract(target: StoreBackendTarget): void
 
     it('putFlights replaces the cabins of a flight put again: cabins its new version leaves out are gone', async () => {
       await store().putFlights([
-        flight('F1', { cabins: [cabin('economy', 5, 10_000), cabin('business', 2, 90_000), cabin('first', 1)] }),
-        flight('F2', { flightNumber: 2, cabins: [cabin('economy', 5, 10_000), cabin('business', 2, 90_000)] }),
+        flight('F1', {
+          cabins: [cabin('economy', 5, 10_000), cabin('business', 2, 90_000), cabin('first', 1)],
+        }),
+        flight('F2', {
+          flightNumber: 2,
+          cabins: [cabin('economy', 5, 10_000), cabin('business', 2, 90_000)],
+        }),
       ]);
       await store().putFlights([flight('F1', { cabins: [cabin('business', 1, 95_000)] })]);
       const found = new Map((await store().getFlights(['F1', 'F2'])).map((f) => [f.id, f]));
       expect(found.get('F1')?.cabins).toEqual([cabin('business', 1, 95_000)]);
-      expect(found.get('F2')?.cabins.map((c) => c.cabin).sort()).toEqual(['business', 'economy']);
+      expect(
+        found
+          .get('F2')
+          ?.cabins.map((c) => c.cabin)
+          .sort(),
+      ).toEqual(['business', 'economy']);
       const [onLeg] = await store().findFlightsOnLegs([
         { origin: 'LHR', destination: 'JFK', departFrom: T0, departTo: T0 + DAY },
       ]);

@@ -280,9 +280,7 @@ export class PostgresInventoryStore implements InventoryStore {
           FLIGHT_CABINS_TABLE,
           // A flight listed twice keeps its last version, cabins included. Cabins sorted by name make
           // the rows of flights given in id order come in key order, which writeRows need not sort.
-          unique.flatMap((f) =>
-            [...f.cabins].sort(byCabinName).map((cabin) => ({ flightId: f.id, cabin })),
-          ),
+          unique.flatMap((f) => [...f.cabins].sort(byCabinName).map((cabin) => ({ flightId: f.id, cabin }))),
         );
         const routeList = [...routes.values()];
         // A route's carriers are the union of what it had and what these flights add, sorted. A route
