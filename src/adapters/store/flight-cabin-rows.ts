@@ -22,6 +22,10 @@ export interface FlightCabinRow {
   capacity: number | null;
 }
 
+/** The columns of a FlightCabinRow, from `flights f` LEFT JOIN `flight_cabins c`. */
+export const FLIGHT_CABIN_COLUMNS = `f.id, f.carrier, f.flight_number, f.origin, f.destination, f.departure_utc,
+  f.arrival_utc, f.aircraft, f.distance_km, f.currency, c.cabin, c.fare, c.taxes, c.seats_left, c.capacity`;
+
 /** Flights with their cabins from joined rows, in the order of each flight's first row. */
 export function groupFlights(rows: readonly FlightCabinRow[]): FlightRecord[] {
   const flights = new Map<string, FlightRecord>();

@@ -1,21 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Clock } from '../../../ports/clock.js';
 import type { DeadLetter, DeadLetterQuery, DeadLetterStore } from '../../../ports/dead-letters.js';
 import type { CloudEvent } from '../../../ports/events.js';
+import {
+  DEAD_LETTER_COLUMNS as COLUMNS,
+  type DeadLetterRow,
+  NEW_DEAD_LETTER_COLUMNS,
+  newDeadLetter,
+  toDeadLetter,
+} from '../relational-dead-letter-rows.js';
 import { guarded, inTransaction } from './connection.js';
 import { appendToOutbox } from './outbox.js';
-
-interface DeadLetterRow {
-  id: string;
-  consumer: string;
-  event: CloudEvent;
-  error: string;
-  attempts: number;
-  parked_at: number;
-}
-
-const COLUMNS = 'id, consumer, event, error, attempts, parked_at';
 
 /**
  * Dead letters on PostgreSQL. Replaying deletes the dead letters and appends their events to the
@@ -34,22 +29,14 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
   }
 
   async park(event: CloudEvent, consumer: string, error: string, attempts: number): Promise<DeadLetter> {
-    const row: DeadLetterRow = {
-      id: randomUUID(),
-      consumer,
-      event,
-      error,
-      attempts,
-      parked_at: this.#clock.now(),
-    };
+    const { letter, values } = newDeadLetter(event, consumer, error, attempts, this.#clock.now());
     await guarded('park a dead letter', () =>
       this.#pool.query(
-        `INSERT INTO dead_letters (id, consumer, event_id, type, event, error, attempts, parked_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [row.id, consumer, event.id, event.type, JSON.stringify(event), error, attempts, row.parked_at],
+        `INSERT INTO dead_letters (${NEW_DEAD_LETTER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        values,
       ),
     );
-    return toDeadLetter(row);
+    return letter;
   }
 
   async list(query: DeadLetterQuery = {}): Promise<DeadLetter[]> {
@@ -110,15 +97,4 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
       return (result.rowCount ?? 0) > 0;
     });
   }
-}
-
-function toDeadLetter(row: DeadLetterRow): DeadLetter {
-  return {
-    id: row.id,
-    event: row.event,
-    consumer: row.consumer,
-    error: row.error,
-    attempts: row.attempts,
-    parkedAt: new Date(row.parked_at).toISOString(),
-  };
 }

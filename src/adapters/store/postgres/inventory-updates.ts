@@ -12,6 +12,7 @@ import {
   type TouchedNight,
   UnknownInventoryError,
 } from '../../../ports/inventory-updates.js';
+import { type FlightRouteRow, toTouchedFlight } from '../relational-inventory-rows.js';
 import { guarded, inTransaction } from './connection.js';
 import { appendToOutbox } from './outbox.js';
 
@@ -178,25 +179,15 @@ async function touchedFlights(client: pg.PoolClient, cabinKeys: readonly string[
   const unique = [...new Set(cabinKeys)];
   if (unique.length === 0) return [];
   const ids = [...new Set(unique.map((key) => key.slice(0, key.lastIndexOf('|'))))];
-  const { rows } = await client.query<{
-    id: string;
-    origin: string;
-    destination: string;
-    departure_utc: number;
-  }>('SELECT id, origin, destination, departure_utc FROM flights WHERE id = ANY($1::text[])', [ids]);
+  const { rows } = await client.query<FlightRouteRow & { id: string }>(
+    'SELECT id, origin, destination, departure_utc FROM flights WHERE id = ANY($1::text[])',
+    [ids],
+  );
   const flights = new Map(rows.map((row) => [row.id, row]));
   return unique.flatMap((key) => {
     const separator = key.lastIndexOf('|');
     const flight = flights.get(key.slice(0, separator));
     if (flight === undefined) return [];
-    return [
-      {
-        flightId: flight.id,
-        cabin: key.slice(separator + 1) as TouchedFlight['cabin'],
-        origin: flight.origin,
-        destination: flight.destination,
-        departureDate: new Date(flight.departure_utc).toISOString().slice(0, 10),
-      },
-    ];
+    return [toTouchedFlight(flight.id, key.slice(separator + 1) as TouchedFlight['cabin'], flight)];
   });
 }
