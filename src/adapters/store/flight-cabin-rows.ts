@@ -1,4 +1,4 @@
-import type { Cabin, FlightRecord } from '../../ports/store.js';
+import type { Cabin, CabinInventory, FlightRecord } from '../../ports/store.js';
 
 /**
  * One row of a flight joined with one of its cabins (LEFT JOIN: a flight without cabins has one row
@@ -20,6 +20,47 @@ export interface FlightCabinRow {
   taxes: number | null;
   seats_left: number | null;
   capacity: number | null;
+}
+
+/** Columns of a `flights` row, in the order of `flightValues`. */
+export const FLIGHT_ROW_COLUMNS = [
+  'id',
+  'carrier',
+  'flight_number',
+  'origin',
+  'destination',
+  'departure_utc',
+  'arrival_utc',
+  'aircraft',
+  'distance_km',
+  'currency',
+] as const;
+
+/** Columns of a `flight_cabins` row, in the order of `cabinValues`. */
+export const CABIN_ROW_COLUMNS = ['flight_id', 'cabin', 'fare', 'taxes', 'seats_left', 'capacity'] as const;
+
+export function flightValues(
+  f: FlightRecord,
+): [string, string, number, string, string, number, number, string, number, string] {
+  return [
+    f.id,
+    f.carrier,
+    f.flightNumber,
+    f.origin,
+    f.destination,
+    f.departureUtc,
+    f.arrivalUtc,
+    f.aircraft,
+    f.distanceKm,
+    f.currency,
+  ];
+}
+
+export function cabinValues(
+  flightId: string,
+  c: CabinInventory,
+): [string, Cabin, number, number, number, number] {
+  return [flightId, c.cabin, c.fare, c.taxes, c.seatsLeft, c.capacity];
 }
 
 /** The columns of a FlightCabinRow, from `flights f` LEFT JOIN `flight_cabins c`. */

@@ -12,7 +12,11 @@ import type {
   RouteRecord,
 } from '../../../ports/store.js';
 import {
+  CABIN_ROW_COLUMNS,
+  cabinValues,
   FLIGHT_CABIN_COLUMNS,
+  FLIGHT_ROW_COLUMNS,
+  flightValues,
   groupFlights,
   type FlightCabinRow as SharedFlightCabinRow,
 } from '../flight-cabin-rows.js';
@@ -34,38 +38,16 @@ interface FlightCabinRow extends SharedFlightCabinRow {
 
 const FLIGHTS_TABLE: BulkTable<FlightRecord> = {
   name: 'flights',
-  columns: [
-    'id',
-    'carrier',
-    'flight_number',
-    'origin',
-    'destination',
-    'departure_utc',
-    'arrival_utc',
-    'aircraft',
-    'distance_km',
-    'currency',
-  ],
+  columns: FLIGHT_ROW_COLUMNS,
   key: ['id'],
-  row: (f) => [
-    f.id,
-    f.carrier,
-    f.flightNumber,
-    f.origin,
-    f.destination,
-    f.departureUtc,
-    f.arrivalUtc,
-    f.aircraft,
-    f.distanceKm,
-    f.currency,
-  ],
+  row: flightValues,
 };
 
 const FLIGHT_CABINS_TABLE: BulkTable<{ flightId: string; cabin: CabinInventory }> = {
   name: 'flight_cabins',
-  columns: ['flight_id', 'cabin', 'fare', 'taxes', 'seats_left', 'capacity'],
+  columns: CABIN_ROW_COLUMNS,
   key: ['flight_id', 'cabin'],
-  row: ({ flightId, cabin: c }) => [flightId, c.cabin, c.fare, c.taxes, c.seatsLeft, c.capacity],
+  row: ({ flightId, cabin }) => cabinValues(flightId, cabin),
 };
 
 const ROOM_NIGHTS_TABLE: BulkTable<RoomNightRecord> = {

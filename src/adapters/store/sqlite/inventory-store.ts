@@ -11,7 +11,15 @@ import type {
   RouteRecord,
 } from '../../../ports/store.js';
 import { StoreUnavailableError } from '../../../ports/store.js';
-import { FLIGHT_CABIN_COLUMNS, type FlightCabinRow, groupFlights } from '../flight-cabin-rows.js';
+import {
+  CABIN_ROW_COLUMNS,
+  cabinValues,
+  FLIGHT_CABIN_COLUMNS,
+  FLIGHT_ROW_COLUMNS,
+  type FlightCabinRow,
+  flightValues,
+  groupFlights,
+} from '../flight-cabin-rows.js';
 import {
   boxAround,
   type HotelRow,
@@ -45,12 +53,14 @@ export class SqliteInventoryStore implements InventoryStore {
       ),
       route: db.prepare('SELECT carriers FROM routes WHERE origin = ? AND destination = ?'),
       putRoute: db.prepare('INSERT OR REPLACE INTO routes (origin, destination, carriers) VALUES (?, ?, ?)'),
+      // REPLACE deletes the old flight row first, and with it (ON DELETE CASCADE) every cabin it had.
       putFlight: db.prepare(
-        `INSERT OR REPLACE INTO flights (id, carrier, flight_number, origin, destination, departure_utc, arrival_utc,
-           aircraft, distance_km, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO flights (${FLIGHT_ROW_COLUMNS.join(', ')})
+         VALUES (${placeholders(FLIGHT_ROW_COLUMNS.length)})`,
       ),
       putCabin: db.prepare(
-        'INSERT OR REPLACE INTO flight_cabins (flight_id, cabin, fare, taxes, seats_left, capacity) VALUES (?, ?, ?, ?, ?, ?)',
+        `INSERT OR REPLACE INTO flight_cabins (${CABIN_ROW_COLUMNS.join(', ')})
+         VALUES (${placeholders(CABIN_ROW_COLUMNS.length)})`,
       ),
       putAirline: db.prepare('INSERT OR REPLACE INTO airlines (iata, name, country) VALUES (?, ?, ?)'),
       allAirlines: db.prepare('SELECT iata, name, country FROM airlines ORDER BY iata'),
@@ -193,19 +203,8 @@ export class SqliteInventoryStore implements InventoryStore {
     const s = this.#statements;
     this.#write(() => {
       for (const f of flights) {
-        s.putFlight.run(
-          f.id,
-          f.carrier,
-          f.flightNumber,
-          f.origin,
-          f.destination,
-          f.departureUtc,
-          f.arrivalUtc,
-          f.aircraft,
-          f.distanceKm,
-          f.currency,
-        );
-        for (const c of f.cabins) s.putCabin.run(f.id, c.cabin, c.fare, c.taxes, c.seatsLeft, c.capacity);
+        s.putFlight.run(...flightValues(f));
+        for (const c of f.cabins) s.putCabin.run(...cabinValues(f.id, c));
       }
       for (const { origin, destination, carriers } of routesFlown(flights)) {
         const known = s.route.get(origin, destination) as { carriers: string } | undefined;
