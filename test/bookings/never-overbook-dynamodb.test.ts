@@ -4,14 +4,15 @@ import {
   type ApiProcess,
   prepareSharedStore,
   type SharedStore,
-  startApiProcess,
+  startApiPair,
 } from '../helpers/api-process.js';
 import {
   BookingClient,
-  bookingBody,
+  directLhrJfk,
+  expectExactlyTheSeats,
   firstFlightOffer,
-  passengersFor,
-  runBounded,
+  oneAdultBooking,
+  stampede,
 } from '../helpers/bookings.js';
 import {
   dynamoConfig,
@@ -60,13 +61,8 @@ describe('never overbook on DynamoDB', () => {
       { airports: 30, days: 3 },
     );
     store = await openDynamoDbStore(dynamoConfig(dynamo.endpoint, table));
-    processes.push(await startApiProcess(shared.env), await startApiProcess(shared.env));
-    const [a, b] = processes as [ApiProcess, ApiProcess];
-    const offer = await firstFlightOffer(
-      a.url,
-      shared.apiKey,
-      `origin=LHR&destination=JFK&departureDate=${shared.date(2)}&maxStops=0`,
-    );
+    const [a, b] = await startApiPair(shared.env, processes);
+    const offer = await firstFlightOffer(a.url, shared.apiKey, directLhrJfk(shared.date(2)));
     const flightId = offer.itineraries[0]!.segments[0]!.id;
     const seatsLeft = async (): Promise<number> => {
       const [flight] = await store!.inventory.getFlights([flightId]);
@@ -76,32 +72,15 @@ describe('never overbook on DynamoDB', () => {
       { seats: [{ flightId, cabin: 'economy', seatsLeft: SEATS }] },
       () => [],
     );
-    const body = bookingBody(
-      offer.id,
-      passengersFor({ adults: 1 }, offer.itineraries[0]!.segments[0]!.departure.at.slice(0, 10)),
-    );
     const clients = [a, b].map((p) => new BookingClient(p.url, shared!.apiKey, shared!.token));
 
-    const started = Date.now();
-    const outcomes = await runBounded(
-      Array.from({ length: REQUESTS }, (_, i) => async () => {
-        const response = await clients[i % 2]!.book(body, `dynamo-${i}`);
-        const json = (await response.json()) as { type?: string };
-        return { status: response.status, type: json.type };
-      }),
-      CONCURRENCY,
-    );
-    console.log(
-      `[never-overbook] dynamodb, two processes: ${REQUESTS} requests in ${Date.now() - started} ms`,
-    );
+    const outcomes = await stampede(clients, oneAdultBooking(offer), {
+      requests: REQUESTS,
+      concurrency: CONCURRENCY,
+      label: 'dynamodb-two-processes',
+    });
 
-    expect(outcomes.filter((o) => o.status === 201)).toHaveLength(SEATS);
-    const refused = outcomes.filter((o) => o.status !== 201);
-    expect(refused).toHaveLength(REQUESTS - SEATS);
-    for (const o of refused) {
-      expect(o.status).toBe(409);
-      expect(o.type).toBe('https://travel-platform.dev/problems/sold-out');
-    }
+    expectExactlyTheSeats(outcomes, SEATS);
     expect(await seatsLeft()).toBe(0);
     const bookings = await store.table.scanAll('count bookings', {
       FilterExpression: '#kind = :booking AND contains(#document, :flight)',
