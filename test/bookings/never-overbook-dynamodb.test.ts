@@ -1,29 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DynamoDbStore, openDynamoDbStore } from '../../src/adapters/store/dynamodb/index.js';
-import {
-  type ApiProcess,
-  prepareSharedStore,
-  type SharedStore,
-  startApiPair,
-} from '../helpers/api-process.js';
-import {
-  BookingClient,
-  directLhrJfk,
-  expectExactlyTheSeats,
-  firstFlightOffer,
-  oneAdultBooking,
-  stampede,
-} from '../helpers/bookings.js';
+import { type ApiProcess, prepareSharedStore, type SharedStore } from '../helpers/api-process.js';
 import {
   dynamoConfig,
   type LocalDynamo,
   startDynaliteProcess,
   uniqueTableName,
 } from '../helpers/dynalite.js';
-
-const REQUESTS = 1000;
-const SEATS = 10;
-const CONCURRENCY = 200;
+import { STAMPEDE, stampedeOnTwoProcesses } from '../helpers/stampede.js';
 
 /**
  * Two API processes on one DynamoDB table (dynalite in a third process, which both reach over HTTP). dynalite has no transactions, so this proves the conditional write path
@@ -42,7 +26,7 @@ describe('never overbook on DynamoDB', () => {
     await dynamo?.close();
   });
 
-  it(`${REQUESTS} concurrent bookings through two API processes for ${SEATS} seats: exactly ${SEATS} succeed`, {
+  it(`${STAMPEDE.requests} concurrent bookings through two API processes for ${STAMPEDE.seats} seats: exactly ${STAMPEDE.seats} succeed`, {
     timeout: 360_000,
   }, async () => {
     dynamo = await startDynaliteProcess();
@@ -61,32 +45,25 @@ describe('never overbook on DynamoDB', () => {
       { airports: 30, days: 3 },
     );
     store = await openDynamoDbStore(dynamoConfig(dynamo.endpoint, table));
-    const [a, b] = await startApiPair(shared.env, processes);
-    const offer = await firstFlightOffer(a.url, shared.apiKey, directLhrJfk(shared.date(2)));
-    const flightId = offer.itineraries[0]!.segments[0]!.id;
-    const seatsLeft = async (): Promise<number> => {
-      const [flight] = await store!.inventory.getFlights([flightId]);
-      return flight!.cabins.find((c) => c.cabin === 'economy')!.seatsLeft;
-    };
-    await store.inventoryUpdates.apply(
-      { seats: [{ flightId, cabin: 'economy', seatsLeft: SEATS }] },
-      () => [],
+    const dynamoStore = store;
+    const flightId = await stampedeOnTwoProcesses(
+      shared,
+      processes,
+      async (id, seats) => {
+        await dynamoStore.inventoryUpdates.apply(
+          { seats: [{ flightId: id, cabin: 'economy', seatsLeft: seats }] },
+          () => [],
+        );
+      },
+      'dynamodb-two-processes',
     );
-    const clients = [a, b].map((p) => new BookingClient(p.url, shared!.apiKey, shared!.token));
-
-    const outcomes = await stampede(clients, oneAdultBooking(offer), {
-      requests: REQUESTS,
-      concurrency: CONCURRENCY,
-      label: 'dynamodb-two-processes',
-    });
-
-    expectExactlyTheSeats(outcomes, SEATS);
-    expect(await seatsLeft()).toBe(0);
+    const [flight] = await store.inventory.getFlights([flightId]);
+    expect(flight!.cabins.find((c) => c.cabin === 'economy')!.seatsLeft).toBe(0);
     const bookings = await store.table.scanAll('count bookings', {
       FilterExpression: '#kind = :booking AND contains(#document, :flight)',
       ExpressionAttributeNames: { '#kind': 'kind', '#document': 'document' },
       ExpressionAttributeValues: { ':booking': 'booking', ':flight': `"${flightId}"` },
     });
-    expect(bookings).toHaveLength(SEATS);
+    expect(bookings).toHaveLength(STAMPEDE.seats);
   });
 });

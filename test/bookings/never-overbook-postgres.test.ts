@@ -1,19 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, prepareSharedStore, startApiPair } from '../helpers/api-process.js';
-import {
-  BookingClient,
-  directLhrJfk,
-  expectExactlyTheSeats,
-  firstFlightOffer,
-  oneAdultBooking,
-  stampede,
-} from '../helpers/bookings.js';
+import { type ApiProcess, prepareSharedStore } from '../helpers/api-process.js';
 import { dropSchema, postgresEnv, queryTestDatabase, uniqueSchema } from '../helpers/postgres.js';
-
-const REQUESTS = 1000;
-const SEATS = 10;
-/** Requests in flight at once: enough to pile up on the same seats, bounded so sockets stay sane. */
-const CONCURRENCY = 200;
+import { STAMPEDE, stampedeOnTwoProcesses } from '../helpers/stampede.js';
 
 describe('never overbook on PostgreSQL', () => {
   const schema = uniqueSchema('overbook');
@@ -24,24 +12,19 @@ describe('never overbook on PostgreSQL', () => {
     await dropSchema(schema);
   });
 
-  it(`${REQUESTS} concurrent bookings through two API processes for ${SEATS} seats: exactly ${SEATS} succeed, the rest 409 sold-out`, async () => {
+  it(`${STAMPEDE.requests} concurrent bookings through two API processes for ${STAMPEDE.seats} seats: exactly ${STAMPEDE.seats} succeed, the rest 409 sold-out`, async () => {
     const shared = await prepareSharedStore(postgresEnv(schema));
-    const [a, b] = await startApiPair(shared.env, processes);
-    const offer = await firstFlightOffer(a.url, shared.apiKey, directLhrJfk(shared.date(2)));
-    const flightId = offer.itineraries[0]!.segments[0]!.id;
-    await queryTestDatabase(
-      `UPDATE ${schema}.flight_cabins SET seats_left = $1 WHERE flight_id = $2 AND cabin = 'economy'`,
-      [SEATS, flightId],
+    const flightId = await stampedeOnTwoProcesses(
+      shared,
+      processes,
+      async (id, seats) => {
+        await queryTestDatabase(
+          `UPDATE ${schema}.flight_cabins SET seats_left = $1 WHERE flight_id = $2 AND cabin = 'economy'`,
+          [seats, id],
+        );
+      },
+      'postgres-two-processes',
     );
-    const clients = [a, b].map((p) => new BookingClient(p.url, shared.apiKey, shared.token));
-
-    const outcomes = await stampede(clients, oneAdultBooking(offer), {
-      requests: REQUESTS,
-      concurrency: CONCURRENCY,
-      label: 'postgres-two-processes',
-    });
-
-    expectExactlyTheSeats(outcomes, SEATS);
     const [cabin] = await queryTestDatabase<{ seats_left: number }>(
       `SELECT seats_left FROM ${schema}.flight_cabins WHERE flight_id = $1 AND cabin = 'economy'`,
       [flightId],
@@ -51,6 +34,6 @@ describe('never overbook on PostgreSQL', () => {
       `SELECT count(*) AS n FROM ${schema}.bookings WHERE status = 'confirmed' AND document::text LIKE $1`,
       [`%"${flightId}"%`],
     );
-    expect(Number(booked?.n)).toBe(SEATS);
+    expect(Number(booked?.n)).toBe(STAMPEDE.seats);
   });
 });

@@ -1,26 +1,12 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { InventoryStore } from '../../src/ports/store.js';
-import {
-  type ApiProcess,
-  prepareSharedStore,
-  type SharedStore,
-  startApiPair,
-} from '../helpers/api-process.js';
-import {
-  BookingClient,
-  directLhrJfk,
-  expectExactlyTheSeats,
-  firstFlightOffer,
-  oneAdultBooking,
-  stampede,
-} from '../helpers/bookings.js';
+import { type ApiProcess, prepareSharedStore, type SharedStore } from '../helpers/api-process.js';
+import { BookingClient, directLhrJfk, firstFlightOffer, oneAdultBooking } from '../helpers/bookings.js';
+import { expectExactlyTheSeats, STAMPEDE, stampede, stampedeOnTwoProcesses } from '../helpers/stampede.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
-const REQUESTS = 1000;
-const SEATS = 10;
-/** Requests in flight at once: enough to pile up on the same seats, bounded so sockets stay sane. */
-const CONCURRENCY = 200;
+const { requests: REQUESTS, seats: SEATS, concurrency: CONCURRENCY } = STAMPEDE;
 
 /** Sets seats_left of one cabin to `seats` through the store, as an operator would. */
 async function setSeats(store: InventoryStore, flightId: string, seats: number): Promise<void> {
@@ -74,32 +60,26 @@ describe('never overbook', () => {
 
   it(`the same with two API processes on one SQLite file`, async () => {
     shared = await prepareSharedStore();
-    const [a, b] = await startApiPair(shared.env, processes);
-    const offer = await firstFlightOffer(a.url, shared.apiKey, directLhrJfk(shared.date(2)));
-    const flightId = offer.itineraries[0]!.segments[0]!.id;
     const db = new Database(shared.file);
     db.pragma('busy_timeout = 5000');
+    const flightId = await stampedeOnTwoProcesses(
+      shared,
+      processes,
+      async (id, seats) => {
+        db.prepare("UPDATE flight_cabins SET seats_left = ? WHERE flight_id = ? AND cabin = 'economy'").run(
+          seats,
+          id,
+        );
+      },
+      'two-processes',
+    );
     const seats = (): number =>
       (
         db
           .prepare("SELECT seats_left AS n FROM flight_cabins WHERE flight_id = ? AND cabin = 'economy'")
-          .get(flightId) as {
-          n: number;
-        }
+          .get(flightId) as { n: number }
       ).n;
-    db.prepare("UPDATE flight_cabins SET seats_left = ? WHERE flight_id = ? AND cabin = 'economy'").run(
-      SEATS,
-      flightId,
-    );
-    const clients = [a, b].map((p) => new BookingClient(p.url, shared!.apiKey, shared!.token));
 
-    const outcomes = await stampede(clients, oneAdultBooking(offer), {
-      requests: REQUESTS,
-      concurrency: CONCURRENCY,
-      label: 'two-processes',
-    });
-
-    expectExactlyTheSeats(outcomes, SEATS);
     expect(seats()).toBe(0);
     const booked = db
       .prepare("SELECT COUNT(*) AS n FROM bookings WHERE status = 'confirmed' AND document LIKE ?")

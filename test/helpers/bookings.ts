@@ -138,51 +138,6 @@ export function oneAdultBooking(offer: FlightOfferLike) {
   );
 }
 
-/** The answer to one booking request: its status and, for a problem, its type. */
-export interface BookingOutcome {
-  status: number;
-  type?: string;
-}
-
-/**
- * Fires `requests` bookings of one body (idempotency keys `${label}-${i}`, all distinct) round robin
- * over `clients`, `concurrency` in flight at once; logs the tally of answers with the time taken.
- */
-export async function stampede(
-  clients: readonly BookingClient[],
-  body: unknown,
-  options: { requests: number; concurrency: number; label: string },
-): Promise<BookingOutcome[]> {
-  const { requests, concurrency, label } = options;
-  const started = Date.now();
-  const outcomes = await runBounded(
-    Array.from({ length: requests }, (_, i) => async (): Promise<BookingOutcome> => {
-      const response = await (clients[i % clients.length] as BookingClient).book(body, `${label}-${i}`);
-      const json = (await response.json()) as { type?: string };
-      return { status: response.status, ...(json.type ? { type: json.type } : {}) };
-    }),
-    concurrency,
-  );
-  const counts: Record<string, number> = {};
-  for (const o of outcomes) {
-    const answer = `${o.status} ${o.type ?? ''}`.trim();
-    counts[answer] = (counts[answer] ?? 0) + 1;
-  }
-  console.log(`[never-overbook] ${label}: ${requests} requests in ${Date.now() - started} ms →`, counts);
-  return outcomes;
-}
-
-/** Exactly `seats` bookings succeeded and every other one was refused 409 sold-out. */
-export function expectExactlyTheSeats(outcomes: readonly BookingOutcome[], seats: number): void {
-  expect(outcomes.filter((o) => o.status === 201)).toHaveLength(seats);
-  const refused = outcomes.filter((o) => o.status !== 201);
-  expect(refused).toHaveLength(outcomes.length - seats);
-  for (const o of refused) {
-    expect(o.status).toBe(409);
-    expect(o.type).toBe('https://travel-platform.dev/problems/sold-out');
-  }
-}
-
 /** Runs `tasks` with at most `concurrency` in flight; results in task order. */
 export async function runBounded<T>(tasks: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
