@@ -1,7 +1,5 @@
 import type { BookingRecord } from '../../ports/bookings.js';
-
-/** What a booking row keeps as one JSON document: all a booking holds beyond its own columns. */
-export type BookingDocument = Pick<BookingRecord, 'offer' | 'price' | 'passengers' | 'contact' | 'hold'>;
+import { type BookingDocument, bookingDocumentJson } from './booking-document.js';
 
 /**
  * A row of `bookings` in both relational backends (SQLite, PostgreSQL). `document` is as the driver
@@ -25,20 +23,13 @@ export const NEW_BOOKING_COLUMNS = 'id, reference, status, owner_sub, owner_api_
 export function newBookingValues(
   booking: BookingRecord,
 ): [string, string, string, string, string, string, number] {
-  const document: BookingDocument = {
-    offer: booking.offer,
-    price: booking.price,
-    passengers: booking.passengers,
-    contact: booking.contact,
-    hold: booking.hold,
-  };
   return [
     booking.id,
     booking.reference,
     booking.status,
     booking.owner.sub,
     booking.owner.apiKeyId,
-    JSON.stringify(document),
+    bookingDocumentJson(booking),
     booking.createdAt,
   ];
 }

@@ -11,8 +11,8 @@ import {
 } from '../../../ports/bookings.js';
 import type { CloudEvent } from '../../../ports/events.js';
 import { StoreUnavailableError } from '../../../ports/store.js';
+import type { BookingDocument } from '../booking-document.js';
 import {
-  type BookingDocument,
   type BookingRow,
   NEW_BOOKING_COLUMNS,
   newBookingValues,
