@@ -10,7 +10,6 @@ import {
   type InventoryHold,
   SoldOutError,
 } from '../../../ports/bookings.js';
-import type { Clock } from '../../../ports/clock.js';
 import type { CloudEvent } from '../../../ports/events.js';
 import {
   type BookingRow,
@@ -18,8 +17,7 @@ import {
   newBookingValues,
   toBookingRecord,
 } from '../relational-booking-rows.js';
-import { guarded, inTransaction } from './connection.js';
-import { appendToOutbox } from './outbox.js';
+import { type AppendEvents, guarded, inTransaction } from './connection.js';
 
 interface KeyRow {
   request_hash: string;
@@ -53,13 +51,11 @@ const CLAIM_ATTEMPTS = 5;
  */
 export class PostgresBookingStore implements BookingStore {
   readonly #pool: pg.Pool;
-  readonly #schema: string;
-  readonly #clock: Clock;
+  readonly #appendEvents: AppendEvents;
 
-  constructor(pool: pg.Pool, schema: string, clock: Clock) {
+  constructor(pool: pg.Pool, appendEvents: AppendEvents) {
     this.#pool = pool;
-    this.#schema = schema;
-    this.#clock = clock;
+    this.#appendEvents = appendEvents;
   }
 
   async claimKey(
@@ -128,7 +124,7 @@ export class PostgresBookingStore implements BookingStore {
             newBookingValues(booking),
           );
           if (inserted.rowCount !== 1) throw new BookingReferenceTakenError(booking.reference);
-          await appendToOutbox(client, this.#schema, events, this.#clock.now());
+          await this.#appendEvents(client, events);
         }),
       BOOKING_ERRORS,
     );
@@ -163,7 +159,7 @@ export class PostgresBookingStore implements BookingStore {
         }
         const cancelled = toBookingRecord(row);
         await giveBack(client, cancelled.hold);
-        await appendToOutbox(client, this.#schema, events(cancelled), this.#clock.now());
+        await this.#appendEvents(client, events(cancelled));
         return { booking: cancelled, cancelledNow: true };
       }),
     );

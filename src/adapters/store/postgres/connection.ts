@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { CloudEvent } from '../../../ports/events.js';
 import { StoreUnavailableError } from '../../../ports/store.js';
 
 /** How to reach PostgreSQL and how long to wait for it. */
@@ -78,6 +79,12 @@ export function createPool(options: PostgresConnectionOptions): pg.Pool {
   pool.on('error', () => {});
   return pool;
 }
+
+/**
+ * Appends events to the outbox inside the caller's transaction, so they commit with the change they
+ * describe (index.ts binds it to the backend's schema and clock, as outbox.ts appends them).
+ */
+export type AppendEvents = (client: Queryable, events: readonly CloudEvent[]) => Promise<void>;
 
 /**
  * Runs `work` in one transaction on one pooled client: COMMIT when it resolves, ROLLBACK when it

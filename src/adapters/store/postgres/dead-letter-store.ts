@@ -9,8 +9,7 @@ import {
   newDeadLetter,
   toDeadLetter,
 } from '../relational-dead-letter-rows.js';
-import { guarded, inTransaction } from './connection.js';
-import { appendToOutbox } from './outbox.js';
+import { type AppendEvents, guarded, inTransaction } from './connection.js';
 
 /**
  * Dead letters on PostgreSQL. Replaying deletes the dead letters and appends their events to the
@@ -19,12 +18,12 @@ import { appendToOutbox } from './outbox.js';
  */
 export class PostgresDeadLetterStore implements DeadLetterStore {
   readonly #pool: pg.Pool;
-  readonly #schema: string;
+  readonly #appendEvents: AppendEvents;
   readonly #clock: Clock;
 
-  constructor(pool: pg.Pool, schema: string, clock: Clock) {
+  constructor(pool: pg.Pool, appendEvents: AppendEvents, clock: Clock) {
     this.#pool = pool;
-    this.#schema = schema;
+    this.#appendEvents = appendEvents;
     this.#clock = clock;
   }
 
@@ -80,11 +79,9 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
         const letters = rows
           .sort((a, b) => a.parked_at - b.parked_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
           .map(toDeadLetter);
-        await appendToOutbox(
+        await this.#appendEvents(
           client,
-          this.#schema,
           letters.map((letter) => letter.event),
-          this.#clock.now(),
         );
         return letters;
       }),

@@ -4,13 +4,13 @@ import type { StoreBackend } from '../../../ports/store-backend.js';
 import { PostgresAnalyticsStore } from './analytics-store.js';
 import { PostgresApiKeyStore } from './api-key-store.js';
 import { PostgresBookingStore } from './booking-store.js';
-import { createPool, guarded, type PostgresConnectionOptions } from './connection.js';
+import { type AppendEvents, createPool, guarded, type PostgresConnectionOptions } from './connection.js';
 import { PostgresDeadLetterStore } from './dead-letter-store.js';
 import { PostgresInventoryStore } from './inventory-store.js';
 import { PostgresInventoryUpdates } from './inventory-updates.js';
 import { PostgresIssuerKeyStorage } from './issuer-key-storage.js';
 import { migrateSchema } from './migrate.js';
-import { PostgresOutbox } from './outbox.js';
+import { appendToOutbox, PostgresOutbox } from './outbox.js';
 import { PostgresProcessedEvents } from './processed-events.js';
 
 export type PostgresStoreConfig = Pick<
@@ -46,16 +46,17 @@ export async function openPostgresStore(
   const schema = connection.schema;
   const inventory = new PostgresInventoryStore(pool);
   const outbox = new PostgresOutbox(pool, connection, clock);
+  const appendEvents: AppendEvents = (client, events) => appendToOutbox(client, schema, events, clock.now());
   let closed: Promise<void> | undefined;
   return {
     name: 'postgres',
     schema,
     inventory,
-    inventoryUpdates: new PostgresInventoryUpdates(pool, schema, clock),
-    bookings: new PostgresBookingStore(pool, schema, clock),
+    inventoryUpdates: new PostgresInventoryUpdates(pool, appendEvents),
+    bookings: new PostgresBookingStore(pool, appendEvents),
     apiKeys: new PostgresApiKeyStore(pool),
     outbox,
-    deadLetters: new PostgresDeadLetterStore(pool, schema, clock),
+    deadLetters: new PostgresDeadLetterStore(pool, appendEvents, clock),
     processedEvents: new PostgresProcessedEvents(pool, clock),
     issuerKeys: new PostgresIssuerKeyStorage(pool),
     analytics: new PostgresAnalyticsStore(pool),

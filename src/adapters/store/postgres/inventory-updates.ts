@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import type { Clock } from '../../../ports/clock.js';
 import type { CloudEvent } from '../../../ports/events.js';
 import {
   type FareUpdate,
@@ -13,8 +12,7 @@ import {
   UnknownInventoryError,
 } from '../../../ports/inventory-updates.js';
 import { type FlightRouteRow, toTouchedFlight } from '../relational-inventory-rows.js';
-import { guarded, inTransaction } from './connection.js';
-import { appendToOutbox } from './outbox.js';
+import { type AppendEvents, guarded, inTransaction } from './connection.js';
 
 type Missing = { list: 'fares' | 'seats' | 'nights'; index: number };
 
@@ -28,13 +26,11 @@ type Missing = { list: 'fares' | 'seats' | 'nights'; index: number };
  */
 export class PostgresInventoryUpdates implements InventoryUpdates {
   readonly #pool: pg.Pool;
-  readonly #schema: string;
-  readonly #clock: Clock;
+  readonly #appendEvents: AppendEvents;
 
-  constructor(pool: pg.Pool, schema: string, clock: Clock) {
+  constructor(pool: pg.Pool, appendEvents: AppendEvents) {
     this.#pool = pool;
-    this.#schema = schema;
-    this.#clock = clock;
+    this.#appendEvents = appendEvents;
   }
 
   async apply(
@@ -85,7 +81,7 @@ export class PostgresInventoryUpdates implements InventoryUpdates {
             flights: await touchedFlights(client, cabinKeys),
             hotelNights: [...hotelNights.values()],
           };
-          await appendToOutbox(client, this.#schema, events(touched), this.#clock.now());
+          await this.#appendEvents(client, events(touched));
           return touched;
         }),
       [UnknownInventoryError],
