@@ -130,7 +130,11 @@ export interface InventoryStore {
 
   /** Writes airlines, replacing any with the same code. */
   putAirlines(airlines: readonly AirlineRecord[]): Promise<void>;
-  /** Writes flights with their cabins, replacing any flight with the same id and any cabin it lists. */
+  /**
+   * Writes flights with their cabins, replacing any flight with the same id whole: a flight put again
+   * has exactly the cabins it lists now (cabins it leaves out are deleted). Changing one cabin's fare
+   * or seats in place is InventoryUpdates' job.
+   */
   putFlights(flights: readonly FlightRecord[]): Promise<void>;
   /** Writes hotels, replacing any with the same id. */
   putHotels(hotels: readonly HotelRecord[]): Promise<void>;

@@ -1,28 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DynamoDbStore, openDynamoDbStore } from '../../src/adapters/store/dynamodb/index.js';
-import {
-  type ApiProcess,
-  prepareSharedStore,
-  type SharedStore,
-  startApiProcess,
-} from '../helpers/api-process.js';
-import {
-  BookingClient,
-  bookingBody,
-  firstFlightOffer,
-  passengersFor,
-  runBounded,
-} from '../helpers/bookings.js';
+import { type ApiProcess, prepareSharedStore, type SharedStore } from '../helpers/api-process.js';
 import {
   dynamoConfig,
   type LocalDynamo,
   startDynaliteProcess,
   uniqueTableName,
 } from '../helpers/dynalite.js';
-
-const REQUESTS = 1000;
-const SEATS = 10;
-const CONCURRENCY = 200;
+import { STAMPEDE, stampedeOnTwoProcesses } from '../helpers/stampede.js';
 
 /**
  * Two API processes on one DynamoDB table (dynalite in a third process, which both reach over HTTP). dynalite has no transactions, so this proves the conditional write path
@@ -41,7 +26,7 @@ describe('never overbook on DynamoDB', () => {
     await dynamo?.close();
   });
 
-  it(`${REQUESTS} concurrent bookings through two API processes for ${SEATS} seats: exactly ${SEATS} succeed`, {
+  it(`${STAMPEDE.requests} concurrent bookings through two API processes for ${STAMPEDE.seats} seats: exactly ${STAMPEDE.seats} succeed`, {
     timeout: 360_000,
   }, async () => {
     dynamo = await startDynaliteProcess();
@@ -60,54 +45,25 @@ describe('never overbook on DynamoDB', () => {
       { airports: 30, days: 3 },
     );
     store = await openDynamoDbStore(dynamoConfig(dynamo.endpoint, table));
-    processes.push(await startApiProcess(shared.env), await startApiProcess(shared.env));
-    const [a, b] = processes as [ApiProcess, ApiProcess];
-    const offer = await firstFlightOffer(
-      a.url,
-      shared.apiKey,
-      `origin=LHR&destination=JFK&departureDate=${shared.date(2)}&maxStops=0`,
+    const dynamoStore = store;
+    const flightId = await stampedeOnTwoProcesses(
+      shared,
+      processes,
+      async (id, seats) => {
+        await dynamoStore.inventoryUpdates.apply(
+          { seats: [{ flightId: id, cabin: 'economy', seatsLeft: seats }] },
+          () => [],
+        );
+      },
+      'dynamodb-two-processes',
     );
-    const flightId = offer.itineraries[0]!.segments[0]!.id;
-    const seatsLeft = async (): Promise<number> => {
-      const [flight] = await store!.inventory.getFlights([flightId]);
-      return flight!.cabins.find((c) => c.cabin === 'economy')!.seatsLeft;
-    };
-    await store.inventoryUpdates.apply(
-      { seats: [{ flightId, cabin: 'economy', seatsLeft: SEATS }] },
-      () => [],
-    );
-    const body = bookingBody(
-      offer.id,
-      passengersFor({ adults: 1 }, offer.itineraries[0]!.segments[0]!.departure.at.slice(0, 10)),
-    );
-    const clients = [a, b].map((p) => new BookingClient(p.url, shared!.apiKey, shared!.token));
-
-    const started = Date.now();
-    const outcomes = await runBounded(
-      Array.from({ length: REQUESTS }, (_, i) => async () => {
-        const response = await clients[i % 2]!.book(body, `dynamo-${i}`);
-        const json = (await response.json()) as { type?: string };
-        return { status: response.status, type: json.type };
-      }),
-      CONCURRENCY,
-    );
-    console.log(
-      `[never-overbook] dynamodb, two processes: ${REQUESTS} requests in ${Date.now() - started} ms`,
-    );
-
-    expect(outcomes.filter((o) => o.status === 201)).toHaveLength(SEATS);
-    const refused = outcomes.filter((o) => o.status !== 201);
-    expect(refused).toHaveLength(REQUESTS - SEATS);
-    for (const o of refused) {
-      expect(o.status).toBe(409);
-      expect(o.type).toBe('https://travel-platform.dev/problems/sold-out');
-    }
-    expect(await seatsLeft()).toBe(0);
+    const [flight] = await store.inventory.getFlights([flightId]);
+    expect(flight!.cabins.find((c) => c.cabin === 'economy')!.seatsLeft).toBe(0);
     const bookings = await store.table.scanAll('count bookings', {
       FilterExpression: '#kind = :booking AND contains(#document, :flight)',
       ExpressionAttributeNames: { '#kind': 'kind', '#document': 'document' },
       ExpressionAttributeValues: { ':booking': 'booking', ':flight': `"${flightId}"` },
     });
-    expect(bookings).toHaveLength(SEATS);
+    expect(bookings).toHaveLength(STAMPEDE.seats);
   });
 });

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
 import { createPlatform } from '../../src/platform.js';
@@ -138,4 +139,29 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
     throw error;
   }
   return { ...handle, url: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * Starts instances "a" and "b" on one shared store, each pushed onto `started` as soon as it listens,
+ * so the caller's afterAll stops whatever did start.
+ */
+export async function startApiPair(
+  env: Record<string, string>,
+  started: ApiProcess[],
+): Promise<[ApiProcess, ApiProcess]> {
+  const a = await startApiProcess({ ...env, INSTANCE_ID: 'a' });
+  started.push(a);
+  const b = await startApiProcess({ ...env, INSTANCE_ID: 'b' });
+  started.push(b);
+  return [a, b];
+}
+
+/** Sets the economy fare of one flight through the admin API of `on`, as an operator would. */
+export async function updateEconomyFare(on: ApiProcess, flightId: string, fare: string): Promise<void> {
+  const response = await fetch(`${on.url}/v1/admin/fares`, {
+    method: 'POST',
+    headers: { 'x-api-key': ADMIN_API_KEY, 'content-type': 'application/json' },
+    body: JSON.stringify({ flights: [{ flightId, cabin: 'economy', fare }] }),
+  });
+  expect(response.status).toBe(200);
 }

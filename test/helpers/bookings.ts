@@ -95,17 +95,47 @@ export class BookingClient {
   }
 }
 
-/** The first direct flight offer of a search on `baseUrl`. */
+/** The search the booking tests book from: direct flights LHR→JFK departing on `date`. */
+export const directLhrJfk = (date: string): string =>
+  `origin=LHR&destination=JFK&departureDate=${date}&maxStops=0`;
+
+/** A flight search's offers and its `x-cache` header. */
+export interface SearchAnswer {
+  cache: string | null;
+  offers: FlightOfferLike[];
+}
+
+/** Runs a flight search (`query` as in the URL) on `baseUrl`; expects 200. */
+export async function searchFlights(baseUrl: string, apiKey: string, query: string): Promise<SearchAnswer> {
+  const response = await fetch(`${baseUrl}/v1/flights/search?${query}`, { headers: { 'x-api-key': apiKey } });
+  expect(response.status).toBe(200);
+  return {
+    cache: response.headers.get('x-cache'),
+    offers: ((await response.json()) as { data: FlightOfferLike[] }).data,
+  };
+}
+
+/** The first flight offer of a search on `baseUrl`. */
 export async function firstFlightOffer(
   baseUrl: string,
   apiKey: string,
   query: string,
 ): Promise<FlightOfferLike> {
-  const response = await fetch(`${baseUrl}/v1/flights/search?${query}`, { headers: { 'x-api-key': apiKey } });
-  expect(response.status).toBe(200);
-  const body = (await response.json()) as { data: FlightOfferLike[] };
-  expect(body.data.length).toBeGreaterThan(0);
-  return body.data[0]!;
+  const { offers } = await searchFlights(baseUrl, apiKey, query);
+  expect(offers.length).toBeGreaterThan(0);
+  return offers[0]!;
+}
+
+/** Total price of the offer whose first segment is `flightId`, if the offers hold one. */
+export const priceOfFlight = (offers: readonly FlightOfferLike[], flightId: string): string | undefined =>
+  offers.find((o) => o.itineraries[0]!.segments[0]!.id === flightId)?.price.total;
+
+/** A booking body for one adult on the first segment of `offer`. */
+export function oneAdultBooking(offer: FlightOfferLike) {
+  return bookingBody(
+    offer.id,
+    passengersFor({ adults: 1 }, offer.itineraries[0]!.segments[0]!.departure.at.slice(0, 10)),
+  );
 }
 
 /** Runs `tasks` with at most `concurrency` in flight; results in task order. */

@@ -19,3 +19,37 @@ export async function deleteKeys(...keys: string[]): Promise<void> {
   if (keys.length > 0) await redis.del(...keys);
   await redis.quit();
 }
+
+/** Deletes every key under `prefix` from the test Redis. */
+export async function deleteKeysUnder(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await redis.quit();
+}
+
+/**
+ * Environment for API processes sharing the test Redis as cache and event bus, under a cache prefix
+ * and a stream of their own; `cleanup` deletes both.
+ */
+export function sharedRedisEnv(label: string): { env: Record<string, string>; cleanup(): Promise<void> } {
+  const cachePrefix = uniquePrefix(label).slice(0, -1);
+  const streamKey = uniqueStreamKey(label);
+  return {
+    env: {
+      CACHE: 'redis',
+      EVENT_BUS: 'redis',
+      REDIS_URL: redisUrl,
+      CACHE_KEY_PREFIX: cachePrefix,
+      EVENT_STREAM_KEY: streamKey,
+    },
+    async cleanup() {
+      await deleteKeysUnder(cachePrefix);
+      await deleteKeysUnder(streamKey);
+    },
+  };
+}

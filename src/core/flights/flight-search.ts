@@ -4,10 +4,8 @@ import { flightSearchCacheKey, singleAirportCity } from '../cache/search-cache-k
 import { invalidField } from '../errors.js';
 import { distanceKm } from '../geo/great-circle.js';
 import type { FlightOfferReference } from '../offers/offer-reference.js';
-import { type FlightSearchQuery, toFlightSearchRequest } from '../search/request-rules.js';
 import type { SearchDependencies, SearchOptions } from '../search/search-dependencies.js';
-import { SearchPages } from '../search/search-pages.js';
-import type { SearchPage, SearchResults, SearchRun } from '../search/search-results.js';
+import type { SearchResults, SearchRun } from '../search/search-results.js';
 import { DEFAULT_WORK_LIMITS, WorkBudget } from '../search/work-budget.js';
 import { addDays, toUtcIso, zonedDate, zonedToEpoch } from '../time/zoned-time.js';
 import { buildConnections } from './connection-builder.js';
@@ -21,6 +19,7 @@ import { type FlightOfferView, itineraryView } from './flight-offer-view.js';
 import { hasSeats, priceJourney } from './flight-pricing.js';
 import type { FlightSearchRequest } from './flight-search-request.js';
 import { type PathPlan, readHopLevels } from './hop-levels.js';
+import { PagedFlightSearch } from './paged-flight-search.js';
 import { RouteGraph } from './route-graph.js';
 
 export interface FlightSearchDependencies extends SearchDependencies {
@@ -50,45 +49,15 @@ interface PricedJourney {
  * Flight search over the inventory store: direct and connecting itineraries (minimum connection
  * times, no detours), one-way or round trip, filtered, sorted and priced in the asked currency.
  */
-export class FlightSearch {
+export class FlightSearch extends PagedFlightSearch {
   readonly #deps: FlightSearchDependencies;
-  /** Requests and cache keys of queries seen lately, by the transport's identity of the query. */
-  readonly #pages: SearchPages<FlightSearchQuery, FlightSearchRequest, FlightOfferView>;
   #graph: { graph: RouteGraph; loadedAt: number } | undefined;
   /** Great-circle distances between airports, computed once per pair. */
   readonly #distances = new Map<string, number>();
 
   constructor(deps: FlightSearchDependencies) {
+    super(deps.results);
     this.#deps = deps;
-    this.#pages = new SearchPages({
-      kind: 'flights',
-      results: deps.results,
-      toRequest: toFlightSearchRequest,
-      cacheKey: (request) => this.cacheKey(request),
-      search: (request, options) => this.search(request, options),
-    });
-  }
-
-  /** The first page for `queryId` when it is a fresh hit held in process (SearchPages.peek). */
-  peek(queryId: string, limit: number): SearchPage<FlightOfferView> | undefined {
-    return this.#pages.peek(queryId, limit);
-  }
-
-  /**
-   * One page of offers for a query: the domain rules checked, the result from the cache or a fresh
-   * search, the page cut from its snapshot. Every transport (v1, compatibility routes) calls this;
-   * `signal` aborts when the client has gone (the search stops once no other request waits for it).
-   * `queryId`, when given, identifies `query` exactly (the v1 routes pass the raw URL), so a query
-   * asked again skips its normalisation.
-   */
-  page(
-    query: FlightSearchQuery,
-    limit: number,
-    cursor?: string,
-    signal?: AbortSignal,
-    queryId?: string,
-  ): Promise<SearchPage<FlightOfferView>> {
-    return this.#pages.page(query, limit, cursor, signal, queryId);
   }
 
   /** Airports a code stands for: a city's airports or the airport itself; throws a field error when unknown. */

@@ -4,11 +4,10 @@ import type { Supplier, SupplierFlightOffer, SupplierSearchResult } from '../../
 import { DomainError } from '../errors.js';
 import type { FlightOfferView } from '../flights/flight-offer-view.js';
 import type { FlightSearchRequest } from '../flights/flight-search-request.js';
+import { PagedFlightSearch } from '../flights/paged-flight-search.js';
 import type { TokenSigner } from '../offers/signed-token.js';
-import { type FlightSearchQuery, toFlightSearchRequest } from '../search/request-rules.js';
 import type { SearchOptions } from '../search/search-dependencies.js';
-import { SearchPages } from '../search/search-pages.js';
-import type { SearchPage, SearchResults, SearchRun } from '../search/search-results.js';
+import type { SearchResults, SearchRun } from '../search/search-results.js';
 import { SearchCancelledError } from '../search/work-budget.js';
 import { mergeOffers, totalIn } from './merge-offers.js';
 import { supplierOfferView } from './supplier-offer-view.js';
@@ -56,36 +55,13 @@ export const supplierTag = (name: string): string => `supplier:${name}`;
  * late is stood in for by its last answer while that is within grace (STALE). A result missing a
  * supplier is answered but flagged partial, and not kept as the cached answer to the search.
  */
-export class SupplierFlightSearch {
+export class SupplierFlightSearch extends PagedFlightSearch {
   readonly #deps: SupplierFlightSearchDependencies;
-  readonly #pages: SearchPages<FlightSearchQuery, FlightSearchRequest, FlightOfferView>;
 
   constructor(deps: SupplierFlightSearchDependencies) {
     if (deps.suppliers.length === 0) throw new Error('at least one supplier is needed');
+    super(deps.results);
     this.#deps = deps;
-    this.#pages = new SearchPages({
-      kind: 'flights',
-      results: deps.results,
-      toRequest: toFlightSearchRequest,
-      cacheKey: (request) => this.cacheKey(request),
-      search: (request, options) => this.search(request, options),
-    });
-  }
-
-  /** The first page for `queryId` when it is a fresh hit held in process (SearchPages.peek). */
-  peek(queryId: string, limit: number): SearchPage<FlightOfferView> | undefined {
-    return this.#pages.peek(queryId, limit);
-  }
-
-  /** One page of merged offers for a query; the same contract as the inventory search's page. */
-  page(
-    query: FlightSearchQuery,
-    limit: number,
-    cursor?: string,
-    signal?: AbortSignal,
-    queryId?: string,
-  ): Promise<SearchPage<FlightOfferView>> {
-    return this.#pages.page(query, limit, cursor, signal, queryId);
   }
 
   /** The cache key of a request, as the search engine normalises it. */

@@ -1,18 +1,10 @@
 import type { BookingRecord } from '../../../ports/bookings.js';
+import { type BookingDocument, bookingDocumentJson } from '../booking-document.js';
 import type { Item } from './dynamo-table.js';
 import { KIND, keys, LOOKUP_PK, LOOKUP_SK, paddedMs } from './keys.js';
 
-type BookingDocument = Pick<BookingRecord, 'offer' | 'price' | 'passengers' | 'contact' | 'hold'>;
-
 /** A booking item: found by id (its key) and by owner (the lookup index, newest last). */
 export function bookingItem(booking: BookingRecord): Item {
-  const document: BookingDocument = {
-    offer: booking.offer,
-    price: booking.price,
-    passengers: booking.passengers,
-    contact: booking.contact,
-    hold: booking.hold,
-  };
   return {
     ...keys.booking(booking.id),
     [KIND]: 'booking',
@@ -24,7 +16,7 @@ export function bookingItem(booking: BookingRecord): Item {
     ownerSub: booking.owner.sub,
     ownerApiKey: booking.owner.apiKeyId,
     // The offer snapshot is opaque to the store: kept as the JSON the API wrote, byte for byte.
-    document: JSON.stringify(document),
+    document: bookingDocumentJson(booking),
     createdAt: booking.createdAt,
     ...(booking.cancelledAt === undefined ? {} : { cancelledAt: booking.cancelledAt }),
   };

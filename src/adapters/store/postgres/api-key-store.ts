@@ -2,44 +2,20 @@ import type pg from 'pg';
 import {
   ApiKeyConflictError,
   type ApiKeyRecord,
-  type ApiKeyRole,
   type ApiKeyStore,
   type DailyUsage,
   type UsageCounters,
 } from '../../../ports/api-keys.js';
-import type { UsagePlanOverrides } from '../../../ports/usage-plan.js';
+import {
+  type ApiKeyRow,
+  NEW_API_KEY_COLUMNS,
+  newApiKeyValues,
+  toApiKeyRecord,
+  toDailyUsage,
+  USAGE_COLUMNS,
+  type UsageRow,
+} from '../relational-api-key-rows.js';
 import { guarded, sqlState, UNIQUE_VIOLATION } from './connection.js';
-
-interface KeyRow {
-  id: string;
-  name: string;
-  role: ApiKeyRole;
-  secret_hash: string;
-  plan: string;
-  overrides: UsagePlanOverrides;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-interface UsageRow {
-  day: string;
-  requests: number;
-  searches: number;
-  client_errors: number;
-  server_errors: number;
-  throttled: number;
-}
-
-const toRecord = (row: KeyRow): ApiKeyRecord => ({
-  id: row.id,
-  name: row.name,
-  role: row.role,
-  secretHash: row.secret_hash,
-  plan: row.plan,
-  overrides: row.overrides,
-  createdAt: row.created_at,
-  revokedAt: row.revoked_at ?? undefined,
-});
 
 /** API keys and their daily usage on PostgreSQL; usage is added with one upsert, so processes never lose counts. */
 export class PostgresApiKeyStore implements ApiKeyStore {
@@ -53,17 +29,8 @@ export class PostgresApiKeyStore implements ApiKeyStore {
     await guarded('store API key', async () => {
       try {
         await this.#pool.query(
-          `INSERT INTO api_keys (id, name, role, secret_hash, plan, overrides, created_at, revoked_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)`,
-          [
-            record.id,
-            record.name,
-            record.role,
-            record.secretHash,
-            record.plan,
-            JSON.stringify(record.overrides),
-            record.createdAt,
-          ],
+          `INSERT INTO api_keys (${NEW_API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          newApiKeyValues(record),
         );
       } catch (error) {
         if (sqlState(error) === UNIQUE_VIOLATION) throw new ApiKeyConflictError(record.id);
@@ -74,15 +41,15 @@ export class PostgresApiKeyStore implements ApiKeyStore {
 
   async findById(id: string): Promise<ApiKeyRecord | undefined> {
     return guarded('read API key', async () => {
-      const { rows } = await this.#pool.query<KeyRow>('SELECT * FROM api_keys WHERE id = $1', [id]);
-      return rows[0] === undefined ? undefined : toRecord(rows[0]);
+      const { rows } = await this.#pool.query<ApiKeyRow>('SELECT * FROM api_keys WHERE id = $1', [id]);
+      return rows[0] === undefined ? undefined : toApiKeyRecord(rows[0]);
     });
   }
 
   async list(): Promise<ApiKeyRecord[]> {
     return guarded('list API keys', async () => {
-      const { rows } = await this.#pool.query<KeyRow>('SELECT * FROM api_keys ORDER BY created_at, id');
-      return rows.map(toRecord);
+      const { rows } = await this.#pool.query<ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at, id');
+      return rows.map(toApiKeyRecord);
     });
   }
 
@@ -124,18 +91,11 @@ export class PostgresApiKeyStore implements ApiKeyStore {
   async usage(keyId: string, from: string, to: string): Promise<DailyUsage[]> {
     return guarded('read API key usage', async () => {
       const { rows } = await this.#pool.query<UsageRow>(
-        `SELECT day, requests, searches, client_errors, server_errors, throttled FROM api_key_usage
+        `SELECT ${USAGE_COLUMNS} FROM api_key_usage
          WHERE key_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day`,
         [keyId, from, to],
       );
-      return rows.map((row) => ({
-        day: row.day,
-        requests: row.requests,
-        searches: row.searches,
-        clientErrors: row.client_errors,
-        serverErrors: row.server_errors,
-        throttled: row.throttled,
-      }));
+      return rows.map(toDailyUsage);
     });
   }
 }

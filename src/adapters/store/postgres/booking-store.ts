@@ -10,28 +10,19 @@ import {
   type InventoryHold,
   SoldOutError,
 } from '../../../ports/bookings.js';
-import type { Clock } from '../../../ports/clock.js';
 import type { CloudEvent } from '../../../ports/events.js';
-import { guarded, inTransaction } from './connection.js';
-import { appendToOutbox, type OutboxAppends } from './outbox.js';
-
-interface BookingRow {
-  id: string;
-  reference: string;
-  status: BookingRecord['status'];
-  owner_sub: string;
-  owner_api_key: string;
-  document: BookingDocument;
-  created_at: number;
-  cancelled_at: number | null;
-}
+import {
+  type BookingRow,
+  NEW_BOOKING_COLUMNS,
+  newBookingValues,
+  toBookingRecord,
+} from '../relational-booking-rows.js';
+import { type AppendEvents, guarded, inTransaction } from './connection.js';
 
 interface KeyRow {
   request_hash: string;
   booking_id: string | null;
 }
-
-type BookingDocument = Pick<BookingRecord, 'offer' | 'price' | 'passengers' | 'contact' | 'hold'>;
 
 const BOOKING_ERRORS = [SoldOutError, BookingReferenceTakenError, IdempotencyKeyLostError];
 
@@ -60,13 +51,11 @@ const CLAIM_ATTEMPTS = 5;
  */
 export class PostgresBookingStore implements BookingStore {
   readonly #pool: pg.Pool;
-  readonly #appends: OutboxAppends;
-  readonly #clock: Clock;
+  readonly #appendEvents: AppendEvents;
 
-  constructor(pool: pg.Pool, appends: OutboxAppends, clock: Clock) {
+  constructor(pool: pg.Pool, appendEvents: AppendEvents) {
     this.#pool = pool;
-    this.#appends = appends;
-    this.#clock = clock;
+    this.#appendEvents = appendEvents;
   }
 
   async claimKey(
@@ -130,30 +119,21 @@ export class PostgresBookingStore implements BookingStore {
           if (completed.rowCount !== 1) throw new IdempotencyKeyLostError(held.key);
           await take(client, booking.hold);
           const inserted = await client.query(
-            `INSERT INTO bookings (id, reference, status, owner_sub, owner_api_key, document, created_at, cancelled_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) ON CONFLICT (reference) DO NOTHING`,
-            [
-              booking.id,
-              booking.reference,
-              booking.status,
-              booking.owner.sub,
-              booking.owner.apiKeyId,
-              JSON.stringify(documentOf(booking)),
-              booking.createdAt,
-            ],
+            `INSERT INTO bookings (${NEW_BOOKING_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (reference) DO NOTHING`,
+            newBookingValues(booking),
           );
           if (inserted.rowCount !== 1) throw new BookingReferenceTakenError(booking.reference);
-          await appendToOutbox(client, this.#appends, events, this.#clock.now());
+          await this.#appendEvents(client, events);
         }),
       BOOKING_ERRORS,
     );
-    this.#appends.local.appended();
   }
 
   async get(id: string): Promise<BookingRecord | undefined> {
     return guarded('read a booking', async () => {
       const { rows } = await this.#pool.query<BookingRow>('SELECT * FROM bookings WHERE id = $1', [id]);
-      return rows[0] === undefined ? undefined : toRecord(rows[0]);
+      return rows[0] === undefined ? undefined : toBookingRecord(rows[0]);
     });
   }
 
@@ -162,7 +142,7 @@ export class PostgresBookingStore implements BookingStore {
     now: number,
     events: (cancelled: BookingRecord) => readonly CloudEvent[],
   ): Promise<{ booking: BookingRecord; cancelledNow: boolean } | undefined> {
-    const result = await guarded('cancel a booking', () =>
+    return guarded('cancel a booking', () =>
       inTransaction(this.#pool, async (client) => {
         // The status flip is the "exactly once": only the call that flips it gives inventory back.
         const flipped = await client.query<BookingRow>(
@@ -173,16 +153,16 @@ export class PostgresBookingStore implements BookingStore {
         const row = flipped.rows[0];
         if (row === undefined) {
           const { rows } = await client.query<BookingRow>('SELECT * FROM bookings WHERE id = $1', [id]);
-          return rows[0] === undefined ? undefined : { booking: toRecord(rows[0]), cancelledNow: false };
+          return rows[0] === undefined
+            ? undefined
+            : { booking: toBookingRecord(rows[0]), cancelledNow: false };
         }
-        const cancelled = toRecord(row);
+        const cancelled = toBookingRecord(row);
         await giveBack(client, cancelled.hold);
-        await appendToOutbox(client, this.#appends, events(cancelled), this.#clock.now());
+        await this.#appendEvents(client, events(cancelled));
         return { booking: cancelled, cancelledNow: true };
       }),
     );
-    if (result?.cancelledNow) this.#appends.local.appended();
-    return result;
   }
 
   async pruneKeys(before: number): Promise<number> {
@@ -232,26 +212,4 @@ async function giveBack(client: pg.PoolClient, hold: InventoryHold): Promise<voi
      WHERE hotel_id = $1 AND room_type = $2 AND date = ANY($3::text[])`,
     [hold.hotelId, hold.roomType, [...new Set(hold.nights)], hold.rooms],
   );
-}
-
-function documentOf(booking: BookingRecord): BookingDocument {
-  return {
-    offer: booking.offer,
-    price: booking.price,
-    passengers: booking.passengers,
-    contact: booking.contact,
-    hold: booking.hold,
-  };
-}
-
-function toRecord(row: BookingRow): BookingRecord {
-  return {
-    id: row.id,
-    reference: row.reference,
-    status: row.status,
-    owner: { sub: row.owner_sub, apiKeyId: row.owner_api_key },
-    ...row.document,
-    createdAt: row.created_at,
-    ...(row.cancelled_at === null ? {} : { cancelledAt: row.cancelled_at }),
-  };
 }

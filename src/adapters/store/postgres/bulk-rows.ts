@@ -23,6 +23,7 @@ const ROWS_PER_CHUNK = 2000;
 /**
  * Writes records as rows of one table, replacing any row with the same key, inside the caller's
  * transaction. Rows go in key order, so concurrent loads take row locks in one order and never deadlock.
+ * Answers whether some key was already there (a replacing load), false when every row was new.
  *
  * A fresh load (seeding after a clear, or new schedule days) only adds keys, so the rows are first
  * streamed straight into the table with COPY, the cheapest way in. When a key already exists the
@@ -34,15 +35,15 @@ export async function writeRows<T>(
   client: pg.PoolClient,
   table: BulkTable<T>,
   records: readonly T[],
-): Promise<void> {
+): Promise<boolean> {
   const rows = uniqueRowsInKeyOrder(table, records);
-  if (rows.length === 0) return;
+  if (rows.length === 0) return false;
   const columns = table.columns.join(', ');
   await client.query('SAVEPOINT bulk_rows');
   try {
     await copyRows(client, `COPY ${table.name} (${columns}) FROM STDIN`, rows);
     await client.query('RELEASE SAVEPOINT bulk_rows');
-    return;
+    return false;
   } catch (error) {
     if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
     await client.query('ROLLBACK TO SAVEPOINT bulk_rows');
@@ -56,6 +57,7 @@ export async function writeRows<T>(
      ON CONFLICT (${table.key.join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
   );
   await client.query(`DROP TABLE ${incoming}`);
+  return true;
 }
 
 /** The last record of each key (as repeated replacing writes would leave it), sorted by key. */

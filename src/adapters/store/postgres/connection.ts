@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { CloudEvent } from '../../../ports/events.js';
 import { StoreUnavailableError } from '../../../ports/store.js';
 
 /** How to reach PostgreSQL and how long to wait for it. */
@@ -80,8 +81,28 @@ export function createPool(options: PostgresConnectionOptions): pg.Pool {
 }
 
 /**
+ * Appends events to the outbox inside the caller's transaction, so they commit with the change they
+ * describe (index.ts binds it to the backend's schema and clock, as outbox.ts appends them).
+ */
+export type AppendEvents = (client: Queryable, events: readonly CloudEvent[]) => Promise<void>;
+
+/** What to do once the transaction a client is in commits (never on rollback), per open transaction. */
+const committed = new WeakMap<Queryable, (() => void)[]>();
+
+/**
+ * Runs `action` once the transaction `client` is in has committed; outside `inTransaction`, where
+ * each statement commits by itself, at once.
+ */
+export function afterCommit(client: Queryable, action: () => void): void {
+  const actions = committed.get(client);
+  if (actions === undefined) action();
+  else actions.push(action);
+}
+
+/**
  * Runs `work` in one transaction on one pooled client: COMMIT when it resolves, ROLLBACK when it
- * rejects (its error passes through). A client whose connection broke is destroyed rather than reused.
+ * rejects (its error passes through), then the transaction's `afterCommit` actions if it committed.
+ * A client whose connection broke is destroyed rather than reused.
  */
 export async function inTransaction<T>(
   pool: pg.Pool,
@@ -89,12 +110,17 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  const actions: (() => void)[] = [];
   try {
     await client.query('BEGIN');
+    committed.set(client, actions);
     const result = await work(client);
     await client.query('COMMIT');
+    committed.delete(client);
+    for (const action of actions) action();
     return result;
   } catch (error) {
+    committed.delete(client);
     await client.query('ROLLBACK').catch((rollbackError: unknown) => {
       broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
     });

@@ -1,21 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Clock } from '../../../ports/clock.js';
 import type { DeadLetter, DeadLetterQuery, DeadLetterStore } from '../../../ports/dead-letters.js';
 import type { CloudEvent } from '../../../ports/events.js';
-import { guarded, inTransaction } from './connection.js';
-import { appendToOutbox, type OutboxAppends } from './outbox.js';
-
-interface DeadLetterRow {
-  id: string;
-  consumer: string;
-  event: CloudEvent;
-  error: string;
-  attempts: number;
-  parked_at: number;
-}
-
-const COLUMNS = 'id, consumer, event, error, attempts, parked_at';
+import {
+  DEAD_LETTER_COLUMNS as COLUMNS,
+  type DeadLetterRow,
+  NEW_DEAD_LETTER_COLUMNS,
+  newDeadLetter,
+  toDeadLetter,
+} from '../relational-dead-letter-rows.js';
+import { type AppendEvents, guarded, inTransaction } from './connection.js';
 
 /**
  * Dead letters on PostgreSQL. Replaying deletes the dead letters and appends their events to the
@@ -24,32 +18,24 @@ const COLUMNS = 'id, consumer, event, error, attempts, parked_at';
  */
 export class PostgresDeadLetterStore implements DeadLetterStore {
   readonly #pool: pg.Pool;
-  readonly #appends: OutboxAppends;
+  readonly #appendEvents: AppendEvents;
   readonly #clock: Clock;
 
-  constructor(pool: pg.Pool, appends: OutboxAppends, clock: Clock) {
+  constructor(pool: pg.Pool, appendEvents: AppendEvents, clock: Clock) {
     this.#pool = pool;
-    this.#appends = appends;
+    this.#appendEvents = appendEvents;
     this.#clock = clock;
   }
 
   async park(event: CloudEvent, consumer: string, error: string, attempts: number): Promise<DeadLetter> {
-    const row: DeadLetterRow = {
-      id: randomUUID(),
-      consumer,
-      event,
-      error,
-      attempts,
-      parked_at: this.#clock.now(),
-    };
+    const { letter, values } = newDeadLetter(event, consumer, error, attempts, this.#clock.now());
     await guarded('park a dead letter', () =>
       this.#pool.query(
-        `INSERT INTO dead_letters (id, consumer, event_id, type, event, error, attempts, parked_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [row.id, consumer, event.id, event.type, JSON.stringify(event), error, attempts, row.parked_at],
+        `INSERT INTO dead_letters (${NEW_DEAD_LETTER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        values,
       ),
     );
-    return toDeadLetter(row);
+    return letter;
   }
 
   async list(query: DeadLetterQuery = {}): Promise<DeadLetter[]> {
@@ -80,7 +66,7 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
   }
 
   async requeue(ids?: readonly string[]): Promise<DeadLetter[]> {
-    const letters = await guarded('requeue dead letters', () =>
+    return guarded('requeue dead letters', () =>
       inTransaction(this.#pool, async (client) => {
         // DELETE … RETURNING takes the rows exactly once even when two replays race.
         const { rows } =
@@ -93,17 +79,13 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
         const letters = rows
           .sort((a, b) => a.parked_at - b.parked_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
           .map(toDeadLetter);
-        await appendToOutbox(
+        await this.#appendEvents(
           client,
-          this.#appends,
           letters.map((letter) => letter.event),
-          this.#clock.now(),
         );
         return letters;
       }),
     );
-    if (letters.length > 0) this.#appends.local.appended();
-    return letters;
   }
 
   async remove(id: string): Promise<boolean> {
@@ -112,15 +94,4 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
       return (result.rowCount ?? 0) > 0;
     });
   }
-}
-
-function toDeadLetter(row: DeadLetterRow): DeadLetter {
-  return {
-    id: row.id,
-    event: row.event,
-    consumer: row.consumer,
-    error: row.error,
-    attempts: row.attempts,
-    parkedAt: new Date(row.parked_at).toISOString(),
-  };
 }

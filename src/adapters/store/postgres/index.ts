@@ -4,13 +4,13 @@ import type { StoreBackend } from '../../../ports/store-backend.js';
 import { PostgresAnalyticsStore } from './analytics-store.js';
 import { PostgresApiKeyStore } from './api-key-store.js';
 import { PostgresBookingStore } from './booking-store.js';
-import { createPool, guarded, type PostgresConnectionOptions } from './connection.js';
+import { type AppendEvents, createPool, guarded, type PostgresConnectionOptions } from './connection.js';
 import { PostgresDeadLetterStore } from './dead-letter-store.js';
 import { PostgresInventoryStore } from './inventory-store.js';
 import { PostgresInventoryUpdates } from './inventory-updates.js';
 import { PostgresIssuerKeyStorage } from './issuer-key-storage.js';
 import { migrateSchema } from './migrate.js';
-import { OutboxAppends, PostgresOutbox } from './outbox.js';
+import { appendToOutbox, OutboxAppends, PostgresOutbox } from './outbox.js';
 import { PostgresProcessedEvents } from './processed-events.js';
 
 export type PostgresStoreConfig = Pick<
@@ -28,7 +28,7 @@ export interface PostgresStore extends StoreBackend {
  * The clustered backend: every port on one connection pool to one PostgreSQL database, tables in
  * the configured schema. Several API processes share it: bookings and inventory updates commit with
  * their outbox rows in one transaction, and one relay at a time (the outbox lease) publishes them,
- * woken at commit in the appending process and by NOTIFY in the others. Opening connects lazily: the first query (usually
+ * woken by NOTIFY from whichever process appended. Opening connects lazily: the first query (usually
  * `migrate()` at start) rejects with StoreUnavailableError when the server cannot be reached.
  */
 export async function openPostgresStore(
@@ -47,16 +47,17 @@ export async function openPostgresStore(
   const inventory = new PostgresInventoryStore(pool);
   const appends = new OutboxAppends(schema);
   const outbox = new PostgresOutbox(pool, connection, clock, appends);
+  const appendEvents: AppendEvents = (client, events) => appendToOutbox(client, appends, events, clock.now());
   let closed: Promise<void> | undefined;
   return {
     name: 'postgres',
     schema,
     inventory,
-    inventoryUpdates: new PostgresInventoryUpdates(pool, appends, clock),
-    bookings: new PostgresBookingStore(pool, appends, clock),
+    inventoryUpdates: new PostgresInventoryUpdates(pool, appendEvents),
+    bookings: new PostgresBookingStore(pool, appendEvents),
     apiKeys: new PostgresApiKeyStore(pool),
     outbox,
-    deadLetters: new PostgresDeadLetterStore(pool, appends, clock),
+    deadLetters: new PostgresDeadLetterStore(pool, appendEvents, clock),
     processedEvents: new PostgresProcessedEvents(pool, clock),
     issuerKeys: new PostgresIssuerKeyStorage(pool),
     analytics: new PostgresAnalyticsStore(pool),

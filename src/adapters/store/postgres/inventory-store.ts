@@ -11,7 +11,24 @@ import type {
   RoomNightRecord,
   RouteRecord,
 } from '../../../ports/store.js';
-import { groupFlights, type FlightCabinRow as SharedFlightCabinRow } from '../flight-cabin-rows.js';
+import {
+  CABIN_ROW_COLUMNS,
+  cabinValues,
+  FLIGHT_CABIN_COLUMNS,
+  FLIGHT_ROW_COLUMNS,
+  flightValues,
+  groupFlights,
+  type FlightCabinRow as SharedFlightCabinRow,
+} from '../flight-cabin-rows.js';
+import {
+  boxAround,
+  type HotelRow,
+  ROOM_NIGHT_COLUMNS,
+  type RoomNightRow,
+  routesFlown,
+  toHotel,
+  toRoomNight,
+} from '../relational-inventory-rows.js';
 import { type BulkTable, writeRows } from './bulk-rows.js';
 import { guarded, inBulkTransaction } from './connection.js';
 
@@ -19,55 +36,18 @@ interface FlightCabinRow extends SharedFlightCabinRow {
   leg?: number;
 }
 
-interface HotelRow {
-  id: string;
-  name: string;
-  city_code: string;
-  stars: number;
-  latitude: number;
-  longitude: number;
-  address: string;
-  amenities: string[];
-  room_types: HotelRecord['roomTypes'];
-}
-
-const FLIGHT_COLUMNS = `f.id, f.carrier, f.flight_number, f.origin, f.destination, f.departure_utc, f.arrival_utc,
-  f.aircraft, f.distance_km, f.currency, c.cabin, c.fare, c.taxes, c.seats_left, c.capacity`;
-
 const FLIGHTS_TABLE: BulkTable<FlightRecord> = {
   name: 'flights',
-  columns: [
-    'id',
-    'carrier',
-    'flight_number',
-    'origin',
-    'destination',
-    'departure_utc',
-    'arrival_utc',
-    'aircraft',
-    'distance_km',
-    'currency',
-  ],
+  columns: FLIGHT_ROW_COLUMNS,
   key: ['id'],
-  row: (f) => [
-    f.id,
-    f.carrier,
-    f.flightNumber,
-    f.origin,
-    f.destination,
-    f.departureUtc,
-    f.arrivalUtc,
-    f.aircraft,
-    f.distanceKm,
-    f.currency,
-  ],
+  row: flightValues,
 };
 
 const FLIGHT_CABINS_TABLE: BulkTable<{ flightId: string; cabin: CabinInventory }> = {
   name: 'flight_cabins',
-  columns: ['flight_id', 'cabin', 'fare', 'taxes', 'seats_left', 'capacity'],
+  columns: CABIN_ROW_COLUMNS,
   key: ['flight_id', 'cabin'],
-  row: ({ flightId, cabin: c }) => [flightId, c.cabin, c.fare, c.taxes, c.seatsLeft, c.capacity],
+  row: ({ flightId, cabin }) => cabinValues(flightId, cabin),
 };
 
 const ROOM_NIGHTS_TABLE: BulkTable<RoomNightRecord> = {
@@ -115,7 +95,7 @@ export class PostgresInventoryStore implements InventoryStore {
       // flights_route_departure per leg and one primary-key probe of flight_cabins per flight, even
       // before statistics exist (right after a seed), when a hash join over every cabin would be chosen.
       const { rows } = await this.#pool.query<FlightCabinRow>(
-        `SELECT q.leg, ${FLIGHT_COLUMNS}
+        `SELECT q.leg, ${FLIGHT_CABIN_COLUMNS}
          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY
               AS q(origin, destination, depart_from, depart_to, leg)
          CROSS JOIN LATERAL (
@@ -143,7 +123,7 @@ export class PostgresInventoryStore implements InventoryStore {
     return guarded('read flights', async () => {
       const { rows } = await this.#pool.query<FlightCabinRow>(
         // Primary-key probes per id (LATERAL), whatever the statistics say: see findFlightsOnLegs.
-        `SELECT ${FLIGHT_COLUMNS} FROM unnest($1::text[]) AS wanted(id)
+        `SELECT ${FLIGHT_CABIN_COLUMNS} FROM unnest($1::text[]) AS wanted(id)
          CROSS JOIN LATERAL (SELECT * FROM flights WHERE id = wanted.id) f
          LEFT JOIN LATERAL (SELECT * FROM flight_cabins WHERE flight_id = f.id) c ON true
          ORDER BY f.departure_utc, f.id, c.cabin`,
@@ -176,8 +156,7 @@ export class PostgresInventoryStore implements InventoryStore {
         return rows.map(toHotel);
       }
       const { latitude, longitude, radiusKm } = locator;
-      const dLat = radiusKm / 111.2;
-      const dLon = radiusKm / (111.2 * Math.max(0.01, Math.cos((latitude * Math.PI) / 180)));
+      const box = boxAround(latitude, longitude, radiusKm);
       // The bounding box uses hotels_position; the haversine then keeps what is really within the radius.
       const { rows } = await this.#pool.query<HotelRow>(
         `SELECT * FROM hotels
@@ -187,10 +166,10 @@ export class PostgresInventoryStore implements InventoryStore {
                  + cos(radians($5)) * cos(radians(latitude)) * sin(radians(longitude - $6) / 2) ^ 2))) <= $8
          ORDER BY id`,
         [
-          latitude - dLat,
-          latitude + dLat,
-          longitude - dLon,
-          longitude + dLon,
+          box.minLatitude,
+          box.maxLatitude,
+          box.minLongitude,
+          box.maxLongitude,
           latitude,
           longitude,
           EARTH_RADIUS_KM,
@@ -218,27 +197,13 @@ export class PostgresInventoryStore implements InventoryStore {
   ): Promise<RoomNightRecord[]> {
     if (hotelIds.length === 0) return [];
     return guarded('find room nights', async () => {
-      const { rows } = await this.#pool.query<{
-        hotel_id: string;
-        room_type: string;
-        date: string;
-        rate: number;
-        currency: string;
-        rooms_left: number;
-      }>(
-        `SELECT hotel_id, room_type, date, rate, currency, rooms_left FROM room_nights
+      const { rows } = await this.#pool.query<RoomNightRow>(
+        `SELECT ${ROOM_NIGHT_COLUMNS} FROM room_nights
          WHERE hotel_id = ANY($1::text[]) AND date >= $2 AND date < $3
          ORDER BY hotel_id, room_type, date`,
         [hotelIds, checkIn, checkOut],
       );
-      return rows.map((r) => ({
-        hotelId: r.hotel_id,
-        roomType: r.room_type,
-        date: r.date,
-        rate: r.rate,
-        currency: r.currency,
-        roomsLeft: r.rooms_left,
-      }));
+      return rows.map(toRoomNight);
     });
   }
 
@@ -258,26 +223,24 @@ export class PostgresInventoryStore implements InventoryStore {
 
   async putFlights(flights: readonly FlightRecord[]): Promise<void> {
     if (flights.length === 0) return;
-    const routes = new Map<string, { origin: string; destination: string; carriers: Set<string> }>();
-    for (const f of flights) {
-      const key = `${f.origin}|${f.destination}`;
-      const route = routes.get(key) ?? { origin: f.origin, destination: f.destination, carriers: new Set() };
-      route.carriers.add(f.carrier);
-      routes.set(key, route);
-    }
     await guarded('write flights', () =>
       inBulkTransaction(this.#pool, async (client) => {
-        await writeRows(client, FLIGHTS_TABLE, flights);
+        const unique = lastById(flights, (f) => f.id);
+        // A flight put again gets the cabins it now lists and no others (ports/store.ts). Only a
+        // replacing load can find cabins of these flights, so a fresh load skips the DELETE.
+        if (await writeRows(client, FLIGHTS_TABLE, unique)) {
+          await client.query('DELETE FROM flight_cabins WHERE flight_id = ANY($1::text[])', [
+            unique.map((f) => f.id),
+          ]);
+        }
         await writeRows(
           client,
           FLIGHT_CABINS_TABLE,
           // A flight listed twice keeps its last version, cabins included. Cabins sorted by name make
           // the rows of flights given in id order come in key order, which writeRows need not sort.
-          lastById(flights, (f) => f.id).flatMap((f) =>
-            [...f.cabins].sort(byCabinName).map((cabin) => ({ flightId: f.id, cabin })),
-          ),
+          unique.flatMap((f) => [...f.cabins].sort(byCabinName).map((cabin) => ({ flightId: f.id, cabin }))),
         );
-        const routeList = [...routes.values()];
+        const routeList = routesFlown(flights);
         // A route's carriers are the union of what it had and what these flights add, sorted. A route
         // that already lists them all is filtered out before the upsert, which would otherwise lock (and
         // so write) its row for every day of a schedule; routes are only ever removed by clearInventory,
@@ -409,18 +372,4 @@ function lastById<T>(records: readonly T[], keyOf: (record: T) => string): T[] {
   const byKey = new Map<string, T>();
   for (const record of records) byKey.set(keyOf(record), record);
   return byKey.size === records.length ? [...records] : [...byKey.values()];
-}
-
-function toHotel(row: HotelRow): HotelRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    cityCode: row.city_code,
-    stars: row.stars,
-    latitude: row.latitude,
-    longitude: row.longitude,
-    address: row.address,
-    amenities: row.amenities,
-    roomTypes: row.room_types,
-  };
 }

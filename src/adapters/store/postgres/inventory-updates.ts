@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import type { Clock } from '../../../ports/clock.js';
 import type { CloudEvent } from '../../../ports/events.js';
 import {
   type FareUpdate,
@@ -12,8 +11,8 @@ import {
   type TouchedNight,
   UnknownInventoryError,
 } from '../../../ports/inventory-updates.js';
-import { guarded, inTransaction } from './connection.js';
-import { appendToOutbox, type OutboxAppends } from './outbox.js';
+import { type FlightRouteRow, toTouchedFlight } from '../relational-inventory-rows.js';
+import { type AppendEvents, guarded, inTransaction } from './connection.js';
 
 type Missing = { list: 'fares' | 'seats' | 'nights'; index: number };
 
@@ -27,20 +26,18 @@ type Missing = { list: 'fares' | 'seats' | 'nights'; index: number };
  */
 export class PostgresInventoryUpdates implements InventoryUpdates {
   readonly #pool: pg.Pool;
-  readonly #appends: OutboxAppends;
-  readonly #clock: Clock;
+  readonly #appendEvents: AppendEvents;
 
-  constructor(pool: pg.Pool, appends: OutboxAppends, clock: Clock) {
+  constructor(pool: pg.Pool, appendEvents: AppendEvents) {
     this.#pool = pool;
-    this.#appends = appends;
-    this.#clock = clock;
+    this.#appendEvents = appendEvents;
   }
 
   async apply(
     update: InventoryUpdate,
     events: (touched: TouchedInventory) => readonly CloudEvent[],
   ): Promise<TouchedInventory> {
-    const touched = await guarded(
+    return guarded(
       'apply inventory updates',
       () =>
         inTransaction(this.#pool, async (client) => {
@@ -84,13 +81,11 @@ export class PostgresInventoryUpdates implements InventoryUpdates {
             flights: await touchedFlights(client, cabinKeys),
             hotelNights: [...hotelNights.values()],
           };
-          await appendToOutbox(client, this.#appends, events(touched), this.#clock.now());
+          await this.#appendEvents(client, events(touched));
           return touched;
         }),
       [UnknownInventoryError],
     );
-    this.#appends.local.appended();
-    return touched;
   }
 }
 
@@ -180,25 +175,15 @@ async function touchedFlights(client: pg.PoolClient, cabinKeys: readonly string[
   const unique = [...new Set(cabinKeys)];
   if (unique.length === 0) return [];
   const ids = [...new Set(unique.map((key) => key.slice(0, key.lastIndexOf('|'))))];
-  const { rows } = await client.query<{
-    id: string;
-    origin: string;
-    destination: string;
-    departure_utc: number;
-  }>('SELECT id, origin, destination, departure_utc FROM flights WHERE id = ANY($1::text[])', [ids]);
+  const { rows } = await client.query<FlightRouteRow & { id: string }>(
+    'SELECT id, origin, destination, departure_utc FROM flights WHERE id = ANY($1::text[])',
+    [ids],
+  );
   const flights = new Map(rows.map((row) => [row.id, row]));
   return unique.flatMap((key) => {
     const separator = key.lastIndexOf('|');
     const flight = flights.get(key.slice(0, separator));
     if (flight === undefined) return [];
-    return [
-      {
-        flightId: flight.id,
-        cabin: key.slice(separator + 1) as TouchedFlight['cabin'],
-        origin: flight.origin,
-        destination: flight.destination,
-        departureDate: new Date(flight.departure_utc).toISOString().slice(0, 10),
-      },
-    ];
+    return [toTouchedFlight(flight.id, key.slice(separator + 1) as TouchedFlight['cabin'], flight)];
   });
 }

@@ -4,7 +4,13 @@ import type { Clock } from '../../../ports/clock.js';
 import type { CloudEvent } from '../../../ports/events.js';
 import type { AppendOrigin, Outbox, OutboxRecord } from '../../../ports/outbox.js';
 import { AppendSignal } from '../append-signal.js';
-import { clientConfig, guarded, type PostgresConnectionOptions, type Queryable } from './connection.js';
+import {
+  afterCommit,
+  clientConfig,
+  guarded,
+  type PostgresConnectionOptions,
+  type Queryable,
+} from './connection.js';
 
 /** The LISTEN/NOTIFY channel of one schema's outbox, so stores in other schemas never wake this relay. */
 export function outboxChannel(schema: string): string {
@@ -26,8 +32,8 @@ export class OutboxAppends {
 
 /**
  * Appends `events` in order inside the caller's transaction and notifies the outbox channel. NOTIFY is
- * transactional: listeners in every process hear it when the transaction commits, never on rollback.
- * Once the transaction committed, the caller calls `appends.local.appended()`.
+ * transactional: listeners in every process hear it when the transaction commits, never on rollback;
+ * this process's own listeners hear it then too (`afterCommit`).
  */
 export async function appendToOutbox(
   client: Queryable,
@@ -43,6 +49,7 @@ export async function appendToOutbox(
     [events.map((e) => e.id), events.map((e) => e.type), events.map((e) => JSON.stringify(e)), now],
   );
   await client.query('SELECT pg_notify($1, $2)', [outboxChannel(appends.schema), appends.origin]);
+  afterCommit(client, () => appends.local.appended());
 }
 
 /** How long the listener waits before reconnecting after its connection broke. */

@@ -1,45 +1,21 @@
-import type {
-  ApiKeyRecord,
-  ApiKeyRole,
-  ApiKeyStore,
-  DailyUsage,
-  UsageCounters,
-} from '../../../ports/api-keys.js';
+import type { ApiKeyRecord, ApiKeyStore, DailyUsage, UsageCounters } from '../../../ports/api-keys.js';
 import { ApiKeyConflictError } from '../../../ports/api-keys.js';
 import { StoreUnavailableError } from '../../../ports/store.js';
 import type { UsagePlanOverrides } from '../../../ports/usage-plan.js';
+import {
+  type ApiKeyRow,
+  NEW_API_KEY_COLUMNS,
+  newApiKeyValues,
+  toApiKeyRecord,
+  toDailyUsage,
+  USAGE_COLUMNS,
+  type UsageRow,
+} from '../relational-api-key-rows.js';
 import type { SqliteDatabase } from './database.js';
 
-interface KeyRow {
-  id: string;
-  name: string;
-  role: ApiKeyRole;
-  secret_hash: string;
-  plan: string;
-  overrides: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-interface UsageRow {
-  day: string;
-  requests: number;
-  searches: number;
-  client_errors: number;
-  server_errors: number;
-  throttled: number;
-}
-
-const toRecord = (row: KeyRow): ApiKeyRecord => ({
-  id: row.id,
-  name: row.name,
-  role: row.role,
-  secretHash: row.secret_hash,
-  plan: row.plan,
-  overrides: JSON.parse(row.overrides) as UsagePlanOverrides,
-  createdAt: row.created_at,
-  revokedAt: row.revoked_at ?? undefined,
-});
+/** SQLite keeps the overrides as JSON text. */
+const toRecord = (row: ApiKeyRow<string>): ApiKeyRecord =>
+  toApiKeyRecord({ ...row, overrides: JSON.parse(row.overrides) as UsagePlanOverrides });
 
 /** API keys and their daily usage in the shared SQLite database (tables from 0002-api-keys). */
 export class SqliteApiKeyStore implements ApiKeyStore {
@@ -51,12 +27,9 @@ export class SqliteApiKeyStore implements ApiKeyStore {
   readonly #usage;
 
   constructor(db: SqliteDatabase) {
-    this.#insert = db.prepare(
-      `INSERT INTO api_keys (id, name, role, secret_hash, plan, overrides, created_at, revoked_at)
-       VALUES (@id, @name, @role, @secret_hash, @plan, @overrides, @created_at, NULL)`,
-    );
-    this.#byId = db.prepare<[string], KeyRow>('SELECT * FROM api_keys WHERE id = ?');
-    this.#all = db.prepare<[], KeyRow>('SELECT * FROM api_keys ORDER BY created_at, id');
+    this.#insert = db.prepare(`INSERT INTO api_keys (${NEW_API_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.#byId = db.prepare<[string], ApiKeyRow<string>>('SELECT * FROM api_keys WHERE id = ?');
+    this.#all = db.prepare<[], ApiKeyRow<string>>('SELECT * FROM api_keys ORDER BY created_at, id');
     // COALESCE keeps the first revocation time when a key is revoked twice.
     this.#revoke = db.prepare('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?');
     this.#addUsage = db.prepare(
@@ -70,22 +43,14 @@ export class SqliteApiKeyStore implements ApiKeyStore {
          throttled = throttled + excluded.throttled`,
     );
     this.#usage = db.prepare<[string, string, string], UsageRow>(
-      `SELECT day, requests, searches, client_errors, server_errors, throttled FROM api_key_usage
+      `SELECT ${USAGE_COLUMNS} FROM api_key_usage
        WHERE key_id = ? AND day BETWEEN ? AND ? ORDER BY day`,
     );
   }
 
   async create(record: ApiKeyRecord): Promise<void> {
     try {
-      this.#insert.run({
-        id: record.id,
-        name: record.name,
-        role: record.role,
-        secret_hash: record.secretHash,
-        plan: record.plan,
-        overrides: JSON.stringify(record.overrides),
-        created_at: record.createdAt,
-      });
+      this.#insert.run(...newApiKeyValues(record));
     } catch (error) {
       if (isConstraintError(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')) throw new ApiKeyConflictError(record.id);
       throw unavailable('cannot store API key', error);
@@ -110,14 +75,7 @@ export class SqliteApiKeyStore implements ApiKeyStore {
   }
 
   async usage(keyId: string, from: string, to: string): Promise<DailyUsage[]> {
-    return guard('cannot read API key usage', () => this.#usage.all(keyId, from, to)).map((row) => ({
-      day: row.day,
-      requests: row.requests,
-      searches: row.searches,
-      clientErrors: row.client_errors,
-      serverErrors: row.server_errors,
-      throttled: row.throttled,
-    }));
+    return guard('cannot read API key usage', () => this.#usage.all(keyId, from, to)).map(toDailyUsage);
   }
 }
 

@@ -11,19 +11,15 @@ import {
 } from '../../../ports/bookings.js';
 import type { CloudEvent } from '../../../ports/events.js';
 import { StoreUnavailableError } from '../../../ports/store.js';
+import type { BookingDocument } from '../booking-document.js';
+import {
+  type BookingRow,
+  NEW_BOOKING_COLUMNS,
+  newBookingValues,
+  toBookingRecord,
+} from '../relational-booking-rows.js';
 import type { SqliteDatabase } from './database.js';
 import type { SqliteOutbox } from './outbox.js';
-
-interface BookingRow {
-  id: string;
-  reference: string;
-  status: BookingRecord['status'];
-  owner_sub: string;
-  owner_api_key: string;
-  document: string;
-  created_at: number;
-  cancelled_at: number | null;
-}
 
 interface KeyRow {
   request_hash: string;
@@ -32,8 +28,6 @@ interface KeyRow {
   booking_id: string | null;
   expires_at: number;
 }
-
-type BookingDocument = Pick<BookingRecord, 'offer' | 'price' | 'passengers' | 'contact' | 'hold'>;
 
 /**
  * BookingStore on the process's shared SQLite connection; the outbox shares it, so events commit
@@ -93,10 +87,7 @@ export class SqliteBookingStore implements BookingStore {
         `UPDATE room_nights SET rooms_left = rooms_left + @n
          WHERE hotel_id = @hotelId AND room_type = @roomType AND date = @date`,
       ),
-      insertBooking: db.prepare(
-        `INSERT INTO bookings (id, reference, status, owner_sub, owner_api_key, document, created_at, cancelled_at)
-         VALUES (@id, @reference, @status, @ownerSub, @ownerApiKey, @document, @createdAt, NULL)`,
-      ),
+      insertBooking: db.prepare(`INSERT INTO bookings (${NEW_BOOKING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       referenceTaken: db.prepare('SELECT 1 FROM bookings WHERE reference = ?'),
       getBooking: db.prepare('SELECT * FROM bookings WHERE id = ?'),
       cancelBooking: db.prepare(
@@ -156,15 +147,7 @@ export class SqliteBookingStore implements BookingStore {
           if (this.#s.referenceTaken.get(booking.reference) !== undefined) {
             throw new BookingReferenceTakenError(booking.reference);
           }
-          this.#s.insertBooking.run({
-            id: booking.id,
-            reference: booking.reference,
-            status: booking.status,
-            ownerSub: booking.owner.sub,
-            ownerApiKey: booking.owner.apiKeyId,
-            document: JSON.stringify(documentOf(booking)),
-            createdAt: booking.createdAt,
-          });
+          this.#s.insertBooking.run(...newBookingValues(booking));
           this.#outbox.append(events);
         })
         .immediate(),
@@ -173,7 +156,7 @@ export class SqliteBookingStore implements BookingStore {
 
   async get(id: string): Promise<BookingRecord | undefined> {
     return this.#guard('read a booking', () => {
-      const row = this.#s.getBooking.get(id) as BookingRow | undefined;
+      const row = this.#s.getBooking.get(id) as BookingRow<string> | undefined;
       return row === undefined ? undefined : toRecord(row);
     });
   }
@@ -186,7 +169,7 @@ export class SqliteBookingStore implements BookingStore {
     return this.#guard('cancel a booking', () =>
       this.#db
         .transaction(() => {
-          const row = this.#s.getBooking.get(id) as BookingRow | undefined;
+          const row = this.#s.getBooking.get(id) as BookingRow<string> | undefined;
           if (row === undefined) return undefined;
           const booking = toRecord(row);
           // The status flip is the "exactly once": only the call that flips it gives inventory back.
@@ -251,25 +234,7 @@ export class SqliteBookingStore implements BookingStore {
   }
 }
 
-function documentOf(booking: BookingRecord): BookingDocument {
-  return {
-    offer: booking.offer,
-    price: booking.price,
-    passengers: booking.passengers,
-    contact: booking.contact,
-    hold: booking.hold,
-  };
-}
-
-function toRecord(row: BookingRow): BookingRecord {
-  const document = JSON.parse(row.document) as BookingDocument;
-  return {
-    id: row.id,
-    reference: row.reference,
-    status: row.status,
-    owner: { sub: row.owner_sub, apiKeyId: row.owner_api_key },
-    ...document,
-    createdAt: row.created_at,
-    ...(row.cancelled_at === null ? {} : { cancelledAt: row.cancelled_at }),
-  };
+/** SQLite keeps the document as JSON text. */
+function toRecord(row: BookingRow<string>): BookingRecord {
+  return toBookingRecord({ ...row, document: JSON.parse(row.document) as BookingDocument });
 }

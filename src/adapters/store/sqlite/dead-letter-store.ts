@@ -1,21 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../../../ports/clock.js';
 import type { DeadLetter, DeadLetterQuery, DeadLetterStore } from '../../../ports/dead-letters.js';
 import type { CloudEvent } from '../../../ports/events.js';
+import {
+  DEAD_LETTER_COLUMNS as columns,
+  type DeadLetterRow,
+  NEW_DEAD_LETTER_COLUMNS,
+  newDeadLetter,
+  toDeadLetter as toParsedDeadLetter,
+} from '../relational-dead-letter-rows.js';
 import type { SqliteDatabase } from './database.js';
 import { guarded } from './guard.js';
 import type { SqliteOutbox } from './outbox.js';
-
-interface DeadLetterRow {
-  id: string;
-  consumer: string;
-  event: string;
-  error: string;
-  attempts: number;
-  parked_at: number;
-}
-
-const columns = 'id, consumer, event, error, attempts, parked_at';
 
 /**
  * Dead letters in the shared SQLite file. Replaying moves a dead letter into the outbox in the same
@@ -34,23 +29,13 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
   }
 
   async park(event: CloudEvent, consumer: string, error: string, attempts: number): Promise<DeadLetter> {
-    const row: DeadLetterRow = {
-      id: randomUUID(),
-      consumer,
-      event: JSON.stringify(event),
-      error,
-      attempts,
-      parked_at: this.#clock.now(),
-    };
+    const { letter, values } = newDeadLetter(event, consumer, error, attempts, this.#clock.now());
     guarded('park a dead letter', () =>
       this.#db
-        .prepare(
-          `INSERT INTO dead_letters (id, consumer, event_id, type, event, error, attempts, parked_at)
-           VALUES (@id, @consumer, @eventId, @type, @event, @error, @attempts, @parked_at)`,
-        )
-        .run({ ...row, eventId: event.id, type: event.type }),
+        .prepare(`INSERT INTO dead_letters (${NEW_DEAD_LETTER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(...values),
     );
-    return toDeadLetter(row);
+    return letter;
   }
 
   async list(query: DeadLetterQuery = {}): Promise<DeadLetter[]> {
@@ -64,14 +49,14 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
                 `SELECT ${columns} FROM dead_letters WHERE consumer = ? ORDER BY parked_at, id LIMIT ?`,
               )
               .all(query.consumer, limit);
-      return (rows as DeadLetterRow[]).map(toDeadLetter);
+      return (rows as DeadLetterRow<string>[]).map(toDeadLetter);
     });
   }
 
   async get(id: string): Promise<DeadLetter | undefined> {
     return guarded('read a dead letter', () => {
       const row = this.#db.prepare(`SELECT ${columns} FROM dead_letters WHERE id = ?`).get(id);
-      return row === undefined ? undefined : toDeadLetter(row as DeadLetterRow);
+      return row === undefined ? undefined : toDeadLetter(row as DeadLetterRow<string>);
     });
   }
 
@@ -88,7 +73,7 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
                      ORDER BY parked_at, id`,
                   )
                   .all(JSON.stringify(ids))
-          ) as DeadLetterRow[];
+          ) as DeadLetterRow<string>[];
           const letters = rows.map(toDeadLetter);
           this.#outbox.append(letters.map((letter) => letter.event));
           const remove = this.#db.prepare('DELETE FROM dead_letters WHERE id = ?');
@@ -107,13 +92,7 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
   }
 }
 
-function toDeadLetter(row: DeadLetterRow): DeadLetter {
-  return {
-    id: row.id,
-    event: JSON.parse(row.event) as CloudEvent,
-    consumer: row.consumer,
-    error: row.error,
-    attempts: row.attempts,
-    parkedAt: new Date(row.parked_at).toISOString(),
-  };
+/** SQLite keeps the event as JSON text. */
+function toDeadLetter(row: DeadLetterRow<string>): DeadLetter {
+  return toParsedDeadLetter({ ...row, event: JSON.parse(row.event) as CloudEvent });
 }

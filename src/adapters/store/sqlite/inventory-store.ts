@@ -11,23 +11,28 @@ import type {
   RouteRecord,
 } from '../../../ports/store.js';
 import { StoreUnavailableError } from '../../../ports/store.js';
-import { type FlightCabinRow, groupFlights } from '../flight-cabin-rows.js';
+import {
+  CABIN_ROW_COLUMNS,
+  cabinValues,
+  FLIGHT_CABIN_COLUMNS,
+  FLIGHT_ROW_COLUMNS,
+  type FlightCabinRow,
+  flightValues,
+  groupFlights,
+} from '../flight-cabin-rows.js';
+import {
+  boxAround,
+  type HotelRow,
+  ROOM_NIGHT_COLUMNS,
+  type RoomNightRow,
+  routesFlown,
+  toHotel,
+  toRoomNight,
+} from '../relational-inventory-rows.js';
 import type { SqliteDatabase } from './database.js';
 
-interface HotelRow {
-  id: string;
-  name: string;
-  city_code: string;
-  stars: number;
-  latitude: number;
-  longitude: number;
-  address: string;
-  amenities: string;
-  room_types: string;
-}
-
-const FLIGHT_COLUMNS = `f.id, f.carrier, f.flight_number, f.origin, f.destination, f.departure_utc, f.arrival_utc,
-  f.aircraft, f.distance_km, f.currency, c.cabin, c.fare, c.taxes, c.seats_left, c.capacity`;
+/** SQLite keeps the hotel's lists as JSON text. */
+type SqliteHotelRow = HotelRow<string, string>;
 
 /** SQLite parameters per statement are limited; id lists are queried in chunks of this size. */
 const ID_CHUNK = 500;
@@ -42,18 +47,20 @@ export class SqliteInventoryStore implements InventoryStore {
     this.#statements = {
       routes: db.prepare('SELECT origin, destination, carriers FROM routes ORDER BY origin, destination'),
       flightsOnRoute: db.prepare(
-        `SELECT ${FLIGHT_COLUMNS} FROM flights f LEFT JOIN flight_cabins c ON c.flight_id = f.id
+        `SELECT ${FLIGHT_CABIN_COLUMNS} FROM flights f LEFT JOIN flight_cabins c ON c.flight_id = f.id
          WHERE f.origin = ? AND f.destination = ? AND f.departure_utc >= ? AND f.departure_utc < ?
          ORDER BY f.departure_utc, f.id`,
       ),
       route: db.prepare('SELECT carriers FROM routes WHERE origin = ? AND destination = ?'),
       putRoute: db.prepare('INSERT OR REPLACE INTO routes (origin, destination, carriers) VALUES (?, ?, ?)'),
+      // REPLACE deletes the old flight row first, and with it (ON DELETE CASCADE) every cabin it had.
       putFlight: db.prepare(
-        `INSERT OR REPLACE INTO flights (id, carrier, flight_number, origin, destination, departure_utc, arrival_utc,
-           aircraft, distance_km, currency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO flights (${FLIGHT_ROW_COLUMNS.join(', ')})
+         VALUES (${placeholders(FLIGHT_ROW_COLUMNS.length)})`,
       ),
       putCabin: db.prepare(
-        'INSERT OR REPLACE INTO flight_cabins (flight_id, cabin, fare, taxes, seats_left, capacity) VALUES (?, ?, ?, ?, ?, ?)',
+        `INSERT OR REPLACE INTO flight_cabins (${CABIN_ROW_COLUMNS.join(', ')})
+         VALUES (${placeholders(CABIN_ROW_COLUMNS.length)})`,
       ),
       putAirline: db.prepare('INSERT OR REPLACE INTO airlines (iata, name, country) VALUES (?, ?, ?)'),
       allAirlines: db.prepare('SELECT iata, name, country FROM airlines ORDER BY iata'),
@@ -114,7 +121,7 @@ export class SqliteInventoryStore implements InventoryStore {
         groupFlights(
           this.#db
             .prepare(
-              `SELECT ${FLIGHT_COLUMNS} FROM flights f LEFT JOIN flight_cabins c ON c.flight_id = f.id
+              `SELECT ${FLIGHT_CABIN_COLUMNS} FROM flights f LEFT JOIN flight_cabins c ON c.flight_id = f.id
                WHERE f.id IN (${placeholders(chunk.length)}) ORDER BY f.departure_utc, f.id`,
             )
             .all(...chunk) as FlightCabinRow[],
@@ -138,18 +145,19 @@ export class SqliteInventoryStore implements InventoryStore {
   async findHotels(locator: HotelLocator): Promise<HotelRecord[]> {
     return this.#run(() => {
       if ('cityCode' in locator) {
-        return (this.#statements.hotelsInCity.all(locator.cityCode) as HotelRow[]).map(toHotel);
+        return (this.#statements.hotelsInCity.all(locator.cityCode) as SqliteHotelRow[]).map(toSqliteHotel);
       }
       const { latitude, longitude, radiusKm } = locator;
-      const dLat = radiusKm / 111.2;
-      const dLon = radiusKm / (111.2 * Math.max(0.01, Math.cos((latitude * Math.PI) / 180)));
+      const box = boxAround(latitude, longitude, radiusKm);
       const rows = this.#statements.hotelsInBox.all(
-        latitude - dLat,
-        latitude + dLat,
-        longitude - dLon,
-        longitude + dLon,
-      ) as HotelRow[];
-      return rows.map(toHotel).filter((hotel) => distanceKm(hotel, { latitude, longitude }) <= radiusKm);
+        box.minLatitude,
+        box.maxLatitude,
+        box.minLongitude,
+        box.maxLongitude,
+      ) as SqliteHotelRow[];
+      return rows
+        .map(toSqliteHotel)
+        .filter((hotel) => distanceKm(hotel, { latitude, longitude }) <= radiusKm);
     });
   }
 
@@ -159,8 +167,8 @@ export class SqliteInventoryStore implements InventoryStore {
         (
           this.#db
             .prepare(`SELECT * FROM hotels WHERE id IN (${placeholders(chunk.length)})`)
-            .all(...chunk) as HotelRow[]
-        ).map(toHotel),
+            .all(...chunk) as SqliteHotelRow[]
+        ).map(toSqliteHotel),
       ),
     );
   }
@@ -175,26 +183,12 @@ export class SqliteInventoryStore implements InventoryStore {
         (
           this.#db
             .prepare(
-              `SELECT hotel_id, room_type, date, rate, currency, rooms_left FROM room_nights
+              `SELECT ${ROOM_NIGHT_COLUMNS} FROM room_nights
                WHERE hotel_id IN (${placeholders(chunk.length)}) AND date >= ? AND date < ?
                ORDER BY hotel_id, room_type, date`,
             )
-            .all(...chunk, checkIn, checkOut) as {
-            hotel_id: string;
-            room_type: string;
-            date: string;
-            rate: number;
-            currency: string;
-            rooms_left: number;
-          }[]
-        ).map((r) => ({
-          hotelId: r.hotel_id,
-          roomType: r.room_type,
-          date: r.date,
-          rate: r.rate,
-          currency: r.currency,
-          roomsLeft: r.rooms_left,
-        })),
+            .all(...chunk, checkIn, checkOut) as RoomNightRow[]
+        ).map(toRoomNight),
       ),
     );
   }
@@ -208,28 +202,11 @@ export class SqliteInventoryStore implements InventoryStore {
   async putFlights(flights: readonly FlightRecord[]): Promise<void> {
     const s = this.#statements;
     this.#write(() => {
-      const routeCarriers = new Map<string, Set<string>>();
       for (const f of flights) {
-        s.putFlight.run(
-          f.id,
-          f.carrier,
-          f.flightNumber,
-          f.origin,
-          f.destination,
-          f.departureUtc,
-          f.arrivalUtc,
-          f.aircraft,
-          f.distanceKm,
-          f.currency,
-        );
-        for (const c of f.cabins) s.putCabin.run(f.id, c.cabin, c.fare, c.taxes, c.seatsLeft, c.capacity);
-        const key = `${f.origin}-${f.destination}`;
-        const carriers = routeCarriers.get(key) ?? new Set<string>();
-        carriers.add(f.carrier);
-        routeCarriers.set(key, carriers);
+        s.putFlight.run(...flightValues(f));
+        for (const c of f.cabins) s.putCabin.run(...cabinValues(f.id, c));
       }
-      for (const [key, carriers] of routeCarriers) {
-        const [origin, destination] = key.split('-') as [string, string];
+      for (const { origin, destination, carriers } of routesFlown(flights)) {
         const known = s.route.get(origin, destination) as { carriers: string } | undefined;
         for (const carrier of known?.carriers.split(',') ?? []) carriers.add(carrier);
         s.putRoute.run(origin, destination, [...carriers].sort().join(','));
@@ -328,18 +305,12 @@ export class SqliteInventoryStore implements InventoryStore {
   }
 }
 
-function toHotel(row: HotelRow): HotelRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    cityCode: row.city_code,
-    stars: row.stars,
-    latitude: row.latitude,
-    longitude: row.longitude,
-    address: row.address,
+function toSqliteHotel(row: SqliteHotelRow): HotelRecord {
+  return toHotel({
+    ...row,
     amenities: JSON.parse(row.amenities) as string[],
-    roomTypes: JSON.parse(row.room_types) as HotelRecord['roomTypes'],
-  };
+    room_types: JSON.parse(row.room_types) as HotelRecord['roomTypes'],
+  });
 }
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');

@@ -9,14 +9,9 @@ import {
 } from '../../../ports/inventory-updates.js';
 import type { Cabin } from '../../../ports/store.js';
 import { StoreUnavailableError } from '../../../ports/store.js';
+import { type FlightRouteRow, toTouchedFlight } from '../relational-inventory-rows.js';
 import type { SqliteDatabase } from './database.js';
 import type { SqliteOutbox } from './outbox.js';
-
-interface FlightRow {
-  origin: string;
-  destination: string;
-  departure_utc: number;
-}
 
 /**
  * InventoryUpdates on the shared SQLite connection: one BEGIN IMMEDIATE transaction applies every
@@ -60,15 +55,8 @@ export class SqliteInventoryUpdates implements InventoryUpdates {
           const flights = new Map<string, TouchedFlight>();
           const nights = new Map<string, TouchedNight>();
           const touchFlight = (flightId: string, cabin: Cabin): void => {
-            const row = this.#s.flight.get(flightId) as FlightRow | undefined;
-            if (row === undefined) return;
-            flights.set(`${flightId}|${cabin}`, {
-              flightId,
-              cabin,
-              origin: row.origin,
-              destination: row.destination,
-              departureDate: new Date(row.departure_utc).toISOString().slice(0, 10),
-            });
+            const row = this.#s.flight.get(flightId) as FlightRouteRow | undefined;
+            if (row !== undefined) flights.set(`${flightId}|${cabin}`, toTouchedFlight(flightId, cabin, row));
           };
           (update.fares ?? []).forEach((fare, index) => {
             const changed = this.#s.fare.run({ ...fare, taxes: fare.taxes ?? null }).changes;
