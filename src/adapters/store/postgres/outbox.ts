@@ -19,7 +19,7 @@ export function outboxChannel(schema: string): string {
 
 /**
  * How this process appends to one schema's outbox. Its own relay is told by `local` as soon as the
- * appending transaction committed (the writer calls `local.appended()` then), without waiting for the
+ * appending transaction committed (`appendToOutbox` arranges it with `afterCommit`), without waiting for the
  * server's notification; every NOTIFY carries `origin`, so this process's listener can tell the
  * appends of other processes from its own.
  */
