@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { createPlatform } from '../../src/platform.js';
 import { type AmadeusSdk, amadeusSdk, type SdkJson, sdkFailure } from '../helpers/amadeus-sdk.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 let tp: TestPlatform;
 let sdk: AmadeusSdk;

@@ -9,7 +9,7 @@ import {
   passengersFor,
 } from '../helpers/bookings.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 const PROBLEMS = 'https://travel-platform.dev/problems/';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/ports/clock.js';
 import { BookingClient, bookingBody, firstFlightOffer, passengersFor } from '../helpers/bookings.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 /** A clock the test moves past the departure. */
 class TestClock implements Clock {

@@ -4,7 +4,7 @@ import type { InventoryStore } from '../../src/ports/store.js';
 import { type ApiProcess, prepareSharedStore, type SharedStore } from '../helpers/api-process.js';
 import { BookingClient, directLhrJfk, firstFlightOffer, oneAdultBooking } from '../helpers/bookings.js';
 import { expectExactlyTheSeats, STAMPEDE, stampede, stampedeOnTwoProcesses } from '../helpers/stampede.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 const { requests: REQUESTS, seats: SEATS, concurrency: CONCURRENCY } = STAMPEDE;
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTraffic } from '../helpers/analytics-traffic.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ADMIN = 'test-admin-key-that-is-long-enough-0000';

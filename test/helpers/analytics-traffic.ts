@@ -1,4 +1,4 @@
-import type { TestPlatform } from '../support/test-platform.js';
+import type { TestPlatform } from '../helpers/test-platform.js';
 import { BookingClient, bookingBody, firstFlightOffer, passengersFor } from './bookings.js';
 
 const ROUTES = [

@@ -12,7 +12,7 @@ import { buildApp } from '../../src/http/app.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { InventoryStore } from '../../src/ports/store.js';
 import { instrumentStore, type StoreCalls } from '../helpers/instrumented-store.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 /**
  * The work budget of a search, over real HTTP on a real SQLite inventory: a search pushed to its

@@ -4,7 +4,7 @@ import { systemClock } from '../../src/ports/clock.js';
 import { StoreThrottledError, StoreUnavailableError } from '../../src/ports/store.js';
 import { dynamoConfig, type LocalDynamo, startDynalite, uniqueTableName } from '../helpers/dynalite.js';
 import { type DynamoFaultProxy, dynamoError, startDynamoFaultProxy } from '../helpers/dynamo-fault-proxy.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 const throttled = () =>
   dynamoError(

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchema, postgresEnv, postgresUrl, uniqueSchema } from '../helpers/postgres.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 const REQUEST_TIMEOUT_MS = 4000;
 /** Longer than any answer may take; a request still pending then is a hang. */

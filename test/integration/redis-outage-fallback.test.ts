@@ -4,7 +4,7 @@ import { FallbackRateLimiter } from '../../src/adapters/rate-limiter/with-fallba
 import type { SqliteStore } from '../../src/adapters/store/sqlite/index.js';
 import { utcDay } from '../../src/ports/utc-day.js';
 import { RedisServer, randomPort, waitFor } from '../helpers/redis-server.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 /**
  * Every Redis use at once (cache L2, rate limiter, event bus) on a Redis this test starts and kills:

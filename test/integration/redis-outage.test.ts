@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer, randomPort, waitFor } from '../helpers/redis-server.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 /** The API with the redis cache on a Redis this test starts, stops and restarts itself. */
 const redis = new RedisServer(randomPort());

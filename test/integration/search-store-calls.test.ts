@@ -5,7 +5,7 @@ import type { FlightSearchRequest } from '../../src/core/flights/flight-search-r
 import { TokenSigner } from '../../src/core/offers/signed-token.js';
 import { systemClock } from '../../src/ports/clock.js';
 import { instrumentStore } from '../helpers/instrumented-store.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 /**
  * A flight search reads whole hop levels: its store calls are a function of the hop count (one route

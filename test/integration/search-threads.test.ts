@@ -6,7 +6,7 @@ import type { FlightSearchRequest } from '../../src/core/flights/flight-search-r
 import { TokenSigner } from '../../src/core/offers/signed-token.js';
 import { SearchCancelledError } from '../../src/core/search/work-budget.js';
 import { systemClock } from '../../src/ports/clock.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 /**
  * Origin searches on worker threads (SEARCH_THREADS): answers are the same as on the event loop,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flightRouteTag } from '../../src/core/cache/cache-tags.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 /** Two API instances, each with its own in-process L1, sharing one Redis L2 and bus. */
 let a: TestPlatform;

@@ -5,7 +5,7 @@ import type { FlightOfferView } from '../../src/core/flights/flight-offer-view.j
 import type { FlightSearchRequest } from '../../src/core/flights/flight-search-request.js';
 import { parseAmount } from '../../src/core/money/money.js';
 import type { Cabin, RouteRecord } from '../../src/ports/store.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 let tp: TestPlatform;
 let routes: RouteRecord[];
