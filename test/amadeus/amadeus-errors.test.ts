@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amadeusErrors } from '../../src/http/amadeus/errors.js';
 import { problem } from '../../src/http/problems.js';
 import { amadeusSdk, sdkFailure } from '../helpers/amadeus-sdk.js';
-import { waitFor } from '../helpers/wait-for.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 describe('Amadeus errors from problems', () => {
   it('maps each class of failure to the code Amadeus used', () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudEvent } from '../../src/ports/events.js';
 import { type FlightOfferLike, firstFlightOffer } from '../helpers/bookings.js';
-import { waitFor } from '../helpers/wait-for.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const ADMIN_KEY = 'test-admin-key-that-is-long-enough-0000';
 let tp: TestPlatform;

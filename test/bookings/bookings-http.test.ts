@@ -8,8 +8,8 @@ import {
   firstFlightOffer,
   passengersFor,
 } from '../helpers/bookings.js';
-import { waitFor } from '../helpers/wait-for.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const PROBLEMS = 'https://travel-platform.dev/problems/';
 

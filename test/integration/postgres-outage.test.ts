@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchema, postgresEnv, postgresUrl, uniqueSchema } from '../helpers/postgres.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
-import { waitFor } from '../helpers/wait-for.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const REQUEST_TIMEOUT_MS = 4000;
 /** Longer than any answer may take; a request still pending then is a hang. */

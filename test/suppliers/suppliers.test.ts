@@ -6,8 +6,8 @@ import {
   startDuffelFixture,
   startGenericFixture,
 } from '../helpers/supplier-servers.js';
-import { waitFor } from '../helpers/wait-for.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const LHR = { iata: 'LHR', city: 'LON', timeZone: 'Europe/London', lat: 51.47, lon: -0.4543 };
 const JFK = { iata: 'JFK', city: 'NYC', timeZone: 'America/New_York', lat: 40.6398, lon: -73.7789 };
