@@ -76,6 +76,24 @@ export function passengerErrors(
   return errors;
 }
 
+/**
+ * Field errors of passengers missing a field the offer's supplier needs on every order (Duffel
+ * needs title and gender), so the booking is refused before anything is ordered.
+ */
+export function missingFieldErrors(
+  passengers: readonly Passenger[],
+  required: readonly ('title' | 'gender')[],
+): FieldError[] {
+  return passengers.flatMap((passenger, index) =>
+    required
+      .filter((field) => passenger[field] === undefined)
+      .map((field) => ({
+        field: `body.passengers.${index}.${field}`,
+        message: "is required by this offer's supplier",
+      })),
+  );
+}
+
 /** Whole years from `dateOfBirth` to `date` (both YYYY-MM-DD); a 29 February birthday counts on 1 March. */
 export function ageOn(dateOfBirth: string, date: string): number {
   const years = Number(date.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
