@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudEvent } from '../../src/ports/events.js';
+import { amadeusSdk, sdkFailure } from '../helpers/amadeus-sdk.js';
 import { bookingBody, type PassengerInput, passengersFor, withTitles } from '../helpers/bookings.js';
 import {
   type FixtureFlight,
@@ -262,5 +263,97 @@ describe('cancelling a booking of a generic HTTP supplier', () => {
     } finally {
       generic.refuseCancellation = false;
     }
+  });
+});
+
+describe('the Amadeus-compatible order routes with a Duffel offer', () => {
+  let tp: TestPlatform;
+  let duffel: FixtureSupplier;
+
+  beforeAll(async () => {
+    duffel = await startDuffelFixture([BA117]);
+    tp = await startTestPlatform({
+      ...SMALL,
+      env: { SUPPLIERS: 'duffel', DUFFEL_URL: duffel.url, DUFFEL_TOKEN: 'duffel_test_fixture' },
+    });
+  });
+  afterAll(async () => {
+    await tp?.close();
+    await duffel?.close();
+  });
+
+  it('sends the traveller’s gender with a title to Duffel, and DELETE cancels the order at Duffel', async () => {
+    const issued = await tp.platform.gateway.options.keys.issue({ name: 'amadeus app', plan: 'partner' });
+    const sdk = amadeusSdk(tp.baseUrl, issued.record.id, issued.key);
+    const [offer] = (
+      await sdk.shopping.flightOffersSearch.get({
+        originLocationCode: 'LHR',
+        destinationLocationCode: 'JFK',
+        departureDate: tp.date(2),
+        adults: '1',
+      })
+    ).data;
+    const traveler = {
+      id: '1',
+      dateOfBirth: '1982-01-16',
+      name: { firstName: 'ANA', lastName: 'GARCIA' },
+      gender: 'FEMALE',
+      contact: {
+        emailAddress: 'ana@example.com',
+        phones: [{ deviceType: 'MOBILE', countryCallingCode: '34', number: '480080076' }],
+      },
+    };
+    const created = await sdk.booking.flightOrders.post({
+      data: { type: 'flight-order', flightOffers: [offer], travelers: [traveler] },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.data.travelers[0]).toMatchObject({ gender: 'FEMALE' });
+    const order = duffel.bodies.at(-1) as { data: { passengers: { title: string; gender: string }[] } };
+    expect(order.data.passengers[0]).toMatchObject({ title: 'ms', gender: 'f' });
+
+    const deleted = await sdk.booking.flightOrder(created.data.id).delete();
+    expect(deleted.statusCode).toBe(204);
+    expect(duffel.cancellations).toEqual(['ord_0000fixture']);
+    expect((await sdkFailure(sdk.booking.flightOrder(created.data.id).delete())).code).toBe('NotFoundError');
+    expect(duffel.cancellations).toEqual(['ord_0000fixture']);
+  });
+
+  it('without a gender the order is refused naming the traveller’s fields, and nothing is ordered', async () => {
+    const issued = await tp.platform.gateway.options.keys.issue({ name: 'amadeus app 2', plan: 'partner' });
+    const sdk = amadeusSdk(tp.baseUrl, issued.record.id, issued.key);
+    const [offer] = (
+      await sdk.shopping.flightOffersSearch.get({
+        originLocationCode: 'LHR',
+        destinationLocationCode: 'JFK',
+        departureDate: tp.date(3),
+        adults: '1',
+      })
+    ).data;
+    const ordersBefore = count(duffel, 'POST /air/orders');
+    const refused = await sdkFailure(
+      sdk.booking.flightOrders.post({
+        data: {
+          type: 'flight-order',
+          flightOffers: [offer],
+          travelers: [
+            {
+              id: '1',
+              dateOfBirth: '1982-01-16',
+              name: { firstName: 'ANA', lastName: 'GARCIA' },
+              contact: {
+                emailAddress: 'ana@example.com',
+                phones: [{ deviceType: 'MOBILE', countryCallingCode: '34', number: '480080076' }],
+              },
+            },
+          ],
+        },
+      }),
+    );
+    expect(refused.response.statusCode).toBe(400);
+    const pointers = (refused.description as { source?: { pointer?: string } }[]).map(
+      (e) => e.source?.pointer,
+    );
+    expect(pointers).toEqual(['/data/travelers/0/title', '/data/travelers/0/gender']);
+    expect(count(duffel, 'POST /air/orders')).toBe(ordersBefore);
   });
 });
