@@ -17,13 +17,13 @@ export interface BreakerOptions {
   volumeThreshold: number;
   /** How long an open circuit refuses calls before letting one probe through (half-open), ms. */
   openMs: number;
-  /** Extra attempts of idempotent calls (search, price confirmation, cancellation); orders are never retried. */
+  /** Extra attempts of idempotent calls (search, price confirmation, cancellation); never of orders. */
   retries: number;
   /** First retry delay, ms: each retry waits a random time up to base × 2^attempt (full jitter). */
   retryBaseMs: number;
 }
 
-/** The supplier's answers about an offer or order are not failures of the supplier: they never trip the breaker. */
+/** The supplier's answers about an offer or an order are not its failures: they never trip the breaker. */
 const isAnswer = (error: unknown): boolean =>
   error instanceof SupplierOfferGoneError ||
   error instanceof SupplierPriceChangedError ||

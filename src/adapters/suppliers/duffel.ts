@@ -101,8 +101,10 @@ const CHILD_AGE = 8;
 /**
  * Duffel as a supplier: offer requests (`POST /air/offer_requests?return_offers=true`) for search,
  * `GET /air/offers/{id}` for price confirmation, `POST /air/orders` (instant, paid from balance) for
- * booking, an order cancellation quote confirmed at once for cancelling. Bodies are wrapped in `{data: …}`; errors `offer_no_longer_available` and
- * `price_changed` become the port's SupplierOfferGoneError and SupplierPriceChangedError.
+ * booking, an order cancellation quote confirmed at once for cancelling. Bodies are wrapped in
+ * `{data: …}`; errors `offer_no_longer_available` and `price_changed` become the port's
+ * SupplierOfferGoneError and SupplierPriceChangedError, a refused cancellation
+ * SupplierCancellationRefusedError.
  */
 export function createDuffelSupplier(options: DuffelOptions): RemoteSupplier {
   const call = async <T>(method: string, path: string, signal: AbortSignal, body?: unknown): Promise<T> => {
@@ -133,7 +135,7 @@ export function createDuffelSupplier(options: DuffelOptions): RemoteSupplier {
   const getOffer = (id: string, signal: AbortSignal): Promise<DuffelOffer> =>
     call<DuffelOffer>('GET', `/air/offers/${encodeURIComponent(id)}`, signal);
 
-  /** The order's confirmed cancellation, if any: Duffel lists every cancellation of an order, whoever made it. */
+  /** The order's confirmed cancellation, if any (Duffel lists every one of an order, whoever made it). */
   const confirmedCancellation = async (
     orderId: string,
     signal: AbortSignal,

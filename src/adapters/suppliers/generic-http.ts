@@ -31,7 +31,8 @@ export class SupplierContractError extends Error {
 
 /**
  * A supplier speaking the small JSON contract of docs/suppliers.md: `POST /flights/search`,
- * `GET /offers/{reference}`, `POST /orders`, `POST /orders/{orderId}/cancel`. Offers come in the platform's own offer shape.
+ * `GET /offers/{reference}`, `POST /orders`, `POST /orders/{orderId}/cancel`. Offers come in the
+ * platform's own offer shape.
  */
 export function createGenericHttpSupplier(options: GenericHttpOptions): RemoteSupplier {
   const base = options.url.endsWith('/') ? options.url : `${options.url}/`;

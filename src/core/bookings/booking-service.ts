@@ -207,7 +207,7 @@ export class BookingService {
     return result.booking;
   }
 
-  #cancelAtSupplier(order: BookedSupplierOrder): Promise<SupplierCancellation> {
+  async #cancelAtSupplier(order: BookedSupplierOrder): Promise<SupplierCancellation> {
     if (!this.#deps.suppliers) {
       throw new DomainError(
         'service-unavailable',

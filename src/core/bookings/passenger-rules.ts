@@ -1,4 +1,5 @@
 import type { Passenger, PassengerType } from '../../ports/bookings.js';
+import type { SupplierPassengerField } from '../../ports/supplier.js';
 import type { FieldError } from '../errors.js';
 import type { PassengerCounts } from '../pricing/passenger-pricing.js';
 import { isCalendarDate } from '../time/zoned-time.js';
@@ -82,7 +83,7 @@ export function passengerErrors(
  */
 export function missingFieldErrors(
   passengers: readonly Passenger[],
-  required: readonly ('title' | 'gender')[],
+  required: readonly SupplierPassengerField[],
 ): FieldError[] {
   return passengers.flatMap((passenger, index) =>
     required
