@@ -709,7 +709,7 @@ export const options = {
   },
   supplierRetries: {
     env: 'SUPPLIER_RETRIES',
-    doc: 'Extra attempts of idempotent supplier calls (search, price confirmation), with jittered backoff; orders are never retried.',
+    doc: 'Extra attempts of idempotent supplier calls (search, price confirmation, order cancellation), with jittered backoff; orders are never retried.',
     default: '1',
     parse: integer(0, 5),
   },

@@ -12,12 +12,22 @@ export interface BookingOwner {
   apiKeyId: string;
 }
 
+/** Titles airlines accept (Duffel's list). */
+export type PassengerTitle = 'mr' | 'ms' | 'mrs' | 'miss' | 'dr';
+
+/** Gender as on the travel document, as airlines take it (Duffel: m or f). */
+export type PassengerGender = 'm' | 'f';
+
 export interface Passenger {
   type: PassengerType;
   givenName: string;
   familyName: string;
   /** YYYY-MM-DD; required for flights, optional for hotel guests (hotels check age at check-in). */
   dateOfBirth?: string;
+  /** Optional unless the offer's supplier requires it (Duffel). */
+  title?: PassengerTitle;
+  /** Optional unless the offer's supplier requires it (Duffel). */
+  gender?: PassengerGender;
 }
 
 export interface Contact {

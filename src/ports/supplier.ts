@@ -109,6 +109,19 @@ export interface SupplierOrder {
   price: SupplierPrice;
 }
 
+/** What the supplier did when it cancelled an order. */
+export interface SupplierCancellation {
+  /** The supplier's id of the cancelled order. */
+  orderId: string;
+  /** When the supplier confirmed the cancellation (ISO 8601 UTC). */
+  cancelledAt: string;
+  /** What the supplier refunds (`0.00` for a non-refundable fare); absent when it does not say. */
+  refund?: { amount: string; currency: string };
+}
+
+/** Passenger fields a supplier needs beyond the platform's required ones. */
+export type SupplierPassengerField = 'title' | 'gender';
+
 /** Breaker state of a supplier: closed (calls flow), open (calls refused), half-open (one probe). */
 export type SupplierCircuit = 'closed' | 'open' | 'half-open';
 
@@ -135,8 +148,18 @@ export interface RemoteSupplier extends FlightSource {
   readonly kind: 'remote';
   /** The offer's current price and availability; SupplierOfferGoneError when it no longer exists. */
   priceOffer(reference: string, signal: AbortSignal): Promise<SupplierFlightOffer>;
+  /** Passenger fields every order must carry for this supplier (absent: none beyond the platform's). */
+  readonly requiredPassengerFields?: readonly SupplierPassengerField[];
   /** Books the offer once; never retried (not idempotent). */
   createOrder(order: SupplierOrderRequest, signal: AbortSignal): Promise<SupplierOrder>;
+  /**
+   * Cancels the order `orderId`. Idempotent: an order already cancelled answers its cancellation
+   * again without a second one, so it is safe to retry. Rejects with SupplierCancellationRefusedError
+   * when the supplier will not cancel it (not retryable: the order stands); any other rejection
+   * (network, timeout, 5xx, SupplierUnavailableError) is retryable and leaves the order as it was
+   * or cancelled, which the next call finds out.
+   */
+  cancelOrder(orderId: string, signal: AbortSignal): Promise<SupplierCancellation>;
 }
 
 /** A source of flight offers between search and where offers come from. */
@@ -158,6 +181,14 @@ export class SupplierPriceChangedError extends Error {
   ) {
     super(message);
     this.name = 'SupplierPriceChangedError';
+  }
+}
+
+/** The supplier refuses to cancel the order (fare rules, flown, unknown order): it still stands. */
+export class SupplierCancellationRefusedError extends Error {
+  constructor(message = 'the supplier refuses to cancel this order') {
+    super(message);
+    this.name = 'SupplierCancellationRefusedError';
   }
 }
 

@@ -233,7 +233,7 @@ describe('the official amadeus SDK against the compatibility routes', () => {
     expect(created.data).toMatchObject({
       type: 'flight-order',
       associatedRecords: [{ reference: expect.stringMatching(/^[A-Z0-9]{6}$/), originSystemCode: 'GDS' }],
-      travelers: [{ id: '1', name: { firstName: 'JORGE', lastName: 'GONZALES' } }],
+      travelers: [{ id: '1', gender: 'MALE', name: { firstName: 'JORGE', lastName: 'GONZALES' } }],
     });
     expect(await seatsLeft(firstFlight)).toBe(before - 1);
 

@@ -13,6 +13,13 @@ export interface PassengerInput {
   givenName: string;
   familyName: string;
   dateOfBirth: string;
+  title?: 'mr' | 'ms' | 'mrs' | 'miss' | 'dr';
+  gender?: 'm' | 'f';
+}
+
+/** The passengers with the title and gender some suppliers (Duffel) require. */
+export function withTitles(passengers: PassengerInput[]): PassengerInput[] {
+  return passengers.map((p) => ({ ...p, title: 'ms', gender: 'f' }));
 }
 
 /** Passengers matching `counts`, with dates of birth that fit their type on `travelDate`. */

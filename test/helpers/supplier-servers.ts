@@ -38,7 +38,20 @@ export interface FixtureSupplier {
   repriceTo?: string;
   /** The airline re-prices at the moment of ordering: the order is refused and the offer costs this from then on. */
   repriceAtOrder?: string;
+  /** Order ids as each cancellation took effect at the supplier: an order cancelled twice is listed twice. */
+  cancellations: string[];
+  /** The supplier refuses to cancel orders (fare rules). */
+  refuseCancellation?: boolean;
+  /** The next cancellation takes effect but its answer is lost (the connection drops). */
+  dropNextCancellationAnswer?: boolean;
   close(): Promise<void>;
+}
+
+/** What a fixture handler answers; `drop` closes the connection without an answer. */
+interface FixtureAnswer {
+  status: number;
+  body: unknown;
+  drop?: boolean;
 }
 
 async function readBody(request: IncomingMessage): Promise<unknown> {
@@ -49,11 +62,7 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 }
 
 async function listen(
-  handler: (
-    request: IncomingMessage,
-    body: unknown,
-    fixture: FixtureSupplier,
-  ) => { status: number; body: unknown },
+  handler: (request: IncomingMessage, body: unknown, fixture: FixtureSupplier) => FixtureAnswer,
   flights: FixtureFlight[],
 ): Promise<FixtureSupplier> {
   const sockets = new Set<import('node:net').Socket>();
@@ -65,6 +74,7 @@ async function listen(
     delayMs: 0,
     answered: 0,
     flights,
+    cancellations: [],
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -78,7 +88,7 @@ async function listen(
       fixture.lastHeaders = request.headers;
       if (request.method === 'POST') fixture.bodies.push(body);
       if (fixture.delayMs > 0) await new Promise((r) => setTimeout(r, fixture.delayMs));
-      const answer =
+      const answer: FixtureAnswer =
         fixture.failWith !== undefined
           ? {
               status: fixture.failWith,
@@ -94,6 +104,10 @@ async function listen(
               },
             }
           : handler(request, body, fixture);
+      if (answer.drop) {
+        request.socket.destroy();
+        return;
+      }
       response.writeHead(answer.status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(answer.body), () => {
         fixture.answered++;
@@ -190,13 +204,32 @@ function duffelOffer(flight: FixtureFlight, date: string, id: string, total: str
   };
 }
 
+/** A Duffel order cancellation as its API reference documents one. */
+interface DuffelCancellation {
+  id: string;
+  order_id: string;
+  live_mode: boolean;
+  created_at: string;
+  expires_at: string;
+  confirmed_at: string | null;
+  refund_amount: string;
+  refund_currency: string;
+  refund_to: 'balance';
+  airline_credits: [];
+}
+
 /**
  * A local server answering like Duffel's API: `POST /air/offer_requests` (201 with the offer request
- * and its offers), `GET /air/offers/{id}`, `POST /air/orders` (201, or 422 `price_changed` when the
- * payment does not match the current total), all in `{data: …}` bodies, errors as `{errors: […], meta}`.
+ * and its offers), `GET /air/offers/{id}`, `POST /air/orders` (201; 422 `price_changed` when the
+ * payment does not match the current total; 422 `validation_error` without each passenger's title
+ * and gender), order cancellations (`GET /air/order_cancellations?order_id=`, `POST
+ * /air/order_cancellations` a quote, `POST /air/order_cancellations/{id}/actions/confirm`, only the
+ * newest quote of a live order), all in `{data: …}` bodies, errors as `{errors: […], meta}`.
  */
 export function startDuffelFixture(flights: FixtureFlight[]): Promise<FixtureSupplier> {
   const offers = new Map<string, { flight: FixtureFlight; date: string; passengers: unknown[] }>();
+  const orders = new Map<string, { total: string; currency: string }>();
+  const cancellations: DuffelCancellation[] = [];
   const error = (status: number, type: string, code: string, message: string) => ({
     status,
     body: {
@@ -288,12 +321,25 @@ export function startDuffelFixture(flights: FixtureFlight[]): Promise<FixtureSup
       if (data.payments[0]?.amount !== total(known.flight)) {
         return error(422, 'invalid_state_error', 'price_changed', 'The price of the offer has changed');
       }
+      const passengers = (body as { data: { passengers: { title?: string; gender?: string }[] } }).data
+        .passengers;
+      const incomplete = passengers.findIndex((p) => !p.title || !p.gender);
+      if (incomplete >= 0) {
+        return error(
+          422,
+          'validation_error',
+          'validation_required',
+          `passengers[${incomplete}]: field is required`,
+        );
+      }
+      const orderId = `ord_${String(orders.size).padStart(4, '0')}fixture`;
+      orders.set(orderId, { total: total(known.flight), currency: known.flight.currency });
       return {
         status: 201,
         body: {
           data: {
-            id: 'ord_0000fixture',
-            booking_reference: 'RZPNX8',
+            id: orderId,
+            booking_reference: `RZPN${String(orders.size).padStart(2, '0')}`,
             total_amount: total(known.flight),
             total_currency: known.flight.currency,
             live_mode: false,
@@ -301,66 +347,180 @@ export function startDuffelFixture(flights: FixtureFlight[]): Promise<FixtureSup
         },
       };
     }
+    if (request.method === 'GET' && path === '/air/order_cancellations') {
+      const orderId = new URL(request.url ?? '', 'http://fixture').searchParams.get('order_id');
+      return {
+        status: 200,
+        body: {
+          data: cancellations.filter((c) => orderId === null || c.order_id === orderId),
+          meta: { limit: 50, after: null, before: null },
+        },
+      };
+    }
+    if (request.method === 'POST' && path === '/air/order_cancellations') {
+      const orderId = (body as { data: { order_id: string } }).data.order_id;
+      const order = orders.get(orderId);
+      if (!order) return error(404, 'invalid_request_error', 'not_found', 'The order was not found');
+      if (cancellations.some((c) => c.order_id === orderId && c.confirmed_at !== null)) {
+        return error(422, 'invalid_state_error', 'order_already_cancelled', 'The order is already cancelled');
+      }
+      if (fixture.refuseCancellation) {
+        return error(
+          422,
+          'airline_error',
+          'cancellation_not_allowed',
+          'The airline does not allow cancelling this order',
+        );
+      }
+      const quote: DuffelCancellation = {
+        id: `ore_${String(cancellations.length).padStart(4, '0')}fixture`,
+        order_id: orderId,
+        live_mode: false,
+        created_at: new Date().toISOString(),
+        expires_at: new Date(Date.now() + 15 * 60_000).toISOString(),
+        confirmed_at: null,
+        refund_amount: (Number(order.total) * 0.9).toFixed(2),
+        refund_currency: order.currency,
+        refund_to: 'balance',
+        airline_credits: [],
+      };
+      cancellations.push(quote);
+      return { status: 201, body: { data: quote } };
+    }
+    const confirmMatch = /^\/air\/order_cancellations\/([^/]+)\/actions\/confirm$/.exec(path);
+    if (request.method === 'POST' && confirmMatch) {
+      const quote = cancellations.find((c) => c.id === confirmMatch[1]);
+      if (!quote) return error(404, 'invalid_request_error', 'not_found', 'The cancellation was not found');
+      const ofOrder = cancellations.filter((c) => c.order_id === quote.order_id);
+      if (ofOrder.some((c) => c.confirmed_at !== null) || ofOrder.at(-1) !== quote) {
+        return error(
+          422,
+          'invalid_state_error',
+          'order_already_cancelled',
+          'Only the newest quote of a live order can be confirmed',
+        );
+      }
+      quote.confirmed_at = new Date().toISOString();
+      fixture.cancellations.push(quote.order_id);
+      const drop = fixture.dropNextCancellationAnswer === true;
+      fixture.dropNextCancellationAnswer = undefined;
+      return { status: 200, body: { data: quote }, drop };
+    }
     return error(404, 'invalid_request_error', 'not_found', 'not found');
   }, flights);
 }
 
-/** A local server speaking the generic supplier contract of docs/suppliers.md. */
+/**
+ * A local server speaking the generic supplier contract of docs/suppliers.md: search, `GET
+ * /offers/{reference}`, `POST /orders`, and `POST /orders/{orderId}/cancel` (idempotent: a cancelled
+ * order answers its cancellation again; 409 `not-cancellable` when refusing, 404 `order-not-found`).
+ */
 export function startGenericFixture(flights: FixtureFlight[]): Promise<FixtureSupplier> {
+  const offers = new Map<string, ReturnType<typeof genericOffer>>();
+  const orders = new Map<string, { price: unknown; cancelledAt?: string }>();
   return listen((request, body, fixture) => {
     const path = (request.url ?? '').split('?')[0] ?? '';
     if (request.method === 'POST' && path === '/flights/search') {
-      const query = body as { departureDate: string; cabin: string; adults: number };
-      const offers = fixture.flights.map((flight) => {
-        const arrivalDate = new Date(
-          Date.parse(`${query.departureDate}T00:00:00Z`) + (flight.arrivalDayOffset ?? 0) * 86_400_000,
-        )
-          .toISOString()
-          .slice(0, 10);
-        const at = (date: string, local: string, tz: string) => `${date}T${local}${zoneOffset(date, tz)}`;
-        const departure = at(query.departureDate, flight.departs, flight.origin.timeZone);
-        const arrival = at(arrivalDate, flight.arrives, flight.destination.timeZone);
-        return {
-          reference: `gen-${flight.carrier}${flight.number}`,
-          cabin: query.cabin,
-          itineraries: [
-            {
-              direction: 'outbound',
-              duration: 'PT8H',
-              stops: 0,
-              segments: [
-                {
-                  id: `gen:${flight.carrier}${flight.number}`,
-                  carrierCode: flight.carrier,
-                  carrierName: flight.carrierName,
-                  flightNumber: `${flight.carrier}${flight.number}`,
-                  aircraft: 'Boeing 777-300ER',
-                  departure: { iataCode: flight.origin.iata, cityCode: flight.origin.city, at: departure },
-                  arrival: {
-                    iataCode: flight.destination.iata,
-                    cityCode: flight.destination.city,
-                    at: arrival,
-                  },
-                  duration: 'PT8H',
-                  distanceKm: 5540,
-                  cabin: query.cabin,
-                  seatsLeft: 9,
-                },
-              ],
-            },
-          ],
-          price: { total: flight.total, base: flight.total, taxes: '0.00', currency: flight.currency },
-          travelerPricings: [],
-          seatsLeft: 9,
-          validatingCarrier: flight.carrier,
-          lastTicketingDate: query.departureDate,
-          expiresAt: new Date(Date.now() + 30 * 60_000).toISOString(),
-        };
-      });
-      return { status: 200, body: { offers } };
+      const query = body as { departureDate: string; cabin: string };
+      const list = fixture.flights.map((flight) => genericOffer(flight, query));
+      for (const offer of list) offers.set(offer.reference, offer);
+      return { status: 200, body: { offers: list } };
+    }
+    const offerMatch = /^\/offers\/([^/]+)$/.exec(path);
+    if (request.method === 'GET' && offerMatch) {
+      const offer = offers.get(decodeURIComponent(offerMatch[1] ?? ''));
+      return offer ? { status: 200, body: { offer } } : { status: 410, body: { error: 'offer-gone' } };
+    }
+    if (request.method === 'POST' && path === '/orders') {
+      const order = body as { reference: string; price: { total: string } };
+      const offer = offers.get(order.reference);
+      if (!offer) return { status: 410, body: { error: 'offer-gone' } };
+      if (offer.price.total !== order.price.total) {
+        return { status: 409, body: { error: 'price-changed', price: offer.price } };
+      }
+      const orderId = `gen-order-${orders.size + 1}`;
+      orders.set(orderId, { price: offer.price });
+      return {
+        status: 201,
+        body: { order: { orderId, bookingReference: `GEN${orders.size}`, price: offer.price } },
+      };
+    }
+    const cancelMatch = /^\/orders\/([^/]+)\/cancel$/.exec(path);
+    if (request.method === 'POST' && cancelMatch) {
+      const orderId = decodeURIComponent(cancelMatch[1] ?? '');
+      const order = orders.get(orderId);
+      if (!order) return { status: 404, body: { error: 'order-not-found' } };
+      if (order.cancelledAt === undefined) {
+        if (fixture.refuseCancellation) {
+          return { status: 409, body: { error: 'not-cancellable', message: 'non-refundable fare' } };
+        }
+        order.cancelledAt = new Date().toISOString();
+        fixture.cancellations.push(orderId);
+      }
+      const drop = fixture.dropNextCancellationAnswer === true;
+      fixture.dropNextCancellationAnswer = undefined;
+      return {
+        status: 200,
+        body: {
+          cancellation: {
+            orderId,
+            cancelledAt: order.cancelledAt,
+            refund: { amount: '0.00', currency: 'EUR' },
+          },
+        },
+        drop,
+      };
     }
     return { status: 404, body: { error: 'not-found' } };
   }, flights);
+}
+
+/** An offer for `flight` in the generic contract's shape (the platform's own offer shape). */
+function genericOffer(flight: FixtureFlight, query: { departureDate: string; cabin: string }) {
+  const arrivalDate = new Date(
+    Date.parse(`${query.departureDate}T00:00:00Z`) + (flight.arrivalDayOffset ?? 0) * 86_400_000,
+  )
+    .toISOString()
+    .slice(0, 10);
+  const at = (date: string, local: string, tz: string) => `${date}T${local}${zoneOffset(date, tz)}`;
+  const departure = at(query.departureDate, flight.departs, flight.origin.timeZone);
+  const arrival = at(arrivalDate, flight.arrives, flight.destination.timeZone);
+  return {
+    reference: `gen-${flight.carrier}${flight.number}-${query.departureDate}`,
+    cabin: query.cabin,
+    itineraries: [
+      {
+        direction: 'outbound',
+        duration: 'PT8H',
+        stops: 0,
+        segments: [
+          {
+            id: `gen:${flight.carrier}${flight.number}`,
+            carrierCode: flight.carrier,
+            carrierName: flight.carrierName,
+            flightNumber: `${flight.carrier}${flight.number}`,
+            aircraft: 'Boeing 777-300ER',
+            departure: { iataCode: flight.origin.iata, cityCode: flight.origin.city, at: departure },
+            arrival: {
+              iataCode: flight.destination.iata,
+              cityCode: flight.destination.city,
+              at: arrival,
+            },
+            duration: 'PT8H',
+            distanceKm: 5540,
+            cabin: query.cabin,
+            seatsLeft: 9,
+          },
+        ],
+      },
+    ],
+    price: { total: flight.total, base: flight.total, taxes: '0.00', currency: flight.currency },
+    travelerPricings: [],
+    seatsLeft: 9,
+    validatingCarrier: flight.carrier,
+    lastTicketingDate: query.departureDate,
+    expiresAt: new Date(Date.now() + 30 * 60_000).toISOString(),
+  };
 }
 
 /** "+HH:MM" offset of `timeZone` at noon UTC of `date`. */

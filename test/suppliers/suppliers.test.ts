@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookingBody, passengersFor } from '../helpers/bookings.js';
+import { bookingBody, passengersFor, withTitles } from '../helpers/bookings.js';
 import {
   type FixtureFlight,
   type FixtureSupplier,
@@ -250,7 +250,7 @@ describe('booking a supplier’s offer', () => {
         'idempotency-key': key,
         'content-type': 'application/json',
       },
-      body: JSON.stringify(bookingBody(offerId, passengersFor({ adults: 1 }, tp.date(2)))),
+      body: JSON.stringify(bookingBody(offerId, withTitles(passengersFor({ adults: 1 }, tp.date(2))))),
     });
 
   it('confirms the price at the supplier and books there with its offer reference', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newBookingReference } from '../../src/core/bookings/booking-reference.js';
-import { ageOn, passengerErrors } from '../../src/core/bookings/passenger-rules.js';
+import { ageOn, missingFieldErrors, passengerErrors } from '../../src/core/bookings/passenger-rules.js';
 import { canonicalJson, requestFingerprint } from '../../src/core/bookings/request-fingerprint.js';
 import { tagsForEvent } from '../../src/core/cache/event-tags.js';
 import { createEvent } from '../../src/core/events/create-event.js';
@@ -49,6 +49,20 @@ describe('passenger rules', () => {
       'body.passengers.3.dateOfBirth',
     ]);
     expect(errors[2]?.message).toMatch(/turns 2/);
+  });
+});
+
+describe('passenger fields a supplier requires', () => {
+  it('names each missing one per passenger, and nothing when none is required', () => {
+    const passengers = [
+      { ...adult, title: 'dr' as const },
+      { ...adult, gender: 'f' as const },
+    ];
+    expect(missingFieldErrors(passengers, ['title', 'gender'])).toEqual([
+      { field: 'body.passengers.0.gender', message: "is required by this offer's supplier" },
+      { field: 'body.passengers.1.title', message: "is required by this offer's supplier" },
+    ]);
+    expect(missingFieldErrors([adult], [])).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import CircuitBreaker from 'opossum';
 import {
   type RemoteSupplier,
+  SupplierCancellationRefusedError,
   type SupplierCircuit,
   SupplierOfferGoneError,
   SupplierPriceChangedError,
@@ -16,15 +17,17 @@ export interface BreakerOptions {
   volumeThreshold: number;
   /** How long an open circuit refuses calls before letting one probe through (half-open), ms. */
   openMs: number;
-  /** Extra attempts of idempotent calls (search, price confirmation); orders are never retried. */
+  /** Extra attempts of idempotent calls (search, price confirmation, cancellation); never of orders. */
   retries: number;
   /** First retry delay, ms: each retry waits a random time up to base × 2^attempt (full jitter). */
   retryBaseMs: number;
 }
 
-/** The supplier's answers about an offer are not failures of the supplier: they never trip the breaker. */
+/** The supplier's answers about an offer or an order are not its failures: they never trip the breaker. */
 const isAnswer = (error: unknown): boolean =>
-  error instanceof SupplierOfferGoneError || error instanceof SupplierPriceChangedError;
+  error instanceof SupplierOfferGoneError ||
+  error instanceof SupplierPriceChangedError ||
+  error instanceof SupplierCancellationRefusedError;
 
 /**
  * Puts every call to `supplier` behind one opossum circuit breaker: a timeout per call, an error
@@ -72,7 +75,12 @@ export function withCircuitBreaker(
     kind: 'remote',
     searchFlights: (query, signal) => retried(() => supplier.searchFlights(query, signal), signal),
     priceOffer: (reference, signal) => retried(() => supplier.priceOffer(reference, signal), signal),
+    ...(supplier.requiredPassengerFields
+      ? { requiredPassengerFields: supplier.requiredPassengerFields }
+      : {}),
     createOrder: (order, signal) => once(() => supplier.createOrder(order, signal)),
+    // Safe to retry: the port's cancelOrder is idempotent.
+    cancelOrder: (orderId, signal) => retried(() => supplier.cancelOrder(orderId, signal), signal),
     circuit: () => (breaker.opened ? 'open' : breaker.halfOpen ? 'half-open' : 'closed'),
     shutdown: () => breaker.shutdown(),
   };

@@ -2,6 +2,8 @@ import type { Passenger } from '../../ports/bookings.js';
 import type { Cabin } from '../../ports/store.js';
 import {
   type RemoteSupplier,
+  type SupplierCancellation,
+  SupplierCancellationRefusedError,
   type SupplierEndpoint,
   type SupplierFlightOffer,
   type SupplierFlightQuery,
@@ -51,6 +53,15 @@ export interface DuffelOffer {
   available_seats?: number;
 }
 
+/** An order cancellation: a quote until `confirmed_at` is set, then the order is cancelled. */
+interface DuffelOrderCancellation {
+  id: string;
+  order_id: string;
+  confirmed_at?: string | null;
+  refund_amount?: string | null;
+  refund_currency?: string | null;
+}
+
 interface DuffelErrorBody {
   errors?: { type?: string; code?: string; title?: string; message?: string }[];
 }
@@ -77,14 +88,23 @@ export class DuffelError extends Error {
   }
 }
 
+/**
+ * Duffel's answers that refuse the request itself (bad input, unknown order, a state that does not
+ * allow it); timeouts, rate limits, auth and 5xx are failures worth retrying.
+ */
+const isRefusal = (error: unknown): error is DuffelError =>
+  error instanceof DuffelError && [400, 404, 409, 422].includes(error.status);
+
 /** Ages Duffel is given for children and infants, which the search API counts but does not age. */
 const CHILD_AGE = 8;
 
 /**
  * Duffel as a supplier: offer requests (`POST /air/offer_requests?return_offers=true`) for search,
  * `GET /air/offers/{id}` for price confirmation, `POST /air/orders` (instant, paid from balance) for
- * booking. Bodies are wrapped in `{data: …}`; errors `offer_no_longer_available` and
- * `price_changed` become the port's SupplierOfferGoneError and SupplierPriceChangedError.
+ * booking, an order cancellation quote confirmed at once for cancelling. Bodies are wrapped in
+ * `{data: …}`; errors `offer_no_longer_available` and `price_changed` become the port's
+ * SupplierOfferGoneError and SupplierPriceChangedError, a refused cancellation
+ * SupplierCancellationRefusedError.
  */
 export function createDuffelSupplier(options: DuffelOptions): RemoteSupplier {
   const call = async <T>(method: string, path: string, signal: AbortSignal, body?: unknown): Promise<T> => {
@@ -115,9 +135,24 @@ export function createDuffelSupplier(options: DuffelOptions): RemoteSupplier {
   const getOffer = (id: string, signal: AbortSignal): Promise<DuffelOffer> =>
     call<DuffelOffer>('GET', `/air/offers/${encodeURIComponent(id)}`, signal);
 
+  /** The order's confirmed cancellation, if any (Duffel lists every one of an order, whoever made it). */
+  const confirmedCancellation = async (
+    orderId: string,
+    signal: AbortSignal,
+  ): Promise<DuffelOrderCancellation | undefined> => {
+    const list = await call<DuffelOrderCancellation[]>(
+      'GET',
+      `/air/order_cancellations?order_id=${encodeURIComponent(orderId)}`,
+      signal,
+    );
+    return list.find((c) => c.confirmed_at);
+  };
+
   return {
     name: 'duffel',
     kind: 'remote',
+    // Duffel refuses orders without them for most airlines.
+    requiredPassengerFields: ['title', 'gender'],
     async searchFlights(query, signal) {
       const request = await call<{ offers?: DuffelOffer[] }>(
         'POST',
@@ -162,6 +197,46 @@ export function createDuffelSupplier(options: DuffelOptions): RemoteSupplier {
         throw error;
       }
     },
+    /**
+     * Idempotent although Duffel's two steps are not: a cancellation already confirmed (an earlier
+     * attempt whose answer was lost) is answered again; otherwise a fresh quote is created and
+     * confirmed at once (only the newest quote of an order can be confirmed, so a stale one from
+     * an abandoned attempt is never confirmed).
+     */
+    async cancelOrder(orderId, signal) {
+      const done = await confirmedCancellation(orderId, signal);
+      if (done) return toCancellation(done);
+      try {
+        const quote = await call<DuffelOrderCancellation>('POST', '/air/order_cancellations', signal, {
+          order_id: orderId,
+        });
+        return toCancellation(
+          await call<DuffelOrderCancellation>(
+            'POST',
+            `/air/order_cancellations/${encodeURIComponent(quote.id)}/actions/confirm`,
+            signal,
+          ),
+        );
+      } catch (error) {
+        if (!isRefusal(error)) throw error;
+        // Another instance may have confirmed in between: then the order is cancelled as asked.
+        const raced = await confirmedCancellation(orderId, signal);
+        if (raced) return toCancellation(raced);
+        throw new SupplierCancellationRefusedError(
+          `Duffel refuses to cancel order ${orderId}: ${error.message}`,
+        );
+      }
+    },
+  };
+}
+
+function toCancellation(cancellation: DuffelOrderCancellation): SupplierCancellation {
+  return {
+    orderId: cancellation.order_id,
+    cancelledAt: new Date(cancellation.confirmed_at ?? Date.now()).toISOString(),
+    ...(cancellation.refund_amount && cancellation.refund_currency
+      ? { refund: { amount: cancellation.refund_amount, currency: cancellation.refund_currency } }
+      : {}),
   };
 }
 
@@ -288,6 +363,8 @@ function orderPassengers(
       given_name: passenger.givenName,
       family_name: passenger.familyName,
       born_on: passenger.dateOfBirth,
+      title: passenger.title,
+      gender: passenger.gender,
       email: contact.email,
       phone_number: contact.phone,
     };

@@ -1,5 +1,7 @@
 import {
   type RemoteSupplier,
+  type SupplierCancellation,
+  SupplierCancellationRefusedError,
   type SupplierFlightOffer,
   SupplierOfferGoneError,
   type SupplierOrder,
@@ -29,7 +31,8 @@ export class SupplierContractError extends Error {
 
 /**
  * A supplier speaking the small JSON contract of docs/suppliers.md: `POST /flights/search`,
- * `GET /offers/{reference}`, `POST /orders`. Offers come in the platform's own offer shape.
+ * `GET /offers/{reference}`, `POST /orders`, `POST /orders/{orderId}/cancel`. Offers come in the
+ * platform's own offer shape.
  */
 export function createGenericHttpSupplier(options: GenericHttpOptions): RemoteSupplier {
   const base = options.url.endsWith('/') ? options.url : `${options.url}/`;
@@ -62,6 +65,12 @@ export function createGenericHttpSupplier(options: GenericHttpOptions): RemoteSu
     if (json.error === 'offer-gone') throw new SupplierOfferGoneError();
     if (json.error === 'price-changed' && isPrice(json.price))
       throw new SupplierPriceChangedError(json.price);
+    if (json.error === 'not-cancellable' || json.error === 'order-not-found') {
+      const reason = typeof json.message === 'string' ? `: ${json.message}` : '';
+      throw new SupplierCancellationRefusedError(
+        `${options.name} refuses to cancel the order (${json.error})${reason}`,
+      );
+    }
     if (!response.ok)
       throw new SupplierContractError(response.status, `${options.name} answered ${response.status}`);
     return { status: response.status, json };
@@ -96,6 +105,21 @@ export function createGenericHttpSupplier(options: GenericHttpOptions): RemoteSu
         );
       }
       return { orderId: created.orderId, bookingReference: created.bookingReference, price: created.price };
+    },
+    async cancelOrder(orderId, signal): Promise<SupplierCancellation> {
+      const { json } = await call('POST', `orders/${encodeURIComponent(orderId)}/cancel`, signal, {});
+      const done = json.cancellation as Partial<SupplierCancellation> | undefined;
+      if (typeof done?.cancelledAt !== 'string' || Number.isNaN(Date.parse(done.cancelledAt))) {
+        throw new SupplierContractError(200, `${options.name} answered a cancellation without cancelledAt`);
+      }
+      const refund = done.refund;
+      return {
+        orderId,
+        cancelledAt: new Date(done.cancelledAt).toISOString(),
+        ...(typeof refund?.amount === 'string' && typeof refund.currency === 'string'
+          ? { refund: { amount: refund.amount, currency: refund.currency } }
+          : {}),
+      };
     },
   };
 }

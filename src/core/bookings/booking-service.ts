@@ -13,6 +13,7 @@ import {
 import type { Clock } from '../../ports/clock.js';
 import type { CloudEvent } from '../../ports/events.js';
 import type { TouchedInventory } from '../../ports/inventory-updates.js';
+import type { SupplierCancellation } from '../../ports/supplier.js';
 import { stayNights } from '../cache/cache-tags.js';
 import { DomainError } from '../errors.js';
 import { eventFactory } from '../events/create-event.js';
@@ -21,9 +22,9 @@ import { uuidV7 } from '../events/uuid-v7.js';
 import type { FlightOfferView } from '../flights/flight-offer-view.js';
 import type { ConfirmedOffer, PriceConfirmation } from '../offers/price-confirmation.js';
 import { seatsNeeded } from '../pricing/passenger-pricing.js';
-import type { SupplierOffers } from '../suppliers/supplier-offers.js';
+import type { BookedSupplierOrder, SupplierOffers } from '../suppliers/supplier-offers.js';
 import { newBookingReference } from './booking-reference.js';
-import { passengerErrors, type TravelDates } from './passenger-rules.js';
+import { missingFieldErrors, passengerErrors, type TravelDates } from './passenger-rules.js';
 import { requestFingerprint } from './request-fingerprint.js';
 
 /** What a client asks to book. */
@@ -101,6 +102,8 @@ export class BookingService {
   readonly #deps: BookingServiceDependencies;
   readonly #event;
   #lastPrune = 0;
+  /** Cancellations running in this process, by booking id: a concurrent retry joins the running one. */
+  readonly #cancelling = new Map<string, Promise<BookingRecord>>();
 
   constructor(deps: BookingServiceDependencies) {
     this.#deps = deps;
@@ -166,6 +169,19 @@ export class BookingService {
   /**
    * Cancels the booking `id` of `owner` and gives its seats or rooms back. Calling it again returns the
    * cancelled booking and changes nothing: the inventory comes back exactly once.
+   *
+   * A remote supplier's booking is cancelled at the supplier first, and marked cancelled only once
+   * the supplier confirmed: the booking never says cancelled while the order (and the money) stands.
+   *
+   *   request 1                                  request 2 (a retry)
+   *   ────────────────────────────────────────   ──────────────────────────────────────────
+   *   get → confirmed
+   *   supplier.cancelOrder (idempotent)          get → confirmed, same process:
+   *                                                joins request 1's promise (no 2nd call)
+   *   store.cancel → cancelled, events           other process: cancelOrder finds the
+   *   200 cancelled                                confirmed cancellation, cancels nothing more
+   *   (supplier refuses → 409, down → 503 with   later: get → cancelled → store.cancel changes
+   *    retry-after; the booking stays confirmed)   nothing, the supplier is not called again
    */
   async cancel(id: string, owner: BookingOwner): Promise<BookingRecord> {
     const booking = await this.get(id, owner);
@@ -179,14 +195,35 @@ export class BookingService {
         },
       );
     }
+    const running = this.#cancelling.get(id);
+    if (running) return running;
+    const cancelling = this.#cancelStored(booking).finally(() => this.#cancelling.delete(id));
+    this.#cancelling.set(id, cancelling);
+    return cancelling;
+  }
+
+  async #cancelStored(booking: BookingRecord): Promise<BookingRecord> {
+    const order = booking.status === 'confirmed' ? supplierOrderOf(booking) : undefined;
+    const atSupplier = order ? await this.#cancelAtSupplier(order) : undefined;
     let events: CloudEvent[] = [];
-    const result = await this.#deps.store.cancel(id, this.#deps.clock.now(), (cancelled) => {
-      events = this.#events(cancelled, 'booking.cancelled', 'cancellation');
+    const result = await this.#deps.store.cancel(booking.id, this.#deps.clock.now(), (cancelled) => {
+      events = this.#events(cancelled, 'booking.cancelled', 'cancellation', atSupplier);
       return events;
     });
-    if (result === undefined) throw notFound(id);
+    if (result === undefined) throw notFound(booking.id);
     if (result.cancelledNow) await this.#deps.afterCommit?.(events);
     return result.booking;
+  }
+
+  async #cancelAtSupplier(order: BookedSupplierOrder): Promise<SupplierCancellation> {
+    if (!this.#deps.suppliers) {
+      throw new DomainError(
+        'service-unavailable',
+        `the supplier ${order.supplier} of this booking is not configured here; it cannot be cancelled`,
+        { supplier: order.supplier },
+      );
+    }
+    return this.#deps.suppliers.cancel(order);
   }
 
   async #bookHeld(command: BookCommand, held: HeldKey): Promise<BookingRecord> {
@@ -203,6 +240,14 @@ export class BookingService {
       travelDates(confirmed),
       confirmed.kind === 'flight' ? 'required' : 'optional',
     );
+    if (confirmed.kind === 'flight' && confirmed.reference.supplier !== undefined && this.#deps.suppliers) {
+      errors.push(
+        ...missingFieldErrors(
+          request.passengers,
+          this.#deps.suppliers.requiredPassengerFields(confirmed.reference),
+        ),
+      );
+    }
     if (errors.length > 0) {
       throw new DomainError('validation-failed', errors.map((e) => `${e.field} ${e.message}`).join('; '), {
         errors,
@@ -261,6 +306,7 @@ export class BookingService {
     booking: BookingRecord,
     type: 'booking.created' | 'booking.cancelled',
     reason: 'booking' | 'cancellation',
+    atSupplier?: SupplierCancellation,
   ): CloudEvent[] {
     const offer = booking.offer as ConfirmedOffer['offer'];
     const bookingData: BookingEventData = {
@@ -269,6 +315,7 @@ export class BookingService {
       offerType: booking.hold.kind === 'seats' ? 'flight' : 'hotel',
       apiKeyId: booking.owner.apiKeyId,
       price: { total: booking.price.total, currency: booking.price.currency },
+      ...(atSupplier?.refund ? { supplierRefund: { ...atSupplier.refund } } : {}),
     };
     const availability: InventoryChangedData = {
       ...touchedBy(offer, booking.hold),
@@ -294,6 +341,14 @@ const sameOwner = (a: BookingOwner, b: BookingOwner): boolean => a.sub === b.sub
 
 function notFound(id: string): DomainError {
   return new DomainError('booking-not-found', `no booking ${id} exists for this user and API key`);
+}
+
+/** The supplier's order of a remote supplier's booking; undefined for the own inventory's. */
+function supplierOrderOf(booking: BookingRecord): BookedSupplierOrder | undefined {
+  const order = (booking.offer as { supplierOrder?: Partial<BookedSupplierOrder> } | undefined)
+    ?.supplierOrder;
+  if (typeof order?.supplier !== 'string' || typeof order.orderId !== 'string') return undefined;
+  return order as BookedSupplierOrder;
 }
 
 /** Local dates of the first and last departure (flights) or check-in and last night (hotels). */

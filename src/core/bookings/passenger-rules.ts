@@ -1,4 +1,5 @@
 import type { Passenger, PassengerType } from '../../ports/bookings.js';
+import type { SupplierPassengerField } from '../../ports/supplier.js';
 import type { FieldError } from '../errors.js';
 import type { PassengerCounts } from '../pricing/passenger-pricing.js';
 import { isCalendarDate } from '../time/zoned-time.js';
@@ -74,6 +75,24 @@ export function passengerErrors(
     }
   });
   return errors;
+}
+
+/**
+ * Field errors of passengers missing a field the offer's supplier needs on every order (Duffel
+ * needs title and gender), so the booking is refused before anything is ordered.
+ */
+export function missingFieldErrors(
+  passengers: readonly Passenger[],
+  required: readonly SupplierPassengerField[],
+): FieldError[] {
+  return passengers.flatMap((passenger, index) =>
+    required
+      .filter((field) => passenger[field] === undefined)
+      .map((field) => ({
+        field: `body.passengers.${index}.${field}`,
+        message: "is required by this offer's supplier",
+      })),
+  );
 }
 
 /** Whole years from `dateOfBirth` to `date` (both YYYY-MM-DD); a 29 February birthday counts on 1 March. */

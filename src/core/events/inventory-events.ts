@@ -21,6 +21,8 @@ export interface BookingEventData {
   offerType: 'flight' | 'hotel';
   apiKeyId: string;
   price: { total: string; currency: string };
+  /** `booking.cancelled` of a remote supplier's booking: what the supplier refunds, when it says. */
+  supplierRefund?: { amount: string; currency: string };
 }
 
 /** The touched inventory of a `price.updated` or `availability.changed` event; undefined for other events. */

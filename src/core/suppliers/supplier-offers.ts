@@ -3,8 +3,11 @@ import type { Clock } from '../../ports/clock.js';
 import {
   type RemoteSupplier,
   type Supplier,
+  type SupplierCancellation,
+  SupplierCancellationRefusedError,
   SupplierOfferGoneError,
   type SupplierOrder,
+  type SupplierPassengerField,
   type SupplierPrice,
   SupplierPriceChangedError,
 } from '../../ports/supplier.js';
@@ -29,8 +32,13 @@ export interface ConfirmedSupplierOffer {
   reference: FlightOfferReference;
 }
 
+/** The supplier's order a remote booking keeps beside its offer (`offer.supplierOrder`). */
+export interface BookedSupplierOrder extends SupplierOrder {
+  supplier: string;
+}
+
 /**
- * Price confirmation and booking of offers owned by remote suppliers: both go back to the supplier
+ * Price confirmation, booking and cancellation of offers owned by remote suppliers: both go back to the supplier
  * named in the offer id, with the supplier's own offer reference. A different price, at confirmation
  * or when ordering, is `price-changed` with both prices.
  */
@@ -77,6 +85,30 @@ export class SupplierOffers {
     );
   }
 
+  /** Passenger fields the offer's supplier needs on every passenger (none for most suppliers). */
+  requiredPassengerFields(reference: FlightOfferReference): readonly SupplierPassengerField[] {
+    return this.#supplier(reference).requiredPassengerFields ?? [];
+  }
+
+  /**
+   * Cancels `order` at its supplier (idempotent there, so retried calls cancel once). The supplier
+   * refusing is booking-not-cancellable; a supplier that cannot be reached is service-unavailable
+   * with a retry-after: in both cases the order stands and nothing may be marked cancelled.
+   */
+  async cancel(order: BookedSupplierOrder): Promise<SupplierCancellation> {
+    const supplier = this.#deps.suppliers.find(
+      (s): s is RemoteSupplier => s.name === order.supplier && s.kind === 'remote',
+    );
+    if (!supplier) {
+      throw new DomainError(
+        'service-unavailable',
+        `the supplier ${order.supplier} of this booking is not configured here; it cannot be cancelled`,
+        { supplier: order.supplier },
+      );
+    }
+    return this.#call(supplier, (signal) => supplier.cancelOrder(order.orderId, signal));
+  }
+
   #supplier(reference: FlightOfferReference): RemoteSupplier {
     const supplier = this.#deps.suppliers.find(
       (s): s is RemoteSupplier => s.name === reference.supplier && s.kind === 'remote',
@@ -102,6 +134,14 @@ export class SupplierOffers {
       }
       if (error instanceof SupplierPriceChangedError && reference) {
         throw priceChanged(reference, error.current);
+      }
+      if (error instanceof SupplierCancellationRefusedError) {
+        throw new DomainError(
+          'booking-not-cancellable',
+          `the supplier ${supplier.name} refuses to cancel this booking; it stays confirmed`,
+          { supplier: supplier.name, reason: error.message },
+          { cause: error },
+        );
       }
       throw new DomainError(
         'service-unavailable',

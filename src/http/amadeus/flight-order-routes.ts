@@ -3,7 +3,14 @@ import type { Static } from '@sinclair/typebox';
 import { DomainError, invalidField } from '../../core/errors.js';
 import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
 import type { OfferSeal } from '../../core/offers/offer-seal.js';
-import type { BookingOwner, BookingRecord, Contact, Passenger } from '../../ports/bookings.js';
+import type {
+  BookingOwner,
+  BookingRecord,
+  Contact,
+  Passenger,
+  PassengerGender,
+  PassengerTitle,
+} from '../../ports/bookings.js';
 import type { ApiServices } from '../services.js';
 import { isE164, isEmail } from './contact-rules.js';
 import { AMADEUS_TAG, clientOwner, idempotencyKeyOf } from './context.js';
@@ -42,6 +49,15 @@ function contactOf(travelers: readonly Traveler[]): Contact {
   );
 }
 
+/** Amadeus's MALE / FEMALE as the booking's gender; UNSPECIFIED, UNDISCLOSED and others stay unset. */
+const GENDERS: Readonly<Record<string, PassengerGender>> = { MALE: 'm', FEMALE: 'f' };
+const AMADEUS_GENDERS: Readonly<Record<PassengerGender, string>> = { m: 'MALE', f: 'FEMALE' };
+/**
+ * Amadeus travellers carry no title, which some suppliers (Duffel) require: the neutral one for the
+ * gender is sent ("ms" says nothing of marital status).
+ */
+const TITLES: Readonly<Record<PassengerGender, PassengerTitle>> = { m: 'mr', f: 'ms' };
+
 /** A stored flight booking as an Amadeus flight order. */
 function flightOrder(booking: BookingRecord, seal: OfferSeal) {
   const offer = toAmadeusFlightOffer(
@@ -64,6 +80,7 @@ function flightOrder(booking: BookingRecord, seal: OfferSeal) {
     travelers: booking.passengers.map((p, i) => ({
       id: String(i + 1),
       dateOfBirth: p.dateOfBirth,
+      ...(p.gender ? { gender: AMADEUS_GENDERS[p.gender] } : {}),
       name: { firstName: p.givenName.toUpperCase(), lastName: p.familyName.toUpperCase() },
       ...(i === 0
         ? {
@@ -120,11 +137,13 @@ export const flightOrderRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
         if (type === undefined) {
           throw invalidField(`body.data.travelers.${index}.id`, 'no traveller of the offer has this id');
         }
+        const gender = traveler.gender === undefined ? undefined : GENDERS[traveler.gender];
         return {
           type,
           givenName: traveler.name.firstName,
           familyName: traveler.name.lastName,
           dateOfBirth: traveler.dateOfBirth,
+          ...(gender ? { gender, title: TITLES[gender] } : {}),
         };
       });
       const { booking } = await withFieldNames(travelerField, () =>
@@ -166,11 +185,12 @@ export const flightOrderRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
       schema: {
         tags: [AMADEUS_TAG],
         summary: 'Cancel a flight order (Amadeus Flight Order Management v1)',
-        description: 'Cancels the booking and gives its seats back; 204 with no body.',
+        description:
+          "Cancels the booking and gives its seats back; 204 with no body. A remote supplier's order is cancelled at the supplier first: a refusal is 400 and the order stays; a supplier that cannot be reached is 503 with Retry-After (retrying cancels once).",
         params: OrderParams,
         response: {
           204: { description: 'Cancelled', type: 'null' },
-          ...amadeusErrorResponses(400, 401, 404, 429),
+          ...amadeusErrorResponses(400, 401, 404, 429, 503),
         },
       },
     },

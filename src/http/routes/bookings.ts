@@ -85,9 +85,11 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }>
       schema: {
         tags: ['bookings'],
         summary: 'Cancel a booking and give its inventory back (idempotent)',
+        description:
+          'A booking from a remote supplier is cancelled at the supplier first: when the supplier refuses, 409 booking-not-cancellable; when it cannot be reached, 503 with Retry-After. In both cases the booking stays confirmed; retrying is safe and cancels at the supplier once.',
         security,
         params: BookingParams,
-        response: { 200: BookingResponse, ...problemResponses(400, 401, 404) },
+        response: { 200: BookingResponse, ...problemResponses(400, 401, 404, 409, 503) },
       },
     },
     async (request, reply) => {

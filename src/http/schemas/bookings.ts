@@ -26,6 +26,24 @@ export const PassengerSchema = Type.Object(
     givenName: PersonName,
     familyName: PersonName,
     dateOfBirth: CalendarDate,
+    title: Type.Optional(
+      Type.Union(
+        [
+          Type.Literal('mr'),
+          Type.Literal('ms'),
+          Type.Literal('mrs'),
+          Type.Literal('miss'),
+          Type.Literal('dr'),
+        ],
+        { description: 'Required when the offer comes from a supplier that needs it (duffel)' },
+      ),
+    ),
+    gender: Type.Optional(
+      Type.Union([Type.Literal('m'), Type.Literal('f')], {
+        description:
+          'As on the travel document; required when the offer comes from a supplier that needs it (duffel)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
