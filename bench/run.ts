@@ -337,13 +337,14 @@ async function main(): Promise<void> {
     );
 
     // 2. The API, hot set, one worker; its pages are captured for the bare-pages row; nginx in front of it.
-    const pages: Record<string, string> = {};
+    const pages: Record<string, { body: string; headers: Record<string, string> }> = {};
     await withServer('api-hot-1', [...CLI, 'serve'], api(1), work, async (url, port) => {
       await warmAll(url, hot.distinctPaths(), apiKey, 1);
       await runWrk({ baseUrl: url, pathsFile: hotFile, apiKey, connections: conns, durationSeconds: warm });
       for (const path of hot.distinctPaths()) {
         const response = await fetch(`${url}${path}`, { headers: { 'x-api-key': apiKey } });
-        if (response.ok) pages[path] = await response.text();
+        if (response.ok)
+          pages[path] = { body: await response.text(), headers: Object.fromEntries(response.headers) };
       }
       await measure('API, hot set (every answer a hit), 1 worker', url, hotFile, apiKey);
       await measure('API, hot set, 1 worker', url, hotFile, apiKey, manyConns);
@@ -414,7 +415,8 @@ async function main(): Promise<void> {
     const pagesFile = join(work, 'pages.json');
     writeFileSync(pagesFile, JSON.stringify(pages));
 
-    // 3. Bare Fastify sending the same pages pre-serialised: the cost of the bytes alone.
+    // 3. Bare Fastify sending the same pages pre-serialised: the cost of the bytes alone — the bodies
+    // only (the ratio column's base), then the bodies with the headers the API sent with them.
     let pagesRow: Row | undefined;
     await withServer(
       'bare-pages',
@@ -425,6 +427,25 @@ async function main(): Promise<void> {
         await runWrk({ baseUrl: url, pathsFile: hotFile, connections: conns, durationSeconds: 2 });
         pagesRow = await measure(
           'bare Fastify, the same pages pre-serialised',
+          url,
+          hotFile,
+          apiKey,
+          conns,
+          false,
+        );
+        // The control of the API's many-connections row: the same load on a server doing nothing else.
+        await measure('bare Fastify, the same pages pre-serialised', url, hotFile, apiKey, manyConns, false);
+      },
+    );
+    await withServer(
+      'bare-pages-headers',
+      ['--import', 'tsx', join(ROOT, 'bench/bare-pages-server.ts')],
+      { ...baseEnv, PAGES_FILE: pagesFile, PAGES_WITH_HEADERS: 'true' },
+      work,
+      async (url) => {
+        await runWrk({ baseUrl: url, pathsFile: hotFile, connections: conns, durationSeconds: 2 });
+        await measure(
+          "bare Fastify, the same pages with the API's headers (security, cache, rate limit)",
           url,
           hotFile,
           apiKey,
