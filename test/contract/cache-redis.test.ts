@@ -4,11 +4,10 @@
  * Redis that dies and comes back (on a redis-server this file starts on its own port).
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createRedisCache, type RedisCacheOptions } from '../../src/adapters/cache/redis.js';
 import type { Cache } from '../../src/ports/cache.js';
-import { redisUrl } from '../helpers/redis.js';
+import { deleteKeysUnder, redisUrl } from '../helpers/redis.js';
 import { RedisServer, randomPort, waitFor } from '../helpers/redis-server.js';
 import { describeCacheContract } from './cache.contract.js';
 
@@ -35,14 +34,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   // Tag timestamps live for days in Redis: remove everything this run wrote.
-  const redis = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${runPrefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
+  await deleteKeysUnder(runPrefix);
 });
 
 describeCacheContract('redis', (options) => open(options));

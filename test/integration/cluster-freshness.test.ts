@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_API_KEY,
@@ -8,19 +7,7 @@ import {
 } from '../helpers/api-process.js';
 import type { FlightOfferLike } from '../helpers/bookings.js';
 import { dropSchema, postgresEnv, uniqueSchema } from '../helpers/postgres.js';
-import { redisUrl, uniquePrefix, uniqueStreamKey } from '../helpers/redis.js';
-
-/** Deletes every key under `prefix` from the test Redis. */
-async function deletePrefix(prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
-}
+import { deleteKeysUnder, redisUrl, uniquePrefix, uniqueStreamKey } from '../helpers/redis.js';
 
 const TRIES = 20;
 
@@ -44,8 +31,8 @@ describe.each(['redis', 'memory'])('cluster freshness with CACHE=%s', (cacheBack
 
   afterAll(async () => {
     for (const p of processes) await p.stop();
-    await deletePrefix(cachePrefix);
-    await deletePrefix(streamKey);
+    await deleteKeysUnder(cachePrefix);
+    await deleteKeysUnder(streamKey);
     await dropSchema(schema);
   });
 
