@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
 import { openSqliteDatabase } from '../src/adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from '../src/adapters/store/sqlite/inventory-store.js';
+import { createClientKey, hitProbe, seedInventory } from './bench-setup.js';
 import { ChildProcesses, waitUntilReady } from './child-processes.js';
 import { monotonicMicros } from './profile-summary.js';
 import { RequestMix } from './request-mix.js';
@@ -49,39 +50,6 @@ const log = (text: string): void => {
   process.stdout.write(text);
 };
 
-interface Probe {
-  p50: number;
-  p99: number;
-  max: number;
-  count: number;
-}
-
-/** Sequential requests for cached paths while the load runs: what a hit costs meanwhile. */
-function hitProbe(baseUrl: string, paths: readonly string[], apiKey: string): () => Promise<Probe> {
-  const latencies: number[] = [];
-  let running = true;
-  const done = (async () => {
-    let i = 0;
-    while (running) {
-      const started = performance.now();
-      const response = await fetch(`${baseUrl}${paths[i++ % paths.length]}`, {
-        headers: { 'x-api-key': apiKey },
-      }).catch(() => undefined);
-      await response?.arrayBuffer();
-      if (response?.headers.get('x-cache') === 'HIT') latencies.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  })();
-  return async () => {
-    running = false;
-    await done;
-    latencies.sort((a, b) => a - b);
-    const at = (q: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-    return { p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0, count: latencies.length };
-  };
-}
-
 const misses = (counts: CacheCounts): number =>
   Object.entries(counts)
     .filter(([type]) => type !== 'locations')
@@ -109,35 +77,14 @@ async function main(): Promise<void> {
   };
   const cli = (tree: string) => ['--import', 'tsx', join(tree, 'src/cli/main.ts')];
   log(`work directory: ${work}\n`);
-  await children.run({
-    name: 'seed',
-    args: [
-      ...cli(ROOT),
-      'seed',
-      `--airports=${values.airports}`,
-      `--days=${values.days}`,
-      '--seed=42',
-      `--start-date=${startDate}`,
-    ],
+  await seedInventory(
+    children,
+    cli(ROOT),
+    { airports: values.airports, days: values.days, seed: 42, startDate },
     env,
-    logFile: join(work, 'seed.log'),
-  });
-  const keyOutput = await children.run({
-    name: 'keys',
-    args: [
-      ...cli(ROOT),
-      'keys',
-      'create',
-      '--name=misses',
-      '--plan=partner',
-      '--rate=1000000000',
-      '--burst=1000000000',
-      '--quota=2000000000',
-    ],
-    env,
-    logFile: join(work, 'keys.log'),
-  });
-  const apiKey = /^key:\s+(\S+)$/m.exec(keyOutput)?.[1] ?? '';
+    join(work, 'seed.log'),
+  );
+  const apiKey = await createClientKey(children, cli(ROOT), 'misses', env, join(work, 'keys.log'));
   const store = new SqliteInventoryStore(openSqliteDatabase(sqliteFile));
   const mixInput = {
     routes: await store.listRoutes(),
@@ -217,7 +164,7 @@ async function main(): Promise<void> {
         const before = await scrapeCacheCounts(baseUrl);
         server.kill('SIGUSR2');
         const fromMicros = monotonicMicros();
-        const stopProbe = hitProbe(baseUrl, hotPaths, apiKey);
+        const stopProbe = hitProbe(baseUrl, hotPaths, apiKey, 10);
         const result = await runWrk({
           ...load,
           pathsFile: missFile,

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
 import { openSqliteDatabase } from '../src/adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from '../src/adapters/store/sqlite/inventory-store.js';
+import { createClientKey, seedInventory } from './bench-setup.js';
 import { ChildProcesses, waitUntilReady } from './child-processes.js';
 import { monotonicMicros, summariseProfile } from './profile-summary.js';
 import { RequestMix } from './request-mix.js';
@@ -54,35 +55,14 @@ async function main(): Promise<void> {
     WORKERS: '1',
     ...extra,
   };
-  await children.run({
-    name: 'seed',
-    args: [
-      ...CLI,
-      'seed',
-      `--airports=${values.airports}`,
-      `--days=${values.days}`,
-      '--seed=42',
-      `--start-date=${startDate}`,
-    ],
+  await seedInventory(
+    children,
+    CLI,
+    { airports: values.airports, days: values.days, seed: 42, startDate },
     env,
-    logFile: join(work, 'seed.log'),
-  });
-  const keyOutput = await children.run({
-    name: 'keys',
-    args: [
-      ...CLI,
-      'keys',
-      'create',
-      '--name=profile',
-      '--plan=partner',
-      '--rate=1000000000',
-      '--burst=1000000000',
-      '--quota=2000000000',
-    ],
-    env,
-    logFile: join(work, 'keys.log'),
-  });
-  const apiKey = /^key:\s+(\S+)$/m.exec(keyOutput)?.[1] ?? '';
+    join(work, 'seed.log'),
+  );
+  const apiKey = await createClientKey(children, CLI, 'profile', env, join(work, 'keys.log'));
   const store = new SqliteInventoryStore(openSqliteDatabase(sqliteFile));
   const mix = new RequestMix({
     routes: await store.listRoutes(),

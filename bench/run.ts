@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
 import { openSqliteDatabase } from '../src/adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from '../src/adapters/store/sqlite/inventory-store.js';
+import { createClientKey, type HitProbe, hitProbe, seedInventory } from './bench-setup.js';
 import { barChartSvg } from './chart.js';
 import { ChildProcesses, waitUntilReady } from './child-processes.js';
 import { firstRequestBound } from './first-requests.js';
@@ -44,7 +45,7 @@ interface Row {
    */
   firstRequestBound?: number;
   /** Latency of cached answers measured by a light probe while the row's load ran, ms. */
-  hitProbe?: { p50: number; p99: number; count: number };
+  hitProbe?: HitProbe;
 }
 
 const children = new ChildProcesses();
@@ -67,42 +68,8 @@ function machineInfo(): string {
 }
 
 async function seed(options: BenchOptions, env: NodeJS.ProcessEnv, startDate: string, logFile: string) {
-  const output = await children.run({
-    name: 'seed',
-    args: [
-      ...CLI,
-      'seed',
-      `--airports=${options.airports}`,
-      `--days=${options.days}`,
-      `--seed=${options.seed}`,
-      `--start-date=${startDate}`,
-    ],
-    env,
-    logFile,
-  });
+  const output = await seedInventory(children, CLI, { ...options, startDate }, env, logFile);
   process.stdout.write(`${output.trim().split('\n').at(-1)}\n`);
-}
-
-async function createClientKey(env: NodeJS.ProcessEnv, logFile: string): Promise<string> {
-  // A plan no benchmark reaches: the rows measure the cost of checking limits, not of hitting them.
-  const output = await children.run({
-    name: 'keys create',
-    args: [
-      ...CLI,
-      'keys',
-      'create',
-      '--name=bench',
-      '--plan=partner',
-      '--rate=1000000000',
-      '--burst=1000000000',
-      '--quota=2000000000',
-    ],
-    env,
-    logFile,
-  });
-  const key = /^key:\s+(\S+)$/m.exec(output)?.[1];
-  if (!key) throw new Error(`keys create printed no key:\n${output}`);
-  return key;
 }
 
 async function buildMix(options: BenchOptions, sqliteFile: string, startDate: string, hotKeys?: number) {
@@ -166,32 +133,6 @@ async function warmAll(
     }
   };
   await Promise.all(Array.from({ length: 8 }, next));
-}
-
-/** Sequential requests for cached paths while a row's load runs: what a hit costs meanwhile. */
-function hitProbe(baseUrl: string, paths: readonly string[], apiKey: string) {
-  const latencies: number[] = [];
-  let running = true;
-  const done = (async () => {
-    let i = 0;
-    while (running) {
-      const started = performance.now();
-      const response = await fetch(`${baseUrl}${paths[i++ % paths.length]}`, {
-        headers: { 'x-api-key': apiKey },
-      }).catch(() => undefined);
-      await response?.arrayBuffer();
-      if (response?.headers.get('x-cache') === 'HIT') latencies.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  })();
-  return async () => {
-    running = false;
-    await done;
-    latencies.sort((a, b) => a - b);
-    const at = (q: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-    return { p50: at(0.5), p99: at(0.99), count: latencies.length };
-  };
 }
 
 const FRESHNESS = { concurrency: 16, updatesPerSecond: 20, searches: 40, deliveryDelayMs: 100 };
@@ -286,7 +227,7 @@ async function main(): Promise<void> {
   try {
     log(`bench work directory: ${work}\n`);
     await seed(options, baseEnv, startDate, join(work, 'seed.log'));
-    const apiKey = await createClientKey(baseEnv, join(work, 'keys.log'));
+    const apiKey = await createClientKey(children, CLI, 'bench', baseEnv, join(work, 'keys.log'));
     const hot = await buildMix(options, sqliteFile, startDate, options.hotKeys);
     const hotFile = join(work, 'hot.txt');
     writePaths(hotFile, () => hot.next(), 20_000);
@@ -462,7 +403,7 @@ async function main(): Promise<void> {
     await withServer('api-misses-1', [...CLI, 'serve'], api(1), work, async (url) => {
       await warmAll(url, hot.distinctPaths(), apiKey, 1);
       await runWrk({ baseUrl: url, pathsFile: hotFile, apiKey, connections: conns, durationSeconds: warm });
-      const stopProbe = hitProbe(url, hotPaths, apiKey);
+      const stopProbe = hitProbe(url, hotPaths, apiKey, 20);
       const row = await measure('API, 30% misses, 1 worker', url, missFile, apiKey);
       row.hitProbe = await stopProbe();
       log(

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
 import { openSqliteDatabase } from '../src/adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from '../src/adapters/store/sqlite/inventory-store.js';
+import { createClientKey, seedInventory } from './bench-setup.js';
 import { ChildProcesses, waitUntilReady } from './child-processes.js';
 import { firstRequestBound } from './first-requests.js';
 import { RequestMix } from './request-mix.js';
@@ -107,38 +108,17 @@ async function main(): Promise<void> {
     ADMIN_API_KEY,
   };
   try {
+    const masterEnv = { ...baseEnv, SQLITE_FILE: master };
     if (!existsSync(master)) {
-      await children.run({
-        name: 'seed',
-        args: [
-          ...cli(ROOT),
-          'seed',
-          `--airports=${values.airports}`,
-          `--days=${days}`,
-          `--seed=${seed}`,
-          `--start-date=${startDate}`,
-        ],
-        env: { ...baseEnv, SQLITE_FILE: master },
-        logFile: join(work, 'seed.log'),
-      });
+      await seedInventory(
+        children,
+        cli(ROOT),
+        { airports: values.airports, days, seed, startDate },
+        masterEnv,
+        join(work, 'seed.log'),
+      );
     }
-    const keys = await children.run({
-      name: 'keys',
-      args: [
-        ...cli(ROOT),
-        'keys',
-        'create',
-        '--name=zipf',
-        '--plan=partner',
-        '--rate=1000000000',
-        '--burst=1000000000',
-        '--quota=2000000000',
-      ],
-      env: { ...baseEnv, SQLITE_FILE: master },
-      logFile: join(work, 'keys.log'),
-    });
-    const apiKey = /^key:\s+(\S+)$/m.exec(keys)?.[1];
-    if (!apiKey) throw new Error(`keys create printed no key:\n${keys}`);
+    const apiKey = await createClientKey(children, cli(ROOT), 'zipf', masterEnv, join(work, 'keys.log'));
     const store = new SqliteInventoryStore(openSqliteDatabase(master));
     const routes = await store.listRoutes();
     await store.close();
