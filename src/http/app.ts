@@ -70,7 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const useFront = (options.searchFront ?? true) && options.services.tracer === undefined;
   let front: SearchFront | undefined;
   const app = Fastify({
-    ...(useFront ? { serverFactory: frontedServer(() => front?.answer) } : {}),
+    ...(useFront ? { serverFactory: frontedServer(() => front?.serve) } : {}),
     logger: options.logger ?? false,
     logController: requestLogController(options.logger),
     genReqId: requestIdFor,

@@ -6,11 +6,12 @@ import type { UsageIncrement, UsageMeter } from '../core/gateway/usage-meter.js'
 import type { Clock } from '../ports/clock.js';
 import type { RateLimitDecision, RateLimiter } from '../ports/rate-limiter.js';
 import { utcDay } from '../ports/utc-day.js';
-import { routeGroup } from './plugins/analytics-recorder.js';
+import { answerSample, routeGroup } from './plugins/analytics-recorder.js';
 import type { AnsweredRequest, CacheDataType } from './plugins/metrics.js';
-import { DECIDED_BY_FRONT, type FrontDecided } from './plugins/rate-limit.js';
+import { DECIDED_BY_FRONT, type FrontDecided, rateLimitHeaders } from './plugins/rate-limit.js';
+import { isSearchPattern, usageIncrement } from './plugins/usage-metering.js';
 import { requestIdFor } from './request-id.js';
-import { JSON_TYPE, matches, type PreparedPage } from './search-reply.js';
+import { cacheControl, JSON_TYPE, matches, type PreparedPage } from './search-reply.js';
 
 /** A URL the search routes answered before, as the front needs it to answer it again. */
 export interface LearnedSearch {
@@ -56,9 +57,12 @@ export interface SearchFrontOptions {
   maxUrls?: number;
 }
 
-/** What one answer adds to its key's usage: a search counts as a search, a location lookup does not. */
-const SEARCH_USAGE: UsageIncrement = Object.freeze({ requests: 1, searches: 1 });
-const LOOKUP_USAGE: UsageIncrement = Object.freeze({ requests: 1 });
+/** A learned URL with what its answers record, derived once: the same for every hit of it. */
+interface KnownUrl extends LearnedSearch {
+  group: string;
+  /** What a hit adds to its key's usage (200 and 304 count alike). */
+  usage: UsageIncrement;
+}
 
 /**
  * The cached-search fast path, in front of Fastify. A search URL the routes answered before (so its
@@ -74,7 +78,7 @@ const LOOKUP_USAGE: UsageIncrement = Object.freeze({ requests: 1 });
  */
 export class SearchFront {
   readonly #options: SearchFrontOptions;
-  readonly #learned: LRUCache<string, LearnedSearch>;
+  readonly #learned: LRUCache<string, KnownUrl>;
   readonly #baseHeaders: readonly string[];
   #closing = false;
 
@@ -86,7 +90,13 @@ export class SearchFront {
 
   /** Remembers how to answer `url` (a route calls this after answering it with a first page). */
   learn(url: string, learned: () => LearnedSearch): void {
-    if (!this.#learned.has(url)) this.#learned.set(url, learned());
+    if (this.#learned.has(url)) return;
+    const search = learned();
+    this.#learned.set(url, {
+      ...search,
+      group: routeGroup(search.route),
+      usage: usageIncrement(isSearchPattern(search.route), 200),
+    });
   }
 
   /** From now on every request goes to the app (which answers 503 while it closes). */
@@ -94,12 +104,8 @@ export class SearchFront {
     this.#closing = true;
   }
 
-  /** `serve`, bound: what the server calls. */
-  readonly answer = (request: IncomingMessage, response: ServerResponse): boolean =>
-    this.serve(request, response);
-
-  /** Answers the request and returns true, or returns false having written nothing. */
-  serve(request: IncomingMessage, response: ServerResponse): boolean {
+  /** Answers the request and returns true, or returns false having written nothing (bound: the server calls it). */
+  readonly serve = (request: IncomingMessage, response: ServerResponse): boolean => {
     const startedAt = performance.now();
     if (this.#closing || request.method !== 'GET' || request.url === undefined) return false;
     const learned = this.#learned.get(request.url);
@@ -139,17 +145,8 @@ export class SearchFront {
     const isPage = maxAgeSeconds !== undefined;
     const notModified = isPage && typeof ifNoneMatch === 'string' && matches(ifNoneMatch, bytes.etag);
     const out = [...this.#baseHeaders, 'x-request-id', requestIdFor(request), 'x-cache', 'HIT'];
-    if (isPage) out.push('cache-control', `private, max-age=${maxAgeSeconds}`, 'etag', bytes.etag);
-    if (decision !== undefined) {
-      out.push(
-        'ratelimit-limit',
-        String(decision.limit),
-        'ratelimit-remaining',
-        String(decision.remaining),
-        'ratelimit-reset',
-        String(decision.resetSeconds),
-      );
-    }
+    if (isPage) out.push('cache-control', cacheControl(maxAgeSeconds), 'etag', bytes.etag);
+    if (decision !== undefined) out.push(...rateLimitHeaders(decision));
     const status = notModified ? 304 : 200;
     if (notModified) {
       response.writeHead(304, out);
@@ -161,11 +158,11 @@ export class SearchFront {
     }
     this.#account(learned, request.url, status, performance.now() - startedAt, principal);
     return true;
-  }
+  };
 
   /** What the metrics, usage metering and analytics hooks would have recorded of this answer. */
   #account(
-    learned: LearnedSearch,
+    learned: KnownUrl,
     url: string,
     status: number,
     durationMs: number,
@@ -182,19 +179,10 @@ export class SearchFront {
     });
     const gateway = options.gateway;
     if (gateway !== undefined && principal !== undefined)
-      gateway.meter.record(
-        principal.keyId,
-        utcDay(gateway.clock.now()),
-        learned.route.endsWith('/search') ? SEARCH_USAGE : LOOKUP_USAGE,
-      );
+      gateway.meter.record(principal.keyId, utcDay(gateway.clock.now()), learned.usage);
     if (options.recordSample === undefined) return;
-    const sample: RequestSample = {
-      routeGroup: routeGroup(learned.route),
-      status,
-      durationMs,
-      cache: { type: learned.cacheType, outcome: 'hit', key: url },
-    };
-    if (principal !== undefined) sample.apiKey = { id: principal.keyId, plan: principal.plan.name };
+    const sample = answerSample(learned.group, status, durationMs, principal);
+    sample.cache = { type: learned.cacheType, outcome: 'hit', key: url };
     if (status === 200 && learned.search !== undefined) sample.search = learned.search;
     options.recordSample(sample);
   }

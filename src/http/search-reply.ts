@@ -60,6 +60,9 @@ export function sendLocations(reply: FastifyReply, data: readonly object[], cach
   return reply.send(bytes.body);
 }
 
+/** `cache-control` of a search page with `maxAgeSeconds` of freshness left. */
+export const cacheControl = (maxAgeSeconds: number): string => `private, max-age=${maxAgeSeconds}`;
+
 /** Whether `If-None-Match` names `etag` (a weak comparison is not needed: tags are strong). */
 export function matches(ifNoneMatch: string, etag: string): boolean {
   if (ifNoneMatch === etag) return true;
@@ -75,7 +78,7 @@ export function sendSearchPage<T>(request: FastifyRequest, reply: FastifyReply, 
   const bytes = prepare(reply, page.content, () => ({ data: page.content.data, meta: page.content.meta }));
   reply.headers({
     'x-cache': page.cache,
-    'cache-control': `private, max-age=${page.maxAgeSeconds}`,
+    'cache-control': cacheControl(page.maxAgeSeconds),
     etag: bytes.etag,
   });
   const ifNoneMatch = request.headers['if-none-match'];

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AnalyticsService } from '../../core/analytics/analytics-service.js';
 import type { CacheOutcomeName, RequestSample } from '../../core/analytics/request-sample.js';
+import type { ApiKeyPrincipal } from '../../core/gateway/api-key-service.js';
 
 export interface AnalyticsRecorderOptions {
   analytics: AnalyticsService;
@@ -46,10 +47,21 @@ export function searchOf(
   return undefined;
 }
 
+/** The part of a sample every answer has: its route group, status, time and key. */
+export function answerSample(
+  group: string,
+  status: number,
+  durationMs: number,
+  principal: ApiKeyPrincipal | null | undefined,
+): RequestSample {
+  const sample: RequestSample = { routeGroup: group, status, durationMs };
+  if (principal) sample.apiKey = { id: principal.keyId, plan: principal.plan.name };
+  return sample;
+}
+
 function sampleOf(request: FastifyRequest, reply: FastifyReply, pattern: string | undefined): RequestSample {
   const status = reply.statusCode;
-  const sample: RequestSample = { routeGroup: routeGroup(pattern), status, durationMs: reply.elapsedTime };
-  if (request.apiKey) sample.apiKey = { id: request.apiKey.keyId, plan: request.apiKey.plan.name };
+  const sample = answerSample(routeGroup(pattern), status, reply.elapsedTime, request.apiKey);
   const type = request.routeOptions.config.cacheType;
   const outcome = OUTCOMES[String(reply.getHeader('x-cache'))];
   if (type !== undefined && outcome !== undefined) sample.cache = { type, outcome, key: request.url };

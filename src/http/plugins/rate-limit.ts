@@ -22,10 +22,21 @@ export const DECIDED_BY_FRONT = Symbol('rate limit decided by the cached-search 
 /** A raw request that may carry a decision of the front. */
 export type FrontDecided = { [DECIDED_BY_FRONT]?: RateLimitDecision };
 
+/** The `ratelimit-*` headers of a decision, as name, value, name, value… */
+export function rateLimitHeaders(decision: RateLimitDecision): string[] {
+  return [
+    'ratelimit-limit',
+    String(decision.limit),
+    'ratelimit-remaining',
+    String(decision.remaining),
+    'ratelimit-reset',
+    String(decision.resetSeconds),
+  ];
+}
+
 function setHeaders(reply: FastifyReply, decision: RateLimitDecision): void {
-  reply.header('ratelimit-limit', decision.limit);
-  reply.header('ratelimit-remaining', decision.remaining);
-  reply.header('ratelimit-reset', decision.resetSeconds);
+  const headers = rateLimitHeaders(decision);
+  for (let i = 0; i < headers.length; i += 2) reply.header(headers[i] as string, headers[i + 1]);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { UsageMeter } from '../../core/gateway/usage-meter.js';
+import type { UsageIncrement, UsageMeter } from '../../core/gateway/usage-meter.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import { utcDay } from '../../ports/utc-day.js';
 import { AMADEUS_SEARCH_PATHS } from '../amadeus/paths.js';
@@ -12,10 +12,22 @@ export interface UsageMeteringOptions {
   isSearch?: (request: FastifyRequest) => boolean;
 }
 
-const isSearchRoute = (request: FastifyRequest): boolean => {
-  const url = request.routeOptions.url;
-  return url !== undefined && (url.endsWith('/search') || AMADEUS_SEARCH_PATHS.has(url));
-};
+/** Whether answers on the route `pattern` count as searches: routes ending in `/search` and the Amadeus searches. */
+export const isSearchPattern = (pattern: string | undefined): boolean =>
+  pattern !== undefined && (pattern.endsWith('/search') || AMADEUS_SEARCH_PATHS.has(pattern));
+
+const isSearchRoute = (request: FastifyRequest): boolean => isSearchPattern(request.routeOptions.url);
+
+/** What one keyed answer with `status` adds to its key's daily counters. */
+export function usageIncrement(search: boolean, status: number): UsageIncrement {
+  return {
+    requests: 1,
+    searches: search ? 1 : 0,
+    clientErrors: status >= 400 && status < 500 && status !== 429 ? 1 : 0,
+    serverErrors: status >= 500 ? 1 : 0,
+    throttled: status === 429 ? 1 : 0,
+  };
+}
 
 /** Counts every keyed response per key per UTC day: requests, searches, 4xx, 5xx and 429. */
 const usageMeteringPlugin: FastifyPluginAsync<UsageMeteringOptions> = async (app, options) => {
@@ -23,14 +35,11 @@ const usageMeteringPlugin: FastifyPluginAsync<UsageMeteringOptions> = async (app
   const isSearch = options.isSearch ?? isSearchRoute;
   app.addHook('onResponse', async (request, reply) => {
     if (request.apiKey === null) return;
-    const status = reply.statusCode;
-    options.meter.record(request.apiKey.keyId, utcDay(clock.now()), {
-      requests: 1,
-      searches: isSearch(request) ? 1 : 0,
-      clientErrors: status >= 400 && status < 500 && status !== 429 ? 1 : 0,
-      serverErrors: status >= 500 ? 1 : 0,
-      throttled: status === 429 ? 1 : 0,
-    });
+    options.meter.record(
+      request.apiKey.keyId,
+      utcDay(clock.now()),
+      usageIncrement(isSearch(request), reply.statusCode),
+    );
   });
   app.addHook('onClose', async () => options.meter.close());
 };
