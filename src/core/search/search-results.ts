@@ -104,6 +104,9 @@ interface KnownSearch {
   tags: readonly string[];
 }
 
+/** The result cache's key of the pointer to a search's current snapshot. */
+const pointerKey = (kind: string, queryHash: string): string => `${kind}:${queryHash}`;
+
 /** Popular searches remembered for background recomputation. */
 const KNOWN_SEARCHES = 5_000;
 
@@ -223,13 +226,13 @@ export class SearchResults {
     request?: unknown,
   ): SearchPage<T> | undefined {
     const queryHash = this.#queryHash(kind, key);
-    const cacheKey = `${kind}:${queryHash}`;
+    const cacheKey = pointerKey(kind, queryHash);
     const result = this.#deps.cache.peek?.<SearchPointer>(cacheKey);
     if (result === undefined || result.outcome !== 'HIT') return undefined;
-    const kept = this.#snapshots.get(result.entry.value.searchId);
-    if (kept === undefined || kept.keepUntil <= this.#deps.clock.now()) return undefined;
+    const snapshot = this.#keptSnapshot<T>(result.entry.value.searchId);
+    if (snapshot === undefined) return undefined;
     this.#observe(kind, queryHash, cacheKey, run, request, undefined, result);
-    return this.#cut(kept.snapshot as SearchSnapshot<T>, queryHash, 0, limit, 'HIT');
+    return this.#cut(snapshot, queryHash, 0, limit, 'HIT');
   }
 
   /** The most asked-for searches lately, most popular first, with their requests. */
@@ -337,13 +340,19 @@ export class SearchResults {
     return hash;
   }
 
+  /** The snapshot with `searchId` if process memory still keeps it. */
+  #keptSnapshot<T>(searchId: string): SearchSnapshot<T> | undefined {
+    const kept = this.#snapshots.get(searchId);
+    if (kept === undefined) return undefined;
+    if (kept.keepUntil > this.#deps.clock.now()) return kept.snapshot as SearchSnapshot<T>;
+    this.#snapshots.delete(searchId);
+    return undefined;
+  }
+
   /** The snapshot with `searchId`, from process memory first, then from the snapshot store. */
   async #snapshot<T>(searchId: string): Promise<SearchSnapshot<T> | undefined> {
-    const kept = this.#snapshots.get(searchId);
-    if (kept !== undefined) {
-      if (kept.keepUntil > this.#deps.clock.now()) return kept.snapshot as SearchSnapshot<T>;
-      this.#snapshots.delete(searchId);
-    }
+    const kept = this.#keptSnapshot<T>(searchId);
+    if (kept !== undefined) return kept;
     const stored = await this.#deps.snapshots.get<SearchSnapshot<T>>(`snapshot:${searchId}`);
     if (stored === undefined) return undefined;
     this.#keep(stored.value, stored.expiresAt);
@@ -372,7 +381,7 @@ export class SearchResults {
     signal: AbortSignal | undefined,
     request: unknown,
   ): Promise<SearchPage<T>> {
-    const cacheKey = `${kind}:${queryHash}`;
+    const cacheKey = pointerKey(kind, queryHash);
     const ran: { startedAt: number; tags: string[]; snapshot?: SearchSnapshot<T> } = {
       startedAt: 0,
       tags: [],
