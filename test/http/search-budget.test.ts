@@ -11,6 +11,7 @@ import { SearchCancelledError, type WorkLimits } from '../../src/core/search/wor
 import { buildApp } from '../../src/http/app.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { InventoryStore } from '../../src/ports/store.js';
+import { oneAdultEconomy } from '../helpers/flight-requests.js';
 import { instrumentStore, type StoreCalls } from '../helpers/instrumented-store.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
@@ -145,18 +146,7 @@ beforeAll(async () => {
     for (const destination of airports) {
       if (origin === destination || twoLevelSearch) continue;
       calls.reset();
-      const request: FlightSearchRequest = {
-        origin,
-        destination,
-        departureDate: tp.date(1),
-        adults: 1,
-        children: 0,
-        infants: 0,
-        cabin: 'economy',
-        maxStops: 2,
-        sort: 'price',
-        currency: 'USD',
-      };
+      const request: FlightSearchRequest = oneAdultEconomy(origin, destination, tp.date(1));
       const run = await core.search(request);
       if (run.offers.length > 0 && (calls.byMethod.get('findFlightsOnLegs') ?? 0) >= 3) {
         twoLevelSearch = { origin, destination, date: tp.date(1) };

@@ -4,6 +4,7 @@ import { FlightSearch } from '../../src/core/flights/flight-search.js';
 import type { FlightSearchRequest } from '../../src/core/flights/flight-search-request.js';
 import { TokenSigner } from '../../src/core/offers/signed-token.js';
 import { systemClock } from '../../src/ports/clock.js';
+import { oneAdultEconomy } from '../helpers/flight-requests.js';
 import { instrumentStore } from '../helpers/instrumented-store.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
@@ -22,19 +23,9 @@ beforeAll(async () => {
 afterAll(() => tp.close());
 
 function request(origin: string, destination: string, returnDay?: number): FlightSearchRequest {
-  return {
-    origin,
-    destination,
-    departureDate: tp.date(1),
+  return oneAdultEconomy(origin, destination, tp.date(1), {
     returnDate: returnDay === undefined ? undefined : tp.date(returnDay),
-    adults: 1,
-    children: 0,
-    infants: 0,
-    cabin: 'economy',
-    maxStops: 2,
-    sort: 'price',
-    currency: 'USD',
-  };
+  });
 }
 
 /** Runs one search on a fresh engine (so the route list is read too) and counts its store calls. */

@@ -6,6 +6,7 @@ import type { FlightSearchRequest } from '../../src/core/flights/flight-search-r
 import { TokenSigner } from '../../src/core/offers/signed-token.js';
 import { SearchCancelledError } from '../../src/core/search/work-budget.js';
 import { systemClock } from '../../src/ports/clock.js';
+import { oneAdultEconomy } from '../helpers/flight-requests.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 /**
@@ -17,18 +18,7 @@ import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.j
 let tp: TestPlatform;
 
 function oneWay(origin: string, destination: string): FlightSearchRequest {
-  return {
-    origin,
-    destination,
-    departureDate: tp.date(2),
-    adults: 1,
-    children: 0,
-    infants: 0,
-    cabin: 'economy',
-    maxStops: 2,
-    sort: 'price',
-    currency: 'USD',
-  };
+  return oneAdultEconomy(origin, destination, tp.date(2));
 }
 
 async function routePaths(count: number): Promise<string[]> {
@@ -94,18 +84,13 @@ describe('search threads', () => {
       offerTtlMs: 60_000,
       maxResults: tp.platform.config.maxSearchResults,
     });
-    const run = await onLoop.search({
-      origin: query.get('origin') as string,
-      destination: query.get('destination') as string,
-      departureDate: query.get('departureDate') as string,
-      adults: 1,
-      children: 0,
-      infants: 0,
-      cabin: 'economy',
-      maxStops: 2,
-      sort: 'price',
-      currency: 'USD',
-    });
+    const run = await onLoop.search(
+      oneAdultEconomy(
+        query.get('origin') as string,
+        query.get('destination') as string,
+        query.get('departureDate') as string,
+      ),
+    );
     expect(pooled.meta.total).toBe(run.offers.length);
     expect(pooled.data.map((offer) => offer.price.total)).toEqual(
       run.offers.slice(0, pooled.data.length).map((offer) => offer.price.total),

@@ -5,6 +5,7 @@ import type { FlightOfferView } from '../../src/core/flights/flight-offer-view.j
 import type { FlightSearchRequest } from '../../src/core/flights/flight-search-request.js';
 import { parseAmount } from '../../src/core/money/money.js';
 import type { Cabin, RouteRecord } from '../../src/ports/store.js';
+import { oneAdultEconomy } from '../helpers/flight-requests.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 let tp: TestPlatform;
@@ -122,18 +123,9 @@ describe('flight search properties', () => {
       .slice(0, 10)
       .flatMap((o) => airportCodes.slice(10, 15).map((d) => [o, d] as const));
     for (const [origin, destination] of pairs) {
-      const { offers } = await tp.platform.services.flights.search({
-        origin,
-        destination,
-        departureDate: tp.date(2),
-        adults: 1,
-        children: 0,
-        infants: 0,
-        cabin: 'economy',
-        maxStops: 2,
-        sort: 'price',
-        currency: 'USD',
-      });
+      const { offers } = await tp.platform.services.flights.search(
+        oneAdultEconomy(origin, destination, tp.date(2)),
+      );
       if (offers.length > 0) nonEmpty++;
     }
     expect(nonEmpty / pairs.length).toBeGreaterThan(0.8);
