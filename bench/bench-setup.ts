@@ -5,6 +5,25 @@
  */
 import type { ChildProcesses } from './child-processes.js';
 
+/** The admin key every benchmark's servers are started with (not a secret: local, throwaway stores). */
+export const BENCH_ADMIN_API_KEY = 'bench-admin-key-not-secret-0000000000000';
+
+/** `VAR=value` pairs (the scripts' `--env` flags) as an environment. */
+export const envFromPairs = (pairs: readonly string[]): Record<string, string> =>
+  Object.fromEntries(pairs.map((pair) => pair.split('=', 2) as [string, string]));
+
+/** What every benchmark's servers run with: production mode on loopback, no seeding, the bench admin key. */
+export function benchServerEnv(more: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    SEED_ON_START: 'false',
+    ADMIN_API_KEY: BENCH_ADMIN_API_KEY,
+    ...more,
+  };
+}
+
 export interface SeedOptions {
   airports: number | string;
   days: number | string;

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
 import { openSqliteDatabase } from '../src/adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from '../src/adapters/store/sqlite/inventory-store.js';
-import { createClientKey, hitProbe, seedInventory } from './bench-setup.js';
+import { benchServerEnv, createClientKey, envFromPairs, hitProbe, seedInventory } from './bench-setup.js';
 import { ChildProcesses, waitUntilReady } from './child-processes.js';
 import { monotonicMicros } from './profile-summary.js';
 import { RequestMix } from './request-mix.js';
@@ -24,7 +24,6 @@ import { ensureDebianPackage, runWrk, writePaths } from './wrk-load.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MONITOR = join(ROOT, 'bench/loop-monitor.ts');
-const ADMIN_API_KEY = 'bench-admin-key-not-secret-0000000000000';
 
 const { values } = parseArgs({
   options: {
@@ -62,19 +61,13 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'tp-misses-'));
   const sqliteFile = join(work, 'inventory.db');
   const startDate = new Date().toISOString().slice(0, 10);
-  const extra = Object.fromEntries((values.env ?? []).map((pair) => pair.split('=', 2) as [string, string]));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
+  const env = benchServerEnv({
     SQLITE_FILE: sqliteFile,
-    SEED_ON_START: 'false',
-    ADMIN_API_KEY,
     WORKERS: '1',
     GATEWAY: 'on',
     CACHE: 'memory',
-    ...extra,
-  };
+    ...envFromPairs(values.env ?? []),
+  });
   const cli = (tree: string) => ['--import', 'tsx', join(tree, 'src/cli/main.ts')];
   log(`work directory: ${work}\n`);
   await seedInventory(
@@ -130,7 +123,7 @@ async function main(): Promise<void> {
   const trees = (values.tree?.length ? values.tree : [`this=${ROOT}`]).map((spec) => {
     const [tree = '', ...pairs] = spec.split(',');
     const [label, path] = tree.includes('=') ? (tree.split('=', 2) as [string, string]) : [tree, tree];
-    const own = Object.fromEntries(pairs.map((pair) => pair.split('=', 2) as [string, string]));
+    const own = envFromPairs(pairs);
     return { label, path: resolve(path), env: own };
   });
   const port = 20_000 + Math.floor(Math.random() * 20_000);

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
 import { openSqliteDatabase } from '../src/adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from '../src/adapters/store/sqlite/inventory-store.js';
-import { createClientKey, seedInventory } from './bench-setup.js';
+import { benchServerEnv, createClientKey, envFromPairs, seedInventory } from './bench-setup.js';
 import { ChildProcesses, waitUntilReady } from './child-processes.js';
 import { monotonicMicros, summariseProfile } from './profile-summary.js';
 import { RequestMix } from './request-mix.js';
@@ -22,7 +22,6 @@ import { ensureDebianPackage, runWrk, writePaths } from './wrk-load.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
-const ADMIN_API_KEY = 'bench-admin-key-not-secret-0000000000000';
 
 const { values } = parseArgs({
   options: {
@@ -43,18 +42,12 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'tp-profile-'));
   const sqliteFile = join(work, 'inventory.db');
   const startDate = new Date().toISOString().slice(0, 10);
-  const extra = Object.fromEntries((values.env ?? []).map((pair) => pair.split('=', 2) as [string, string]));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
+  const env = benchServerEnv({
     SQLITE_FILE: sqliteFile,
-    SEED_ON_START: 'false',
-    ADMIN_API_KEY,
     // One process: the profile is of the process serving requests, not of a cluster primary.
     WORKERS: '1',
-    ...extra,
-  };
+    ...envFromPairs(values.env ?? []),
+  });
   await seedInventory(
     children,
     CLI,

@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
 import { openSqliteDatabase } from '../src/adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from '../src/adapters/store/sqlite/inventory-store.js';
-import { createClientKey, type HitProbe, hitProbe, seedInventory } from './bench-setup.js';
+import {
+  BENCH_ADMIN_API_KEY,
+  benchServerEnv,
+  createClientKey,
+  type HitProbe,
+  hitProbe,
+  seedInventory,
+} from './bench-setup.js';
 import { barChartSvg } from './chart.js';
 import { ChildProcesses, waitUntilReady } from './child-processes.js';
 import { firstRequestBound } from './first-requests.js';
@@ -31,7 +38,6 @@ import { ensureDebianPackage, type LoadResult, runWrk, writePaths } from './wrk-
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
 /** A fixed admin credential, so the API processes do not mint (and print) development keys. */
-const ADMIN_API_KEY = 'bench-admin-key-not-secret-0000000000000';
 const CHART_FILE = join(ROOT, 'bench/chart.svg');
 
 interface Row {
@@ -168,14 +174,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'tp-bench-'));
   const sqliteFile = join(work, 'inventory.db');
   const startDate = startedAt.slice(0, 10);
-  const baseEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    SQLITE_FILE: sqliteFile,
-    SEED_ON_START: 'false',
-    ADMIN_API_KEY,
-  };
+  const baseEnv = benchServerEnv({ SQLITE_FILE: sqliteFile });
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const seconds = options.durationSeconds;
   const warm = Math.max(2, Math.min(options.warmupSeconds, 5));
@@ -325,7 +324,7 @@ async function main(): Promise<void> {
           baseUrl: url,
           searchUrl: nginxUrl,
           apiKey,
-          adminKey: ADMIN_API_KEY,
+          adminKey: BENCH_ADMIN_API_KEY,
           sqliteFile,
           startDate,
           seed: options.seed,
@@ -482,7 +481,7 @@ async function main(): Promise<void> {
             durationSeconds: options.freshnessSeconds,
             baseUrl: url,
             apiKey,
-            adminKey: ADMIN_API_KEY,
+            adminKey: BENCH_ADMIN_API_KEY,
             sqliteFile,
             startDate,
             seed: options.seed,

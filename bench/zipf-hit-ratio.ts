@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
 import { openSqliteDatabase } from '../src/adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from '../src/adapters/store/sqlite/inventory-store.js';
-import { createClientKey, seedInventory } from './bench-setup.js';
+import { benchServerEnv, createClientKey, seedInventory } from './bench-setup.js';
 import { ChildProcesses, waitUntilReady } from './child-processes.js';
 import { firstRequestBound } from './first-requests.js';
 import { RequestMix } from './request-mix.js';
@@ -28,7 +28,6 @@ import { runWrk, type SentLines, writePaths } from './wrk-load.js';
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ADMIN_API_KEY = 'bench-admin-key-not-secret-0000000000000';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -100,13 +99,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'tp-zipf-'));
   const startDate = new Date().toISOString().slice(0, 10);
   const master = values.sqlite ? resolve(values.sqlite) : join(work, 'inventory.db');
-  const baseEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    SEED_ON_START: 'false',
-    ADMIN_API_KEY,
-  };
+  const baseEnv = benchServerEnv();
   try {
     const masterEnv = { ...baseEnv, SQLITE_FILE: master };
     if (!existsSync(master)) {
