@@ -1,0 +1,4 @@
+import type { Scenario } from '../scenario.js';
+
+/** Every scenario `npm run chaos` runs, in this order (each file in this folder exports one). */
+export const scenarios: readonly Scenario[] = [];
