@@ -1,13 +1,14 @@
 /**
  * Dashboard viewers in their own process: signs in with the admin key once, opens `streams` live
  * streams (`GET /dashboard/events`), each on its own connection, with that one session cookie, and
- * holds them open until SIGTERM. Prints one JSON line once every stream was tried, and one when
+ * holds them open until SIGTERM. Opening stops after OPEN_SECONDS, opened or not, so a server too
+ * busy to answer still gives a bounded run. Prints one JSON line once every stream was tried, and one when
  * stopped, with how many snapshots each stream received per second.
  *
  * A stream answered 401 is retried with another sign-in's cookie (up to a few), so the load still
  * reaches a server whose sessions live in one worker's memory; how many 401s that took is reported.
  *
- *   node --import tsx chaos/processes/dashboard-streams.ts URL ADMIN_KEY STREAMS
+ *   node --import tsx chaos/processes/dashboard-streams.ts URL ADMIN_KEY STREAMS OPEN_SECONDS
  */
 import { type ClientRequest, request } from 'node:http';
 
@@ -38,7 +39,7 @@ export interface StreamsClosed {
 
 const MAX_SIGN_INS = 8;
 const OPENING_AT_ONCE = 50;
-const OPEN_TIMEOUT_MS = 20_000;
+const OPEN_TIMEOUT_MS = 15_000;
 
 interface Stream {
   outgoing: ClientRequest;
@@ -97,9 +98,11 @@ function openStream(
 }
 
 async function main(): Promise<void> {
-  const [base, key, count] = process.argv.slice(2);
-  if (!base || !key || !count) throw new Error('usage: dashboard-streams.ts URL ADMIN_KEY STREAMS');
+  const [base, key, count, openSeconds] = process.argv.slice(2);
+  if (!base || !key || !count || !openSeconds)
+    throw new Error('usage: dashboard-streams.ts URL ADMIN_KEY STREAMS OPEN_SECONDS');
   const started = performance.now();
+  const openUntil = started + Number(openSeconds) * 1000;
   const cookies = [await signIn(base, key)];
   const streams: Stream[] = [];
   const refused: Record<string, number> = {};
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
     }
   };
   const opener = async (): Promise<void> => {
-    while (toOpen > 0 && !stopping) {
+    while (toOpen > 0 && !stopping && performance.now() < openUntil) {
       toOpen -= 1;
       await openOne().catch(() => {
         errors += 1;

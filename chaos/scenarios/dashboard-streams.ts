@@ -20,6 +20,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = ['--import', 'tsx'];
 const CLI = [...TSX, join(ROOT, 'src/cli/main.ts')];
 const STREAMS = 1_000;
+/** How long the viewers' process keeps opening streams before it reports what it got. */
+const OPEN_SECONDS = 60;
 const SEARCH_SECONDS = 10;
 const SEARCH_CONNECTIONS = 16;
 /** Share of the no-stream search rate that must still be served with every stream open. */
@@ -80,7 +82,7 @@ function treeCpuSeconds(pid: number): number {
 async function searchPaths(sqliteFile: string, startDate: string): Promise<string[]> {
   const store = new SqliteInventoryStore(openSqliteDatabase(sqliteFile));
   try {
-    const routes = (await store.listRoutes()).slice(0, 60);
+    const routes = (await store.listRoutes()).slice(0, 20);
     const dates = [1, 2, 3].map((days) =>
       new Date(Date.parse(`${startDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10),
     );
@@ -152,7 +154,7 @@ export const dashboardStreams: Scenario = {
       await waitUntilReady(`${base}/health/live`, server, 120_000);
       const serverPid = server.pid as number;
       log(`serve (pid ${serverPid}) answers on ${base}; warming the searches`);
-      await searches('warm-up', apiKey, pathsFile, 4);
+      await searches('warm-up', apiKey, pathsFile, 15);
 
       let cpuBefore = treeCpuSeconds(serverPid);
       let wallBefore = performance.now();
@@ -169,12 +171,13 @@ export const dashboardStreams: Scenario = {
           base,
           BENCH_ADMIN_API_KEY,
           String(STREAMS),
+          String(OPEN_SECONDS),
         ],
         env: process.env,
         logFile: join(workDir, 'streams.log'),
       });
       const lines = new Lines(opener);
-      const opened = await lines.json<StreamsOpened>(120_000, 'opened');
+      const opened = await lines.json<StreamsOpened>((OPEN_SECONDS + 30) * 1000, 'opened');
       log(
         `${opened.opened} streams open in ${opened.seconds.toFixed(1)} s (${opened.signIns} sign-ins; refused ${JSON.stringify(opened.refused)}; errors ${opened.errors})`,
       );
