@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -153,7 +154,9 @@ export const dashboardStreams: Scenario = {
       });
       await waitUntilReady(`${base}/health/live`, server, 120_000);
       const serverPid = server.pid as number;
-      log(`serve (pid ${serverPid}) answers on ${base}; warming the searches`);
+      log(
+        `serve (pid ${serverPid}) answers on ${base}; warming the searches (machine load average ${loadavg()[0]?.toFixed(1)})`,
+      );
       await searches('warm-up', apiKey, pathsFile, 15);
 
       let cpuBefore = treeCpuSeconds(serverPid);
@@ -193,7 +196,9 @@ export const dashboardStreams: Scenario = {
       wallBefore = performance.now();
       const withStreams = await searches('searches-with-streams', apiKey, pathsFile);
       const cpuWith = (treeCpuSeconds(serverPid) - cpuBefore) / ((performance.now() - wallBefore) / 1000);
-      log(`with ${opened.opened} streams: ${rate(withStreams)}; server CPU ${cpuWith.toFixed(2)} cores`);
+      log(
+        `with ${opened.opened} streams: ${rate(withStreams)}; server CPU ${cpuWith.toFixed(2)} cores (machine load average ${loadavg()[0]?.toFixed(1)})`,
+      );
 
       await children.stop(opener);
       const closed = await lines.json<StreamsClosed>(10_000, 'closed');
