@@ -74,9 +74,10 @@ describe('dashboard streams', () => {
     await waitFor(`${ticks} more ticks`, () =>
       streams.every((stream, i) => stream.snapshots.length >= (received[i] ?? 0) + ticks),
     );
-    // One computation per tick for all the streams (a stream on its own would make it 12 per tick).
+    // One computation per tick for all the streams (each on its own would make it 12 per tick); the
+    // slack is for ticks between the last frame arriving and the check.
     expect(computed - computedSoFar).toBeGreaterThanOrEqual(ticks);
-    expect(computed - computedSoFar).toBeLessThanOrEqual(ticks + 2);
+    expect(computed - computedSoFar).toBeLessThanOrEqual(ticks + 4);
     // Every stream was sent the same frames: the last frame of each is one and the same snapshot.
     await waitFor(
       'a tick to reach every stream',
