@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { accessSync, constants } from 'node:fs';
+import { basename, delimiter, join } from 'node:path';
 import pg from 'pg';
 import {
   BackupError,
@@ -34,6 +35,7 @@ export async function dumpPostgresSchema(
   tools: PostgresTools,
 ): Promise<SnapshotFacts> {
   const schema = config.pgSchema;
+  const pgDump = locateTool(tools, 'pg_dump');
   const client = await connect(config.databaseUrl);
   try {
     // The snapshot stays exported while this transaction is open: pg_dump reads exactly what it sees.
@@ -44,8 +46,7 @@ export async function dumpPostgresSchema(
     }
     const facts = await readFacts(client, schema);
     await runTool(
-      tools,
-      'pg_dump',
+      pgDump,
       [
         '--format=custom',
         `--schema=${schema}`,
@@ -79,6 +80,7 @@ export async function restorePostgresSchema(
   const source = options.sourceSchema;
   if (!isSchemaName(source))
     throw new BackupError(`the manifest names an invalid schema ${JSON.stringify(source)}`);
+  const pgRestore = locateTool(options.tools, 'pg_restore');
   const client = await connect(config.databaseUrl);
   try {
     await refuseTargetHoldingData(client, target, options.force);
@@ -89,8 +91,7 @@ export async function restorePostgresSchema(
     }
     if (await schemaExists(client, target)) await client.query(`DROP SCHEMA ${target} CASCADE`);
     await runTool(
-      options.tools,
-      'pg_restore',
+      pgRestore,
       ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', archive],
       config.databaseUrl,
     );
@@ -177,16 +178,36 @@ async function countRows(client: pg.Client, schema: string, table: string): Prom
 }
 
 /**
- * Runs pg_dump or pg_restore against `url`. The password travels in PGPASSWORD, not on the command
- * line other users can read. Throws BackupError with the tool's last line of stderr when it fails.
+ * The path of a PostgreSQL client program: in `tools.binDir` when set, else the first on PATH.
+ * Throws BackupError naming where it looked, before anything connects or writes.
  */
-async function runTool(tools: PostgresTools, name: string, args: string[], url: string): Promise<void> {
-  const command = tools.binDir === undefined ? name : join(tools.binDir, name);
+function locateTool(tools: PostgresTools, name: string): string {
+  const directories = tools.binDir === undefined ? (process.env.PATH ?? '').split(delimiter) : [tools.binDir];
+  for (const directory of directories.filter((entry) => entry !== '')) {
+    const candidate = join(directory, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; the next directory
+    }
+  }
+  const where = tools.binDir === undefined ? 'on PATH' : `in ${tools.binDir}`;
+  throw new BackupError(`${name} not found ${where}: install the PostgreSQL client or set PG_BIN_DIR`);
+}
+
+/**
+ * Runs pg_dump or pg_restore (`program`, a path) against `url`. The password travels in PGPASSWORD,
+ * not on a command line other users can read. Throws BackupError with the program's last line of
+ * stderr when it fails.
+ */
+async function runTool(program: string, args: string[], url: string): Promise<void> {
+  const name = basename(program);
   const parsed = new URL(url);
   const password = decodeURIComponent(parsed.password);
   parsed.password = '';
   const env = { ...process.env, ...(password === '' ? {} : { PGPASSWORD: password }) };
-  const child = spawn(command, [...args, `--dbname=${parsed.toString()}`], {
+  const child = spawn(program, [...args, `--dbname=${parsed.toString()}`], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -197,13 +218,8 @@ async function runTool(tools: PostgresTools, name: string, args: string[], url: 
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', resolve);
-  }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') {
-      throw new BackupError(
-        `${name} not found ${tools.binDir === undefined ? 'on PATH' : `in ${tools.binDir}`}: install the PostgreSQL client or set PG_BIN_DIR`,
-      );
-    }
-    throw new BackupError(`cannot run ${command}: ${error.message}`, { cause: error });
+  }).catch((error: Error) => {
+    throw new BackupError(`cannot run ${program}: ${error.message}`, { cause: error });
   });
   if (code !== 0) {
     const lastLine = stderr.trim().split('\n').at(-1) ?? '';
