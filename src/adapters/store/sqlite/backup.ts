@@ -94,8 +94,9 @@ export async function restoreSqliteFile(
       restored.close();
     }
     syncFile(staging);
-    // A `-wal` left by the replaced store would be replayed onto the restored file: remove it first.
-    removeDatabaseFiles(target);
+    // A `-wal` or `-journal` left by the replaced store would be replayed onto the restored file:
+    // remove them first; the rename then replaces the file itself in one step.
+    removeDatabaseFiles(target, SIDE_FILES);
     renameSync(staging, target);
     syncFile(dirname(target));
     return facts;
@@ -138,6 +139,7 @@ function refuseTargetInUseOrHoldingData(target: string, force: boolean): void {
       db.exec('BEGIN EXCLUSIVE');
       db.exec('COMMIT');
     } catch (cause) {
+      if (!String((cause as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw cause;
       throw new BackupError(`${target} is open by another process: stop the servers on it first`, { cause });
     }
     if (force) return;
@@ -197,8 +199,11 @@ function snapshotFacts(db: SqliteDatabase): SnapshotFacts {
   return { counts, migrations };
 }
 
-function removeDatabaseFiles(file: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}${suffix}`, { force: true });
+/** The files SQLite keeps beside a database while it is open or after a crash. */
+const SIDE_FILES = ['-wal', '-shm', '-journal'];
+
+function removeDatabaseFiles(file: string, suffixes: readonly string[] = ['', ...SIDE_FILES]): void {
+  for (const suffix of suffixes) rmSync(`${file}${suffix}`, { force: true });
 }
 
 function fileBytes(file: string): number {
