@@ -83,6 +83,8 @@ const instanceName = (raw: string): string => {
   return raw;
 };
 
+const optionalPath = (raw: string): string | undefined => (raw.trim() === '' ? undefined : raw);
+
 const optionalSecret = (raw: string): string | undefined => {
   if (raw === '') return undefined;
   if (raw.length < 32) throw new InvalidValue('at least 32 characters (or empty to generate one)');
@@ -237,6 +239,12 @@ export const options = {
     doc: 'Opening a PostgreSQL connection taking longer fails (STORE=postgres), so an unreachable server is answered 503 quickly.',
     default: '2000',
     parse: integer(100, 60_000),
+  },
+  pgBinDir: {
+    env: 'PG_BIN_DIR',
+    doc: 'Directory holding pg_dump and pg_restore, which `travel-platform backup` and `restore` run on STORE=postgres; empty: found on PATH.',
+    default: '',
+    parse: optionalPath,
   },
   sqliteFile: {
     env: 'SQLITE_FILE',
