@@ -3,6 +3,8 @@
  * default and doc side by side; the README's configuration table is generated from `options`.
  */
 
+import { getHeapStatistics } from 'node:v8';
+
 export interface ConfigOption<T> {
   env: string;
   doc: string;
@@ -38,6 +40,35 @@ const oneOf =
   };
 
 const text = (raw: string): string => raw;
+
+/** Bytes, or `N%` of this process's V8 heap limit (resolved here: each process reads its own config). */
+const bytesOrHeapShare = (raw: string): number => {
+  const share = /^\s*(\d{1,3}(?:\.\d+)?)%\s*$/.exec(raw);
+  if (share) {
+    const percent = Number(share[1]);
+    if (percent <= 0 || percent > 100)
+      throw new InvalidValue('bytes, or a percentage of the heap limit from 1% to 100%');
+    return Math.floor((getHeapStatistics().heap_size_limit * percent) / 100);
+  }
+  try {
+    return integer(0, Number.MAX_SAFE_INTEGER)(raw);
+  } catch {
+    throw new InvalidValue('bytes (an integer, 0 disables), or a percentage of the heap limit like 90%');
+  }
+};
+
+/** 0 (a derived default), or what `parse` accepts. */
+const zeroOr =
+  (parse: (raw: string) => number) =>
+  (raw: string): number => {
+    if (raw.trim() === '0') return 0;
+    try {
+      return parse(raw);
+    } catch (error) {
+      if (error instanceof InvalidValue) throw new InvalidValue(`0 or ${error.message}`);
+      throw error;
+    }
+  };
 
 const decimal =
   (min: number, max: number) =>
@@ -404,9 +435,9 @@ export const options = {
   },
   cacheMaxBytes: {
     env: 'CACHE_MAX_BYTES',
-    doc: 'Most approximate bytes the in-process cache tier keeps (least recently used go first).',
-    default: '536870912',
-    parse: integer(1024, 2 ** 40),
+    doc: 'Most bytes the in-process cache tier keeps, per process, as estimated on the V8 heap (least recently used go first); 0 gives it 40% of the heap limit (--max-old-space-size), so the cache alone never brings a process to MAX_HEAP_USED_BYTES.',
+    default: '0',
+    parse: zeroOr(integer(1024, 2 ** 40)),
   },
   cacheKeyPrefix: {
     env: 'CACHE_KEY_PREFIX',
@@ -506,9 +537,9 @@ export const options = {
   },
   maxHeapUsedBytes: {
     env: 'MAX_HEAP_USED_BYTES',
-    doc: 'V8 heap use above which requests are answered 503 with retry-after (0 disables).',
-    default: '0',
-    parse: integer(0, Number.MAX_SAFE_INTEGER),
+    doc: 'Live V8 heap (measured after a full garbage collection) above which requests are answered 503 with retry-after while the cache gives memory back: bytes, or a percentage of the heap limit (--max-old-space-size); 0 disables.',
+    default: '90%',
+    parse: bytesOrHeapShare,
   },
   corsOrigins: {
     env: 'CORS_ORIGINS',

@@ -231,6 +231,13 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       : {}),
     onBackgroundError: (error) => log.warn({ err: error }, 'background search recomputation failed'),
   });
+  // While the live heap is over its bound (hardening.ts), the server gives back what it can rebuild:
+  // half of the cache's budget and the prepared pages, then a collection measures again.
+  gateway.options.hardening.relieveMemory = () => {
+    cache.shrink?.(0.5);
+    if (snapshots !== cache) snapshots.shrink?.(0.5);
+    searchResults.release();
+  };
   const invalidate = cacheInvalidation(cache, recentInvalidations, (tags) =>
     searchResults.recomputeInvalidated(tags),
   );

@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario.js';
 import { dashboardStreams } from './dashboard-streams.js';
+import { heapSoak } from './heap-soak.js';
 
 /** Every scenario `npm run chaos` runs, in this order (each file in this folder exports one). */
-export const scenarios: readonly Scenario[] = [dashboardStreams];
+export const scenarios: readonly Scenario[] = [heapSoak, dashboardStreams];

@@ -41,7 +41,7 @@ export interface CacheResult<T> {
 export interface CacheStats {
   /** Entries held in process (bookkeeping entries such as tag timestamps included). */
   entries: number;
-  /** Approximate bytes held in process. */
+  /** Bytes held in process, as estimated on the V8 heap (values, keys and bookkeeping). */
   bytes: number;
 }
 
@@ -81,6 +81,12 @@ export interface Cache {
   peek?<T>(key: string): CacheResult<T> | undefined;
   /** Size of the in-process tier; absent on backends that keep nothing in process. */
   stats?(): CacheStats;
+  /**
+   * Gives memory back: drops expired in-process entries, then the least recently used ones until
+   * at most `share` (0–1) of the tier's byte budget is held. Called when the heap is over its bound.
+   * Absent on backends that keep nothing in process.
+   */
+  shrink?(share: number): void;
   /** Releases connections and timers; the cache must not be used afterwards. */
   close(): Promise<void>;
 }

@@ -46,7 +46,7 @@ describe('an overloaded server, through the SDK', () => {
   afterAll(() => tp.close());
 
   it('is a ServerError whose description is Amadeus’s 141 SYSTEM ERROR, with retry-after', async () => {
-    await waitFor('load shedding', async () => (await fetch(`${tp.baseUrl}/health/live`)).status === 503);
+    await waitFor('load shedding', async () => (await fetch(`${tp.baseUrl}/health/ready`)).status === 503);
     const issued = await tp.platform.gateway.options.keys.issue({ name: 'shed app' });
     const sdk = amadeusSdk(tp.baseUrl, issued.record.id, issued.key);
     const error = await sdkFailure(sdk.referenceData.location('ALHR').get());

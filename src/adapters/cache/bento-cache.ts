@@ -56,6 +56,8 @@ export interface BentoCacheAdapterParts {
   tags: TagIndex;
   /** Size of the in-process tier; absent when nothing is kept in process (no L1, no front). */
   stats?: (() => CacheStats) | undefined;
+  /** Shrinks the in-process tier (see the port's `shrink`); absent with no L1. */
+  shrink?: ((share: number) => void) | undefined;
   /** Whether every tier is reachable. */
   health: () => Promise<'ok' | 'degraded'>;
   /** Extra teardown after bentocache disconnected (connections it does not own). */
@@ -101,6 +103,13 @@ export class BentoCacheAdapter implements Cache {
     this.#parts = parts;
     this.#keepsFront = parts.front ?? true;
     if (parts.stats) this.stats = parts.stats;
+    const shrinkTier = parts.shrink;
+    if (shrinkTier)
+      this.shrink = (share) => {
+        shrinkTier(share);
+        // The front holds answers whose entries may just have gone; it refills from the tier.
+        this.#dropFront();
+      };
     if (this.#keepsFront) this.peek = (key) => this.#peekFront(key);
     // Another instance changed a key (shared tiers): its bus message drops our local copy, and the
     // front goes with it. Which key is not worth decoding: such messages follow writes elsewhere.
@@ -284,6 +293,9 @@ export class BentoCacheAdapter implements Cache {
 
   /** Entries and approximate bytes of the in-process tier, when there is one. */
   readonly stats?: () => CacheStats;
+
+  /** Drops expired and least recently used entries of the in-process tier, when there is one. */
+  readonly shrink?: (share: number) => void;
 
   /** Disconnects every tier and the bus. */
   async close(): Promise<void> {

@@ -8,6 +8,7 @@
  * written (a miss, which is already paying for an origin search), keeps hits allocation-free.
  */
 
+import { getHeapStatistics } from 'node:v8';
 import { MemoryDriver } from 'bentocache/drivers/memory';
 import type { CreateDriverResult, L1CacheDriver } from 'bentocache/types';
 import { LRUCache } from 'lru-cache';
@@ -16,7 +17,14 @@ import type { CacheStats } from '../../ports/cache.js';
 export interface LocalTierOptions {
   /** Most entries kept in process. */
   maxEntries: number;
-  /** Most approximate bytes kept in process; a single value larger than this is not kept. */
+  /** Told the cache key of each entry the tier pushes out or lets expire (not of ones deleted or replaced). */
+  onDrop?: (key: string) => void;
+  /** Bytes held elsewhere for as long as the tier holds the key (its tag index records), charged to it. */
+  bytesBeside?: (key: string) => number;
+  /**
+   * Most bytes (estimated heap, see `approximateBytes`) kept in process; a larger value is not kept.
+   * 0: `HEAP_SHARE` of this process's V8 heap limit.
+   */
   maxBytes: number;
 }
 
@@ -25,66 +33,88 @@ export interface LocalTier {
   driver: CreateDriverResult<L1CacheDriver>;
   /** Current size of the tier. */
   stats(): CacheStats;
+  /** Drops expired entries, then least recently used ones until at most `share` of `maxBytes` is held. */
+  shrink(share: number): void;
+  /** Stops the expiry timer. */
+  close(): void;
 }
 
 /** Deeper than this a value is taken for a cycle (JSON cannot encode it) rather than walked further. */
 const MAX_DEPTH = 64;
 
+/*
+ * What V8 spends on the heap for JSON-like data on a 64-bit build without pointer compression (how
+ * Node is built): 8-byte words, objects and arrays with a header of a few words plus a word per
+ * field or element, strings with a 16-byte header and a byte per (Latin-1) character, numbers that
+ * are not small integers boxed in 16 bytes. The length of the JSON form, which this tier counted
+ * before, was under half the heap a cached search result really held (50 KB of JSON, 106 KB of
+ * heap per search; test/integration/cache-heap.test.ts measures the estimate against the heap).
+ */
+const WORD = 8;
+/** map, properties, elements. */
+const OBJECT_HEADER = 3 * WORD;
+/** map, properties, elements, length; plus the elements' FixedArray header (map, length). */
+const ARRAY_HEADER = 4 * WORD + 2 * WORD;
+/** map, hash and length of a sequential string. */
+const STRING_HEADER = 16;
+/** A double (or an integer beyond 31 bits) boxed as a HeapNumber. */
+const HEAP_NUMBER = 16;
 /**
- * Approximate size in bytes of a JSON-serialisable value: the length of its JSON form, at least 1,
- * estimated by walking the value (strings without their escapes, non-integers as 8 characters).
- * Measuring with JSON.stringify built a copy of every search result as a string on the event loop at
- * each miss, several hundred KB for a large one, only to read its length; the walk allocates nothing.
+ * Objects built by code rather than parsed from JSON hold more than the layout above (properties
+ * added after construction go to a separate property array, arrays grown by push keep spare
+ * capacity): 11–17% more for search results built by the search engine, measured, and 0% for the
+ * same results parsed from JSON (a promotion from Redis). The estimate is raised halfway.
+ */
+const BUILT_BY_CODE = 1.08;
+/** Per entry, what the LRU and bentocache keep beside the value: key string, map slot, links, item wrapper. */
+const ENTRY_OVERHEAD = 256;
+
+const aligned = (bytes: number): number => Math.ceil(bytes / WORD) * WORD;
+
+/**
+ * Approximate bytes `value` holds on the V8 heap, at least 1, estimated by walking it (see the
+ * constants above). It allocates nothing, so it may run on every write. A value JSON cannot encode
+ * (a cycle, a bigint) counts as huge, so the tier does not keep it.
  */
 export function approximateBytes(value: unknown): number {
   try {
-    return Math.max(1, jsonLength(value, 0));
+    return Math.max(1, Math.round(heapLength(value, 0) * BUILT_BY_CODE));
   } catch {
-    // A value JSON cannot encode (a cycle) is refused by the remote tier anyway; count it as huge so
-    // the LRU does not keep it either.
+    // The remote tier refuses such a value anyway; count it as huge so the LRU does not keep it either.
     return Number.MAX_SAFE_INTEGER;
   }
 }
 
-function jsonLength(value: unknown, depth: number): number {
+function heapLength(value: unknown, depth: number): number {
   switch (typeof value) {
     case 'string':
-      return value.length + 2;
+      return aligned(STRING_HEADER + value.length);
     case 'number':
-      return Number.isSafeInteger(value) ? digits(value) : 8;
-    case 'boolean':
-      return value ? 4 : 5;
+      // Small integers live in the pointer itself.
+      return Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? 0 : HEAP_NUMBER;
     case 'bigint':
       throw new TypeError('JSON cannot encode a bigint');
     case 'object': {
-      if (value === null) return 4;
+      if (value === null) return 0;
       if (depth > MAX_DEPTH) throw new RangeError('value too deep for JSON (a cycle?)');
       if (Array.isArray(value)) {
-        let length = 1 + Math.max(1, value.length);
-        for (const item of value) length += item === undefined ? 4 : jsonLength(item, depth + 1);
-        return length;
+        let bytes = ARRAY_HEADER + WORD * value.length;
+        for (const item of value) bytes += heapLength(item, depth + 1);
+        return bytes;
       }
       const toJSON = (value as { toJSON?: unknown }).toJSON;
-      if (typeof toJSON === 'function') return jsonLength(toJSON.call(value), depth + 1);
-      // Braces, and per field its quoted key, a colon and a comma (one comma too many, given back).
-      let length = 1;
-      // for…in allocates no key array; plain data has no inherited enumerable keys to skip.
-      for (const key in value) {
-        const field = (value as Record<string, unknown>)[key];
-        if (field === undefined || typeof field === 'function' || typeof field === 'symbol') continue;
-        length += key.length + 4 + jsonLength(field, depth + 1);
-      }
-      return length === 1 ? 2 : length;
+      // A Date (or another value with toJSON) is an object of its own; its JSON form is what survives.
+      if (typeof toJSON === 'function') return OBJECT_HEADER + heapLength(toJSON.call(value), depth + 1);
+      let bytes = OBJECT_HEADER;
+      // for…in allocates no key array; plain data has no inherited enumerable keys to skip. Keys cost
+      // nothing per object: V8 keeps them once, in the object's hidden class.
+      for (const key in value) bytes += WORD + heapLength((value as Record<string, unknown>)[key], depth + 1);
+      return bytes;
     }
     default:
-      // undefined, functions and symbols: JSON leaves them out.
+      // booleans, undefined: constants the object only points to; functions and symbols: not JSON.
       return 0;
   }
-}
-
-function digits(integer: number): number {
-  const magnitude = Math.abs(integer);
-  return (integer < 0 ? 1 : 0) + (magnitude < 10 ? 1 : Math.floor(Math.log10(magnitude)) + 1);
 }
 
 /**
@@ -97,25 +127,84 @@ class ObjectMemoryDriver extends MemoryDriver {
   override set(key: string, value: string, ttl?: number): boolean {
     return super.set(key, typeof value === 'string' ? JSON.parse(value) : value, ttl);
   }
+
+  /** The cache key of an entry of the LRU (bentocache prefixes the keys it stores). */
+  cacheKeyOf(itemKey: string): string {
+    return this.prefix && itemKey.startsWith(`${this.prefix}:`)
+      ? itemKey.slice(this.prefix.length + 1)
+      : itemKey;
+  }
+}
+
+/** How often entries past their physical expiry are dropped, whether or not anything reads the tier. */
+const PURGE_EVERY_MS = 30_000;
+
+/**
+ * The tier's share of the heap limit by default. The rest is the process itself (~100 MB), what each
+ * cached search also holds outside the tier (its pages' bytes, learned URLs, tags: bounded by count)
+ * and the garbage V8 lets build up between collections; so the cache alone stays far below the
+ * load-shedding bound (90% of the heap by default).
+ */
+export const HEAP_SHARE = 0.4;
+
+/** The tier's byte budget: `maxBytes`, or when 0 its share of this process's heap limit. */
+export function localTierBudget(maxBytes: number): number {
+  return maxBytes > 0 ? maxBytes : Math.floor(getHeapStatistics().heap_size_limit * HEAP_SHARE);
 }
 
 /** Builds an empty bounded tier. */
-export function createLocalTier(options: LocalTierOptions): LocalTier {
+export function createLocalTier(tier: LocalTierOptions): LocalTier {
+  const options = { ...tier, maxBytes: localTierBudget(tier.maxBytes) };
+  const { onDrop, bytesBeside } = tier;
+  // Set when bentocache builds the driver, before it stores anything.
+  let driverOf: ObjectMemoryDriver | undefined;
   const lru = new LRUCache<string, object>({
     max: options.maxEntries,
     maxSize: options.maxBytes,
     maxEntrySize: options.maxBytes,
-    sizeCalculation: (item) => Math.min(approximateBytes(item), options.maxBytes + 1),
-    // bentocache checks logical expiry itself; physical expiry only has to free memory.
+    sizeCalculation: (item, itemKey) =>
+      Math.min(
+        approximateBytes(item) +
+          ENTRY_OVERHEAD +
+          itemKey.length +
+          (bytesBeside?.(driverOf?.cacheKeyOf(itemKey) ?? itemKey) ?? 0),
+        options.maxBytes + 1,
+      ),
+    // bentocache checks logical expiry itself; physical expiry only has to free memory, which the
+    // purge below does on a timer: lru-cache drops expired entries only when they are read or pushed
+    // out, and a server shedding load reads and writes nothing.
     ttlAutopurge: false,
+    ...(onDrop
+      ? {
+          dispose: (_item: object, itemKey: string, reason: LRUCache.DisposeReason) => {
+            if (reason === 'evict' || reason === 'expire') onDrop(driverOf?.cacheKeyOf(itemKey) ?? itemKey);
+          },
+        }
+      : {}),
   });
+  const purge = setInterval(() => lru.purgeStale(), PURGE_EVERY_MS);
+  purge.unref();
   const driver: CreateDriverResult<L1CacheDriver> = {
     // `serialize: false` tells bentocache to hand us objects, not JSON strings.
     options: { serialize: false },
-    factory: (config: object) =>
+    factory: (config: object) => {
       // The driver's type says strings because bentocache assumes serialised L1 values; with
       // `serialize: false` it stores the raw item objects we size above.
-      new ObjectMemoryDriver({ ...config, cacheInstance: lru as unknown as LRUCache<string, string> }),
+      driverOf = new ObjectMemoryDriver({
+        ...config,
+        cacheInstance: lru as unknown as LRUCache<string, string>,
+      });
+      return driverOf;
+    },
   };
-  return { driver, stats: () => ({ entries: lru.size, bytes: lru.calculatedSize }) };
+  return {
+    driver,
+    stats: () => ({ entries: lru.size, bytes: lru.calculatedSize }),
+    shrink(share) {
+      lru.purgeStale();
+      const target = options.maxBytes * Math.min(1, Math.max(0, share));
+      while (lru.size > 0 && lru.calculatedSize > target) lru.pop();
+    },
+    close: () => clearInterval(purge),
+  };
 }

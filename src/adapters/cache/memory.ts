@@ -15,7 +15,12 @@ export interface MemoryCacheOptions extends LocalTierOptions {
 
 /** An empty in-process cache. Its `health()` is always 'ok'. */
 export function createMemoryCache(options: MemoryCacheOptions): Cache {
-  const local = createLocalTier(options);
+  const tags = new LocalTagIndex();
+  const local = createLocalTier({
+    ...options,
+    onDrop: (key) => tags.forget(key),
+    bytesBeside: (key) => tags.bytesOf(key),
+  });
   const bento = new BentoCache({
     default: 'cache',
     prefix: options.keyPrefix,
@@ -23,8 +28,10 @@ export function createMemoryCache(options: MemoryCacheOptions): Cache {
   });
   return new BentoCacheAdapter({
     bento,
-    tags: new LocalTagIndex(),
+    tags,
     stats: local.stats,
+    shrink: local.shrink,
     health: async () => 'ok',
+    close: async () => local.close(),
   });
 }

@@ -57,7 +57,15 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
   await waitUntilReady(connection, options.connectTimeoutMs ?? 2000);
 
   const remote = redisDriver({ connection });
-  const local = options.localTier === false ? undefined : createLocalTier(options);
+  const localTags = new LocalTagIndex();
+  const local =
+    options.localTier === false
+      ? undefined
+      : createLocalTier({
+          ...options,
+          onDrop: (key) => localTags.forget(key),
+          bytesBeside: (key) => localTags.bytesOf(key),
+        });
   const busTransport = local && new RedisBusTransport(options.redisUrl, { commandTimeout });
   const bento = new BentoCache({
     default: 'cache',
@@ -87,8 +95,10 @@ export async function createRedisCache(options: RedisCacheOptions): Promise<Cach
 
   return new BentoCacheAdapter({
     bento,
-    tags: new CombinedTagIndex([new RedisTagIndex(connection, options.keyPrefix), new LocalTagIndex()]),
+    tags: new CombinedTagIndex([new RedisTagIndex(connection, options.keyPrefix), localTags]),
     stats: local?.stats,
+    shrink: local?.shrink,
+    close: async () => local?.close(),
     front: local !== undefined,
     health: async () => {
       if (connection.status !== 'ready') return 'degraded';

@@ -15,9 +15,18 @@ export interface TagIndex {
   close(): Promise<void>;
 }
 
-/** The index of this process's entries. Entries evicted by the LRU linger until they expire here. */
+/** Heap per (tag, key) record of the local index: its slot in the tag's map and a boxed expiry. */
+const TAG_RECORD_BYTES = 56;
+
+/**
+ * The index of this process's entries. An entry the in-process tier pushes out is forgotten here
+ * too (`forget`); otherwise it lingers until it expires, and under distinct searches the index
+ * would outgrow the tier it indexes (a search carries dozens of tags).
+ */
 export class LocalTagIndex implements TagIndex {
   readonly #keysByTag = new Map<string, Map<string, number>>();
+  /** The tags each key was last added with, to forget it. */
+  readonly #tagsByKey = new Map<string, readonly string[]>();
   readonly #sweeper: NodeJS.Timeout;
 
   constructor(sweepEveryMs = 60_000) {
@@ -35,6 +44,24 @@ export class LocalTagIndex implements TagIndex {
       }
       keys.set(key, Math.max(expiresAt, keys.get(key) ?? 0));
     }
+    this.#tagsByKey.set(key, tags);
+  }
+
+  /** What the index holds for `key`: a map slot and a boxed expiry per tag, ~56 bytes each (measured). */
+  bytesOf(key: string): number {
+    return (this.#tagsByKey.get(key)?.length ?? 0) * TAG_RECORD_BYTES;
+  }
+
+  /** Forgets `key` (the tier no longer holds it), under the tags it was last added with. */
+  forget(key: string): void {
+    const tags = this.#tagsByKey.get(key);
+    if (tags === undefined) return;
+    this.#tagsByKey.delete(key);
+    for (const tag of tags) {
+      const keys = this.#keysByTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.#keysByTag.delete(tag);
+    }
   }
 
   async take(tags: readonly string[]): Promise<string[]> {
@@ -50,11 +77,16 @@ export class LocalTagIndex implements TagIndex {
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
     this.#keysByTag.clear();
+    this.#tagsByKey.clear();
   }
 
   #sweep(now: number): void {
     for (const [tag, keys] of this.#keysByTag) {
-      for (const [key, expiresAt] of keys) if (expiresAt <= now) keys.delete(key);
+      for (const [key, expiresAt] of keys) {
+        if (expiresAt > now) continue;
+        keys.delete(key);
+        this.#tagsByKey.delete(key);
+      }
       if (keys.size === 0) this.#keysByTag.delete(tag);
     }
   }

@@ -1,6 +1,13 @@
 import type { Clock } from '../../ports/clock.js';
 
 /**
+ * Keys counted per window at most. Under distinct searches every request is a new key; past this,
+ * a new key's request is not counted (once, it is not popular anyway), so memory stays bounded
+ * whatever the request rate.
+ */
+const MAX_KEYS_PER_WINDOW = 50_000;
+
+/**
  * How often each key was asked for lately: counts in two fixed windows, the current one and the
  * one before, so a key's count always covers between one and two windows of history.
  */
@@ -21,8 +28,10 @@ export class Popularity {
   hit(key: string): number {
     this.#rotate();
     const count = (this.#current.get(key) ?? 0) + 1;
+    const previous = this.#previous.get(key) ?? 0;
+    if (count === 1 && previous === 0 && this.#current.size >= MAX_KEYS_PER_WINDOW) return 1;
     this.#current.set(key, count);
-    return count + (this.#previous.get(key) ?? 0);
+    return count + previous;
   }
 
   /** The count of `key` over the current and previous window. */

@@ -173,6 +173,15 @@ export class SearchResults {
     }
   }
 
+  /**
+   * Drops the snapshots and cut pages kept in process (and with them their prepared bytes): all of
+   * it is rebuilt from the cache on the next request. For when the heap is over its bound.
+   */
+  release(): void {
+    this.#snapshots.clear();
+    this.#pages.clear();
+  }
+
   /** Resolves once the background recomputations queued so far are done (tests, shutdown). */
   async settled(): Promise<void> {
     await this.#background;

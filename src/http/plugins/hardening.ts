@@ -1,8 +1,8 @@
-import { getHeapStatistics } from 'node:v8';
 import cors from '@fastify/cors';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import { LiveHeap } from '../live-heap.js';
 import { problem } from '../problems.js';
 import { securityHeaders } from './security-headers.js';
 
@@ -11,15 +11,27 @@ declare module 'fastify' {
     /** The security headers every answer carries (helmet's, computed once). */
     securityHeaders: Readonly<Record<string, string>>;
   }
+  interface FastifyContextConfig {
+    /** under-pressure's answer for this route while shedding; one returning nothing lets the request through. */
+    pressureHandler?: () => undefined;
+  }
 }
+
+/** Route config of a route answered even while load is shed (liveness: the process can answer). */
+export const ANSWERED_UNDER_PRESSURE = { pressureHandler: () => undefined };
 
 export interface HardeningOptions {
   /** `*`, or the allowed browser origins; an empty list sends no CORS headers. */
   corsOrigins: '*' | readonly string[];
   /** Event-loop delay (ms) above which requests get 503; 0 disables. */
   maxEventLoopDelayMs: number;
-  /** Heap use (bytes) above which requests get 503; 0 means 90% of V8's heap limit. */
+  /** Live heap (bytes, see live-heap.ts) above which requests get 503; 0 disables. */
   maxHeapUsedBytes: number;
+  /**
+   * Called while the live heap is over its bound, before a collection measures it again: drops what
+   * can be rebuilt (cached entries), so the server gives memory back instead of shedding forever.
+   */
+  relieveMemory?: () => void;
   /** `retry-after` (s) of overload answers. */
   retryAfterSeconds?: number;
   /** How often (ms) load is sampled; tests shorten it. */
@@ -63,16 +75,28 @@ const hardeningPlugin: FastifyPluginAsync<HardeningOptions> = async (app, option
       maxAge: 600,
     });
   }
+  const heapBound = options.maxHeapUsedBytes;
+  const heap = heapBound > 0 ? new LiveHeap() : undefined;
+  if (heap) app.addHook('onClose', async () => heap.close());
+  /**
+   * Within bound when the live heap is; over it, memory that can be rebuilt is given back and a
+   * collection measures again. under-pressure's own heap check is off: it reads heapUsed, garbage
+   * included, and nothing it does while shedding ever frees any.
+   */
+  const heapWithinBound = async (): Promise<boolean> => {
+    if (heap === undefined || heap.bytes() <= heapBound) return true;
+    options.relieveMemory?.();
+    return (await heap.collect()) <= heapBound;
+  };
+  const sampleInterval = options.sampleIntervalMs ?? 1000;
   await app.register(underPressure, {
     maxEventLoopDelay: options.maxEventLoopDelayMs,
-    maxHeapUsedBytes:
-      options.maxHeapUsedBytes > 0
-        ? options.maxHeapUsedBytes
-        : Math.floor(getHeapStatistics().heap_size_limit * 0.9),
-    sampleInterval: options.sampleIntervalMs ?? 1000,
+    sampleInterval,
+    ...(heap ? { healthCheck: heapWithinBound, healthCheckInterval: sampleInterval } : {}),
     retryAfter,
     pressureHandler: (request, reply, type) => {
-      const what = type === underPressure.TYPE_HEAP_USED_BYTES ? 'memory use' : 'event-loop delay';
+      // The health check is the live-heap bound above.
+      const what = type === underPressure.TYPE_HEALTH_CHECK ? 'memory use' : 'event-loop delay';
       const body = problem(
         'overloaded',
         `The server is overloaded (${what} over its bound); retry shortly.`,

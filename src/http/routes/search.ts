@@ -9,7 +9,7 @@ import { problemResponses } from '../schemas/common.js';
 import { FlightSearchQuery, FlightSearchResponse } from '../schemas/flights.js';
 import { HotelSearchQuery, HotelSearchResponse } from '../schemas/hotels.js';
 import { LocationQuery, LocationResponse } from '../schemas/locations.js';
-import type { FrontAnswer, SearchFront } from '../search-front.js';
+import type { FrontAnswer, LearnedSearch, SearchFront } from '../search-front.js';
 import { preparedBytes, sendLocations, sendSearchPage } from '../search-reply.js';
 import type { ApiServices } from '../services.js';
 
@@ -55,13 +55,31 @@ function searchHandler<Q>(
     const url = request.url;
     const page = await search.page(query, query.limit, query.cursor, clientGoneSignal(reply), url);
     if (query.cursor === undefined)
-      front?.learn(url, () => ({
-        route,
-        cacheType,
-        peek: () => pageAnswer(search.peek(url, query.limit)),
-        search: searchOf(route, request.query as Record<string, unknown>),
-      }));
+      front?.learn(url, () =>
+        learnedSearch(route, cacheType, search, url, query.limit, request.query as Record<string, unknown>),
+      );
     return sendSearchPage(request, reply, page);
+  };
+}
+
+/**
+ * What the front keeps of a search URL. Built here, not in the handler: a closure made in the
+ * handler would keep the handler's whole scope alive — the request, its socket and the page —
+ * for as long as the front remembers the URL (20,000 URLs).
+ */
+function learnedSearch<Q>(
+  route: '/v1/flights/search' | '/v1/hotels/search',
+  cacheType: CacheDataType,
+  search: PagedSearch<Q>,
+  url: string,
+  limit: number,
+  query: Record<string, unknown>,
+): LearnedSearch {
+  return {
+    route,
+    cacheType,
+    peek: () => pageAnswer(search.peek(url, limit)),
+    search: searchOf(route, query),
   };
 }
 
