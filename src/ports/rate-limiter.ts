@@ -20,9 +20,20 @@ export interface RateLimitDecision {
 }
 
 /**
- * Token bucket plus daily quota per API key. Several instances of one backend sharing a
- * store (Redis) share each key's bucket and quota atomically. Rejects with
- * `RateLimiterUnavailableError` when the backend cannot be reached.
+ * How many failed attempts (a wrong API key, secret or token) one subject, such as a client
+ * address, may make: `maxFailures` in a window that opens at its first failure and lasts
+ * `windowMs`; after that it is refused until the window ends.
+ */
+export interface FailurePolicy {
+  maxFailures: number;
+  windowMs: number;
+}
+
+/**
+ * Token bucket plus daily quota per API key, and failed-attempt windows per subject. Several
+ * instances of one backend sharing a store (Redis) share each key's bucket and quota and each
+ * subject's failures atomically. Rejects with `RateLimiterUnavailableError` when the backend
+ * cannot be reached.
  */
 export interface RateLimiter {
   /** Takes one token and one unit of today's quota for `keyId` under `plan`, or refuses. */
@@ -32,6 +43,13 @@ export interface RateLimiter {
    * store (callers then use `consume`).
    */
   consumeNow?(keyId: string, plan: UsagePlan): RateLimitDecision;
+  /**
+   * Counts one failed attempt by `subject`; resolves to the whole seconds (≥ 1) it must now wait
+   * before trying again when that failure used up its window's allowance, else 0.
+   */
+  recordFailure(subject: string, policy: FailurePolicy): Promise<number>;
+  /** Whole seconds (≥ 1) `subject` must wait before its next attempt, or 0 when it may try now. */
+  failureWait(subject: string, policy: FailurePolicy): Promise<number>;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }

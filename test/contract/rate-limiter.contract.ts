@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/ports/clock.js';
-import type { RateLimiter } from '../../src/ports/rate-limiter.js';
+import type { FailurePolicy, RateLimiter } from '../../src/ports/rate-limiter.js';
 import type { UsagePlan } from '../../src/ports/usage-plan.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
@@ -13,6 +13,7 @@ export interface RateLimiterContractOptions {
 
 const plan: UsagePlan = { name: 'test', rateLimit: 5, burstLimit: 10, dailyQuota: 1_000 };
 const NOON = Date.parse('2026-03-10T12:00:00.000Z');
+const failures: FailurePolicy = { maxFailures: 3, windowMs: 60_000 };
 
 /** The behaviour every RateLimiter backend must show, on an injected clock. */
 export function describeRateLimiterContract(name: string, options: RateLimiterContractOptions): void {
@@ -124,7 +125,56 @@ export function describeRateLimiterContract(name: string, options: RateLimiterCo
       expect(outcomes).toEqual(['ok', 'ok', 'rate']);
     });
 
+    it('lets a subject fail maxFailures times, then makes it wait until its window ends', async () => {
+      const clock = new ManualClock(NOON);
+      const limiter = await make(clock);
+      expect(await limiter.failureWait('203.0.113.7', failures)).toBe(0);
+      const waits = [];
+      for (let i = 0; i < 3; i++) {
+        waits.push(await limiter.recordFailure('203.0.113.7', failures));
+        clock.advance(10_000);
+      }
+      expect(waits).toEqual([0, 0, 40]);
+      // 30 s into the window: 30 s to go, whoever asks.
+      expect(await limiter.failureWait('203.0.113.7', failures)).toBe(30);
+      clock.advance(29_500);
+      expect(await limiter.failureWait('203.0.113.7', failures)).toBe(1);
+    });
+
+    it('opens a fresh window once the old one has passed', async () => {
+      const clock = new ManualClock(NOON);
+      const limiter = await make(clock);
+      for (let i = 0; i < 3; i++) await limiter.recordFailure('s', failures);
+      clock.advance(60_000);
+      expect(await limiter.failureWait('s', failures)).toBe(0);
+      expect(await limiter.recordFailure('s', failures)).toBe(0);
+      expect(await limiter.recordFailure('s', failures)).toBe(0);
+      expect(await limiter.recordFailure('s', failures)).toBe(60);
+    });
+
+    it("counts each subject's failures apart, and apart from the usage buckets", async () => {
+      const limiter = await make(new ManualClock(NOON));
+      for (let i = 0; i < 3; i++) await limiter.recordFailure('a', failures);
+      expect(await limiter.failureWait('a', failures)).toBe(60);
+      expect(await limiter.failureWait('b', failures)).toBe(0);
+      expect((await limiter.consume('a', plan)).allowed).toBe(true);
+    });
+
     if (options.sharesState) {
+      it('two instances sharing the store count one failure window, concurrently', async () => {
+        const clock = new ManualClock(NOON);
+        const shared = `failures-${process.pid}-${Date.now()}`;
+        const a = await make(clock, shared);
+        const b = await make(clock, shared);
+        const policy = { maxFailures: 10, windowMs: 60_000 };
+        const waits = await Promise.all(
+          Array.from({ length: 15 }, (_, i) => (i % 2 === 0 ? a : b).recordFailure('x', policy)),
+        );
+        // Only the tenth failure and those after it find the allowance used up.
+        expect(waits.filter((wait) => wait === 0)).toHaveLength(9);
+        expect(await b.failureWait('x', policy)).toBe(60);
+      });
+
       it('two instances sharing the store admit one bucket in total, concurrently', async () => {
         const clock = new ManualClock(NOON);
         const shared = `shared-${process.pid}-${Date.now()}`;
