@@ -437,6 +437,18 @@ export const options = {
     default: 'memory',
     parse: oneOf('memory', 'redis'),
   },
+  authFailureLimit: {
+    env: 'AUTH_FAILURE_LIMIT',
+    doc: 'Failed credential attempts (wrong API key, client secret or bearer token, dashboard sign-in) one client address (IPv6: its /64) may make per AUTH_FAILURE_WINDOW_SECONDS; after that its requests presenting credentials are answered 429 with retry-after until the window ends. Counted where RATE_LIMITER says, so Redis shares it across processes.',
+    default: '20',
+    parse: integer(1, 1_000_000),
+  },
+  authFailureWindowSeconds: {
+    env: 'AUTH_FAILURE_WINDOW_SECONDS',
+    doc: "Length (s) of a client address's failed-credential window, from its first failure.",
+    default: '60',
+    parse: integer(1, 86_400),
+  },
   adminApiKey: {
     env: 'ADMIN_API_KEY',
     doc: 'Admin credential for /v1/admin/*; when empty, a development admin key and client key are generated on first start and printed once.',

@@ -14,6 +14,8 @@ import type { StoreBackend } from './ports/store-backend.js';
 type GatewayConfig = Pick<
   Config,
   | 'rateLimiter'
+  | 'authFailureLimit'
+  | 'authFailureWindowSeconds'
   | 'redisUrl'
   | 'adminApiKey'
   | 'defaultPlan'
@@ -77,6 +79,10 @@ export async function createGatewayComponents(
     options: {
       keys,
       limiter,
+      credentialFailures: {
+        maxFailures: config.authFailureLimit,
+        windowMs: config.authFailureWindowSeconds * 1000,
+      },
       meter,
       verifier,
       issuer,

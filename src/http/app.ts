@@ -167,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         limiter: gateway.limiter,
         meter: gateway.meter,
         clock: gateway.clock ?? systemClock,
+        credentialWait: (address) => app.credentialWait(address),
       },
       securityHeaders: app.hasDecorator('securityHeaders') ? app.securityHeaders : {},
       recordAnswer: app.recordAnswer,

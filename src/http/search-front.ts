@@ -40,6 +40,8 @@ export interface FrontGateway {
   limiter: Pick<RateLimiter, 'consumeNow'>;
   meter: Pick<UsageMeter, 'record'>;
   clock: Clock;
+  /** Seconds a client address must wait after failed credentials (0: none); the app answers those. */
+  credentialWait(address: string): number;
 }
 
 export interface SearchFrontOptions {
@@ -124,6 +126,8 @@ export class SearchFront {
     if (gateway !== undefined) {
       const presented = headers['x-api-key'];
       if (typeof presented !== 'string' || gateway.limiter.consumeNow === undefined) return false;
+      // The socket's peer is the address the app judges too: it trusts no forwarding proxy.
+      if (gateway.credentialWait(request.socket.remoteAddress ?? '') > 0) return false;
       principal = gateway.keys.authenticatedRecently(presented);
       if (principal === undefined) return false;
     }

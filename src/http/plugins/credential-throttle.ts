@@ -1,0 +1,163 @@
+import { isIP } from 'node:net';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { type Clock, systemClock } from '../../ports/clock.js';
+import {
+  type FailurePolicy,
+  type RateLimiter,
+  RateLimiterUnavailableError,
+} from '../../ports/rate-limiter.js';
+import { replyWithProblem } from '../problems.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route checks credentials sent in its body (the token exchange, the dashboard sign-in). */
+    checksCredentials?: boolean;
+  }
+  interface FastifyInstance {
+    /**
+     * Whole seconds this process knows `address` must still wait after failed credentials, or 0;
+     * answered without I/O, for the cached-search front.
+     */
+    credentialWait(address: string): number;
+  }
+}
+
+export interface CredentialThrottleOptions {
+  limiter: Pick<RateLimiter, 'recordFailure' | 'failureWait'>;
+  /** Failed attempts one client address may make per window. */
+  policy: FailurePolicy;
+  clock?: Clock | undefined;
+}
+
+/** Addresses remembered as waiting, at most; past that the map is swept (and cleared if still full). */
+const REMEMBERED_LIMIT = 10_000;
+
+/**
+ * Throttles credential guessing per client address. Every 401 answered to a request that presented
+ * credentials (an `x-api-key`, an `Authorization` header, or the body of a route that checks
+ * credentials: the token exchange, the dashboard sign-in) counts one failure of its address in the
+ * shared limiter; once an address has used up its allowance for the window, its requests that
+ * present credentials are answered 429 `rate-limited` with `retry-after` until the window ends,
+ * before any credential is checked, so a right guess is not told apart from a wrong one.
+ *
+ * Routes that check credentials ask the shared limiter before every attempt. Requests carrying a
+ * key or token on every call (each search, each booking) are judged by what this process learned
+ * from its own failures and checks, without a round trip: a guesser spread over N processes gets at
+ * most one answer more per process and window than the allowance.
+ *
+ * The address is the request's `ip`: the socket's peer, as the app trusts no forwarding proxy
+ * (x-forwarded-for is never read). IPv6 clients count by /64, which one host commonly holds whole.
+ * A success does not reset the count: a guesser holding one valid key could otherwise clear it.
+ */
+const credentialThrottlePlugin: FastifyPluginAsync<CredentialThrottleOptions> = async (app, options) => {
+  const { limiter, policy } = options;
+  const clock = options.clock ?? systemClock;
+  /** Epoch ms until which an address must wait, as this process last learned. */
+  const waitingUntil = new Map<string, number>();
+
+  const remember = (subject: string, waitSeconds: number): void => {
+    if (waitSeconds <= 0) return;
+    if (waitingUntil.size >= REMEMBERED_LIMIT) {
+      const now = clock.now();
+      for (const [address, until] of waitingUntil) if (until <= now) waitingUntil.delete(address);
+      if (waitingUntil.size >= REMEMBERED_LIMIT) waitingUntil.clear();
+    }
+    waitingUntil.set(subject, clock.now() + waitSeconds * 1000);
+  };
+  const knownWait = (subject: string): number => {
+    const until = waitingUntil.get(subject);
+    if (until === undefined) return 0;
+    const ms = until - clock.now();
+    if (ms > 0) return Math.ceil(ms / 1000);
+    waitingUntil.delete(subject);
+    return 0;
+  };
+
+  app.decorate('credentialWait', (address: string) => knownWait(addressSubject(address)));
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!presentsCredentials(request)) return;
+    const subject = addressSubject(request.ip);
+    let wait = knownWait(subject);
+    if (wait === 0 && request.routeOptions.config?.checksCredentials === true) {
+      wait = await ask(request, () => limiter.failureWait(subject, policy));
+      remember(subject, wait);
+    }
+    if (wait > 0) return refuse(request, reply, wait);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode !== 401 || !presentsCredentials(request)) return payload;
+    const subject = addressSubject(request.ip);
+    remember(subject, await ask(request, () => limiter.recordFailure(subject, policy)));
+    return payload;
+  });
+};
+
+/** True when the request offers a credential to be checked. */
+function presentsCredentials(request: FastifyRequest): boolean {
+  return (
+    request.headers['x-api-key'] !== undefined ||
+    request.headers.authorization !== undefined ||
+    request.routeOptions.config?.checksCredentials === true
+  );
+}
+
+/**
+ * The limiter's answer, or 0 when its backend is down: a lost count must not turn a store outage
+ * into refused sign-ins (the Redis backend counts in process meanwhile, so this is rare).
+ */
+async function ask(request: FastifyRequest, question: () => Promise<number>): Promise<number> {
+  try {
+    return await question();
+  } catch (error) {
+    if (!(error instanceof RateLimiterUnavailableError)) throw error;
+    request.log.warn({ err: error }, 'failed-credential counter unavailable');
+    return 0;
+  }
+}
+
+function refuse(request: FastifyRequest, reply: FastifyReply, waitSeconds: number): FastifyReply {
+  reply.header('retry-after', waitSeconds);
+  return replyWithProblem(
+    request,
+    reply,
+    'rate-limited',
+    `Too many failed credential attempts from this address; retry after ${waitSeconds} s.`,
+  );
+}
+
+/**
+ * What failures are counted against: an IPv4 address (also when IPv4-mapped), or the /64 of an IPv6
+ * address, since one IPv6 host commonly holds a whole /64 to rotate through.
+ */
+export function addressSubject(address: string): string {
+  const unmapped = address.toLowerCase().startsWith('::ffff:') ? address.slice(7) : address;
+  if (isIP(unmapped) === 4) return unmapped;
+  if (isIP(address) !== 6) return address;
+  return `${ipv6Groups(address.split('%')[0] ?? address)
+    .slice(0, 4)
+    .join(':')}::/64`;
+}
+
+/** The eight groups of an IPv6 address, in shortest hex, its `::` expanded. */
+function ipv6Groups(address: string): string[] {
+  const [head = '', tail] = address.split('::');
+  const parts = (text: string): string[] => (text === '' ? [] : text.split(':'));
+  // An embedded IPv4 tail stands for two groups; only the count matters, the /64 lies before it.
+  const width = (groups: string[]): number =>
+    groups.reduce((sum, group) => sum + (group.includes('.') ? 2 : 1), 0);
+  const left = parts(head);
+  const right = tail === undefined ? [] : parts(tail);
+  const zeros = tail === undefined ? [] : Array<string>(8 - width(left) - width(right)).fill('0');
+  return [...left, ...zeros, ...right].map((group) =>
+    group.includes('.') ? group : Number.parseInt(group, 16).toString(16),
+  );
+}
+
+/** The failed-credential throttle (fastify-plugin: hooks apply to the whole app). */
+export const credentialThrottle = fp(credentialThrottlePlugin, {
+  fastify: '5.x',
+  name: 'travel-platform-credential-throttle',
+});
