@@ -563,6 +563,12 @@ export const options = {
     default: '24',
     parse: integer(24, 24 * 30),
   },
+  idempotencyLeaseSeconds: {
+    env: 'IDEMPOTENCY_LEASE_SECONDS',
+    doc: "How long a booking's Idempotency-Key stays held while its request runs. If its server dies mid-booking, retries answer 409 idempotency-key-in-use with retry-after until the lease ends. Must exceed the longest a booking can take (supplier confirmation and order, store statements): a shorter lease lets a retry book while the first attempt still runs, which the store then refuses.",
+    default: '60',
+    parse: integer(5, 3600),
+  },
   cacheInvalidation: {
     env: 'CACHE_INVALIDATION',
     doc: 'How cached searches learn of inventory changes: events (each change invalidates exactly the searches it affects) or ttl-only (entries live out their TTL, as API Gateway caching does; for comparison in benchmarks).',
@@ -750,6 +756,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   problems.push(...supplierProblems(config as Partial<Config>));
+  if (
+    typeof config.idempotencyLeaseSeconds === 'number' &&
+    typeof config.requestTimeoutMs === 'number' &&
+    config.idempotencyLeaseSeconds * 1000 <= config.requestTimeoutMs
+  )
+    problems.push(
+      `IDEMPOTENCY_LEASE_SECONDS=${config.idempotencyLeaseSeconds} is invalid: expected more than REQUEST_TIMEOUT_MS (${config.requestTimeoutMs} ms), or a booking still running loses its key`,
+    );
   if (config.cacheLocalTier === 'off' && config.cacheBackend !== 'redis')
     problems.push('CACHE_LOCAL_TIER=off needs CACHE=redis: the memory cache has no other tier');
   if (problems.length > 0) throw new ConfigError(problems);
