@@ -449,6 +449,12 @@ export const options = {
     default: '60',
     parse: integer(1, 86_400),
   },
+  apiKeyStaleSeconds: {
+    env: 'API_KEY_STALE_SECONDS',
+    doc: 'While the store cannot be reached, an API key read from it within this many seconds is still accepted (as it was then: a revoked key stays refused), so answers that need no store, such as cached searches, go on; keys not read before the outage are answered 503. 0: every request needing a key is answered 503 during an outage.',
+    default: '300',
+    parse: integer(0, 86_400),
+  },
   adminApiKey: {
     env: 'ADMIN_API_KEY',
     doc: 'Admin credential for /v1/admin/*; when empty, a development admin key and client key are generated on first start and printed once.',

@@ -16,6 +16,7 @@ type GatewayConfig = Pick<
   | 'rateLimiter'
   | 'authFailureLimit'
   | 'authFailureWindowSeconds'
+  | 'apiKeyStaleSeconds'
   | 'redisUrl'
   | 'adminApiKey'
   | 'defaultPlan'
@@ -53,6 +54,7 @@ export async function createGatewayComponents(
     clock,
     defaultPlan: config.defaultPlan,
     adminApiKey: config.adminApiKey,
+    staleOnOutageMs: config.apiKeyStaleSeconds * 1000,
   });
   const limiter = await createRateLimiter({ backend: config.rateLimiter, redisUrl: config.redisUrl, clock });
   const meter = new UsageMeter({ store });
