@@ -29,6 +29,14 @@ export interface FailurePolicy {
   windowMs: number;
 }
 
+/** A subject's failed attempts once one more was counted. */
+export interface FailureCount {
+  /** Failures in the subject's current window, this one included. */
+  failures: number;
+  /** Whole seconds (≥ 1) until the window ends when `failures` reached `maxFailures`, else 0. */
+  waitSeconds: number;
+}
+
 /**
  * Token bucket plus daily quota per API key, and failed-attempt windows per subject. Several
  * instances of one backend sharing a store (Redis) share each key's bucket and quota and each
@@ -44,12 +52,16 @@ export interface RateLimiter {
    */
   consumeNow?(keyId: string, plan: UsagePlan): RateLimitDecision;
   /**
-   * Counts one failed attempt by `subject`; resolves to the whole seconds (≥ 1) it must now wait
-   * before trying again when that failure used up its window's allowance, else 0.
+   * Counts one failed attempt by `subject` in its window (a fresh one when none is open) and returns
+   * the count. Atomic: concurrent callers each see a different count.
    */
-  recordFailure(subject: string, policy: FailurePolicy): Promise<number>;
-  /** Whole seconds (≥ 1) `subject` must wait before its next attempt, or 0 when it may try now. */
-  failureWait(subject: string, policy: FailurePolicy): Promise<number>;
+  recordFailure(subject: string, policy: FailurePolicy): Promise<FailureCount>;
+  /**
+   * Takes back one failure of `subject` from its open window: an attempt counted before it was
+   * checked (so concurrent attempts cannot all slip under the limit) that then succeeded. A no-op
+   * when no window is open or it counts none.
+   */
+  forgiveFailure(subject: string, policy: FailurePolicy): Promise<void>;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }

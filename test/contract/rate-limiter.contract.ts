@@ -125,20 +125,21 @@ export function describeRateLimiterContract(name: string, options: RateLimiterCo
       expect(outcomes).toEqual(['ok', 'ok', 'rate']);
     });
 
-    it('lets a subject fail maxFailures times, then makes it wait until its window ends', async () => {
+    it("counts a subject's failures in its window, with the wait once they reach maxFailures", async () => {
       const clock = new ManualClock(NOON);
       const limiter = await make(clock);
-      expect(await limiter.failureWait('203.0.113.7', failures)).toBe(0);
-      const waits = [];
-      for (let i = 0; i < 3; i++) {
-        waits.push(await limiter.recordFailure('203.0.113.7', failures));
+      const counts = [];
+      for (let i = 0; i < 4; i++) {
+        counts.push(await limiter.recordFailure('203.0.113.7', failures));
         clock.advance(10_000);
       }
-      expect(waits).toEqual([0, 0, 40]);
-      // 30 s into the window: 30 s to go, whoever asks.
-      expect(await limiter.failureWait('203.0.113.7', failures)).toBe(30);
-      clock.advance(29_500);
-      expect(await limiter.failureWait('203.0.113.7', failures)).toBe(1);
+      expect(counts).toEqual([
+        { failures: 1, waitSeconds: 0 },
+        { failures: 2, waitSeconds: 0 },
+        { failures: 3, waitSeconds: 40 },
+        // The window does not move with further failures: it ends 60 s after the first.
+        { failures: 4, waitSeconds: 30 },
+      ]);
     });
 
     it('opens a fresh window once the old one has passed', async () => {
@@ -146,17 +147,26 @@ export function describeRateLimiterContract(name: string, options: RateLimiterCo
       const limiter = await make(clock);
       for (let i = 0; i < 3; i++) await limiter.recordFailure('s', failures);
       clock.advance(60_000);
-      expect(await limiter.failureWait('s', failures)).toBe(0);
-      expect(await limiter.recordFailure('s', failures)).toBe(0);
-      expect(await limiter.recordFailure('s', failures)).toBe(0);
-      expect(await limiter.recordFailure('s', failures)).toBe(60);
+      expect(await limiter.recordFailure('s', failures)).toEqual({ failures: 1, waitSeconds: 0 });
+    });
+
+    it('forgives one failure of an open window, and nothing of a passed or empty one', async () => {
+      const clock = new ManualClock(NOON);
+      const limiter = await make(clock);
+      await limiter.forgiveFailure('f', failures);
+      await limiter.recordFailure('f', failures);
+      await limiter.recordFailure('f', failures);
+      await limiter.forgiveFailure('f', failures);
+      expect(await limiter.recordFailure('f', failures)).toEqual({ failures: 2, waitSeconds: 0 });
+      clock.advance(60_000);
+      await limiter.forgiveFailure('f', failures);
+      expect(await limiter.recordFailure('f', failures)).toEqual({ failures: 1, waitSeconds: 0 });
     });
 
     it("counts each subject's failures apart, and apart from the usage buckets", async () => {
       const limiter = await make(new ManualClock(NOON));
       for (let i = 0; i < 3; i++) await limiter.recordFailure('a', failures);
-      expect(await limiter.failureWait('a', failures)).toBe(60);
-      expect(await limiter.failureWait('b', failures)).toBe(0);
+      expect((await limiter.recordFailure('b', failures)).failures).toBe(1);
       expect((await limiter.consume('a', plan)).allowed).toBe(true);
     });
 
@@ -167,12 +177,13 @@ export function describeRateLimiterContract(name: string, options: RateLimiterCo
         const a = await make(clock, shared);
         const b = await make(clock, shared);
         const policy = { maxFailures: 10, windowMs: 60_000 };
-        const waits = await Promise.all(
+        const counts = await Promise.all(
           Array.from({ length: 15 }, (_, i) => (i % 2 === 0 ? a : b).recordFailure('x', policy)),
         );
-        // Only the tenth failure and those after it find the allowance used up.
-        expect(waits.filter((wait) => wait === 0)).toHaveLength(9);
-        expect(await b.failureWait('x', policy)).toBe(60);
+        expect(counts.map((count) => count.failures).sort((x, y) => x - y)).toEqual(
+          Array.from({ length: 15 }, (_, i) => i + 1),
+        );
+        expect(counts.filter((count) => count.waitSeconds === 60)).toHaveLength(6);
       });
 
       it('two instances sharing the store admit one bucket in total, concurrently', async () => {

@@ -105,6 +105,40 @@ describe.each(backends)('failed credentials are throttled per client address ($n
     expect((await requestFrom('127.0.0.11', `${other.baseUrl}${TOKEN}`, token(issued.key))).status).toBe(200);
   });
 
+  it('token route, 40 wrong secrets at once over both instances: exactly LIMIT are checked (401), the rest 429', async () => {
+    const { attacked, other } = instances;
+    const issued = await other.platform.gateway.options.keys.issue({ name: 'stormed app' });
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        requestFrom(
+          '127.0.0.13',
+          `${(i % 2 === 0 ? attacked : other).baseUrl}/v1/security/oauth2/token`,
+          form({
+            grant_type: 'client_credentials',
+            client_id: issued.record.id,
+            client_secret: `storm-${i}`,
+          }),
+        ).then((answer) => answer.status),
+      ),
+    );
+    expect(statuses.filter((status) => status === 401)).toHaveLength(LIMIT);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(40 - LIMIT);
+  });
+
+  it('token route: successful exchanges use none of the allowance', async () => {
+    const { attacked } = instances;
+    const issued = await attacked.platform.gateway.options.keys.issue({ name: 'busy app' });
+    const token = (secret: string) =>
+      form({ grant_type: 'client_credentials', client_id: issued.record.id, client_secret: secret });
+    const url = `${attacked.baseUrl}/v1/security/oauth2/token`;
+    const statuses = [];
+    for (let i = 0; i < 2 * LIMIT; i++)
+      statuses.push((await requestFrom('127.0.0.14', url, token(issued.key))).status);
+    for (let i = 0; i <= LIMIT; i++)
+      statuses.push((await requestFrom('127.0.0.14', url, token(`wrong-${i}`))).status);
+    expect(statuses).toEqual([...Array(2 * LIMIT).fill(200), ...Array(LIMIT).fill(401), 429]);
+  });
+
   it('dashboard sign-in: wrong keys end in 429 problem+json rate-limited with retry-after; the admin key from another address signs in', async () => {
     const { attacked, other } = instances;
     const signIn = (key: string): RequestFrom => ({

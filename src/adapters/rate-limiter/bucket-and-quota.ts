@@ -1,5 +1,10 @@
 import { type Clock, systemClock } from '../../ports/clock.js';
-import type { FailurePolicy, RateLimitDecision, RateLimiter } from '../../ports/rate-limiter.js';
+import type {
+  FailureCount,
+  FailurePolicy,
+  RateLimitDecision,
+  RateLimiter,
+} from '../../ports/rate-limiter.js';
 import type { UsagePlan } from '../../ports/usage-plan.js';
 import { secondsToNextUtcDay, utcDay } from '../../ports/utc-day.js';
 import { type FailureWindow, failureWaitSeconds } from './failure-window.js';
@@ -37,18 +42,19 @@ export abstract class BucketAndQuotaLimiter implements RateLimiter {
   /** Atomically adds one failure of `subject` at `now` (a fresh window when none is open) and returns it. */
   protected abstract addFailure(subject: string, windowMs: number, now: number): Promise<FailureWindow>;
 
-  /** The failure window of `subject` as stored (possibly over), or undefined. */
-  protected abstract readFailures(subject: string): Promise<FailureWindow | undefined>;
+  /** Atomically takes one failure back from the window of `subject` if it is open at `now` and counts any. */
+  protected abstract removeFailure(subject: string, windowMs: number, now: number): Promise<void>;
 
   abstract close(): Promise<void>;
 
-  async recordFailure(subject: string, policy: FailurePolicy): Promise<number> {
+  async recordFailure(subject: string, policy: FailurePolicy): Promise<FailureCount> {
     const now = this.clock.now();
-    return failureWaitSeconds(await this.addFailure(subject, policy.windowMs, now), now, policy);
+    const window = await this.addFailure(subject, policy.windowMs, now);
+    return { failures: window.failures, waitSeconds: failureWaitSeconds(window, now, policy) };
   }
 
-  async failureWait(subject: string, policy: FailurePolicy): Promise<number> {
-    return failureWaitSeconds(await this.readFailures(subject), this.clock.now(), policy);
+  async forgiveFailure(subject: string, policy: FailurePolicy): Promise<void> {
+    await this.removeFailure(subject, policy.windowMs, this.clock.now());
   }
 
   async consume(keyId: string, plan: UsagePlan): Promise<RateLimitDecision> {

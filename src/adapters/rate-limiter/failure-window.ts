@@ -20,6 +20,16 @@ export function addFailure(window: FailureWindow | undefined, now: number, windo
   return { failures: window.failures + 1, openedAt: window.openedAt };
 }
 
+/** The window with one failure taken back at `now`, or undefined when it has passed or counts none. */
+export function removeFailure(
+  window: FailureWindow | undefined,
+  now: number,
+  windowMs: number,
+): FailureWindow | undefined {
+  if (window === undefined || now >= window.openedAt + windowMs || window.failures <= 0) return undefined;
+  return { failures: window.failures - 1, openedAt: window.openedAt };
+}
+
 /** Whole seconds (≥ 1) the subject of `window` must wait at `now`, or 0 when it may try now. */
 export function failureWaitSeconds(
   window: FailureWindow | undefined,

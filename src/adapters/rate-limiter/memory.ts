@@ -3,7 +3,7 @@ import type { RateLimitDecision } from '../../ports/rate-limiter.js';
 import type { UsagePlan } from '../../ports/usage-plan.js';
 import { utcDay } from '../../ports/utc-day.js';
 import { BucketAndQuotaLimiter, decide, type TokenTaken } from './bucket-and-quota.js';
-import { addFailure, type FailureWindow } from './failure-window.js';
+import { addFailure, type FailureWindow, removeFailure } from './failure-window.js';
 import { type BucketState, refill } from './token-bucket.js';
 
 export interface MemoryRateLimiterOptions {
@@ -50,8 +50,9 @@ export class MemoryRateLimiter extends BucketAndQuotaLimiter {
     return window;
   }
 
-  protected async readFailures(subject: string): Promise<FailureWindow | undefined> {
-    return this.#failures.get(subject);
+  protected async removeFailure(subject: string, windowMs: number, now: number): Promise<void> {
+    const window = removeFailure(this.#failures.get(subject), now, windowMs);
+    if (window !== undefined) this.#failures.set(subject, { ...window, windowMs });
   }
 
   async close(): Promise<void> {

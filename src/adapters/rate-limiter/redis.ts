@@ -60,9 +60,23 @@ redis.call('PEXPIRE', KEYS[1], math.max(1, at + window - now) + 1000)
 return {failures, string.format('%d', at)}
 `;
 
+/** One failure taken back from a subject's window if it is open and counts any; mirrors `removeFailure`. */
+const REMOVE_FAILURE_SCRIPT = `
+local window = tonumber(ARGV[1])
+local now = tonumber(ARGV[2])
+local state = redis.call('HMGET', KEYS[1], 'failures', 'at')
+local failures = tonumber(state[1])
+local at = tonumber(state[2])
+if failures ~= nil and at ~= nil and now < at + window and failures > 0 then
+  redis.call('HSET', KEYS[1], 'failures', failures - 1)
+end
+return 0
+`;
+
 interface TokenBucketCommands {
   tpTakeToken(key: string, rate: number, burst: number, now: number): Promise<[number, string]>;
   tpAddFailure(key: string, windowMs: number, now: number): Promise<[number, string]>;
+  tpRemoveFailure(key: string, windowMs: number, now: number): Promise<number>;
 }
 
 export interface RedisRateLimiterOptions {
@@ -109,6 +123,7 @@ export class RedisRateLimiter extends BucketAndQuotaLimiter {
     if (this.#ownsClient) client.on('error', () => {});
     client.defineCommand('tpTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN_SCRIPT });
     client.defineCommand('tpAddFailure', { numberOfKeys: 1, lua: ADD_FAILURE_SCRIPT });
+    client.defineCommand('tpRemoveFailure', { numberOfKeys: 1, lua: REMOVE_FAILURE_SCRIPT });
     this.#redis = client as Redis & TokenBucketCommands;
     this.#prefix = options.keyPrefix ?? 'tp:rl:';
     this.#quota = new RateLimiterRedis({
@@ -192,15 +207,12 @@ export class RedisRateLimiter extends BucketAndQuotaLimiter {
     }
   }
 
-  protected async readFailures(subject: string): Promise<FailureWindow | undefined> {
-    let state: (string | null)[];
+  protected async removeFailure(subject: string, windowMs: number, now: number): Promise<void> {
     try {
-      state = await this.#redis.hmget(`${this.#prefix}failures:${subject}`, 'failures', 'at');
+      await this.#redis.tpRemoveFailure(`${this.#prefix}failures:${subject}`, windowMs, Math.floor(now));
     } catch (error) {
       throw new RateLimiterUnavailableError('Redis failure counter failed', { cause: error });
     }
-    const [failures, at] = state;
-    return failures == null || at == null ? undefined : { failures: Number(failures), openedAt: Number(at) };
   }
 
   async close(): Promise<void> {

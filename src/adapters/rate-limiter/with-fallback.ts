@@ -1,4 +1,9 @@
-import type { FailurePolicy, RateLimitDecision, RateLimiter } from '../../ports/rate-limiter.js';
+import type {
+  FailureCount,
+  FailurePolicy,
+  RateLimitDecision,
+  RateLimiter,
+} from '../../ports/rate-limiter.js';
 import type { UsagePlan } from '../../ports/usage-plan.js';
 import { utcDay } from '../../ports/utc-day.js';
 import { CircuitBreaker } from '../resilience/circuit-breaker.js';
@@ -78,7 +83,7 @@ export class FallbackRateLimiter implements RateLimiter {
    * While Redis is away each process counts the failures it sees itself: a guesser spread over
    * N processes gets up to N allowances per window until Redis is back, never an unlimited run.
    */
-  async recordFailure(subject: string, policy: FailurePolicy): Promise<number> {
+  async recordFailure(subject: string, policy: FailurePolicy): Promise<FailureCount> {
     try {
       return await this.#breaker.run(() => this.#shared.recordFailure(subject, policy));
     } catch {
@@ -86,11 +91,11 @@ export class FallbackRateLimiter implements RateLimiter {
     }
   }
 
-  async failureWait(subject: string, policy: FailurePolicy): Promise<number> {
+  async forgiveFailure(subject: string, policy: FailurePolicy): Promise<void> {
     try {
-      return await this.#breaker.run(() => this.#shared.failureWait(subject, policy));
+      await this.#breaker.run(() => this.#shared.forgiveFailure(subject, policy));
     } catch {
-      return this.#local.failureWait(subject, policy);
+      await this.#local.forgiveFailure(subject, policy);
     }
   }
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import {
+  type FailureCount,
   type FailurePolicy,
   type RateLimiter,
   RateLimiterUnavailableError,
@@ -24,7 +25,7 @@ declare module 'fastify' {
 }
 
 export interface CredentialThrottleOptions {
-  limiter: Pick<RateLimiter, 'recordFailure' | 'failureWait'>;
+  limiter: Pick<RateLimiter, 'recordFailure' | 'forgiveFailure'>;
   /** Failed attempts one client address may make per window. */
   policy: FailurePolicy;
   clock?: Clock | undefined;
@@ -41,10 +42,11 @@ const REMEMBERED_LIMIT = 10_000;
  * present credentials are answered 429 `rate-limited` with `retry-after` until the window ends,
  * before any credential is checked, so a right guess is not told apart from a wrong one.
  *
- * Routes that check credentials ask the shared limiter before every attempt. Requests carrying a
- * key or token on every call (each search, each booking) are judged by what this process learned
- * from its own failures and checks, without a round trip: a guesser spread over N processes gets at
- * most one answer more per process and window than the allowance.
+ * Routes that check credentials count each attempt as a failure before checking it, and take it
+ * back when it succeeds, so concurrent guesses spread over any number of processes get exactly the
+ * allowance. Requests carrying a key or token on every call (each search, each booking) are counted
+ * once they failed and judged by what this process has learned, without a round trip on the hot
+ * path: a guesser gets the allowance plus at most what it has in flight, per process, per window.
  *
  * The address is the request's `ip`: the socket's peer, as the app trusts no forwarding proxy
  * (x-forwarded-for is never read). IPv6 clients count by /64, which one host commonly holds whole.
@@ -76,21 +78,36 @@ const credentialThrottlePlugin: FastifyPluginAsync<CredentialThrottleOptions> = 
 
   app.decorate('credentialWait', (address: string) => knownWait(addressSubject(address)));
 
+  /** Attempts counted before their check, with the count: forgiven unless they fail. */
+  const countedAhead = new WeakMap<FastifyRequest, FailureCount>();
+
   app.addHook('onRequest', async (request, reply) => {
     if (!presentsCredentials(request)) return;
     const subject = addressSubject(request.ip);
-    let wait = knownWait(subject);
-    if (wait === 0 && request.routeOptions.config?.checksCredentials === true) {
-      wait = await ask(request, () => limiter.failureWait(subject, policy));
-      remember(subject, wait);
+    const known = knownWait(subject);
+    if (known > 0) return refuse(request, reply, known);
+    if (request.routeOptions.config?.checksCredentials !== true) return;
+    const counted = await ask(request, () => limiter.recordFailure(subject, policy));
+    if (counted === undefined) return;
+    if (counted.failures > policy.maxFailures) {
+      remember(subject, counted.waitSeconds);
+      return refuse(request, reply, counted.waitSeconds);
     }
-    if (wait > 0) return refuse(request, reply, wait);
+    countedAhead.set(request, counted);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
+    const ahead = countedAhead.get(request);
+    if (ahead !== undefined) {
+      const subject = addressSubject(request.ip);
+      if (reply.statusCode === 401) remember(subject, ahead.waitSeconds);
+      else await ask(request, () => limiter.forgiveFailure(subject, policy));
+      return payload;
+    }
     if (reply.statusCode !== 401 || !presentsCredentials(request)) return payload;
     const subject = addressSubject(request.ip);
-    remember(subject, await ask(request, () => limiter.recordFailure(subject, policy)));
+    const counted = await ask(request, () => limiter.recordFailure(subject, policy));
+    if (counted !== undefined) remember(subject, counted.waitSeconds);
     return payload;
   });
 };
@@ -105,16 +122,16 @@ function presentsCredentials(request: FastifyRequest): boolean {
 }
 
 /**
- * The limiter's answer, or 0 when its backend is down: a lost count must not turn a store outage
+ * The limiter's answer, or undefined when its backend is down: a lost count must not turn an outage
  * into refused sign-ins (the Redis backend counts in process meanwhile, so this is rare).
  */
-async function ask(request: FastifyRequest, question: () => Promise<number>): Promise<number> {
+async function ask<T>(request: FastifyRequest, question: () => Promise<T>): Promise<T | undefined> {
   try {
     return await question();
   } catch (error) {
     if (!(error instanceof RateLimiterUnavailableError)) throw error;
     request.log.warn({ err: error }, 'failed-credential counter unavailable');
-    return 0;
+    return undefined;
   }
 }
 
