@@ -3,6 +3,8 @@
  * default and doc side by side; the README's configuration table is generated from `options`.
  */
 
+import { isIP } from 'node:net';
+
 export interface ConfigOption<T> {
   env: string;
   doc: string;
@@ -61,6 +63,23 @@ const optionalUrl = (raw: string): string | undefined => {
     throw new InvalidValue('an absolute URL (or empty)');
   }
   return raw;
+};
+
+/** Empty (trust no proxy), or comma-separated addresses and CIDR ranges of trusted proxies. */
+const proxyAddresses = (raw: string): readonly string[] => {
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || extra !== undefined)
+      throw new InvalidValue('empty, or comma-separated proxy addresses or CIDR ranges like 10.0.0.0/8');
+  }
+  return Object.freeze(entries);
 };
 
 /** `*` (any origin), empty (no CORS), or a comma-separated list of origins. */
@@ -179,6 +198,12 @@ const schemaName = (raw: string): string => {
 
 export const options = {
   host: { env: 'HOST', doc: 'Interface the HTTP server listens on.', default: '0.0.0.0', parse: nonEmpty },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    doc: "Reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed: the client address (failed-credential throttling, logs) and scheme (the dashboard cookie's Secure flag) are then read from them. Empty: the socket's peer is the client and forwarded headers are ignored. Set it behind a proxy, or every client shares the proxy's address.",
+    default: '',
+    parse: proxyAddresses,
+  },
   port: {
     env: 'PORT',
     doc: 'TCP port of the HTTP server (0 picks a free one).',

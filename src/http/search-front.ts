@@ -40,8 +40,8 @@ export interface FrontGateway {
   limiter: Pick<RateLimiter, 'consumeNow'>;
   meter: Pick<UsageMeter, 'record'>;
   clock: Clock;
-  /** Seconds a client address must wait after failed credentials (0: none); the app answers those. */
-  credentialWait(address: string): number;
+  /** Seconds the request's client must wait after failed credentials (0: none); the app answers those. */
+  credentialWait(request: IncomingMessage): number;
 }
 
 export interface SearchFrontOptions {
@@ -126,8 +126,7 @@ export class SearchFront {
     if (gateway !== undefined) {
       const presented = headers['x-api-key'];
       if (typeof presented !== 'string' || gateway.limiter.consumeNow === undefined) return false;
-      // The socket's peer is the address the app judges too: it trusts no forwarding proxy.
-      if (gateway.credentialWait(request.socket.remoteAddress ?? '') > 0) return false;
+      if (gateway.credentialWait(request) > 0) return false;
       principal = gateway.keys.authenticatedRecently(presented);
       if (principal === undefined) return false;
     }

@@ -201,6 +201,20 @@ describe.each(backends)('failed credentials are throttled per client address ($n
     expect(json(refused)).toMatchObject({ type: 'https://travel-platform.dev/problems/rate-limited' });
   });
 
+  it('a forged X-Forwarded-For changes nothing when no proxy is trusted', async () => {
+    const { attacked } = instances;
+    const statuses = [];
+    for (let i = 0; i <= LIMIT; i++)
+      statuses.push(
+        (
+          await requestFrom('127.0.0.61', `${attacked.baseUrl}/v1/locations`, {
+            headers: { 'x-api-key': `tp_forged${i}`, 'x-forwarded-for': `198.51.100.${i}` },
+          })
+        ).status,
+      );
+    expect(statuses).toEqual([...Array(LIMIT).fill(401), 429]);
+  });
+
   it('wrong bearer tokens on the booking routes count too', async () => {
     const { attacked } = instances;
     const booking: RequestFrom = {
@@ -217,5 +231,35 @@ describe.each(backends)('failed credentials are throttled per client address ($n
     for (let i = 0; i <= LIMIT; i++)
       statuses.push((await requestFrom('127.0.0.41', `${attacked.baseUrl}/v1/bookings`, booking)).status);
     expect(statuses).toEqual([...Array(LIMIT).fill(401), 429]);
+  });
+});
+
+describe('behind a trusted proxy (TRUST_PROXY)', () => {
+  let tp: TestPlatform;
+  beforeAll(async () => {
+    tp = await startTestPlatform({
+      airports: 6,
+      days: 2,
+      env: { ...throttleEnv, TRUST_PROXY: '127.0.0.70/31' },
+    });
+  }, 60_000);
+  afterAll(() => tp?.close());
+
+  const signInVia = (proxy: string, client: string, key: string) =>
+    requestFrom(proxy, `${tp.baseUrl}/dashboard/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+      body: JSON.stringify({ key }),
+    });
+
+  it('counts the forwarded client, so one guesser behind the proxy does not lock out the others', async () => {
+    const statuses = [];
+    for (let i = 0; i <= LIMIT; i++)
+      statuses.push((await signInVia('127.0.0.70', '203.0.113.9', `nope-${i}`)).status);
+    expect(statuses).toEqual([...Array(LIMIT).fill(401), 429]);
+    expect((await signInVia('127.0.0.71', '203.0.113.9', ADMIN_KEY)).status).toBe(429);
+    expect((await signInVia('127.0.0.70', '203.0.113.10', ADMIN_KEY)).status).toBe(204);
+    // An address that is not a trusted proxy is the client itself, whatever it forwards.
+    expect((await signInVia('127.0.0.72', '203.0.113.9', ADMIN_KEY)).status).toBe(204);
   });
 });

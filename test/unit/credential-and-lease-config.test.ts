@@ -25,6 +25,19 @@ describe('failed-credential throttle and idempotency lease settings', () => {
     ]);
   });
 
+  it('read TRUST_PROXY as addresses and CIDR ranges, refusing anything else', () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,fd00::/8' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.5',
+      'fd00::/8',
+    ]);
+    for (const bad of ['true', '10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/2'])
+      expect(configProblems({ TRUST_PROXY: bad })).toEqual([
+        `TRUST_PROXY=${JSON.stringify(bad)} is invalid: expected empty, or comma-separated proxy addresses or CIDR ranges like 10.0.0.0/8`,
+      ]);
+  });
+
   it('refuse a lease no longer than the request timeout, which a running booking could outlive', () => {
     expect(configProblems({ IDEMPOTENCY_LEASE_SECONDS: '10', REQUEST_TIMEOUT_MS: '10000' })).toEqual([
       'IDEMPOTENCY_LEASE_SECONDS=10 is invalid: expected more than REQUEST_TIMEOUT_MS (10000 ms), or a booking still running loses its key',

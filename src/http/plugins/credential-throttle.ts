@@ -18,9 +18,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     /**
      * Whole seconds this process knows `address` must still wait after failed credentials, or 0;
-     * answered without I/O, for the cached-search front.
+     * answered without I/O, for the cached-search front. Undefined (the client's address is not
+     * known there, behind a proxy): the longest wait of any address.
      */
-    credentialWait(address: string): number;
+    credentialWait(address: string | undefined): number;
   }
 }
 
@@ -48,8 +49,9 @@ const REMEMBERED_LIMIT = 10_000;
  * once they failed and judged by what this process has learned, without a round trip on the hot
  * path: a guesser gets the allowance plus at most what it has in flight, per process, per window.
  *
- * The address is the request's `ip`: the socket's peer, as the app trusts no forwarding proxy
- * (x-forwarded-for is never read). IPv6 clients count by /64, which one host commonly holds whole.
+ * The address is the request's `ip`: the socket's peer, or behind a proxy listed in TRUST_PROXY the
+ * client it forwards for (X-Forwarded-For is read from no one else). IPv6 clients count by /64,
+ * which one host commonly holds whole.
  * A success does not reset the count: a guesser holding one valid key could otherwise clear it.
  */
 const credentialThrottlePlugin: FastifyPluginAsync<CredentialThrottleOptions> = async (app, options) => {
@@ -57,6 +59,8 @@ const credentialThrottlePlugin: FastifyPluginAsync<CredentialThrottleOptions> = 
   const clock = options.clock ?? systemClock;
   /** Epoch ms until which an address must wait, as this process last learned. */
   const waitingUntil = new Map<string, number>();
+  /** The latest of those, for a caller that cannot tell addresses apart. */
+  let anyWaitingUntil = 0;
 
   const remember = (subject: string, waitSeconds: number): void => {
     if (waitSeconds <= 0) return;
@@ -65,7 +69,9 @@ const credentialThrottlePlugin: FastifyPluginAsync<CredentialThrottleOptions> = 
       for (const [address, until] of waitingUntil) if (until <= now) waitingUntil.delete(address);
       if (waitingUntil.size >= REMEMBERED_LIMIT) waitingUntil.clear();
     }
-    waitingUntil.set(subject, clock.now() + waitSeconds * 1000);
+    const until = clock.now() + waitSeconds * 1000;
+    waitingUntil.set(subject, until);
+    anyWaitingUntil = Math.max(anyWaitingUntil, until);
   };
   const knownWait = (subject: string): number => {
     const until = waitingUntil.get(subject);
@@ -76,7 +82,10 @@ const credentialThrottlePlugin: FastifyPluginAsync<CredentialThrottleOptions> = 
     return 0;
   };
 
-  app.decorate('credentialWait', (address: string) => knownWait(addressSubject(address)));
+  app.decorate('credentialWait', (address: string | undefined) => {
+    if (address !== undefined) return knownWait(addressSubject(address));
+    return Math.max(0, Math.ceil((anyWaitingUntil - clock.now()) / 1000));
+  });
 
   /** Attempts counted before their check, with the count: forgiven unless they fail. */
   const countedAhead = new WeakMap<FastifyRequest, FailureCount>();
