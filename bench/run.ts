@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +15,7 @@ import {
   seedInventory,
 } from './bench-setup.js';
 import { barChartSvg } from './chart.js';
-import { ChildProcesses, waitUntilReady } from './child-processes.js';
+import { ChildProcesses, freePort, waitUntilReady } from './child-processes.js';
 import { firstRequestBound } from './first-requests.js';
 import { type FreshnessResult, freshnessMarkdown, type InvalidationMode, runFreshness } from './freshness.js';
 import { updateMarkdownFile } from './markdown.js';
@@ -55,18 +54,6 @@ interface Row {
 }
 
 const children = new ChildProcesses();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function machineInfo(): string {
   const list = cpus();

@@ -102,10 +102,23 @@ const instanceName = (raw: string): string => {
   return raw;
 };
 
+const optionalPath = (raw: string): string | undefined => (raw.trim() === '' ? undefined : raw);
+
 const optionalSecret = (raw: string): string | undefined => {
   if (raw === '') return undefined;
   if (raw.length < 32) throw new InvalidValue('at least 32 characters (or empty to generate one)');
   return raw;
+};
+
+/** Empty, or comma-separated secrets of 32 characters or more. */
+const secretList = (raw: string): string[] => {
+  const secrets = raw
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter((secret) => secret !== '');
+  if (secrets.some((secret) => secret.length < 32))
+    throw new InvalidValue('comma-separated secrets of at least 32 characters each (or empty)');
+  return secrets;
 };
 
 /** DynamoDB's own rule for table names. */
@@ -251,6 +264,12 @@ export const options = {
     doc: 'Opening a PostgreSQL connection taking longer fails (STORE=postgres), so an unreachable server is answered 503 quickly.',
     default: '2000',
     parse: integer(100, 60_000),
+  },
+  pgBinDir: {
+    env: 'PG_BIN_DIR',
+    doc: 'Directory holding pg_dump and pg_restore, which `travel-platform backup` and `restore` run on STORE=postgres; empty: found on PATH.',
+    default: '',
+    parse: optionalPath,
   },
   sqliteFile: {
     env: 'SQLITE_FILE',
@@ -677,6 +696,18 @@ export const options = {
     doc: 'Monthly budget, USD: crossing 80% and 100% of it emits budget.threshold-crossed and shows on the dashboard (0: no budget).',
     default: '0',
     parse: decimal(0, 100_000_000),
+  },
+  dashboardSessionSecrets: {
+    env: 'DASHBOARD_SESSION_SECRETS',
+    doc: "Comma-separated HMAC secrets (32+ characters each) signing /dashboard session cookies: the first signs, every one verifies, so a new one is put first and the old dropped 12 h later (a session's life); empty: derived from the offer signing secret, which every process sharing the store has.",
+    default: '',
+    parse: secretList,
+  },
+  dashboardMaxStreams: {
+    env: 'DASHBOARD_MAX_STREAMS',
+    doc: 'Live dashboard streams (/dashboard/events) one process keeps open; more are answered 503 with retry-after. Every stream of a process shares one snapshot computation per tick.',
+    default: '1000',
+    parse: integer(1, 100_000),
   },
   otelExporterEndpoint: {
     env: 'OTEL_EXPORTER_OTLP_ENDPOINT',

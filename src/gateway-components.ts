@@ -5,6 +5,7 @@ import { createRateLimiter } from './adapters/rate-limiter/create.js';
 import type { Config } from './config.js';
 import { AccessTokens } from './core/gateway/access-tokens.js';
 import { ApiKeyService } from './core/gateway/api-key-service.js';
+import { DashboardSessions } from './core/gateway/dashboard-sessions.js';
 import { type DevelopmentKeys, ensureDevelopmentKeys } from './core/gateway/development-keys.js';
 import { UsageMeter } from './core/gateway/usage-meter.js';
 import type { GatewayOptions } from './http/plugins/gateway.js';
@@ -27,6 +28,7 @@ type GatewayConfig = Pick<
   | 'maxEventLoopDelayMs'
   | 'maxHeapUsedBytes'
   | 'corsOrigins'
+  | 'dashboardSessionSecrets'
 >;
 
 /** The gateway's dependencies, ready for `app.register(gateway, components.options)`. */
@@ -43,9 +45,9 @@ export interface GatewayComponents {
  */
 export async function createGatewayComponents(
   config: GatewayConfig,
-  stores: Pick<StoreBackend, 'apiKeys' | 'issuerKeys'>,
+  stores: Pick<StoreBackend, 'apiKeys' | 'issuerKeys' | 'inventory'>,
   clock: Clock = systemClock,
-  /** The server's signing secret, from which access tokens' key is derived. */
+  /** The server's signing secret, from which access tokens' key (and by default dashboard sessions') is derived. */
   signingSecret?: string,
 ): Promise<GatewayComponents> {
   const store = stores.apiKeys;
@@ -90,6 +92,7 @@ export async function createGatewayComponents(
       issuer,
       accessTokens:
         signingSecret === undefined ? undefined : new AccessTokens({ keys, secret: signingSecret, clock }),
+      dashboardSessions: dashboardSessions(config, keys, stores.inventory, clock, signingSecret),
       clock,
       // The platform owns the limiter and closes it after the app.
       closeLimiter: false,
@@ -101,4 +104,24 @@ export async function createGatewayComponents(
     },
     developmentKeys,
   };
+}
+
+/**
+ * Dashboard sign-ins signed with the configured secrets, or with the server's signing secret, which
+ * every process sharing the store has: a session opened on one worker or instance is valid on all.
+ */
+function dashboardSessions(
+  config: GatewayConfig,
+  keys: ApiKeyService,
+  marks: StoreBackend['inventory'],
+  clock: Clock,
+  signingSecret: string | undefined,
+): DashboardSessions | undefined {
+  const secrets =
+    config.dashboardSessionSecrets.length > 0
+      ? config.dashboardSessionSecrets
+      : signingSecret === undefined
+        ? []
+        : [signingSecret];
+  return secrets.length === 0 ? undefined : new DashboardSessions({ secrets, keys, marks, clock });
 }

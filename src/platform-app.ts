@@ -23,5 +23,6 @@ export function buildPlatformApp(
     trustProxy: config.trustProxy,
     compileSchemas,
     searchFront: config.searchFront === 'on',
+    dashboardStreams: { maxStreams: config.dashboardMaxStreams },
   });
 }

@@ -61,6 +61,10 @@ function connect() {
     if (session.status !== 204) {
       stream.close();
       showBoard(false);
+    } else if (stream.readyState === EventSource.CLOSED) {
+      // Refused (the server's stream limit), which the browser does not retry by itself.
+      $('status').textContent = 'server busy, retrying';
+      setTimeout(connect, 10_000);
     }
   };
 }

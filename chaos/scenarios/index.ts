@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario.js';
 import { credentialGuessing } from './credential-guessing.js';
+import { dashboardStreams } from './dashboard-streams.js';
 
 /** Every scenario `npm run chaos` runs, in this order (each file in this folder exports one). */
-export const scenarios: readonly Scenario[] = [credentialGuessing];
+export const scenarios: readonly Scenario[] = [dashboardStreams, credentialGuessing];

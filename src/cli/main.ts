@@ -4,10 +4,12 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { createPlatform } from '../platform.js';
 import { StoreUnavailableError } from '../ports/store.js';
+import { run as runBackup } from './commands/backup.js';
 import { FirstWorkerExitedError, runPrimary, workerCount } from './commands/cluster.js';
 import { run as runCost } from './commands/cost.js';
 import { run as runDlq } from './commands/dlq.js';
 import { run as runKeys } from './commands/keys.js';
+import { run as runRestore } from './commands/restore.js';
 import { seedInventory } from './commands/seed.js';
 import { serve } from './commands/serve.js';
 import { run as runToken } from './commands/token.js';
@@ -25,6 +27,8 @@ commands:
                                 print a bearer token from the development issuer
   dlq list [--consumer NAME] [--limit N] [--json] | dlq replay [ID ...] [--consumer NAME]
                                 show events consumers gave up on, or deliver them again
+  backup [--out FILE]           consistent copy of the store while it serves, with a sha256 manifest
+  restore FILE [--force]        verify a backup and restore it into the configured store
   cost --searches-per-day N [--hit-ratio 0.9] [--target aws|self-hosted] [--json]
                                 monthly cost estimate, line by line, and the cost per request
 
@@ -119,6 +123,17 @@ async function main(argv: string[]): Promise<void> {
       } finally {
         await platform.close();
       }
+      return;
+    }
+    case 'backup':
+    case 'restore': {
+      // No platform: the command opens the store itself, and restore must not create the target.
+      const deps = {
+        config,
+        stdout: (line: string) => process.stdout.write(`${line}\n`),
+        stderr: (line: string) => process.stderr.write(`${line}\n`),
+      };
+      process.exitCode = command === 'backup' ? await runBackup(rest, deps) : await runRestore(rest, deps);
       return;
     }
     case 'cost': {

@@ -21,7 +21,7 @@ import { requestLogController } from './request-logging.js';
 import { adminInventoryRoutes } from './routes/admin-inventory.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { bookingRoutes } from './routes/bookings.js';
-import { dashboardRoutes } from './routes/dashboard.js';
+import { type DashboardStreamLimits, dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { offerRoutes } from './routes/offers.js';
 import { searchRoutes } from './routes/search.js';
@@ -61,8 +61,8 @@ export interface AppOptions {
    * on-first-use.ts), which a Lambda cold start, answering one route, does not wait for.
    */
   compileSchemas?: 'start' | 'first-use';
-  /** How often the dashboard's live stream sends a snapshot, ms (default 2000). */
-  dashboardIntervalMs?: number;
+  /** How often the dashboard's live stream sends a snapshot and how many streams it keeps open. */
+  dashboardStreams?: DashboardStreamLimits;
   /**
    * Answer cached searches from the front (src/http/search-front.ts) when the app listens on its own
    * server; default true. Off with tracing, which wants a span per request.
@@ -200,12 +200,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (accessTokens !== undefined) {
       await app.register(amadeusRoutes, { services: options.services, accessTokens });
     }
-    if (analytics) {
-      await app.register(analyticsRoutes, { analytics });
+    if (analytics) await app.register(analyticsRoutes, { analytics });
+    const sessions = options.gateway.dashboardSessions;
+    if (analytics && sessions) {
       await app.register(dashboardRoutes, {
+        ...options.dashboardStreams,
         analytics,
         keys: options.gateway.keys,
-        intervalMs: options.dashboardIntervalMs,
+        sessions,
       });
     }
   }

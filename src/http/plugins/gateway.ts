@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AccessTokens } from '../../core/gateway/access-tokens.js';
 import type { ApiKeyService } from '../../core/gateway/api-key-service.js';
+import type { DashboardSessions } from '../../core/gateway/dashboard-sessions.js';
 import type { UsageMeter } from '../../core/gateway/usage-meter.js';
 import type { Clock } from '../../ports/clock.js';
 import type { FailurePolicy, RateLimiter } from '../../ports/rate-limiter.js';
@@ -30,6 +31,8 @@ export interface GatewayOptions {
    * without it those routes are not served.
    */
   accessTokens?: AccessTokens | undefined;
+  /** Signed sign-ins of the live dashboard (admin key); without it /dashboard is not served. */
+  dashboardSessions?: DashboardSessions | undefined;
   clock?: Clock;
   /** Close the limiter with the app (default true). */
   closeLimiter?: boolean;

@@ -5,15 +5,32 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AnalyticsService } from '../../core/analytics/analytics-service.js';
 import { ApiKeyRejectedError, type ApiKeyService } from '../../core/gateway/api-key-service.js';
-import { DashboardSessions, SESSION_TTL_MS } from '../dashboard-sessions.js';
+import {
+  type DashboardSession,
+  type DashboardSessions,
+  SESSION_TTL_MS,
+} from '../../core/gateway/dashboard-sessions.js';
+import { DashboardStreams } from '../dashboard-streams.js';
 import { replyWithProblem } from '../problems.js';
 
-export interface DashboardOptions {
+/** How the live stream is paced and bounded. */
+export interface DashboardStreamLimits {
+  /** How often the live stream sends a snapshot, ms (default 2000). */
+  intervalMs?: number;
+  /** Streams this process keeps open (default 1000); more are answered 503. */
+  maxStreams?: number;
+}
+
+export interface DashboardOptions extends DashboardStreamLimits {
   analytics: AnalyticsService;
   keys: ApiKeyService;
-  /** How often the live stream sends a snapshot, ms. */
-  intervalMs?: number;
+  sessions: DashboardSessions;
 }
+
+/** What an admin session sees: everything. (A client key's dashboard would be scoped to its key id.) */
+const ADMIN_SCOPE = 'all';
+/** `retry-after` of a stream refused for the limit, seconds. */
+const STREAMS_RETRY_AFTER_SECONDS = 10;
 
 const COOKIE = 'tp_dashboard';
 const WEB = new URL('../../../web/', import.meta.url);
@@ -33,7 +50,7 @@ const ASSETS: Record<string, { file: string | URL; type: string }> = {
   },
 };
 
-function sessionOf(request: FastifyRequest): string | undefined {
+function cookieOf(request: FastifyRequest): string | undefined {
   const header = request.headers.cookie ?? '';
   for (const part of header.split(';')) {
     const [name, ...value] = part.trim().split('=');
@@ -49,29 +66,35 @@ function sessionCookie(request: FastifyRequest, value: string, maxAgeSeconds: nu
 
 /**
  * The live dashboard: a page and its assets, sign-in with the admin key (kept only as an
- * httpOnly, SameSite=Strict session cookie; the key never appears in a URL), and a Server-Sent
- * Events stream of analytics snapshots.
+ * httpOnly, SameSite=Strict signed session cookie that any worker or instance verifies; the key
+ * never appears in a URL), and a Server-Sent Events stream of analytics snapshots, shared by every
+ * stream of the process and capped in number.
  */
 export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = async (app, options) => {
-  const sessions = new DashboardSessions();
-  const intervalMs = options.intervalMs ?? 2_000;
+  const { sessions } = options;
+  const maxStreams = options.maxStreams ?? 1_000;
   const page = readFileSync(new URL('dashboard.html', WEB), 'utf8');
   const assets = new Map(
     Object.entries(ASSETS).map(([name, asset]) => [name, { ...asset, body: readFileSync(asset.file) }]),
   );
-  const streams = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const end of streams) end();
+  const streams = new DashboardStreams({
+    snapshot: () => options.analytics.dashboard(),
+    sessions,
+    intervalMs: options.intervalMs ?? 2_000,
+    maxStreams,
+    log: app.log,
   });
+  app.addHook('preClose', async () => streams.closeAll());
 
-  const signedIn = (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined => {
-    if (sessions.valid(sessionOf(request))) return undefined;
-    return replyWithProblem(
-      request,
-      reply,
-      'invalid-api-key',
-      'Sign in to the dashboard with the admin API key.',
-    );
+  /** The request's live session, or undefined once a 401 was sent. */
+  const signedIn = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<DashboardSession | undefined> => {
+    const session = await sessions.verify(cookieOf(request));
+    if (session === undefined)
+      replyWithProblem(request, reply, 'invalid-api-key', 'Sign in to the dashboard with the admin API key.');
+    return session;
   };
 
   app.get('/dashboard', { schema: { hide: true } }, async (_request, reply) =>
@@ -90,7 +113,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = asyn
   );
 
   app.get('/dashboard/session', { schema: { hide: true } }, async (request, reply) => {
-    return signedIn(request, reply) ?? reply.code(204).send();
+    return (await signedIn(request, reply)) === undefined ? reply : reply.code(204).send();
   });
 
   app.post(
@@ -107,6 +130,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = asyn
       },
     },
     async (request, reply) => {
+      let keyId: string;
       try {
         const principal = await options.keys.authenticate(request.body.key);
         if (principal.role !== 'admin')
@@ -116,20 +140,20 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = asyn
             'admin-key-required',
             'The dashboard needs the admin API key.',
           );
+        keyId = principal.keyId;
       } catch (error) {
         if (!(error instanceof ApiKeyRejectedError)) throw error;
         return replyWithProblem(request, reply, 'invalid-api-key', error.message);
       }
-      const id = sessions.open();
       return reply
-        .header('set-cookie', sessionCookie(request, id, SESSION_TTL_MS / 1000))
+        .header('set-cookie', sessionCookie(request, sessions.open(keyId), SESSION_TTL_MS / 1000))
         .code(204)
         .send();
     },
   );
 
   app.delete('/dashboard/session', { schema: { hide: true } }, async (request, reply) => {
-    sessions.close(sessionOf(request));
+    await sessions.close(cookieOf(request));
     return reply
       .header('set-cookie', sessionCookie(request, '', 0))
       .code(204)
@@ -137,38 +161,22 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = asyn
   });
 
   app.get('/dashboard/events', { schema: { hide: true } }, async (request, reply) => {
-    const refused = signedIn(request, reply);
-    if (refused) return refused;
+    const session = await signedIn(request, reply);
+    if (session === undefined) return reply;
+    if (!streams.hasRoom)
+      return replyWithProblem(
+        request,
+        reply.header('retry-after', STREAMS_RETRY_AFTER_SECONDS),
+        'overloaded',
+        `This server already streams to ${maxStreams} dashboards (DASHBOARD_MAX_STREAMS); retry later.`,
+      );
     reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
+    reply.raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       connection: 'keep-alive',
       'x-request-id': request.id,
     });
-    let sending = false;
-    const send = async (): Promise<void> => {
-      if (sending) return;
-      sending = true;
-      try {
-        const snapshot = await options.analytics.dashboard();
-        raw.write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
-      } catch (error) {
-        request.log.warn({ err: error }, 'dashboard snapshot failed');
-        raw.write(`event: failure\ndata: ${JSON.stringify({ message: 'analytics unavailable' })}\n\n`);
-      } finally {
-        sending = false;
-      }
-    };
-    const timer = setInterval(() => void send(), intervalMs);
-    const end = (): void => {
-      clearInterval(timer);
-      streams.delete(end);
-      raw.end();
-    };
-    streams.add(end);
-    raw.on('close', end);
-    await send();
+    await streams.add(ADMIN_SCOPE, reply.raw, session);
   });
 };

@@ -79,7 +79,7 @@ export async function openPostgresStore(
 }
 
 /** Host, port and database of a connection URL, without credentials, for error messages. */
-function describeServer(url: string): string {
+export function describeServer(url: string): string {
   try {
     const parsed = new URL(url);
     return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
