@@ -3,6 +3,7 @@
  * default and doc side by side; the README's configuration table is generated from `options`.
  */
 
+import { isIP } from 'node:net';
 import { getHeapStatistics } from 'node:v8';
 
 export interface ConfigOption<T> {
@@ -92,6 +93,23 @@ const optionalUrl = (raw: string): string | undefined => {
     throw new InvalidValue('an absolute URL (or empty)');
   }
   return raw;
+};
+
+/** Empty (trust no proxy), or comma-separated addresses and CIDR ranges of trusted proxies. */
+const proxyAddresses = (raw: string): readonly string[] => {
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || extra !== undefined)
+      throw new InvalidValue('empty, or comma-separated proxy addresses or CIDR ranges like 10.0.0.0/8');
+  }
+  return Object.freeze(entries);
 };
 
 /** `*` (any origin), empty (no CORS), or a comma-separated list of origins. */
@@ -223,6 +241,12 @@ const schemaName = (raw: string): string => {
 
 export const options = {
   host: { env: 'HOST', doc: 'Interface the HTTP server listens on.', default: '0.0.0.0', parse: nonEmpty },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    doc: "Reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed: the client address (failed-credential throttling, logs) and scheme (the dashboard cookie's Secure flag) are then read from them. Empty: the socket's peer is the client and forwarded headers are ignored. Set it behind a proxy, or every client shares the proxy's address.",
+    default: '',
+    parse: proxyAddresses,
+  },
   port: {
     env: 'PORT',
     doc: 'TCP port of the HTTP server (0 picks a free one).',
@@ -487,6 +511,24 @@ export const options = {
     default: 'memory',
     parse: oneOf('memory', 'redis'),
   },
+  authFailureLimit: {
+    env: 'AUTH_FAILURE_LIMIT',
+    doc: 'Failed credential attempts (wrong API key, client secret or bearer token, dashboard sign-in) one client address (IPv6: its /64) may make per AUTH_FAILURE_WINDOW_SECONDS; after that its requests presenting credentials are answered 429 with retry-after until the window ends. Counted where RATE_LIMITER says, so Redis shares it across processes.',
+    default: '20',
+    parse: integer(1, 1_000_000),
+  },
+  authFailureWindowSeconds: {
+    env: 'AUTH_FAILURE_WINDOW_SECONDS',
+    doc: "Length (s) of a client address's failed-credential window, from its first failure.",
+    default: '60',
+    parse: integer(1, 86_400),
+  },
+  apiKeyStaleSeconds: {
+    env: 'API_KEY_STALE_SECONDS',
+    doc: 'While the store cannot be reached, an API key read from it within this many seconds is still accepted (as it was then: a revoked key stays refused), so answers that need no store, such as cached searches, go on; keys not read before the outage are answered 503. 0: every request needing a key is answered 503 during an outage.',
+    default: '300',
+    parse: integer(0, 86_400),
+  },
   adminApiKey: {
     env: 'ADMIN_API_KEY',
     doc: 'Admin credential for /v1/admin/*; when empty, a development admin key and client key are generated on first start and printed once.',
@@ -600,6 +642,12 @@ export const options = {
     doc: 'How long a booking Idempotency-Key is remembered (same key + same body replays the booking).',
     default: '24',
     parse: integer(24, 24 * 30),
+  },
+  idempotencyLeaseSeconds: {
+    env: 'IDEMPOTENCY_LEASE_SECONDS',
+    doc: "How long a booking's Idempotency-Key stays held while its request runs. If its server dies mid-booking, retries answer 409 idempotency-key-in-use with retry-after until the lease ends. Must exceed the longest a booking can take (supplier confirmation and order, store statements): a shorter lease lets a retry book while the first attempt still runs, which the store then refuses.",
+    default: '60',
+    parse: integer(5, 3600),
   },
   cacheInvalidation: {
     env: 'CACHE_INVALIDATION',
@@ -800,6 +848,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   problems.push(...supplierProblems(config as Partial<Config>));
+  if (
+    typeof config.idempotencyLeaseSeconds === 'number' &&
+    typeof config.requestTimeoutMs === 'number' &&
+    config.idempotencyLeaseSeconds * 1000 <= config.requestTimeoutMs
+  )
+    problems.push(
+      `IDEMPOTENCY_LEASE_SECONDS=${config.idempotencyLeaseSeconds} is invalid: expected more than REQUEST_TIMEOUT_MS (${config.requestTimeoutMs} ms), or a booking still running loses its key`,
+    );
   if (config.cacheLocalTier === 'off' && config.cacheBackend !== 'redis')
     problems.push('CACHE_LOCAL_TIER=off needs CACHE=redis: the memory cache has no other tier');
   if (problems.length > 0) throw new ConfigError(problems);

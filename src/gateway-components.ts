@@ -15,6 +15,9 @@ import type { StoreBackend } from './ports/store-backend.js';
 type GatewayConfig = Pick<
   Config,
   | 'rateLimiter'
+  | 'authFailureLimit'
+  | 'authFailureWindowSeconds'
+  | 'apiKeyStaleSeconds'
   | 'redisUrl'
   | 'adminApiKey'
   | 'defaultPlan'
@@ -53,6 +56,7 @@ export async function createGatewayComponents(
     clock,
     defaultPlan: config.defaultPlan,
     adminApiKey: config.adminApiKey,
+    staleOnOutageMs: config.apiKeyStaleSeconds * 1000,
   });
   const limiter = await createRateLimiter({ backend: config.rateLimiter, redisUrl: config.redisUrl, clock });
   const meter = new UsageMeter({ store });
@@ -79,6 +83,10 @@ export async function createGatewayComponents(
     options: {
       keys,
       limiter,
+      credentialFailures: {
+        maxFailures: config.authFailureLimit,
+        windowMs: config.authFailureWindowSeconds * 1000,
+      },
       meter,
       verifier,
       issuer,

@@ -20,6 +20,7 @@ export function buildPlatformApp(
     bodyLimitBytes: config.bodyLimitBytes,
     logger,
     requestTimeoutMs: config.requestTimeoutMs,
+    trustProxy: config.trustProxy,
     compileSchemas,
     searchFront: config.searchFront === 'on',
     dashboardStreams: { maxStreams: config.dashboardMaxStreams },

@@ -288,8 +288,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       suppliers: supplierOffers,
       clock,
       eventSource: EVENT_SOURCE,
-      // Far longer than any request may run, so only a dead process's key is ever taken over.
-      idempotencyLeaseMs: Math.max(60_000, config.requestTimeoutMs * 3),
+      idempotencyLeaseMs: config.idempotencyLeaseSeconds * 1000,
+      requestTimeoutMs: config.requestTimeoutMs,
       idempotencyRetentionMs: config.idempotencyKeyTtlHours * 3_600_000,
       afterCommit: atCommit?.committed,
     }),

@@ -49,6 +49,11 @@ export interface AppOptions {
   /** Longest time a request may take before the server answers 503, ms. */
   requestTimeoutMs?: number;
   bodyLimitBytes?: number;
+  /**
+   * Reverse proxies (addresses, CIDR ranges) whose forwarded headers give the client address and
+   * scheme; none by default, so `request.ip` is the socket's peer and X-Forwarded-For is ignored.
+   */
+  trustProxy?: readonly string[];
   version?: string;
   /**
    * When route schemas become validators and serializers: `start` (default) at `ready()`, so a
@@ -75,6 +80,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: requestLogController(options.logger),
     genReqId: requestIdFor,
     bodyLimit: options.bodyLimitBytes ?? 256 * 1024,
+    trustProxy:
+      options.trustProxy !== undefined && options.trustProxy.length > 0 ? [...options.trustProxy] : false,
     connectionTimeout: options.requestTimeoutMs ?? 10_000,
     routerOptions: { maxParamLength: 4096 },
     return503OnClosing: true,
@@ -167,6 +174,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         limiter: gateway.limiter,
         meter: gateway.meter,
         clock: gateway.clock ?? systemClock,
+        // Behind a trusted proxy the socket's peer is the proxy, not the client the app judges.
+        credentialWait: (raw) =>
+          app.credentialWait(options.trustProxy?.length ? undefined : raw.socket.remoteAddress),
       },
       securityHeaders: app.hasDecorator('securityHeaders') ? app.securityHeaders : {},
       recordAnswer: app.recordAnswer,

@@ -40,6 +40,8 @@ export interface FrontGateway {
   limiter: Pick<RateLimiter, 'consumeNow'>;
   meter: Pick<UsageMeter, 'record'>;
   clock: Clock;
+  /** Seconds the request's client must wait after failed credentials (0: none); the app answers those. */
+  credentialWait(request: IncomingMessage): number;
 }
 
 export interface SearchFrontOptions {
@@ -124,6 +126,7 @@ export class SearchFront {
     if (gateway !== undefined) {
       const presented = headers['x-api-key'];
       if (typeof presented !== 'string' || gateway.limiter.consumeNow === undefined) return false;
+      if (gateway.credentialWait(request) > 0) return false;
       principal = gateway.keys.authenticatedRecently(presented);
       if (principal === undefined) return false;
     }

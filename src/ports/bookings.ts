@@ -65,8 +65,8 @@ export interface BookingRecord {
 export type IdempotencyClaim =
   /** The key is now held by this request until its lease ends; `token` proves it when completing. */
   | { state: 'acquired'; token: string }
-  /** Another request holds the key right now. */
-  | { state: 'in-flight'; requestHash: string }
+  /** Another request holds the key right now, until `leaseUntil` (epoch ms) unless it finishes first. */
+  | { state: 'in-flight'; requestHash: string; leaseUntil: number }
   /** A request with this key already booked `bookingId`. */
   | { state: 'completed'; requestHash: string; bookingId: string };
 

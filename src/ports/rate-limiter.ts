@@ -20,9 +20,28 @@ export interface RateLimitDecision {
 }
 
 /**
- * Token bucket plus daily quota per API key. Several instances of one backend sharing a
- * store (Redis) share each key's bucket and quota atomically. Rejects with
- * `RateLimiterUnavailableError` when the backend cannot be reached.
+ * How many failed attempts (a wrong API key, secret or token) one subject, such as a client
+ * address, may make: `maxFailures` in a window that opens at its first failure and lasts
+ * `windowMs`; after that it is refused until the window ends.
+ */
+export interface FailurePolicy {
+  maxFailures: number;
+  windowMs: number;
+}
+
+/** A subject's failed attempts once one more was counted. */
+export interface FailureCount {
+  /** Failures in the subject's current window, this one included. */
+  failures: number;
+  /** Whole seconds (≥ 1) until the window ends when `failures` reached `maxFailures`, else 0. */
+  waitSeconds: number;
+}
+
+/**
+ * Token bucket plus daily quota per API key, and failed-attempt windows per subject. Several
+ * instances of one backend sharing a store (Redis) share each key's bucket and quota and each
+ * subject's failures atomically. Rejects with `RateLimiterUnavailableError` when the backend
+ * cannot be reached.
  */
 export interface RateLimiter {
   /** Takes one token and one unit of today's quota for `keyId` under `plan`, or refuses. */
@@ -32,6 +51,17 @@ export interface RateLimiter {
    * store (callers then use `consume`).
    */
   consumeNow?(keyId: string, plan: UsagePlan): RateLimitDecision;
+  /**
+   * Counts one failed attempt by `subject` in its window (a fresh one when none is open) and returns
+   * the count. Atomic: concurrent callers each see a different count.
+   */
+  recordFailure(subject: string, policy: FailurePolicy): Promise<FailureCount>;
+  /**
+   * Takes back one failure of `subject` from its open window: an attempt counted before it was
+   * checked (so concurrent attempts cannot all slip under the limit) that then succeeded. A no-op
+   * when no window is open or it counts none.
+   */
+  forgiveFailure(subject: string, policy: FailurePolicy): Promise<void>;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/ports/clock.js';
-import type { RateLimiter } from '../../src/ports/rate-limiter.js';
+import type { FailurePolicy, RateLimiter } from '../../src/ports/rate-limiter.js';
 import type { UsagePlan } from '../../src/ports/usage-plan.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
@@ -13,6 +13,7 @@ export interface RateLimiterContractOptions {
 
 const plan: UsagePlan = { name: 'test', rateLimit: 5, burstLimit: 10, dailyQuota: 1_000 };
 const NOON = Date.parse('2026-03-10T12:00:00.000Z');
+const failures: FailurePolicy = { maxFailures: 3, windowMs: 60_000 };
 
 /** The behaviour every RateLimiter backend must show, on an injected clock. */
 export function describeRateLimiterContract(name: string, options: RateLimiterContractOptions): void {
@@ -124,7 +125,67 @@ export function describeRateLimiterContract(name: string, options: RateLimiterCo
       expect(outcomes).toEqual(['ok', 'ok', 'rate']);
     });
 
+    it("counts a subject's failures in its window, with the wait once they reach maxFailures", async () => {
+      const clock = new ManualClock(NOON);
+      const limiter = await make(clock);
+      const counts = [];
+      for (let i = 0; i < 4; i++) {
+        counts.push(await limiter.recordFailure('203.0.113.7', failures));
+        clock.advance(10_000);
+      }
+      expect(counts).toEqual([
+        { failures: 1, waitSeconds: 0 },
+        { failures: 2, waitSeconds: 0 },
+        { failures: 3, waitSeconds: 40 },
+        // The window does not move with further failures: it ends 60 s after the first.
+        { failures: 4, waitSeconds: 30 },
+      ]);
+    });
+
+    it('opens a fresh window once the old one has passed', async () => {
+      const clock = new ManualClock(NOON);
+      const limiter = await make(clock);
+      for (let i = 0; i < 3; i++) await limiter.recordFailure('s', failures);
+      clock.advance(60_000);
+      expect(await limiter.recordFailure('s', failures)).toEqual({ failures: 1, waitSeconds: 0 });
+    });
+
+    it('forgives one failure of an open window, and nothing of a passed or empty one', async () => {
+      const clock = new ManualClock(NOON);
+      const limiter = await make(clock);
+      await limiter.forgiveFailure('f', failures);
+      await limiter.recordFailure('f', failures);
+      await limiter.recordFailure('f', failures);
+      await limiter.forgiveFailure('f', failures);
+      expect(await limiter.recordFailure('f', failures)).toEqual({ failures: 2, waitSeconds: 0 });
+      clock.advance(60_000);
+      await limiter.forgiveFailure('f', failures);
+      expect(await limiter.recordFailure('f', failures)).toEqual({ failures: 1, waitSeconds: 0 });
+    });
+
+    it("counts each subject's failures apart, and apart from the usage buckets", async () => {
+      const limiter = await make(new ManualClock(NOON));
+      for (let i = 0; i < 3; i++) await limiter.recordFailure('a', failures);
+      expect((await limiter.recordFailure('b', failures)).failures).toBe(1);
+      expect((await limiter.consume('a', plan)).allowed).toBe(true);
+    });
+
     if (options.sharesState) {
+      it('two instances sharing the store count one failure window, concurrently', async () => {
+        const clock = new ManualClock(NOON);
+        const shared = `failures-${process.pid}-${Date.now()}`;
+        const a = await make(clock, shared);
+        const b = await make(clock, shared);
+        const policy = { maxFailures: 10, windowMs: 60_000 };
+        const counts = await Promise.all(
+          Array.from({ length: 15 }, (_, i) => (i % 2 === 0 ? a : b).recordFailure('x', policy)),
+        );
+        expect(counts.map((count) => count.failures).sort((x, y) => x - y)).toEqual(
+          Array.from({ length: 15 }, (_, i) => i + 1),
+        );
+        expect(counts.filter((count) => count.waitSeconds === 60)).toHaveLength(6);
+      });
+
       it('two instances sharing the store admit one bucket in total, concurrently', async () => {
         const clock = new ManualClock(NOON);
         const shared = `shared-${process.pid}-${Date.now()}`;

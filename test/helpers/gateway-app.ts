@@ -13,7 +13,7 @@ import { UsageMeter } from '../../src/core/gateway/usage-meter.js';
 import { gateway } from '../../src/http/plugins/gateway.js';
 import { problem } from '../../src/http/problems.js';
 import { type Clock, systemClock } from '../../src/ports/clock.js';
-import type { RateLimiter } from '../../src/ports/rate-limiter.js';
+import type { FailurePolicy, RateLimiter } from '../../src/ports/rate-limiter.js';
 
 /** A temporary directory holding one SQLite file; `remove` deletes it. */
 export function tempDatabaseFile(): { file: string; remove: () => void } {
@@ -25,6 +25,8 @@ export interface GatewayAppOptions {
   /** SQLite file shared by "processes" of one test. */
   dbFile: string;
   limiter: RateLimiter;
+  /** Failed credential attempts per client address and window (default 20 per minute). */
+  credentialFailures?: FailurePolicy;
   clock?: Clock;
   adminApiKey?: string;
   maxEventLoopDelayMs?: number;
@@ -77,6 +79,7 @@ export async function startGatewayApp(options: GatewayAppOptions): Promise<Runni
   await app.register(gateway, {
     keys,
     limiter: options.limiter,
+    credentialFailures: options.credentialFailures ?? { maxFailures: 20, windowMs: 60_000 },
     meter,
     verifier,
     issuer,

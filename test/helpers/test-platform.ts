@@ -57,7 +57,11 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     seed: options.seed ?? 7,
     startDate,
   });
-  const app = await buildApp({ services: platform.services, gateway: platform.gateway.options });
+  const app = await buildApp({
+    services: platform.services,
+    gateway: platform.gateway.options,
+    trustProxy: config.trustProxy,
+  });
   const { key: apiKey } = await platform.gateway.options.keys.issue({
     name: 'test client',
     plan: 'partner',

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { loadConfig } from '../../src/config.js';
+import { configProblems as problemsOf } from '../helpers/config-problems.js';
 
 describe('cached-search front, cache tier and Lambda flush settings', () => {
   it('default to the front on, a local cache tier and a 10 s Lambda flush interval', () => {

@@ -16,6 +16,7 @@ import { ApiKeyService } from '../../src/core/gateway/api-key-service.js';
 import { PLANS, resolvePlan } from '../../src/core/gateway/plans.js';
 import { UsageMeter } from '../../src/core/gateway/usage-meter.js';
 import { createGatewayComponents } from '../../src/gateway-components.js';
+import { StoreUnavailableError } from '../../src/ports/store.js';
 import { isUtcDay, secondsToNextUtcDay, utcDay } from '../../src/ports/utc-day.js';
 import { tempDatabaseFile } from '../helpers/gateway-app.js';
 
@@ -128,6 +129,43 @@ describe('embedded default and CLI commands', () => {
     await first.options.meter.close();
     await second.options.meter.close();
     await store.close();
+    temp.remove();
+  });
+});
+
+describe('API keys through a store outage (the SQLite file closed)', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('accepts a key read within the bound as it was last read; refuses unknown keys and keys read too long ago', async () => {
+    const temp = tempDatabaseFile();
+    const db = openSqliteDatabase(temp.file);
+    const keys = new ApiKeyService({ store: new SqliteApiKeyStore(db), cacheTtlMs: 1, staleOnOutageMs: 300 });
+    const known = await keys.issue({ name: 'known' });
+    const revoked = await keys.issue({ name: 'revoked' });
+    const unseen = await keys.issue({ name: 'unseen' });
+    await keys.authenticate(known.key);
+    await keys.revoke(revoked.record.id);
+    await expect(keys.authenticate(revoked.key)).rejects.toMatchObject({ reason: 'revoked' });
+
+    db.close();
+    await sleep(5);
+    expect((await keys.authenticate(known.key)).keyId).toBe(known.record.id);
+    await expect(keys.authenticate(revoked.key)).rejects.toMatchObject({ reason: 'revoked' });
+    await expect(keys.authenticate(unseen.key)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await sleep(350);
+    await expect(keys.authenticate(known.key)).rejects.toBeInstanceOf(StoreUnavailableError);
+    temp.remove();
+  });
+
+  it('accepts nothing during an outage when the bound is 0', async () => {
+    const temp = tempDatabaseFile();
+    const db = openSqliteDatabase(temp.file);
+    const keys = new ApiKeyService({ store: new SqliteApiKeyStore(db), cacheTtlMs: 1 });
+    const known = await keys.issue({ name: 'known' });
+    await keys.authenticate(known.key);
+    db.close();
+    await sleep(5);
+    await expect(keys.authenticate(known.key)).rejects.toBeInstanceOf(StoreUnavailableError);
     temp.remove();
   });
 });

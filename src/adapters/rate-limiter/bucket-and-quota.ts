@@ -1,7 +1,13 @@
 import { type Clock, systemClock } from '../../ports/clock.js';
-import type { RateLimitDecision, RateLimiter } from '../../ports/rate-limiter.js';
+import type {
+  FailureCount,
+  FailurePolicy,
+  RateLimitDecision,
+  RateLimiter,
+} from '../../ports/rate-limiter.js';
 import type { UsagePlan } from '../../ports/usage-plan.js';
 import { secondsToNextUtcDay, utcDay } from '../../ports/utc-day.js';
+import { type FailureWindow, failureWaitSeconds } from './failure-window.js';
 import { msUntilFull, msUntilToken } from './token-bucket.js';
 
 /** Quota counters outlive their UTC day by a day so a skewed clock still finds yesterday's. */
@@ -17,8 +23,8 @@ export interface TokenTaken {
 /**
  * The usage-plan policy every backend shares: the bucket is asked first, and only a request
  * the bucket admits is counted against the daily quota, so a throttled client does not burn
- * quota. Backends implement the two atomic primitives; this class turns their answers into
- * the decision and its header values.
+ * quota. Failed attempts are counted in windows (failure-window.ts). Backends implement the
+ * atomic primitives; this class turns their answers into decisions and header values.
  */
 export abstract class BucketAndQuotaLimiter implements RateLimiter {
   protected readonly clock: Clock;
@@ -33,7 +39,23 @@ export abstract class BucketAndQuotaLimiter implements RateLimiter {
   /** Atomically adds one to the request count of `keyId` on `day` and returns the new count. */
   protected abstract countRequest(keyId: string, day: string): Promise<number>;
 
+  /** Atomically adds one failure of `subject` at `now` (a fresh window when none is open) and returns it. */
+  protected abstract addFailure(subject: string, windowMs: number, now: number): Promise<FailureWindow>;
+
+  /** Atomically takes one failure back from the window of `subject` if it is open at `now` and counts any. */
+  protected abstract removeFailure(subject: string, windowMs: number, now: number): Promise<void>;
+
   abstract close(): Promise<void>;
+
+  async recordFailure(subject: string, policy: FailurePolicy): Promise<FailureCount> {
+    const now = this.clock.now();
+    const window = await this.addFailure(subject, policy.windowMs, now);
+    return { failures: window.failures, waitSeconds: failureWaitSeconds(window, now, policy) };
+  }
+
+  async forgiveFailure(subject: string, policy: FailurePolicy): Promise<void> {
+    await this.removeFailure(subject, policy.windowMs, this.clock.now());
+  }
 
   async consume(keyId: string, plan: UsagePlan): Promise<RateLimitDecision> {
     const now = this.clock.now();

@@ -3,6 +3,7 @@ import type { RateLimitDecision } from '../../ports/rate-limiter.js';
 import type { UsagePlan } from '../../ports/usage-plan.js';
 import { utcDay } from '../../ports/utc-day.js';
 import { BucketAndQuotaLimiter, decide, type TokenTaken } from './bucket-and-quota.js';
+import { addFailure, type FailureWindow, removeFailure } from './failure-window.js';
 import { type BucketState, refill } from './token-bucket.js';
 
 export interface MemoryRateLimiterOptions {
@@ -18,6 +19,8 @@ export class MemoryRateLimiter extends BucketAndQuotaLimiter {
   readonly #buckets = new Map<string, BucketState>();
   /** Requests per key and UTC day, `${keyId}:${day}`; days other than today are swept. */
   readonly #counts = new Map<string, number>();
+  /** Failure windows by subject; swept once their window has passed. */
+  readonly #failures = new Map<string, FailureWindow & { windowMs: number }>();
   readonly #sweeper: NodeJS.Timeout;
 
   constructor(options: MemoryRateLimiterOptions = {}) {
@@ -39,6 +42,17 @@ export class MemoryRateLimiter extends BucketAndQuotaLimiter {
 
   protected async countRequest(keyId: string, day: string): Promise<number> {
     return this.#countRequest(keyId, day);
+  }
+
+  protected async addFailure(subject: string, windowMs: number, now: number): Promise<FailureWindow> {
+    const window = addFailure(this.#failures.get(subject), now, windowMs);
+    this.#failures.set(subject, { ...window, windowMs });
+    return window;
+  }
+
+  protected async removeFailure(subject: string, windowMs: number, now: number): Promise<void> {
+    const window = removeFailure(this.#failures.get(subject), now, windowMs);
+    if (window !== undefined) this.#failures.set(subject, { ...window, windowMs });
   }
 
   async close(): Promise<void> {
@@ -65,6 +79,8 @@ export class MemoryRateLimiter extends BucketAndQuotaLimiter {
     const now = this.clock.now();
     const cutoff = now - 3_600_000;
     for (const [keyId, state] of this.#buckets) if (state.updatedAt < cutoff) this.#buckets.delete(keyId);
+    for (const [subject, window] of this.#failures)
+      if (window.openedAt + window.windowMs <= now) this.#failures.delete(subject);
     // Yesterday's counts are kept for a skewed clock near midnight; older ones count nothing.
     const today = utcDay(now);
     const yesterday = utcDay(now - 86_400_000);

@@ -4,6 +4,7 @@ import type { Clock } from '../../ports/clock.js';
 import { RateLimiterUnavailableError } from '../../ports/rate-limiter.js';
 import type { UsagePlan } from '../../ports/usage-plan.js';
 import { BucketAndQuotaLimiter, QUOTA_COUNTER_TTL_SECONDS, type TokenTaken } from './bucket-and-quota.js';
+import type { FailureWindow } from './failure-window.js';
 
 /**
  * Why a script for the bucket: rate-limiter-flexible counts fixed windows (and
@@ -39,8 +40,43 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) * 1000 / rate) + 1000)
 return {allowed, string.format('%.6f', tokens)}
 `;
 
+/**
+ * One failure added to a subject's window, read and written back atomically; mirrors `addFailure`
+ * in failure-window.ts, on the caller's clock like the bucket. The record expires with its window.
+ */
+const ADD_FAILURE_SCRIPT = `
+local window = tonumber(ARGV[1])
+local now = tonumber(ARGV[2])
+local state = redis.call('HMGET', KEYS[1], 'failures', 'at')
+local failures = tonumber(state[1])
+local at = tonumber(state[2])
+if failures == nil or at == nil or now >= at + window then
+  failures = 0
+  at = now
+end
+failures = failures + 1
+redis.call('HSET', KEYS[1], 'failures', failures, 'at', string.format('%d', at))
+redis.call('PEXPIRE', KEYS[1], math.max(1, at + window - now) + 1000)
+return {failures, string.format('%d', at)}
+`;
+
+/** One failure taken back from a subject's window if it is open and counts any; mirrors `removeFailure`. */
+const REMOVE_FAILURE_SCRIPT = `
+local window = tonumber(ARGV[1])
+local now = tonumber(ARGV[2])
+local state = redis.call('HMGET', KEYS[1], 'failures', 'at')
+local failures = tonumber(state[1])
+local at = tonumber(state[2])
+if failures ~= nil and at ~= nil and now < at + window and failures > 0 then
+  redis.call('HSET', KEYS[1], 'failures', failures - 1)
+end
+return 0
+`;
+
 interface TokenBucketCommands {
   tpTakeToken(key: string, rate: number, burst: number, now: number): Promise<[number, string]>;
+  tpAddFailure(key: string, windowMs: number, now: number): Promise<[number, string]>;
+  tpRemoveFailure(key: string, windowMs: number, now: number): Promise<number>;
 }
 
 export interface RedisRateLimiterOptions {
@@ -60,8 +96,9 @@ const HEARTBEAT_MS = 2000;
 const ALIVE_FOR_MS = 3 * HEARTBEAT_MS;
 
 /**
- * Buckets and quotas in Redis, shared by every API process pointing at it: the bucket update
- * is one script, the quota one rate-limiter-flexible INCR, each atomic on the server.
+ * Buckets, quotas and failure windows in Redis, shared by every API process pointing at it: the
+ * bucket update is one script, the quota one rate-limiter-flexible INCR, a failure one script,
+ * each atomic on the server.
  */
 export class RedisRateLimiter extends BucketAndQuotaLimiter {
   readonly #redis: Redis & TokenBucketCommands;
@@ -85,6 +122,8 @@ export class RedisRateLimiter extends BucketAndQuotaLimiter {
     // Outages are reported through the limiter's errors; unheard, ioredis prints each reconnect failure.
     if (this.#ownsClient) client.on('error', () => {});
     client.defineCommand('tpTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN_SCRIPT });
+    client.defineCommand('tpAddFailure', { numberOfKeys: 1, lua: ADD_FAILURE_SCRIPT });
+    client.defineCommand('tpRemoveFailure', { numberOfKeys: 1, lua: REMOVE_FAILURE_SCRIPT });
     this.#redis = client as Redis & TokenBucketCommands;
     this.#prefix = options.keyPrefix ?? 'tp:rl:';
     this.#quota = new RateLimiterRedis({
@@ -152,6 +191,27 @@ export class RedisRateLimiter extends BucketAndQuotaLimiter {
     } catch (error) {
       if (error instanceof RateLimiterRes) return error.consumedPoints;
       throw new RateLimiterUnavailableError('Redis quota counter failed', { cause: error });
+    }
+  }
+
+  protected async addFailure(subject: string, windowMs: number, now: number): Promise<FailureWindow> {
+    try {
+      const [failures, at] = await this.#redis.tpAddFailure(
+        `${this.#prefix}failures:${subject}`,
+        windowMs,
+        Math.floor(now),
+      );
+      return { failures, openedAt: Number(at) };
+    } catch (error) {
+      throw new RateLimiterUnavailableError('Redis failure counter failed', { cause: error });
+    }
+  }
+
+  protected async removeFailure(subject: string, windowMs: number, now: number): Promise<void> {
+    try {
+      await this.#redis.tpRemoveFailure(`${this.#prefix}failures:${subject}`, windowMs, Math.floor(now));
+    } catch (error) {
+      throw new RateLimiterUnavailableError('Redis failure counter failed', { cause: error });
     }
   }
 

@@ -1,4 +1,9 @@
-import type { RateLimitDecision, RateLimiter } from '../../ports/rate-limiter.js';
+import type {
+  FailureCount,
+  FailurePolicy,
+  RateLimitDecision,
+  RateLimiter,
+} from '../../ports/rate-limiter.js';
 import type { UsagePlan } from '../../ports/usage-plan.js';
 import { utcDay } from '../../ports/utc-day.js';
 import { CircuitBreaker } from '../resilience/circuit-breaker.js';
@@ -72,6 +77,26 @@ export class FallbackRateLimiter implements RateLimiter {
     const decision = await this.#local.consume(keyId, shareOf(plan, this.#shared.liveInstances()));
     if (decision.allowed) this.#count(keyId);
     return decision;
+  }
+
+  /**
+   * While Redis is away each process counts the failures it sees itself: a guesser spread over
+   * N processes gets up to N allowances per window until Redis is back, never an unlimited run.
+   */
+  async recordFailure(subject: string, policy: FailurePolicy): Promise<FailureCount> {
+    try {
+      return await this.#breaker.run(() => this.#shared.recordFailure(subject, policy));
+    } catch {
+      return this.#local.recordFailure(subject, policy);
+    }
+  }
+
+  async forgiveFailure(subject: string, policy: FailurePolicy): Promise<void> {
+    try {
+      await this.#breaker.run(() => this.#shared.forgiveFailure(subject, policy));
+    } catch {
+      await this.#local.forgiveFailure(subject, policy);
+    }
   }
 
   async close(): Promise<void> {

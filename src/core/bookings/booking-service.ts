@@ -54,8 +54,16 @@ export interface BookingServiceDependencies {
   clock: Clock;
   /** CloudEvents `source` of booking events. */
   eventSource: string;
-  /** How long a key stays held by a request that has not finished (its process may have died). */
+  /**
+   * How long a key stays held by a request that has not finished (its process may have died): longer
+   * than any booking can take, or a retry could book while the first attempt still runs.
+   */
   idempotencyLeaseMs: number;
+  /**
+   * How long a request may run before it is answered 503: a key held longer than that belongs to a
+   * request that is stuck or whose process died, and a retry has to wait for its lease to end.
+   */
+  requestTimeoutMs: number;
   /** How long a used key is kept (≥ 24 h, as payment APIs do). */
   idempotencyRetentionMs: number;
   /** Books offers owned by remote suppliers at the supplier (absent: inventory only). */
@@ -129,13 +137,7 @@ export class BookingService {
           { errors: [{ field: 'header.idempotency-key', message: 'was used with a different request' }] },
         );
       }
-      if (claim.state === 'in-flight') {
-        throw new DomainError(
-          'idempotency-key-in-use',
-          'a request with this Idempotency-Key is still in progress; retry shortly to get its result',
-          { retryAfterSeconds: 1 },
-        );
-      }
+      if (claim.state === 'in-flight') throw this.#keyInUse(claim.leaseUntil, now);
       return { booking: await this.#completed(claim.bookingId), replayed: true };
     }
     const held: HeldKey = { scope: owner.apiKeyId, key: idempotencyKey, token: claim.token };
@@ -156,6 +158,29 @@ export class BookingService {
       if (error instanceof SoldOutError) throw soldOut(error);
       throw error;
     }
+  }
+
+  /**
+   * 409 for a key another request holds. A holder within the request timeout is most likely running
+   * and about to answer, so a retry in a second replays its result; an older one has outlived its own
+   * request (its process died, or it is stuck), so the retry waits for the lease to end.
+   */
+  #keyInUse(leaseUntil: number, now: number): DomainError {
+    const heldForMs = now - (leaseUntil - this.#deps.idempotencyLeaseMs);
+    if (heldForMs < this.#deps.requestTimeoutMs) {
+      return new DomainError(
+        'idempotency-key-in-use',
+        'a request with this Idempotency-Key is still in progress; retry in 1 s to get its result',
+        { retryAfterSeconds: 1 },
+      );
+    }
+    const waitSeconds = Math.max(1, Math.ceil((leaseUntil - now) / 1000));
+    const freedAt = new Date(leaseUntil).toISOString();
+    return new DomainError(
+      'idempotency-key-in-use',
+      `a request with this Idempotency-Key started ${Math.floor(heldForMs / 1000)} s ago and never finished (its server may have stopped); the key is freed at ${freedAt}: retry after ${waitSeconds} s`,
+      { retryAfterSeconds: waitSeconds, keyFreedAt: freedAt },
+    );
   }
 
   /** The booking `id` if `owner` (same user and same API key) made it; booking-not-found otherwise. */

@@ -1,5 +1,6 @@
 import type { ApiKeyRecord, ApiKeyRole, ApiKeyStore, DailyUsage } from '../../ports/api-keys.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
+import { StoreUnavailableError } from '../../ports/store.js';
 import type { UsagePlan, UsagePlanOverrides } from '../../ports/usage-plan.js';
 import {
   apiKeyMatches,
@@ -57,6 +58,12 @@ export interface ApiKeyServiceOptions {
    * a key revoked on another instance keeps working; must stay ≤ 1000.
    */
   cacheTtlMs?: number;
+  /**
+   * How long (ms) after it was last read from the store a key is still accepted while the store
+   * cannot be reached, so an outage does not refuse clients whose answers need no store (cached
+   * searches). Only keys read before the outage: an unknown key is never let in. 0: none.
+   */
+  staleOnOutageMs?: number;
 }
 
 /** Key id under which the configured `ADMIN_API_KEY` is metered. */
@@ -86,6 +93,13 @@ export class ApiKeyService {
    * nothing a guesser could use.
    */
   readonly #verified = new Map<string, { principal: ApiKeyPrincipal; expiresAt: number }>();
+  readonly #staleOnOutageMs: number;
+  /** The last record the store gave for each existing key, and when (monotonic ms): the outage fallback. */
+  readonly #lastRead = new Map<string, { record: ApiKeyRecord; readAt: number }>();
+  /** Keys whose last store read failed and were answered as last read: the store is probed behind them. */
+  readonly #unreachable = new Set<string>();
+  /** Store reads under way, by key id: concurrent requests of one key share one read. */
+  readonly #reading = new Map<string, Promise<ApiKeyRecord | undefined>>();
 
   constructor(options: ApiKeyServiceOptions) {
     this.#store = options.store;
@@ -93,6 +107,7 @@ export class ApiKeyService {
     this.#defaultPlan = options.defaultPlan ?? 'free';
     this.#adminKeyHash = options.adminApiKey ? hashApiKey(options.adminApiKey) : undefined;
     this.#cacheTtlMs = Math.min(options.cacheTtlMs ?? 500, 1000);
+    this.#staleOnOutageMs = options.staleOnOutageMs ?? 0;
   }
 
   /** Creates and stores a new key; the returned `key` must be shown to the caller once. */
@@ -185,6 +200,8 @@ export class ApiKeyService {
   async revoke(id: string): Promise<boolean> {
     const found = await this.#store.revoke(id, this.#clock.now());
     this.#cache.delete(id);
+    this.#lastRead.delete(id);
+    this.#unreachable.delete(id);
     for (const [presented, { principal }] of this.#verified)
       if (principal.keyId === id) this.#verified.delete(presented);
     return found;
@@ -206,9 +223,58 @@ export class ApiKeyService {
     const now = performance.now();
     const cached = this.#cache.get(id);
     if (cached !== undefined && cached.expiresAt > now) return cached.record;
-    const record = await this.#store.findById(id);
+    let reading = this.#reading.get(id);
+    if (reading === undefined) {
+      reading = this.#read(id).finally(() => this.#reading.delete(id));
+      this.#reading.set(id, reading);
+    }
+    const stale = this.#unreachable.has(id) ? this.#lastReadWithinBound(id, now) : undefined;
+    if (stale === undefined) return reading;
+    // The store failed this key's last read: answer as last read at once rather than wait out
+    // another timeout, while this read finds out whether the store is back.
+    reading.catch(() => undefined);
+    return stale;
+  }
+
+  #lastReadWithinBound(id: string, now: number): ApiKeyRecord | undefined {
+    const last = this.#lastRead.get(id);
+    return last !== undefined && now - last.readAt <= this.#staleOnOutageMs ? last.record : undefined;
+  }
+
+  /**
+   * Reads the key from the store into the cache. While the store is unavailable, a key read within
+   * `staleOnOutageMs` is answered as last read (a revoked one stays revoked) and cached for the usual
+   * short time, so the store is asked again at most once per key and TTL; any other key fails.
+   */
+  async #read(id: string): Promise<ApiKeyRecord | undefined> {
+    let record: ApiKeyRecord | undefined;
+    try {
+      record = await this.#store.findById(id);
+    } catch (error) {
+      const now = performance.now();
+      const stale = error instanceof StoreUnavailableError ? this.#lastReadWithinBound(id, now) : undefined;
+      if (stale === undefined) throw error;
+      this.#unreachable.add(id);
+      this.#remember(id, stale, now);
+      return stale;
+    }
+    const now = performance.now();
+    this.#unreachable.delete(id);
+    if (record === undefined) this.#lastRead.delete(id);
+    else if (this.#staleOnOutageMs > 0) {
+      // Only ids the store knows: made-up ids cannot push real keys out.
+      if (this.#lastRead.size >= CACHE_LIMIT) {
+        this.#lastRead.clear();
+        this.#unreachable.clear();
+      }
+      this.#lastRead.set(id, { record, readAt: now });
+    }
+    this.#remember(id, record, now);
+    return record;
+  }
+
+  #remember(id: string, record: ApiKeyRecord | undefined, now: number): void {
     if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
     this.#cache.set(id, { record, expiresAt: now + this.#cacheTtlMs });
-    return record;
   }
 }

@@ -30,6 +30,8 @@ export const tokenRoute: FastifyPluginAsyncTypebox<{ accessTokens: AccessTokens 
     {
       // A malformed body (a repeated field, an overlong one) is an OAuth error too, naming the field.
       attachValidation: true,
+      // Guessed secrets are throttled per client address (plugins/credential-throttle.ts).
+      config: { checksCredentials: true },
       schema: {
         tags: [AMADEUS_TAG],
         summary: 'Access token for an API key (OAuth 2.0 client credentials)',

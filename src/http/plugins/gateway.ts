@@ -5,11 +5,12 @@ import type { ApiKeyService } from '../../core/gateway/api-key-service.js';
 import type { DashboardSessions } from '../../core/gateway/dashboard-sessions.js';
 import type { UsageMeter } from '../../core/gateway/usage-meter.js';
 import type { Clock } from '../../ports/clock.js';
-import type { RateLimiter } from '../../ports/rate-limiter.js';
+import type { FailurePolicy, RateLimiter } from '../../ports/rate-limiter.js';
 import type { TokenIssuer, TokenVerifier } from '../../ports/token-verifier.js';
 import { adminApiKeyRoutes } from './admin-api-keys.js';
 import { apiKeyAuth } from './api-key-auth.js';
 import { bearerAuth } from './bearer-auth.js';
+import { credentialThrottle } from './credential-throttle.js';
 import { type HardeningOptions, hardening } from './hardening.js';
 import { jwksRoute } from './jwks-route.js';
 import { rateLimit } from './rate-limit.js';
@@ -18,6 +19,8 @@ import { usageMetering } from './usage-metering.js';
 export interface GatewayOptions {
   keys: ApiKeyService;
   limiter: RateLimiter;
+  /** Failed credential attempts (API keys, secrets, tokens) one client address may make per window. */
+  credentialFailures: FailurePolicy;
   meter: UsageMeter;
   verifier: TokenVerifier;
   /** The local development issuer, whose JWKS is then served; undefined with an external issuer. */
@@ -37,11 +40,16 @@ export interface GatewayOptions {
 
 /**
  * Everything the gateway adds to an app, in the order it must run: load shedding and security
- * headers, API key, usage plan, usage metering, then the bearer decorator, admin key routes and
- * the development JWKS.
+ * headers, the failed-credential throttle, API key, usage plan, usage metering, then the bearer
+ * decorator, admin key routes and the development JWKS.
  */
 const gatewayPlugin: FastifyPluginAsync<GatewayOptions> = async (app, options) => {
   await app.register(hardening, options.hardening);
+  await app.register(credentialThrottle, {
+    limiter: options.limiter,
+    policy: options.credentialFailures,
+    clock: options.clock,
+  });
   await app.register(apiKeyAuth, { keys: options.keys, accessTokens: options.accessTokens });
   await app.register(rateLimit, { limiter: options.limiter });
   await app.register(usageMetering, { meter: options.meter, clock: options.clock });

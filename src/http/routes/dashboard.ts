@@ -119,6 +119,8 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = asyn
   app.post(
     '/dashboard/session',
     {
+      // Guessed keys are throttled per client address (plugins/credential-throttle.ts).
+      config: { checksCredentials: true },
       schema: {
         hide: true,
         body: Type.Object(

@@ -29,9 +29,11 @@ export function describeBookingStoreContract(target: StoreBackendTarget): void {
     it('claimKey: acquired, then in-flight while leased, completed after create, free again after retention', async () => {
       await seed();
       const held = await hold('k1');
+      // The lease taken at 1 000 ends 60 s later: a retry learns when.
       expect(await bookings().claimKey('key', 'k1', 'other', options(2_000))).toEqual({
         state: 'in-flight',
         requestHash: 'hash',
+        leaseUntil: 61_000,
       });
       const b = seatBooking(['F1'], 1);
       await bookings().create(b, held, [created(b.id)]);

@@ -81,7 +81,8 @@ export class DynamoIdempotencyKeys {
       if (!(error instanceof ConditionFailed)) throw error;
       // Another request claimed it between our read and our write.
       const winner = stateOf(await this.#readKey(scope, key), now);
-      return winner ?? { state: 'in-flight', requestHash };
+      // Gone again by the time it was read: a retry at once may take it.
+      return winner ?? { state: 'in-flight', requestHash, leaseUntil: now };
     }
   }
 
@@ -227,7 +228,8 @@ function stateOf(item: Item | undefined, now: number): IdempotencyClaim | undefi
   const requestHash = item.requestHash as string;
   if (typeof item.bookingId === 'string')
     return { state: 'completed', requestHash, bookingId: item.bookingId };
-  if ((item.leaseUntil as number) > now) return { state: 'in-flight', requestHash };
+  const leaseUntil = item.leaseUntil as number;
+  if (leaseUntil > now) return { state: 'in-flight', requestHash, leaseUntil };
   return undefined;
 }
 

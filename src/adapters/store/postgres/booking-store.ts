@@ -22,6 +22,7 @@ import { type AppendEvents, guarded, inTransaction } from './connection.js';
 interface KeyRow {
   request_hash: string;
   booking_id: string | null;
+  lease_until: number;
 }
 
 const BOOKING_ERRORS = [SoldOutError, BookingReferenceTakenError, IdempotencyKeyLostError];
@@ -83,13 +84,13 @@ export class PostgresBookingStore implements BookingStore {
         );
         if (taken.rowCount === 1) return { state: 'acquired', token };
         const { rows } = await this.#pool.query<KeyRow>(
-          'SELECT request_hash, booking_id FROM idempotency_keys WHERE scope = $1 AND key = $2',
+          'SELECT request_hash, booking_id, lease_until FROM idempotency_keys WHERE scope = $1 AND key = $2',
           [scope, key],
         );
         const row = rows[0];
         if (row !== undefined) {
           return row.booking_id === null
-            ? { state: 'in-flight', requestHash: row.request_hash }
+            ? { state: 'in-flight', requestHash: row.request_hash, leaseUntil: row.lease_until }
             : { state: 'completed', requestHash: row.request_hash, bookingId: row.booking_id };
         }
         if (attempt >= CLAIM_ATTEMPTS) throw new Error(`idempotency key ${key} keeps changing hands`);

@@ -111,7 +111,8 @@ export class SqliteBookingStore implements BookingStore {
             if (row.booking_id !== null) {
               return { state: 'completed', requestHash: row.request_hash, bookingId: row.booking_id };
             }
-            if (row.lease_until > now) return { state: 'in-flight', requestHash: row.request_hash };
+            if (row.lease_until > now)
+              return { state: 'in-flight', requestHash: row.request_hash, leaseUntil: row.lease_until };
           }
           // Absent, past its retention, or abandoned by a request whose process died: take it.
           const token = randomUUID();
