@@ -29,11 +29,13 @@ export interface BookingLoadOptions {
   body(i: number): unknown;
   /** Pause (ms) between one answer and the next request of the same loop; default 0. */
   pauseMs?: number;
+  /** Stop by itself after this many requests (default: run until stopped). */
+  requests?: number;
 }
 
 /**
- * A booking load that runs until stopped: `concurrency` loops, each sending one booking (a new
- * idempotency key) after the previous answer, round robin over `clients`. Every attempt is kept with
+ * A booking load that runs until stopped (or `requests` were sent): `concurrency` loops, each sending
+ * one booking (a new idempotency key) after the previous answer, round robin over `clients`. Every attempt is kept with
  * its timing, so a run can tell what was answered during a fault and what after it healed.
  */
 export class BookingLoad {
@@ -55,6 +57,12 @@ export class BookingLoad {
     return performance.now() - this.#started;
   }
 
+  /** Resolves with every attempt once `requests` were all answered (or the load was stopped). */
+  async done(): Promise<BookingAttempt[]> {
+    await Promise.all(this.#loops);
+    return this.attempts;
+  }
+
   /** Stops sending and resolves with every attempt once those in flight ended. */
   async stop(): Promise<BookingAttempt[]> {
     this.#stopping = true;
@@ -63,7 +71,7 @@ export class BookingLoad {
   }
 
   async #loop(): Promise<void> {
-    while (!this.#stopping) {
+    while (!this.#stopping && this.#next < (this.options.requests ?? Number.POSITIVE_INFINITY)) {
       const i = this.#next++;
       this.attempts.push(await this.#send(i));
       if (this.options.pauseMs) await new Promise((resolve) => setTimeout(resolve, this.options.pauseMs));

@@ -1,6 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChildHandle, prepareSharedStore, type SharedStore, spawnTsx } from '../helpers/api-process.js';
+import {
+  type ApiProcess,
+  type ChildHandle,
+  prepareSharedStore,
+  type SharedStore,
+  startServeProcess,
+} from '../helpers/api-process.js';
 import {
   type BookingAttempt,
   BookingLoad,
@@ -27,7 +32,6 @@ import { waitFor } from '../helpers/wait-for.js';
  * up, no request gets a 500 or hangs, bookings are served again within seconds of the heal, and every
  * acknowledged booking is readable afterwards.
  */
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const REQUEST_TIMEOUT_MS = 4000;
 /** Longer than any answer may take; a request still unanswered then is a hang. */
 const HANG_MS = REQUEST_TIMEOUT_MS + 5000;
@@ -36,31 +40,15 @@ const RECOVERY_BOUND_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The CLI's `serve` on a port of its own, ready; the store and its proxy are the caller's. */
-async function startServe(
-  env: Record<string, string>,
-  workers: number,
-): Promise<{ handle: ChildHandle; url: string }> {
-  const port = randomPort();
-  const url = `http://127.0.0.1:${port}`;
-  const handle = spawnTsx(CLI, ['serve'], {
+/** The CLI's `serve` with the timeouts these faults are measured against. */
+function startServe(env: Record<string, string>, workers: number): Promise<ApiProcess> {
+  return startServeProcess({
     ...env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
     WORKERS: String(workers),
     REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
     PG_STATEMENT_TIMEOUT_MS: '1500',
     PG_CONNECT_TIMEOUT_MS: '500',
   });
-  await waitFor(
-    'serve to be ready',
-    async () => {
-      if (handle.child.exitCode !== null) throw new Error(`serve exited:\n${handle.output()}`);
-      return (await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200;
-    },
-    90_000,
-  );
-  return { handle, url };
 }
 
 /** Offers to book: direct LHR→JFK flights of the first days, spread so no flight sells out. */
@@ -110,19 +98,19 @@ describe('PostgreSQL behind a TCP proxy', () => {
   });
 
   describe.each([1, 2])('serve with WORKERS=%i under booking load', (workers) => {
-    let server: { handle: ChildHandle; url: string };
+    let server: ApiProcess;
     let pid: number | undefined;
     let client: BookingClient;
     let offers: FlightOfferLike[];
 
     beforeAll(async () => {
       server = await startServe(shared.env, workers);
-      pid = server.handle.child.pid;
+      pid = server.child.pid;
       client = new BookingClient(server.url, shared.apiKey, shared.token);
       offers = await bookableOffers(server.url, shared);
     }, 120_000);
     afterAll(async () => {
-      await server?.handle.stop();
+      await server?.stop();
     });
 
     const load = (label: string) =>
@@ -149,7 +137,7 @@ describe('PostgreSQL behind a TCP proxy', () => {
       );
       expect(unexpectedAnswers(attempts)).toEqual([]);
       expect(recovered).toBeLessThan(RECOVERY_BOUND_MS);
-      expectNothingDied(server.handle, pid);
+      expectNothingDied(server, pid);
     }, 60_000);
 
     it('a partition answers 503 problem+json while it lasts, and bookings are served again soon after it heals', async () => {
@@ -180,7 +168,7 @@ describe('PostgreSQL behind a TCP proxy', () => {
       expect(during.every((a) => a.status === 503)).toBe(true);
       expect(recovered).toBeLessThan(RECOVERY_BOUND_MS);
       expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
-      expectNothingDied(server.handle, pid);
+      expectNothingDied(server, pid);
     }, 90_000);
   });
 });
@@ -189,7 +177,7 @@ describe('serve with Redis (cache, event bus, rate limits) behind a TCP proxy, u
   const redis = new RedisServer(randomPort());
   let proxy: TcpProxy;
   let shared: SharedStore;
-  let server: { handle: ChildHandle; url: string };
+  let server: ApiProcess;
 
   beforeAll(async () => {
     await redis.start();
@@ -206,14 +194,14 @@ describe('serve with Redis (cache, event bus, rate limits) behind a TCP proxy, u
     server = await startServe(shared.env, 1);
   }, 120_000);
   afterAll(async () => {
-    await server?.handle.stop();
+    await server?.stop();
     await proxy?.close();
     await redis.kill();
     shared?.cleanup();
   });
 
   it('resets and a partition of Redis crash nothing and fail no booking or search with a 500', async () => {
-    const pid = server.handle.child.pid;
+    const pid = server.child.pid;
     const client = new BookingClient(server.url, shared.apiKey, shared.token);
     const offers = await bookableOffers(server.url, shared);
     const running = new BookingLoad([client], {
@@ -255,8 +243,8 @@ describe('serve with Redis (cache, event bus, rate limits) behind a TCP proxy, u
     );
     expect(unexpectedAnswers(attempts)).toEqual([]);
     expect(searches.filter((status) => status !== 200 && status !== 503)).toEqual([]);
-    expect(server.handle.child.exitCode).toBeNull();
-    expect(server.handle.child.pid).toBe(pid);
-    expect(server.handle.output()).not.toMatch(/Emitted 'error' event|Unhandled|uncaught/i);
+    expect(server.child.exitCode).toBeNull();
+    expect(server.child.pid).toBe(pid);
+    expect(server.output()).not.toMatch(/Emitted 'error' event|Unhandled|uncaught/i);
   }, 90_000);
 });

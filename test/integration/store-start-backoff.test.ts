@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_API_KEY, type ChildHandle, spawnTsx } from '../helpers/api-process.js';
@@ -102,9 +103,7 @@ describe('serve while PostgreSQL cannot be reached at start', () => {
       STORE_START_TIMEOUT_MS: '2500',
     });
     const started = performance.now();
-    const [code] = (await new Promise((resolve) =>
-      server?.child.once('exit', (...args) => resolve(args)),
-    )) as [number | null];
+    const [code] = (await once(server.child, 'exit')) as [number | null];
     const seconds = (performance.now() - started) / 1000;
     expect(code).toBe(69);
     const output = server.output().trim().split('\n');
