@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario.js';
 import { pgReset } from './pg-reset.js';
+import { pgRestart } from './pg-restart.js';
 
 /** Every scenario `npm run chaos` runs, in this order (each file in this folder exports one). */
-export const scenarios: readonly Scenario[] = [pgReset];
+export const scenarios: readonly Scenario[] = [pgReset, pgRestart];
