@@ -2,6 +2,8 @@ import type { BookingClient } from './bookings.js';
 
 /** One booking request of a load and how it ended. */
 export interface BookingAttempt {
+  /** Its number in the load (the body is `options.body(index)`). */
+  index: number;
   /** Its idempotency key. */
   key: string;
   /** HTTP status, or 0 when no answer came (connection refused or reset, or `timeoutMs` passed). */
@@ -35,7 +37,8 @@ export interface BookingLoadOptions {
 
 /**
  * A booking load that runs until stopped (or `requests` were sent): `concurrency` loops, each sending
- * one booking (a new idempotency key) after the previous answer, round robin over `clients`. Every attempt is kept with
+ * one booking (a new idempotency key) after the previous answer, round robin over `clients` (an
+ * array the caller may shrink, as a balancer drops a dead backend). Every attempt is kept with
  * its timing, so a run can tell what was answered during a fault and what after it healed.
  */
 export class BookingLoad {
@@ -91,6 +94,7 @@ export class BookingLoad {
       const contentType = response.headers.get('content-type') ?? undefined;
       const json = (await response.json().catch(() => ({}))) as { type?: string; data?: { id?: string } };
       return {
+        index: i,
         key,
         status: response.status,
         ...(contentType ? { contentType } : {}),
@@ -102,6 +106,7 @@ export class BookingLoad {
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
       return {
+        index: i,
         key,
         status: 0,
         error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
