@@ -120,9 +120,9 @@ export const kill9Storm: Scenario = {
       const attempts = await storm.done();
       const unanswered = attempts.filter((a) => a.status === 0);
       const inFlightAtKill = unanswered.filter((a) => a.sentMs <= killedAt);
-      log(
-        `storm over: ${JSON.stringify(tally(attempts))}; retrying ${unanswered.length} unanswered bookings on a`,
-      );
+      const reasons = [...new Set(unanswered.map((a) => a.error))].join(' | ');
+      log(`storm over: ${JSON.stringify(tally(attempts))}; unanswered because: ${reasons}`);
+      log(`retrying ${unanswered.length} unanswered bookings on a under their idempotency keys`);
 
       const survivorClient = cluster.clients[0]!;
       const retries = await Promise.all(

@@ -22,18 +22,17 @@ export interface StoreStartOptions {
   backlog: number;
   /** Writes one line (stderr). */
   log(line: string): void;
-  /** [0, 1) source of the jitter. */
-  random?: () => number;
 }
 
 /**
  * Runs `open` (building the platform, which migrates the store) until it succeeds. While the store
  * cannot be reached (StoreUnavailableError), it retries with exponential backoff and jitter for up to
- * STORE_START_TIMEOUT_MS after the first failure, logging one line per failed attempt, and a stand-in server answers on the
- * API's address meanwhile (/health/live 200, /health/ready 503, the rest 503 problem+json); it is
- * closed before `open`'s result is returned, so the API can listen there. Past the timeout, or at once
- * with a timeout of 0, the last StoreUnavailableError is thrown (`serve` exits 69 with its line). Any
- * other error is thrown at once: waiting does not mend a bad configuration.
+ * STORE_START_TIMEOUT_MS after the first failure, logging one line per failed attempt, and a stand-in
+ * server answers on the API's address meanwhile (/health/live 200, /health/ready 503, the rest 503
+ * problem+json); it is closed before `open`'s result is returned, so the API can listen there. Past
+ * the timeout, or at once with a timeout of 0, the last StoreUnavailableError is thrown (`serve`
+ * exits 69 with its line). Any other error is thrown at once: waiting does not mend a bad
+ * configuration. See docs/adr/0019-store-connection-faults.md.
  */
 export async function openWhenStoreAnswers<T>(
   open: () => Promise<T>,
@@ -48,9 +47,9 @@ export async function openWhenStoreAnswers<T>(
         return await open();
       } catch (error) {
         if (!(error instanceof StoreUnavailableError)) throw error;
-        // Counted from the first failure: how long the first attempt took (loading, a slow connect) is no wait.
+        // Counted from the first failure: the first attempt's own time (loading, a slow connect) is no wait.
         giveUpAt ??= Date.now() + config.storeStartTimeoutMs;
-        const delayMs = backoffDelay(attempt, STORE_START_BACKOFF, options.random);
+        const delayMs = backoffDelay(attempt, STORE_START_BACKOFF);
         const leftMs = giveUpAt - Date.now();
         if (leftMs <= delayMs) throw error;
         options.log(
