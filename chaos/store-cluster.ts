@@ -209,3 +209,125 @@ export function crashFree(instance: ApiProcess, pid: number | undefined): boolea
     !/Emitted 'error' event|Unhandled|uncaught|exited \(/i.test(instance.output())
   );
 }
+
+/** Longest a client keeps retrying one booking (the idempotency lease of a dead instance is ≥ 60 s). */
+const RETRY_FOR_MS = 120_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How a client's retries (same idempotency key, same body) of one unanswered booking ended. */
+export interface RetryOutcome {
+  attempt: BookingAttempt;
+  status: number;
+  problemType?: string;
+  bookingId?: string;
+  /** Answers "idempotency-key-in-use" (409) before the final one. */
+  inUse: number;
+  /** ms from the first retry to the final answer. */
+  ms: number;
+}
+
+/**
+ * Retries `attempt` on `client` under its idempotency key, as a client would after no answer or a
+ * 503, until it gets a final answer (not 409 in-use, not 5xx) or RETRY_FOR_MS passed.
+ */
+export async function retryUntilFinal(
+  client: BookingClient,
+  attempt: BookingAttempt,
+  body: unknown,
+): Promise<RetryOutcome> {
+  const started = performance.now();
+  let inUse = 0;
+  for (;;) {
+    const response = await client.book(body, attempt.key, AbortSignal.timeout(15_000)).catch(() => undefined);
+    const json = (await response?.json().catch(() => ({}))) as
+      | { type?: string; data?: { id?: string } }
+      | undefined;
+    const status = response?.status ?? 0;
+    const keyInUse = status === 409 && json?.type?.endsWith('/idempotency-key-in-use');
+    const final = status !== 0 && status < 500 && !keyInUse;
+    if (final || performance.now() - started > RETRY_FOR_MS) {
+      return {
+        attempt,
+        status,
+        ...(json?.type ? { problemType: json.type } : {}),
+        ...(status === 201 && json?.data?.id ? { bookingId: json.data.id } : {}),
+        inUse,
+        ms: performance.now() - started,
+      };
+    }
+    if (keyInUse) inUse++;
+    const retryAfter = Number(response?.headers.get('retry-after') ?? '2');
+    await sleep(Math.min(10, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 2) * 1000);
+  }
+}
+
+/** Final answers of retries counted by status and problem type ("201", "409 sold-out"). */
+export function retryTally(retries: readonly RetryOutcome[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of retries) {
+    const what = `${r.status}${r.problemType ? ` ${r.problemType.split('/').pop()}` : ''}`;
+    counts[what] = (counts[what] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** What the store holds after the unsettled bookings of a load were retried, against what clients were told. */
+export interface Settlement {
+  retries: RetryOutcome[];
+  /** Booking ids clients were answered 201 with, first try or retry. */
+  acknowledged: Set<string>;
+  /** Confirmed bookings stored on the load's flights. */
+  stored: Set<string>;
+  /** Retries answered 201 with a booking stored before any retry: its first try committed though its answer was lost or 503. */
+  replayed: number;
+  /** Stored bookings no client was told of: must be none. */
+  neverAcknowledged: string[];
+  /** Bookings a client was told of that are not stored: must be none. */
+  lost: string[];
+}
+
+const storedBookings = async (
+  cluster: Pick<StoreCluster, 'databaseUrl' | 'schema'>,
+  flightIds: readonly string[],
+) =>
+  new Set(
+    (
+      await queryStore<{ id: string }>(
+        cluster,
+        `SELECT id FROM bookings WHERE status = 'confirmed' AND document->'hold'->'flightIds'->>0 = ANY($1::text[])`,
+        [flightIds],
+      )
+    ).map((row) => row.id),
+  );
+
+/**
+ * Retries `unsettled` (bookings answered 503 or not at all) on `client` under their idempotency keys,
+ * all at once, as their clients would, then compares what the store holds with what clients were
+ * told: a booking whose commit succeeded while its answer was lost is replayed to its retry, never
+ * booked twice, so every stored booking ends up acknowledged.
+ */
+export async function settleBookings(
+  cluster: Pick<StoreCluster, 'databaseUrl' | 'schema'>,
+  client: BookingClient,
+  attempts: readonly BookingAttempt[],
+  unsettled: readonly BookingAttempt[],
+  body: (index: number) => unknown,
+  flightIds: readonly string[],
+): Promise<Settlement> {
+  const before = await storedBookings(cluster, flightIds);
+  const retries = await Promise.all(unsettled.map((a) => retryUntilFinal(client, a, body(a.index))));
+  const acknowledged = new Set([
+    ...attempts.flatMap((a) => (a.bookingId ? [a.bookingId] : [])),
+    ...retries.flatMap((r) => (r.bookingId ? [r.bookingId] : [])),
+  ]);
+  const stored = await storedBookings(cluster, flightIds);
+  return {
+    retries,
+    acknowledged,
+    stored,
+    replayed: retries.filter((r) => r.bookingId !== undefined && before.has(r.bookingId)).length,
+    neverAcknowledged: [...stored].filter((id) => !acknowledged.has(id)),
+    lost: [...acknowledged].filter((id) => !stored.has(id)),
+  };
+}

@@ -1,15 +1,16 @@
 import { type BookingAttempt, BookingLoad, tally } from '../../test/helpers/booking-load.js';
-import { type BookingClient, oneAdultBooking } from '../../test/helpers/bookings.js';
+import { oneAdultBooking } from '../../test/helpers/bookings.js';
 import { dropSchema, postgresUrl } from '../../test/helpers/postgres.js';
 import { check, type Scenario } from '../scenario.js';
 import {
   crashFree,
   directOffers,
   outboxDrained,
-  queryStore,
+  retryTally,
   type StoreCluster,
   seatAccounting,
   setEconomySeats,
+  settleBookings,
   startStoreCluster,
   unreadableBookings,
 } from '../store-cluster.js';
@@ -24,54 +25,8 @@ const FLIGHTS = 5;
 const SEATS = 190;
 /** The instance is killed once this many bookings were answered: mid-storm. */
 const KILL_AFTER = 100;
-/** Longest a client keeps retrying one booking (the idempotency lease of a dead instance is ≥ 60 s). */
-const RETRY_FOR_MS = 120_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** How a client's retries (same idempotency key, same body) of one unanswered booking ended. */
-interface RetryOutcome {
-  attempt: BookingAttempt;
-  status: number;
-  problemType?: string;
-  bookingId?: string;
-  /** Answers "idempotency-key-in-use" (409) before the final one. */
-  inUse: number;
-  /** ms from the first retry to the final answer. */
-  ms: number;
-}
-
-/** Retries `attempt` on `client` until it gets a final answer (not 409 in-use, not 5xx) or time runs out. */
-async function retryUntilFinal(
-  client: BookingClient,
-  attempt: BookingAttempt,
-  body: unknown,
-): Promise<RetryOutcome> {
-  const started = performance.now();
-  let inUse = 0;
-  for (;;) {
-    const response = await client.book(body, attempt.key, AbortSignal.timeout(15_000)).catch(() => undefined);
-    const json = (await response?.json().catch(() => ({}))) as
-      | { type?: string; data?: { id?: string } }
-      | undefined;
-    const status = response?.status ?? 0;
-    const keyInUse = status === 409 && json?.type?.endsWith('/idempotency-key-in-use');
-    const final = status !== 0 && status < 500 && !keyInUse;
-    if (final || performance.now() - started > RETRY_FOR_MS) {
-      return {
-        attempt,
-        status,
-        ...(json?.type ? { problemType: json.type } : {}),
-        ...(status === 201 && json?.data?.id ? { bookingId: json.data.id } : {}),
-        inUse,
-        ms: performance.now() - started,
-      };
-    }
-    if (keyInUse) inUse++;
-    const retryAfter = Number(response?.headers.get('retry-after') ?? '2');
-    await sleep(Math.min(10, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 2) * 1000);
-  }
-}
 
 /**
  * Two instances on PostgreSQL + Redis take 1,000 bookings at once (200 in flight) on 5 flights of 190
@@ -125,29 +80,10 @@ export const kill9Storm: Scenario = {
       log(`retrying ${unanswered.length} unanswered bookings on a under their idempotency keys`);
 
       const survivorClient = cluster.clients[0]!;
-      const retries = await Promise.all(
-        unanswered.map((a) => retryUntilFinal(survivorClient, a, body(a.index))),
-      );
-      const retryTally: Record<string, number> = {};
-      for (const r of retries) {
-        const what = `${r.status}${r.problemType ? ` ${r.problemType.split('/').pop()}` : ''}`;
-        retryTally[what] = (retryTally[what] ?? 0) + 1;
-      }
+      const settled = await settleBookings(cluster, survivorClient, attempts, unanswered, body, flightIds);
+      const { retries, acknowledged, stored: storedIds, neverAcknowledged, lost } = settled;
       const slowest = Math.max(0, ...retries.map((r) => r.ms));
       const inUse = retries.reduce((sum, r) => sum + r.inUse, 0);
-
-      const acknowledged = new Set([
-        ...attempts.flatMap((a) => (a.bookingId ? [a.bookingId] : [])),
-        ...retries.flatMap((r) => (r.bookingId ? [r.bookingId] : [])),
-      ]);
-      const stored = await queryStore<{ id: string }>(
-        cluster,
-        `SELECT id FROM bookings WHERE status = 'confirmed' AND document->'hold'->'flightIds'->>0 = ANY($1::text[])`,
-        [flightIds],
-      );
-      const storedIds = new Set(stored.map((row) => row.id));
-      const neverAcknowledged = [...storedIds].filter((id) => !acknowledged.has(id));
-      const lost = [...acknowledged].filter((id) => !storedIds.has(id));
       const seats = await seatAccounting(cluster, flightIds, SEATS);
       const taken = seats.reduce((sum, f) => sum + f.taken, 0);
       const booked = seats.reduce((sum, f) => sum + f.booked, 0);
@@ -176,7 +112,7 @@ export const kill9Storm: Scenario = {
           retries.every(
             (r) => r.status === 201 || (r.status === 409 && r.problemType?.endsWith('/sold-out')),
           ),
-          `${retries.length} retried: ${JSON.stringify(retryTally)}; slowest took ${(slowest / 1000).toFixed(1)} s, after ${inUse} "idempotency-key-in-use" answers in all (the dead instance's lease)`,
+          `${retries.length} retried: ${JSON.stringify(retryTally(retries))} (${settled.replayed} replayed a booking b had committed); slowest took ${(slowest / 1000).toFixed(1)} s, after ${inUse} "idempotency-key-in-use" answers in all (the dead instance's lease)`,
         ),
         check(
           'every stored booking was acknowledged to its client (after retries), and every acknowledged one is stored and readable',

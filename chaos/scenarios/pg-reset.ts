@@ -7,9 +7,11 @@ import {
   crashFree,
   directOffers,
   outboxDrained,
+  retryTally,
   type StoreCluster,
   seatAccounting,
   setEconomySeats,
+  settleBookings,
   startStoreCluster,
   unreadableBookings,
 } from '../store-cluster.js';
@@ -48,11 +50,12 @@ export const pgReset: Scenario = {
         `2 instances up; ${offers.length} offers on ${flightIds.length} flights, ${SEATS} economy seats each`,
       );
 
+      const body = (i: number) => oneAdultBooking(offers[i % offers.length]!);
       const load = new BookingLoad(cluster.clients, {
         concurrency: CONCURRENCY,
         timeoutMs: 15_000,
         label: 'pg-reset',
-        body: (i) => oneAdultBooking(offers[i % offers.length]!),
+        body,
       });
       await sleep(3000);
       const faultFrom = load.now();
@@ -81,6 +84,15 @@ export const pgReset: Scenario = {
       const duringCut = attempts.filter((a) => a.sentMs >= cutAt + 500 && a.endedMs <= healedAt);
       const unexpected = unexpectedAnswers(attempts);
       const live = await unreadableBookings(cluster.clients, attempts);
+      const unsettled = attempts.filter((a) => a.status === 503);
+      const settled = await settleBookings(
+        cluster,
+        cluster.clients[0]!,
+        attempts,
+        unsettled,
+        body,
+        flightIds,
+      );
       const seats = await seatAccounting(cluster, flightIds, SEATS);
       const oversold = seats.filter((flight) => flight.taken !== flight.booked || flight.booked > SEATS);
       const outbox = await outboxDrained(cluster, 30_000);
@@ -124,6 +136,11 @@ export const pgReset: Scenario = {
           'every acknowledged (201) booking is readable afterwards',
           live.unreadable.length === 0,
           `${live.acknowledged - live.unreadable.length} of ${live.acknowledged} readable`,
+        ),
+        check(
+          'retried under their idempotency keys, the 503s settle: every stored booking acknowledged to its client, none booked twice',
+          settled.neverAcknowledged.length === 0 && settled.lost.length === 0,
+          `${settled.retries.length} retried: ${JSON.stringify(retryTally(settled.retries))}, ${settled.replayed} of them replayed a booking that had committed though its answer was 503; slowest settled after ${(Math.max(0, ...settled.retries.map((r) => r.ms)) / 1000).toFixed(1)} s and ${settled.retries.reduce((sum, r) => sum + r.inUse, 0)} "idempotency-key-in-use" answers in all; ${settled.acknowledged.size} acknowledged, ${settled.stored.size} stored, ${settled.neverAcknowledged.length} stored but never acknowledged`,
         ),
         check(
           'no oversell: seats taken equal seats of stored bookings on every flight',
