@@ -301,6 +301,12 @@ export const options = {
     default: '',
     parse: optionalPath,
   },
+  storeStartTimeoutMs: {
+    env: 'STORE_START_TIMEOUT_MS',
+    doc: 'How long (ms) `serve` keeps retrying a store it cannot reach at start, from the first failure (backoff with jitter, at most 10 s apart; /health/live answers 200 and everything else 503 meanwhile) before exiting 69; 0 exits at the first failure. See docs/adr/0019-store-connection-faults.md.',
+    default: '300000',
+    parse: integer(0, 86_400_000),
+  },
   sqliteFile: {
     env: 'SQLITE_FILE',
     doc: 'SQLite database file (created if missing).',

@@ -11,7 +11,8 @@ import { run as runDlq } from './commands/dlq.js';
 import { run as runKeys } from './commands/keys.js';
 import { run as runRestore } from './commands/restore.js';
 import { seedInventory } from './commands/seed.js';
-import { serve } from './commands/serve.js';
+import { LISTEN_BACKLOG, serve } from './commands/serve.js';
+import { openWhenStoreAnswers, storeUnavailableLine } from './commands/store-start.js';
 import { run as runToken } from './commands/token.js';
 import { drainOnSignals } from './shutdown.js';
 
@@ -68,7 +69,11 @@ async function main(argv: string[]): Promise<void> {
         await runPrimary(workers, (line) => process.stdout.write(`${line}\n`));
         return;
       }
-      const platform = await createPlatform(config);
+      const platform = await openWhenStoreAnswers(() => createPlatform(config), {
+        config,
+        backlog: LISTEN_BACKLOG,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
       const app = await serve(platform);
       // Past the request timeout nothing legitimate is still running.
       drainOnSignals(app, { graceMs: config.requestTimeoutMs + 5_000 });
@@ -178,11 +183,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   // A `serve` worker that could not start already wrote its one line (store, config, port).
   if (error instanceof FirstWorkerExitedError) process.exit(error.exitCode);
   if (error instanceof StoreUnavailableError) {
-    // One line an operator can act on, not a stack trace: what failed and the driver's reason.
-    const reason = error.cause instanceof Error ? `: ${error.cause.message.split('\n')[0]}` : '';
-    process.stderr.write(
-      `store unavailable (STORE=${process.env.STORE ?? 'sqlite'}): ${error.message}${reason}\n`,
-    );
+    process.stderr.write(`${storeUnavailableLine(error, process.env.STORE ?? 'sqlite')}\n`);
     process.exit(EXIT_UNAVAILABLE);
   }
   if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {

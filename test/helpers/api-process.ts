@@ -8,9 +8,11 @@ import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
 import { createPlatform } from '../../src/platform.js';
+import { randomPort } from './redis-server.js';
 import { waitFor } from './wait-for.js';
 
 const serverScript = fileURLToPath(new URL('../fixtures/api-server.ts', import.meta.url));
+const cliScript = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 /** The admin key every shared-store test process is configured with. */
 export const ADMIN_API_KEY = 'test-admin-key-that-is-long-enough-0000';
@@ -112,6 +114,34 @@ export function spawnTsx(script: string, args: string[], env: Record<string, str
       return (await exited)[1];
     },
   };
+}
+
+/**
+ * `travel-platform serve` itself (the CLI, as `npm start` runs it: the cluster primary when
+ * WORKERS > 1) on a free port of 127.0.0.1 with `env`; resolves once /health/ready answers 200.
+ */
+export async function startServeProcess(
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<ApiProcess> {
+  // Not PORT=0: the workers of a cluster and the start-up stand-in must all take the same port.
+  const port = randomPort();
+  const url = `http://127.0.0.1:${port}`;
+  const handle = spawnTsx(cliScript, ['serve'], { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  try {
+    await waitFor(
+      'serve to be ready',
+      async () => {
+        if (handle.child.exitCode !== null) throw new Error(`serve exited:\n${handle.output()}`);
+        return (await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200;
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    await handle.kill();
+    throw error;
+  }
+  return { ...handle, url };
 }
 
 /** An API server child process on the shared store. */

@@ -74,10 +74,11 @@ export class BookingClient {
     readonly token: string,
   ) {}
 
-  /** POST /v1/bookings under `idempotencyKey`. */
-  book(body: unknown, idempotencyKey: string): Promise<Response> {
+  /** POST /v1/bookings under `idempotencyKey`; `signal` aborts it. */
+  book(body: unknown, idempotencyKey: string, signal?: AbortSignal): Promise<Response> {
     return fetch(`${this.baseUrl}/v1/bookings`, {
       method: 'POST',
+      ...(signal ? { signal } : {}),
       headers: {
         'x-api-key': this.apiKey,
         authorization: `Bearer ${this.token}`,

@@ -2,12 +2,13 @@ import { once } from 'node:events';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP proxy a test starts in front of a real server (PostgreSQL) so it can take the server away from
- * the code under test without touching the server itself.
+ * A TCP proxy a test starts in front of a real server (PostgreSQL, Redis) so it can take the server
+ * away from the code under test without touching the server itself.
  *
- * `cut()` breaks every open connection and then black-holes new ones: they are accepted but never
- * answered, as a vanished host behind a load balancer would behave, so only the client's own timeouts
- * end them. `restore()` forwards again.
+ * `reset()` breaks every open connection and keeps forwarding new ones, as a failover, a pgbouncer or
+ * load-balancer restart does. `cut()` breaks every open connection and then black-holes new ones: they
+ * are accepted but never answered, as a vanished host behind a load balancer would behave, so only the
+ * client's own timeouts end them. `restore()` forwards again (a healed partition).
  */
 export class TcpProxy {
   readonly #server: Server;
@@ -33,6 +34,17 @@ export class TcpProxy {
   get port(): number {
     const address = this.#server.address();
     return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  /**
+   * Resets every open connection (a TCP RST, so clients read ECONNRESET); new ones are forwarded as
+   * before. Answers how many sockets it reset.
+   */
+  reset(): number {
+    const broken = this.#sockets.size;
+    for (const socket of this.#sockets) socket.resetAndDestroy();
+    this.#sockets.clear();
+    return broken;
   }
 
   /** Breaks every connection and black-holes new ones. */

@@ -10,13 +10,14 @@ const REQUEST_TIMEOUT_MS = 4000;
 const HANG_MS = REQUEST_TIMEOUT_MS + 10_000;
 
 describe('PostgreSQL down at start', () => {
-  it('serve exits 69 with one line naming the store and the server', () => {
+  it('with STORE_START_TIMEOUT_MS=0, serve exits 69 at once with one line naming the store and the server', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
       env: {
         ...process.env,
         ...postgresEnv(uniqueSchema('down')),
         // Nothing listens on port 1.
         DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test',
+        STORE_START_TIMEOUT_MS: '0',
         PORT: '0',
         LOG_LEVEL: 'silent',
       },

@@ -1,6 +1,12 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { isClusterMessage } from '../../adapters/events/cluster-relayed.js';
+import { type BackoffPolicy, backoffDelay } from '../../core/events/backoff.js';
+
+/** Delays between restarts of workers that keep dying soon after they started: 0.5 s doubling to 30 s. */
+export const RESTART_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 30_000 };
+/** A worker that ran this long before it died was not crash-looping: its replacement starts at once. */
+export const STABLE_WORKER_MS = 30_000;
 
 /** The number of `serve` workers `WORKERS` asks for: 0 is one per core. */
 export function workerCount(configured: number): number {
@@ -27,12 +33,21 @@ export class FirstWorkerExitedError extends Error {
  * primary relays workers' IPC messages (events, outbox appends) to every other worker, restarts a
  * worker that dies once serving has begun, and on SIGTERM/SIGINT stops them all. A first worker
  * that cannot start is not restarted: the primary rejects with FirstWorkerExitedError.
+ *
+ * A worker that dies within STABLE_WORKER_MS of its start counts as a quick death; each quick death
+ * in a row delays the next restart more (RESTART_BACKOFF, with jitter), so workers that cannot start
+ * (a store gone for longer than STORE_START_TIMEOUT_MS) are retried more and more slowly instead of
+ * in a tight loop. One line is logged per restart, with its delay.
  */
 export async function runPrimary(count: number, log: (line: string) => void): Promise<void> {
   let stopping = false;
   let serving = false;
+  let quickDeaths = 0;
+  const startedAt = new Map<number, number>();
+  const restarts = new Set<NodeJS.Timeout>();
   const fork = (): Worker => {
     const worker = cluster.fork();
+    startedAt.set(worker.id, Date.now());
     worker.on('message', (message: unknown) => {
       if (!isClusterMessage(message)) return;
       for (const other of Object.values(cluster.workers ?? {}))
@@ -41,9 +56,19 @@ export async function runPrimary(count: number, log: (line: string) => void): Pr
     return worker;
   };
   cluster.on('exit', (worker, code, signal) => {
+    const livedMs = Date.now() - (startedAt.get(worker.id) ?? Date.now());
+    startedAt.delete(worker.id);
     if (stopping || !serving) return;
-    log(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
-    fork();
+    quickDeaths = livedMs < STABLE_WORKER_MS ? quickDeaths + 1 : 0;
+    const delayMs = quickDeaths === 0 ? 0 : backoffDelay(quickDeaths, RESTART_BACKOFF);
+    log(
+      `worker ${worker.process.pid} exited (${signal ?? code}) after ${(livedMs / 1000).toFixed(1)} s; starting another in ${(delayMs / 1000).toFixed(1)} s (${quickDeaths} quick exits in a row)`,
+    );
+    const restart = setTimeout(() => {
+      restarts.delete(restart);
+      if (!stopping) fork();
+    }, delayMs);
+    restarts.add(restart);
   });
   const first = fork();
   await new Promise<void>((resolve, reject) => {
@@ -55,6 +80,9 @@ export async function runPrimary(count: number, log: (line: string) => void): Pr
   log(`serving with ${count} worker processes`);
   const stop = (): void => {
     stopping = true;
+    for (const restart of restarts) clearTimeout(restart);
+    // Every worker may be dead, waiting for its restart: then nothing is left to stop.
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
     cluster.once('exit', () => {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);

@@ -41,4 +41,4 @@ export async function serve(platform: Platform): Promise<FastifyInstance> {
  * 511 overflowed when 1,000 clients connected at once: the kernel then drops the handshake's last
  * ACK and the client's first request waits for retransmissions, 1 to 5 s (TcpExtListenOverflows).
  */
-const LISTEN_BACKLOG = 4096;
+export const LISTEN_BACKLOG = 4096;

@@ -100,34 +100,55 @@ export function afterCommit(client: Queryable, action: () => void): void {
 }
 
 /**
+ * Runs `work` on one client checked out of `pool`, then returns it — or destroys it when its
+ * connection broke meanwhile, or when `work` called `broken`.
+ *
+ * pg-pool listens for a client's 'error' only while the client is idle in the pool; a checked-out
+ * client has no listener, so a connection reset (a failover, a pgbouncer or load-balancer restart, a
+ * healed partition) would raise an unhandled 'error' and end the process. The listener attached here
+ * for the checkout's lifetime records the error instead: a query running then rejects with it (so
+ * `guarded` answers StoreUnavailableError, a 503), and the next query on the dead client rejects too.
+ */
+export async function withClient<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient, broken: (error: unknown) => void) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let brokenBy: Error | undefined;
+  const broken = (error: unknown): void => {
+    brokenBy ??= error instanceof Error ? error : new Error(String(error));
+  };
+  client.on('error', broken);
+  try {
+    return await work(client, broken);
+  } finally {
+    client.removeListener('error', broken);
+    client.release(brokenBy);
+  }
+}
+
+/**
  * Runs `work` in one transaction on one pooled client: COMMIT when it resolves, ROLLBACK when it
  * rejects (its error passes through), then the transaction's `afterCommit` actions if it committed.
  * A client whose connection broke is destroyed rather than reused.
  */
-export async function inTransaction<T>(
-  pool: pg.Pool,
-  work: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  const actions: (() => void)[] = [];
-  try {
-    await client.query('BEGIN');
-    committed.set(client, actions);
-    const result = await work(client);
-    await client.query('COMMIT');
-    committed.delete(client);
-    for (const action of actions) action();
-    return result;
-  } catch (error) {
-    committed.delete(client);
-    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+export function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client, broken) => {
+    const actions: (() => void)[] = [];
+    try {
+      await client.query('BEGIN');
+      committed.set(client, actions);
+      const result = await work(client);
+      await client.query('COMMIT');
+      committed.delete(client);
+      for (const action of actions) action();
+      return result;
+    } catch (error) {
+      committed.delete(client);
+      await client.query('ROLLBACK').catch(broken);
+      throw error;
+    }
+  });
 }
 
 /**
