@@ -12,6 +12,8 @@ export interface ConfigOption<T> {
   /** Default as it would be written in the environment. */
   default: string;
   parse: (raw: string) => T;
+  /** A credential: a bad value is reported by its length only, never echoed into logs. */
+  secret?: true;
 }
 
 /** A value the environment gave that the option does not accept; `message` is one line. */
@@ -369,6 +371,7 @@ export const options = {
   },
   offerSigningSecret: {
     env: 'OFFER_SIGNING_SECRET',
+    secret: true,
     doc: 'HMAC secret signing offer ids and cursors; generated and stored in the store when empty.',
     default: '',
     parse: optionalSecret,
@@ -537,6 +540,7 @@ export const options = {
   },
   adminApiKey: {
     env: 'ADMIN_API_KEY',
+    secret: true,
     doc: 'Admin credential for /v1/admin/*; when empty, a development admin key and client key are generated on first start and printed once.',
     default: '',
     parse: optionalSecret,
@@ -735,6 +739,7 @@ export const options = {
   },
   dashboardSessionSecrets: {
     env: 'DASHBOARD_SESSION_SECRETS',
+    secret: true,
     doc: "Comma-separated HMAC secrets (32+ characters each) signing /dashboard session cookies: the first signs, every one verifies, so a new one is put first and the old dropped 12 h later (a session's life); empty: derived from the offer signing secret, which every process sharing the store has.",
     default: '',
     parse: secretList,
@@ -771,6 +776,7 @@ export const options = {
   },
   duffelToken: {
     env: 'DUFFEL_TOKEN',
+    secret: true,
     doc: 'Duffel access token (required when SUPPLIERS includes duffel).',
     default: '',
     parse: text,
@@ -789,6 +795,7 @@ export const options = {
   },
   supplierHttpToken: {
     env: 'SUPPLIER_HTTP_TOKEN',
+    secret: true,
     doc: 'Bearer token sent to the http supplier (empty: none).',
     default: '',
     parse: text,
@@ -840,6 +847,15 @@ export const options = {
 type Options = typeof options;
 export type Config = { readonly [K in keyof Options]: ReturnType<Options[K]['parse']> };
 
+/**
+ * A rejected value as a problem line shows it: secrets by their length, URLs without their password
+ * (a start-up error goes to logs that more people read than hold the credentials).
+ */
+function shownValue(option: ConfigOption<unknown>, raw: string): string {
+  if (option.secret) return `(hidden, ${raw.length} characters)`;
+  return JSON.stringify(raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@/\s]*@/i, '$1***@'));
+}
+
 /** Parses `env` into a frozen Config, or throws ConfigError listing one line per bad value. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const problems: string[] = [];
@@ -850,7 +866,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       config[name] = option.parse(raw);
     } catch (error) {
       if (!(error instanceof InvalidValue)) throw error;
-      problems.push(`${option.env}=${JSON.stringify(raw)} is invalid: expected ${error.message}`);
+      problems.push(`${option.env}=${shownValue(option, raw)} is invalid: expected ${error.message}`);
     }
   }
   problems.push(...supplierProblems(config as Partial<Config>));
