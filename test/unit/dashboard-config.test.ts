@@ -24,7 +24,7 @@ describe('dashboard session secrets and stream limit', () => {
     expect(
       problemsOf({ DASHBOARD_SESSION_SECRETS: `${'n'.repeat(32)},short`, DASHBOARD_MAX_STREAMS: '0' }),
     ).toEqual([
-      `DASHBOARD_SESSION_SECRETS="${'n'.repeat(32)},short" is invalid: expected comma-separated secrets of at least 32 characters each (or empty)`,
+      `DASHBOARD_SESSION_SECRETS=(hidden, 38 characters) is invalid: expected comma-separated secrets of at least 32 characters each (or empty)`,
       'DASHBOARD_MAX_STREAMS="0" is invalid: expected an integer from 1 to 100000',
     ]);
   });
