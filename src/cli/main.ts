@@ -11,7 +11,7 @@ import { run as runKeys } from './commands/keys.js';
 import { seedInventory } from './commands/seed.js';
 import { serve } from './commands/serve.js';
 import { run as runToken } from './commands/token.js';
-import { drainOnSignals } from './shutdown.js';
+import { drainGraceMs, drainOnSignals } from './shutdown.js';
 
 const USAGE = `usage: travel-platform <command> [options]
 
@@ -61,13 +61,12 @@ async function main(argv: string[]): Promise<void> {
     case 'serve': {
       const workers = workerCount(config.workers);
       if (workers > 1 && cluster.isPrimary) {
-        await runPrimary(workers, (line) => process.stdout.write(`${line}\n`));
+        await runPrimary(workers, (line) => process.stdout.write(`${line}\n`), drainGraceMs(config));
         return;
       }
       const platform = await createPlatform(config);
       const app = await serve(platform);
-      // Past the request timeout nothing legitimate is still running.
-      drainOnSignals(app, { graceMs: config.requestTimeoutMs + 5_000 });
+      drainOnSignals(app, { graceMs: drainGraceMs(config) });
       return;
     }
     case 'seed': {

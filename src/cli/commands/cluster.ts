@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { isClusterMessage } from '../../adapters/events/cluster-relayed.js';
+import { stopWorkersOnSignals } from './cluster-shutdown.js';
 
 /** The number of `serve` workers `WORKERS` asks for: 0 is one per core. */
 export function workerCount(configured: number): number {
@@ -25,11 +26,13 @@ export class FirstWorkerExitedError extends Error {
  * The cluster primary of `serve`: forks `count` workers that share the listening port. The first
  * is forked alone and the others once it listens, so only one of them seeds an empty store. The
  * primary relays workers' IPC messages (events, outbox appends) to every other worker, restarts a
- * worker that dies once serving has begun, and on SIGTERM/SIGINT stops them all. A first worker
- * that cannot start is not restarted: the primary rejects with FirstWorkerExitedError.
+ * worker that dies once serving has begun, and on SIGTERM/SIGINT drains them all and exits after
+ * the last one (src/cli/commands/cluster-shutdown.ts; `graceMs` is each worker's drain budget). A
+ * first worker that cannot start is not restarted: the primary rejects with FirstWorkerExitedError.
  */
-export async function runPrimary(count: number, log: (line: string) => void): Promise<void> {
-  let stopping = false;
+export async function runPrimary(count: number, log: (line: string) => void, graceMs: number): Promise<void> {
+  // From the start: a signal while the first worker starts must not kill the primary under it.
+  const shutdown = stopWorkersOnSignals({ graceMs, log });
   let serving = false;
   const fork = (): Worker => {
     const worker = cluster.fork();
@@ -41,26 +44,20 @@ export async function runPrimary(count: number, log: (line: string) => void): Pr
     return worker;
   };
   cluster.on('exit', (worker, code, signal) => {
-    if (stopping || !serving) return;
+    if (shutdown.stopping || !serving) return;
     log(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
     fork();
   });
   const first = fork();
   await new Promise<void>((resolve, reject) => {
     first.once('listening', () => resolve());
-    first.once('exit', (code, signal) => reject(new FirstWorkerExitedError(code ?? (signal ? 1 : 0))));
+    first.once('exit', (code, signal) => {
+      // Stopped while starting: the shutdown exits once it is gone.
+      if (!shutdown.stopping) reject(new FirstWorkerExitedError(code ?? (signal ? 1 : 0)));
+    });
   });
+  if (shutdown.stopping) return;
   serving = true;
   for (let i = 1; i < count; i++) fork();
   log(`serving with ${count} worker processes`);
-  const stop = (): void => {
-    stopping = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-    cluster.once('exit', () => {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
-    });
-    setTimeout(() => process.exit(0), 10_000).unref();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
