@@ -22,5 +22,6 @@ export function buildPlatformApp(
     requestTimeoutMs: config.requestTimeoutMs,
     compileSchemas,
     searchFront: config.searchFront === 'on',
+    metricsToken: config.metricsToken,
   });
 }

@@ -56,6 +56,8 @@ export interface AppOptions {
    * on-first-use.ts), which a Lambda cold start, answering one route, does not wait for.
    */
   compileSchemas?: 'start' | 'first-use';
+  /** Bearer token `/metrics` asks for (METRICS_TOKEN); without one it answers local scrapers only. */
+  metricsToken?: string | undefined;
   /** How often the dashboard's live stream sends a snapshot, ms (default 2000). */
   dashboardIntervalMs?: number;
   /**
@@ -118,7 +120,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(BookingSchema);
 
   // Before everything else, so every answer is timed, the gateway's refusals included.
-  await app.register(metrics, { supplierCircuits: () => options.services.supplierCircuits() });
+  await app.register(metrics, {
+    supplierCircuits: () => options.services.supplierCircuits(),
+    token: options.metricsToken,
+  });
   // Analytics and traces: a hook after each response, and a span around each handler (tracing on).
   const { analytics, tracer } = options.services;
   if (analytics) await app.register(analyticsRecorder, { analytics });

@@ -1,6 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
+import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { isClusterMessage } from '../../adapters/events/cluster-relayed.js';
+import { aggregateWorkerMetrics } from '../../http/cluster-metrics.js';
+import { finishClusterAggregate } from '../../http/plugins/metrics.js';
 import { stopWorkersOnSignals } from './cluster-shutdown.js';
 
 /** The number of `serve` workers `WORKERS` asks for: 0 is one per core. */
@@ -33,6 +36,8 @@ export class FirstWorkerExitedError extends Error {
 export async function runPrimary(count: number, log: (line: string) => void, graceMs: number): Promise<void> {
   // From the start: a signal while the first worker starts must not kill the primary under it.
   const shutdown = stopWorkersOnSignals({ graceMs, log });
+  // A scrape reaching any worker reports the sum over all of them.
+  aggregateWorkerMetrics(finishClusterAggregate);
   let serving = false;
   const fork = (): Worker => {
     const worker = cluster.fork();
@@ -58,6 +63,8 @@ export async function runPrimary(count: number, log: (line: string) => void, gra
   });
   if (shutdown.stopping) return;
   serving = true;
-  for (let i = 1; i < count; i++) fork();
+  const others = Array.from({ length: count - 1 }, () => fork());
+  // Said once every worker listens (one that dies first is replaced, and this line never comes).
+  await Promise.all(others.map((worker) => once(worker, 'listening')));
   log(`serving with ${count} worker processes`);
 }
