@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario.js';
+import { sigtermStorm } from './sigterm-storm.js';
 
 /** Every scenario `npm run chaos` runs, in this order (each file in this folder exports one). */
-export const scenarios: readonly Scenario[] = [];
+export const scenarios: readonly Scenario[] = [sigtermStorm];
