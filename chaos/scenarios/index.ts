@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario.js';
+import { metricsAggregate } from './metrics-aggregate.js';
 import { sigtermStorm } from './sigterm-storm.js';
 
 /** Every scenario `npm run chaos` runs, in this order (each file in this folder exports one). */
-export const scenarios: readonly Scenario[] = [sigtermStorm];
+export const scenarios: readonly Scenario[] = [sigtermStorm, metricsAggregate];
