@@ -98,6 +98,11 @@ export class RedisStreamsEventBus implements EventBus {
   async publish(events: readonly CloudEvent[]): Promise<void> {
     if (this.#closed) throw new EventBusUnavailableError('the Redis event bus is closed');
     if (events.length === 0) return;
+    // Redis known to be down (ioredis waits between reconnection attempts): fail now, not after the
+    // queued command's retries — seconds, once the outage is long, which a shutdown's last analytics
+    // flush then waited out. The outbox keeps the events for the relay's next round either way.
+    if (this.#redis.status === 'reconnecting' || this.#redis.status === 'end')
+      throw new EventBusUnavailableError(`cannot publish to Redis stream ${this.#key}: Redis is unreachable`);
     // MULTI keeps a batch contiguous and in order in the stream.
     const multi = this.#redis.multi();
     for (const event of events) {
