@@ -10,6 +10,8 @@ export interface StartOptions {
   env: NodeJS.ProcessEnv;
   /** stdout and stderr go here. */
   logFile: string;
+  /** Lead a process group of its own (its pid is the group id), as under a service manager. */
+  detached?: boolean;
   /** A program other than node (then `commandArgs` are its arguments and `args` is ignored). */
   command?: string;
   commandArgs?: string[];
@@ -31,6 +33,7 @@ export class ChildProcesses {
       {
         env: options.env,
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: options.detached ?? false,
       },
     );
     child.stdout?.pipe(log);

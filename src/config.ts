@@ -153,6 +153,13 @@ const secretList = (raw: string): string[] => {
   return secrets;
 };
 
+const metricsToken = (raw: string): string | undefined => {
+  if (raw === '') return undefined;
+  if (raw.length < 32 || /\s/.test(raw))
+    throw new InvalidValue('at least 32 characters without spaces (or empty: local scrapers only)');
+  return raw;
+};
+
 /** DynamoDB's own rule for table names. */
 const dynamoTableName = (raw: string): string => {
   if (!/^[A-Za-z0-9_.-]{3,255}$/.test(raw))
@@ -761,6 +768,13 @@ export const options = {
     doc: 'service.name of the traces.',
     default: 'travel-platform',
     parse: nonEmpty,
+  },
+  metricsToken: {
+    env: 'METRICS_TOKEN',
+    secret: true,
+    doc: 'Bearer token Prometheus sends to scrape /metrics (`authorization` in its scrape config), from any address; empty: /metrics answers scrapers on this machine only (loopback, not through a proxy).',
+    default: '',
+    parse: metricsToken,
   },
   suppliers: {
     env: 'SUPPLIERS',

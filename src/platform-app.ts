@@ -24,5 +24,6 @@ export function buildPlatformApp(
     compileSchemas,
     searchFront: config.searchFront === 'on',
     dashboardStreams: { maxStreams: config.dashboardMaxStreams },
+    metricsToken: config.metricsToken,
   });
 }

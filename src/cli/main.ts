@@ -14,7 +14,7 @@ import { seedInventory } from './commands/seed.js';
 import { LISTEN_BACKLOG, serve } from './commands/serve.js';
 import { openWhenStoreAnswers, storeUnavailableLine } from './commands/store-start.js';
 import { run as runToken } from './commands/token.js';
-import { drainOnSignals } from './shutdown.js';
+import { drainGraceMs, drainOnSignals } from './shutdown.js';
 
 const USAGE = `usage: travel-platform <command> [options]
 
@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<void> {
     case 'serve': {
       const workers = workerCount(config.workers);
       if (workers > 1 && cluster.isPrimary) {
-        await runPrimary(workers, (line) => process.stdout.write(`${line}\n`));
+        await runPrimary(workers, (line) => process.stdout.write(`${line}\n`), drainGraceMs(config));
         return;
       }
       const platform = await openWhenStoreAnswers(() => createPlatform(config), {
@@ -75,8 +75,7 @@ async function main(argv: string[]): Promise<void> {
         log: (line) => process.stderr.write(`${line}\n`),
       });
       const app = await serve(platform);
-      // Past the request timeout nothing legitimate is still running.
-      drainOnSignals(app, { graceMs: config.requestTimeoutMs + 5_000 });
+      drainOnSignals(app, { graceMs: drainGraceMs(config) });
       return;
     }
     case 'seed': {

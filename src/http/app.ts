@@ -63,6 +63,8 @@ export interface AppOptions {
   compileSchemas?: 'start' | 'first-use';
   /** How often the dashboard's live stream sends a snapshot and how many streams it keeps open. */
   dashboardStreams?: DashboardStreamLimits;
+  /** Bearer token `/metrics` asks for (METRICS_TOKEN); without one it answers local scrapers only. */
+  metricsToken?: string | undefined;
   /**
    * Answer cached searches from the front (src/http/search-front.ts) when the app listens on its own
    * server; default true. Off with tracing, which wants a span per request.
@@ -125,7 +127,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(BookingSchema);
 
   // Before everything else, so every answer is timed, the gateway's refusals included.
-  await app.register(metrics, { supplierCircuits: () => options.services.supplierCircuits() });
+  await app.register(metrics, {
+    supplierCircuits: () => options.services.supplierCircuits(),
+    token: options.metricsToken,
+  });
   // Analytics and traces: a hook after each response, and a span around each handler (tracing on).
   const { analytics, tracer } = options.services;
   if (analytics) await app.register(analyticsRecorder, { analytics });

@@ -8,6 +8,7 @@ export const PROBLEM_BASE = 'https://travel-platform.dev/problems/';
 export type HttpProblemCode =
   | 'invalid-api-key'
   | 'invalid-token'
+  | 'metrics-not-exposed'
   | 'admin-key-required'
   | 'api-key-not-found'
   | 'rate-limited'
@@ -49,6 +50,7 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: str
   'invalid-api-key': { status: 401, title: 'Missing or invalid API key' },
   'invalid-token': { status: 401, title: 'Missing or invalid bearer token' },
   'admin-key-required': { status: 403, title: 'Admin API key required' },
+  'metrics-not-exposed': { status: 403, title: 'Metrics are not exposed to this client' },
   'api-key-not-found': { status: 404, title: 'API key not found' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'quota-exceeded': { status: 429, title: 'Daily quota exceeded' },

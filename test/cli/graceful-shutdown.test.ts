@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_API_KEY, type ApiProcess, startApiProcess } from '../helpers/api-process.js';
+import { untilRefused } from '../helpers/held-requests.js';
 
 describe('SIGTERM on the self-hosted server', () => {
   let server: ApiProcess | undefined;
@@ -45,19 +46,7 @@ describe('SIGTERM on the self-hosted server', () => {
     );
     server.child.kill('SIGTERM');
     // The listener closes: new connections are refused while the old request is still being served.
-    // Probed until it happens (a loaded machine may take a while to deliver the signal), never timed.
-    let refused = false;
-    for (let attempt = 0; attempt < 400 && !refused; attempt++) {
-      refused = await new Promise<boolean>((resolve) => {
-        const probe = connect(Number(port), '127.0.0.1');
-        probe.once('connect', () => {
-          probe.destroy();
-          resolve(false);
-        });
-        probe.once('error', () => resolve(true));
-      });
-      if (!refused) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const refused = await untilRefused(Number(port));
     socket.end(body.slice(10));
 
     socket.on('error', (error) => {

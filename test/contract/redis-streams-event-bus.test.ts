@@ -5,6 +5,7 @@ import { createRedisStreamsEventBus, RedisStreamsEventBus } from '../../src/adap
 import { createEvent } from '../../src/core/events/create-event.js';
 import { EventBusUnavailableError } from '../../src/ports/events.js';
 import { deleteKeys, redisUrl, uniqueStreamKey } from '../helpers/redis.js';
+import { RedisServer, randomPort } from '../helpers/redis-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { describeEventBusContract } from './event-bus.contract.js';
 
@@ -122,6 +123,29 @@ describe('Redis Streams bus specifics', () => {
     await expect(bus.connect()).rejects.toBeInstanceOf(EventBusUnavailableError);
     await bus.close();
   });
+
+  it('closes at once, consumers included, after Redis has been down for a while', async () => {
+    const server = new RedisServer(randomPort());
+    await server.start();
+    const bus = await createRedisStreamsEventBus({ url: server.url, streamKey: uniqueStreamKey('outage') });
+    try {
+      const subscriptions = await Promise.all(
+        ['analytics', 'cache-invalidation', 'webhooks'].map((group) => bus.subscribe(group, async () => {})),
+      );
+      await server.kill();
+      // Long enough for ioredis' reconnect delay to grow: a consumer's read then sits queued on a
+      // reconnecting connection, which disconnecting never settles.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      const closed = Promise.all(subscriptions.map((subscription) => subscription.close())).then(
+        () => 'closed' as const,
+      );
+      const patience = new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), 5_000));
+      expect(await Promise.race([closed, patience])).toBe('closed');
+    } finally {
+      await bus.close();
+      await server.kill();
+    }
+  }, 30_000);
 
   it('is what createEventBus returns when EVENT_BUS=redis', async () => {
     const streamKey = uniqueStreamKey('factory');

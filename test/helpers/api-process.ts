@@ -85,11 +85,20 @@ export interface ChildHandle {
   kill(): Promise<NodeJS.Signals | null>;
 }
 
-/** Spawns `node --import tsx <script> ...args` with `env` added to this process's environment. */
-export function spawnTsx(script: string, args: string[], env: Record<string, string>): ChildHandle {
+/**
+ * Spawns `node --import tsx <script> ...args` with `env` added to this process's environment;
+ * `detached` makes it lead a process group of its own (its pid is the group id), as a service is.
+ */
+export function spawnTsx(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  options: { detached?: boolean } = {},
+): ChildHandle {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {

@@ -1,34 +1,9 @@
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { metrics } from '../../src/http/plugins/metrics.js';
+import { parsePrometheusText, type Sample, sampleValue } from '../helpers/prometheus-text.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
-
-/** One sample of the Prometheus text format: name, labels and value. */
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-function parsePrometheusText(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$/.exec(line);
-    if (!match) throw new Error(`not a Prometheus sample line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const [, key, value] of (match[2] ?? '').matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g)) {
-      labels[key as string] = value as string;
-    }
-    samples.push({ name: match[1] as string, labels, value: Number(match[3]) });
-  }
-  return samples;
-}
-
-function sampleValue(samples: Sample[], name: string, labels: Record<string, string>): number | undefined {
-  return samples.find(
-    (sample) =>
-      sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
-  )?.value;
-}
 
 describe('GET /metrics', () => {
   let tp: TestPlatform;
@@ -114,5 +89,79 @@ describe('metrics of several apps in one process', () => {
     } finally {
       await Promise.all([first.close(), second.close()]);
     }
+  });
+});
+
+describe('who may scrape /metrics', () => {
+  const TOKEN = 'metrics-token-that-is-long-enough-000000';
+
+  async function scrape(
+    token: string | undefined,
+    request: { remoteAddress: string; headers?: Record<string, string> },
+  ) {
+    const app = Fastify();
+    await app.register(metrics, { token });
+    try {
+      const response = await app.inject({ url: '/metrics', ...request });
+      return { status: response.statusCode, headers: response.headers, body: response.body };
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('without METRICS_TOKEN, answers a scraper on this machine', async () => {
+    expect((await scrape(undefined, { remoteAddress: '127.0.0.1' })).status).toBe(200);
+    expect((await scrape(undefined, { remoteAddress: '::1' })).status).toBe(200);
+    expect((await scrape(undefined, { remoteAddress: '::ffff:127.0.0.1' })).status).toBe(200);
+  });
+
+  it('without METRICS_TOKEN, refuses other addresses and requests a local proxy forwarded, naming the setting', async () => {
+    const requests: { remoteAddress: string; headers?: Record<string, string> }[] = [
+      { remoteAddress: '10.0.0.7' },
+      { remoteAddress: '192.168.1.20' },
+      { remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.9' } },
+      { remoteAddress: '127.0.0.1', headers: { forwarded: 'for=203.0.113.9' } },
+    ];
+    for (const request of requests) {
+      const answer = await scrape(undefined, request);
+      expect(answer.status).toBe(403);
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(answer.body)).toMatchObject({
+        type: 'https://travel-platform.dev/problems/metrics-not-exposed',
+        detail: expect.stringContaining('METRICS_TOKEN'),
+      });
+      expect(answer.body).not.toContain('nodejs_version_info');
+    }
+  });
+
+  it('with METRICS_TOKEN, answers the bearer token from any address and refuses anything else with 401', async () => {
+    const remote = { remoteAddress: '10.0.0.7' };
+    const authorised = await scrape(TOKEN, { ...remote, headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(authorised.status).toBe(200);
+    expect(authorised.body).toContain('nodejs_version_info');
+    const wrong: Record<string, string>[] = [
+      {},
+      { authorization: `Bearer ${TOKEN}x` },
+      { authorization: TOKEN },
+    ];
+    for (const headers of wrong) {
+      for (const remoteAddress of ['10.0.0.7', '127.0.0.1']) {
+        const answer = await scrape(TOKEN, { remoteAddress, headers });
+        expect(answer.status).toBe(401);
+        expect(answer.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+        expect(JSON.parse(answer.body)).toMatchObject({
+          type: 'https://travel-platform.dev/problems/invalid-token',
+          detail: expect.stringContaining('METRICS_TOKEN'),
+        });
+      }
+    }
+  });
+
+  it('takes METRICS_TOKEN from the configuration, refusing a short one in one line', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: TOKEN }).metricsToken).toBe(TOKEN);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(
+      'METRICS_TOKEN="short" is invalid: expected at least 32 characters without spaces (or empty: local scrapers only)',
+    );
   });
 });

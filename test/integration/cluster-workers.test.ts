@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildHandle, spawnTsx } from '../helpers/api-process.js';
+import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js';
+import { rawExchange } from '../helpers/raw-http.js';
 import { randomPort, waitFor } from '../helpers/redis-server.js';
 
 /**
@@ -96,5 +98,40 @@ describe('serve with two worker processes', () => {
       );
       expect(ids).not.toContain(segment);
     }
+  });
+
+  it('reports on /metrics the counts of both workers, summed, so no scrape goes backwards', async () => {
+    // Each on a connection of its own (fetch would keep one alive, always on the same worker): the
+    // primary hands successive connections to alternate workers.
+    const get = async (path: string) => {
+      const { answer } = await rawExchange(
+        base,
+        `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n`,
+      );
+      expect(answer.status).toBe(200);
+      return answer.body;
+    };
+    const liveCount = async (): Promise<number> =>
+      sampleValue(parsePrometheusText(await get('/metrics')), 'http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/health/live',
+        status_code: '200',
+      }) ?? 0;
+    const before = await liveCount();
+    const seen = [before];
+    let made = 0;
+    for (let round = 0; round < 6; round++) {
+      await Promise.all(Array.from({ length: 25 }, () => get('/health/live')));
+      made += 25;
+      // Two scrapes per round: one on each worker.
+      seen.push(await liveCount(), await liveCount());
+    }
+    // A request's count lands in its onResponse hook, just after the client has the answer.
+    let final = 0;
+    for (let attempt = 0; attempt < 50 && final !== before + made; attempt++) final = await liveCount();
+    const backwards = seen.filter((value, i) => i > 0 && value < (seen[i - 1] as number));
+    expect(backwards, `scrapes: ${seen.join(' → ')}`).toEqual([]);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(before + made);
+    expect(final, `scrapes: ${seen.join(' → ')}`).toBe(before + made);
   });
 });

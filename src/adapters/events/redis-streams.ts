@@ -10,6 +10,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../../ports/events.js';
+import { closeRedis } from '../close-redis.js';
 
 /** Connection and tuning of the Redis Streams bus. */
 export interface RedisStreamsEventBusOptions {
@@ -97,6 +98,11 @@ export class RedisStreamsEventBus implements EventBus {
   async publish(events: readonly CloudEvent[]): Promise<void> {
     if (this.#closed) throw new EventBusUnavailableError('the Redis event bus is closed');
     if (events.length === 0) return;
+    // Redis known to be down (ioredis waits between reconnection attempts): fail now, not after the
+    // queued command's retries — seconds, once the outage is long, which a shutdown's last analytics
+    // flush then waited out. The outbox keeps the events for the relay's next round either way.
+    if (this.#redis.status === 'reconnecting' || this.#redis.status === 'end')
+      throw new EventBusUnavailableError(`cannot publish to Redis stream ${this.#key}: Redis is unreachable`);
     // MULTI keeps a batch contiguous and in order in the stream.
     const multi = this.#redis.multi();
     for (const event of events) {
@@ -159,11 +165,7 @@ export class RedisStreamsEventBus implements EventBus {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.#subscriptions].map((s) => this.#closeSubscription(s)));
-    try {
-      await withTimeout(this.#redis.quit(), 2000);
-    } catch {
-      this.#redis.disconnect();
-    }
+    await closeRedis(this.#redis, 2000);
   }
 
   async #createGroup(group: string): Promise<void> {
@@ -199,15 +201,18 @@ export class RedisStreamsEventBus implements EventBus {
     while (!s.closed) {
       try {
         if (Date.now() >= nextClaimAt) {
-          const reply = await s.connection.call(
-            'XAUTOCLAIM',
-            this.#key,
-            s.group,
-            s.consumer,
-            this.#claimIdleMs,
-            claimCursor,
-            'COUNT',
-            this.#batch,
+          const reply = await untilClosed(
+            s,
+            s.connection.call(
+              'XAUTOCLAIM',
+              this.#key,
+              s.group,
+              s.consumer,
+              this.#claimIdleMs,
+              claimCursor,
+              'COUNT',
+              this.#batch,
+            ),
           );
           const claimed = parseAutoClaim(reply);
           claimCursor = claimed.cursor;
@@ -227,7 +232,8 @@ export class RedisStreamsEventBus implements EventBus {
       } catch (error) {
         if (s.closed) return;
         this.#onError(asError(error));
-        if (asError(error).message.startsWith('NOGROUP')) await this.#createGroup(s.group).catch(() => {});
+        if (asError(error).message.startsWith('NOGROUP'))
+          await untilClosed(s, this.#createGroup(s.group)).catch(() => {});
         await Promise.race([delay(500), s.closing]);
       }
     }
@@ -240,17 +246,20 @@ export class RedisStreamsEventBus implements EventBus {
   async #readGroup(s: RedisSubscription, after: string, blockMs?: number): Promise<StreamEntry[]> {
     const block = blockMs === undefined ? [] : ['BLOCK', blockMs];
     return parseRead(
-      await s.connection.call(
-        'XREADGROUP',
-        'GROUP',
-        s.group,
-        s.consumer,
-        'COUNT',
-        this.#batch,
-        ...block,
-        'STREAMS',
-        this.#key,
-        after,
+      await untilClosed(
+        s,
+        s.connection.call(
+          'XREADGROUP',
+          'GROUP',
+          s.group,
+          s.consumer,
+          'COUNT',
+          this.#batch,
+          ...block,
+          'STREAMS',
+          this.#key,
+          after,
+        ),
       ),
     );
   }
@@ -278,7 +287,7 @@ export class RedisStreamsEventBus implements EventBus {
         return;
       }
       // A rejected handler leaves the entry pending; XAUTOCLAIM redelivers it after claimIdleMs.
-      if (outcome) await this.#ack(s.group, entry.id);
+      if (outcome) await untilClosed(s, this.#ack(s.group, entry.id));
     }
   }
 
@@ -344,6 +353,20 @@ function parseAutoClaim(reply: unknown): { cursor: string; entries: StreamEntry[
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * `command`, or a rejection once `s` is closing. A command ioredis queued while reconnecting never
+ * settles if the connection is then disconnected (closing with Redis down), and the consumer loop
+ * must not wait on it: close() awaits the loop.
+ */
+function untilClosed<T>(s: RedisSubscription, command: Promise<T>): Promise<T> {
+  return Promise.race([
+    command,
+    s.closing.then((): never => {
+      throw new EventBusUnavailableError('the subscription is closed');
+    }),
+  ]);
 }
 
 function delay(ms: number): Promise<void> {

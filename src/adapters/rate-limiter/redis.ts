@@ -3,6 +3,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../../ports/clock.js';
 import { RateLimiterUnavailableError } from '../../ports/rate-limiter.js';
 import type { UsagePlan } from '../../ports/usage-plan.js';
+import { closeRedis } from '../close-redis.js';
 import { BucketAndQuotaLimiter, QUOTA_COUNTER_TTL_SECONDS, type TokenTaken } from './bucket-and-quota.js';
 import type { FailureWindow } from './failure-window.js';
 
@@ -217,6 +218,6 @@ export class RedisRateLimiter extends BucketAndQuotaLimiter {
 
   async close(): Promise<void> {
     clearInterval(this.#heartbeat);
-    if (this.#ownsClient) await this.#redis.quit().catch(() => this.#redis.disconnect());
+    if (this.#ownsClient) await closeRedis(this.#redis);
   }
 }

@@ -1,7 +1,11 @@
 import cluster, { type Worker } from 'node:cluster';
+import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { isClusterMessage } from '../../adapters/events/cluster-relayed.js';
 import { type BackoffPolicy, backoffDelay } from '../../core/events/backoff.js';
+import { aggregateWorkerMetrics } from '../../http/cluster-metrics.js';
+import { finishClusterAggregate } from '../../http/plugins/metrics.js';
+import { stopWorkersOnSignals } from './cluster-shutdown.js';
 
 /** Delays between restarts of workers that keep dying soon after they started: 0.5 s doubling to 30 s. */
 export const RESTART_BACKOFF: BackoffPolicy = { baseMs: 500, maxMs: 30_000 };
@@ -31,20 +35,30 @@ export class FirstWorkerExitedError extends Error {
  * The cluster primary of `serve`: forks `count` workers that share the listening port. The first
  * is forked alone and the others once it listens, so only one of them seeds an empty store. The
  * primary relays workers' IPC messages (events, outbox appends) to every other worker, restarts a
- * worker that dies once serving has begun, and on SIGTERM/SIGINT stops them all. A first worker
- * that cannot start is not restarted: the primary rejects with FirstWorkerExitedError.
+ * worker that dies once serving has begun, and on SIGTERM/SIGINT drains them all and exits after
+ * the last one (src/cli/commands/cluster-shutdown.ts; `graceMs` is each worker's drain budget). A
+ * first worker that cannot start is not restarted: the primary rejects with FirstWorkerExitedError.
  *
  * A worker that dies within STABLE_WORKER_MS of its start counts as a quick death; each quick death
  * in a row delays the next restart more (RESTART_BACKOFF, with jitter), so workers that cannot start
  * (a store gone for longer than STORE_START_TIMEOUT_MS) are retried more and more slowly instead of
  * in a tight loop. One line is logged per restart, with its delay.
  */
-export async function runPrimary(count: number, log: (line: string) => void): Promise<void> {
-  let stopping = false;
+export async function runPrimary(count: number, log: (line: string) => void, graceMs: number): Promise<void> {
+  // From the start: a signal while the first worker starts must not kill the primary under it.
+  const restarts = new Set<NodeJS.Timeout>();
+  const shutdown = stopWorkersOnSignals({
+    graceMs,
+    log,
+    onStop: () => {
+      for (const restart of restarts) clearTimeout(restart);
+    },
+  });
+  // A scrape reaching any worker reports the sum over all of them.
+  aggregateWorkerMetrics(finishClusterAggregate);
   let serving = false;
   let quickDeaths = 0;
   const startedAt = new Map<number, number>();
-  const restarts = new Set<NodeJS.Timeout>();
   const fork = (): Worker => {
     const worker = cluster.fork();
     startedAt.set(worker.id, Date.now());
@@ -58,7 +72,7 @@ export async function runPrimary(count: number, log: (line: string) => void): Pr
   cluster.on('exit', (worker, code, signal) => {
     const livedMs = Date.now() - (startedAt.get(worker.id) ?? Date.now());
     startedAt.delete(worker.id);
-    if (stopping || !serving) return;
+    if (shutdown.stopping || !serving) return;
     quickDeaths = livedMs < STABLE_WORKER_MS ? quickDeaths + 1 : 0;
     const delayMs = quickDeaths === 0 ? 0 : backoffDelay(quickDeaths, RESTART_BACKOFF);
     log(
@@ -66,29 +80,22 @@ export async function runPrimary(count: number, log: (line: string) => void): Pr
     );
     const restart = setTimeout(() => {
       restarts.delete(restart);
-      if (!stopping) fork();
+      if (!shutdown.stopping) fork();
     }, delayMs);
     restarts.add(restart);
   });
   const first = fork();
   await new Promise<void>((resolve, reject) => {
     first.once('listening', () => resolve());
-    first.once('exit', (code, signal) => reject(new FirstWorkerExitedError(code ?? (signal ? 1 : 0))));
-  });
-  serving = true;
-  for (let i = 1; i < count; i++) fork();
-  log(`serving with ${count} worker processes`);
-  const stop = (): void => {
-    stopping = true;
-    for (const restart of restarts) clearTimeout(restart);
-    // Every worker may be dead, waiting for its restart: then nothing is left to stop.
-    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-    cluster.once('exit', () => {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    first.once('exit', (code, signal) => {
+      // Stopped while starting: the shutdown exits once it is gone.
+      if (!shutdown.stopping) reject(new FirstWorkerExitedError(code ?? (signal ? 1 : 0)));
     });
-    setTimeout(() => process.exit(0), 10_000).unref();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  });
+  if (shutdown.stopping) return;
+  serving = true;
+  const others = Array.from({ length: count - 1 }, () => fork());
+  // Said once every worker listens (one that dies first is replaced, and this line never comes).
+  await Promise.all(others.map((worker) => once(worker, 'listening')));
+  log(`serving with ${count} worker processes`);
 }

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { clusterWorkerMetrics } from '../cluster-metrics.js';
+import { replyWithProblem } from '../problems.js';
+import { refuseUnlessMayScrape } from './metrics-access.js';
 
 /** The kinds of cached answer the API reports outcomes for. */
 export type CacheDataType = 'flights' | 'hotels' | 'locations';
@@ -32,6 +35,8 @@ export interface MetricsOptions {
   path?: string;
   /** Circuit-breaker state of each remote supplier, read at scrape time. */
   supplierCircuits?: () => Record<string, 'closed' | 'open' | 'half-open'>;
+  /** Bearer token a scrape must send (METRICS_TOKEN); without one, only local scrapers are answered. */
+  token?: string | undefined;
 }
 
 /** Gauge values of a breaker's states: 0 closed, 1 half-open (probing), 2 open (refusing calls). */
@@ -60,9 +65,10 @@ function routeOf(request: FastifyRequest): string {
 }
 
 /**
- * Prometheus metrics at `GET /metrics` (no API key: it sits outside /v1, for a scraper on the
- * private network): request durations by method, route pattern and status; cache outcomes per
- * data type with the hit ratio derived from them at scrape time; and the process defaults.
+ * Prometheus metrics at `GET /metrics` (no API key: it sits outside /v1; a bearer token or a local
+ * scraper, see metrics-access.ts): request durations by method, route pattern and status; cache
+ * outcomes per data type with the hit ratio derived from them at scrape time; and the process
+ * defaults. In a cluster worker the answer covers every worker of the instance.
  *
  * Each app gets its own registry rather than prom-client's global one, so several apps in one
  * process (tests, or an embedded admin server) neither collide nor mix their counts.
@@ -84,26 +90,7 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (app, options) =
     labelNames: ['type', 'outcome'] as const,
     registers: [registry],
   });
-  new Gauge({
-    name: 'cache_hit_ratio',
-    help: 'Share of cached-search answers that were fresh hits, by data type, since the process started.',
-    labelNames: ['type'] as const,
-    registers: [registry],
-    // Derived from the counters at scrape time so the ratio can never drift from them.
-    async collect() {
-      const totals = new Map<string, { hits: number; all: number }>();
-      for (const { labels, value } of (await cacheRequests.get()).values) {
-        const type = String(labels.type);
-        const total = totals.get(type) ?? { hits: 0, all: 0 };
-        total.all += value;
-        if (labels.outcome === 'hit') total.hits += value;
-        totals.set(type, total);
-      }
-      for (const [type, { hits, all }] of totals) {
-        if (all > 0) this.set({ type }, hits / all);
-      }
-    },
-  });
+  registerHitRatio(registry, async () => (await cacheRequests.get()).values);
 
   const circuits = options.supplierCircuits;
   if (circuits) {
@@ -112,6 +99,8 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (app, options) =
       help: 'Circuit-breaker state of each remote supplier: 0 closed, 1 half-open, 2 open (calls refused).',
       labelNames: ['supplier'] as const,
       registers: [registry],
+      // Over a cluster's workers, the worst state any of them sees.
+      aggregator: 'max',
       collect() {
         for (const [supplier, state] of Object.entries(circuits()))
           this.set({ supplier }, CIRCUIT_VALUE[state]);
@@ -140,11 +129,70 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (app, options) =
     });
   });
 
-  app.get(options.path ?? '/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  // In a cluster worker, a scrape reports the whole instance (src/http/cluster-metrics.ts).
+  const clusterWorker = clusterWorkerMetrics(registry);
+  if (clusterWorker) app.addHook('onClose', async () => clusterWorker.stop());
+
+  app.get(options.path ?? '/metrics', { schema: { hide: true } }, async (request, reply) => {
+    const refused = refuseUnlessMayScrape(request, reply, options.token);
+    if (refused) return refused;
+    let text: string;
+    try {
+      text = clusterWorker ? await clusterWorker.instanceMetrics() : await registry.metrics();
+    } catch (error) {
+      // A failed scrape is a gap Prometheus shows as such; a partial sum would look like a reset.
+      request.log.warn({ err: error }, "cannot aggregate the workers' metrics");
+      reply.header('retry-after', 1);
+      return replyWithProblem(
+        request,
+        reply,
+        'service-unavailable',
+        'the metrics of every worker could not be gathered',
+      );
+    }
     reply.header('content-type', registry.contentType);
-    return registry.metrics();
+    return text;
   });
 };
+
+/** One cache outcome count: `cache_requests_total{type, outcome}`. */
+type CacheCount = { labels: Partial<Record<string, string | number>>; value: number };
+
+/**
+ * `cache_hit_ratio` in `registry`, derived from the `cache_requests_total` values `read` gives at
+ * scrape time, so the ratio never drifts from the counters. Not summed over a cluster's workers
+ * (`omit`): the aggregate recomputes it from the summed counters (finishClusterAggregate).
+ */
+function registerHitRatio(registry: Registry, read: () => Promise<CacheCount[]>): void {
+  new Gauge({
+    name: 'cache_hit_ratio',
+    help: 'Share of cached-search answers that were fresh hits, by data type, since the process started.',
+    labelNames: ['type'] as const,
+    registers: [registry],
+    aggregator: 'omit',
+    async collect() {
+      const totals = new Map<string, { hits: number; all: number }>();
+      for (const { labels, value } of await read()) {
+        const type = String(labels.type);
+        const total = totals.get(type) ?? { hits: 0, all: 0 };
+        total.all += value;
+        if (labels.outcome === 'hit') total.hits += value;
+        totals.set(type, total);
+      }
+      for (const [type, { hits, all }] of totals) {
+        if (all > 0) this.set({ type }, hits / all);
+      }
+    },
+  });
+}
+
+/** Adds to a cluster's summed registry what is derived rather than summed: the hit ratio. */
+export function finishClusterAggregate(aggregate: Registry): void {
+  registerHitRatio(aggregate, async () => {
+    const summed = aggregate.getSingleMetric('cache_requests_total');
+    return summed ? ((await summed.get()).values as CacheCount[]) : [];
+  });
+}
 
 /** The metrics plugin (fastify-plugin: its hook times every route of the app). */
 export const metrics = fp(metricsPlugin, { fastify: '5.x', name: 'travel-platform-metrics' });
