@@ -312,7 +312,7 @@ export const options = {
   },
   storeStartTimeoutMs: {
     env: 'STORE_START_TIMEOUT_MS',
-    doc: 'How long (ms) `serve` keeps retrying a store it cannot reach at start, from the first failure (backoff with jitter, at most 10 s apart; /health/live answers 200 and everything else 503 meanwhile) before exiting 69; 0 exits at the first failure. See docs/adr/0019-store-connection-faults.md.',
+    doc: 'How long (ms) `serve` keeps retrying a PostgreSQL or DynamoDB store it cannot reach at start (a SQLite file that cannot be opened stops it at once), from the first failure (backoff with jitter, at most 10 s apart; /health/live answers 200 and everything else 503 meanwhile) before exiting 69; 0 exits at the first failure. See docs/adr/0019-store-connection-faults.md.',
     default: '300000',
     parse: integer(0, 86_400_000),
   },
@@ -662,9 +662,9 @@ export const options = {
   },
   idempotencyLeaseSeconds: {
     env: 'IDEMPOTENCY_LEASE_SECONDS',
-    doc: "How long a booking's Idempotency-Key stays held while its request runs. If its server dies mid-booking, retries answer 409 idempotency-key-in-use with retry-after until the lease ends. Must exceed the longest a booking can take (supplier confirmation and order, store statements): a shorter lease lets a retry book while the first attempt still runs, which the store then refuses.",
-    default: '60',
-    parse: integer(5, 3600),
+    doc: "How long a booking's Idempotency-Key stays held while its request runs. If its server dies mid-booking, retries answer 409 idempotency-key-in-use with retry-after until the lease ends. Must exceed the longest a booking can take (supplier confirmation and order, store statements): a shorter lease lets a retry book while the first attempt still runs, which the store then refuses. 0: the larger of 60 s and 3 × REQUEST_TIMEOUT_MS.",
+    default: '0',
+    parse: integer(0, 3600),
   },
   cacheInvalidation: {
     env: 'CACHE_INVALIDATION',
@@ -887,6 +887,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (
     typeof config.idempotencyLeaseSeconds === 'number' &&
     typeof config.requestTimeoutMs === 'number' &&
+    config.idempotencyLeaseSeconds !== 0 &&
     config.idempotencyLeaseSeconds * 1000 <= config.requestTimeoutMs
   )
     problems.push(
@@ -909,4 +910,17 @@ function supplierProblems(config: Partial<Config>): string[] {
   if (enabled.includes('http') && !config.supplierHttpUrl)
     problems.push('SUPPLIER_HTTP_URL is required when SUPPLIERS includes http');
   return problems;
+}
+
+/**
+ * How long a booking holds its Idempotency-Key: IDEMPOTENCY_LEASE_SECONDS, or by default the larger
+ * of 60 s and three request timeouts, so raising REQUEST_TIMEOUT_MS never leaves a running booking
+ * without its key.
+ */
+export function idempotencyLeaseMs(
+  config: Pick<Config, 'idempotencyLeaseSeconds' | 'requestTimeoutMs'>,
+): number {
+  return config.idempotencyLeaseSeconds === 0
+    ? Math.max(60_000, config.requestTimeoutMs * 3)
+    : config.idempotencyLeaseSeconds * 1000;
 }

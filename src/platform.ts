@@ -10,7 +10,7 @@ import { ClusterRelayedEventBus, shareOutboxAppends } from './adapters/events/cl
 import { createEventBus } from './adapters/events/create-event-bus.js';
 import { createStore } from './adapters/store/create-store.js';
 import { type AnalyticsComponents, createAnalyticsComponents } from './analytics-components.js';
-import type { Config } from './config.js';
+import { type Config, idempotencyLeaseMs } from './config.js';
 import { BookingService } from './core/bookings/booking-service.js';
 import { cacheInvalidation } from './core/cache/cache-invalidation.js';
 import { InvalidationAtCommit } from './core/cache/invalidation-at-commit.js';
@@ -288,7 +288,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       suppliers: supplierOffers,
       clock,
       eventSource: EVENT_SOURCE,
-      idempotencyLeaseMs: config.idempotencyLeaseSeconds * 1000,
+      idempotencyLeaseMs: idempotencyLeaseMs(config),
       requestTimeoutMs: config.requestTimeoutMs,
       idempotencyRetentionMs: config.idempotencyKeyTtlHours * 3_600_000,
       afterCommit: atCommit?.committed,

@@ -161,7 +161,7 @@ describe('who may scrape /metrics', () => {
     expect(loadConfig({}).metricsToken).toBeUndefined();
     expect(loadConfig({ METRICS_TOKEN: TOKEN }).metricsToken).toBe(TOKEN);
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(
-      'METRICS_TOKEN="short" is invalid: expected at least 32 characters without spaces (or empty: local scrapers only)',
+      'METRICS_TOKEN=(hidden, 5 characters) is invalid: expected at least 32 characters without spaces (or empty: local scrapers only)',
     );
   });
 });

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { idempotencyLeaseMs, loadConfig } from '../../src/config.js';
 import { configProblems } from '../helpers/config-problems.js';
 
 describe('failed-credential throttle and idempotency lease settings', () => {
-  it('default to 20 failures a minute per address and a 60 s lease', () => {
-    expect(loadConfig({})).toMatchObject({
-      authFailureLimit: 20,
-      authFailureWindowSeconds: 60,
-      idempotencyLeaseSeconds: 60,
-    });
+  it('default to 20 failures a minute per address and a lease of 60 s or three request timeouts', () => {
+    expect(loadConfig({})).toMatchObject({ authFailureLimit: 20, authFailureWindowSeconds: 60 });
+    expect(idempotencyLeaseMs(loadConfig({}))).toBe(60_000);
+    expect(idempotencyLeaseMs(loadConfig({ REQUEST_TIMEOUT_MS: '120000' }))).toBe(360_000);
+    expect(idempotencyLeaseMs(loadConfig({ IDEMPOTENCY_LEASE_SECONDS: '90' }))).toBe(90_000);
   });
 
   it('name each bad value in one line', () => {
@@ -16,12 +15,12 @@ describe('failed-credential throttle and idempotency lease settings', () => {
       configProblems({
         AUTH_FAILURE_LIMIT: '0',
         AUTH_FAILURE_WINDOW_SECONDS: 'a minute',
-        IDEMPOTENCY_LEASE_SECONDS: '2',
+        IDEMPOTENCY_LEASE_SECONDS: '-2',
       }),
     ).toEqual([
       'AUTH_FAILURE_LIMIT="0" is invalid: expected an integer from 1 to 1000000',
       'AUTH_FAILURE_WINDOW_SECONDS="a minute" is invalid: expected an integer from 1 to 86400',
-      'IDEMPOTENCY_LEASE_SECONDS="2" is invalid: expected an integer from 5 to 3600',
+      'IDEMPOTENCY_LEASE_SECONDS="-2" is invalid: expected an integer from 0 to 3600',
     ]);
   });
 

@@ -31,8 +31,8 @@ export interface StoreStartOptions {
  * server answers on the API's address meanwhile (/health/live 200, /health/ready 503, the rest 503
  * problem+json); it is closed before `open`'s result is returned, so the API can listen there. Past
  * the timeout, or at once with a timeout of 0, the last StoreUnavailableError is thrown (`serve`
- * exits 69 with its line). Any other error is thrown at once: waiting does not mend a bad
- * configuration. See docs/adr/0019-store-connection-faults.md.
+ * exits 69 with its line). Any other error, and any SQLite error, is thrown at once: waiting does
+ * not mend a bad configuration or a local file. See docs/adr/0019-store-connection-faults.md.
  */
 export async function openWhenStoreAnswers<T>(
   open: () => Promise<T>,
@@ -47,6 +47,9 @@ export async function openWhenStoreAnswers<T>(
         return await open();
       } catch (error) {
         if (!(error instanceof StoreUnavailableError)) throw error;
+        // A SQLite file that cannot be opened is a path, permission or disk problem on this host, not
+        // a server that may come back: the operator hears of it at once.
+        if (config.storeBackend === 'sqlite') throw error;
         // Counted from the first failure: the first attempt's own time (loading, a slow connect) is no wait.
         giveUpAt ??= Date.now() + config.storeStartTimeoutMs;
         const delayMs = backoffDelay(attempt, STORE_START_BACKOFF);
