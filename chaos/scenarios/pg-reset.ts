@@ -1,7 +1,6 @@
 import { BookingLoad, recoveryMs, tally, unexpectedAnswers } from '../../test/helpers/booking-load.js';
 import { oneAdultBooking } from '../../test/helpers/bookings.js';
-import { dropSchema, postgresUrl } from '../../test/helpers/postgres.js';
-import { TcpProxy } from '../../test/helpers/tcp-proxy.js';
+import { dropSchema, postgresBehindProxy } from '../../test/helpers/postgres.js';
 import { check, type Scenario } from '../scenario.js';
 import {
   crashFree,
@@ -35,13 +34,10 @@ export const pgReset: Scenario = {
   name: 'pg-reset',
   title: 'PostgreSQL connection resets and a 5 s partition through a proxy, 2 instances under booking load',
   async run({ log }) {
-    const target = new URL(postgresUrl);
-    const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    const viaProxy = new URL(postgresUrl);
-    viaProxy.port = String(proxy.port);
+    const { proxy, url: viaProxy } = await postgresBehindProxy();
     let cluster: StoreCluster | undefined;
     try {
-      cluster = await startStoreCluster({ databaseUrl: viaProxy.toString(), label: 'pgreset', instances: 2 });
+      cluster = await startStoreCluster({ databaseUrl: viaProxy, label: 'pgreset', instances: 2 });
       const pids = cluster.instances.map((instance) => instance.child.pid);
       const offers = await directOffers(cluster, 3);
       const flightIds = [...new Set(offers.map((offer) => offer.itineraries[0]!.segments[0]!.id))];
