@@ -1,5 +1,4 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +7,7 @@ import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
 import { openSqliteDatabase } from '../src/adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from '../src/adapters/store/sqlite/inventory-store.js';
 import { benchServerEnv, createClientKey, seedInventory } from './bench-setup.js';
-import { ChildProcesses, waitUntilReady } from './child-processes.js';
+import { ChildProcesses, freePort, waitUntilReady } from './child-processes.js';
 import { firstRequestBound } from './first-requests.js';
 import { RequestMix } from './request-mix.js';
 import { diffCounts, hitRatio, scrapeCacheCounts } from './scrape.js';
@@ -66,18 +65,6 @@ const seed = Number(values.seed);
 
 const children = new ChildProcesses();
 const cli = (root: string) => ['--import', 'tsx', join(root, 'src/cli/main.ts')];
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
 
 const percent = (ratio: number | undefined) => (ratio === undefined ? '–' : `${(ratio * 100).toFixed(1)}%`);
 

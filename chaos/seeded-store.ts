@@ -1,9 +1,11 @@
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_ADMIN_API_KEY, benchServerEnv, createClientKey, seedInventory } from '../bench/bench-setup.js';
-import type { ChildProcesses } from '../bench/child-processes.js';
+import { type ChildProcesses, waitUntilReady } from '../bench/child-processes.js';
 import { bookingBody, passengersFor } from '../test/helpers/bookings.js';
+import { randomPort } from '../test/helpers/redis-server.js';
 import { type Answer, send } from './http-load.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -107,4 +109,39 @@ export async function untilLogged(logFile: string, pattern: RegExp, timeoutMs = 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${logFile} did not show ${pattern} within ${timeoutMs} ms`);
+}
+
+/** A `serve` with two workers, as `startTwoWorkerServe` leaves it: up, both workers forked, ready. */
+export interface TwoWorkerServe {
+  server: ChildProcess;
+  port: number;
+  /** `http://127.0.0.1:<port>`. */
+  base: string;
+  /** `serve.log` in the work folder: the primary's and the workers' output. */
+  logFile: string;
+}
+
+/**
+ * Starts `serve` (WORKERS=2) on `env` on a random port, its output in `workDir/serve.log`, and
+ * resolves once it logged both workers and answers ready.
+ */
+export async function startTwoWorkerServe(
+  children: ChildProcesses,
+  env: NodeJS.ProcessEnv,
+  workDir: string,
+  options: { detached?: boolean } = {},
+): Promise<TwoWorkerServe> {
+  const port = randomPort();
+  const base = `http://127.0.0.1:${port}`;
+  const logFile = join(workDir, 'serve.log');
+  const server = children.start({
+    name: 'serve',
+    args: [...CLI, 'serve'],
+    env: { ...env, WORKERS: '2', PORT: String(port) },
+    logFile,
+    ...(options.detached ? { detached: true } : {}),
+  });
+  await untilLogged(logFile, /serving with 2 worker processes/);
+  await waitUntilReady(`${base}/health/ready`, server);
+  return { server, port, base, logFile };
 }

@@ -15,6 +15,7 @@ import {
 } from '../test/helpers/bookings.js';
 import { postgresEnv, uniqueSchema } from '../test/helpers/postgres.js';
 import { sharedRedisEnv } from '../test/helpers/redis.js';
+import { type Check, check } from './scenario.js';
 
 /**
  * What the PostgreSQL scenarios (pg-reset, pg-restart, kill9-storm) run against: `serve` instances
@@ -122,6 +123,21 @@ export async function setEconomySeats(
     throw new Error(`setting seats answered ${response.status}: ${await response.text()}`);
 }
 
+/**
+ * Direct offers of the first `days` days and their flights (each once), every flight set to `seats`
+ * economy seats through instance a: what the booking load of pg-reset and pg-restart books.
+ */
+export async function seatedOffers(
+  cluster: StoreCluster,
+  days: number,
+  seats: number,
+): Promise<{ offers: FlightOfferLike[]; flightIds: string[] }> {
+  const offers = await directOffers(cluster, days);
+  const flightIds = [...new Set(offers.map((offer) => offer.itineraries[0]!.segments[0]!.id))];
+  await setEconomySeats(cluster.instances[0]!, flightIds, seats);
+  return { offers, flightIds };
+}
+
 /** Runs `sql` on the cluster's schema, outside the instances (the checks read the truth there). */
 export async function queryStore<R extends pg.QueryResultRow>(
   cluster: Pick<StoreCluster, 'databaseUrl' | 'schema'>,
@@ -213,7 +229,7 @@ export function crashFree(instance: ApiProcess, pid: number | undefined): boolea
 /** Longest a client keeps retrying one booking (the idempotency lease of a dead instance is ≥ 60 s). */
 const RETRY_FOR_MS = 120_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How a client's retries (same idempotency key, same body) of one unanswered booking ended. */
 export interface RetryOutcome {
@@ -330,4 +346,53 @@ export async function settleBookings(
     neverAcknowledged: [...stored].filter((id) => !acknowledged.has(id)),
     lost: [...acknowledged].filter((id) => !stored.has(id)),
   };
+}
+
+/** What the store holds once a load on the cluster stopped and its 503s were retried. */
+export interface Aftermath {
+  /** The load's 201s read back (before the retries). */
+  live: { acknowledged: number; unreadable: string[] };
+  settled: Settlement;
+  seats: { flightId: string; taken: number; booked: number }[];
+  /** Flights whose seats taken differ from the seats of their stored bookings, or that hold more than were set. */
+  oversold: { flightId: string; taken: number; booked: number }[];
+  outbox: { pending: number; total: number; deadLetters: number; ms: number };
+}
+
+/**
+ * After a load of `body(i)` bookings on `flightIds` (`seatsSet` seats each): reads every 201 back,
+ * retries the 503s on instance a (`settleBookings`), counts seats and waits for the outbox to drain.
+ */
+export async function settleAfterLoad(
+  cluster: StoreCluster,
+  attempts: readonly BookingAttempt[],
+  body: (index: number) => unknown,
+  flightIds: readonly string[],
+  seatsSet: number,
+): Promise<Aftermath> {
+  const live = await unreadableBookings(cluster.clients, attempts);
+  const unsettled = attempts.filter((a) => a.status === 503);
+  const settled = await settleBookings(cluster, cluster.clients[0]!, attempts, unsettled, body, flightIds);
+  const seats = await seatAccounting(cluster, flightIds, seatsSet);
+  const oversold = seats.filter((flight) => flight.taken !== flight.booked || flight.booked > seatsSet);
+  const outbox = await outboxDrained(cluster, 30_000);
+  return { live, settled, seats, oversold, outbox };
+}
+
+/** The check that retried 503s settle: every stored booking acknowledged, none booked twice. */
+export function settledCheck(settled: Settlement): Check {
+  return check(
+    'retried under their idempotency keys, the 503s settle: every stored booking acknowledged to its client, none booked twice',
+    settled.neverAcknowledged.length === 0 && settled.lost.length === 0,
+    `${settled.retries.length} retried: ${JSON.stringify(retryTally(settled.retries))}, ${settled.replayed} of them replayed a booking that had committed though its answer was 503; slowest settled after ${(Math.max(0, ...settled.retries.map((r) => r.ms)) / 1000).toFixed(1)} s and ${settled.retries.reduce((sum, r) => sum + r.inUse, 0)} "idempotency-key-in-use" answers in all; ${settled.acknowledged.size} acknowledged, ${settled.stored.size} stored, ${settled.neverAcknowledged.length} stored but never acknowledged`,
+  );
+}
+
+/** The check that the outbox drained after the load. */
+export function outboxCheck(outbox: Aftermath['outbox']): Check {
+  return check(
+    'the outbox publishes every event (nothing pending, no dead letter)',
+    outbox.pending === 0 && outbox.deadLetters === 0,
+    `${outbox.total - outbox.pending} of ${outbox.total} published ${outbox.ms.toFixed(0)} ms after the load; ${outbox.deadLetters} dead letters`,
+  );
 }

@@ -11,6 +11,7 @@
  *   node --import tsx chaos/processes/dashboard-streams.ts URL ADMIN_KEY STREAMS OPEN_SECONDS
  */
 import { type ClientRequest, request } from 'node:http';
+import { signInToDashboard } from '../../test/helpers/dashboard-client.js';
 
 /** Printed once every stream was tried. */
 export interface StreamsOpened {
@@ -46,17 +47,6 @@ interface Stream {
   openedAt: number;
   closedAt: number | undefined;
   snapshots: number;
-}
-
-async function signIn(base: string, key: string): Promise<string> {
-  const answer = await fetch(`${base}/dashboard/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', connection: 'close' },
-    body: JSON.stringify({ key }),
-  });
-  const cookie = /tp_dashboard=([^;]+)/.exec(answer.headers.get('set-cookie') ?? '')?.[1];
-  if (answer.status !== 204 || cookie === undefined) throw new Error(`sign-in answered ${answer.status}`);
-  return `tp_dashboard=${cookie}`;
 }
 
 /** Opens one stream; resolves with its status, and with the stream itself when 200. */
@@ -103,7 +93,7 @@ async function main(): Promise<void> {
     throw new Error('usage: dashboard-streams.ts URL ADMIN_KEY STREAMS OPEN_SECONDS');
   const started = performance.now();
   const openUntil = started + Number(openSeconds) * 1000;
-  const cookies = [Promise.resolve(await signIn(base, key))];
+  const cookies = [Promise.resolve(await signInToDashboard(base, key))];
   let signIns = 1;
   const streams: Stream[] = [];
   const refused: Record<string, number> = {};
@@ -118,7 +108,7 @@ async function main(): Promise<void> {
         // Counted before the sign-in is awaited, so openers at once cannot pass the limit together.
         if (signIns >= MAX_SIGN_INS) return;
         signIns += 1;
-        cookies.push(signIn(base, key));
+        cookies.push(signInToDashboard(base, key));
       }
       const { status, stream } = await openStream(base, await (cookies[i] as Promise<string>), counts);
       if (stream) {

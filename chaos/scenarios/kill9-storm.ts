@@ -11,6 +11,7 @@ import {
   seatAccounting,
   setEconomySeats,
   settleBookings,
+  sleep,
   startStoreCluster,
   unreadableBookings,
 } from '../store-cluster.js';
@@ -25,8 +26,6 @@ const FLIGHTS = 5;
 const SEATS = 190;
 /** The instance is killed once this many bookings were answered: mid-storm. */
 const KILL_AFTER = 100;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Two instances on PostgreSQL + Redis take 1,000 bookings at once (200 in flight) on 5 flights of 190

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import { ChildProcesses, waitUntilReady } from '../../bench/child-processes.js';
+import { ChildProcesses } from '../../bench/child-processes.js';
 import { parsePrometheusText } from '../../test/helpers/prometheus-text.js';
-import { randomPort } from '../../test/helpers/redis-server.js';
 import { send, Tally } from '../http-load.js';
 import { type Check, check, type Scenario } from '../scenario.js';
-import { CLI, searchPaths, seedStore, untilLogged } from '../seeded-store.js';
+import { searchPaths, seedStore, startTwoWorkerServe } from '../seeded-store.js';
 
 const CLIENTS = 12;
 const LOAD_MS = 20_000;
@@ -43,17 +42,7 @@ export const metricsAggregate: Scenario = {
     const children = new ChildProcesses();
     try {
       const store = await seedStore(children, { SQLITE_FILE: join(workDir, 'store.db') }, workDir);
-      const port = randomPort();
-      const base = `http://127.0.0.1:${port}`;
-      const logFile = join(workDir, 'serve.log');
-      const server = children.start({
-        name: 'serve',
-        args: [...CLI, 'serve'],
-        env: { ...store.env, WORKERS: '2', PORT: String(port) },
-        logFile,
-      });
-      await untilLogged(logFile, /serving with 2 worker processes/);
-      await waitUntilReady(`${base}/health/ready`, server);
+      const { base } = await startTwoWorkerServe(children, store.env, workDir);
       const paths = searchPaths(store, 400);
       const answers = new Tally();
       let stop = false;

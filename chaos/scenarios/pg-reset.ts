@@ -1,19 +1,16 @@
 import { BookingLoad, recoveryMs, tally, unexpectedAnswers } from '../../test/helpers/booking-load.js';
 import { oneAdultBooking } from '../../test/helpers/bookings.js';
-import { dropSchema, postgresUrl } from '../../test/helpers/postgres.js';
-import { TcpProxy } from '../../test/helpers/tcp-proxy.js';
+import { dropSchema, postgresBehindProxy } from '../../test/helpers/postgres.js';
 import { check, type Scenario } from '../scenario.js';
 import {
   crashFree,
-  directOffers,
-  outboxDrained,
-  retryTally,
+  outboxCheck,
   type StoreCluster,
-  seatAccounting,
-  setEconomySeats,
-  settleBookings,
+  seatedOffers,
+  settleAfterLoad,
+  settledCheck,
+  sleep,
   startStoreCluster,
-  unreadableBookings,
 } from '../store-cluster.js';
 
 /** Economy seats of every flight booked: the load sells some flights out, so oversell would show. */
@@ -22,8 +19,6 @@ const CONCURRENCY = 16;
 /** What a fault may cost after it ends, at most: pool reconnects, the key check cache, backoffs. */
 const RECOVERY_BOUND_MS = 10_000;
 const PARTITION_MS = 5000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Two instances on PostgreSQL + Redis, PostgreSQL reached through a TCP proxy; under booking load the
@@ -35,17 +30,12 @@ export const pgReset: Scenario = {
   name: 'pg-reset',
   title: 'PostgreSQL connection resets and a 5 s partition through a proxy, 2 instances under booking load',
   async run({ log }) {
-    const target = new URL(postgresUrl);
-    const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    const viaProxy = new URL(postgresUrl);
-    viaProxy.port = String(proxy.port);
+    const { proxy, url: viaProxy } = await postgresBehindProxy();
     let cluster: StoreCluster | undefined;
     try {
-      cluster = await startStoreCluster({ databaseUrl: viaProxy.toString(), label: 'pgreset', instances: 2 });
+      cluster = await startStoreCluster({ databaseUrl: viaProxy, label: 'pgreset', instances: 2 });
       const pids = cluster.instances.map((instance) => instance.child.pid);
-      const offers = await directOffers(cluster, 3);
-      const flightIds = [...new Set(offers.map((offer) => offer.itineraries[0]!.segments[0]!.id))];
-      await setEconomySeats(cluster.instances[0]!, flightIds, SEATS);
+      const { offers, flightIds } = await seatedOffers(cluster, 3, SEATS);
       log(
         `2 instances up; ${offers.length} offers on ${flightIds.length} flights, ${SEATS} economy seats each`,
       );
@@ -83,19 +73,13 @@ export const pgReset: Scenario = {
       const after = attempts.filter((a) => a.sentMs > faultEnd);
       const duringCut = attempts.filter((a) => a.sentMs >= cutAt + 500 && a.endedMs <= healedAt);
       const unexpected = unexpectedAnswers(attempts);
-      const live = await unreadableBookings(cluster.clients, attempts);
-      const unsettled = attempts.filter((a) => a.status === 503);
-      const settled = await settleBookings(
+      const { live, settled, seats, oversold, outbox } = await settleAfterLoad(
         cluster,
-        cluster.clients[0]!,
         attempts,
-        unsettled,
         body,
         flightIds,
+        SEATS,
       );
-      const seats = await seatAccounting(cluster, flightIds, SEATS);
-      const oversold = seats.filter((flight) => flight.taken !== flight.booked || flight.booked > SEATS);
-      const outbox = await outboxDrained(cluster, 30_000);
       log(`answers: ${JSON.stringify(tally(attempts))}`);
 
       const count503 = (list: typeof attempts) => list.filter((a) => a.status === 503).length;
@@ -137,21 +121,13 @@ export const pgReset: Scenario = {
           live.unreadable.length === 0,
           `${live.acknowledged - live.unreadable.length} of ${live.acknowledged} readable`,
         ),
-        check(
-          'retried under their idempotency keys, the 503s settle: every stored booking acknowledged to its client, none booked twice',
-          settled.neverAcknowledged.length === 0 && settled.lost.length === 0,
-          `${settled.retries.length} retried: ${JSON.stringify(retryTally(settled.retries))}, ${settled.replayed} of them replayed a booking that had committed though its answer was 503; slowest settled after ${(Math.max(0, ...settled.retries.map((r) => r.ms)) / 1000).toFixed(1)} s and ${settled.retries.reduce((sum, r) => sum + r.inUse, 0)} "idempotency-key-in-use" answers in all; ${settled.acknowledged.size} acknowledged, ${settled.stored.size} stored, ${settled.neverAcknowledged.length} stored but never acknowledged`,
-        ),
+        settledCheck(settled),
         check(
           'no oversell: seats taken equal seats of stored bookings on every flight',
           oversold.length === 0,
           `${seats.reduce((sum, f) => sum + f.taken, 0)} seats taken, ${seats.reduce((sum, f) => sum + f.booked, 0)} booked on ${seats.length} flights; ${seats.filter((f) => f.booked === SEATS).length} sold out; ${oversold.length} mismatched`,
         ),
-        check(
-          'the outbox publishes every event (nothing pending, no dead letter)',
-          outbox.pending === 0 && outbox.deadLetters === 0,
-          `${outbox.total - outbox.pending} of ${outbox.total} published ${outbox.ms.toFixed(0)} ms after the load; ${outbox.deadLetters} dead letters`,
-        ),
+        outboxCheck(outbox),
       ];
     } finally {
       await cluster?.stop();

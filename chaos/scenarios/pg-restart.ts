@@ -5,22 +5,18 @@ import { randomPort } from '../../test/helpers/redis-server.js';
 import { check, type Scenario } from '../scenario.js';
 import {
   crashFree,
-  directOffers,
-  outboxDrained,
-  retryTally,
+  outboxCheck,
   type StoreCluster,
-  seatAccounting,
-  setEconomySeats,
-  settleBookings,
+  seatedOffers,
+  settleAfterLoad,
+  settledCheck,
+  sleep,
   startStoreCluster,
-  unreadableBookings,
 } from '../store-cluster.js';
 
 const SEATS = 30;
 const CONCURRENCY = 16;
 const RECOVERY_BOUND_MS = 10_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Two instances on a private PostgreSQL (its own data folder and port) + Redis; under booking load
@@ -38,9 +34,7 @@ export const pgRestart: Scenario = {
       log(`private PostgreSQL on port ${postgres.port}`);
       cluster = await startStoreCluster({ databaseUrl: postgres.url, label: 'pgrestart', instances: 2 });
       const pids = cluster.instances.map((instance) => instance.child.pid);
-      const offers = await directOffers(cluster, 3);
-      const flightIds = [...new Set(offers.map((offer) => offer.itineraries[0]!.segments[0]!.id))];
-      await setEconomySeats(cluster.instances[0]!, flightIds, SEATS);
+      const { offers, flightIds } = await seatedOffers(cluster, 3, SEATS);
       log(`2 instances up; ${flightIds.length} flights, ${SEATS} economy seats each`);
 
       const body = (i: number) => oneAdultBooking(offers[i % offers.length]!);
@@ -66,19 +60,13 @@ export const pgRestart: Scenario = {
           ? Math.max(...failed.map((a) => a.endedMs)) - Math.min(...failed.map((a) => a.sentMs))
           : 0;
       const unexpected = unexpectedAnswers(attempts);
-      const live = await unreadableBookings(cluster.clients, attempts);
-      const unsettled = attempts.filter((a) => a.status === 503);
-      const settled = await settleBookings(
+      const { live, settled, seats, oversold, outbox } = await settleAfterLoad(
         cluster,
-        cluster.clients[0]!,
         attempts,
-        unsettled,
         body,
         flightIds,
+        SEATS,
       );
-      const seats = await seatAccounting(cluster, flightIds, SEATS);
-      const oversold = seats.filter((flight) => flight.taken !== flight.booked || flight.booked > SEATS);
-      const outbox = await outboxDrained(cluster, 30_000);
       log(`answers: ${JSON.stringify(tally(attempts))}`);
       return [
         check(
@@ -106,21 +94,13 @@ export const pgRestart: Scenario = {
           live.unreadable.length === 0,
           `${live.acknowledged - live.unreadable.length} of ${live.acknowledged} readable`,
         ),
-        check(
-          'retried under their idempotency keys, the 503s settle: every stored booking acknowledged to its client, none booked twice',
-          settled.neverAcknowledged.length === 0 && settled.lost.length === 0,
-          `${settled.retries.length} retried: ${JSON.stringify(retryTally(settled.retries))}, ${settled.replayed} of them replayed a booking that had committed though its answer was 503; slowest settled after ${(Math.max(0, ...settled.retries.map((r) => r.ms)) / 1000).toFixed(1)} s and ${settled.retries.reduce((sum, r) => sum + r.inUse, 0)} "idempotency-key-in-use" answers in all; ${settled.acknowledged.size} acknowledged, ${settled.stored.size} stored, ${settled.neverAcknowledged.length} stored but never acknowledged`,
-        ),
+        settledCheck(settled),
         check(
           'no oversell: seats taken equal seats of stored bookings on every flight',
           oversold.length === 0,
           `${seats.reduce((sum, f) => sum + f.taken, 0)} seats taken, ${seats.reduce((sum, f) => sum + f.booked, 0)} booked on ${seats.length} flights; ${oversold.length} mismatched`,
         ),
-        check(
-          'the outbox publishes every event (nothing pending, no dead letter)',
-          outbox.pending === 0 && outbox.deadLetters === 0,
-          `${outbox.total - outbox.pending} of ${outbox.total} published ${outbox.ms.toFixed(0)} ms after the load; ${outbox.deadLetters} dead letters`,
-        ),
+        outboxCheck(outbox),
       ];
     } finally {
       await cluster?.stop();

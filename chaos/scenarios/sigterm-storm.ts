@@ -4,10 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChildProcesses, waitUntilReady } from '../../bench/child-processes.js';
 import { dropSchema, postgresEnv, uniqueSchema } from '../../test/helpers/postgres.js';
-import { randomPort } from '../../test/helpers/redis-server.js';
 import { type Answer, send, Tally } from '../http-load.js';
 import { type Check, check, type Scenario } from '../scenario.js';
-import { book, CLI, findOffers, searchPaths, seedStore, untilLogged } from '../seeded-store.js';
+import { book, CLI, findOffers, searchPaths, seedStore, startTwoWorkerServe } from '../seeded-store.js';
 
 /** Concurrent clients: half book, half search, each request on a connection of its own. */
 const CLIENTS = 24;
@@ -45,19 +44,13 @@ export const sigtermStorm: Scenario = {
     const schema = uniqueSchema('chaos_storm');
     try {
       const store = await seedStore(children, postgresEnv(schema), workDir);
-      const port = randomPort();
-      const base = `http://127.0.0.1:${port}`;
-      const logFile = join(workDir, 'serve.log');
-      const server = children.start({
-        name: 'serve',
-        args: [...CLI, 'serve'],
+      const { server, port, base, logFile } = await startTwoWorkerServe(
+        children,
         // debug: Fastify logs each request as it starts and completes, the workers' own account.
-        env: { ...store.env, WORKERS: '2', PORT: String(port), LOG_LEVEL: 'debug' },
-        logFile,
-        detached: true,
-      });
-      await untilLogged(logFile, /serving with 2 worker processes/);
-      await waitUntilReady(`${base}/health/ready`, server);
+        { ...store.env, LOG_LEVEL: 'debug' },
+        workDir,
+        { detached: true },
+      );
       const primary = server.pid as number;
       const workers = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(primary)], {
         encoding: 'utf8',

@@ -8,6 +8,7 @@ import {
   prepareSharedStore,
   type SharedStore,
   spawnTsx,
+  untilTwoWorkersForked,
 } from '../helpers/api-process.js';
 import { bookingBody, directLhrJfk, passengersFor, searchFlights } from '../helpers/bookings.js';
 import { holdRequest, untilRefused } from '../helpers/held-requests.js';
@@ -49,15 +50,7 @@ async function startCluster(env: Record<string, string>): Promise<{ base: string
     { ...env, WORKERS: '2', PORT: String(port), HOST: '127.0.0.1' },
     { detached: true },
   );
-  const started = server;
-  await waitFor(
-    async () => {
-      if (started.child.exitCode !== null) throw new Error(`serve exited:\n${started.output()}`);
-      return /serving with 2 worker processes/.test(started.output());
-    },
-    90_000,
-    'two workers',
-  );
+  await untilTwoWorkersForked(server);
   const base = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => (await fetch(`${base}/health/live`).catch(() => undefined))?.ok === true,

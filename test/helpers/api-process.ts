@@ -126,6 +126,21 @@ export function spawnTsx(
 }
 
 /**
+ * Resolves once `serve` (WORKERS=2) printed that it forked both workers, which is before the second
+ * listens; throws if it exited first.
+ */
+export async function untilTwoWorkersForked(server: ChildHandle): Promise<void> {
+  await waitFor(
+    'two workers',
+    () => {
+      if (server.child.exitCode !== null) throw new Error(`serve exited:\n${server.output()}`);
+      return /serving with 2 worker processes/.test(server.output());
+    },
+    90_000,
+  );
+}
+
+/**
  * `travel-platform serve` itself (the CLI, as `npm start` runs it: the cluster primary when
  * WORKERS > 1) on a free port of 127.0.0.1 with `env`; resolves once /health/ready answers 200.
  */

@@ -2,9 +2,22 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openPostgresStore, type PostgresStore } from '../../src/adapters/store/postgres/index.js';
 import type { Clock } from '../../src/ports/clock.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 /** The PostgreSQL the tests use (`.ci/run` starts it when it is down): trust auth, database `test`. */
 export const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * A TcpProxy in front of the test PostgreSQL (to reset, cut and restore its connections), and the
+ * URL that reaches the server through it.
+ */
+export async function postgresBehindProxy(): Promise<{ proxy: TcpProxy; url: string }> {
+  const target = new URL(postgresUrl);
+  const proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+  const viaProxy = new URL(postgresUrl);
+  viaProxy.port = String(proxy.port);
+  return { proxy, url: viaProxy.toString() };
+}
 
 /** A schema name no other test run uses. */
 export function uniqueSchema(label: string): string {

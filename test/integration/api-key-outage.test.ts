@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseApiKeyId } from '../../src/core/gateway/api-key-format.js';
 import {
   dropSchema,
+  postgresBehindProxy,
   postgresEnv,
-  postgresUrl,
   queryTestDatabase,
   uniqueSchema,
 } from '../helpers/postgres.js';
-import { TcpProxy } from '../helpers/tcp-proxy.js';
+import type { TcpProxy } from '../helpers/tcp-proxy.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -26,15 +26,13 @@ describe('API keys during a PostgreSQL outage', () => {
   let tp: TestPlatform;
 
   beforeAll(async () => {
-    const target = new URL(postgresUrl);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    const viaProxy = new URL(postgresUrl);
-    viaProxy.port = String(proxy.port);
+    const proxied = await postgresBehindProxy();
+    proxy = proxied.proxy;
     tp = await startTestPlatform({
       airports: 12,
       days: 3,
       env: {
-        ...postgresEnv(schema, viaProxy.toString()),
+        ...postgresEnv(schema, proxied.url),
         REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
         PG_STATEMENT_TIMEOUT_MS: '1000',
         PG_CONNECT_TIMEOUT_MS: '1000',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChildHandle, spawnTsx } from '../helpers/api-process.js';
+import { type ChildHandle, spawnTsx, untilTwoWorkersForked } from '../helpers/api-process.js';
 import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js';
 import { rawExchange } from '../helpers/raw-http.js';
 import { randomPort, waitFor } from '../helpers/redis-server.js';
@@ -38,14 +38,7 @@ const get = (path: string) => fetch(`${base}${path}`, { headers: { 'x-api-key': 
 
 beforeAll(async () => {
   server = spawnTsx(CLI, ['serve'], env);
-  await waitFor(
-    async () => {
-      if (server.child.exitCode !== null) throw new Error(`serve exited:\n${server.output()}`);
-      return /serving with 2 worker processes/.test(server.output());
-    },
-    90_000,
-    'two workers',
-  );
+  await untilTwoWorkersForked(server);
   await waitFor(
     async () => (await fetch(`${base}/health/live`).catch(() => undefined))?.ok === true,
     30_000,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChildHandle, spawnTsx } from '../helpers/api-process.js';
+import { type ChildHandle, spawnTsx, untilTwoWorkersForked } from '../helpers/api-process.js';
 import {
   dashboardSessionStatus,
   openDashboardStream,
@@ -41,14 +41,7 @@ beforeAll(async () => {
     PORT: String(port),
     HOST: '127.0.0.1',
   });
-  await waitFor(
-    async () => {
-      if (server.child.exitCode !== null) throw new Error(`serve exited:\n${server.output()}`);
-      return /serving with 2 worker processes/.test(server.output());
-    },
-    90_000,
-    'two workers',
-  );
+  await untilTwoWorkersForked(server);
   // "serving with 2" is printed once the second worker is forked, not listening: until it listens
   // every connection goes to the first, and a session held in one worker's memory would pass.
   await waitFor(

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, guarded, inTransaction } from '../../src/adapters/store/postgres/connection.js';
 import { migrateSchema } from '../../src/adapters/store/postgres/migrate.js';
 import { StoreUnavailableError } from '../../src/ports/store.js';
-import { dropSchema, postgresUrl, uniqueSchema } from '../helpers/postgres.js';
-import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { dropSchema, postgresBehindProxy, postgresUrl, uniqueSchema } from '../helpers/postgres.js';
+import type { TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /**
@@ -19,12 +19,10 @@ describe('PostgreSQL connection reset while a client is checked out', () => {
   let pool: ReturnType<typeof createPool>;
 
   beforeAll(async () => {
-    const target = new URL(postgresUrl);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    const viaProxy = new URL(postgresUrl);
-    viaProxy.port = String(proxy.port);
+    const proxied = await postgresBehindProxy();
+    proxy = proxied.proxy;
     pool = createPool({
-      url: viaProxy.toString(),
+      url: proxied.url,
       schema,
       poolSize: 3,
       statementTimeoutMs: 5000,

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropSchema, postgresEnv, postgresUrl, uniqueSchema } from '../helpers/postgres.js';
-import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { dropSchema, postgresBehindProxy, postgresEnv, uniqueSchema } from '../helpers/postgres.js';
+import type { TcpProxy } from '../helpers/tcp-proxy.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -39,15 +39,13 @@ describe('PostgreSQL going away while serving (a cut TCP proxy between the API a
   let tp: TestPlatform;
 
   beforeAll(async () => {
-    const target = new URL(postgresUrl);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    const viaProxy = new URL(postgresUrl);
-    viaProxy.port = String(proxy.port);
+    const proxied = await postgresBehindProxy();
+    proxy = proxied.proxy;
     tp = await startTestPlatform({
       airports: 12,
       days: 3,
       env: {
-        ...postgresEnv(schema, viaProxy.toString()),
+        ...postgresEnv(schema, proxied.url),
         CACHE: 'none',
         REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
         PG_STATEMENT_TIMEOUT_MS: '1000',

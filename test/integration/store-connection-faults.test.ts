@@ -20,7 +20,7 @@ import {
   oneAdultBooking,
   searchFlights,
 } from '../helpers/bookings.js';
-import { dropSchema, postgresEnv, postgresUrl, uniqueSchema } from '../helpers/postgres.js';
+import { dropSchema, postgresBehindProxy, postgresEnv, uniqueSchema } from '../helpers/postgres.js';
 import { RedisServer, randomPort } from '../helpers/redis-server.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -85,11 +85,9 @@ describe('PostgreSQL behind a TCP proxy', () => {
   let shared: SharedStore;
 
   beforeAll(async () => {
-    const target = new URL(postgresUrl);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    const viaProxy = new URL(postgresUrl);
-    viaProxy.port = String(proxy.port);
-    shared = await prepareSharedStore(postgresEnv(schema, viaProxy.toString()), { airports: 12, days: 3 });
+    const proxied = await postgresBehindProxy();
+    proxy = proxied.proxy;
+    shared = await prepareSharedStore(postgresEnv(schema, proxied.url), { airports: 12, days: 3 });
   }, 120_000);
   afterAll(async () => {
     await proxy?.close();

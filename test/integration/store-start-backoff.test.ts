@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_API_KEY, type ChildHandle, spawnTsx } from '../helpers/api-process.js';
-import { dropSchema, postgresEnv, postgresUrl, uniqueSchema } from '../helpers/postgres.js';
+import { dropSchema, postgresBehindProxy, postgresEnv, uniqueSchema } from '../helpers/postgres.js';
 import { randomPort } from '../helpers/redis-server.js';
-import { TcpProxy } from '../helpers/tcp-proxy.js';
+import type { TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /**
@@ -21,11 +21,12 @@ const RESTART_LINE =
 
 const schema = uniqueSchema('startwait');
 let proxy: TcpProxy;
+/** PostgreSQL's URL through `proxy`. */
+let viaProxy: string;
 let server: ChildHandle | undefined;
 
 beforeAll(async () => {
-  const target = new URL(postgresUrl);
-  proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
+  ({ proxy, url: viaProxy } = await postgresBehindProxy());
 });
 afterEach(async () => {
   await server?.stop();
@@ -61,9 +62,7 @@ describe('serve while PostgreSQL cannot be reached at start', () => {
     proxy.cut();
     const port = randomPort();
     const base = `http://127.0.0.1:${port}`;
-    const viaProxy = new URL(postgresUrl);
-    viaProxy.port = String(proxy.port);
-    server = serveOn(port, { DATABASE_URL: viaProxy.toString() });
+    server = serveOn(port, { DATABASE_URL: viaProxy });
     const running = server;
     await waitFor('the stand-in to answer', async () => {
       if (running.child.exitCode !== null) throw new Error(`serve exited:\n${running.output()}`);

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
-
-const problems = (env: Record<string, string>): readonly string[] => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+import { loadConfig } from '../../src/config.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 describe('supplier configuration', () => {
   it('defaults to the own inventory only', () => {
@@ -23,14 +14,14 @@ describe('supplier configuration', () => {
   });
 
   it('names an unknown or repeated supplier on one line', () => {
-    expect(problems({ SUPPLIERS: 'inventory,amadeus' })).toEqual([
+    expect(configProblems({ SUPPLIERS: 'inventory,amadeus' })).toEqual([
       'SUPPLIERS="inventory,amadeus" is invalid: expected a comma-separated list of inventory, duffel, http (each at most once)',
     ]);
-    expect(problems({ SUPPLIERS: 'inventory,inventory' })).toHaveLength(1);
+    expect(configProblems({ SUPPLIERS: 'inventory,inventory' })).toHaveLength(1);
   });
 
   it('requires each enabled supplier’s settings, one line each', () => {
-    expect(problems({ SUPPLIERS: 'inventory,duffel,http' })).toEqual([
+    expect(configProblems({ SUPPLIERS: 'inventory,duffel,http' })).toEqual([
       'DUFFEL_TOKEN is required when SUPPLIERS includes duffel',
       'SUPPLIER_HTTP_URL is required when SUPPLIERS includes http',
     ]);

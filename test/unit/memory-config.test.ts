@@ -1,17 +1,8 @@
 import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { localTierBudget } from '../../src/adapters/cache/local-tier.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { loadConfig } from '../../src/config.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 describe('memory settings', () => {
   const heapLimit = getHeapStatistics().heap_size_limit;
@@ -31,11 +22,11 @@ describe('memory settings', () => {
   });
 
   it('name each bad value in one line', () => {
-    expect(problemsOf({ CACHE_MAX_BYTES: '512', MAX_HEAP_USED_BYTES: '150%' })).toEqual([
+    expect(configProblems({ CACHE_MAX_BYTES: '512', MAX_HEAP_USED_BYTES: '150%' })).toEqual([
       'CACHE_MAX_BYTES="512" is invalid: expected 0 or an integer from 1024 to 1099511627776',
       'MAX_HEAP_USED_BYTES="150%" is invalid: expected bytes, or a percentage of the heap limit from 1% to 100%',
     ]);
-    expect(problemsOf({ MAX_HEAP_USED_BYTES: 'lots' })).toEqual([
+    expect(configProblems({ MAX_HEAP_USED_BYTES: 'lots' })).toEqual([
       'MAX_HEAP_USED_BYTES="lots" is invalid: expected bytes (an integer, 0 disables), or a percentage of the heap limit like 90%',
     ]);
   });
