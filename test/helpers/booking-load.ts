@@ -144,10 +144,14 @@ export function unexpectedAnswers(attempts: readonly BookingAttempt[]): BookingA
 
 /**
  * How long after `healedMs` the service answered bookings again: from the heal to the end of the first
- * 201 sent after it (undefined when none came).
+ * booking sent after it that the store decided — a 201, or a 409 sold-out, which the store's
+ * conditional write answers just the same once the load has taken every seat (undefined when none
+ * came).
  */
 export function recoveryMs(attempts: readonly BookingAttempt[], healedMs: number): number | undefined {
-  const after = attempts.filter((a) => a.status === 201 && a.sentMs >= healedMs);
+  const decided = (a: BookingAttempt): boolean =>
+    a.status === 201 || (a.status === 409 && a.problemType?.endsWith('/sold-out') === true);
+  const after = attempts.filter((a) => decided(a) && a.sentMs >= healedMs);
   if (after.length === 0) return undefined;
   return Math.min(...after.map((a) => a.endedMs)) - healedMs;
 }
