@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two files at once even on 2 cores (Vitest's default there is one): most integration files wait
+    // on child processes, servers and sockets rather than compute, so the second core is otherwise idle.
+    maxWorkers: 2,
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
