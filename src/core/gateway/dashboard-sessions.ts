@@ -1,5 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '../../ports/clock.js';
+import { TokenSigner } from '../offers/signed-token.js';
 
 /** How long a dashboard sign-in lasts. */
 export const SESSION_TTL_MS = 12 * 3_600_000;
@@ -39,7 +40,7 @@ export interface DashboardSession {
 interface SigningKey {
   /** Names the secret in the cookie, so a rotated-out one is recognised as such. */
   kid: string;
-  key: Buffer;
+  signer: TokenSigner;
 }
 
 interface CookiePayload {
@@ -57,12 +58,15 @@ const MAX_COOKIE_LENGTH = 1_024;
 function signingKey(secret: string): SigningKey {
   // Derived, so one configured secret can sign several kinds of token without them being interchangeable.
   const key = createHmac('sha256', secret).update('dashboard-sessions').digest();
-  return { kid: createHmac('sha256', key).update('kid').digest('base64url').slice(0, 8), key };
+  return {
+    kid: createHmac('sha256', key).update('kid').digest('base64url').slice(0, 8),
+    signer: new TokenSigner(key.toString('hex')),
+  };
 }
 
 /**
- * Dashboard sign-ins as signed, stateless cookies: `kid.payload.mac`, an HMAC-SHA256 over a random
- * session id, the admin key's id, issue and expiry times. Any worker or instance (or Lambda sandbox)
+ * Dashboard sign-ins as signed, stateless cookies: `kid.` and a TokenSigner token (payload and
+ * HMAC-SHA256) of a random session id, the admin key's id, issue and expiry times. Any worker or instance (or Lambda sandbox)
  * holding the secret verifies one without a lookup. Sessions still end before their expiry:
  *
  * - revoking the API key ends its sessions (its state is checked on every request and stream tick);
@@ -102,8 +106,7 @@ export class DashboardSessions {
       iat: now,
       exp: now + SESSION_TTL_MS,
     };
-    const body = `${this.#signing.kid}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-    return `${body}.${this.#mac(this.#signing.key, body)}`;
+    return `${this.#signing.kid}.${this.#signing.signer.sign(payload)}`;
   }
 
   /** The session `cookie` proves while it is signed, unexpired, its key active and not signed out. */
@@ -152,20 +155,11 @@ export class DashboardSessions {
 
   #decode(cookie: string | undefined): DashboardSession | undefined {
     if (cookie === undefined || cookie.length > MAX_COOKIE_LENGTH) return undefined;
-    const [kid, encoded, mac, ...rest] = cookie.split('.');
-    if (kid === undefined || encoded === undefined || mac === undefined || rest.length > 0) return undefined;
-    const signing = this.#verifying.get(kid);
-    if (signing === undefined) return undefined;
-    const expected = Buffer.from(this.#mac(signing.key, `${kid}.${encoded}`), 'base64url');
-    const given = Buffer.from(mac, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    let payload: Partial<CookiePayload>;
-    try {
-      payload = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as Partial<CookiePayload>;
-    } catch {
-      return undefined;
-    }
-    const { sid, key, iat, exp } = payload;
+    const dot = cookie.indexOf('.');
+    const signing = dot > 0 ? this.#verifying.get(cookie.slice(0, dot)) : undefined;
+    const payload: unknown = signing?.signer.verify(cookie.slice(dot + 1));
+    if (typeof payload !== 'object' || payload === null) return undefined;
+    const { sid, key, iat, exp } = payload as Partial<CookiePayload>;
     if (
       typeof sid !== 'string' ||
       typeof key !== 'string' ||
@@ -175,9 +169,5 @@ export class DashboardSessions {
       return undefined;
     if (exp <= this.#clock.now()) return undefined;
     return { id: sid, keyId: key, issuedAt: iat, expiresAt: exp };
-  }
-
-  #mac(key: Buffer, body: string): string {
-    return createHmac('sha256', key).update(body).digest('base64url');
   }
 }
