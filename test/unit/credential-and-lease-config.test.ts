@@ -24,6 +24,13 @@ describe('failed-credential throttle and idempotency lease settings', () => {
     ]);
   });
 
+  it('name a bad key-staleness or store start-up wait in one line each', () => {
+    expect(configProblems({ API_KEY_STALE_SECONDS: 'soon', STORE_START_TIMEOUT_MS: '-1' })).toEqual([
+      'STORE_START_TIMEOUT_MS="-1" is invalid: expected an integer from 0 to 86400000',
+      'API_KEY_STALE_SECONDS="soon" is invalid: expected an integer from 0 to 86400',
+    ]);
+  });
+
   it('read TRUST_PROXY as addresses and CIDR ranges, refusing anything else', () => {
     expect(loadConfig({}).trustProxy).toEqual([]);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,fd00::/8' }).trustProxy).toEqual([
