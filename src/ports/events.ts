@@ -6,6 +6,7 @@ export type EventType =
   | 'booking.cancelled'
   | 'price.updated'
   | 'availability.changed'
+  | 'schedule.changed'
   | 'budget.threshold-crossed';
 
 /** A CloudEvents 1.0 shaped event. */

@@ -26,6 +26,14 @@ export interface CabinInventory {
   capacity: number;
 }
 
+/**
+ * Where the fares of a flight's cabins come from: `inventory` (the default when absent: the demo
+ * world and admin fare changes write `cabins[].fare`), `filed` (priced at search time from imported
+ * fare filings; `cabins[].fare` is unused and a flight no filing covers is not offered), `estimated`
+ * (a schedule imported without fares, priced by the demo fare model and marked so in offers).
+ */
+export type FareSource = 'inventory' | 'filed' | 'estimated';
+
 /** One dated flight (a leg): a carrier's flight number on one departure date. */
 export interface FlightRecord {
   /** Stable id, e.g. "2026-12-01-BA117" (date first so a day of flights is written in key order). */
@@ -42,6 +50,16 @@ export interface FlightRecord {
   /** Currency of the fares of every cabin. */
   currency: string;
   cabins: CabinInventory[];
+  /** Absent means `inventory`. */
+  fareSource?: FareSource;
+  /**
+   * Set on every leg of a multi-leg flight (an SSIM itinerary variation): legs sharing `id`, ordered
+   * by `legSequence` (1, 2, …), form one through flight that a traveller books as one flight number
+   * with its intermediate stops shown; each stop counts as a stop for `maxStops`.
+   */
+  throughFlight?: { id: string; legSequence: number };
+  /** Marketing flight numbers of codeshare partners, where the schedule carries them. */
+  codeshares?: { carrier: string; flightNumber: number }[];
 }
 
 /** A directed route with the carriers that fly it. */

@@ -34,3 +34,30 @@ export function touchedInventoryOf(event: CloudEvent): TouchedInventory | undefi
     hotelNights: Array.isArray(data?.hotelNights) ? data.hotelNights : [],
   };
 }
+
+/** How a schedule change affected one booked flight. */
+export type ScheduleChangeKind = 'retimed' | 'cancelled' | 'equipment-changed';
+
+/** One booking a schedule change affected, with the flight and what happened to it. */
+export interface AffectedBooking {
+  bookingId: string;
+  /** The API key that owns the booking (webhooks deliver only to it). */
+  apiKeyId: string;
+  flightId: string;
+  change: ScheduleChangeKind;
+  /** Departure and arrival before and after, ISO 8601 UTC; `after` absent when cancelled. */
+  before: { departureUtc: string; arrivalUtc: string; aircraft: string };
+  after?: { departureUtc: string; arrivalUtc: string; aircraft: string };
+}
+
+/**
+ * Data of `schedule.changed`: a schedule import (or an admin change) replaced flights. `flights` names
+ * what cache consumers must drop (as in `price.updated`); `affectedBookings` the bookings whose
+ * flights were retimed, cancelled or re-equipped — one event per affected booking, its id as subject,
+ * so consumers (webhooks) keep each booking's order.
+ */
+export interface ScheduleChangedData extends TouchedInventory {
+  reason: 'import' | 'admin';
+  importId?: string;
+  affectedBookings: AffectedBooking[];
+}
