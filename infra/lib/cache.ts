@@ -30,6 +30,8 @@ export class Cache extends Construct {
   readonly authToken: secretsmanager.Secret;
   /** rediss:// URL of the primary endpoint, without the token (the functions add it from the secret). */
   readonly url: string;
+  /** Cache cluster ids of the nodes (ElastiCache names them <group id>-001, -002, …), for their metrics. */
+  readonly nodeIds: string[];
 
   constructor(scope: Construct, id: string, props: CacheProps) {
     super(scope, id);
@@ -71,6 +73,10 @@ export class Cache extends Construct {
     });
     this.replicationGroup.applyRemovalPolicy(
       props.removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+    );
+    this.nodeIds = Array.from(
+      { length: props.nodes },
+      (_, index) => `${this.replicationGroup.ref}-${String(index + 1).padStart(3, '0')}`,
     );
     this.url = `rediss://${this.replicationGroup.attrPrimaryEndPointAddress}:${this.replicationGroup.attrPrimaryEndPointPort}`;
   }

@@ -1,7 +1,16 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PLANS } from '../../src/core/gateway/plans.js';
 import { isStage, STAGES } from './stage.js';
 import type { TapStackProps } from './tap-stack.js';
+import { WAF_RATE_WINDOW_SECONDS } from './web-firewall.js';
+
+/**
+ * Requests one address may send per WAF window by default: the largest plan's sustained rate, so
+ * the firewall never refuses what the application would accept from a single client.
+ */
+export const DEFAULT_WAF_RATE_LIMIT =
+  Math.max(...Object.values(PLANS).map((plan) => plan.rateLimit)) * WAF_RATE_WINDOW_SECONDS;
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -10,12 +19,14 @@ export const BUNDLES = {
   api: join(root, 'dist-lambda/api'),
   cacheInvalidation: join(root, 'dist-lambda/cache-invalidation'),
   outboxRelay: join(root, 'dist-lambda/outbox-relay'),
+  preTrafficHook: join(root, 'dist-lambda/pre-traffic-hook'),
 };
 
 /**
  * TapStack props from `-c key=value` context: stage (dev|staging|prod, default dev),
  * environmentSuffix (default: the stage), alertEmail, monthlyBudgetUsd, budgetAlertThresholdPercent,
- * jwksUrl, and tableCapacity=provisioned with minRead/maxRead/minWrite/maxWrite.
+ * jwksUrl, and tableCapacity=provisioned with minRead/maxRead/minWrite/maxWrite; corsOrigins,
+ * waf=off (dev only) and wafRateLimit, provisionedConcurrency, domainName with certificateArn.
  */
 export function stackPropsFromContext(
   context: (key: string) => unknown,
@@ -40,14 +51,38 @@ export function stackPropsFromContext(
     throw new Error(
       `-c environmentSuffix=${environmentSuffix} is invalid: expected 1–20 letters, digits or "-"`,
     );
-  const alertEmail = text('alertEmail') ?? 'ops@example.com';
+  const alertEmail = text('alertEmail');
+  // Alarms and budget alerts of a shared stage must reach someone: no placeholder address.
+  if (alertEmail === undefined && stage !== 'dev')
+    throw new Error(
+      `-c alertEmail is required for stage ${stage}: the address that receives alarm and budget notifications`,
+    );
+  if (alertEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alertEmail))
+    throw new Error(`-c alertEmail=${alertEmail} is invalid: expected an email address`);
+  const waf = text('waf') ?? 'on';
+  if (waf !== 'on' && waf !== 'off') throw new Error(`-c waf=${waf} is invalid: expected on or off`);
+  if (waf === 'off' && stage !== 'dev')
+    throw new Error(`-c waf=off is invalid for stage ${stage}: the web firewall may be left out in dev only`);
+  const domainName = text('domainName');
+  const certificateArn = text('certificateArn');
+  if ((domainName === undefined) !== (certificateArn === undefined))
+    throw new Error(
+      '-c domainName and -c certificateArn go together: the custom domain needs an ACM certificate in the stack’s region',
+    );
+  const provisionedConcurrency = text('provisionedConcurrency');
   const jwksUrl = text('jwksUrl');
   return {
     stage,
     environmentSuffix,
     env: { account: env.CDK_DEFAULT_ACCOUNT, region: env.CDK_DEFAULT_REGION },
     bundles: BUNDLES,
-    alertEmail,
+    ...(alertEmail ? { alertEmail } : {}),
+    corsOrigins: text('corsOrigins') ?? '',
+    ...(waf === 'on'
+      ? { webFirewall: { rateLimitPerWindow: number('wafRateLimit', DEFAULT_WAF_RATE_LIMIT) } }
+      : {}),
+    ...(provisionedConcurrency ? { provisionedConcurrency: number('provisionedConcurrency', 1) } : {}),
+    ...(domainName && certificateArn ? { customDomain: { domainName, certificateArn } } : {}),
     monthlyBudgetUsd: number('monthlyBudgetUsd', { dev: 150, staging: 300, prod: 1500 }[stage]),
     budgetAlertThresholdPercent: number('budgetAlertThresholdPercent', 80),
     ...(jwksUrl ? { jwksUrl } : {}),

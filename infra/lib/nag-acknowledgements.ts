@@ -7,10 +7,14 @@ export interface NagScopes {
   table: dynamodb.Table;
   functions: IConstruct[];
   restApi: IConstruct;
+  /** Whether a web ACL protects the API stage (it may be left out in dev only). */
+  webFirewall: boolean;
   secrets: IConstruct[];
   /** Dead-letter queues that are targets of EventBridge or Lambda on-failure, not of an SQS redrive. */
   destinationDeadLetters: IConstruct[];
   deploymentGroup: IConstruct;
+  /** CodeDeploy's BeforeAllowTraffic hook function. */
+  preTrafficHook: IConstruct;
 }
 
 const acknowledge = (scope: IConstruct, id: string, reason: string): void =>
@@ -69,15 +73,16 @@ export function acknowledgeNagFindings(scopes: NagScopes): void {
     'AwsSolutions-APIG2',
     'Every request is validated by the application against its JSON schemas and answered 400 problem+json naming the field; duplicating that in API Gateway models would drift.',
   );
-  acknowledge(
-    scopes.restApi,
-    'AwsSolutions-APIG3',
-    'No WAF by default (it costs more than the dev stage itself); usage plans, stage throttling and the application’s per-key rate limits and load shedding bound abuse. Attach a web ACL to the stage where required.',
-  );
+  if (!scopes.webFirewall)
+    acknowledge(
+      scopes.restApi,
+      'AwsSolutions-APIG3',
+      'A dev stack deployed with -c waf=off: stage throttling and the application’s per-key rate limits bound abuse. Staging and prod cannot be synthesized without the web ACL.',
+    );
   acknowledge(
     scopes.restApi,
     'AwsSolutions-APIG4',
-    '/v1 methods require an API key (usage plans) and the application verifies it and, for bookings, a JWT bearer token; health, OpenAPI and JWKS routes are public by design.',
+    'The application authenticates every request itself (ADR 21): API keys hashed in its table, JWT bearer tokens for bookings, Amadeus-style access tokens; health, OpenAPI and JWKS routes are public by design.',
   );
   acknowledge(
     scopes.restApi,
@@ -98,6 +103,12 @@ export function acknowledgeNagFindings(scopes: NagScopes): void {
       'This queue is itself a dead-letter queue (EventBridge target DLQ or Lambda on-failure destination), watched by a depth alarm.',
     );
   }
+  const hookArn = `<${scopes.stack.getLogicalId(scopes.preTrafficHook.node.defaultChild as never)}.Arn>`;
+  acknowledge(
+    scopes.deploymentGroup,
+    `AwsSolutions-IAM5[Resource::${hookArn}:*]`,
+    'CodeDeploy may invoke the pre-traffic hook function, any of its versions (the grant CDK makes for a hook), and nothing else.',
+  );
   acknowledge(
     scopes.deploymentGroup,
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',

@@ -10,8 +10,9 @@ export interface PlatformFunctionProps {
   description: string;
   memoryMb: number;
   timeout: Duration;
-  vpc: ec2.IVpc;
-  securityGroup: ec2.ISecurityGroup;
+  /** Absent: outside the VPC (a function that only calls AWS APIs the VPC has no endpoint for). */
+  vpc?: ec2.IVpc;
+  securityGroup?: ec2.ISecurityGroup;
   environment: Record<string, string>;
   logRetentionDays: number;
   removalPolicy: RemovalPolicy;
@@ -19,7 +20,7 @@ export interface PlatformFunctionProps {
 
 /**
  * The organisation's defaults for every function, set once: Node.js 22 on arm64, active X-Ray
- * tracing, JSON logs into a log group with the stage's retention, the VPC's private subnets.
+ * tracing, JSON logs into a log group with the stage's retention, the VPC's private subnets when given.
  */
 export class PlatformFunction extends Construct {
   readonly function: lambda.Function;
@@ -41,9 +42,13 @@ export class PlatformFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup,
-      vpc: props.vpc,
-      vpcSubnets: { subnets: props.vpc.isolatedSubnets },
-      securityGroups: [props.securityGroup],
+      ...(props.vpc
+        ? {
+            vpc: props.vpc,
+            vpcSubnets: { subnets: props.vpc.isolatedSubnets },
+            ...(props.securityGroup ? { securityGroups: [props.securityGroup] } : {}),
+          }
+        : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         NODE_ENV: 'production',

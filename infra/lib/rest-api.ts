@@ -1,9 +1,10 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { addUsagePlans } from './usage-plans.js';
+import { addProblemResponses } from './gateway-responses.js';
 
 /** Stage-wide method throttling of the REST API (requests per second, burst). */
 export const API_THROTTLING = { rateLimit: 10_000, burstLimit: 5_000 } as const;
@@ -15,16 +16,23 @@ export interface RestApiProps {
   handler: lambda.IFunction;
   logRetentionDays: number;
   removalPolicy: RemovalPolicy;
+  /** CORS_ORIGINS of the function: `*` also lets browsers read the gateway's own errors. */
+  corsOrigins: string;
+  /** A custom domain (regional ACM certificate in the stack's region), mapped at the root path. */
+  customDomain?: { domainName: string; certificateArn: string };
 }
 
 /**
- * The regional REST API: every path proxied to the API function, `/v1/*` behind API keys and the
- * usage plans; health, documentation and the JWKS stay open. No resource policy: the API is public
- * by design and each request is authenticated by key and, for bookings, bearer token.
+ * The regional REST API: every path and method, preflights included, proxied to the API function,
+ * which alone authenticates (its keys, plans and rate limits; ADR 21). Stage throttling and the web
+ * firewall bound what reaches it; what the gateway answers itself is problem+json. No resource
+ * policy: the API is public by design and each request is authenticated by key and, for bookings,
+ * bearer token.
  */
 export class PlatformRestApi extends Construct {
   readonly api: apigateway.RestApi;
-  readonly usagePlans: apigateway.UsagePlan[];
+  /** The custom domain, when one is configured. */
+  readonly domain?: apigateway.DomainName;
 
   constructor(scope: Construct, id: string, props: RestApiProps) {
     super(scope, id);
@@ -36,7 +44,6 @@ export class PlatformRestApi extends Construct {
       restApiName: `travel-platform-${props.environmentSuffix}`,
       description: 'travel-platform: flight and hotel search, price confirmation and booking',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
-      apiKeySourceType: apigateway.ApiKeySourceType.HEADER,
       cloudWatchRole: true,
       deployOptions: {
         stageName: props.stageName,
@@ -60,16 +67,24 @@ export class PlatformRestApi extends Construct {
       },
     });
     const integration = new apigateway.LambdaIntegration(props.handler, { proxy: true });
-    // Open: /health/*, /docs, /openapi.json, /.well-known/jwks.json.
+    // One route for everything: /v1, the Amadeus paths (/v1/security, /v2, /v3), analytics, the
+    // dashboard, health and docs reach the same app, which knows which of them need a key.
     this.api.root.addMethod('ANY', integration);
     this.api.root.addProxy({ defaultIntegration: integration, anyMethod: true });
-    // Keyed: everything under /v1.
-    const v1 = this.api.root.addResource('v1');
-    v1.addProxy({
-      defaultIntegration: integration,
-      anyMethod: true,
-      defaultMethodOptions: { apiKeyRequired: true },
-    });
-    this.usagePlans = addUsagePlans(this.api, this.api.deploymentStage);
+    addProblemResponses(this.api, { anyOrigin: props.corsOrigins.trim() === '*' });
+    if (props.customDomain) {
+      // At the root: the Amadeus SDKs take a host name only, never a base path.
+      this.domain = new apigateway.DomainName(this, 'Domain', {
+        domainName: props.customDomain.domainName,
+        certificate: acm.Certificate.fromCertificateArn(
+          this,
+          'Certificate',
+          props.customDomain.certificateArn,
+        ),
+        endpointType: apigateway.EndpointType.REGIONAL,
+        securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
+        mapping: this.api,
+      });
+    }
   }
 }

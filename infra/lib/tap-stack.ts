@@ -13,10 +13,12 @@ import { Monitoring } from './monitoring.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { Network } from './network.js';
 import { PlatformFunction } from './platform-function.js';
+import { PreTrafficCheck } from './pre-traffic-check.js';
 import { PlatformRestApi } from './rest-api.js';
 import { STAGE_SETTINGS, type Stage } from './stage.js';
+import { WebFirewall } from './web-firewall.js';
 
-/** Tags on every resource of the stack. */
+/** Tags on every resource of the stack (and `Stage`, which the budget filters on). */
 export const STACK_TAGS = { Project: 'travel-platform', 'iac-rlhf-amazon': 'true' } as const;
 
 export interface TapStackProps extends StackProps {
@@ -24,9 +26,17 @@ export interface TapStackProps extends StackProps {
   /** Suffix of every physical name (table TravelData<suffix>, bus, API, dashboard), e.g. "dev" or "pr123". */
   environmentSuffix: string;
   /** Folders of the three function bundles (dist-lambda/<name>). */
-  bundles: { api: string; cacheInvalidation: string; outboxRelay: string };
-  /** Who receives alarm and budget notifications. */
-  alertEmail: string;
+  bundles: { api: string; cacheInvalidation: string; outboxRelay: string; preTrafficHook: string };
+  /** Who receives alarm and budget notifications; required for staging and prod (context.ts). */
+  alertEmail?: string;
+  /** CORS_ORIGINS of the API function: empty for none, `*` for any, or a comma-separated list. */
+  corsOrigins?: string;
+  /** AWS WAF on the API stage; absent (dev only): no web ACL. */
+  webFirewall?: { rateLimitPerWindow: number };
+  /** Provisioned concurrency of the API's `live` alias; absent: none (on-demand cold starts). */
+  provisionedConcurrency?: number;
+  /** A custom domain for the API, mapped at its root. */
+  customDomain?: { domainName: string; certificateArn: string };
   /** Monthly cost budget, USD. */
   monthlyBudgetUsd: number;
   /** Percent of the budget at which actual spend alerts. */
@@ -40,8 +50,9 @@ export interface TapStackProps extends StackProps {
 /**
  * travel-platform on AWS: API Gateway (REST) → the API function (the same Fastify app as the
  * self-hosted server), DynamoDB, ElastiCache Redis, EventBridge with SQS dead-letter queues,
- * CloudWatch dashboard and alarms, X-Ray, KMS, a NAT-less VPC, a cost budget, and CodeDeploy shifting
- * traffic between API versions with rollback on the 5xx and p99 alarms.
+ * CloudWatch dashboard and alarms, X-Ray, KMS, a NAT-less VPC, AWS WAF, a cost budget per stage, and
+ * CodeDeploy shifting traffic between API versions after a readiness check of the new version, with
+ * rollback on the 5xx, p99 and new-version error alarms.
  */
 export class TapStack extends Stack {
   constructor(scope: Construct, id: string, props: TapStackProps) {
@@ -119,7 +130,11 @@ export class TapStack extends Stack {
       description: 'travel-platform API (Fastify through @fastify/aws-lambda)',
       memoryMb: settings.apiMemoryMb,
       timeout: Duration.seconds(29),
-      environment: { ...environment, ADMIN_API_KEY_SECRET_ARN: adminKey.secretArn },
+      environment: {
+        ...environment,
+        ADMIN_API_KEY_SECRET_ARN: adminKey.secretArn,
+        ...(props.corsOrigins ? { CORS_ORIGINS: props.corsOrigins } : {}),
+      },
     }).function;
     const invalidation = new PlatformFunction(this, 'CacheInvalidationFunction', {
       ...common,
@@ -172,14 +187,28 @@ export class TapStack extends Stack {
     );
 
     // Each deployment publishes a version; the alias moves to it under CodeDeploy's control.
-    const live = new lambda.Alias(this, 'ApiLive', { aliasName: 'live', version: api.currentVersion });
+    const live = new lambda.Alias(this, 'ApiLive', {
+      aliasName: 'live',
+      version: api.currentVersion,
+      ...(props.provisionedConcurrency
+        ? { provisionedConcurrentExecutions: props.provisionedConcurrency }
+        : {}),
+    });
     const restApi = new PlatformRestApi(this, 'RestApi', {
       stageName: props.stage,
       environmentSuffix: suffix,
       handler: live,
       logRetentionDays: settings.logRetentionDays,
       removalPolicy,
+      corsOrigins: props.corsOrigins ?? '',
+      ...(props.customDomain ? { customDomain: props.customDomain } : {}),
     });
+    if (props.webFirewall)
+      new WebFirewall(this, 'WebFirewall', {
+        stage: restApi.api.deploymentStage,
+        rateLimitPerWindow: props.webFirewall.rateLimitPerWindow,
+        metricPrefix: `travel-platform-${suffix}`,
+      });
 
     const monitoring = new Monitoring(this, 'Monitoring', {
       environmentSuffix: suffix,
@@ -191,8 +220,20 @@ export class TapStack extends Stack {
       ],
       table: data.table,
       deadLetterQueues: routing.deadLetterQueues,
-      key: data.key,
-      alertEmail: props.alertEmail,
+      workQueues: [{ name: 'cache-invalidation', queue: routing.invalidationQueue }],
+      streamConsumer: relay,
+      live: { alias: live, functionName: api.functionName, version: api.currentVersion },
+      cacheNodeIds: cache.nodeIds,
+      ...(props.alertEmail ? { alertEmail: props.alertEmail } : {}),
+      removalPolicy,
+    });
+    // The alarm watching the new version is updated before the alias starts moving to it.
+    live.node.addDependency(monitoring.newVersionErrorsAlarm);
+    const preTraffic = new PreTrafficCheck(this, 'PreTrafficCheck', {
+      logRetentionDays: settings.logRetentionDays,
+      removalPolicy,
+      code: props.bundles.preTrafficHook,
+      version: api.currentVersion,
     });
     const deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'ApiDeployment', {
       alias: live,
@@ -201,17 +242,28 @@ export class TapStack extends Stack {
         linear: codedeploy.LambdaDeploymentConfig.LINEAR_10PERCENT_EVERY_1MINUTE,
         canary: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
       }[settings.trafficShifting],
-      alarms: [monitoring.serverErrorRateAlarm, monitoring.p99LatencyAlarm],
+      alarms: [monitoring.serverErrorRateAlarm, monitoring.p99LatencyAlarm, monitoring.newVersionErrorsAlarm],
+      preHook: preTraffic.function,
       autoRollback: { failedDeployment: true, deploymentInAlarm: true, stoppedDeployment: true },
     });
     new CostBudget(this, 'Budget', {
       environmentSuffix: suffix,
       monthlyLimitUsd: props.monthlyBudgetUsd,
       alertThresholdPercent: props.budgetAlertThresholdPercent,
-      alertEmail: props.alertEmail,
+      stage: props.stage,
+      ...(props.alertEmail ? { alertEmail: props.alertEmail } : {}),
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: restApi.api.url });
+    new CfnOutput(this, 'ApiUrl', {
+      value: props.customDomain ? `https://${props.customDomain.domainName}/` : restApi.api.url,
+    });
+    if (restApi.domain)
+      new CfnOutput(this, 'ApiDomainTarget', {
+        description: 'Point the custom domain here (CNAME, or a Route 53 alias with ApiDomainHostedZoneId)',
+        value: restApi.domain.domainNameAliasDomainName,
+      });
+    if (restApi.domain)
+      new CfnOutput(this, 'ApiDomainHostedZoneId', { value: restApi.domain.domainNameAliasHostedZoneId });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: routing.bus.eventBusName });
     new CfnOutput(this, 'AdminApiKeySecretArn', { value: adminKey.secretArn });
@@ -219,13 +271,15 @@ export class TapStack extends Stack {
     acknowledgeNagFindings({
       stack: this,
       table: data.table,
-      functions: [api, invalidation, relay],
+      functions: [api, invalidation, relay, preTraffic.function],
       restApi: restApi.api,
+      webFirewall: props.webFirewall !== undefined,
       secrets: [cache.authToken, adminKey],
       destinationDeadLetters: routing.deadLetterQueues
         .filter(({ queue }) => queue !== routing.invalidationDeadLetters)
         .map(({ queue }) => queue),
       deploymentGroup,
+      preTrafficHook: preTraffic.function,
     });
   }
 }

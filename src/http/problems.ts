@@ -24,6 +24,9 @@ export type HttpProblemCode =
   | 'method-not-allowed'
   | 'unsupported-media-type'
   | 'payload-too-large'
+  | 'request-blocked'
+  | 'bad-gateway'
+  | 'gateway-timeout'
   | 'internal-error';
 
 export type ProblemCode = DomainErrorCode | HttpProblemCode;
@@ -63,6 +66,10 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: str
   'request-timeout': { status: 408, title: 'Request timeout' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'service-unavailable': { status: 503, title: 'Service unavailable' },
+  // Answered by API Gateway and AWS WAF in front of the AWS deployment (infra/lib/gateway-responses.ts).
+  'request-blocked': { status: 403, title: 'Request blocked by the web application firewall' },
+  'bad-gateway': { status: 502, title: 'The API function failed to answer' },
+  'gateway-timeout': { status: 504, title: 'The API function did not answer in time' },
   'internal-error': { status: 500, title: 'Internal error' },
 };
 

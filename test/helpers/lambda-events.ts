@@ -35,10 +35,11 @@ export function lambdaContext(functionName: string): Context {
 }
 
 export interface RestRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'DELETE' | 'OPTIONS';
   path: string;
   query?: Record<string, string>;
   headers?: Record<string, string>;
+  /** A string is sent as it is (set its content-type); anything else as JSON. */
   body?: unknown;
   stage?: string;
 }
@@ -46,9 +47,9 @@ export interface RestRequest {
 /** What API Gateway (REST API, Lambda proxy integration) hands the function for one request. */
 export function restProxyEvent(request: RestRequest): APIGatewayProxyEvent {
   const stage = request.stage ?? 'dev';
-  const keyed = request.path.startsWith('/v1/');
-  const resource = keyed ? '/v1/{proxy+}' : '/{proxy+}';
-  const proxy = keyed ? request.path.slice('/v1/'.length) : request.path.slice(1);
+  // The stack routes every path through the root proxy resource (ADR 21).
+  const resource = request.path === '/' ? '/' : '/{proxy+}';
+  const proxy = request.path.slice(1);
   const headers: Record<string, string> = {
     Accept: 'application/json',
     Host: `abcdef1234.execute-api.${region}.amazonaws.com`,
@@ -57,7 +58,9 @@ export function restProxyEvent(request: RestRequest): APIGatewayProxyEvent {
     'X-Forwarded-For': '203.0.113.17',
     'X-Forwarded-Port': '443',
     'X-Forwarded-Proto': 'https',
-    ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    ...(request.body === undefined || typeof request.body === 'string'
+      ? {}
+      : { 'Content-Type': 'application/json' }),
     ...request.headers,
   };
   const query = request.query ?? null;
@@ -83,8 +86,9 @@ export function restProxyEvent(request: RestRequest): APIGatewayProxyEvent {
       identity: {
         accessKey: null,
         accountId: null,
-        apiKey: headers['x-api-key'] ?? null,
-        apiKeyId: headers['x-api-key'] ? 'k2j3h4g5f6' : null,
+        // The gateway checks no key of its own (ADR 21): the app reads x-api-key from the headers.
+        apiKey: null,
+        apiKeyId: null,
         caller: null,
         clientCert: null,
         cognitoAuthenticationProvider: null,
@@ -106,7 +110,12 @@ export function restProxyEvent(request: RestRequest): APIGatewayProxyEvent {
       resourcePath: resource,
       stage,
     },
-    body: request.body === undefined ? null : JSON.stringify(request.body),
+    body:
+      request.body === undefined
+        ? null
+        : typeof request.body === 'string'
+          ? request.body
+          : JSON.stringify(request.body),
     isBase64Encoded: false,
   };
 }

@@ -36,6 +36,7 @@ export async function synthTapStack(
     alertEmail: 'ops@example.com',
     monthlyBudgetUsd: 200,
     budgetAlertThresholdPercent: 75,
+    webFirewall: { rateLimitPerWindow: 1000 },
     ...overrides,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
