@@ -44,6 +44,11 @@ export function stackPropsFromContext(
       throw new Error(`-c ${key}=${raw} is invalid: expected a positive number`);
     return value;
   };
+  const count = (key: string, fallback: number): number => {
+    const value = number(key, fallback);
+    if (!Number.isInteger(value)) throw new Error(`-c ${key}=${value} is invalid: expected a whole number`);
+    return value;
+  };
   const stage = text('stage') ?? 'dev';
   if (!isStage(stage)) throw new Error(`-c stage=${stage} is invalid: expected one of ${STAGES.join(', ')}`);
   const environmentSuffix = text('environmentSuffix') ?? stage;
@@ -79,9 +84,9 @@ export function stackPropsFromContext(
     ...(alertEmail ? { alertEmail } : {}),
     corsOrigins: text('corsOrigins') ?? '',
     ...(waf === 'on'
-      ? { webFirewall: { rateLimitPerWindow: number('wafRateLimit', DEFAULT_WAF_RATE_LIMIT) } }
+      ? { webFirewall: { rateLimitPerWindow: count('wafRateLimit', DEFAULT_WAF_RATE_LIMIT) } }
       : {}),
-    ...(provisionedConcurrency ? { provisionedConcurrency: number('provisionedConcurrency', 1) } : {}),
+    ...(provisionedConcurrency ? { provisionedConcurrency: count('provisionedConcurrency', 1) } : {}),
     ...(domainName && certificateArn ? { customDomain: { domainName, certificateArn } } : {}),
     monthlyBudgetUsd: number('monthlyBudgetUsd', { dev: 150, staging: 300, prod: 1500 }[stage]),
     budgetAlertThresholdPercent: number('budgetAlertThresholdPercent', 80),

@@ -57,6 +57,13 @@ export interface TapStackProps extends StackProps {
 export class TapStack extends Stack {
   constructor(scope: Construct, id: string, props: TapStackProps) {
     super(scope, id, props);
+    // The same rules as the context options, for stacks built in code.
+    if (props.stage !== 'dev' && !props.alertEmail)
+      throw new Error(
+        `TapStack ${props.stage}: alertEmail is required (alarms and budget alerts must reach someone)`,
+      );
+    if (props.stage !== 'dev' && !props.webFirewall)
+      throw new Error(`TapStack ${props.stage}: webFirewall is required (it may be left out in dev only)`);
     const settings = STAGE_SETTINGS[props.stage];
     const suffix = props.environmentSuffix;
     const removalPolicy = settings.dataRemoval;

@@ -1,13 +1,14 @@
+import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WAF_RATE_LIMIT, stackPropsFromContext } from '../../infra/lib/context.js';
+import { BUNDLES, DEFAULT_WAF_RATE_LIMIT, stackPropsFromContext } from '../../infra/lib/context.js';
 import { INVALIDATING_EVENT_TYPES } from '../../infra/lib/events.js';
 import { GATEWAY_PROBLEMS, GATEWAY_RETRY_AFTER_SECONDS } from '../../infra/lib/gateway-responses.js';
 import { ALARM_THRESHOLDS } from '../../infra/lib/monitoring.js';
 import { API_THROTTLING } from '../../infra/lib/rest-api.js';
 import { STAGES, type Stage } from '../../infra/lib/stage.js';
 import { TABLE_DESIGN } from '../../infra/lib/table-design.js';
-import { STACK_TAGS } from '../../infra/lib/tap-stack.js';
+import { STACK_TAGS, TapStack } from '../../infra/lib/tap-stack.js';
 import {
   MANAGED_RULE_GROUPS,
   WAF_RATE_WINDOW_SECONDS,
@@ -615,6 +616,26 @@ describe('TapStack options', () => {
     expect(dev.webFirewall).toEqual({ rateLimitPerWindow: DEFAULT_WAF_RATE_LIMIT });
     expect(DEFAULT_WAF_RATE_LIMIT).toBe(PLANS.partner.rateLimit * WAF_RATE_WINDOW_SECONDS);
     expect(stackPropsFromContext(context({ waf: 'off' }), {}).webFirewall).toBeUndefined();
+    expect(() => stackPropsFromContext(context({ provisionedConcurrency: '2.5' }), {})).toThrow(
+      '-c provisionedConcurrency=2.5 is invalid: expected a whole number',
+    );
+    const props = {
+      environmentSuffix: 'x',
+      bundles: BUNDLES,
+      monthlyBudgetUsd: 1,
+      budgetAlertThresholdPercent: 80,
+    };
+    expect(
+      () =>
+        new TapStack(new App(), 'NoEmail', {
+          ...props,
+          stage: 'prod',
+          webFirewall: { rateLimitPerWindow: 1000 },
+        }),
+    ).toThrow('TapStack prod: alertEmail is required');
+    expect(
+      () => new TapStack(new App(), 'NoWaf', { ...props, stage: 'staging', alertEmail: 'a@b.org' }),
+    ).toThrow('TapStack staging: webFirewall is required');
     expect(
       stackPropsFromContext(
         context({
