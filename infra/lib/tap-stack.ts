@@ -25,7 +25,7 @@ export interface TapStackProps extends StackProps {
   stage: Stage;
   /** Suffix of every physical name (table TravelData<suffix>, bus, API, dashboard), e.g. "dev" or "pr123". */
   environmentSuffix: string;
-  /** Folders of the three function bundles (dist-lambda/<name>). */
+  /** Folders of the function bundles (dist-lambda/<name>). */
   bundles: { api: string; cacheInvalidation: string; outboxRelay: string; preTrafficHook: string };
   /** Who receives alarm and budget notifications; required for staging and prod (context.ts). */
   alertEmail?: string;
