@@ -26,6 +26,8 @@ export const ALARM_THRESHOLDS = {
   streamIteratorAgeMs: 60_000,
   /** Oldest message waiting in the cache-invalidation queue, seconds. */
   queueAgeSeconds: 120,
+  /** Oldest dead letter, days (the dead-letter queues keep messages 14 days). */
+  deadLetterAgeDays: 7,
   /** Redis engine CPU and memory use, percent, and evictions a minute, on any node. */
   cacheEngineCpuPercent: 80,
   cacheMemoryPercent: 80,
@@ -306,6 +308,19 @@ export class Monitoring extends Construct {
           evaluationPeriods: 1,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
+      );
+    }
+    // The depth alarm fires once and stays in ALARM; this one says a dead letter was left long
+    // enough that the queue's retention will soon drop it unread.
+    for (const { name, queue } of props.deadLetterQueues) {
+      alarms.push(
+        above(
+          `DeadLetterAge-${name.replace(/\W+/g, '-')}`,
+          `A message has waited more than ${ALARM_THRESHOLDS.deadLetterAgeDays} days in the ${name} dead-letter queue: redrive or read it before its retention drops it`,
+          queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: Duration.minutes(5) }),
+          ALARM_THRESHOLDS.deadLetterAgeDays * 86_400,
+          1,
+        ),
       );
     }
     for (const alarm of alarms) {

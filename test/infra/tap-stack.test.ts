@@ -422,7 +422,24 @@ describe.each(STAGES)('TapStack (%s)', (stage: Stage) => {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateAgeOfOldestMessage',
       Threshold: ALARM_THRESHOLDS.queueAgeSeconds,
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsInvalidationQueue'), 'QueueName'] },
+        },
+      ],
     });
+    const deadLetterAge = of(synth, 'AWS::CloudWatch::Alarm').filter(
+      (a) =>
+        a.Properties?.MetricName === 'ApproximateAgeOfOldestMessage' &&
+        a.Properties?.Threshold === 7 * 86_400,
+    );
+    expect(deadLetterAge).toHaveLength(3);
+    const retention = of(synth, 'AWS::SQS::Queue').filter(
+      (q) => q.Properties?.MessageRetentionPeriod === 14 * 86_400,
+    );
+    expect(retention).toHaveLength(3);
+    expect(ALARM_THRESHOLDS.deadLetterAgeDays).toBeLessThan(14);
     const [group] = of(synth, 'AWS::ElastiCache::ReplicationGroup');
     const nodes = Number(group?.Properties?.NumCacheClusters);
     for (const [metricName, threshold] of [
