@@ -20,6 +20,7 @@ interface OurAirportsAirport {
   type: string;
   scheduled_service: string | boolean;
   runway_length: number | string;
+  country_code?: string;
 }
 
 const TYPE_TIER: Record<string, number> = { large_airport: 3, medium_airport: 2 };
@@ -50,8 +51,12 @@ export async function airportRows(): Promise<Airport[]> {
     getAirportsByType(type: string): Promise<OurAirportsAirport[]>;
   };
   const sizeByIata = new Map<string, number>();
-  for (const type of Object.keys(TYPE_TIER)) {
+  const countryCodeByIata = new Map<string, string>();
+  for (const type of [...Object.keys(TYPE_TIER), 'small_airport']) {
     for (const row of await ourAirports.getAirportsByType(type)) {
+      if (row.country_code && /^[A-Z]{2}$/.test(row.country_code))
+        countryCodeByIata.set(row.iata, row.country_code);
+      if (!(type in TYPE_TIER)) continue;
       const scheduled =
         row.scheduled_service === true || String(row.scheduled_service).toLowerCase() === 'true';
       const tier = (TYPE_TIER[type] ?? 1) - (scheduled ? 0 : 1);
@@ -77,6 +82,7 @@ export async function airportRows(): Promise<Airport[]> {
       city: row.city || row.name,
       cityCode: cityCodeOf.get(row.iata) ?? row.iata,
       country: row.country,
+      ...(countryCodeByIata.has(row.iata) ? { countryCode: countryCodeByIata.get(row.iata) } : {}),
       latitude: row.latitude,
       longitude: row.longitude,
       timeZone: row.tz,

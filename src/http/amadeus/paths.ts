@@ -6,7 +6,10 @@ const AMADEUS_PREFIXES = [
   '/v1/shopping/',
   '/v1/booking/',
   '/v1/reference-data/',
+  '/v1/airport/',
+  '/v1/airline/',
   '/v2/shopping/',
+  '/v2/schedule/',
   '/v2/booking/',
   '/v3/shopping/',
 ];
@@ -18,6 +21,9 @@ export const TOKEN_PATH = '/v1/security/oauth2/token';
 export const AMADEUS_SEARCH_PATHS: ReadonlySet<string> = new Set([
   '/v2/shopping/flight-offers',
   '/v3/shopping/hotel-offers',
+  '/v1/shopping/flight-destinations',
+  '/v1/shopping/flight-dates',
+  '/v1/shopping/availability/flight-availabilities',
 ]);
 
 /** The path a request is judged by: its matched route pattern, else its raw path (unknown routes). */
