@@ -210,3 +210,60 @@ describe('Flight Cheapest Date Search through the official SDK', () => {
     expect(failure.description[0].source).toEqual({ parameter: 'destination' });
   });
 });
+
+describe('the Amadeus tutorial flow through the official SDK', () => {
+  const paramsOf = (link: string) => Object.fromEntries(new URL(link).searchParams.entries());
+
+  it('inspiration → cheapest date → search → price → book, following the links each answer gives', async () => {
+    const inspiration = await sdk.shopping.flightDestinations.get({
+      origin: 'LHR',
+      departureDate: `${tp.date(1)},${tp.date(6)}`,
+      oneWay: true,
+      nonStop: true,
+    });
+    const destination = inspiration.data[0];
+    const dates = await sdk.shopping.flightDates.get(paramsOf(destination.links.flightDates));
+    expect(dates.data.length).toBeGreaterThan(0);
+    const cheapest = [...dates.data].sort(
+      (a: SdkJson, b: SdkJson) => Number(a.price.total) - Number(b.price.total),
+    )[0];
+    expect(cheapest.price.total).toBe(destination.price.total);
+
+    const search = await sdk.shopping.flightOffersSearch.get(paramsOf(cheapest.links.flightOffers));
+    const offer = search.data[0];
+    expect(offer.itineraries[0].segments).toHaveLength(1);
+    expect(offer.itineraries[0].segments[0].departure.at.slice(0, 10)).toBe(cheapest.departureDate);
+    // The aggregate's price is what the search sells: the same flight, the same total.
+    expect(offer.price.grandTotal).toBe(cheapest.price.total);
+
+    const priced = await sdk.shopping.flightOffers.pricing.post(
+      JSON.stringify({ data: { type: 'flight-offers-pricing', flightOffers: [offer] } }),
+    );
+    const pricedOffer = priced.data.flightOffers[0];
+    const order = await sdk.booking.flightOrders.post(
+      JSON.stringify({
+        data: {
+          type: 'flight-order',
+          flightOffers: [pricedOffer],
+          travelers: [
+            {
+              id: '1',
+              dateOfBirth: '1982-01-16',
+              name: { firstName: 'JORGE', lastName: 'GONZALES' },
+              gender: 'MALE',
+              contact: {
+                emailAddress: 'jorge.gonzales833@telefonica.es',
+                phones: [{ deviceType: 'MOBILE', countryCallingCode: '34', number: '480080076' }],
+              },
+            },
+          ],
+        },
+      }),
+    );
+    expect(order.statusCode).toBe(201);
+    expect(order.data).toMatchObject({
+      type: 'flight-order',
+      associatedRecords: [{ reference: expect.any(String) }],
+    });
+  });
+});
