@@ -3,6 +3,7 @@ import type { CheapestFare, FareAnswer } from '../../../core/discovery/cheapest-
 import { formatAmount } from '../../../core/money/money.js';
 import type { ApiServices } from '../../services.js';
 import { AMADEUS_TAG, baseUrl } from '../context.js';
+import { AMADEUS_JSON } from '../responses.js';
 import { amadeusBody, amadeusErrorResponses } from '../schemas.js';
 import {
   FlightDatesQuery,
@@ -23,6 +24,32 @@ const DIRECT_ONLY_WARNING = {
   detail:
     'Prices are of direct flights; connecting itineraries are not aggregated. Flight Offers Search (links.flightOffers) also finds them.',
 };
+
+/**
+ * Bodies already rendered for a cached answer, by the base URL they link to and the defaults used. Answers are shared,
+ * immutable values of the cache, so a hit sends the same bytes without mapping and serialising a
+ * calendar of hundreds of fares again; a recomputed answer is a new object and renders afresh.
+ */
+const renderedBodies = new WeakMap<object, Map<string, string>>();
+/** Renderings remembered per answer; more (clients reaching us under many host names) start over. */
+const MAX_BASES_PER_ANSWER = 4;
+
+function rendered(answer: FareAnswer, base: string, render: () => unknown): string {
+  let bodies = renderedBodies.get(answer.fares);
+  if (bodies === undefined) {
+    bodies = new Map();
+    renderedBodies.set(answer.fares, bodies);
+  }
+  // Equal questions share the answer; which parameters were left to their defaults may differ.
+  const id = `${base} ${answer.defaulted.join(',')}`;
+  let body = bodies.get(id);
+  if (body === undefined) {
+    body = JSON.stringify(render());
+    if (bodies.size >= MAX_BASES_PER_ANSWER) bodies.clear();
+    bodies.set(id, body);
+  }
+  return body;
+}
 
 /** A query string with commas left readable, as Amadeus writes its links. */
 function query(params: Record<string, string | number | boolean | undefined>): string {
@@ -102,11 +129,12 @@ export const fareRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = 
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const answer = await services.discovery.fares.destinations(request.query);
       const base = baseUrl(request);
       const params = answerParams(answer, false);
-      return {
+      reply.type(AMADEUS_JSON);
+      return rendered(answer, base, () => ({
         data: answer.fares.map((fare) => ({
           type: 'flight-destination' as const,
           origin: fare.origin,
@@ -128,7 +156,7 @@ export const fareRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = 
           },
         })),
         ...answerBody(answer, base, DESTINATIONS_PATH, false),
-      };
+      }));
     },
   );
 
@@ -147,11 +175,12 @@ export const fareRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = 
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const answer = await services.discovery.fares.dates(request.query);
       const base = baseUrl(request);
       const params = answerParams(answer, false);
-      return {
+      reply.type(AMADEUS_JSON);
+      return rendered(answer, base, () => ({
         data: answer.fares.map((fare) => ({
           type: 'flight-date' as const,
           origin: fare.origin,
@@ -169,7 +198,7 @@ export const fareRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = 
           },
         })),
         ...answerBody(answer, base, DATES_PATH, true),
-      };
+      }));
     },
   );
 };
