@@ -5,6 +5,7 @@ import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.j
 
 let tp: TestPlatform;
 let sdk: AmadeusSdk & DiscoverySdk;
+let clientId: string;
 
 beforeAll(async () => {
   tp = await startTestPlatform({ airports: 40, days: 8 });
@@ -13,6 +14,7 @@ beforeAll(async () => {
     plan: 'partner',
     overrides: { rateLimit: 100_000, burstLimit: 100_000, dailyQuota: 100_000_000 },
   });
+  clientId = issued.record.id;
   sdk = amadeusDiscoverySdk(tp.baseUrl, issued.record.id, issued.key);
 });
 afterAll(() => tp.close());
@@ -122,6 +124,38 @@ describe('Flight Inspiration Search through the official SDK', () => {
     expect(all.result.meta.defaults.departureDate).toMatch(/^\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2}$/);
   });
 
+  it('groups by ISO week and by country, one cheapest fare per group', async () => {
+    const range = `${tp.date(1)},${tp.date(7)}`;
+    const byWeek = await sdk.shopping.flightDestinations.get({
+      origin: 'LHR',
+      departureDate: range,
+      oneWay: true,
+      viewBy: 'WEEK',
+    });
+    const week = (date: string) => {
+      const day = new Date(`${date}T00:00:00Z`);
+      day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
+      return day.toISOString().slice(0, 10);
+    };
+    const weeks = byWeek.data.map((d: SdkJson) => `${d.destination}|${week(d.departureDate)}`);
+    expect(new Set(weeks).size).toBe(weeks.length);
+    const byCountry = await sdk.shopping.flightDestinations.get({
+      origin: 'LHR',
+      departureDate: range,
+      oneWay: true,
+      viewBy: 'COUNTRY',
+    });
+    const countries = byCountry.data.map((d: SdkJson) => tp.platform.airports.byIata(d.destination)?.country);
+    expect(new Set(countries).size).toBe(countries.length);
+    const byDestination = await sdk.shopping.flightDestinations.get({
+      origin: 'LHR',
+      departureDate: range,
+      oneWay: true,
+    });
+    expect(byCountry.data.length).toBeLessThanOrEqual(byDestination.data.length);
+    expect(byCountry.data[0].price.total).toBe(byDestination.data[0].price.total);
+  });
+
   it('refuses bad input in Amadeus’s error shape, naming the parameter', async () => {
     const missing = await sdkFailure(sdk.shopping.flightDestinations.get({ departureDate: tp.date(1) }));
     expect(missing.code).toBe('ClientError');
@@ -208,6 +242,20 @@ describe('Flight Cheapest Date Search through the official SDK', () => {
     const failure = await sdkFailure(sdk.shopping.flightDates.get({ origin: 'LHR' }));
     expect(failure.response.statusCode).toBe(400);
     expect(failure.description[0].source).toEqual({ parameter: 'destination' });
+  });
+});
+
+describe('metering', () => {
+  it('counts inspiration and cheapest-date questions as searches of the key behind the token', async () => {
+    await tp.platform.gateway.options.meter.flush();
+    const today = new Date().toISOString().slice(0, 10);
+    const [before] = await tp.platform.gateway.options.keys.usage(clientId, today, today);
+    await sdk.shopping.flightDestinations.get({ origin: 'LHR', oneWay: true });
+    await sdk.shopping.flightDates.get({ origin: 'LHR', destination: 'JFK', oneWay: true });
+    await tp.platform.gateway.options.meter.flush();
+    const [after] = await tp.platform.gateway.options.keys.usage(clientId, today, today);
+    expect((after?.searches ?? 0) - (before?.searches ?? 0)).toBe(2);
+    expect((after?.requests ?? 0) - (before?.requests ?? 0)).toBe(2);
   });
 });
 
