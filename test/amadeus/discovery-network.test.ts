@@ -15,8 +15,35 @@ beforeAll(async () => {
     overrides: { rateLimit: 100_000, burstLimit: 100_000, dailyQuota: 100_000_000 },
   });
   sdk = amadeusDiscoverySdk(tp.baseUrl, issued.record.id, issued.key);
+  await tp.platform.store.putFlights(throughFlight(tp.date(2)));
 });
 afterAll(() => tp.close());
+
+/** ZZ42 LHR → JFK → ORD: one flight number, two legs (an SSIM through flight). */
+function throughFlight(date: string): FlightRecord[] {
+  const leave = Date.parse(`${date}T10:00:00Z`);
+  const leg = (
+    n: number,
+    origin: string,
+    destination: string,
+    departureUtc: number,
+    minutes: number,
+  ): FlightRecord => ({
+    id: `${date}-ZZ42-${n}`,
+    carrier: 'ZZ',
+    flightNumber: 42,
+    origin,
+    destination,
+    departureUtc,
+    arrivalUtc: departureUtc + minutes * 60_000,
+    aircraft: '77W',
+    distanceKm: 5000,
+    currency: 'USD',
+    cabins: [{ cabin: 'economy', fare: 30_000, taxes: 5_000, seatsLeft: 10, capacity: 200 }],
+    throughFlight: { id: `${date}-ZZ42`, legSequence: n },
+  });
+  return [leg(1, 'LHR', 'JFK', leave, 480), leg(2, 'JFK', 'ORD', leave + 600 * 60_000, 150)];
+}
 
 async function flightsOn(origin: string, destination: string, date: string): Promise<FlightRecord[]> {
   return tp.platform.store.findFlights({
@@ -171,6 +198,28 @@ describe('On-Demand Flight Status through the official SDK', () => {
       scheduledDepartureDate: date,
     });
     expect(none.data).toEqual([]);
+  });
+
+  it('shows a through flight as one dated flight: three points, two legs, three segments', async () => {
+    const response = await sdk.schedule.flights.get({
+      carrierCode: 'ZZ',
+      flightNumber: '42',
+      scheduledDepartureDate: tp.date(2),
+    });
+    const dated = response.data[0];
+    expect(dated.flightPoints.map((p: SdkJson) => p.iataCode)).toEqual(['LHR', 'JFK', 'ORD']);
+    expect(dated.flightPoints[1].arrival.timings[0].qualifier).toBe('STA');
+    expect(dated.flightPoints[1].departure.timings[0].qualifier).toBe('STD');
+    expect(dated.legs.map((l: SdkJson) => `${l.boardPointIataCode}-${l.offPointIataCode}`)).toEqual([
+      'LHR-JFK',
+      'JFK-ORD',
+    ]);
+    expect(dated.segments.map((l: SdkJson) => `${l.boardPointIataCode}-${l.offPointIataCode}`)).toEqual([
+      'LHR-JFK',
+      'LHR-ORD',
+      'JFK-ORD',
+    ]);
+    expect(dated.segments[1].scheduledSegmentDuration).toBe('PT12H30M');
   });
 
   it('refuses a malformed date, naming it', async () => {

@@ -44,6 +44,8 @@ export interface DestinationFilter {
 }
 
 const ROUTES_KEY = 'discovery:v1:routes';
+/** Longest ground time between two legs of one through flight. */
+const MAX_THROUGH_STOP_MS = 24 * 3_600_000;
 const DAY_MS = 86_400_000;
 
 /**
@@ -137,16 +139,9 @@ export class RouteNetwork {
       .flat()
       .filter((f) => f.carrier === code && f.flightNumber === flightNumber)
       .sort((a, b) => a.departureUtc - b.departureUtc);
-    const flights = new Map<string, FlightRecord[]>();
-    for (const leg of legs) {
-      const key = leg.throughFlight?.id ?? leg.id;
-      flights.set(key, [...(flights.get(key) ?? []), leg]);
-    }
-    for (const flight of flights.values()) {
-      flight.sort((a, b) => (a.throughFlight?.legSequence ?? 1) - (b.throughFlight?.legSequence ?? 1));
+    for (const flight of chained(legs)) {
       const first = flight[0] as FlightRecord;
-      const timeZone = this.#timeZone(first.origin);
-      if (zonedDate(first.departureUtc, timeZone) !== date) continue;
+      if (zonedDate(first.departureUtc, this.#timeZone(first.origin)) !== date) continue;
       return flight.map((leg) => ({
         flight: leg,
         departureAt: toZonedIso(leg.departureUtc, this.#timeZone(leg.origin)),
@@ -181,4 +176,28 @@ export class RouteNetwork {
       .slice(0, filter.max ?? airports.length)
       .map((airport) => ({ airport, relevance: Math.max(1, Math.round((100 * airport.size) / largest)) }));
   }
+}
+
+/**
+ * Legs of one flight number grouped into dated flights, in departure order: a leg continues a flight
+ * when it leaves, within a day, from where that flight's last leg landed (how a schedule's through
+ * flight reads, whether or not the store kept its `throughFlight` marker); legs of one
+ * `throughFlight` id always go together.
+ */
+function chained(legs: readonly FlightRecord[]): FlightRecord[][] {
+  const flights: FlightRecord[][] = [];
+  for (const leg of legs) {
+    const continued = flights.find((flight) => {
+      const last = flight[flight.length - 1] as FlightRecord;
+      if (leg.throughFlight && last.throughFlight) return leg.throughFlight.id === last.throughFlight.id;
+      return (
+        last.destination === leg.origin &&
+        leg.departureUtc >= last.arrivalUtc &&
+        leg.departureUtc - last.arrivalUtc <= MAX_THROUGH_STOP_MS
+      );
+    });
+    if (continued) continued.push(leg);
+    else flights.push([leg]);
+  }
+  return flights;
 }
