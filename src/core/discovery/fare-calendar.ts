@@ -70,7 +70,7 @@ export class FareCalendar {
     const today = zonedDate(this.#deps.clock.now(), timeZone);
     const tag = flightFaresTag(origin, destination);
     const { entry } = await this.#deps.cache.getOrSet(
-      `fares:v1:${origin}-${destination}:${today}`,
+      `fare-calendar:v1:${origin}-${destination}:${today}`,
       () => this.consistent([tag], () => this.#read(origin, destination, today, timeZone)),
       this.cacheOptions([tag]),
     );
