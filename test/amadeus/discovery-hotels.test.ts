@@ -44,6 +44,15 @@ describe('Hotel List by geocode and by hotel ids through the official SDK', () =
       ratings: '4,5',
     });
     expect(miles.data.every((h: SdkJson) => h.distance.unit === 'MILE' && h.rating >= 4)).toBe(true);
+    const pools = await sdk.referenceData.locations.hotels.byGeocode.get({
+      latitude: centre.geoCode.latitude,
+      longitude: centre.geoCode.longitude,
+      radius: 20,
+      amenities: 'SWIMMING_POOL',
+    });
+    expect(pools.data.length).toBeGreaterThan(0);
+    expect(pools.data.length).toBeLessThan(response.data.length);
+    expect(pools.data.every((h: SdkJson) => h.amenities.includes('SWIMMING_POOL'))).toBe(true);
   });
 
   it('answers hotels by id in the order asked, leaving unknown ids out', async () => {

@@ -16,8 +16,19 @@ const KM_PER_MILE = 1.609344;
 /** Hotel List's own limit on ids per request. */
 const MAX_HOTEL_IDS = 99;
 
-/** Amadeus's amenity names for ours ("airport-shuttle" → AIRPORT_SHUTTLE). */
-const amadeusAmenity = (amenity: string) => amenity.toUpperCase().replace(/-/g, '_');
+/** Hotel List's amenity names for ours; one it has no name for is shown upper-cased ("breakfast" → BREAKFAST). */
+const AMADEUS_AMENITY: Readonly<Record<string, string>> = {
+  wifi: 'WIFI',
+  gym: 'FITNESS_CENTER',
+  pool: 'SWIMMING_POOL',
+  spa: 'SPA',
+  parking: 'PARKING',
+  'airport-shuttle': 'AIRPORT_SHUTTLE',
+  restaurant: 'RESTAURANT',
+  bar: 'BAR or LOUNGE',
+};
+const amadeusAmenity = (amenity: string) =>
+  AMADEUS_AMENITY[amenity] ?? amenity.toUpperCase().replace(/-/g, '_');
 
 /** A hotel as Hotel List shows it (the by-city route shows the same members). */
 function listedHotel(hotel: HotelListing, distance?: { value: number; unit: string }) {
