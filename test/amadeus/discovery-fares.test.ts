@@ -238,6 +238,55 @@ describe('Flight Cheapest Date Search through the official SDK', () => {
     expect(after.price.total).toBe('2.00');
   });
 
+  it('drops a sold-out flight from the aggregate once its availability changes', async () => {
+    const ask = () =>
+      sdk.shopping.flightDates.get({
+        origin: 'LHR',
+        destination: 'JFK',
+        departureDate: tp.date(3),
+        oneWay: true,
+      });
+    const before = (await ask()).data[0];
+    const airport = tp.platform.airports.byIata('LHR');
+    const local = (ms: number) =>
+      new Intl.DateTimeFormat('en-CA', { timeZone: airport?.timeZone ?? 'UTC' }).format(new Date(ms));
+    const day = Date.parse(`${tp.date(3)}T00:00:00Z`);
+    const flights = (
+      await tp.platform.store.findFlights({
+        origin: 'LHR',
+        destination: 'JFK',
+        departFrom: day - 86_400_000,
+        departTo: day + 2 * 86_400_000,
+      })
+    ).filter((f) => local(f.departureUtc) === tp.date(3));
+    const economy = (f: (typeof flights)[number]) => f.cabins.find((c) => c.cabin === 'economy');
+    const cheapest = flights
+      .filter((f) => (economy(f)?.seatsLeft ?? 0) > 0)
+      .sort(
+        (a, b) =>
+          (economy(a)?.fare ?? 0) +
+          (economy(a)?.taxes ?? 0) -
+          (economy(b)?.fare ?? 0) -
+          (economy(b)?.taxes ?? 0),
+      )[0];
+    expect(Math.round(Number(before.price.total) * 100)).toBe(
+      (economy(cheapest!)?.fare ?? 0) + (economy(cheapest!)?.taxes ?? 0),
+    );
+    await tp.platform.services.inventoryAdmin.changeAvailability(
+      [{ flightId: cheapest?.id ?? '', cabin: 'economy', seatsLeft: 0 }],
+      [],
+    );
+    const expected = await cheapestInStore('LHR', 'JFK', tp.date(3));
+    let after: SdkJson;
+    for (let attempt = 0; ; attempt++) {
+      after = (await ask()).data[0];
+      if (after?.price.total !== before.price.total || attempt > 50) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (expected === undefined) expect(after).toBeUndefined();
+    else expect(Math.round(Number(after.price.total) * 100)).toBe(expected);
+  });
+
   it('refuses a missing destination naming it', async () => {
     const failure = await sdkFailure(sdk.shopping.flightDates.get({ origin: 'LHR' }));
     expect(failure.response.statusCode).toBe(400);
