@@ -16,6 +16,7 @@ import { cacheInvalidation } from './core/cache/cache-invalidation.js';
 import { InvalidationAtCommit } from './core/cache/invalidation-at-commit.js';
 import { RecentInvalidations } from './core/cache/recent-invalidations.js';
 import { locationsCacheKey } from './core/cache/search-cache-keys.js';
+import { createDiscovery } from './core/discovery/discovery.js';
 import { idempotentConsumer } from './core/events/idempotent-consumer.js';
 import { OutboxRelay } from './core/events/outbox-relay.js';
 import { FlightSearch } from './core/flights/flight-search.js';
@@ -264,22 +265,33 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   });
   const offers = new PriceConfirmation({ ...shared, suppliers: supplierOffers });
 
+  const flights = new SupplierFlightSearch({
+    suppliers: supplierComponents.suppliers,
+    results: searchResults,
+    cache,
+    signer,
+    clock,
+    cacheKey: (request) => flightEngine.cacheKey(request),
+    deadlineMs: config.supplierDeadlineMs,
+    maxResults: config.maxSearchResults,
+    ttlMs: config.cacheTtlFlightSearchSeconds * 1000,
+    graceMs: config.cacheGraceSeconds * 1000,
+  });
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
-    flights: new SupplierFlightSearch({
-      suppliers: supplierComponents.suppliers,
-      results: searchResults,
-      cache,
-      signer,
-      clock,
-      cacheKey: (request) => flightEngine.cacheKey(request),
-      deadlineMs: config.supplierDeadlineMs,
-      maxResults: config.maxSearchResults,
-      ttlMs: config.cacheTtlFlightSearchSeconds * 1000,
-      graceMs: config.cacheGraceSeconds * 1000,
-    }),
+    flights,
     supplierCircuits: () => supplierComponents.circuits(),
     hotels: searchPool ? new PooledHotelSearch(searchDeps, searchPool) : new HotelSearch(searchDeps),
+    discovery: createDiscovery({
+      store,
+      airports,
+      cache,
+      clock,
+      recent: recentInvalidations,
+      ttlMs: config.cacheTtlFlightSearchSeconds * 1000,
+      graceMs: config.cacheGraceSeconds * 1000,
+      search: async (query) => (await flights.page(query, config.maxSearchResults)).data,
+    }),
     offers,
     offerSeal: new OfferSeal(secret),
     bookings: new BookingService({

@@ -1,5 +1,6 @@
 import type { AnalyticsService } from '../core/analytics/analytics-service.js';
 import type { BookingService } from '../core/bookings/booking-service.js';
+import type { Discovery } from '../core/discovery/discovery.js';
 import type { HotelSearch } from '../core/hotels/hotel-search.js';
 import type { InventoryAdmin } from '../core/inventory/inventory-admin.js';
 import type { LocationView } from '../core/locations/location-search.js';
@@ -31,6 +32,8 @@ export interface ApiServices {
   /** Circuit-breaker state of each remote supplier (none when only the own inventory is enabled). */
   supplierCircuits(): Record<string, SupplierCircuit>;
   hotels: HotelSearch;
+  /** Answers of the Amadeus discovery APIs from the inventory: routes, fare aggregates, seats, hotel look-ups. */
+  discovery: Discovery;
   offers: PriceConfirmation;
   /** Seals offers that clients send back whole (the Amadeus-compatible routes). */
   offerSeal: OfferSeal;

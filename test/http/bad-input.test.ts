@@ -330,7 +330,7 @@ const offerCases: BadRequest[] = [
 
 const routeCases: BadRequest[] = [
   { name: 'routes: unknown route', path: '/v1/nope', status: 404, type: 'route-not-found' },
-  { name: 'routes: unknown version', path: '/v2/flights/search', status: 404, type: 'route-not-found' },
+  { name: 'routes: unknown version', path: '/v9/flights/search', status: 404, type: 'route-not-found' },
   { name: 'routes: path traversal', path: '/v1/%2e%2e/%2e%2e/etc/passwd', status: 404 },
   { name: 'routes: DELETE /v1/flights/search', method: 'DELETE', path: flights(), status: [404, 405] },
   {

@@ -93,7 +93,11 @@ describe('tags of an event', () => {
       },
       { source: '/test' },
     );
-    expect(tagsForEvent(event)).toEqual(['flight:LHR-JFK:2026-06-10', 'hotel-city:PAR:2026-06-11']);
+    expect(tagsForEvent(event)).toEqual([
+      'fares:LHR-JFK',
+      'flight:LHR-JFK:2026-06-10',
+      'hotel-city:PAR:2026-06-11',
+    ]);
     expect(tagsForEvent(createEvent('booking.created', { bookingId: 'b' }, { source: '/test' }))).toEqual([]);
   });
 });

@@ -15,6 +15,14 @@ export function flightRouteTag(origin: string, destination: string, date: string
   return `flight:${origin.trim().toUpperCase()}-${destination.trim().toUpperCase()}:${date}`;
 }
 
+/**
+ * `fares:JFK-LHR`: the cheapest-fare aggregates of a route, whatever the date. Every event tagging a
+ * flight of the route also carries it, so one tag per route covers a calendar of many dates.
+ */
+export function flightFaresTag(origin: string, destination: string): string {
+  return `fares:${origin.trim().toUpperCase()}-${destination.trim().toUpperCase()}`;
+}
+
 /** `hotel-city:PAR:2026-12-01`: hotel nights in the city on `date`. */
 export function hotelCityNightTag(cityCode: string, date: string): string {
   return `hotel-city:${cityCode.trim().toUpperCase()}:${date}`;

@@ -1,17 +1,21 @@
 import type { CloudEvent } from '../../ports/events.js';
 import { touchedInventoryOf } from '../events/inventory-events.js';
-import { flightRouteTag, hotelCityNightTag } from './cache-tags.js';
+import { flightFaresTag, flightRouteTag, hotelCityNightTag } from './cache-tags.js';
 
 /**
  * Cache tags an event makes stale: every flight search that read the route on the flight's UTC
- * departure date, every hotel search that read the city on the night. [] for events that change no
+ * departure date, the route's cheapest-fare aggregates, every hotel search that read the city on
+ * the night. [] for events that change no
  * price or availability (bookings always come with their own `availability.changed`).
  */
 export function tagsForEvent(event: CloudEvent): string[] {
   const touched = touchedInventoryOf(event);
   if (touched === undefined) return [];
   const tags = new Set<string>();
-  for (const f of touched.flights) tags.add(flightRouteTag(f.origin, f.destination, f.departureDate));
+  for (const f of touched.flights) {
+    tags.add(flightRouteTag(f.origin, f.destination, f.departureDate));
+    tags.add(flightFaresTag(f.origin, f.destination));
+  }
   for (const n of touched.hotelNights) tags.add(hotelCityNightTag(n.cityCode, n.date));
   return [...tags].sort();
 }

@@ -20,7 +20,7 @@ const AMADEUS_CABIN: Readonly<Record<Cabin, string>> = {
 };
 
 /** The booking class of the one published fare each cabin sells. */
-const BOOKING_CLASS: Readonly<Record<Cabin, string>> = {
+export const BOOKING_CLASS: Readonly<Record<Cabin, string>> = {
   economy: 'Y',
   premium_economy: 'W',
   business: 'J',
@@ -28,7 +28,7 @@ const BOOKING_CLASS: Readonly<Record<Cabin, string>> = {
 };
 
 /** Amadeus caps the seats it reports at 9, the most one booking may take. */
-const MAX_REPORTED_SEATS = 9;
+export const MAX_REPORTED_SEATS = 9;
 
 /** A traveller of a search, by the id the client knows it under. */
 export interface TravelerRef {

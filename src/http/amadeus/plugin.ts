@@ -6,6 +6,7 @@ import { toProblem } from '../error-handler.js';
 import type { ApiServices } from '../services.js';
 import { formFields } from '../validation/form-body.js';
 import { strictJsonParser } from '../validation/strict-json-parser.js';
+import { discoveryRoutes } from './discovery/discovery-routes.js';
 import { amadeusErrors } from './errors.js';
 import { flightOfferRoutes } from './flight-offer-routes.js';
 import { flightOrderRoutes } from './flight-order-routes.js';
@@ -107,4 +108,5 @@ export const amadeusRoutes: FastifyPluginAsyncTypebox<AmadeusRoutesOptions> = as
   await app.register(flightOrderRoutes, { services: options.services });
   await app.register(hotelRoutes, { services: options.services });
   await app.register(hotelOrderRoutes, { services: options.services });
+  await app.register(discoveryRoutes, { services: options.services });
 };
