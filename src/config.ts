@@ -801,6 +801,12 @@ export const options = {
     default: '',
     parse: text,
   },
+  duffelTokenSecretArn: {
+    env: 'DUFFEL_TOKEN_SECRET_ARN',
+    doc: 'Lambda entry points: ARN of a Secrets Manager secret holding DUFFEL_TOKEN, read once per cold start (empty: DUFFEL_TOKEN is used as given).',
+    default: '',
+    parse: text,
+  },
   duffelVersion: {
     env: 'DUFFEL_VERSION',
     doc: 'Duffel-Version header sent with every Duffel call.',

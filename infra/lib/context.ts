@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { identityAndEgressFromContext } from './identity-and-egress.js';
 import { isStage, STAGES } from './stage.js';
 import type { TapStackProps } from './tap-stack.js';
 
@@ -10,12 +11,15 @@ export const BUNDLES = {
   api: join(root, 'dist-lambda/api'),
   cacheInvalidation: join(root, 'dist-lambda/cache-invalidation'),
   outboxRelay: join(root, 'dist-lambda/outbox-relay'),
+  housekeeping: join(root, 'dist-lambda/housekeeping'),
 };
 
 /**
  * TapStack props from `-c key=value` context: stage (dev|staging|prod, default dev),
  * environmentSuffix (default: the stage), alertEmail, monthlyBudgetUsd, budgetAlertThresholdPercent,
- * jwksUrl, and tableCapacity=provisioned with minRead/maxRead/minWrite/maxWrite.
+ * tableCapacity=provisioned with minRead/maxRead/minWrite/maxWrite, and the identity and egress
+ * settings (identity-and-egress.ts): jwksUrl, jwtIssuer, jwtAudience, suppliers, duffelTokenSecretArn,
+ * supplierHttpUrl, otlpEndpoint, natGateways.
  */
 export function stackPropsFromContext(
   context: (key: string) => unknown,
@@ -41,7 +45,6 @@ export function stackPropsFromContext(
       `-c environmentSuffix=${environmentSuffix} is invalid: expected 1–20 letters, digits or "-"`,
     );
   const alertEmail = text('alertEmail') ?? 'ops@example.com';
-  const jwksUrl = text('jwksUrl');
   return {
     stage,
     environmentSuffix,
@@ -50,7 +53,7 @@ export function stackPropsFromContext(
     alertEmail,
     monthlyBudgetUsd: number('monthlyBudgetUsd', { dev: 150, staging: 300, prod: 1500 }[stage]),
     budgetAlertThresholdPercent: number('budgetAlertThresholdPercent', 80),
-    ...(jwksUrl ? { jwksUrl } : {}),
+    ...identityAndEgressFromContext(text),
     ...(text('tableCapacity') === 'provisioned'
       ? {
           provisionedCapacity: {

@@ -11,6 +11,8 @@ export interface PlatformFunctionProps {
   memoryMb: number;
   timeout: Duration;
   vpc: ec2.IVpc;
+  /** Subnets of the function; default the VPC's isolated ones. */
+  subnets?: ec2.SubnetSelection;
   securityGroup: ec2.ISecurityGroup;
   environment: Record<string, string>;
   logRetentionDays: number;
@@ -42,7 +44,7 @@ export class PlatformFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup,
       vpc: props.vpc,
-      vpcSubnets: { subnets: props.vpc.isolatedSubnets },
+      vpcSubnets: props.subnets ?? { subnets: props.vpc.isolatedSubnets },
       securityGroups: [props.securityGroup],
       environment: {
         NODE_OPTIONS: '--enable-source-maps',

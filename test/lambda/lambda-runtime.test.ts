@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as apiHandler, closeApi } from '../../src/lambda/api.js';
 import { LAMBDA_SETTINGS } from '../../src/lambda/lambda-config.js';
 import { lambdaPlatform } from '../../src/lambda/lambda-platform.js';
+import { withSecrets } from '../../src/lambda/secrets.js';
 import { type LocalDynamo, startDynalite, uniqueTableName } from '../helpers/dynalite.js';
 import { lambdaContext, type RestRequest, restProxyEvent } from '../helpers/lambda-events.js';
 import { uniquePrefix } from '../helpers/redis.js';
@@ -109,5 +110,27 @@ describe('the API function on a Lambda host', () => {
     await newSandbox();
     const afterSignOut = await invoke({ method: 'GET', path: '/dashboard/session', headers: { cookie } });
     expect(afterSignOut.statusCode).toBe(401);
+  });
+
+  it('reads each secret named by ARN into the setting it stands for (admin key, Redis AUTH, Duffel token)', async () => {
+    const secrets: Record<string, string> = {
+      'arn:admin': 'admin-from-secret',
+      'arn:redis': 'p@ss word',
+      'arn:duffel': 'duffel_test_token',
+    };
+    const env = await withSecrets(
+      {
+        ADMIN_API_KEY_SECRET_ARN: 'arn:admin',
+        REDIS_URL: 'rediss://cache.example:6379',
+        REDIS_AUTH_SECRET_ARN: 'arn:redis',
+        DUFFEL_TOKEN_SECRET_ARN: 'arn:duffel',
+      },
+      async (arn) => secrets[arn] ?? '',
+    );
+    expect(env).toMatchObject({
+      ADMIN_API_KEY: 'admin-from-secret',
+      REDIS_URL: 'rediss://:p%40ss%20word@cache.example:6379',
+      DUFFEL_TOKEN: 'duffel_test_token',
+    });
   });
 });

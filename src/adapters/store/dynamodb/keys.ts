@@ -104,6 +104,9 @@ export const keys = {
   deadLettersPartition: 'DEADLETTERS',
   deadLetter: (id: string) => key('DEADLETTERS', id),
   processedPartition: 'PROCESSED',
+  settingsPartition: 'SETTINGS',
+  /** Analytics rollups: `ANALYTICS#<granularity>#<day or month>`. */
+  analyticsPartitionPrefix: 'ANALYTICS#',
   processed: (consumer: string, eventId: string) => key('PROCESSED', `${consumer}#${eventId}`),
 };
 
