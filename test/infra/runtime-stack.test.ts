@@ -14,7 +14,7 @@ import { TapStack, type TapStackProps } from '../../infra/lib/tap-stack.js';
 import { keys, TTL } from '../../src/adapters/store/dynamodb/keys.js';
 import { type SynthesizedStack, synthTapStack } from '../helpers/tap-stack.js';
 
-type Resource = { Type: string; Properties?: Record<string, unknown> };
+type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = {
   Effect: string;
   Action: string | string[];
@@ -46,7 +46,7 @@ const writesOf = (statement: Statement): string[] =>
 function statementsOfRole(synth: SynthesizedStack, roleId: string): Statement[] {
   return resourcesOf(synth, 'AWS::IAM::Policy')
     .filter((policy) => JSON.stringify(policy.Properties?.Roles).includes(`"${roleId}"`))
-    .flatMap((policy) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
 /** Partition keys (patterns) a statement lets its writes touch; ['*'] without a LeadingKeys condition. */
@@ -65,8 +65,8 @@ function platformFunctions(synth: SynthesizedStack) {
     .filter((fn) => fn.Properties?.Handler === 'index.handler')
     .map((fn) => ({
       id: fn.id,
-      roleId: (fn.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0],
-      env: (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables,
+      roleId: (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0],
+      env: (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
     }));
 }
 
@@ -249,7 +249,7 @@ describe('TapStack identity and egress', () => {
       template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }),
     ) as Resource[];
     for (const fn of functions) {
-      const subnets = JSON.stringify((fn.Properties?.VpcConfig as { SubnetIds: unknown }).SubnetIds);
+      const subnets = JSON.stringify((fn.Properties.VpcConfig as { SubnetIds: unknown }).SubnetIds);
       expect(egressSubnets.some((id) => subnets.includes(id))).toBe(true);
     }
   }, 180_000);
