@@ -4,7 +4,8 @@
  * is frozen between invocations. Each run compacts and expires analytics rollups, checks the monthly
  * budget, and prunes processed-event marks and published outbox records past their retention (DynamoDB's
  * TTL deletes those too, but only within about two days). A step that fails does not stop the others;
- * the run then fails as a whole, so the schedule's retries and the function's error alarm see it.
+ * the run then fails as a whole, so Lambda's retries of the asynchronous invocation and the stack's
+ * housekeeping Failures alarm see it.
  */
 import type { Context } from 'aws-lambda';
 import { PUBLISHED_OUTBOX_RETENTION_MS } from '../ports/outbox.js';

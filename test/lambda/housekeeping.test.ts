@@ -6,10 +6,11 @@
  * timers, which no Lambda sandbox runs.
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbStore, openDynamoDbStore } from '../../src/adapters/store/dynamodb/index.js';
+import { keys } from '../../src/adapters/store/dynamodb/keys.js';
 import { outboxItems } from '../../src/adapters/store/dynamodb/outbox-records.js';
 import { emptyRollup, encodeRollup } from '../../src/core/analytics/rollup.js';
 import { createEvent } from '../../src/core/events/create-event.js';
@@ -152,5 +153,33 @@ describe('housekeeping handler (EventBridge Scheduler → Lambda)', () => {
     const again = await handler(scheduledInvocation, lambdaContext('travel-platform-housekeeping'));
     expect(again.failed).toEqual([]);
     expect(put.filter((entry) => entry.DetailType === 'budget.threshold-crossed')).toEqual([]);
+  });
+
+  it('runs the other steps when one fails, then fails the run naming it', async () => {
+    // The budget marks forgotten and EventBridge refusing: the announcement, and so the budget step, fails.
+    const month = new Date().toISOString().slice(0, 7);
+    for (const threshold of [80, 100])
+      await store.table.run('forget a budget mark', (c) =>
+        c.send(
+          new DeleteCommand({
+            TableName: store.table.name,
+            Key: keys.setting(`budget-alert:${month}:${threshold}`),
+          }),
+        ),
+      );
+    eventBridge.on(PutEventsCommand).rejects(new Error('EventBridge is unreachable'));
+    await store.analytics.put([minuteAt(oldHour + 120_000, 'late')]);
+    const past = await storeAt(PROCESSED_EVENT_RETENTION_MS + HOUR_MS);
+    await past.processedEvents.mark('cache-invalidation.lambda', 'event-late');
+    past.table.close();
+    await expect(handler(scheduledInvocation, lambdaContext('travel-platform-housekeeping'))).rejects.toThrow(
+      'housekeeping steps failed: budget',
+    );
+    // The steps before and after the failing one ran all the same: the late minute joined an hour
+    // record, and the old mark is gone.
+    expect((await store.analytics.list('minute', now - 60 * DAY_MS, now)).map((r) => r.id)).toEqual([
+      'recent',
+    ]);
+    expect(await store.processedEvents.has('cache-invalidation.lambda', 'event-late')).toBe(false);
   });
 });
