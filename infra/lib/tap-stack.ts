@@ -33,7 +33,7 @@ export interface TapStackProps extends StackProps, IdentityAndEgress {
   stage: Stage;
   /** Suffix of every physical name (table TravelData<suffix>, bus, API, dashboard), e.g. "dev" or "pr123". */
   environmentSuffix: string;
-  /** Folders of the three function bundles (dist-lambda/<name>). */
+  /** Folders of the four function bundles (dist-lambda/<name>). */
   bundles: { api: string; cacheInvalidation: string; outboxRelay: string; housekeeping: string };
   /** Who receives alarm and budget notifications. */
   alertEmail: string;
@@ -114,12 +114,13 @@ export class TapStack extends Stack {
       REDIS_AUTH_SECRET_ARN: cache.authToken.secretArn,
       CACHE_KEY_PREFIX: `travel-platform-${suffix}`,
     };
-    // The app's own budget watch (dashboard, budget.threshold-crossed) uses the stack's budget.
+    // The app's own budget watch (budget.threshold-crossed) runs in housekeeping, on the stack's budget.
+    // Not in the API function: a dashboard view would announce a crossed threshold itself, and that
+    // function may not put events.
     const budgetEnvironment = { COST_MONTHLY_BUDGET_USD: String(props.monthlyBudgetUsd) };
     const environment: Record<string, string> = {
       ...storeAndBus,
       ...cacheEnvironment,
-      ...budgetEnvironment,
       // The emptiness check behind seeding scans the table: inventory is loaded once with `travel-platform seed`.
       SEED_ON_START: 'false',
       // A sandbox is frozen between invocations, so work after the response (refresh-ahead, recomputing

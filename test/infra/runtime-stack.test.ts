@@ -159,6 +159,9 @@ describe('TapStack runtime (dev)', () => {
   it('runs housekeeping on an EventBridge Scheduler rate, with retries, the budget and a failure alarm', () => {
     const housekeeping = platformFunctions(synth).find((f) => f.id.startsWith('HousekeepingFunction'))!;
     expect(housekeeping.env).toMatchObject({ STORE: 'dynamodb', COST_MONTHLY_BUDGET_USD: '200' });
+    // Only housekeeping announces the budget: the API function may not put events.
+    const api = platformFunctions(synth).find((f) => f.id.startsWith('ApiFunction'))!;
+    expect(api.env.COST_MONTHLY_BUDGET_USD).toBeUndefined();
     expect(HOUSEKEEPING_RATE.toMinutes()).toBe(10);
     synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(10 minutes)',
