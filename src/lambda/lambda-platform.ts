@@ -1,7 +1,8 @@
 /**
  * The platform of one Lambda sandbox: created on the first invocation and kept for the warm ones,
  * so connections, the in-process cache tier (L1) and the airport data survive between invocations.
- * Only the API function builds it; the event consumers build their own few parts (consumer-parts.ts).
+ * Only the API function builds it; the other functions build their own few parts (relay-parts.ts,
+ * invalidation-parts.ts, housekeeping-parts.ts).
  */
 import { createPlatform, type Platform } from '../platform.js';
 import { lambdaConfig, migratesOnColdStart } from './lambda-config.js';
