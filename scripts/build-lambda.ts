@@ -21,6 +21,7 @@ export const LAMBDA_ENTRIES = {
   'cache-invalidation': 'src/lambda/cache-invalidation.ts',
   'outbox-relay': 'src/lambda/outbox-stream.ts',
   'pre-traffic-hook': 'src/lambda/pre-traffic-hook.ts',
+  housekeeping: 'src/lambda/housekeeping.ts',
 } as const;
 
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

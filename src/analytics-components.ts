@@ -20,6 +20,13 @@ export interface AnalyticsComponents {
   collector: AnalyticsCollector;
   /** Subscribes to the bus and starts flushing, compacting and watching the budget. */
   start(): Promise<void>;
+  /**
+   * One round of the maintenance `start` repeats: compacts minute rollups into hours and drops those
+   * past the retention. A scheduled job calls it where nothing runs between requests (Lambda).
+   */
+  compactAndExpire(): Promise<void>;
+  /** One budget check (publishes budget.threshold-crossed once per crossed threshold); a no-op without a budget. */
+  checkBudget(): Promise<void>;
   /** Stops, flushing what is left. Never rejects. */
   close(): Promise<void>;
 }
@@ -102,9 +109,15 @@ export function createAnalyticsComponents(
     timers.push(timer);
     run();
   };
+  const maintain = () => compactAndExpire(backend.analytics, retention, clock.now());
+  const checkBudget = async () => {
+    if (config.costMonthlyBudgetUsd > 0) await service.month();
+  };
   return {
     service,
     collector,
+    compactAndExpire: maintain,
+    checkBudget,
     async start() {
       subscription = await bus.subscribe(
         ANALYTICS_GROUP,
@@ -114,12 +127,8 @@ export function createAnalyticsComponents(
         { consumer: deps.consumerName },
       );
       collector.start();
-      every(
-        MAINTENANCE_EVERY_MS,
-        () => compactAndExpire(backend.analytics, retention, clock.now()),
-        'analytics compaction',
-      );
-      if (config.costMonthlyBudgetUsd > 0) every(BUDGET_EVERY_MS, () => service.month(), 'budget check');
+      every(MAINTENANCE_EVERY_MS, maintain, 'analytics compaction');
+      if (config.costMonthlyBudgetUsd > 0) every(BUDGET_EVERY_MS, checkBudget, 'budget check');
     },
     async close() {
       for (const timer of timers) clearInterval(timer);

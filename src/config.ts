@@ -751,6 +751,12 @@ export const options = {
     default: '',
     parse: secretList,
   },
+  dashboardLive: {
+    env: 'DASHBOARD_LIVE',
+    doc: 'How the dashboard page gets its snapshots: stream (one held Server-Sent Events connection, /dashboard/events) or poll (a request to /dashboard/snapshot every 5 s, for hosts that cannot hold a response open: the Lambda entry point sets poll, as API Gateway buffers answers and ends them at 29 s).',
+    default: 'stream',
+    parse: oneOf('stream', 'poll'),
+  },
   dashboardMaxStreams: {
     env: 'DASHBOARD_MAX_STREAMS',
     doc: 'Live dashboard streams (/dashboard/events) one process keeps open; more are answered 503 with retry-after. Every stream of a process shares one snapshot computation per tick.',
@@ -792,6 +798,12 @@ export const options = {
     env: 'DUFFEL_TOKEN',
     secret: true,
     doc: 'Duffel access token (required when SUPPLIERS includes duffel).',
+    default: '',
+    parse: text,
+  },
+  duffelTokenSecretArn: {
+    env: 'DUFFEL_TOKEN_SECRET_ARN',
+    doc: 'Lambda entry points: ARN of a Secrets Manager secret holding DUFFEL_TOKEN, read once per cold start (empty: DUFFEL_TOKEN is used as given).',
     default: '',
     parse: text,
   },

@@ -10,6 +10,8 @@ export function buildPlatformApp(
   platform: Platform,
   logger: FastifyServerOptions['logger'] = { level: platform.config.logLevel },
   compileSchemas: AppOptions['compileSchemas'] = 'start',
+  /** What the host changes (the Lambda entry point: no loopback scrapers of /metrics). */
+  host: Pick<AppOptions, 'metricsLocalScrapers'> = {},
 ): Promise<FastifyInstance> {
   const { config } = platform;
   return buildApp({
@@ -23,7 +25,8 @@ export function buildPlatformApp(
     trustProxy: config.trustProxy,
     compileSchemas,
     searchFront: config.searchFront === 'on',
-    dashboardStreams: { maxStreams: config.dashboardMaxStreams },
+    dashboardStreams: { maxStreams: config.dashboardMaxStreams, live: config.dashboardLive },
     metricsToken: config.metricsToken,
+    ...host,
   });
 }

@@ -42,6 +42,7 @@ import { SearchResults } from './core/search/search-results.js';
 import { DEFAULT_WORK_LIMITS, type WorkLimits } from './core/search/work-budget.js';
 import { SupplierFlightSearch } from './core/suppliers/supplier-flight-search.js';
 import { SupplierOffers } from './core/suppliers/supplier-offers.js';
+import { EVENT_SOURCE } from './event-source.js';
 import { createGatewayComponents, type GatewayComponents } from './gateway-components.js';
 import { FlightSearchQuery } from './http/schemas/flights.js';
 import type { ApiServices, ComponentHealth } from './http/services.js';
@@ -52,7 +53,7 @@ import { type Clock, systemClock } from './ports/clock.js';
 import type { DeadLetterStore } from './ports/dead-letters.js';
 import type { CloudEvent, EventBus, Subscription } from './ports/events.js';
 import type { Outbox } from './ports/outbox.js';
-import type { ProcessedEvents } from './ports/processed-events.js';
+import { PROCESSED_EVENT_RETENTION_MS, type ProcessedEvents } from './ports/processed-events.js';
 import type { InventoryStore } from './ports/store.js';
 import type { StoreBackend } from './ports/store-backend.js';
 import type { Tracer } from './ports/tracer.js';
@@ -116,10 +117,6 @@ export interface PlatformOverrides {
   tracer?: Tracer;
 }
 
-/** CloudEvents `source` of everything the API emits. */
-const EVENT_SOURCE = '/travel-platform/api';
-/** Processed-event marks older than this are forgotten; redelivery never comes that late. */
-const PROCESSED_RETENTION_MS = 7 * 86_400_000;
 const PRUNE_PROCESSED_EVERY_MS = 3_600_000;
 
 const SIGNING_SECRET_SETTING = 'offer-signing-secret';
@@ -373,7 +370,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       );
     }
     pruneTimer = setInterval(() => {
-      processed.prune(clock.now() - PROCESSED_RETENTION_MS).catch((error: unknown) => {
+      processed.prune(clock.now() - PROCESSED_EVENT_RETENTION_MS).catch((error: unknown) => {
         log.warn({ err: error }, 'pruning processed events failed');
       });
     }, PRUNE_PROCESSED_EVERY_MS);

@@ -1,12 +1,18 @@
 // The live dashboard: signs in with the admin key (the server answers with an httpOnly session
 // cookie; the key is never kept by the page), then draws each snapshot the server streams over
-// Server-Sent Events. uPlot is loaded from the app itself (no CDN).
+// Server-Sent Events — or, where the server says it cannot hold a stream open (its
+// <meta name="dashboard-live" content="poll">, e.g. on Lambda), asks for one every few seconds.
+// uPlot is loaded from the app itself (no CDN).
 
 const $ = (id) => document.getElementById(id);
 const charts = {};
 // Minutes without traffic have no latency or hit ratio: dots show a lone busy minute as well.
 const dots = { show: true, size: 7 };
 let stream;
+let pollTimer;
+const liveMeta = document.querySelector('meta[name="dashboard-live"]');
+const polling = liveMeta?.content === 'poll';
+const pollMs = Number(liveMeta?.dataset.pollMs ?? 5000);
 
 const formatMs = (ms) => (ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(ms >= 10 ? 1 : 2)} ms`);
 const formatRatio = (r) => (r === null || r === undefined ? '–' : `${(r * 100).toFixed(1)}%`);
@@ -39,15 +45,24 @@ async function signIn(event) {
   connect();
 }
 
-async function signOut() {
+function disconnect() {
   stream?.close();
+  clearTimeout(pollTimer);
+}
+
+async function signOut() {
+  disconnect();
   await fetch('/dashboard/session', { method: 'DELETE', credentials: 'same-origin' });
   showBoard(false);
 }
 
 function connect() {
   showBoard(true);
-  stream?.close();
+  disconnect();
+  if (polling) {
+    poll();
+    return;
+  }
   stream = new EventSource('/dashboard/events');
   stream.addEventListener('snapshot', (message) => {
     $('status').textContent = `live · ${new Date().toLocaleTimeString()}`;
@@ -67,6 +82,19 @@ function connect() {
       setTimeout(connect, 10_000);
     }
   };
+}
+
+async function poll() {
+  const response = await fetch('/dashboard/snapshot', { credentials: 'same-origin' }).catch(() => undefined);
+  if (response?.status === 401) {
+    showBoard(false);
+    return;
+  }
+  if (response?.ok) {
+    $('status').textContent = `live · ${new Date().toLocaleTimeString()}`;
+    render(await response.json());
+  } else $('status').textContent = 'analytics unavailable, retrying';
+  pollTimer = setTimeout(poll, pollMs);
 }
 
 function chart(id, series, data) {

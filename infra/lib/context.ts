@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PLANS } from '../../src/core/gateway/plans.js';
+import { identityAndEgressFromContext } from './identity-and-egress.js';
 import { isStage, STAGES } from './stage.js';
 import type { TapStackProps } from './tap-stack.js';
 import { WAF_RATE_WINDOW_SECONDS } from './web-firewall.js';
@@ -20,13 +21,16 @@ export const BUNDLES = {
   cacheInvalidation: join(root, 'dist-lambda/cache-invalidation'),
   outboxRelay: join(root, 'dist-lambda/outbox-relay'),
   preTrafficHook: join(root, 'dist-lambda/pre-traffic-hook'),
+  housekeeping: join(root, 'dist-lambda/housekeeping'),
 };
 
 /**
  * TapStack props from `-c key=value` context: stage (dev|staging|prod, default dev),
  * environmentSuffix (default: the stage), alertEmail, monthlyBudgetUsd, budgetAlertThresholdPercent,
- * jwksUrl, and tableCapacity=provisioned with minRead/maxRead/minWrite/maxWrite; corsOrigins,
- * waf=off (dev only) and wafRateLimit, provisionedConcurrency, domainName with certificateArn.
+ * tableCapacity=provisioned with minRead/maxRead/minWrite/maxWrite; corsOrigins, waf=off (dev only)
+ * and wafRateLimit, provisionedConcurrency, domainName with certificateArn; and the identity and
+ * egress settings (identity-and-egress.ts): jwksUrl, jwtIssuer, jwtAudience, suppliers,
+ * duffelTokenSecretArn, supplierHttpUrl, otlpEndpoint, natGateways.
  */
 export function stackPropsFromContext(
   context: (key: string) => unknown,
@@ -75,7 +79,6 @@ export function stackPropsFromContext(
       '-c domainName and -c certificateArn go together: the custom domain needs an ACM certificate in the stack’s region',
     );
   const provisionedConcurrency = text('provisionedConcurrency');
-  const jwksUrl = text('jwksUrl');
   return {
     stage,
     environmentSuffix,
@@ -90,7 +93,7 @@ export function stackPropsFromContext(
     ...(domainName && certificateArn ? { customDomain: { domainName, certificateArn } } : {}),
     monthlyBudgetUsd: number('monthlyBudgetUsd', { dev: 150, staging: 300, prod: 1500 }[stage]),
     budgetAlertThresholdPercent: number('budgetAlertThresholdPercent', 80),
-    ...(jwksUrl ? { jwksUrl } : {}),
+    ...identityAndEgressFromContext(text),
     ...(text('tableCapacity') === 'provisioned'
       ? {
           provisionedCapacity: {

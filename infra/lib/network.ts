@@ -5,6 +5,12 @@ import { Construct } from 'constructs';
 
 export interface NetworkProps {
   maxAzs: number;
+  /**
+   * NAT gateways (default 0). With any, the VPC gains public subnets holding them and private subnets
+   * with egress where the functions run (Redis stays in the isolated ones): for settings that call the
+   * internet (identity-and-egress.ts).
+   */
+  natGateways?: number;
   logRetentionDays: number;
   removalPolicy: RemovalPolicy;
 }
@@ -18,6 +24,8 @@ export interface NetworkProps {
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
   readonly functionsSecurityGroup: ec2.SecurityGroup;
+  /** Where the functions run: the isolated subnets, or the subnets with egress when there is NAT. */
+  readonly functionSubnets: ec2.SubnetSelection;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -25,10 +33,19 @@ export class Network extends Construct {
       retention: props.logRetentionDays as logs.RetentionDays,
       removalPolicy: props.removalPolicy,
     });
+    const natGateways = props.natGateways ?? 0;
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: props.maxAzs,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 22 }],
+      natGateways,
+      subnetConfiguration: [
+        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 22 },
+        ...(natGateways > 0
+          ? [
+              { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 26, mapPublicIpOnLaunch: false },
+              { name: 'egress', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+            ]
+          : []),
+      ],
       gatewayEndpoints: { DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB } },
       flowLogs: {
         all: {
@@ -48,8 +65,13 @@ export class Network extends Construct {
       allowAllOutbound: false,
     });
     endpoints.addIngressRule(this.functionsSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the functions');
-    // No NAT or internet gateway exists, so 443 leaves only for the DynamoDB gateway endpoint (its
-    // addresses come from an AWS prefix list) and the interface endpoints inside the VPC.
+    this.functionSubnets =
+      natGateways > 0
+        ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }
+        : { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    // Without NAT (the default) no internet gateway route exists, so 443 leaves only for the DynamoDB
+    // gateway endpoint (its addresses come from an AWS prefix list) and the interface endpoints inside
+    // the VPC; with NAT it also reaches the identity provider and suppliers the settings name.
     this.functionsSecurityGroup.addEgressRule(
       ec2.Peer.anyIpv4(),
       ec2.Port.tcp(443),

@@ -12,6 +12,8 @@ export interface PlatformFunctionProps {
   timeout: Duration;
   /** Absent: outside the VPC (a function that only calls AWS APIs the VPC has no endpoint for). */
   vpc?: ec2.IVpc;
+  /** Subnets of the function inside `vpc`; default the VPC's isolated ones. */
+  subnets?: ec2.SubnetSelection;
   securityGroup?: ec2.ISecurityGroup;
   environment: Record<string, string>;
   logRetentionDays: number;
@@ -45,7 +47,7 @@ export class PlatformFunction extends Construct {
       ...(props.vpc
         ? {
             vpc: props.vpc,
-            vpcSubnets: { subnets: props.vpc.isolatedSubnets },
+            vpcSubnets: props.subnets ?? { subnets: props.vpc.isolatedSubnets },
             ...(props.securityGroup ? { securityGroups: [props.securityGroup] } : {}),
           }
         : {}),

@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -9,6 +10,14 @@ import { CostBudget } from './budget.js';
 import { Cache } from './cache.js';
 import { Data, type ProvisionedCapacity } from './data.js';
 import { EventRouting } from './events.js';
+import { Housekeeping } from './housekeeping.js';
+import {
+  assertEgress,
+  type IdentityAndEgress,
+  identityEnvironment,
+  portOf,
+  validateIdentityAndEgress,
+} from './identity-and-egress.js';
 import { Monitoring } from './monitoring.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { Network } from './network.js';
@@ -16,17 +25,24 @@ import { PlatformFunction } from './platform-function.js';
 import { PreTrafficCheck } from './pre-traffic-check.js';
 import { PlatformRestApi } from './rest-api.js';
 import { STAGE_SETTINGS, type Stage } from './stage.js';
+import { grantTableAccess, TABLE_ACCESS } from './table-access.js';
 import { WebFirewall } from './web-firewall.js';
 
 /** Tags on every resource of the stack (and `Stage`, which the budget filters on). */
 export const STACK_TAGS = { Project: 'travel-platform', 'iac-rlhf-amazon': 'true' } as const;
 
-export interface TapStackProps extends StackProps {
+export interface TapStackProps extends StackProps, IdentityAndEgress {
   stage: Stage;
   /** Suffix of every physical name (table TravelData<suffix>, bus, API, dashboard), e.g. "dev" or "pr123". */
   environmentSuffix: string;
   /** Folders of the function bundles (dist-lambda/<name>). */
-  bundles: { api: string; cacheInvalidation: string; outboxRelay: string; preTrafficHook: string };
+  bundles: {
+    api: string;
+    cacheInvalidation: string;
+    outboxRelay: string;
+    preTrafficHook: string;
+    housekeeping: string;
+  };
   /** Who receives alarm and budget notifications; required for staging and prod (context.ts). */
   alertEmail?: string;
   /** CORS_ORIGINS of the API function: empty for none, `*` for any, or a comma-separated list. */
@@ -43,8 +59,6 @@ export interface TapStackProps extends StackProps {
   budgetAlertThresholdPercent: number;
   /** Provisioned DynamoDB capacity with autoscaling instead of on-demand. */
   provisionedCapacity?: ProvisionedCapacity;
-  /** JWKS URL of the identity provider verifying booking bearer tokens; absent: the built-in issuer. */
-  jwksUrl?: string;
 }
 
 /**
@@ -64,6 +78,9 @@ export class TapStack extends Stack {
       );
     if (props.stage !== 'dev' && !props.webFirewall)
       throw new Error(`TapStack ${props.stage}: webFirewall is required (it may be left out in dev only)`);
+    // Before any resource: a setting the app would reject, or one needing egress the VPC lacks, stops synthesis.
+    validateIdentityAndEgress(props);
+    assertEgress(props);
     const settings = STAGE_SETTINGS[props.stage];
     const suffix = props.environmentSuffix;
     const removalPolicy = settings.dataRemoval;
@@ -72,6 +89,7 @@ export class TapStack extends Stack {
 
     const network = new Network(this, 'Network', {
       maxAzs: settings.maxAzs,
+      ...(props.natGateways ? { natGateways: props.natGateways } : {}),
       logRetentionDays: settings.logRetentionDays,
       removalPolicy,
     });
@@ -102,31 +120,43 @@ export class TapStack extends Stack {
       consumerTimeout,
     });
 
-    const environment: Record<string, string> = {
+    // What every function reads: the table and the bus. Each function gets only the settings it uses.
+    const storeAndBus: Record<string, string> = {
       STORE: 'dynamodb',
       DYNAMODB_TABLE: data.table.tableName,
       DYNAMODB_CREATE_TABLE: 'false',
+      EVENT_BUS: 'eventbridge',
+      EVENT_BUS_NAME: routing.bus.eventBusName,
+      POWERTOOLS_SERVICE_NAME: 'travel-platform',
+      POWERTOOLS_METRICS_NAMESPACE: 'TravelPlatform',
+    };
+    const cacheEnvironment: Record<string, string> = {
+      CACHE: 'redis',
+      // A frozen sandbox cannot hear invalidations on the bus: every cache read goes to Redis.
+      CACHE_LOCAL_TIER: 'off',
+      REDIS_URL: cache.url,
+      REDIS_AUTH_SECRET_ARN: cache.authToken.secretArn,
+      CACHE_KEY_PREFIX: `travel-platform-${suffix}`,
+    };
+    // The app's own budget watch (budget.threshold-crossed) runs in housekeeping, on the stack's budget.
+    // Not in the API function: a dashboard view would announce a crossed threshold itself, and that
+    // function may not put events.
+    const budgetEnvironment = { COST_MONTHLY_BUDGET_USD: String(props.monthlyBudgetUsd) };
+    const environment: Record<string, string> = {
+      ...storeAndBus,
+      ...cacheEnvironment,
       // The emptiness check behind seeding scans the table: inventory is loaded once with `travel-platform seed`.
       SEED_ON_START: 'false',
       // A sandbox is frozen between invocations, so work after the response (refresh-ahead, recomputing
       // invalidated searches, prewarming) would run late or never; Lambdas serve and invalidate only.
       CACHE_WARM_MIN_REQUESTS: '0',
       PREWARM_SEARCHES: '0',
-      CACHE: 'redis',
-      // A frozen sandbox cannot hear invalidations on the bus: every cache read goes to Redis.
-      CACHE_LOCAL_TIER: 'off',
-      REDIS_URL: cache.url,
-      REDIS_AUTH_SECRET_ARN: cache.authToken.secretArn,
       RATE_LIMITER: 'redis',
-      EVENT_BUS: 'eventbridge',
-      EVENT_BUS_NAME: routing.bus.eventBusName,
-      CACHE_KEY_PREFIX: `travel-platform-${suffix}`,
-      ...(props.jwksUrl ? { JWT_JWKS_URL: props.jwksUrl } : {}),
-      POWERTOOLS_SERVICE_NAME: 'travel-platform',
-      POWERTOOLS_METRICS_NAMESPACE: 'TravelPlatform',
+      ...identityEnvironment(props),
     };
     const common = {
       vpc: network.vpc,
+      subnets: network.functionSubnets,
       securityGroup: network.functionsSecurityGroup,
       logRetentionDays: settings.logRetentionDays,
       removalPolicy,
@@ -149,7 +179,7 @@ export class TapStack extends Stack {
       description: 'travel-platform cache invalidation (EventBridge → SQS consumer)',
       memoryMb: 512,
       timeout: consumerTimeout,
-      environment,
+      environment: { ...storeAndBus, ...cacheEnvironment },
     }).function;
     const relay = new PlatformFunction(this, 'OutboxRelayFunction', {
       ...common,
@@ -157,15 +187,31 @@ export class TapStack extends Stack {
       description: 'travel-platform outbox relay (DynamoDB stream → EventBridge)',
       memoryMb: 512,
       timeout: Duration.seconds(60),
-      environment,
+      environment: storeAndBus,
     }).function;
 
-    // Least privilege through grants: each function gets exactly the data and secrets it touches.
+    // Least privilege through grants: each function gets exactly the data and secrets it touches. Only
+    // the API function, which holds the admin secret, writes any item; the others write only their own
+    // partitions (table-access.ts), so none of them can write an API key.
     data.table.grantReadWriteData(api);
-    data.table.grantReadWriteData(invalidation);
-    data.table.grantReadWriteData(relay);
-    for (const fn of [api, invalidation, relay]) cache.authToken.grantRead(fn);
+    grantTableAccess(data.table, data.key, invalidation, TABLE_ACCESS.cacheInvalidation);
+    grantTableAccess(data.table, data.key, relay, TABLE_ACCESS.outboxRelay);
+    for (const fn of [api, invalidation]) cache.authToken.grantRead(fn);
     adminKey.grantRead(api);
+    if (props.duffelTokenSecretArn)
+      secretsmanager.Secret.fromSecretCompleteArn(this, 'DuffelToken', props.duffelTokenSecretArn).grantRead(
+        api,
+      );
+    // Outside services on another port than 443 (an OTLP collector on 4318, say) need their own rule.
+    for (const url of [props.otlpEndpoint, props.supplierHttpUrl]) {
+      const port = url ? portOf(url) : 443;
+      if (port !== 443)
+        network.functionsSecurityGroup.addEgressRule(
+          ec2.Peer.anyIpv4(),
+          ec2.Port.tcp(port),
+          `To ${new URL(url ?? '').host}`,
+        );
+    }
     routing.bus.grantPutEventsTo(relay);
 
     invalidation.addEventSource(
@@ -242,6 +288,15 @@ export class TapStack extends Stack {
       code: props.bundles.preTrafficHook,
       version: api.currentVersion,
     });
+    const housekeeping = new Housekeeping(this, 'Housekeeping', {
+      ...common,
+      code: props.bundles.housekeeping,
+      environment: { ...storeAndBus, ...budgetEnvironment },
+      table: data.table,
+      key: data.key,
+      bus: routing.bus,
+      alarmTopic: monitoring.topic,
+    });
     const deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'ApiDeployment', {
       alias: live,
       deploymentConfig: {
@@ -278,7 +333,7 @@ export class TapStack extends Stack {
     acknowledgeNagFindings({
       stack: this,
       table: data.table,
-      functions: [api, invalidation, relay, preTraffic.function],
+      functions: [api, invalidation, relay, housekeeping.function, preTraffic.function],
       restApi: restApi.api,
       webFirewall: props.webFirewall !== undefined,
       secrets: [cache.authToken, adminKey],

@@ -66,6 +66,12 @@ export interface AppOptions {
   /** Bearer token `/metrics` asks for (METRICS_TOKEN); without one it answers local scrapers only. */
   metricsToken?: string | undefined;
   /**
+   * Whether `/metrics` answers a loopback peer without the token (default true). False on Lambda:
+   * there every request comes through API Gateway, and a direct invocation without a source address
+   * would read as loopback, so only METRICS_TOKEN opens it.
+   */
+  metricsLocalScrapers?: boolean;
+  /**
    * Answer cached searches from the front (src/http/search-front.ts) when the app listens on its own
    * server; default true. Off with tracing, which wants a span per request.
    */
@@ -130,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(metrics, {
     supplierCircuits: () => options.services.supplierCircuits(),
     token: options.metricsToken,
+    localScrapers: options.metricsLocalScrapers ?? true,
   });
   // Analytics and traces: a hook after each response, and a span around each handler (tracing on).
   const { analytics, tracer } = options.services;

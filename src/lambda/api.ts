@@ -28,7 +28,10 @@ function apiOnce(): Promise<Api> {
   api ??= (async () => {
     const platform = await lambdaPlatform();
     // Schemas compile on first use: a cold start waits for its own route's, not all of them.
-    const app = await buildPlatformApp(platform, { level: platform.config.logLevel }, 'first-use');
+    // No loopback scrapers of /metrics: on Lambda only METRICS_TOKEN opens it.
+    const app = await buildPlatformApp(platform, { level: platform.config.logLevel }, 'first-use', {
+      metricsLocalScrapers: false,
+    });
     // The adapter decorates requests, so it wraps the app before the app is ready.
     const proxy = awsLambdaFastify<APIGatewayProxyEvent>(app);
     await app.ready();

@@ -8,7 +8,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { eventFromEventBridge } from '../adapters/events/eventbridge.js';
 import { idempotentConsumer } from '../core/events/idempotent-consumer.js';
 import type { EventHandler } from '../ports/events.js';
-import { lambdaPlatform } from './lambda-platform.js';
+import { invalidationParts } from './invalidation-parts.js';
 import { instrumented, LAMBDA_METRICS, MetricUnit, observability } from './observability.js';
 
 const tools = observability('cache-invalidation');
@@ -19,14 +19,14 @@ const CONSUMER_NAME = 'cache-invalidation.lambda';
 let consumer: EventHandler | undefined;
 
 async function consumerOnce(): Promise<EventHandler> {
-  const platform = await lambdaPlatform();
+  const { config, invalidate, processed } = await invalidationParts();
   consumer ??= idempotentConsumer({
     name: CONSUMER_NAME,
-    handle: platform.events.invalidate,
-    processed: platform.events.processed,
+    handle: invalidate,
+    processed,
     // No parking in the store: a failing record goes back to SQS, whose redrive policy owns retries.
     maxAttempts: 1,
-    retryBaseMs: platform.config.eventRetryBaseMs,
+    retryBaseMs: config.eventRetryBaseMs,
   });
   return consumer;
 }

@@ -6,16 +6,15 @@
  * the batch, and after its retry budget sends the record to the on-failure SQS queue.
  */
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { lambdaPlatform } from './lambda-platform.js';
 import { instrumented, LAMBDA_METRICS, MetricUnit, observability } from './observability.js';
 import { outboxRecordFrom } from './outbox-stream-records.js';
+import { relayParts } from './relay-parts.js';
 
 const tools = observability('outbox-relay');
 
 export async function handler(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
   return instrumented(tools, context, async () => {
-    const platform = await lambdaPlatform();
-    const { bus, outbox } = platform.events;
+    const { bus, outbox } = await relayParts();
     let published = 0;
     for (const record of event.Records) {
       try {

@@ -20,7 +20,8 @@ export function secretsManagerReader(client = new SecretsManagerClient({})): Sec
 
 /**
  * The environment with the secrets named by ARN filled in: REDIS_AUTH_SECRET_ARN becomes the
- * password of REDIS_URL (ElastiCache AUTH), ADMIN_API_KEY_SECRET_ARN becomes ADMIN_API_KEY.
+ * password of REDIS_URL (ElastiCache AUTH), ADMIN_API_KEY_SECRET_ARN becomes ADMIN_API_KEY,
+ * DUFFEL_TOKEN_SECRET_ARN becomes DUFFEL_TOKEN.
  */
 export async function withSecrets(env: Env, read: SecretReader): Promise<Env> {
   const resolved: Env = { ...env };
@@ -32,5 +33,7 @@ export async function withSecrets(env: Env, read: SecretReader): Promise<Env> {
   }
   const adminSecret = env.ADMIN_API_KEY_SECRET_ARN;
   if (adminSecret) resolved.ADMIN_API_KEY = await read(adminSecret);
+  const duffelSecret = env.DUFFEL_TOKEN_SECRET_ARN;
+  if (duffelSecret) resolved.DUFFEL_TOKEN = await read(duffelSecret);
   return resolved;
 }

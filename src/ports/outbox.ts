@@ -3,6 +3,12 @@ import type { CloudEvent } from './events.js';
 /** Which process appended: only appends of this process are worth relaying to the others. */
 export type AppendOrigin = 'this-process' | 'another-process';
 
+/**
+ * How long a published record is kept at least (for looking into what was relayed); pruning and a
+ * store's own expiry may forget it after that.
+ */
+export const PUBLISHED_OUTBOX_RETENTION_MS = 24 * 3_600_000;
+
 /** One event waiting in (or published from) the outbox. */
 export interface OutboxRecord {
   /**

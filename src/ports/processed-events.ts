@@ -1,4 +1,10 @@
 /**
+ * How long a mark is kept at least: redelivery never comes later (SQS and stream retries end within a
+ * day), so pruning and a store's own expiry may forget marks older than this.
+ */
+export const PROCESSED_EVENT_RETENTION_MS = 7 * 86_400_000;
+
+/**
  * Which events each consumer has already handled, so a redelivered event is skipped.
  * Every method rejects with StoreUnavailableError when the store fails.
  */

@@ -111,6 +111,32 @@ describe.skipIf(!existsSync(CHROMIUM))('the live dashboard in headless Chromium'
     await page.close();
   });
 
+  it('with DASHBOARD_LIVE=poll (what Lambda runs), polls /dashboard/snapshot and draws the same board without a stream', async () => {
+    const polling = await startTestPlatform({
+      airports: 40,
+      days: 6,
+      env: { ANALYTICS_FLUSH_MS: '200', DASHBOARD_LIVE: 'poll' },
+    });
+    try {
+      await generateTraffic(polling);
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+      const requested: string[] = [];
+      page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+      await page.goto(`${polling.baseUrl}/dashboard`);
+      await page.fill('#key', ADMIN);
+      await page.click('#sign-in button[type=submit]');
+      await page.waitForSelector('#board:not([hidden])');
+      await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toContain('live');
+      expect(Number(await page.textContent('#t-rps'))).toBeGreaterThan(0);
+      expect(await page.locator('.chart canvas').count()).toBe(4);
+      expect(requested).toContain('/dashboard/snapshot');
+      expect(requested).not.toContain('/dashboard/events');
+      await page.close();
+    } finally {
+      await polling.close();
+    }
+  });
+
   it('the live stream refuses a request without the session cookie', async () => {
     const response = await fetch(`${tp.baseUrl}/dashboard/events`);
     expect(response.status).toBe(401);

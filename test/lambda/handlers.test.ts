@@ -14,8 +14,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
 import { handler as apiHandler, closeApi } from '../../src/lambda/api.js';
 import { handler as invalidationHandler } from '../../src/lambda/cache-invalidation.js';
+import { closeInvalidationParts } from '../../src/lambda/invalidation-parts.js';
 import { lambdaPlatform } from '../../src/lambda/lambda-platform.js';
 import { handler as relayHandler } from '../../src/lambda/outbox-stream.js';
+import { closeRelayParts } from '../../src/lambda/relay-parts.js';
 import type { Platform } from '../../src/platform.js';
 import { allAccepted } from '../fixtures/aws/eventbridge-put-events.js';
 import { bookingBody, passengersFor } from '../helpers/bookings.js';
@@ -99,6 +101,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeApi();
+  await closeRelayParts();
+  await closeInvalidationParts();
   await dynamo?.close();
   process.env = savedEnv;
   eventBridge.restore();

@@ -19,4 +19,12 @@ describe('dashboard session secrets and stream limit', () => {
       'DASHBOARD_MAX_STREAMS="0" is invalid: expected an integer from 1 to 100000',
     ]);
   });
+
+  it('streams by default, polls with DASHBOARD_LIVE=poll, and names a bad value in one line', () => {
+    expect(loadConfig({}).dashboardLive).toBe('stream');
+    expect(loadConfig({ DASHBOARD_LIVE: 'poll' }).dashboardLive).toBe('poll');
+    expect(configProblems({ DASHBOARD_LIVE: 'sse' })).toEqual([
+      expect.stringMatching(/^DASHBOARD_LIVE="sse" is invalid: expected /),
+    ]);
+  });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../../ports/events.js';
-import type { Outbox } from '../../ports/outbox.js';
+import { type Outbox, PUBLISHED_OUTBOX_RETENTION_MS } from '../../ports/outbox.js';
 
 /** What the relay drains, where to, and how eagerly. */
 export interface OutboxRelayOptions {
@@ -14,7 +14,7 @@ export interface OutboxRelayOptions {
   leaseMs?: number;
   /** Name of this relay in the lease; default unique to the process. */
   owner?: string;
-  /** Published rows are deleted after this long (ms); default 24 h. */
+  /** Published rows are deleted after this long (ms); default PUBLISHED_OUTBOX_RETENTION_MS (24 h). */
   retentionMs?: number;
   /** Told about failed rounds (store or bus down); the relay keeps polling. */
   onError?: (error: unknown) => void;
@@ -63,7 +63,7 @@ export class OutboxRelay {
     this.#batch = options.batchSize ?? 100;
     this.#leaseMs = options.leaseMs ?? Math.max(10_000, options.pollMs * 20);
     this.#owner = options.owner ?? `relay-${process.pid}-${randomUUID()}`;
-    this.#retentionMs = options.retentionMs ?? 24 * 3_600_000;
+    this.#retentionMs = options.retentionMs ?? PUBLISHED_OUTBOX_RETENTION_MS;
     this.#onError = options.onError ?? (() => {});
   }
 

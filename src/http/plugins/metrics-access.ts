@@ -12,12 +12,14 @@ import { replyWithProblem } from '../problems.js';
  *   header (a reverse proxy on the same machine connects from loopback too, but says whom for).
  *
  * So `npm start` answers `curl localhost:3000/metrics`, and a deployment exposes nothing until an
- * operator sets the token.
+ * operator sets the token. Where no peer is really local (Lambda: `localScrapers` false), only the
+ * token opens it.
  */
 export function refuseUnlessMayScrape(
   request: FastifyRequest,
   reply: FastifyReply,
   token: string | undefined,
+  localScrapers: boolean,
 ): FastifyReply | undefined {
   if (token !== undefined) {
     if (sameSecret(request.headers.authorization ?? '', `Bearer ${token}`)) return undefined;
@@ -29,12 +31,14 @@ export function refuseUnlessMayScrape(
       'GET /metrics needs the METRICS_TOKEN bearer token',
     );
   }
-  if (isLocalPeer(request)) return undefined;
+  if (localScrapers && isLocalPeer(request)) return undefined;
   return replyWithProblem(
     request,
     reply,
     'metrics-not-exposed',
-    'GET /metrics answers scrapers on this machine only; set METRICS_TOKEN to scrape it with a bearer token',
+    localScrapers
+      ? 'GET /metrics answers scrapers on this machine only; set METRICS_TOKEN to scrape it with a bearer token'
+      : 'GET /metrics is closed here; set METRICS_TOKEN to scrape it with a bearer token',
   );
 }
 

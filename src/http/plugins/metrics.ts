@@ -37,6 +37,8 @@ export interface MetricsOptions {
   supplierCircuits?: () => Record<string, 'closed' | 'open' | 'half-open'>;
   /** Bearer token a scrape must send (METRICS_TOKEN); without one, only local scrapers are answered. */
   token?: string | undefined;
+  /** Whether a loopback peer may scrape without the token (default true; false on Lambda). */
+  localScrapers?: boolean;
 }
 
 /** Gauge values of a breaker's states: 0 closed, 1 half-open (probing), 2 open (refusing calls). */
@@ -134,7 +136,7 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (app, options) =
   if (clusterWorker) app.addHook('onClose', async () => clusterWorker.stop());
 
   app.get(options.path ?? '/metrics', { schema: { hide: true } }, async (request, reply) => {
-    const refused = refuseUnlessMayScrape(request, reply, options.token);
+    const refused = refuseUnlessMayScrape(request, reply, options.token, options.localScrapers ?? true);
     if (refused) return refused;
     let text: string;
     try {

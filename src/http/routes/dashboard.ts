@@ -13,8 +13,14 @@ import {
 import { DashboardStreams } from '../dashboard-streams.js';
 import { replyWithProblem } from '../problems.js';
 
-/** How the live stream is paced and bounded. */
+/** How the page gets its snapshots, and how the live stream is paced and bounded. */
 export interface DashboardStreamLimits {
+  /**
+   * `stream` (default): one held Server-Sent Events response per viewer. `poll`: the page asks
+   * /dashboard/snapshot every POLL_INTERVAL_MS and /dashboard/events is not served, for hosts that
+   * cannot hold a response open (API Gateway → Lambda buffers it and cuts it at 29 s with a 504).
+   */
+  live?: 'stream' | 'poll';
   /** How often the live stream sends a snapshot, ms (default 2000). */
   intervalMs?: number;
   /** Streams this process keeps open (default 1000); more are answered 503. */
@@ -32,7 +38,15 @@ const ADMIN_SCOPE = 'all';
 /** `retry-after` of a stream refused for the limit, seconds. */
 const STREAMS_RETRY_AFTER_SECONDS = 10;
 
+/**
+ * How often a polling page asks for a snapshot, ms: each poll is a request (on Lambda an invocation
+ * and a read of the rollups), and the rollups themselves move per minute.
+ */
+export const POLL_INTERVAL_MS = 5_000;
+
 const COOKIE = 'tp_dashboard';
+/** The page's own statement of how it gets snapshots, rewritten when the server polls. */
+const LIVE_META = '<meta name="dashboard-live" content="stream" />';
 const WEB = new URL('../../../web/', import.meta.url);
 const requireModule = createRequire(import.meta.url);
 
@@ -73,7 +87,8 @@ function sessionCookie(request: FastifyRequest, value: string, maxAgeSeconds: nu
 export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = async (app, options) => {
   const { sessions } = options;
   const maxStreams = options.maxStreams ?? 1_000;
-  const page = readFileSync(new URL('dashboard.html', WEB), 'utf8');
+  const live = options.live ?? 'stream';
+  const page = pageFor(readFileSync(new URL('dashboard.html', WEB), 'utf8'), live);
   const assets = new Map(
     Object.entries(ASSETS).map(([name, asset]) => [name, { ...asset, body: readFileSync(asset.file) }]),
   );
@@ -160,6 +175,14 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = asyn
       .send();
   });
 
+  // One snapshot per request: what a polling page reads, and a scriptable look at the same numbers.
+  app.get('/dashboard/snapshot', { schema: { hide: true } }, async (request, reply) => {
+    const session = await signedIn(request, reply);
+    if (session === undefined) return reply;
+    return reply.header('cache-control', 'no-store').send(await options.analytics.dashboard());
+  });
+
+  if (live === 'poll') return;
   app.get('/dashboard/events', { schema: { hide: true } }, async (request, reply) => {
     const session = await signedIn(request, reply);
     if (session === undefined) return reply;
@@ -180,3 +203,12 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardOptions> = asyn
     await streams.add(ADMIN_SCOPE, reply.raw, session);
   });
 };
+
+/** The page telling its script how to get snapshots (a meta tag the script reads). */
+function pageFor(html: string, live: 'stream' | 'poll'): string {
+  if (!html.includes(LIVE_META)) throw new Error(`web/dashboard.html lost its ${LIVE_META} tag`);
+  return html.replace(
+    LIVE_META,
+    `<meta name="dashboard-live" content="${live}" data-poll-ms="${POLL_INTERVAL_MS}" />`,
+  );
+}

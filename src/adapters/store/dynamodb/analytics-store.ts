@@ -5,7 +5,7 @@ import type {
   RollupRecord,
 } from '../../../ports/analytics-store.js';
 import type { DynamoTable, Item } from './dynamo-table.js';
-import { type ItemKey, KIND, PK, paddedMs, SK } from './keys.js';
+import { type ItemKey, KIND, keys, PK, paddedMs, SK } from './keys.js';
 
 const DAY_MS = 86_400_000;
 
@@ -79,7 +79,7 @@ export class DynamoAnalyticsStore implements AnalyticsStore {
 
 function partitionOf(granularity: RollupGranularity, bucket: number): string {
   const date = new Date(bucket).toISOString();
-  return `ANALYTICS#${granularity}#${granularity === 'minute' ? date.slice(0, 10) : date.slice(0, 7)}`;
+  return `${keys.analyticsPartitionPrefix}${granularity}#${granularity === 'minute' ? date.slice(0, 10) : date.slice(0, 7)}`;
 }
 
 /** Every partition holding a bucket of [from, to). */

@@ -14,6 +14,7 @@ import {
   PK,
   paddedMs,
   TTL,
+  ttlAfter,
 } from './keys.js';
 import { update } from './writes.js';
 
@@ -60,7 +61,7 @@ export class DynamoIdempotencyKeys {
               [KIND]: 'idempotency-key',
               [LOOKUP_PK]: keys.idempotencyExpiryLookup(shardOf(`${scope}\u0000${key}`)),
               [LOOKUP_SK]: `${paddedMs(expiresAt)}#${scope}#${key}`,
-              [TTL]: Math.ceil(expiresAt / 1000),
+              [TTL]: ttlAfter(expiresAt, 0),
               scope,
               idempotencyKey: key,
               requestHash,

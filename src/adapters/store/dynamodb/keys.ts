@@ -14,10 +14,17 @@ export const TIMESTAMP_INDEX = 'timestamp-index';
 export const LOOKUP_INDEX = 'gsi1';
 export const LOOKUP_PK = 'gsi1pk';
 export const LOOKUP_SK = 'gsi1sk';
-/** Epoch seconds after which DynamoDB's TTL deletes the item (idempotency keys). */
+/**
+ * Epoch seconds after which DynamoDB's TTL deletes the item: idempotency keys, published outbox
+ * records and processed-event marks. Analytics rollups carry none: compaction merges old minutes into
+ * hours before they go, which an expiry would skip.
+ */
 export const TTL = 'expiresAtTtl';
 /** What an item is, so a scan can count or clear one kind. */
 export const KIND = 'kind';
+
+/** The TTL attribute's value for an item to be forgotten `afterMs` from `now` (epoch ms). */
+export const ttlAfter = (now: number, afterMs: number): number => Math.ceil((now + afterMs) / 1000);
 
 export type ItemKind =
   | 'flight'
@@ -97,6 +104,9 @@ export const keys = {
   deadLettersPartition: 'DEADLETTERS',
   deadLetter: (id: string) => key('DEADLETTERS', id),
   processedPartition: 'PROCESSED',
+  settingsPartition: 'SETTINGS',
+  /** Analytics rollups: `ANALYTICS#<granularity>#<day or month>`. */
+  analyticsPartitionPrefix: 'ANALYTICS#',
   processed: (consumer: string, eventId: string) => key('PROCESSED', `${consumer}#${eventId}`),
 };
 

@@ -1,10 +1,15 @@
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../../../ports/clock.js';
 import type { CloudEvent } from '../../../ports/events.js';
-import type { AppendOrigin, Outbox, OutboxRecord } from '../../../ports/outbox.js';
+import {
+  type AppendOrigin,
+  type Outbox,
+  type OutboxRecord,
+  PUBLISHED_OUTBOX_RETENTION_MS,
+} from '../../../ports/outbox.js';
 import type { AppendSignal } from '../append-signal.js';
 import { ConditionFailed, type DynamoTable, type Item, inParallel } from './dynamo-table.js';
-import { KIND, keys, PK, SK, TIMESTAMP, TIMESTAMP_INDEX } from './keys.js';
+import { KIND, keys, PK, SK, TIMESTAMP, TIMESTAMP_INDEX, TTL, ttlAfter } from './keys.js';
 
 /** Marks of one markPublished call in flight at once. */
 const MARK_CONCURRENCY = 8;
@@ -61,7 +66,8 @@ export class DynamoOutbox implements Outbox {
         ),
       );
       if (removed.Attributes === undefined) return;
-      // Only what pruning needs; the event has been delivered.
+      // Only what pruning needs; the event has been delivered. DynamoDB's TTL deletes it even where no
+      // pruning runs (a deployment whose scheduled housekeeping is off).
       await this.#table.run('mark an outbox record published', (c) =>
         c.send(
           new PutCommand({
@@ -70,6 +76,7 @@ export class DynamoOutbox implements Outbox {
               ...keys.published(id),
               [KIND]: 'outbox-published',
               [TIMESTAMP]: publishedAt,
+              [TTL]: ttlAfter(publishedAt, PUBLISHED_OUTBOX_RETENTION_MS),
               eventId: removed.Attributes?.eventId,
             },
           }),

@@ -1,10 +1,13 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../../../ports/clock.js';
-import type { ProcessedEvents } from '../../../ports/processed-events.js';
+import { PROCESSED_EVENT_RETENTION_MS, type ProcessedEvents } from '../../../ports/processed-events.js';
 import { ConditionFailed, type DynamoTable } from './dynamo-table.js';
-import { KIND, keys, PK, SK, TIMESTAMP, TIMESTAMP_INDEX } from './keys.js';
+import { KIND, keys, PK, SK, TIMESTAMP, TIMESTAMP_INDEX, TTL, ttlAfter } from './keys.js';
 
-/** Processed-event marks in the `PROCESSED` partition; `timestamp-index` orders them by age for pruning. */
+/**
+ * Processed-event marks in the `PROCESSED` partition; `timestamp-index` orders them by age for pruning,
+ * and DynamoDB's TTL forgets them after the retention even where no pruning runs.
+ */
 export class DynamoProcessedEvents implements ProcessedEvents {
   readonly #table: DynamoTable;
   readonly #clock: Clock;
@@ -28,6 +31,7 @@ export class DynamoProcessedEvents implements ProcessedEvents {
   }
 
   async mark(consumer: string, eventId: string): Promise<void> {
+    const now = this.#clock.now();
     try {
       await this.#table.run('mark an event processed', (c) =>
         c.send(
@@ -36,7 +40,8 @@ export class DynamoProcessedEvents implements ProcessedEvents {
             Item: {
               ...keys.processed(consumer, eventId),
               [KIND]: 'processed-event',
-              [TIMESTAMP]: this.#clock.now(),
+              [TIMESTAMP]: now,
+              [TTL]: ttlAfter(now, PROCESSED_EVENT_RETENTION_MS),
             },
             // The first mark's time stays, as it does on the other backends.
             ConditionExpression: 'attribute_not_exists(#pk)',

@@ -110,7 +110,10 @@ async function createTable(table: DynamoTable): Promise<void> {
   await enableTimeToLive(table);
 }
 
-/** Idempotency keys expire through TTL on AWS; a local server without TTL support keeps them until pruned. */
+/**
+ * Idempotency keys, published outbox records and processed-event marks expire through TTL on AWS; a
+ * local server without TTL support keeps them until pruned.
+ */
 async function enableTimeToLive(table: DynamoTable): Promise<void> {
   try {
     await waitUntilActive(table);
