@@ -330,7 +330,7 @@ const offerCases: BadRequest[] = [
 
 const routeCases: BadRequest[] = [
   { name: 'routes: unknown route', path: '/v1/nope', status: 404, type: 'route-not-found' },
-  { name: 'routes: unknown version', path: '/v2/flights/search', status: 404, type: 'route-not-found' },
+  { name: 'routes: unknown version', path: '/v9/flights/search', status: 404, type: 'route-not-found' },
   { name: 'routes: path traversal', path: '/v1/%2e%2e/%2e%2e/etc/passwd', status: 404 },
   { name: 'routes: DELETE /v1/flights/search', method: 'DELETE', path: flights(), status: [404, 405] },
   {
@@ -445,8 +445,11 @@ function expectProblem(answer: Answer, expected: Pick<BadRequest, 'status' | 'ty
   }
 }
 
-/** Amadeus's codes for a refused request: 477 INVALID FORMAT (schema) or 4926 INVALID DATA RECEIVED (rules). */
-const AMADEUS_BAD_REQUEST_CODES = [477, 4926];
+/**
+ * Amadeus's codes for a refused request: 477 INVALID FORMAT (schema), 32171 MANDATORY DATA MISSING,
+ * 425 INVALID DATE (date rules) or 4926 INVALID DATA RECEIVED (other rules).
+ */
+const AMADEUS_BAD_REQUEST_CODES = [477, 32171, 425, 4926];
 
 /**
  * The checks every malformed request to an Amadeus-compatible route must pass: a 400 in Amadeus's

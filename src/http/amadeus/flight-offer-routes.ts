@@ -23,7 +23,9 @@ import {
   PricingResponse,
 } from './flight-schemas.js';
 import { verifyFlightOffer } from './offer-verification.js';
+import { listParameter } from './query-lists.js';
 import { amadeusBody, amadeusErrorResponses } from './schemas.js';
+import { notAppliedWarning, priceChangedWarning, withWarnings } from './warnings.js';
 
 const OUR_CABIN: Readonly<Record<string, Cabin>> = {
   ECONOMY: 'economy',
@@ -203,16 +205,64 @@ export const flightOfferRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
     async (request, reply) => {
       const verified = [];
       for (const [index, sent] of request.body.data.flightOffers.entries()) {
-        verified.push(await verifyFlightOffer(services, sent, `body.data.flightOffers.${index}`));
+        verified.push(
+          await verifyFlightOffer(services, sent, `body.data.flightOffers.${index}`, {
+            acceptPriceChange: true,
+          }),
+        );
+      }
+      const warnings = verified.flatMap((v, index) =>
+        v.previousPrice
+          ? [
+              priceChangedWarning(
+                v.previousPrice,
+                v.offer.price,
+                `/data/flightOffers/${index}/price/grandTotal`,
+              ),
+            ]
+          : [],
+      );
+      for (const include of listParameter(request.query.include)) {
+        warnings.push(
+          notAppliedWarning('include', `${include}: ${NOT_INCLUDED[include] ?? 'not a known value'}`),
+        );
       }
       reply.header('cache-control', 'no-store');
       return {
-        data: { type: 'flight-offers-pricing', flightOffers: verified.map((v) => v.offer) },
+        ...withWarnings(warnings),
+        data: {
+          type: 'flight-offers-pricing',
+          flightOffers: verified.map((v) => v.offer),
+          bookingRequirements: bookingRequirements(verified.flatMap((v) => v.travelers)),
+        },
         dictionaries: flightDictionaries(verified.map((v) => v.confirmed.offer)),
       };
     },
   );
 };
+
+/** Why each `include` of Flight Offers Price is not answered. */
+const NOT_INCLUDED: Readonly<Record<string, string>> = {
+  bags: 'the inventory records no bag allowances or bag prices',
+  'other-services': 'the inventory sells no ancillary services',
+  'detailed-fare-rules': 'the inventory records no fare rules beyond the fare basis',
+  'credit-card-fees': 'this server takes no card payments, so charges no card fees',
+};
+
+/**
+ * What a flight order must carry, as booking checks it: a contact email and phone (flight-order
+ * routes) and each traveller's date of birth (the core's passenger rules).
+ */
+function bookingRequirements(travelers: readonly TravelerRef[]) {
+  return {
+    emailAddressRequired: true,
+    mobilePhoneNumberRequired: true,
+    travelerRequirements: [...new Map(travelers.map((t) => [t.id, t])).values()].map((t) => ({
+      travelerId: t.id,
+      dateOfBirthRequired: true,
+    })),
+  };
+}
 
 function flownBy(offer: FlightOfferView, carriers: ReadonlySet<string>): boolean {
   return (

@@ -19,33 +19,39 @@ import {
   FlightOrderBody,
   FlightOrderResponse,
   type FlightOrderTraveler,
+  type OrderContact as OrderContactSchema,
   OrderParams,
 } from './flight-schemas.js';
 import { verifyFlightOffer, withFieldNames } from './offer-verification.js';
 import { amadeusBody, amadeusErrorResponses } from './schemas.js';
 
 type Traveler = Static<typeof FlightOrderTraveler>;
+type OrderContact = Static<typeof OrderContactSchema>;
 
-/** The booking contact: the first traveller with an email address and a phone number. */
-function contactOf(travelers: readonly Traveler[]): Contact {
-  for (const [index, traveler] of travelers.entries()) {
-    const email = traveler.contact?.emailAddress;
-    const phone = traveler.contact?.phones?.[0];
+/**
+ * The booking contact: the first traveller with an email address and a phone number, else the
+ * order's first `contacts` entry with both (where apps on the Java SDK, whose traveller contact has
+ * no email member, put them).
+ */
+function contactOf(travelers: readonly Traveler[], contacts: readonly OrderContact[]): Contact {
+  const candidates = [
+    ...travelers.map((t, index) => ({ contact: t.contact, field: `body.data.travelers.${index}.contact` })),
+    ...contacts.map((contact, index) => ({ contact, field: `body.data.contacts.${index}` })),
+  ];
+  for (const { contact, field } of candidates) {
+    const email = contact?.emailAddress;
+    const phone = contact?.phones?.[0];
     if (email === undefined || phone === undefined) continue;
     const number = `+${phone.countryCallingCode ?? ''}${phone.number}`;
-    if (!isEmail(email))
-      throw invalidField(`body.data.travelers.${index}.contact.emailAddress`, 'is not an email address');
+    if (!isEmail(email)) throw invalidField(`${field}.emailAddress`, 'is not an email address');
     if (!isE164(number)) {
-      throw invalidField(
-        `body.data.travelers.${index}.contact.phones.0`,
-        'countryCallingCode and number must form an E.164 number',
-      );
+      throw invalidField(`${field}.phones.0`, 'countryCallingCode and number must form an E.164 number');
     }
     return { email, phone: number };
   }
   throw invalidField(
     'body.data.travelers.0.contact',
-    'one traveller needs contact.emailAddress and contact.phones for the booking contact',
+    'one traveller (or data.contacts) needs emailAddress and phones for the booking contact',
   );
 }
 
@@ -150,7 +156,11 @@ export const flightOrderRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
         services.bookings.book({
           owner: clientOwner(request),
           idempotencyKey: idempotencyKeyOf(request),
-          request: { offerId: verified.offerId, passengers, contact: contactOf(data.travelers) },
+          request: {
+            offerId: verified.offerId,
+            passengers,
+            contact: contactOf(data.travelers, data.contacts ?? []),
+          },
         }),
       );
       reply.code(201).header('cache-control', 'no-store');

@@ -1,5 +1,14 @@
 import { Type } from '@sinclair/typebox';
-import { AmadeusCabin, AmadeusDate, AmadeusIata, Links, open, TravelerName } from './schemas.js';
+import {
+  AmadeusCabin,
+  AmadeusDate,
+  AmadeusIata,
+  Links,
+  open,
+  openQuery,
+  TravelerName,
+  Warnings,
+} from './schemas.js';
 
 /*
  * Flight offers, pricing and orders, after Amadeus's Flight Offers Search v2, Flight Offers Price v1
@@ -29,7 +38,12 @@ const Segment = Type.Object({
   blacklistedInEU: Type.Boolean(),
 });
 
-const TravelerPrice = Type.Object({ currency: Type.String(), total: Type.String(), base: Type.String() });
+const TravelerPrice = Type.Object({
+  currency: Type.String(),
+  total: Type.String(),
+  base: Type.String(),
+  taxes: Type.Array(Type.Object({ amount: Type.String(), code: Type.String() })),
+});
 
 export const AmadeusFlightOffer = Type.Object(
   {
@@ -83,6 +97,7 @@ const Dictionaries = Type.Object({
 });
 
 export const FlightOffersResponse = Type.Object({
+  warnings: Warnings,
   meta: Type.Object({ count: Type.Integer(), links: Links }),
   data: Type.Array(Type.Ref('AmadeusFlightOffer')),
   dictionaries: Dictionaries,
@@ -105,7 +120,7 @@ export const FlightOffersQuery = Type.Object(
     maxPrice: Type.Optional(Type.Integer({ minimum: 1, maximum: 999_999_999 })),
     max: Type.Integer({ minimum: 1, maximum: 250, default: 250 }),
   },
-  { additionalProperties: false },
+  openQuery,
 );
 
 const OriginDestination = Type.Object(
@@ -196,19 +211,56 @@ export const PricingBody = Type.Object(
 );
 
 export const PricingResponse = Type.Object({
+  warnings: Warnings,
   data: Type.Object({
     type: Type.Literal('flight-offers-pricing'),
     flightOffers: Type.Array(Type.Ref('AmadeusFlightOffer')),
+    bookingRequirements: Type.Object({}, open),
   }),
   dictionaries: Dictionaries,
 });
 
 export const PricingQuery = Type.Object(
   {
-    include: Type.Optional(Type.String({ maxLength: 100 })),
+    include: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description:
+          'credit-card-fees, bags, other-services, detailed-fare-rules (comma list); each answered with a warning',
+      }),
+    ),
     forceClass: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false },
+  openQuery,
+);
+
+const ContactDetails = {
+  emailAddress: Type.Optional(Type.String({ maxLength: 254 })),
+  phones: Type.Optional(
+    Type.Array(
+      Type.Object(
+        {
+          deviceType: Type.Optional(Type.String()),
+          countryCallingCode: Type.Optional(Type.String({ pattern: '^\\d{1,4}$' })),
+          number: Type.String({ pattern: '^\\d{4,15}$' }),
+        },
+        open,
+      ),
+      { maxItems: 3 },
+    ),
+  ),
+};
+
+/** One entry of an order's `contacts` (who the agency or traveller reaches about the order). */
+export const OrderContact = Type.Object(
+  {
+    ...ContactDetails,
+    addresseeName: Type.Optional(Type.Object({}, open)),
+    companyName: Type.Optional(Type.String({ maxLength: 100 })),
+    purpose: Type.Optional(Type.String({ maxLength: 40 })),
+    address: Type.Optional(Type.Object({}, open)),
+  },
+  open,
 );
 
 export const FlightOrderTraveler = Type.Object(
@@ -217,27 +269,7 @@ export const FlightOrderTraveler = Type.Object(
     dateOfBirth: AmadeusDate,
     name: Type.Object({ firstName: TravelerName, lastName: TravelerName }, open),
     gender: Type.Optional(Type.String()),
-    contact: Type.Optional(
-      Type.Object(
-        {
-          emailAddress: Type.Optional(Type.String({ maxLength: 254 })),
-          phones: Type.Optional(
-            Type.Array(
-              Type.Object(
-                {
-                  deviceType: Type.Optional(Type.String()),
-                  countryCallingCode: Type.Optional(Type.String({ pattern: '^\\d{1,4}$' })),
-                  number: Type.String({ pattern: '^\\d{4,15}$' }),
-                },
-                open,
-              ),
-              { maxItems: 3 },
-            ),
-          ),
-        },
-        open,
-      ),
-    ),
+    contact: Type.Optional(Type.Object(ContactDetails, open)),
   },
   open,
 );
@@ -250,6 +282,7 @@ const FlightOrderData = Type.Object(
       maxItems: 1,
     }),
     travelers: Type.Array(FlightOrderTraveler, { minItems: 1, maxItems: 18 }),
+    contacts: Type.Optional(Type.Array(OrderContact, { maxItems: 9 })),
   },
   open,
 );

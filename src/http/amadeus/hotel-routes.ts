@@ -14,6 +14,7 @@ import {
   HotelsByCityResponse,
 } from './place-schemas.js';
 import { amadeusBody, amadeusErrorResponses } from './schemas.js';
+import { priceChangedWarning, withWarnings } from './warnings.js';
 
 const KM_PER_MILE = 1.609344;
 const MAX_HOTEL_IDS = 20;
@@ -198,11 +199,19 @@ export const hotelRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
       },
     },
     async (request, reply) => {
-      const confirmed = await services.offers.confirm(request.params.offerId);
+      const confirmed = await services.offers.reprice(request.params.offerId);
       if (confirmed.kind !== 'hotel') throw new DomainError('offer-not-found', 'no hotel offer has this id');
       const base = baseUrl(request);
       reply.header('cache-control', 'no-store');
-      return { data: hotelOffers([confirmed.offer], base, `${base}${request.url}`) };
+      // A changed price answers with the offer at its new price under a new id (Amadeus did the same);
+      // booking the old id is refused as a price discrepancy.
+      const warnings = confirmed.previousPrice
+        ? [priceChangedWarning(confirmed.previousPrice, confirmed.offer.price, '/data/offers/0/price/total')]
+        : [];
+      return {
+        ...withWarnings(warnings),
+        data: hotelOffers([confirmed.offer], base, `${base}${HOTEL_OFFERS_PATH}/${confirmed.offer.id}`),
+      };
     },
   );
 };

@@ -1,14 +1,28 @@
 import type { FastifyRequest } from 'fastify';
 
-/** Path prefixes of the Amadeus Self-Service APIs that the compatibility routes answer under. */
-const AMADEUS_PREFIXES = [
+/**
+ * Path prefixes of the Amadeus Self-Service APIs: every request under them is answered in Amadeus's
+ * form (bearer tokens, `{errors: […]}` bodies its SDKs parse, code 38196 for a resource not served).
+ * The one list of them: a compatibility route added under one of these is served, not refused.
+ * `/v1/analytics/` is ours (usage analytics), so only Amadeus's one API under it is listed.
+ */
+export const AMADEUS_PREFIXES: readonly string[] = [
   '/v1/security/',
   '/v1/shopping/',
   '/v1/booking/',
   '/v1/reference-data/',
-  '/v2/shopping/',
-  '/v2/booking/',
-  '/v3/shopping/',
+  '/v1/airport/',
+  '/v1/airline/',
+  '/v1/travel/',
+  '/v1/location/',
+  '/v1/ordering/',
+  '/v1/schedule/',
+  '/v1/e-reputation/',
+  '/v1/duty-of-care/',
+  '/v1/safety/',
+  '/v1/analytics/itinerary-price-metrics',
+  '/v2/',
+  '/v3/',
 ];
 
 /** Where clients trade their client credentials for a bearer token. */

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { AmadeusDate, AmadeusIata, Links, open, TravelerName } from './schemas.js';
+import { AmadeusDate, AmadeusIata, Links, open, openQuery, TravelerName, Warnings } from './schemas.js';
 
 /*
  * Locations and hotels, after Amadeus's Airport & City Search v1, Hotel List v1, Hotel Search v3 and
@@ -38,7 +38,7 @@ export const LocationsQuery = Type.Object(
     view: Type.Union([Type.Literal('LIGHT'), Type.Literal('FULL')], { default: 'FULL' }),
     sort: Type.Optional(Type.Literal('analytics.travelers.score')),
   },
-  { additionalProperties: false },
+  openQuery,
 );
 
 export const LocationsResponse = Type.Object({
@@ -71,7 +71,7 @@ export const HotelsByCityQuery = Type.Object(
       default: 'ALL',
     }),
   },
-  { additionalProperties: false },
+  openQuery,
 );
 
 export const HotelsByCityResponse = Type.Object({
@@ -107,7 +107,7 @@ export const HotelOffersQuery = Type.Object(
     ),
     bestRateOnly: Type.Boolean({ default: true }),
   },
-  { additionalProperties: false },
+  openQuery,
 );
 
 export const AmadeusHotelOffers = Type.Object(
@@ -148,8 +148,11 @@ export const AmadeusHotelOffers = Type.Object(
   { $id: 'AmadeusHotelOffers' },
 );
 
-export const HotelOffersResponse = Type.Object({ data: Type.Array(Type.Ref('AmadeusHotelOffers')) });
-export const HotelOfferResponse = Type.Object({ data: Type.Ref('AmadeusHotelOffers') });
+export const HotelOffersResponse = Type.Object({
+  warnings: Warnings,
+  data: Type.Array(Type.Ref('AmadeusHotelOffers')),
+});
+export const HotelOfferResponse = Type.Object({ warnings: Warnings, data: Type.Ref('AmadeusHotelOffers') });
 export const HotelOfferParams = Type.Object({ offerId: Type.String({ minLength: 1, maxLength: 4096 }) });
 
 const Guest = Type.Object(
