@@ -9,6 +9,8 @@ export interface Airport {
   /** IATA metropolitan-area code when the city has several airports (e.g. "NYC"), else the airport's own IATA code. */
   cityCode: string;
   country: string;
+  /** ISO 3166-1 alpha-2 code of `country`, when the registries give one. */
+  countryCode?: string;
   latitude: number;
   longitude: number;
   /** IANA time zone, e.g. "America/New_York". */

@@ -17,6 +17,7 @@ interface OpenFlightsAirport {
 /** Row of the OurAirports database as shipped by airport-data-js (size and service data). */
 interface OurAirportsAirport {
   iata: string;
+  country_code?: string;
   type: string;
   scheduled_service: string | boolean;
   runway_length: number | string;
@@ -50,8 +51,11 @@ export async function airportRows(): Promise<Airport[]> {
     getAirportsByType(type: string): Promise<OurAirportsAirport[]>;
   };
   const sizeByIata = new Map<string, number>();
+  const countryCodeByIata = new Map<string, string>();
   for (const type of Object.keys(TYPE_TIER)) {
     for (const row of await ourAirports.getAirportsByType(type)) {
+      if (row.country_code && /^[A-Z]{2}$/.test(row.country_code))
+        countryCodeByIata.set(row.iata, row.country_code);
       const scheduled =
         row.scheduled_service === true || String(row.scheduled_service).toLowerCase() === 'true';
       const tier = (TYPE_TIER[type] ?? 1) - (scheduled ? 0 : 1);
@@ -77,6 +81,7 @@ export async function airportRows(): Promise<Airport[]> {
       city: row.city || row.name,
       cityCode: cityCodeOf.get(row.iata) ?? row.iata,
       country: row.country,
+      ...optionalCountryCode(countryCodeByIata.get(row.iata) ?? countryCodeOfName(row.country)),
       latitude: row.latitude,
       longitude: row.longitude,
       timeZone: row.tz,
@@ -84,6 +89,61 @@ export async function airportRows(): Promise<Airport[]> {
     });
   }
   return airports;
+}
+
+function optionalCountryCode(code: string | undefined): { countryCode?: string } {
+  return code === undefined ? {} : { countryCode: code };
+}
+
+/** OpenFlights country names that differ from the runtime's English region names. */
+const COUNTRY_NAME_ALIASES: Readonly<Record<string, string>> = {
+  Turkey: 'TR',
+  'Congo (Kinshasa)': 'CD',
+  'Congo (Brazzaville)': 'CG',
+  Burma: 'MM',
+  "Cote d'Ivoire": 'CI',
+  'Czech Republic': 'CZ',
+  'Turks and Caicos Islands': 'TC',
+  'Saint Vincent and the Grenadines': 'VC',
+  'Bosnia and Herzegovina': 'BA',
+  'Virgin Islands': 'VI',
+  'East Timor': 'TL',
+  Swaziland: 'SZ',
+  Reunion: 'RE',
+  'Sao Tome and Principe': 'ST',
+  'Saint Pierre and Miquelon': 'PM',
+  Macedonia: 'MK',
+  'Wallis and Futuna': 'WF',
+  'Antigua and Barbuda': 'AG',
+  'Saint Kitts and Nevis': 'KN',
+  'Saint Lucia': 'LC',
+  'Trinidad and Tobago': 'TT',
+  'Hong Kong': 'HK',
+  'Saint Helena': 'SH',
+  Macau: 'MO',
+  Palestine: 'PS',
+  Myanmar: 'MM',
+};
+
+let regionCodes: Map<string, string> | undefined;
+
+/**
+ * The ISO code of a registry country name, for airports OurAirports does not list: the runtime's
+ * English region names (every two-letter code), then the registry's own spellings.
+ */
+function countryCodeOfName(name: string): string | undefined {
+  if (!regionCodes) {
+    regionCodes = new Map();
+    const names = new Intl.DisplayNames(['en'], { type: 'region' });
+    for (let first = 65; first <= 90; first++) {
+      for (let second = 65; second <= 90; second++) {
+        const code = String.fromCharCode(first, second);
+        const regionName = names.of(code);
+        if (regionName !== undefined && regionName !== code) regionCodes.set(regionName, code);
+      }
+    }
+  }
+  return regionCodes.get(name) ?? COUNTRY_NAME_ALIASES[name];
 }
 
 const timeZoneValidity = new Map<string, boolean>();

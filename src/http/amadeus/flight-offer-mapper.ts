@@ -35,6 +35,8 @@ const MAX_REPORTED_SEATS = 9;
 export interface TravelerRef {
   id: string;
   type: TravelerType;
+  /** The Amadeus type the client asked for when it is not the one of `type` (YOUNG, STUDENT, SENIOR). */
+  label?: string;
 }
 
 /** Travellers numbered "1".."n" as Amadeus numbers them: adults, then children, then infants. */
@@ -140,7 +142,7 @@ function offerBody(offer: FlightOfferView, travelers: readonly TravelerRef[]) {
       return {
         travelerId: traveler.id,
         fareOption: 'STANDARD',
-        travelerType: AMADEUS_TRAVELER_TYPE[traveler.type],
+        travelerType: traveler.label ?? AMADEUS_TRAVELER_TYPE[traveler.type],
         ...(traveler.type === 'infant' ? { associatedAdultId: travelers[0]?.id ?? '1' } : {}),
         price: {
           currency: offer.price.currency,
@@ -175,18 +177,29 @@ function localTime(zoned: string): string {
 
 /** Amadeus's `dictionaries` for offers: the locations, aircraft, currencies and carriers they name. */
 export function flightDictionaries(offers: readonly FlightOfferView[]) {
-  const locations: Record<string, { cityCode: string }> = {};
+  const locations: Record<string, { cityCode: string; countryCode?: string }> = {};
   const aircraft: Record<string, string> = {};
   const currencies: Record<string, string> = {};
   const carriers: Record<string, string> = {};
   for (const offer of offers) {
-    currencies[offer.price.currency] = offer.price.currency;
+    currencies[offer.price.currency] = currencyName(offer.price.currency);
     for (const segment of offer.itineraries.flatMap((itinerary) => itinerary.segments)) {
-      for (const end of [segment.departure, segment.arrival])
-        locations[end.iataCode] = { cityCode: end.cityCode };
+      for (const end of [segment.departure, segment.arrival]) {
+        locations[end.iataCode] = {
+          cityCode: end.cityCode,
+          ...(end.countryCode ? { countryCode: end.countryCode } : {}),
+        };
+      }
       aircraft[segment.aircraft] = aircraftName(segment.aircraft);
       carriers[segment.carrierCode] = segment.carrierName.toUpperCase();
     }
   }
   return { locations, aircraft, currencies, carriers };
+}
+
+const currencyNames = new Intl.DisplayNames(['en'], { type: 'currency' });
+
+/** A currency's name as Amadeus's dictionaries wrote it: "EUR": "EURO", "USD": "US DOLLAR". */
+function currencyName(code: string): string {
+  return (currencyNames.of(code) ?? code).toUpperCase();
 }

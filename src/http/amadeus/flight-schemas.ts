@@ -90,7 +90,10 @@ export const AmadeusFlightOffer = Type.Object(
 );
 
 const Dictionaries = Type.Object({
-  locations: Type.Record(Type.String(), Type.Object({ cityCode: Type.String() })),
+  locations: Type.Record(
+    Type.String(),
+    Type.Object({ cityCode: Type.String(), countryCode: Type.Optional(Type.String()) }),
+  ),
   aircraft: Type.Record(Type.String(), Type.String()),
   currencies: Type.Record(Type.String(), Type.String()),
   carriers: Type.Record(Type.String(), Type.String()),
@@ -123,33 +126,55 @@ export const FlightOffersQuery = Type.Object(
   openQuery,
 );
 
+const AirportList = Type.Array(AmadeusIata, { maxItems: 3 });
+
 const OriginDestination = Type.Object(
   {
     id: Type.String({ minLength: 1, maxLength: 8 }),
     originLocationCode: AmadeusIata,
     destinationLocationCode: AmadeusIata,
-    departureDateTimeRange: Type.Object({ date: AmadeusDate, time: Type.Optional(Type.String()) }, open),
+    departureDateTimeRange: Type.Object(
+      {
+        date: AmadeusDate,
+        time: Type.Optional(Type.String({ pattern: '^\\d{2}:\\d{2}(:\\d{2})?$', description: 'Local time' })),
+        dateWindow: Type.Optional(
+          Type.String({ pattern: '^[MPI][1-3]D$', description: 'M/P/I (minus, plus, either side) 1–3 days' }),
+        ),
+        timeWindow: Type.Optional(
+          Type.String({ pattern: '^([1-9]|1[0-2])H$', description: '1H to 12H either side' }),
+        ),
+      },
+      open,
+    ),
+    includedConnectionPoints: Type.Optional(AirportList),
+    excludedConnectionPoints: Type.Optional(AirportList),
   },
   open,
+);
+
+/** Amadeus's traveller types; YOUNG, STUDENT and SENIOR pay the adult fare (docs/amadeus.md). */
+export const AmadeusTravelerType = Type.Union(
+  [
+    Type.Literal('ADULT'),
+    Type.Literal('SENIOR'),
+    Type.Literal('YOUNG'),
+    Type.Literal('STUDENT'),
+    Type.Literal('CHILD'),
+    Type.Literal('HELD_INFANT'),
+    Type.Literal('SEATED_INFANT'),
+  ],
+  { default: 'ADULT' },
 );
 
 export const FlightOffersSearchBody = Type.Object(
   {
     currencyCode: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
-    originDestinations: Type.Array(OriginDestination, { minItems: 1, maxItems: 2 }),
+    originDestinations: Type.Array(OriginDestination, { minItems: 1, maxItems: 6 }),
     travelers: Type.Array(
       Type.Object(
         {
           id: Type.String({ minLength: 1, maxLength: 8 }),
-          travelerType: Type.Union(
-            [
-              Type.Literal('ADULT'),
-              Type.Literal('SENIOR'),
-              Type.Literal('CHILD'),
-              Type.Literal('HELD_INFANT'),
-            ],
-            { default: 'ADULT' },
-          ),
+          travelerType: AmadeusTravelerType,
           associatedAdultId: Type.Optional(Type.String()),
         },
         open,
@@ -161,11 +186,32 @@ export const FlightOffersSearchBody = Type.Object(
       Type.Object(
         {
           maxFlightOffers: Type.Optional(Type.Integer({ minimum: 1, maximum: 250 })),
+          maxPrice: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 999_999_999, description: 'Highest price per traveller' }),
+          ),
+          oneFlightOfferPerDay: Type.Optional(Type.Boolean()),
           flightFilters: Type.Optional(
             Type.Object(
               {
+                maxFlightTime: Type.Optional(
+                  Type.Integer({
+                    minimum: 1,
+                    maximum: 1000,
+                    description: 'Percent of the shortest flight time',
+                  }),
+                ),
                 cabinRestrictions: Type.Optional(
-                  Type.Array(Type.Object({ cabin: AmadeusCabin }, open), { maxItems: 6 }),
+                  Type.Array(
+                    Type.Object(
+                      {
+                        cabin: AmadeusCabin,
+                        coverage: Type.Optional(Type.String()),
+                        originDestinationIds: Type.Optional(Type.Array(Type.String(), { maxItems: 6 })),
+                      },
+                      open,
+                    ),
+                    { maxItems: 6 },
+                  ),
                 ),
                 carrierRestrictions: Type.Optional(
                   Type.Object(
@@ -181,7 +227,13 @@ export const FlightOffersSearchBody = Type.Object(
                   ),
                 ),
                 connectionRestriction: Type.Optional(
-                  Type.Object({ maxNumberOfConnections: Type.Integer({ minimum: 0, maximum: 2 }) }, open),
+                  Type.Object(
+                    {
+                      maxNumberOfConnections: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 })),
+                      nonStopPreferred: Type.Optional(Type.Boolean()),
+                    },
+                    open,
+                  ),
                 ),
               },
               open,

@@ -23,9 +23,16 @@ export interface VerifiedFlightOffer {
   previousPrice?: { total: string; currency: string };
 }
 
-const OUR_TRAVELER_TYPE = new Map<string, TravelerType>(
-  Object.entries(AMADEUS_TRAVELER_TYPE).map(([ours, theirs]) => [theirs, ours as TravelerType]),
-);
+/** Our traveller type of each Amadeus type an offer can carry; YOUNG, STUDENT and SENIOR pay adult fares. */
+const OUR_TRAVELER_TYPE = new Map<string, TravelerType>([
+  ...Object.entries(AMADEUS_TRAVELER_TYPE).map(([ours, theirs]): [string, TravelerType] => [
+    theirs,
+    ours as TravelerType,
+  ]),
+  ['SENIOR', 'adult'],
+  ['YOUNG', 'adult'],
+  ['STUDENT', 'adult'],
+]);
 
 /**
  * Honours only what the server can verify: the offer must be one it issued with its sealed facts
@@ -52,10 +59,14 @@ export async function verifyFlightOffer(
     : await services.offers.confirm(parts.offerId);
   if (confirmed.kind !== 'flight') throw invalidField(field, 'not a flight offer');
   const pricings = sent.travelerPricings as { travelerId: string; travelerType: string }[];
-  const travelers = pricings.map((pricing) => ({
-    id: pricing.travelerId,
-    type: OUR_TRAVELER_TYPE.get(pricing.travelerType) ?? 'adult',
-  }));
+  const travelers = pricings.map((pricing): TravelerRef => {
+    const type = OUR_TRAVELER_TYPE.get(pricing.travelerType) ?? 'adult';
+    return {
+      id: pricing.travelerId,
+      type,
+      ...(pricing.travelerType !== AMADEUS_TRAVELER_TYPE[type] ? { label: pricing.travelerType } : {}),
+    };
+  });
   return {
     offerId: parts.offerId,
     confirmed,
