@@ -74,6 +74,8 @@ const javaTraveler = (id: string, dateOfBirth = '1980-04-02') =>
     FLIGHT_ORDER_TRAVELER,
   );
 
+const REMARKS = { general: [{ subType: 'GENERAL_MISCELLANEOUS', text: 'ONLINE BOOKING FROM A JAVA APP' }] };
+
 async function economyFare(flightId: string): Promise<number> {
   const [flight] = await tp.platform.store.getFlights([flightId]);
   return flight?.cabins.find((c) => c.cabin === 'economy')?.fare ?? 0;
@@ -117,6 +119,8 @@ describe('offers re-serialised by the Java SDK (Gson)', () => {
         type: 'flight-order',
         flightOffers: [gsonRoundTrip(pricedOffer, FLIGHT_OFFER_SEARCH)],
         travelers: [javaTraveler('1'), javaTraveler('2'), javaTraveler('3', '2018-05-05')],
+        remarks: REMARKS,
+        ticketingAgreement: { option: 'DELAY_TO_CANCEL', delay: '6D' },
         contacts: [
           {
             emailAddress: 'ada@example.org',
@@ -127,6 +131,21 @@ describe('offers re-serialised by the Java SDK (Gson)', () => {
     });
     expect(order.status).toBe(201);
     expect(order.json.data.flightOffers[0].price.grandTotal).toBe(offer.price.grandTotal);
+
+    // What the order carried beside the travellers is kept and shown when it is read back.
+    const read = await sdk.booking.flightOrder(order.json.data.id).get();
+    expect(read.data.travelers[0].documents).toEqual([
+      {
+        documentType: 'PASSPORT',
+        number: '00000000',
+        issuanceCountry: 'GB',
+        nationality: 'GB',
+        holder: false,
+      },
+    ]);
+    expect(read.data.contacts[0]).toMatchObject({ emailAddress: 'ada@example.org' });
+    expect(read.data.remarks).toEqual(REMARKS);
+    expect(read.data.ticketingAgreement).toEqual({ option: 'DELAY_TO_CANCEL', delay: '6D' });
   });
 
   it('still refuses a tampered price, segment or seat count (400, 4926), Gson-written or not', async () => {

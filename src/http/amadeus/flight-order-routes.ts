@@ -4,6 +4,7 @@ import { DomainError, invalidField } from '../../core/errors.js';
 import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
 import type { OfferSeal } from '../../core/offers/offer-seal.js';
 import type {
+  BookingDetails,
   BookingOwner,
   BookingRecord,
   Contact,
@@ -17,6 +18,7 @@ import { AMADEUS_TAG, clientOwner, idempotencyKeyOf } from './context.js';
 import { toAmadeusFlightOffer } from './flight-offer-mapper.js';
 import {
   FlightOrderBody,
+  type FlightOrderData,
   FlightOrderResponse,
   type FlightOrderTraveler,
   type OrderContact as OrderContactSchema,
@@ -83,11 +85,13 @@ function flightOrder(booking: BookingRecord, seal: OfferSeal) {
       },
     ],
     flightOffers: [offer],
+    ...orderDetails(booking.details),
     travelers: booking.passengers.map((p, i) => ({
       id: String(i + 1),
       dateOfBirth: p.dateOfBirth,
       ...(p.gender ? { gender: AMADEUS_GENDERS[p.gender] } : {}),
       name: { firstName: p.givenName.toUpperCase(), lastName: p.familyName.toUpperCase() },
+      ...(booking.details?.documents?.[i]?.length ? { documents: booking.details.documents[i] } : {}),
       ...(i === 0
         ? {
             contact: {
@@ -98,6 +102,27 @@ function flightOrder(booking: BookingRecord, seal: OfferSeal) {
         : {}),
     })),
   };
+}
+
+/** The order members kept from the request, as the client gave them. */
+function orderDetails(details: BookingDetails | undefined) {
+  return {
+    ...(details?.remarks === undefined ? {} : { remarks: details.remarks }),
+    ...(details?.ticketingAgreement === undefined ? {} : { ticketingAgreement: details.ticketingAgreement }),
+    ...(details?.contacts === undefined ? {} : { contacts: details.contacts }),
+  };
+}
+
+/** What of an order request is kept beside the booking: documents, remarks, agreement, contacts. */
+function detailsOf(data: Static<typeof FlightOrderData>): BookingDetails | undefined {
+  const documents = data.travelers.map((traveler) => traveler.documents ?? []);
+  const details: BookingDetails = {
+    ...(documents.some((list) => list.length > 0) ? { documents } : {}),
+    ...(data.remarks === undefined ? {} : { remarks: data.remarks }),
+    ...(data.ticketingAgreement === undefined ? {} : { ticketingAgreement: data.ticketingAgreement }),
+    ...(data.contacts === undefined ? {} : { contacts: data.contacts }),
+  };
+  return Object.keys(details).length > 0 ? details : undefined;
 }
 
 /** Passenger fields as the core names them, renamed to the order's travellers. */
@@ -160,6 +185,7 @@ export const flightOrderRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
             offerId: verified.offerId,
             passengers,
             contact: contactOf(data.travelers, data.contacts ?? []),
+            details: detailsOf(data),
           },
         }),
       );

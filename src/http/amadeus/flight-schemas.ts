@@ -322,11 +322,27 @@ export const FlightOrderTraveler = Type.Object(
     name: Type.Object({ firstName: TravelerName, lastName: TravelerName }, open),
     gender: Type.Optional(Type.String()),
     contact: Type.Optional(Type.Object(ContactDetails, open)),
+    documents: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            documentType: Type.Optional(Type.String({ maxLength: 40 })),
+            number: Type.Optional(Type.String({ maxLength: 40 })),
+            expiryDate: Type.Optional(AmadeusDate),
+            issuanceCountry: Type.Optional(Type.String({ maxLength: 3 })),
+            nationality: Type.Optional(Type.String({ maxLength: 3 })),
+            holder: Type.Optional(Type.Boolean()),
+          },
+          open,
+        ),
+        { maxItems: 3 },
+      ),
+    ),
   },
   open,
 );
 
-const FlightOrderData = Type.Object(
+export const FlightOrderData = Type.Object(
   {
     type: Type.Optional(Type.Literal('flight-order')),
     flightOffers: Type.Array(Type.Object({ id: Type.String({ maxLength: 4096 }) }, open), {
@@ -335,6 +351,12 @@ const FlightOrderData = Type.Object(
     }),
     travelers: Type.Array(FlightOrderTraveler, { minItems: 1, maxItems: 18 }),
     contacts: Type.Optional(Type.Array(OrderContact, { maxItems: 9 })),
+    remarks: Type.Optional(
+      Type.Object({}, { ...open, description: 'Kept with the order and returned as given' }),
+    ),
+    ticketingAgreement: Type.Optional(
+      Type.Object({}, { ...open, description: 'Kept with the order and returned as given' }),
+    ),
   },
   open,
 );
