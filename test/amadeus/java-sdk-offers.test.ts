@@ -248,3 +248,52 @@ describe('a price that changed since the search', () => {
     }
   });
 });
+
+describe('a hotel rate that changed since the search', () => {
+  it('is answered by the offer lookup with the new price under a new id and the warning; the old id is not booked', async () => {
+    const hotels = await sdk.referenceData.locations.hotels.byCity.get({ cityCode: 'LON' });
+    const hotelId = hotels.data[0].hotelId;
+    const search = await sdk.shopping.hotelOffersSearch.get({
+      hotelIds: hotelId,
+      checkInDate: tp.date(1),
+      checkOutDate: tp.date(2),
+    });
+    const offer = search.data[0].offers[0];
+    const roomNight = (await tp.platform.store.findRoomNights([hotelId], tp.date(1), tp.date(2))).find(
+      (n) => n.roomType === offer.room.type,
+    );
+    if (!roomNight) throw new Error('no room night for the offer');
+    await tp.platform.store.putRoomNights([{ ...roomNight, rate: roomNight.rate + 1000 }]);
+    try {
+      const confirmed = await sdk.shopping.hotelOfferSearch(offer.id).get();
+      const current = confirmed.data.offers[0];
+      expect(Number(current.price.total)).toBeGreaterThan(Number(offer.price.total));
+      expect(current.id).not.toBe(offer.id);
+      expect(confirmed.result.warnings[0]).toMatchObject({
+        title: 'PricingOrFareBasisDiscrepancyWarning',
+        source: { pointer: '/data/offers/0/price/total' },
+      });
+      const order = (hotelOfferId: string) =>
+        sdk.booking.hotelOrders.post({
+          data: {
+            type: 'hotel-order',
+            guests: [
+              {
+                tid: 1,
+                firstName: 'ADA',
+                lastName: 'LOVELACE',
+                phone: '+447700900123',
+                email: 'ada@example.org',
+              },
+            ],
+            roomAssociations: [{ guestReferences: [{ guestReference: '1' }], hotelOfferId }],
+          },
+        });
+      const refused = await sdkFailure(order(offer.id));
+      expect(refused.description[0]).toMatchObject({ code: 37200 });
+      expect((await order(current.id)).statusCode).toBe(201);
+    } finally {
+      await tp.platform.store.putRoomNights([roomNight]);
+    }
+  });
+});

@@ -191,6 +191,7 @@ describe('parameters as the SDKs send them', () => {
       amenities: 'WIFI',
     });
     expect(hotels.result.warnings[0]).toMatchObject({ source: { parameter: 'chainCodes' } });
+    expect(hotels.data[0].address.countryCode).toBe('GB');
     for (const hotel of hotels.data) expect(hotel.amenities).toContain('wifi');
     const hotelIds = hotels.data.slice(0, 3).map((h: SdkJson) => h.hotelId);
     const offers = await sdk.shopping.hotelOffersSearch.get({

@@ -149,13 +149,13 @@ export const hotelRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
       return {
         ...withWarnings(warnings),
         meta: { count: hotels.length, links: { self: `${baseUrl(request)}${request.url}` } },
-        data: hotels.map(({ hotel, distanceKm }) => ({
+        data: hotels.map(({ hotel, distanceKm, countryCode }) => ({
           hotelId: hotel.id,
           name: hotel.name,
           iataCode: hotel.cityCode,
           rating: hotel.stars,
           geoCode: { latitude: hotel.latitude, longitude: hotel.longitude },
-          address: { lines: [hotel.address] },
+          address: { lines: [hotel.address], ...(countryCode ? { countryCode } : {}) },
           distance: {
             value: Math.round((unit === 'MILE' ? distanceKm / KM_PER_MILE : distanceKm) * 10) / 10,
             unit,

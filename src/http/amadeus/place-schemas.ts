@@ -99,7 +99,11 @@ export const HotelsByCityResponse = Type.Object({
       iataCode: Type.String(),
       rating: Type.Integer(),
       geoCode: Type.Object({ latitude: Type.Number(), longitude: Type.Number() }),
-      address: Type.Object({ lines: Type.Array(Type.String()), cityName: Type.String() }),
+      address: Type.Object({
+        lines: Type.Array(Type.String()),
+        cityName: Type.Optional(Type.String()),
+        countryCode: Type.Optional(Type.String({ description: 'ISO 3166-1 alpha-2' })),
+      }),
       distance: Type.Object({ value: Type.Number(), unit: Type.String() }),
       amenities: Type.Array(Type.String()),
     }),
