@@ -128,6 +128,35 @@ describe('flight search criteria', () => {
     expect(durations.size).toBe(1);
   });
 
+  it('applies a cabin restriction to the whole journey, with a warning when it named some legs only', async () => {
+    const response = await sdk.shopping.flightOffersSearch.post({
+      originDestinations: [
+        { id: 'out', ...route, departureDateTimeRange: { date: tp.date(1) } },
+        {
+          id: 'back',
+          originLocationCode: 'JFK',
+          destinationLocationCode: 'LHR',
+          departureDateTimeRange: { date: tp.date(4) },
+        },
+      ],
+      travelers: [{ id: '1', travelerType: 'ADULT' }],
+      sources: ['GDS'],
+      searchCriteria: {
+        maxFlightOffers: 2,
+        flightFilters: {
+          cabinRestrictions: [
+            { cabin: 'BUSINESS', coverage: 'MOST_SEGMENTS', originDestinationIds: ['out'] },
+          ],
+        },
+      },
+    });
+    expect(response.result.warnings[0]).toMatchObject({ source: { parameter: 'cabinRestrictions' } });
+    expect(response.data.length).toBeGreaterThan(0);
+    for (const offer of response.data) {
+      for (const fare of offer.travelerPricings[0].fareDetailsBySegment) expect(fare.cabin).toBe('BUSINESS');
+    }
+  });
+
   it('prices YOUNG and STUDENT travellers at the adult fare and keeps their type through pricing', async () => {
     const response = await sdk.shopping.flightOffersSearch.post({
       originDestinations: [{ id: '1', ...route, departureDateTimeRange: { date: tp.date(2) } }],

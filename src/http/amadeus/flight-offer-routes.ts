@@ -27,7 +27,7 @@ import { applyCriteria, NO_CRITERIA, type OfferCriteria, timeWindow } from './of
 import { verifyFlightOffer } from './offer-verification.js';
 import { listParameter } from './query-lists.js';
 import { amadeusBody, amadeusErrorResponses } from './schemas.js';
-import { notAppliedWarning, priceChangedWarning, withWarnings } from './warnings.js';
+import { type AmadeusWarning, notAppliedWarning, priceChangedWarning, withWarnings } from './warnings.js';
 
 const OUR_CABIN: Readonly<Record<string, Cabin>> = {
   ECONOMY: 'economy',
@@ -76,6 +76,8 @@ interface MappedSearch {
   max: number;
   travelers: TravelerRef[];
   criteria: OfferCriteria;
+  /** What the search could not apply as asked. */
+  warnings?: AmadeusWarning[];
 }
 
 function fromQuery(q: Static<typeof FlightOffersQuery>): MappedSearch {
@@ -164,6 +166,19 @@ function fromBody(body: Static<typeof FlightOffersSearchBody>): MappedSearch {
   }
   const included = filters?.carrierRestrictions?.includedCarrierCodes;
   const legs = [outbound, ...(inbound ? [inbound] : [])];
+  const partial = filters?.cabinRestrictions?.some(
+    (restriction) =>
+      restriction.originDestinationIds !== undefined &&
+      legs.some((leg) => !restriction.originDestinationIds?.includes(leg.id)),
+  );
+  const warnings = partial
+    ? [
+        notAppliedWarning(
+          'cabinRestrictions',
+          'a cabin for some origin-destinations only: it applies to the whole journey (one cabin per itinerary pair is sold)',
+        ),
+      ]
+    : [];
   const returnDates = inbound ? datesOf(inbound.departureDateTimeRange) : [undefined];
   const queries = datesOf(outbound.departureDateTimeRange).flatMap((departureDate) =>
     returnDates
@@ -207,6 +222,7 @@ function fromBody(body: Static<typeof FlightOffersSearchBody>): MappedSearch {
       nonStopPreferred: filters?.connectionRestriction?.nonStopPreferred === true,
       oneFlightOfferPerDay: criteria?.oneFlightOfferPerDay === true,
     },
+    warnings,
   };
 }
 
@@ -228,6 +244,7 @@ export const flightOfferRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
         : pages.flatMap((page) => page.data).sort((a, b) => Number(a.price.total) - Number(b.price.total));
     const offers = applyCriteria(found, mapped.criteria).slice(0, mapped.max);
     return {
+      ...withWarnings(mapped.warnings ?? []),
       meta: { count: offers.length, links: { self: `${baseUrl(request)}${request.url}` } },
       data: offers.map((offer) => toAmadeusFlightOffer(offer, mapped.travelers, services.offerSeal)),
       dictionaries: flightDictionaries(offers),
