@@ -18,6 +18,9 @@ const CONTEXT_PREFIX: Record<string, string> = {
   headers: 'header',
 };
 
+/** The message of a field error for a required member that is missing. */
+export const MISSING_MESSAGE = 'is required';
+
 /** Field errors named as the client wrote them: "query.adults", "body.passengers.0.name". */
 export function fieldErrors(issues: readonly AjvIssue[], context: string): FieldError[] {
   const prefix = CONTEXT_PREFIX[context] ?? context;
@@ -27,7 +30,7 @@ export function fieldErrors(issues: readonly AjvIssue[], context: string): Field
     if (typeof property === 'string') path.push(property);
     let message = issue.message ?? 'is invalid';
     if (issue.keyword === 'additionalProperties') message = 'is not a known parameter';
-    if (issue.keyword === 'required') message = 'is required';
+    if (issue.keyword === 'required') message = MISSING_MESSAGE;
     return { field: [prefix, ...path].join('.'), message };
   });
 }

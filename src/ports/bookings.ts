@@ -35,6 +35,19 @@ export interface Contact {
   phone: string;
 }
 
+/**
+ * What a client attached to an order beyond passengers and contact, kept as given and shown back
+ * when the order is read: travel documents per passenger (by position), remarks, a ticketing
+ * agreement, further contacts. Opaque to the core and to stores (part of the booking document).
+ */
+export interface BookingDetails {
+  /** documents[i]: the travel documents (passports, ids) of passengers[i]. */
+  documents?: unknown[][];
+  remarks?: unknown;
+  ticketingAgreement?: unknown;
+  contacts?: unknown[];
+}
+
 /** What a booking takes from the inventory, so a cancellation can give back exactly that. */
 export type InventoryHold =
   | { kind: 'seats'; cabin: Cabin; flightIds: string[]; seats: number }
@@ -54,6 +67,8 @@ export interface BookingRecord {
   price: { total: string; base: string; taxes: string; currency: string };
   passengers: Passenger[];
   contact: Contact;
+  /** Order details the client gave (absent when none). */
+  details?: BookingDetails;
   hold: InventoryHold;
   /** Epoch ms. */
   createdAt: number;

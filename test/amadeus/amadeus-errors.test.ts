@@ -13,7 +13,8 @@ describe('Amadeus errors from problems', () => {
     expect(first('rate-limited')).toMatchObject({ status: 429, code: 38194 });
     expect(first('quota-exceeded')).toMatchObject({ status: 429, code: 38195 });
     expect(first('invalid-token')).toMatchObject({ status: 401, code: 38190 });
-    expect(first('route-not-found')).toMatchObject({ status: 404, code: 1797, title: 'NOT FOUND' });
+    expect(first('route-not-found')).toMatchObject({ status: 404, code: 38196, title: 'Resource not found' });
+    expect(first('booking-not-found')).toMatchObject({ status: 404, code: 1797, title: 'NOT FOUND' });
     expect(first('validation-failed')).toMatchObject({ status: 400, code: 4926 });
   });
 

@@ -344,12 +344,15 @@ describe('the official amadeus SDK against the compatibility routes', () => {
     expect(((await forged.json()) as SdkJson).errors[0]).toMatchObject({ status: 401, code: 38190 });
   });
 
-  it('answers unknown routes under the Amadeus paths with an Amadeus 404', async () => {
+  it('answers unknown routes under the Amadeus paths with the gateway 404 (38196)', async () => {
     const response = await fetch(`${tp.baseUrl}/v2/shopping/nothing-here`, {
       headers: { authorization: `Bearer ${sdk.client.accessToken.accessToken}` },
     });
     expect(response.status).toBe(404);
-    expect(((await response.json()) as SdkJson).errors[0]).toMatchObject({ code: 1797, title: 'NOT FOUND' });
+    expect(((await response.json()) as SdkJson).errors[0]).toMatchObject({
+      code: 38196,
+      title: 'Resource not found',
+    });
   });
 
   it('applies the key’s rate limit: a 429 ClientError (38194) with Retry-After', async () => {

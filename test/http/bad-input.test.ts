@@ -445,8 +445,11 @@ function expectProblem(answer: Answer, expected: Pick<BadRequest, 'status' | 'ty
   }
 }
 
-/** Amadeus's codes for a refused request: 477 INVALID FORMAT (schema) or 4926 INVALID DATA RECEIVED (rules). */
-const AMADEUS_BAD_REQUEST_CODES = [477, 4926];
+/**
+ * Amadeus's codes for a refused request: 477 INVALID FORMAT (schema), 32171 MANDATORY DATA MISSING,
+ * 425 INVALID DATE (date rules) or 4926 INVALID DATA RECEIVED (other rules).
+ */
+const AMADEUS_BAD_REQUEST_CODES = [477, 32171, 425, 4926];
 
 /**
  * The checks every malformed request to an Amadeus-compatible route must pass: a 400 in Amadeus's

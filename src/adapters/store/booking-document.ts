@@ -4,7 +4,10 @@ import type { BookingRecord } from '../../ports/bookings.js';
  * What every store backend keeps of a booking as one opaque JSON document: all it holds beyond the
  * fields the store queries or updates (id, reference, status, owner, times).
  */
-export type BookingDocument = Pick<BookingRecord, 'offer' | 'price' | 'passengers' | 'contact' | 'hold'>;
+export type BookingDocument = Pick<
+  BookingRecord,
+  'offer' | 'price' | 'passengers' | 'contact' | 'details' | 'hold'
+>;
 
 /** The document of a booking as JSON text, as the API wrote the offer snapshot. */
 export function bookingDocumentJson(booking: BookingRecord): string {
@@ -13,6 +16,7 @@ export function bookingDocumentJson(booking: BookingRecord): string {
     price: booking.price,
     passengers: booking.passengers,
     contact: booking.contact,
+    ...(booking.details === undefined ? {} : { details: booking.details }),
     hold: booking.hold,
   };
   return JSON.stringify(document);

@@ -1,4 +1,5 @@
 import {
+  type BookingDetails,
   type BookingOwner,
   type BookingRecord,
   BookingReferenceTakenError,
@@ -32,6 +33,8 @@ export interface BookingRequest {
   offerId: string;
   passengers: Passenger[];
   contact: Contact;
+  /** Kept with the booking as given. */
+  details?: BookingDetails;
 }
 
 /** One call of `book`: who asks, under which idempotency key, for what. */
@@ -290,6 +293,7 @@ export class BookingService {
         price: { ...confirmed.offer.price },
         passengers: request.passengers.map((p) => ({ ...p })),
         contact: { ...request.contact },
+        ...(request.details === undefined ? {} : { details: request.details }),
         hold: holdOf(confirmed),
         createdAt: now,
       };

@@ -7,6 +7,8 @@ import { isoDuration, toUtcIso, toZonedIso } from '../time/zoned-time.js';
 export interface FlightEndpointView {
   iataCode: string;
   cityCode: string;
+  /** ISO 3166-1 alpha-2 code of the airport's country, when known. */
+  countryCode?: string;
   /** Local time with the airport's offset. */
   at: string;
   atUtc: string;
@@ -86,6 +88,7 @@ function endpoint(iata: string, epochMs: number, airports: AirportDirectory): Fl
   return {
     iataCode: iata,
     cityCode: airport?.cityCode ?? iata,
+    ...(airport?.countryCode ? { countryCode: airport.countryCode } : {}),
     at: toZonedIso(epochMs, timeZone),
     atUtc: toUtcIso(epochMs),
   };

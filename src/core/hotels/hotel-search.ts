@@ -78,6 +78,8 @@ export interface HotelSearchDependencies extends SearchDependencies {
 export interface CityHotelView {
   hotel: Omit<HotelRecord, 'roomTypes'>;
   distanceKm: number;
+  /** ISO 3166-1 alpha-2 code of the city's country, when the airport registry gives it. */
+  countryCode?: string;
 }
 
 /** Room availability and rates of a stay, priced and sorted. */
@@ -122,10 +124,12 @@ export class HotelSearch {
   /** The hotels of a city, nearest to its main airport first; field error when the city is unknown. */
   async hotelsInCity(cityCode: string): Promise<CityHotelView[]> {
     const { hotels, centre } = await this.#locate({ cityCode: cityCode.toUpperCase() });
+    const countryCode = this.#deps.airports.byCityCode(cityCode.toUpperCase())[0]?.countryCode;
     return hotels
       .map(({ roomTypes: _rooms, ...hotel }) => ({
         hotel,
         distanceKm: Math.round(distanceKm(hotel, centre) * 10) / 10,
+        ...(countryCode ? { countryCode } : {}),
       }))
       .sort((a, b) => a.distanceKm - b.distanceKm || a.hotel.id.localeCompare(b.hotel.id));
   }

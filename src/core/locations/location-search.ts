@@ -8,6 +8,8 @@ export interface LocationView {
   cityName: string;
   cityCode: string;
   country: string;
+  /** ISO 3166-1 alpha-2, when known. */
+  countryCode?: string;
   latitude: number;
   longitude: number;
   timeZone: string;
@@ -113,6 +115,7 @@ function airportView(airport: Airport): LocationView {
     cityName: airport.city,
     cityCode: airport.cityCode,
     country: airport.country,
+    ...(airport.countryCode ? { countryCode: airport.countryCode } : {}),
     latitude: airport.latitude,
     longitude: airport.longitude,
     timeZone: airport.timeZone,

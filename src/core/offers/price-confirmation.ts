@@ -20,6 +20,12 @@ export type ConfirmedOffer =
   | { kind: 'flight'; offer: FlightOfferView; reference: FlightOfferReference }
   | { kind: 'hotel'; offer: HotelOfferView; reference: HotelOfferReference };
 
+/** An offer as it stands now, and what it cost when issued when that differs. */
+export type RepricedOffer = ConfirmedOffer & {
+  /** The total the offer id was issued with, when the live price differs from it. */
+  previousPrice?: { total: string; currency: string };
+};
+
 /**
  * Re-prices an offer against live inventory, never from a cache. Unknown or forged ids are
  * `offer-not-found`; past `expiresAt` (or departure) `offer-expired`; missing seats or rooms
@@ -40,6 +46,22 @@ export class PriceConfirmation {
   }
 
   async confirm(offerId: string): Promise<ConfirmedOffer> {
+    const { previousPrice, ...confirmed } = await this.reprice(offerId);
+    if (previousPrice !== undefined) {
+      throw new DomainError('price-changed', 'the price of this offer has changed', {
+        previousPrice,
+        price: { ...confirmed.offer.price },
+      });
+    }
+    return confirmed;
+  }
+
+  /**
+   * The offer at its live price, under a fresh id carrying that price, with the price it was issued
+   * at when they differ: for clients that show "the price changed to X, continue?" (as Amadeus's
+   * Flight Offers Price answered). Every other failure is thrown as by `confirm`.
+   */
+  async reprice(offerId: string): Promise<RepricedOffer> {
     const reference = this.decode(offerId);
     if (reference.expiresAt <= this.#deps.clock.now()) {
       throw new DomainError('offer-expired', 'the offer has expired; search again for a current price');
@@ -55,7 +77,7 @@ export class PriceConfirmation {
 
   async #confirmFlight(
     reference: FlightOfferReference,
-  ): Promise<{ offer: FlightOfferView; reference: FlightOfferReference }> {
+  ): Promise<{ offer: FlightOfferView; reference: FlightOfferReference; previousPrice?: Price }> {
     const ids = reference.legs.flat();
     const found = new Map((await this.#deps.store.getFlights(ids)).map((f) => [f.id, f]));
     if (ids.some((id) => !found.has(id)))
@@ -85,13 +107,12 @@ export class PriceConfirmation {
       this.#deps,
     );
     const fresh = this.decode(offer.id) as FlightOfferReference;
-    this.#checkPrice(reference, fresh.total, offer.price);
-    return { offer, reference: fresh };
+    return { offer, reference: fresh, ...previous(reference, fresh.total) };
   }
 
   async #confirmHotel(
     reference: HotelOfferReference,
-  ): Promise<{ offer: HotelOfferView; reference: HotelOfferReference }> {
+  ): Promise<{ offer: HotelOfferView; reference: HotelOfferReference; previousPrice?: Price }> {
     const [hotel] = await this.#deps.store.getHotels([reference.hotelId]);
     if (!hotel?.roomTypes.some((r) => r.code === reference.roomType)) {
       throw new DomainError('offer-not-found', 'the offer no longer exists');
@@ -107,18 +128,19 @@ export class PriceConfirmation {
     const distance = anchor ? Math.round(distanceKm(hotel, anchor) * 10) / 10 : 0;
     const fresh: HotelOfferReference = { ...reference, total: priced.total };
     const offer = hotelOfferView(hotel, reference.roomType, fresh, priced, distance, this.#deps.signer);
-    this.#checkPrice(reference, priced.total, offer.price);
-    return { offer, reference: fresh };
+    return { offer, reference: fresh, ...previous(reference, priced.total) };
   }
+}
 
-  #checkPrice(reference: { total: number; currency: string }, total: number, price: { total: string }): void {
-    if (total === reference.total) return;
-    throw new DomainError('price-changed', 'the price of this offer has changed', {
-      previousPrice: {
-        total: formatAmount({ minor: reference.total, currency: reference.currency }),
-        currency: reference.currency,
-      },
-      price: { ...price },
-    });
-  }
+type Price = { total: string; currency: string };
+
+/** The issued price, when the live total differs from it. */
+function previous(reference: { total: number; currency: string }, total: number): { previousPrice?: Price } {
+  if (total === reference.total) return {};
+  return {
+    previousPrice: {
+      total: formatAmount({ minor: reference.total, currency: reference.currency }),
+      currency: reference.currency,
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import type { FieldError } from '../../core/errors.js';
+import { MISSING_MESSAGE } from '../error-handler.js';
 import type { Problem, ProblemCode } from '../problems.js';
 import { PROBLEM_BASE } from '../problems.js';
 
@@ -30,7 +31,11 @@ interface AmadeusCode {
 
 const INVALID_FORMAT: AmadeusCode = { status: 400, code: 477, title: 'INVALID FORMAT' };
 const INVALID_DATA: AmadeusCode = { status: 400, code: 4926, title: 'INVALID DATA RECEIVED' };
+const MANDATORY_DATA_MISSING: AmadeusCode = { status: 400, code: 32171, title: 'MANDATORY DATA MISSING' };
+const INVALID_DATE: AmadeusCode = { status: 400, code: 425, title: 'INVALID DATE' };
 const NOT_FOUND: AmadeusCode = { status: 404, code: 1797, title: 'NOT FOUND' };
+/** What Amadeus's gateway answered for a path it serves no API under. */
+const RESOURCE_NOT_FOUND: AmadeusCode = { status: 404, code: 38196, title: 'Resource not found' };
 const SYSTEM_ERROR: AmadeusCode = { status: 500, code: 141, title: 'SYSTEM ERROR' };
 const UNAVAILABLE: AmadeusCode = { status: 503, code: 141, title: 'SYSTEM ERROR' };
 
@@ -45,10 +50,10 @@ const AMADEUS_CODES: Partial<Record<ProblemCode, AmadeusCode>> = {
   'payload-too-large': { ...INVALID_FORMAT, status: 413 },
   'uri-too-long': { ...INVALID_FORMAT, status: 414 },
   'not-found': NOT_FOUND,
-  'route-not-found': NOT_FOUND,
+  'route-not-found': RESOURCE_NOT_FOUND,
   'offer-not-found': NOT_FOUND,
   'booking-not-found': NOT_FOUND,
-  'method-not-allowed': { status: 405, code: 38196, title: 'Resource not found' },
+  'method-not-allowed': { ...RESOURCE_NOT_FOUND, status: 405 },
   'offer-expired': { status: 400, code: 4926, title: 'INVALID DATA RECEIVED' },
   'search-expired': { status: 400, code: 4926, title: 'INVALID DATA RECEIVED' },
   'price-changed': { status: 400, code: 37200, title: 'PRICE DISCREPANCY' },
@@ -71,6 +76,20 @@ const AMADEUS_CODES: Partial<Record<ProblemCode, AmadeusCode>> = {
 /** How a route names the fields the core reports ("query.origin") in its own request. */
 export type FieldNames = Readonly<Record<string, string>>;
 
+/** Fields of the core's requests that hold dates: a rule they break is Amadeus's INVALID DATE. */
+const DATE_FIELD = /\.(departureDate|returnDate|checkIn|checkOut|checkInDate|checkOutDate|date|dateOfBirth)$/;
+
+/**
+ * The code of one field error: a missing mandatory member is MANDATORY DATA MISSING (Amadeus 32171),
+ * a broken date rule (a past or impossible date, a return before departure) INVALID DATE (425), a
+ * badly written date stays INVALID FORMAT (477); otherwise the problem's own code.
+ */
+function fieldCode(field: FieldError, problemCode: AmadeusCode, schemaViolation: boolean): AmadeusCode {
+  if (schemaViolation) return field.message === MISSING_MESSAGE ? MANDATORY_DATA_MISSING : problemCode;
+  if (problemCode.status === 400 && DATE_FIELD.test(field.field)) return INVALID_DATE;
+  return problemCode;
+}
+
 /**
  * An Amadeus error body for a problem. Each field error becomes one entry whose `source` names the
  * query parameter or body pointer; `fieldNames` renames core field names to the route's own, and a
@@ -85,15 +104,23 @@ export function amadeusErrors(
     : 'internal-error';
   const fallback = problem.status >= 500 ? SYSTEM_ERROR : problem.status === 404 ? NOT_FOUND : INVALID_DATA;
   const mapped = options.schemaViolation ? INVALID_FORMAT : (AMADEUS_CODES[code] ?? fallback);
-  const entry = { status: mapped.status, code: mapped.code, title: mapped.title };
   const fields = problem.errors ?? [];
-  if (fields.length === 0) return { errors: [{ ...entry, detail: problem.detail }] };
+  if (fields.length === 0) {
+    return {
+      errors: [{ status: mapped.status, code: mapped.code, title: mapped.title, detail: problem.detail }],
+    };
+  }
   return {
-    errors: fields.map((field) => ({
-      ...entry,
-      detail: field.message,
-      source: sourceOf(field, options.fieldNames ?? {}),
-    })),
+    errors: fields.map((field) => {
+      const { status, code, title } = fieldCode(field, mapped, options.schemaViolation === true);
+      return {
+        status,
+        code,
+        title,
+        detail: field.message,
+        source: sourceOf(field, options.fieldNames ?? {}),
+      };
+    }),
   };
 }
 

@@ -4,6 +4,7 @@ import { formatAmount } from '../../core/money/money.js';
 import type { OfferSeal } from '../../core/offers/offer-seal.js';
 import type { TravelerType } from '../../core/pricing/passenger-pricing.js';
 import type { Cabin } from '../../ports/store.js';
+import { sealedOfferFacts } from './sealed-offer-facts.js';
 
 /** Amadeus's traveller types for ours; infants travel on a lap. */
 export const AMADEUS_TRAVELER_TYPE: Readonly<Record<TravelerType, string>> = {
@@ -34,6 +35,8 @@ export const MAX_REPORTED_SEATS = 9;
 export interface TravelerRef {
   id: string;
   type: TravelerType;
+  /** The Amadeus type the client asked for when it is not the one of `type` (YOUNG, STUDENT, SENIOR). */
+  label?: string;
 }
 
 /** Travellers numbered "1".."n" as Amadeus numbers them: adults, then children, then infants. */
@@ -68,7 +71,7 @@ export function toAmadeusFlightOffer(
   seal: OfferSeal,
 ): AmadeusFlightOffer {
   const body = offerBody(offer, travelers);
-  return { id: `${offer.id}${SEAL_SEPARATOR}${seal.seal(body)}`, ...body };
+  return { id: `${offer.id}${SEAL_SEPARATOR}${seal.seal(sealedOfferFacts(body))}`, ...body };
 }
 
 /** What an Amadeus offer id carries: our offer id and the seal of the offer it was issued with. */
@@ -78,33 +81,15 @@ export function splitOfferId(id: string): { offerId: string; seal: string } | un
   return { offerId: id.slice(0, at), seal: id.slice(at + 1) };
 }
 
-/** True when `offer`, as a client sent it back, is exactly an offer this server issued. */
+/**
+ * True when `offer`, as a client sent it back, is an offer this server issued with every sealed fact
+ * unchanged (sealed-offer-facts.ts: what an SDK's re-serialisation may change is not among them).
+ */
 export function isIntactOffer(offer: Record<string, unknown>, seal: OfferSeal): boolean {
   if (typeof offer.id !== 'string') return false;
   const parts = splitOfferId(offer.id);
   if (!parts) return false;
-  const { id: _id, ...body } = offer;
-  return seal.matches(sealedPart(body), parts.seal);
-}
-
-/** The members of an offer the seal covers: everything Amadeus defines for it but the id. */
-const SEALED_MEMBERS = [
-  'type',
-  'source',
-  'instantTicketingRequired',
-  'nonHomogeneous',
-  'oneWay',
-  'lastTicketingDate',
-  'numberOfBookableSeats',
-  'itineraries',
-  'price',
-  'pricingOptions',
-  'validatingAirlineCodes',
-  'travelerPricings',
-] as const;
-
-function sealedPart(offer: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(SEALED_MEMBERS.map((name) => [name, offer[name]]));
+  return seal.matches(sealedOfferFacts(offer), parts.seal);
 }
 
 function offerBody(offer: FlightOfferView, travelers: readonly TravelerRef[]) {
@@ -157,9 +142,14 @@ function offerBody(offer: FlightOfferView, travelers: readonly TravelerRef[]) {
       return {
         travelerId: traveler.id,
         fareOption: 'STANDARD',
-        travelerType: AMADEUS_TRAVELER_TYPE[traveler.type],
+        travelerType: traveler.label ?? AMADEUS_TRAVELER_TYPE[traveler.type],
         ...(traveler.type === 'infant' ? { associatedAdultId: travelers[0]?.id ?? '1' } : {}),
-        price: { currency: offer.price.currency, total: unit?.total ?? '0.00', base: unit?.base ?? '0.00' },
+        price: {
+          currency: offer.price.currency,
+          total: unit?.total ?? noFee,
+          base: unit?.base ?? noFee,
+          taxes: taxLines(unit?.taxes ?? noFee),
+        },
         fareDetailsBySegment: segmentIds.map((segmentId) => ({
           segmentId,
           cabin: AMADEUS_CABIN[cabin],
@@ -172,6 +162,14 @@ function offerBody(offer: FlightOfferView, travelers: readonly TravelerRef[]) {
   return body;
 }
 
+/**
+ * Taxes as Amadeus itemises them. The inventory keeps one amount of taxes and fees per fare, not
+ * each tax, so it is one line under XT, the code IATA tickets use for taxes combined.
+ */
+function taxLines(amount: string): { amount: string; code: string }[] {
+  return Number(amount) === 0 ? [] : [{ amount, code: 'XT' }];
+}
+
 /** Amadeus writes local times without their offset: "2026-12-17T08:00:00". */
 function localTime(zoned: string): string {
   return zoned.slice(0, 19);
@@ -179,18 +177,29 @@ function localTime(zoned: string): string {
 
 /** Amadeus's `dictionaries` for offers: the locations, aircraft, currencies and carriers they name. */
 export function flightDictionaries(offers: readonly FlightOfferView[]) {
-  const locations: Record<string, { cityCode: string }> = {};
+  const locations: Record<string, { cityCode: string; countryCode?: string }> = {};
   const aircraft: Record<string, string> = {};
   const currencies: Record<string, string> = {};
   const carriers: Record<string, string> = {};
   for (const offer of offers) {
-    currencies[offer.price.currency] = offer.price.currency;
+    currencies[offer.price.currency] = currencyName(offer.price.currency);
     for (const segment of offer.itineraries.flatMap((itinerary) => itinerary.segments)) {
-      for (const end of [segment.departure, segment.arrival])
-        locations[end.iataCode] = { cityCode: end.cityCode };
+      for (const end of [segment.departure, segment.arrival]) {
+        locations[end.iataCode] = {
+          cityCode: end.cityCode,
+          ...(end.countryCode ? { countryCode: end.countryCode } : {}),
+        };
+      }
       aircraft[segment.aircraft] = aircraftName(segment.aircraft);
       carriers[segment.carrierCode] = segment.carrierName.toUpperCase();
     }
   }
   return { locations, aircraft, currencies, carriers };
+}
+
+const currencyNames = new Intl.DisplayNames(['en'], { type: 'currency' });
+
+/** A currency's name as Amadeus's dictionaries wrote it: "EUR": "EURO", "USD": "US DOLLAR". */
+function currencyName(code: string): string {
+  return (currencyNames.of(code) ?? code).toUpperCase();
 }

@@ -2,13 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { invalidField } from '../../core/errors.js';
-import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
 import type { TravelerType } from '../../core/pricing/passenger-pricing.js';
 import type { FlightSearchQuery } from '../../core/search/request-rules.js';
+import { addDays } from '../../core/time/zoned-time.js';
 import type { Cabin } from '../../ports/store.js';
 import type { ApiServices } from '../services.js';
 import { AMADEUS_TAG, baseUrl } from './context.js';
 import {
+  AMADEUS_TRAVELER_TYPE,
   flightDictionaries,
   numberedTravelers,
   type TravelerRef,
@@ -22,8 +23,11 @@ import {
   PricingQuery,
   PricingResponse,
 } from './flight-schemas.js';
+import { applyCriteria, NO_CRITERIA, type OfferCriteria, timeWindow } from './offer-filters.js';
 import { verifyFlightOffer } from './offer-verification.js';
+import { listParameter } from './query-lists.js';
 import { amadeusBody, amadeusErrorResponses } from './schemas.js';
+import { type AmadeusWarning, notAppliedWarning, priceChangedWarning, withWarnings } from './warnings.js';
 
 const OUR_CABIN: Readonly<Record<string, Cabin>> = {
   ECONOMY: 'economy',
@@ -32,9 +36,12 @@ const OUR_CABIN: Readonly<Record<string, Cabin>> = {
   FIRST: 'first',
 };
 
+/** How each Amadeus traveller type is priced (docs/amadeus.md): the fares the inventory sells. */
 const TRAVELER_TYPE: Readonly<Record<string, TravelerType>> = {
   ADULT: 'adult',
   SENIOR: 'adult',
+  YOUNG: 'adult',
+  STUDENT: 'adult',
   CHILD: 'child',
   HELD_INFANT: 'infant',
 };
@@ -52,7 +59,6 @@ const POST_FIELDS = {
   'query.departureDate': '/originDestinations/0/departureDateTimeRange/date',
   'query.returnDate': '/originDestinations/1/departureDateTimeRange/date',
   'query.currency': '/currencyCode',
-  'query.maxPrice': '/searchCriteria/flightFilters/priceRange',
   'query.adults': '/travelers',
   'query.children': '/travelers',
   'query.infants': '/travelers',
@@ -61,81 +67,162 @@ const POST_FIELDS = {
 
 const SEARCH_ERRORS = amadeusErrorResponses(400, 401, 429, 500);
 
-/** What one search asks of the core, and how to show its answer. */
+/** Offers fetched per core search: the most Amadeus returns, so filters never leave a page short. */
+const OFFERS_PER_SEARCH = 250;
+
+/** What one search asks of the core (one query per date of a date window), and how to show its answer. */
 interface MappedSearch {
-  query: FlightSearchQuery;
+  queries: FlightSearchQuery[];
   max: number;
   travelers: TravelerRef[];
-  excludedCarriers: ReadonlySet<string>;
+  criteria: OfferCriteria;
+  /** What the search could not apply as asked. */
+  warnings?: AmadeusWarning[];
 }
 
 function fromQuery(q: Static<typeof FlightOffersQuery>): MappedSearch {
   return {
-    query: {
-      origin: q.originLocationCode,
-      destination: q.destinationLocationCode,
-      departureDate: q.departureDate,
-      returnDate: q.returnDate,
-      adults: q.adults,
-      children: q.children,
-      infants: q.infants,
-      cabin: OUR_CABIN[q.travelClass ?? 'ECONOMY'] ?? 'economy',
-      maxStops: q.nonStop ? 0 : 2,
-      sort: 'price',
-      maxPrice: q.maxPrice === undefined ? undefined : String(q.maxPrice),
-      carriers: q.includedAirlineCodes,
-      currency: q.currencyCode,
-    },
+    queries: [
+      {
+        origin: q.originLocationCode,
+        destination: q.destinationLocationCode,
+        departureDate: q.departureDate,
+        returnDate: q.returnDate,
+        adults: q.adults,
+        children: q.children,
+        infants: q.infants,
+        cabin: OUR_CABIN[q.travelClass ?? 'ECONOMY'] ?? 'economy',
+        maxStops: q.nonStop ? 0 : 2,
+        sort: 'price',
+        carriers: q.includedAirlineCodes,
+        currency: q.currencyCode,
+      },
+    ],
     max: q.max,
     travelers: numberedTravelers(q),
-    excludedCarriers: new Set(q.excludedAirlineCodes?.toUpperCase().split(',') ?? []),
+    criteria: {
+      ...NO_CRITERIA,
+      excludedCarriers: new Set(listParameter(q.excludedAirlineCodes?.toUpperCase())),
+      maxPricePerTraveler: q.maxPrice,
+    },
   };
 }
 
+type OriginDestination = Static<typeof FlightOffersSearchBody>['originDestinations'][number];
+
+/** The dates a departure range covers: its date, and the days its dateWindow adds (M before, P after, I both). */
+function datesOf(range: OriginDestination['departureDateTimeRange']): string[] {
+  const match = /^([MPI])([1-3])D$/.exec(range.dateWindow ?? '');
+  if (!match) return [range.date];
+  const days = Number(match[2]);
+  const from = match[1] === 'P' ? 0 : -days;
+  const to = match[1] === 'M' ? 0 : days;
+  const dates: string[] = [];
+  for (let offset = from; offset <= to; offset++) dates.push(addDays(range.date, offset));
+  return dates;
+}
+
+const upperSet = (codes: readonly string[] | undefined) =>
+  codes === undefined ? undefined : new Set(codes.map((code) => code.toUpperCase()));
+
 function fromBody(body: Static<typeof FlightOffersSearchBody>): MappedSearch {
-  const [outbound, inbound] = body.originDestinations;
+  const [outbound, inbound, ...more] = body.originDestinations;
   if (!outbound) throw invalidField('body.originDestinations', 'at least one origin-destination is required');
   if (
-    inbound &&
-    (inbound.originLocationCode.toUpperCase() !== outbound.destinationLocationCode.toUpperCase() ||
-      inbound.destinationLocationCode.toUpperCase() !== outbound.originLocationCode.toUpperCase())
+    more.length > 0 ||
+    (inbound &&
+      (inbound.originLocationCode.toUpperCase() !== outbound.destinationLocationCode.toUpperCase() ||
+        inbound.destinationLocationCode.toUpperCase() !== outbound.originLocationCode.toUpperCase()))
   ) {
     throw invalidField(
       'body.originDestinations.1',
-      'one-way and round trips are supported: the second origin-destination must return to the first origin',
+      'one-way and round trips are served: multi-city and open-jaw journeys are not (search each leg one-way)',
     );
   }
-  const travelers = body.travelers.map((t) => ({ id: t.id, type: TRAVELER_TYPE[t.travelerType] ?? 'adult' }));
+  const seated = body.travelers.findIndex((t) => t.travelerType === 'SEATED_INFANT');
+  if (seated >= 0) {
+    throw invalidField(
+      `body.travelers.${seated}.travelerType`,
+      'SEATED_INFANT is not sold: an infant travels on a lap (HELD_INFANT), or from 2 years old as CHILD',
+    );
+  }
+  const travelers = body.travelers.map((t): TravelerRef => {
+    const type = TRAVELER_TYPE[t.travelerType] ?? 'adult';
+    return {
+      id: t.id,
+      type,
+      ...(t.travelerType !== AMADEUS_TRAVELER_TYPE[type] ? { label: t.travelerType } : {}),
+    };
+  });
   const count = (type: TravelerType) => travelers.filter((t) => t.type === type).length;
-  const filters = body.searchCriteria?.flightFilters;
+  const criteria = body.searchCriteria;
+  const filters = criteria?.flightFilters;
   const cabins = new Set(filters?.cabinRestrictions?.map((c) => c.cabin) ?? []);
   if (cabins.size > 1) {
     throw invalidField(
       'body.searchCriteria.flightFilters.cabinRestrictions',
-      'one cabin per search is supported',
+      'one cabin for the whole journey is served (each itinerary is sold in one cabin)',
     );
   }
   const included = filters?.carrierRestrictions?.includedCarrierCodes;
+  const legs = [outbound, ...(inbound ? [inbound] : [])];
+  const partial = filters?.cabinRestrictions?.some(
+    (restriction) =>
+      restriction.originDestinationIds !== undefined &&
+      legs.some((leg) => !restriction.originDestinationIds?.includes(leg.id)),
+  );
+  const warnings = partial
+    ? [
+        notAppliedWarning(
+          'cabinRestrictions',
+          'a cabin for some origin-destinations only: it applies to the whole journey (one cabin per itinerary pair is sold)',
+        ),
+      ]
+    : [];
+  const returnDates = inbound ? datesOf(inbound.departureDateTimeRange) : [undefined];
+  const queries = datesOf(outbound.departureDateTimeRange).flatMap((departureDate) =>
+    returnDates
+      .filter((returnDate) => returnDate === undefined || returnDate >= departureDate)
+      .map(
+        (returnDate): FlightSearchQuery => ({
+          origin: outbound.originLocationCode,
+          destination: outbound.destinationLocationCode,
+          departureDate,
+          returnDate,
+          adults: count('adult'),
+          children: count('child'),
+          infants: count('infant'),
+          cabin: OUR_CABIN[[...cabins][0] ?? 'ECONOMY'] ?? 'economy',
+          maxStops: filters?.connectionRestriction?.maxNumberOfConnections ?? 2,
+          sort: 'price',
+          carriers: included && included.length > 0 ? included.join(',') : undefined,
+          currency: body.currencyCode,
+        }),
+      ),
+  );
+  if (queries.length === 0) {
+    throw invalidField(
+      'body.originDestinations.1.departureDateTimeRange',
+      'no return date is on or after a departure date',
+    );
+  }
   return {
-    query: {
-      origin: outbound.originLocationCode,
-      destination: outbound.destinationLocationCode,
-      departureDate: outbound.departureDateTimeRange.date,
-      returnDate: inbound?.departureDateTimeRange.date,
-      adults: count('adult'),
-      children: count('child'),
-      infants: count('infant'),
-      cabin: OUR_CABIN[[...cabins][0] ?? 'ECONOMY'] ?? 'economy',
-      maxStops: filters?.connectionRestriction?.maxNumberOfConnections ?? 2,
-      sort: 'price',
-      carriers: included && included.length > 0 ? included.join(',') : undefined,
-      currency: body.currencyCode,
-    },
-    max: body.searchCriteria?.maxFlightOffers ?? 250,
+    queries,
+    max: criteria?.maxFlightOffers ?? 250,
     travelers,
-    excludedCarriers: new Set(
-      filters?.carrierRestrictions?.excludedCarrierCodes?.map((c) => c.toUpperCase()),
-    ),
+    criteria: {
+      excludedCarriers: upperSet(filters?.carrierRestrictions?.excludedCarrierCodes) ?? new Set(),
+      maxPricePerTraveler: criteria?.maxPrice,
+      departureWindows: legs.map((leg) =>
+        timeWindow(leg.departureDateTimeRange.time, leg.departureDateTimeRange.timeWindow),
+      ),
+      includedConnectionPoints: legs.map((leg) => upperSet(leg.includedConnectionPoints)),
+      excludedConnectionPoints: legs.map((leg) => upperSet(leg.excludedConnectionPoints)),
+      maxFlightTimePercent: filters?.maxFlightTime,
+      nonStopPreferred: filters?.connectionRestriction?.nonStopPreferred === true,
+      oneFlightOfferPerDay: criteria?.oneFlightOfferPerDay === true,
+    },
+    warnings,
   };
 }
 
@@ -145,11 +232,19 @@ export const flightOfferRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
   { services },
 ) => {
   async function search(request: FastifyRequest, mapped: MappedSearch) {
-    if (mapped.query.adults < 1)
+    if ((mapped.queries[0]?.adults ?? 0) < 1)
       throw invalidField('query.adults', 'at least one adult traveller is required');
-    const page = await services.flights.page(mapped.query, mapped.max);
-    const offers = page.data.filter((offer) => !flownBy(offer, mapped.excludedCarriers));
+    const pages = await Promise.all(
+      mapped.queries.map((query) => services.flights.page(query, OFFERS_PER_SEARCH)),
+    );
+    // One date: already in price order. A date window: merged, then in price order again.
+    const found =
+      pages.length === 1
+        ? (pages[0]?.data ?? [])
+        : pages.flatMap((page) => page.data).sort((a, b) => Number(a.price.total) - Number(b.price.total));
+    const offers = applyCriteria(found, mapped.criteria).slice(0, mapped.max);
     return {
+      ...withWarnings(mapped.warnings ?? []),
       meta: { count: offers.length, links: { self: `${baseUrl(request)}${request.url}` } },
       data: offers.map((offer) => toAmadeusFlightOffer(offer, mapped.travelers, services.offerSeal)),
       dictionaries: flightDictionaries(offers),
@@ -203,20 +298,61 @@ export const flightOfferRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
     async (request, reply) => {
       const verified = [];
       for (const [index, sent] of request.body.data.flightOffers.entries()) {
-        verified.push(await verifyFlightOffer(services, sent, `body.data.flightOffers.${index}`));
+        verified.push(
+          await verifyFlightOffer(services, sent, `body.data.flightOffers.${index}`, {
+            acceptPriceChange: true,
+          }),
+        );
+      }
+      const warnings = verified.flatMap((v, index) =>
+        v.previousPrice
+          ? [
+              priceChangedWarning(
+                v.previousPrice,
+                v.offer.price,
+                `/data/flightOffers/${index}/price/grandTotal`,
+              ),
+            ]
+          : [],
+      );
+      for (const include of listParameter(request.query.include)) {
+        warnings.push(
+          notAppliedWarning('include', `${include}: ${NOT_INCLUDED[include] ?? 'not a known value'}`),
+        );
       }
       reply.header('cache-control', 'no-store');
       return {
-        data: { type: 'flight-offers-pricing', flightOffers: verified.map((v) => v.offer) },
+        ...withWarnings(warnings),
+        data: {
+          type: 'flight-offers-pricing',
+          flightOffers: verified.map((v) => v.offer),
+          bookingRequirements: bookingRequirements(verified.flatMap((v) => v.travelers)),
+        },
         dictionaries: flightDictionaries(verified.map((v) => v.confirmed.offer)),
       };
     },
   );
 };
 
-function flownBy(offer: FlightOfferView, carriers: ReadonlySet<string>): boolean {
-  return (
-    carriers.size > 0 &&
-    offer.itineraries.some((itinerary) => itinerary.segments.some((s) => carriers.has(s.carrierCode)))
-  );
+/** Why each `include` of Flight Offers Price is not answered. */
+const NOT_INCLUDED: Readonly<Record<string, string>> = {
+  bags: 'the inventory records no bag allowances or bag prices',
+  'other-services': 'the inventory sells no ancillary services',
+  'detailed-fare-rules': 'the inventory records no fare rules beyond the fare basis',
+  'credit-card-fees': 'this server takes no card payments, so charges no card fees',
+};
+
+/**
+ * What a flight order must carry, as booking checks it: a contact email and phone (flight-order
+ * routes) and each traveller's date of birth (the core's passenger rules).
+ */
+function bookingRequirements(travelers: readonly TravelerRef[]) {
+  return {
+    emailAddressRequired: true,
+    mobilePhoneNumberRequired: true,
+    travelerRequirements: [...new Map(travelers.map((t) => [t.id, t])).values()].map((t) => ({
+      travelerId: t.id,
+      dateOfBirthRequired: true,
+    })),
+  };
 }

@@ -4,6 +4,7 @@ import { DomainError, invalidField } from '../../core/errors.js';
 import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
 import type { OfferSeal } from '../../core/offers/offer-seal.js';
 import type {
+  BookingDetails,
   BookingOwner,
   BookingRecord,
   Contact,
@@ -17,35 +18,42 @@ import { AMADEUS_TAG, clientOwner, idempotencyKeyOf } from './context.js';
 import { toAmadeusFlightOffer } from './flight-offer-mapper.js';
 import {
   FlightOrderBody,
+  type FlightOrderData,
   FlightOrderResponse,
   type FlightOrderTraveler,
+  type OrderContact as OrderContactSchema,
   OrderParams,
 } from './flight-schemas.js';
 import { verifyFlightOffer, withFieldNames } from './offer-verification.js';
 import { amadeusBody, amadeusErrorResponses } from './schemas.js';
 
 type Traveler = Static<typeof FlightOrderTraveler>;
+type OrderContact = Static<typeof OrderContactSchema>;
 
-/** The booking contact: the first traveller with an email address and a phone number. */
-function contactOf(travelers: readonly Traveler[]): Contact {
-  for (const [index, traveler] of travelers.entries()) {
-    const email = traveler.contact?.emailAddress;
-    const phone = traveler.contact?.phones?.[0];
+/**
+ * The booking contact: the first traveller with an email address and a phone number, else the
+ * order's first `contacts` entry with both (where apps on the Java SDK, whose traveller contact has
+ * no email member, put them).
+ */
+function contactOf(travelers: readonly Traveler[], contacts: readonly OrderContact[]): Contact {
+  const candidates = [
+    ...travelers.map((t, index) => ({ contact: t.contact, field: `body.data.travelers.${index}.contact` })),
+    ...contacts.map((contact, index) => ({ contact, field: `body.data.contacts.${index}` })),
+  ];
+  for (const { contact, field } of candidates) {
+    const email = contact?.emailAddress;
+    const phone = contact?.phones?.[0];
     if (email === undefined || phone === undefined) continue;
     const number = `+${phone.countryCallingCode ?? ''}${phone.number}`;
-    if (!isEmail(email))
-      throw invalidField(`body.data.travelers.${index}.contact.emailAddress`, 'is not an email address');
+    if (!isEmail(email)) throw invalidField(`${field}.emailAddress`, 'is not an email address');
     if (!isE164(number)) {
-      throw invalidField(
-        `body.data.travelers.${index}.contact.phones.0`,
-        'countryCallingCode and number must form an E.164 number',
-      );
+      throw invalidField(`${field}.phones.0`, 'countryCallingCode and number must form an E.164 number');
     }
     return { email, phone: number };
   }
   throw invalidField(
     'body.data.travelers.0.contact',
-    'one traveller needs contact.emailAddress and contact.phones for the booking contact',
+    'one traveller (or data.contacts) needs emailAddress and phones for the booking contact',
   );
 }
 
@@ -77,11 +85,13 @@ function flightOrder(booking: BookingRecord, seal: OfferSeal) {
       },
     ],
     flightOffers: [offer],
+    ...orderDetails(booking.details),
     travelers: booking.passengers.map((p, i) => ({
       id: String(i + 1),
       dateOfBirth: p.dateOfBirth,
       ...(p.gender ? { gender: AMADEUS_GENDERS[p.gender] } : {}),
       name: { firstName: p.givenName.toUpperCase(), lastName: p.familyName.toUpperCase() },
+      ...(booking.details?.documents?.[i]?.length ? { documents: booking.details.documents[i] } : {}),
       ...(i === 0
         ? {
             contact: {
@@ -92,6 +102,27 @@ function flightOrder(booking: BookingRecord, seal: OfferSeal) {
         : {}),
     })),
   };
+}
+
+/** The order members kept from the request, as the client gave them. */
+function orderDetails(details: BookingDetails | undefined) {
+  return {
+    ...(details?.remarks === undefined ? {} : { remarks: details.remarks }),
+    ...(details?.ticketingAgreement === undefined ? {} : { ticketingAgreement: details.ticketingAgreement }),
+    ...(details?.contacts === undefined ? {} : { contacts: details.contacts }),
+  };
+}
+
+/** What of an order request is kept beside the booking: documents, remarks, agreement, contacts. */
+function detailsOf(data: Static<typeof FlightOrderData>): BookingDetails | undefined {
+  const documents = data.travelers.map((traveler) => traveler.documents ?? []);
+  const details: BookingDetails = {
+    ...(documents.some((list) => list.length > 0) ? { documents } : {}),
+    ...(data.remarks === undefined ? {} : { remarks: data.remarks }),
+    ...(data.ticketingAgreement === undefined ? {} : { ticketingAgreement: data.ticketingAgreement }),
+    ...(data.contacts === undefined ? {} : { contacts: data.contacts }),
+  };
+  return Object.keys(details).length > 0 ? details : undefined;
 }
 
 /** Passenger fields as the core names them, renamed to the order's travellers. */
@@ -150,7 +181,12 @@ export const flightOrderRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
         services.bookings.book({
           owner: clientOwner(request),
           idempotencyKey: idempotencyKeyOf(request),
-          request: { offerId: verified.offerId, passengers, contact: contactOf(data.travelers) },
+          request: {
+            offerId: verified.offerId,
+            passengers,
+            contact: contactOf(data.travelers, data.contacts ?? []),
+            details: detailsOf(data),
+          },
         }),
       );
       reply.code(201).header('cache-control', 'no-store');

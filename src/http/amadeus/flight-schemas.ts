@@ -1,5 +1,14 @@
 import { Type } from '@sinclair/typebox';
-import { AmadeusCabin, AmadeusDate, AmadeusIata, Links, open, TravelerName } from './schemas.js';
+import {
+  AmadeusCabin,
+  AmadeusDate,
+  AmadeusIata,
+  Links,
+  open,
+  openQuery,
+  TravelerName,
+  Warnings,
+} from './schemas.js';
 
 /*
  * Flight offers, pricing and orders, after Amadeus's Flight Offers Search v2, Flight Offers Price v1
@@ -29,7 +38,12 @@ const Segment = Type.Object({
   blacklistedInEU: Type.Boolean(),
 });
 
-const TravelerPrice = Type.Object({ currency: Type.String(), total: Type.String(), base: Type.String() });
+const TravelerPrice = Type.Object({
+  currency: Type.String(),
+  total: Type.String(),
+  base: Type.String(),
+  taxes: Type.Array(Type.Object({ amount: Type.String(), code: Type.String() })),
+});
 
 export const AmadeusFlightOffer = Type.Object(
   {
@@ -76,13 +90,17 @@ export const AmadeusFlightOffer = Type.Object(
 );
 
 const Dictionaries = Type.Object({
-  locations: Type.Record(Type.String(), Type.Object({ cityCode: Type.String() })),
+  locations: Type.Record(
+    Type.String(),
+    Type.Object({ cityCode: Type.String(), countryCode: Type.Optional(Type.String()) }),
+  ),
   aircraft: Type.Record(Type.String(), Type.String()),
   currencies: Type.Record(Type.String(), Type.String()),
   carriers: Type.Record(Type.String(), Type.String()),
 });
 
 export const FlightOffersResponse = Type.Object({
+  warnings: Warnings,
   meta: Type.Object({ count: Type.Integer(), links: Links }),
   data: Type.Array(Type.Ref('AmadeusFlightOffer')),
   dictionaries: Dictionaries,
@@ -105,36 +123,58 @@ export const FlightOffersQuery = Type.Object(
     maxPrice: Type.Optional(Type.Integer({ minimum: 1, maximum: 999_999_999 })),
     max: Type.Integer({ minimum: 1, maximum: 250, default: 250 }),
   },
-  { additionalProperties: false },
+  openQuery,
 );
+
+const AirportList = Type.Array(AmadeusIata, { maxItems: 3 });
 
 const OriginDestination = Type.Object(
   {
     id: Type.String({ minLength: 1, maxLength: 8 }),
     originLocationCode: AmadeusIata,
     destinationLocationCode: AmadeusIata,
-    departureDateTimeRange: Type.Object({ date: AmadeusDate, time: Type.Optional(Type.String()) }, open),
+    departureDateTimeRange: Type.Object(
+      {
+        date: AmadeusDate,
+        time: Type.Optional(Type.String({ pattern: '^\\d{2}:\\d{2}(:\\d{2})?$', description: 'Local time' })),
+        dateWindow: Type.Optional(
+          Type.String({ pattern: '^[MPI][1-3]D$', description: 'M/P/I (minus, plus, either side) 1–3 days' }),
+        ),
+        timeWindow: Type.Optional(
+          Type.String({ pattern: '^([1-9]|1[0-2])H$', description: '1H to 12H either side' }),
+        ),
+      },
+      open,
+    ),
+    includedConnectionPoints: Type.Optional(AirportList),
+    excludedConnectionPoints: Type.Optional(AirportList),
   },
   open,
+);
+
+/** Amadeus's traveller types; YOUNG, STUDENT and SENIOR pay the adult fare (docs/amadeus.md). */
+export const AmadeusTravelerType = Type.Union(
+  [
+    Type.Literal('ADULT'),
+    Type.Literal('SENIOR'),
+    Type.Literal('YOUNG'),
+    Type.Literal('STUDENT'),
+    Type.Literal('CHILD'),
+    Type.Literal('HELD_INFANT'),
+    Type.Literal('SEATED_INFANT'),
+  ],
+  { default: 'ADULT' },
 );
 
 export const FlightOffersSearchBody = Type.Object(
   {
     currencyCode: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
-    originDestinations: Type.Array(OriginDestination, { minItems: 1, maxItems: 2 }),
+    originDestinations: Type.Array(OriginDestination, { minItems: 1, maxItems: 6 }),
     travelers: Type.Array(
       Type.Object(
         {
           id: Type.String({ minLength: 1, maxLength: 8 }),
-          travelerType: Type.Union(
-            [
-              Type.Literal('ADULT'),
-              Type.Literal('SENIOR'),
-              Type.Literal('CHILD'),
-              Type.Literal('HELD_INFANT'),
-            ],
-            { default: 'ADULT' },
-          ),
+          travelerType: AmadeusTravelerType,
           associatedAdultId: Type.Optional(Type.String()),
         },
         open,
@@ -146,11 +186,32 @@ export const FlightOffersSearchBody = Type.Object(
       Type.Object(
         {
           maxFlightOffers: Type.Optional(Type.Integer({ minimum: 1, maximum: 250 })),
+          maxPrice: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 999_999_999, description: 'Highest price per traveller' }),
+          ),
+          oneFlightOfferPerDay: Type.Optional(Type.Boolean()),
           flightFilters: Type.Optional(
             Type.Object(
               {
+                maxFlightTime: Type.Optional(
+                  Type.Integer({
+                    minimum: 1,
+                    maximum: 1000,
+                    description: 'Percent of the shortest flight time',
+                  }),
+                ),
                 cabinRestrictions: Type.Optional(
-                  Type.Array(Type.Object({ cabin: AmadeusCabin }, open), { maxItems: 6 }),
+                  Type.Array(
+                    Type.Object(
+                      {
+                        cabin: AmadeusCabin,
+                        coverage: Type.Optional(Type.String()),
+                        originDestinationIds: Type.Optional(Type.Array(Type.String(), { maxItems: 6 })),
+                      },
+                      open,
+                    ),
+                    { maxItems: 6 },
+                  ),
                 ),
                 carrierRestrictions: Type.Optional(
                   Type.Object(
@@ -166,7 +227,13 @@ export const FlightOffersSearchBody = Type.Object(
                   ),
                 ),
                 connectionRestriction: Type.Optional(
-                  Type.Object({ maxNumberOfConnections: Type.Integer({ minimum: 0, maximum: 2 }) }, open),
+                  Type.Object(
+                    {
+                      maxNumberOfConnections: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 })),
+                      nonStopPreferred: Type.Optional(Type.Boolean()),
+                    },
+                    open,
+                  ),
                 ),
               },
               open,
@@ -196,19 +263,56 @@ export const PricingBody = Type.Object(
 );
 
 export const PricingResponse = Type.Object({
+  warnings: Warnings,
   data: Type.Object({
     type: Type.Literal('flight-offers-pricing'),
     flightOffers: Type.Array(Type.Ref('AmadeusFlightOffer')),
+    bookingRequirements: Type.Object({}, open),
   }),
   dictionaries: Dictionaries,
 });
 
 export const PricingQuery = Type.Object(
   {
-    include: Type.Optional(Type.String({ maxLength: 100 })),
+    include: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description:
+          'credit-card-fees, bags, other-services, detailed-fare-rules (comma list); each answered with a warning',
+      }),
+    ),
     forceClass: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false },
+  openQuery,
+);
+
+const ContactDetails = {
+  emailAddress: Type.Optional(Type.String({ maxLength: 254 })),
+  phones: Type.Optional(
+    Type.Array(
+      Type.Object(
+        {
+          deviceType: Type.Optional(Type.String()),
+          countryCallingCode: Type.Optional(Type.String({ pattern: '^\\d{1,4}$' })),
+          number: Type.String({ pattern: '^\\d{4,15}$' }),
+        },
+        open,
+      ),
+      { maxItems: 3 },
+    ),
+  ),
+};
+
+/** One entry of an order's `contacts` (who the agency or traveller reaches about the order). */
+export const OrderContact = Type.Object(
+  {
+    ...ContactDetails,
+    addresseeName: Type.Optional(Type.Object({}, open)),
+    companyName: Type.Optional(Type.String({ maxLength: 100 })),
+    purpose: Type.Optional(Type.String({ maxLength: 40 })),
+    address: Type.Optional(Type.Object({}, open)),
+  },
+  open,
 );
 
 export const FlightOrderTraveler = Type.Object(
@@ -217,32 +321,28 @@ export const FlightOrderTraveler = Type.Object(
     dateOfBirth: AmadeusDate,
     name: Type.Object({ firstName: TravelerName, lastName: TravelerName }, open),
     gender: Type.Optional(Type.String()),
-    contact: Type.Optional(
-      Type.Object(
-        {
-          emailAddress: Type.Optional(Type.String({ maxLength: 254 })),
-          phones: Type.Optional(
-            Type.Array(
-              Type.Object(
-                {
-                  deviceType: Type.Optional(Type.String()),
-                  countryCallingCode: Type.Optional(Type.String({ pattern: '^\\d{1,4}$' })),
-                  number: Type.String({ pattern: '^\\d{4,15}$' }),
-                },
-                open,
-              ),
-              { maxItems: 3 },
-            ),
-          ),
-        },
-        open,
+    contact: Type.Optional(Type.Object(ContactDetails, open)),
+    documents: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            documentType: Type.Optional(Type.String({ maxLength: 40 })),
+            number: Type.Optional(Type.String({ maxLength: 40 })),
+            expiryDate: Type.Optional(AmadeusDate),
+            issuanceCountry: Type.Optional(Type.String({ maxLength: 3 })),
+            nationality: Type.Optional(Type.String({ maxLength: 3 })),
+            holder: Type.Optional(Type.Boolean()),
+          },
+          open,
+        ),
+        { maxItems: 3 },
       ),
     ),
   },
   open,
 );
 
-const FlightOrderData = Type.Object(
+export const FlightOrderData = Type.Object(
   {
     type: Type.Optional(Type.Literal('flight-order')),
     flightOffers: Type.Array(Type.Object({ id: Type.String({ maxLength: 4096 }) }, open), {
@@ -250,6 +350,13 @@ const FlightOrderData = Type.Object(
       maxItems: 1,
     }),
     travelers: Type.Array(FlightOrderTraveler, { minItems: 1, maxItems: 18 }),
+    contacts: Type.Optional(Type.Array(OrderContact, { maxItems: 9 })),
+    remarks: Type.Optional(
+      Type.Object({}, { ...open, description: 'Kept with the order and returned as given' }),
+    ),
+    ticketingAgreement: Type.Optional(
+      Type.Object({}, { ...open, description: 'Kept with the order and returned as given' }),
+    ),
   },
   open,
 );

@@ -13,7 +13,10 @@ import {
   HotelsByCityQuery,
   HotelsByCityResponse,
 } from './place-schemas.js';
+import { listParameter } from './query-lists.js';
+import { estimateRoomType } from './room-type-estimate.js';
 import { amadeusBody, amadeusErrorResponses } from './schemas.js';
+import { type AmadeusWarning, notAppliedWarning, priceChangedWarning, withWarnings } from './warnings.js';
 
 const KM_PER_MILE = 1.609344;
 const MAX_HOTEL_IDS = 20;
@@ -31,6 +34,18 @@ const OFFER_FIELDS = {
 
 const HOTEL_OFFERS_PATH = '/v3/shopping/hotel-offers';
 
+/** Amadeus's Hotel List amenity codes for the amenities the inventory records. */
+const AMADEUS_AMENITIES: Readonly<Record<string, string>> = {
+  SWIMMING_POOL: 'pool',
+  SPA: 'spa',
+  FITNESS_CENTER: 'gym',
+  PARKING: 'parking',
+  WIFI: 'wifi',
+  AIRPORT_SHUTTLE: 'airport-shuttle',
+  RESTAURANT: 'restaurant',
+  'BAR or LOUNGE': 'bar',
+};
+
 /** One room offer as Amadeus's Hotel Search v3 shows it. */
 export function amadeusRoomOffer(offer: HotelOfferView, base: string) {
   return {
@@ -38,15 +53,30 @@ export function amadeusRoomOffer(offer: HotelOfferView, base: string) {
     checkInDate: offer.checkIn,
     checkOutDate: offer.checkOut,
     rateCode: 'RAC',
-    room: { type: offer.room.type, description: { text: offer.room.name, lang: 'EN' } },
+    room: {
+      type: offer.room.type,
+      typeEstimated: estimateRoomType(offer.room.name),
+      description: { text: offer.room.name, lang: 'EN' },
+    },
     guests: { adults: offer.adults },
     price: {
       currency: offer.price.currency,
       base: offer.price.base,
       total: offer.price.total,
+      ...(Number(offer.price.taxes) > 0
+        ? { taxes: [{ amount: offer.price.taxes, code: 'XT', included: true }] }
+        : {}),
       variations: { average: { base: offer.nightlyPrice.total } },
     },
-    policies: { paymentType: 'guarantee' },
+    policies: {
+      paymentType: 'guarantee',
+      // As the booking rules have it: cancellable free of charge until the first night begins
+      // (00:00 UTC of the check-in date), after which the whole stay is due.
+      cancellations: [
+        { type: 'FULL_STAY', amount: offer.price.total, deadline: `${offer.checkIn}T00:00:00+00:00` },
+      ],
+      refundable: { cancellationRefund: 'REFUNDABLE_UP_TO_DEADLINE' },
+    },
     self: `${base}${HOTEL_OFFERS_PATH}/${offer.id}`,
   };
 }
@@ -99,23 +129,33 @@ export const hotelRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
       },
     },
     async (request) => {
-      const { cityCode, radius, radiusUnit, ratings } = request.query;
+      const { cityCode, radius, radiusUnit, ratings, chainCodes, amenities } = request.query;
       const radiusKm =
         radius === undefined ? undefined : radiusUnit === 'MILE' ? radius * KM_PER_MILE : radius;
       const stars = ratings === undefined ? undefined : new Set(ratings.split(',').map(Number));
+      const warnings: AmadeusWarning[] = [];
+      if (chainCodes !== undefined) {
+        warnings.push(notAppliedWarning('chainCodes', 'the inventory records no hotel chains'));
+      }
+      // Amenities the inventory does not record cannot be had: a hotel must have every one asked.
+      const wanted = listParameter(amenities).map((code) => AMADEUS_AMENITIES[code] ?? `unrecorded:${code}`);
       const hotels = (await services.hotels.hotelsInCity(cityCode)).filter(
-        (h) => (radiusKm === undefined || h.distanceKm <= radiusKm) && (!stars || stars.has(h.hotel.stars)),
+        (h) =>
+          (radiusKm === undefined || h.distanceKm <= radiusKm) &&
+          (!stars || stars.has(h.hotel.stars)) &&
+          wanted.every((amenity) => h.hotel.amenities.includes(amenity)),
       );
       const unit = radiusUnit === 'MILE' ? 'MILE' : 'KM';
       return {
+        ...withWarnings(warnings),
         meta: { count: hotels.length, links: { self: `${baseUrl(request)}${request.url}` } },
-        data: hotels.map(({ hotel, distanceKm }) => ({
+        data: hotels.map(({ hotel, distanceKm, countryCode }) => ({
           hotelId: hotel.id,
           name: hotel.name,
           iataCode: hotel.cityCode,
           rating: hotel.stars,
           geoCode: { latitude: hotel.latitude, longitude: hotel.longitude },
-          address: { lines: [hotel.address] },
+          address: { lines: [hotel.address], ...(countryCode ? { countryCode } : {}) },
           distance: {
             value: Math.round((unit === 'MILE' ? distanceKm / KM_PER_MILE : distanceKm) * 10) / 10,
             unit,
@@ -166,8 +206,22 @@ export const hotelRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
         },
         OFFERS_PER_SEARCH,
       );
+      const warnings: AmadeusWarning[] = [];
+      if (q.boardType !== undefined) {
+        warnings.push(notAppliedWarning('boardType', 'the inventory records no board basis for its rates'));
+      }
+      if (q.includeClosed) {
+        warnings.push(
+          notAppliedWarning('includeClosed', 'only hotels with an offer for the stay are listed'),
+        );
+      }
+      if (q.lang !== undefined && q.lang.toUpperCase() !== 'EN') {
+        warnings.push(notAppliedWarning('lang', 'descriptions exist in English only'));
+      }
+      // Every rate of the inventory is guaranteed by a card at booking: none asks for a deposit.
+      const offersWanted = q.paymentPolicy !== 'DEPOSIT';
       const byHotel = new Map<string, HotelOfferView[]>();
-      for (const offer of page.data) {
+      for (const offer of offersWanted ? page.data : []) {
         const nightly = parseAmount(offer.nightlyPrice.total, offer.nightlyPrice.currency) ?? 0;
         if (range.min !== undefined && nightly < range.min) continue;
         const list = byHotel.get(offer.hotel.id) ?? [];
@@ -175,11 +229,10 @@ export const hotelRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
         byHotel.set(offer.hotel.id, list);
       }
       const base = baseUrl(request);
-      return {
-        data: [...byHotel.values()].map((offers) =>
-          hotelOffers(offers, base, `${base}${HOTEL_OFFERS_PATH}?hotelIds=${offers[0]?.hotel.id}`),
-        ),
-      };
+      const available = [...byHotel.values()].map((offers) =>
+        hotelOffers(offers, base, `${base}${HOTEL_OFFERS_PATH}?hotelIds=${offers[0]?.hotel.id}`),
+      );
+      return { ...withWarnings(warnings), data: available };
     },
   );
 
@@ -198,11 +251,19 @@ export const hotelRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
       },
     },
     async (request, reply) => {
-      const confirmed = await services.offers.confirm(request.params.offerId);
+      const confirmed = await services.offers.reprice(request.params.offerId);
       if (confirmed.kind !== 'hotel') throw new DomainError('offer-not-found', 'no hotel offer has this id');
       const base = baseUrl(request);
       reply.header('cache-control', 'no-store');
-      return { data: hotelOffers([confirmed.offer], base, `${base}${request.url}`) };
+      // A changed price answers with the offer at its new price under a new id (Amadeus did the same);
+      // booking the old id is refused as a price discrepancy.
+      const warnings = confirmed.previousPrice
+        ? [priceChangedWarning(confirmed.previousPrice, confirmed.offer.price, '/data/offers/0/price/total')]
+        : [];
+      return {
+        ...withWarnings(warnings),
+        data: hotelOffers([confirmed.offer], base, `${base}${HOTEL_OFFERS_PATH}/${confirmed.offer.id}`),
+      };
     },
   );
 };

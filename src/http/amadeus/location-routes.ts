@@ -31,6 +31,7 @@ function amadeusLocation(location: LocationView, base: string) {
       cityName: location.cityName.toUpperCase(),
       cityCode: location.cityCode,
       countryName: location.country.toUpperCase(),
+      ...(location.countryCode ? { countryCode: location.countryCode } : {}),
     },
   };
 }
@@ -64,14 +65,25 @@ export const locationRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }
       },
     },
     async (request) => {
-      const { keyword, subType, view } = request.query;
+      const { keyword, subType, view, countryCode } = request.query;
+      const country = countryCode?.toUpperCase();
       const limit = request.query['page[limit]'];
       const offset = request.query['page[offset]'];
       const wanted = new Set(subType.split(','));
       const { data } = await services.locations.search(keyword, MATCHES);
-      const matches = data.filter((location) => wanted.has(location.type.toUpperCase()));
+      const matches = data.filter(
+        (location) =>
+          wanted.has(location.type.toUpperCase()) &&
+          (country === undefined || location.countryCode === country),
+      );
       const base = baseUrl(request);
-      const params = { keyword, subType, view, 'page[limit]': limit };
+      const params = {
+        keyword,
+        subType,
+        view,
+        ...(country ? { countryCode: country } : {}),
+        'page[limit]': limit,
+      };
       const lastOffset = Math.max(0, Math.floor((matches.length - 1) / limit) * limit);
       return {
         meta: {

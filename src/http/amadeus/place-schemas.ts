@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { AmadeusDate, AmadeusIata, Links, open, TravelerName } from './schemas.js';
+import { AmadeusDate, AmadeusIata, Links, open, openQuery, TravelerName, Warnings } from './schemas.js';
 
 /*
  * Locations and hotels, after Amadeus's Airport & City Search v1, Hotel List v1, Hotel Search v3 and
@@ -21,6 +21,7 @@ export const AmadeusLocation = Type.Object(
       cityName: Type.String(),
       cityCode: Type.String(),
       countryName: Type.String(),
+      countryCode: Type.Optional(Type.String({ description: 'ISO 3166-1 alpha-2' })),
     }),
   },
   { $id: 'AmadeusLocation' },
@@ -33,12 +34,13 @@ export const LocationsQuery = Type.Object(
       pattern: '^(AIRPORT|CITY)(,(AIRPORT|CITY))?$',
       description: 'AIRPORT, CITY or both, comma-separated',
     }),
+    countryCode: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2' })),
     'page[limit]': Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
     'page[offset]': Type.Integer({ minimum: 0, maximum: 49, default: 0 }),
     view: Type.Union([Type.Literal('LIGHT'), Type.Literal('FULL')], { default: 'FULL' }),
     sort: Type.Optional(Type.Literal('analytics.travelers.score')),
   },
-  { additionalProperties: false },
+  openQuery,
 );
 
 export const LocationsResponse = Type.Object({
@@ -70,11 +72,25 @@ export const HotelsByCityQuery = Type.Object(
     hotelSource: Type.Union([Type.Literal('ALL'), Type.Literal('BEDBANK'), Type.Literal('DIRECTCHAIN')], {
       default: 'ALL',
     }),
+    chainCodes: Type.Optional(
+      Type.String({
+        maxLength: 400,
+        description: 'Not applied (no chains recorded); answered with a warning',
+      }),
+    ),
+    amenities: Type.Optional(
+      Type.String({
+        maxLength: 800,
+        description:
+          'Amadeus amenity codes, comma list; SWIMMING_POOL, SPA, FITNESS_CENTER, PARKING, WIFI, AIRPORT_SHUTTLE, RESTAURANT and BAR or LOUNGE are recorded',
+      }),
+    ),
   },
-  { additionalProperties: false },
+  openQuery,
 );
 
 export const HotelsByCityResponse = Type.Object({
+  warnings: Warnings,
   meta: Type.Object({ count: Type.Integer(), links: Links }),
   data: Type.Array(
     Type.Object({
@@ -83,7 +99,11 @@ export const HotelsByCityResponse = Type.Object({
       iataCode: Type.String(),
       rating: Type.Integer(),
       geoCode: Type.Object({ latitude: Type.Number(), longitude: Type.Number() }),
-      address: Type.Object({ lines: Type.Array(Type.String()), cityName: Type.String() }),
+      address: Type.Object({
+        lines: Type.Array(Type.String()),
+        cityName: Type.Optional(Type.String()),
+        countryCode: Type.Optional(Type.String({ description: 'ISO 3166-1 alpha-2' })),
+      }),
       distance: Type.Object({ value: Type.Number(), unit: Type.String() }),
       amenities: Type.Array(Type.String()),
     }),
@@ -106,8 +126,24 @@ export const HotelOffersQuery = Type.Object(
       Type.String({ pattern: '^(\\d{1,9})?-?\\d{1,9}$', description: 'e.g. 200-300, -300 or 100' }),
     ),
     bestRateOnly: Type.Boolean({ default: true }),
+    countryOfResidence: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z]{2}$', description: 'Accepted; rates do not depend on it' }),
+    ),
+    paymentPolicy: Type.Optional(
+      Type.Union([Type.Literal('GUARANTEE'), Type.Literal('DEPOSIT'), Type.Literal('NONE')], {
+        description: 'Every rate is guaranteed by card: DEPOSIT finds none',
+      }),
+    ),
+    boardType: Type.Optional(
+      Type.String({
+        maxLength: 80,
+        description: 'Not applied (no board basis recorded); answered with a warning',
+      }),
+    ),
+    includeClosed: Type.Optional(Type.Boolean({ description: 'Not applied; answered with a warning' })),
+    lang: Type.Optional(Type.String({ maxLength: 8, description: 'Descriptions are in English only' })),
   },
-  { additionalProperties: false },
+  openQuery,
 );
 
 export const AmadeusHotelOffers = Type.Object(
@@ -130,6 +166,11 @@ export const AmadeusHotelOffers = Type.Object(
         rateCode: Type.String(),
         room: Type.Object({
           type: Type.String(),
+          typeEstimated: Type.Object({
+            category: Type.Optional(Type.String()),
+            beds: Type.Optional(Type.Integer()),
+            bedType: Type.Optional(Type.String()),
+          }),
           description: Type.Object({ text: Type.String(), lang: Type.String() }),
         }),
         guests: Type.Object({ adults: Type.Integer() }),
@@ -137,9 +178,18 @@ export const AmadeusHotelOffers = Type.Object(
           currency: Type.String(),
           base: Type.String(),
           total: Type.String(),
+          taxes: Type.Optional(
+            Type.Array(Type.Object({ amount: Type.String(), code: Type.String(), included: Type.Boolean() })),
+          ),
           variations: Type.Object({ average: Type.Object({ base: Type.String() }) }),
         }),
-        policies: Type.Object({ paymentType: Type.String() }),
+        policies: Type.Object({
+          paymentType: Type.String(),
+          cancellations: Type.Array(
+            Type.Object({ type: Type.String(), amount: Type.String(), deadline: Type.String() }),
+          ),
+          refundable: Type.Object({ cancellationRefund: Type.String() }),
+        }),
         self: Type.String(),
       }),
     ),
@@ -148,8 +198,11 @@ export const AmadeusHotelOffers = Type.Object(
   { $id: 'AmadeusHotelOffers' },
 );
 
-export const HotelOffersResponse = Type.Object({ data: Type.Array(Type.Ref('AmadeusHotelOffers')) });
-export const HotelOfferResponse = Type.Object({ data: Type.Ref('AmadeusHotelOffers') });
+export const HotelOffersResponse = Type.Object({
+  warnings: Warnings,
+  data: Type.Array(Type.Ref('AmadeusHotelOffers')),
+});
+export const HotelOfferResponse = Type.Object({ warnings: Warnings, data: Type.Ref('AmadeusHotelOffers') });
 export const HotelOfferParams = Type.Object({ offerId: Type.String({ minLength: 1, maxLength: 4096 }) });
 
 const Guest = Type.Object(

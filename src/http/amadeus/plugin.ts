@@ -15,6 +15,7 @@ import { hotelOrderRoutes } from './hotel-order-routes.js';
 import { hotelRoutes } from './hotel-routes.js';
 import { locationRoutes } from './location-routes.js';
 import { AmadeusHotelOffers, AmadeusLocation } from './place-schemas.js';
+import { foldQueryLists } from './query-lists.js';
 import { AMADEUS_JSON, fieldNamesOf, sendAmadeusErrors } from './responses.js';
 import { AmadeusErrorSchema } from './schemas.js';
 import { tokenRoute } from './token-route.js';
@@ -22,32 +23,6 @@ import { tokenRoute } from './token-route.js';
 export interface AmadeusRoutesOptions {
   services: ApiServices;
   accessTokens: AccessTokens;
-}
-
-/**
- * `subType[0]=CITY&subType[1]=AIRPORT`, as the SDK's query encoder writes arrays, folded into the
- * comma-separated `subType=CITY,AIRPORT` the routes declare.
- */
-function foldIndexedArrays(query: Record<string, unknown>): Record<string, unknown> {
-  const folded: Record<string, unknown> = {};
-  const lists = new Map<string, [number, string][]>();
-  for (const [key, value] of Object.entries(query)) {
-    const match = /^([A-Za-z]+)\[(\d{1,2})\]$/.exec(key);
-    if (match && typeof value === 'string') {
-      const list = lists.get(match[1] as string) ?? [];
-      list.push([Number(match[2]), value]);
-      lists.set(match[1] as string, list);
-    } else {
-      folded[key] = value;
-    }
-  }
-  for (const [name, items] of lists) {
-    folded[name] = items
-      .sort((a, b) => a[0] - b[0])
-      .map(([, value]) => value)
-      .join(',');
-  }
-  return folded;
 }
 
 /**
@@ -85,7 +60,7 @@ export const amadeusRoutes: FastifyPluginAsyncTypebox<AmadeusRoutesOptions> = as
   );
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.addHook('preValidation', async (request) => {
-    request.query = foldIndexedArrays(request.query as Record<string, unknown>);
+    request.query = foldQueryLists(request.query as Record<string, unknown>);
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error, request);

@@ -72,3 +72,24 @@ export const Links = Type.Object({
 });
 
 export const TravelerName = Type.String({ minLength: 1, maxLength: 60 });
+
+/** `warnings` of a successful answer: what changed (a price) or was not applied (a parameter). */
+export const Warnings = Type.Optional(
+  Type.Array(
+    Type.Object({
+      status: Type.Optional(Type.Integer()),
+      code: Type.Integer(),
+      title: Type.String(),
+      detail: Type.String(),
+      source: Type.Optional(
+        Type.Object({ parameter: Type.Optional(Type.String()), pointer: Type.Optional(Type.String()) }),
+      ),
+    }),
+  ),
+);
+
+/**
+ * Query strings of the compatibility routes are open: Amadeus ignored parameters it did not know,
+ * so an app sending one still gets its answer.
+ */
+export const openQuery = { additionalProperties: true } as const;

@@ -47,8 +47,10 @@ const apiKeyAuthPlugin: FastifyPluginAsync<ApiKeyAuthOptions> = async (app, opti
   const accessTokens = options.accessTokens;
   app.addHook('onRequest', async (request, reply) => {
     if (accessTokens !== undefined && isAmadeusRequest(request)) {
-      // The token route is where the credentials are checked, so it needs no token itself.
-      if (judgedPath(request) === TOKEN_PATH) return;
+      // The token route is where the credentials are checked, so it needs no token itself. A path
+      // no route serves is answered 404 (38196) as Amadeus's gateway did, not 401: a 401 sends the
+      // developer chasing a credentials problem.
+      if (judgedPath(request) === TOKEN_PATH || request.routeOptions.url === undefined) return;
       const header = request.headers.authorization;
       const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
       try {

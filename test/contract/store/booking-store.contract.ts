@@ -86,6 +86,23 @@ export function describeBookingStoreContract(target: StoreBackendTarget): void {
       expect(pending.map((e) => (e.data as { bookingId: string }).bookingId)).toEqual([b.id]);
     });
 
+    it('keeps the order details a client gave (documents, remarks, contacts) and returns them as given', async () => {
+      await seed();
+      const b = {
+        ...seatBooking(['F1'], 1),
+        details: {
+          documents: [
+            [{ documentType: 'PASSPORT', number: 'X1234567', expiryDate: '2031-04-14', holder: true }],
+          ],
+          remarks: { general: [{ subType: 'GENERAL_MISCELLANEOUS', text: 'window seat' }] },
+          ticketingAgreement: { option: 'DELAY_TO_CANCEL', delay: '6D' },
+          contacts: [{ purpose: 'STANDARD', emailAddress: 'agency@example.com' }],
+        },
+      };
+      await bookings().create(b, await hold('k-details'), [created(b.id)]);
+      expect(await bookings().get(b.id)).toEqual(b);
+    });
+
     it('create answers SoldOutError when any leg lacks seats and writes nothing at all', async () => {
       await seed();
       const b = seatBooking(['F1', 'F2'], 2);
