@@ -38,7 +38,9 @@ export type ItemKind =
   | 'outbox-lease'
   | 'dead-letter'
   | 'processed-event'
-  | 'analytics-rollup';
+  | 'analytics-rollup'
+  | 'fare-filing'
+  | 'fare-versions';
 
 export const INVENTORY_KINDS: readonly ItemKind[] = [
   'flight',
@@ -98,6 +100,12 @@ export const keys = {
   deadLetter: (id: string) => key('DEADLETTERS', id),
   processedPartition: 'PROCESSED',
   processed: (consumer: string, eventId: string) => key('PROCESSED', `${consumer}#${eventId}`),
+  /** One item naming every carrier's current fare version, so publishing switches them in one write. */
+  fareVersions: key('FARE-VERSIONS', 'CURRENT'),
+  /** The filings of one version (all its carriers) share a partition; sort key: carrier, then filing key. */
+  fareVersionPartition: (version: string) => `FARES#${version}`,
+  fareFiling: (version: string, carrier: string, filingKey: string) =>
+    key(`FARES#${version}`, `${carrier}#${filingKey}`),
 };
 
 export const IDEMPOTENCY_EXPIRY_SHARDS = 4;

@@ -1,5 +1,6 @@
 import type { Config } from '../../../config.js';
 import { type Clock, systemClock } from '../../../ports/clock.js';
+import type { FareFilings } from '../../../ports/fare-filings.js';
 import type { InventoryStore } from '../../../ports/store.js';
 import type { StoreBackend } from '../../../ports/store-backend.js';
 import { SqliteAnalyticsStore } from './analytics-store.js';
@@ -7,6 +8,7 @@ import { SqliteApiKeyStore } from './api-key-store.js';
 import { SqliteBookingStore } from './booking-store.js';
 import { applyMigrations, openSqliteDatabase, type SqliteDatabase } from './database.js';
 import { SqliteDeadLetterStore } from './dead-letter-store.js';
+import { SqliteFareFilings } from './fare-filings.js';
 import { guarded } from './guard.js';
 import { SqliteInventoryStore } from './inventory-store.js';
 import { SqliteInventoryUpdates } from './inventory-updates.js';
@@ -51,6 +53,15 @@ export function openSqliteReadOnlyInventory(file: string): InventoryStore {
   return new SqliteInventoryStore(openSqliteReadOnly(file));
 }
 
+/** The inventory and the fare filings of an existing SQLite file on one read-only connection (search threads). */
+export function openSqliteReadOnlySearchStores(file: string): {
+  inventory: InventoryStore;
+  fares: FareFilings;
+} {
+  const db = openSqliteReadOnly(file);
+  return { inventory: new SqliteInventoryStore(db), fares: new SqliteFareFilings(db) };
+}
+
 /** The backend on an open, migrated connection (tests that need two handles on one file use it). */
 export function sqliteStoreOn(db: SqliteDatabase, clock: Clock = systemClock): SqliteStore {
   const outbox = new SqliteOutbox(db, clock);
@@ -60,6 +71,7 @@ export function sqliteStoreOn(db: SqliteDatabase, clock: Clock = systemClock): S
     db,
     inventory,
     inventoryUpdates: new SqliteInventoryUpdates(db, outbox),
+    fares: new SqliteFareFilings(db, outbox),
     bookings: new SqliteBookingStore(db, outbox),
     apiKeys: new SqliteApiKeyStore(db),
     outbox,
