@@ -180,6 +180,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const workLimits = searchWorkLimits(config.requestTimeoutMs);
   const shared = {
     store,
+    fares: backend.fares,
     airports,
     clock,
     signer,

@@ -15,6 +15,14 @@ export function flightRouteTag(origin: string, destination: string, date: string
   return `flight:${origin.trim().toUpperCase()}-${destination.trim().toUpperCase()}:${date}`;
 }
 
+/**
+ * `fares:JFK-LHR`: searches that priced a fare component from `origin` to `destination` with filed
+ * fares, on any date (a fares import replaces a carrier's fares for every date at once).
+ */
+export function fareRouteTag(origin: string, destination: string): string {
+  return `fares:${origin.trim().toUpperCase()}-${destination.trim().toUpperCase()}`;
+}
+
 /** `hotel-city:PAR:2026-12-01`: hotel nights in the city on `date`. */
 export function hotelCityNightTag(cityCode: string, date: string): string {
   return `hotel-city:${cityCode.trim().toUpperCase()}:${date}`;

@@ -1,10 +1,11 @@
 import type { CloudEvent } from '../../ports/events.js';
-import { touchedInventoryOf } from '../events/inventory-events.js';
-import { flightRouteTag, hotelCityNightTag } from './cache-tags.js';
+import { fareRoutesOf, touchedInventoryOf } from '../events/inventory-events.js';
+import { fareRouteTag, flightRouteTag, hotelCityNightTag } from './cache-tags.js';
 
 /**
  * Cache tags an event makes stale: every flight search that read the route on the flight's UTC
- * departure date, every hotel search that read the city on the night. [] for events that change no
+ * departure date, every hotel search that read the city on the night, every search that priced a
+ * fare component on a route whose filed fares changed. [] for events that change no
  * price or availability (bookings always come with their own `availability.changed`).
  */
 export function tagsForEvent(event: CloudEvent): string[] {
@@ -13,5 +14,6 @@ export function tagsForEvent(event: CloudEvent): string[] {
   const tags = new Set<string>();
   for (const f of touched.flights) tags.add(flightRouteTag(f.origin, f.destination, f.departureDate));
   for (const n of touched.hotelNights) tags.add(hotelCityNightTag(n.cityCode, n.date));
+  for (const r of fareRoutesOf(event)) tags.add(fareRouteTag(r.origin, r.destination));
   return [...tags].sort();
 }

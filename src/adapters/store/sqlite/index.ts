@@ -45,15 +45,11 @@ export async function openSqliteStore(
 }
 
 /**
- * The inventory of an existing SQLite file on a read-only connection of its own, for searches run
- * beside the process's main connection (search threads): WAL lets readers run while it writes, and
- * each read sees the last commit. Throws StoreUnavailableError when the file cannot be opened.
+ * The inventory and the fare filings of an existing SQLite file on a read-only connection of its own,
+ * for searches run beside the process's main connection (search threads): WAL lets readers run while
+ * it writes, and each read sees the last commit. Throws StoreUnavailableError when the file cannot be
+ * opened.
  */
-export function openSqliteReadOnlyInventory(file: string): InventoryStore {
-  return new SqliteInventoryStore(openSqliteReadOnly(file));
-}
-
-/** The inventory and the fare filings of an existing SQLite file on one read-only connection (search threads). */
 export function openSqliteReadOnlySearchStores(file: string): {
   inventory: InventoryStore;
   fares: FareFilings;
