@@ -59,7 +59,7 @@ export async function* readTabularRecords(
     });
     yield { line, get: (column) => values.get(column) };
   }
-  if (json === false && columns === undefined) problems.error(1, undefined, 'the file has no header line');
+  if (json !== true && columns === undefined) problems.error(1, undefined, 'the file has no header line');
 }
 
 function checkHeader(line: number, columns: string[], format: TabularFormat, problems: ProblemLog): boolean {
