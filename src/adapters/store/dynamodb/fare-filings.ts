@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CloudEvent } from '../../../ports/events.js';
 import {
   type FareComparison,
@@ -177,22 +177,14 @@ export class DynamoFareFilings implements FareFilings {
   }
 
   /** Items of a partition whose sort key starts with `prefix`, in sort-key order, one page in memory at a time. */
-  async *#pages(partition: string, prefix: string): AsyncGenerator<Item> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const input: QueryCommandInput = {
-        TableName: this.#table.name,
-        KeyConditionExpression: prefix === '' ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: prefix === '' ? { '#pk': PK } : { '#pk': PK, '#sk': SK },
-        ExpressionAttributeValues:
-          prefix === '' ? { ':pk': partition } : { ':pk': partition, ':prefix': prefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      };
-      const page = await this.#table.run('read fare filings', (c) => c.send(new QueryCommand(input)));
-      for (const item of (page.Items ?? []) as Item[]) yield item;
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
+  #pages(partition: string, prefix: string): AsyncGenerator<Item> {
+    return this.#table.queryItems('read fare filings', {
+      KeyConditionExpression: prefix === '' ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: prefix === '' ? { '#pk': PK } : { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues:
+        prefix === '' ? { ':pk': partition } : { ':pk': partition, ':prefix': prefix },
+      ConsistentRead: true,
+    });
   }
 
   async #deletePartition(version: string, prefix: string): Promise<void> {

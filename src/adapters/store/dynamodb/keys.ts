@@ -40,7 +40,8 @@ export type ItemKind =
   | 'processed-event'
   | 'analytics-rollup'
   | 'fare-filing'
-  | 'fare-versions';
+  | 'fare-versions'
+  | 'hotel-import-night';
 
 export const INVENTORY_KINDS: readonly ItemKind[] = [
   'flight',
@@ -104,6 +105,10 @@ export const keys = {
   fareVersions: key('FARE-VERSIONS', 'CURRENT'),
   /** The filings of one version (all its carriers) share a partition; sort key: carrier, then filing key. */
   fareVersionPartition: (version: string) => `FARES#${version}`,
+  /** Nights staged by one hotel import; sort key: hotel, then the live night's sort key. */
+  hotelImportPartition: (importId: string) => `HOTELIMPORT#${importId}`,
+  hotelImportNight: (importId: string, hotelId: string, date: string, roomType: string) =>
+    key(`HOTELIMPORT#${importId}`, `${hotelId}#NIGHT#${date}#${roomType}`),
   fareFiling: (version: string, carrier: string, filingKey: string) =>
     key(`FARES#${version}`, `${carrier}#${filingKey}`),
 };

@@ -10,6 +10,7 @@ import { applyMigrations, openSqliteDatabase, type SqliteDatabase } from './data
 import { SqliteDeadLetterStore } from './dead-letter-store.js';
 import { SqliteFareFilings } from './fare-filings.js';
 import { guarded } from './guard.js';
+import { SqliteHotelImports } from './hotel-imports.js';
 import { SqliteInventoryStore } from './inventory-store.js';
 import { SqliteInventoryUpdates } from './inventory-updates.js';
 import { SqliteIssuerKeyStorage } from './issuer-key-storage.js';
@@ -68,6 +69,7 @@ export function sqliteStoreOn(db: SqliteDatabase, clock: Clock = systemClock): S
     inventory,
     inventoryUpdates: new SqliteInventoryUpdates(db, outbox),
     fares: new SqliteFareFilings(db, outbox),
+    hotelImports: new SqliteHotelImports(db, outbox),
     bookings: new SqliteBookingStore(db, outbox),
     apiKeys: new SqliteApiKeyStore(db),
     outbox,

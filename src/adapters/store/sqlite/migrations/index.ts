@@ -4,6 +4,7 @@ import { eventsSchema } from './0003-events.js';
 import { bookingsSchema } from './0004-bookings.js';
 import { analyticsSchema } from './0005-analytics.js';
 import { faresSchema } from './0007-fares.js';
+import { hotelImportsSchema } from './0008-hotel-imports.js';
 
 /** A forward-only schema change, applied once in `id` order. */
 export interface Migration {
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   bookingsSchema,
   analyticsSchema,
   faresSchema,
+  hotelImportsSchema,
 ];
