@@ -50,8 +50,8 @@ export function createFaresImport(deps: FaresImportDependencies): ImportKind {
       const stage = async (): Promise<void> => {
         const staged = batch;
         batch = [];
-        // Once the file is known bad nothing will be published: validation goes on, staging stops.
-        if (problems.errorCount > 0 || staged.length === 0) return;
+        // Staged even once the file is known bad, so every duplicate is reported; the staging is discarded.
+        if (staged.length === 0) return;
         for (const line of await deps.fares.stage(version, staged)) {
           problems.error(
             line,
