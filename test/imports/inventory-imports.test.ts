@@ -3,6 +3,7 @@ import { loadAirportDirectory } from '../../src/adapters/airports/openflights.js
 import { openSqliteStore } from '../../src/adapters/store/sqlite/index.js';
 import { tagsForEvent } from '../../src/core/cache/event-tags.js';
 import { createAvailabilityImport } from '../../src/core/imports/availability/availability-import.js';
+import { createFaresImport } from '../../src/core/imports/fares/fares-import.js';
 import { createHotelsImport } from '../../src/core/imports/hotels/hotels-import.js';
 import { formatImportProblem, type ImportSummary } from '../../src/core/imports/import-kind.js';
 import type { AirportDirectory } from '../../src/ports/airports.js';
@@ -16,7 +17,7 @@ import { dropSchema, openTestPostgresStore, uniqueSchema } from '../helpers/post
 import { tempSqliteFile } from '../helpers/temp-sqlite.js';
 
 /*
- * The availability and hotels imports on every store backend: SQLite, PostgreSQL and DynamoDB
+ * The fares, availability and hotels imports on every store backend: SQLite, PostgreSQL and DynamoDB
  * (dynalite). Each test gets a fresh store; today is 1 March 2030.
  */
 const clock = new ManualClock(Date.UTC(2030, 2, 1, 8));
@@ -91,6 +92,34 @@ describe.each(backends)('imports on %s', (_name, open) => {
   afterEach(async () => {
     await store.close();
     dispose();
+  });
+
+  describe('fares', () => {
+    const HEADER =
+      'carrier,origin,destination,cabin,fare_basis,booking_class,amount,currency,first_travel_date,last_travel_date';
+    const run = (text: string) =>
+      createFaresImport({
+        fares: store.fares,
+        airports,
+        inventory: store.inventory,
+        clock,
+        eventSource: '/test/imports',
+      }).run(importLines(text), { dryRun: false });
+    const market = { carrier: 'XA', origin: 'LHR', destination: 'CDG' };
+
+    it('publishes a file, changes nothing the second time, and a bad record applies nothing', async () => {
+      const file = `${HEADER}\nXA,LHR,CDG,economy,YOW,Y,120.00,EUR,2030-01-01,2030-12-31\nXA,LHR,CDG,business,JOW,J,420.00,EUR,2030-01-01,2030-12-31\n`;
+      expect((await run(file)).counts).toMatchObject({ created: 2 });
+      expect((await pendingEvents(store.outbox)).map((e) => e.type)).toEqual(['price.updated']);
+      expect((await run(file)).counts).toMatchObject({ created: 0, unchanged: 2 });
+      expect(await pendingEvents(store.outbox)).toHaveLength(1);
+      const bad = await run(
+        `${HEADER}\nXA,LHR,CDG,economy,YOW,Y,99.00,EUR,2030-01-01,2030-12-31\nXA,LHR,CDG,economy,QOW,Q,x,EUR,2030-01-01,2030-12-31\n`,
+      );
+      expect(problems(bad)).toEqual(['line 3: amount: "x" is not a decimal amount in EUR (e.g. 129.50)']);
+      const [fares] = await store.fares.findFares([market]);
+      expect(fares?.map((f) => f.amount).sort()).toEqual([12_000, 42_000]);
+    });
   });
 
   describe('availability', () => {
