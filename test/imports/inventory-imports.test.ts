@@ -310,6 +310,23 @@ describe.each(backends)('imports on %s', (_name, open) => {
       expect(await store.inventory.getHotels(['riverside'])).toEqual([]);
     });
 
+    it('header rules: room_type is required, unknown columns are refused; a hotel’s first row describes it', async () => {
+      expect(problems(await run('hotel_id,name,city_code,stars,latitude,longitude,address,floor'))).toEqual([
+        expect.stringMatching(/^line 1: floor: unknown column/),
+        'line 1: room_type: required column missing from the header',
+      ]);
+      expect(
+        problems(await run(`${HEADER}\nriverside,,,,,,,,standard-double,Standard double,2,,,,,`)),
+      ).toEqual([
+        'line 2: name: required',
+        'line 2: city_code: required',
+        'line 2: stars: required',
+        'line 2: latitude: required',
+        'line 2: longitude: required',
+        'line 2: address: required',
+      ]);
+    });
+
     it('a dry run counts and applies nothing; JSON Lines with the same members', async () => {
       const dry = await run(FILE, true);
       expect(dry).toMatchObject({ applied: false, counts: { hotelsCreated: 2, nightsCreated: 7 } });
