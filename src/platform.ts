@@ -178,6 +178,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const workLimits = searchWorkLimits(config.requestTimeoutMs);
   const shared = {
     store,
+    fares: backend.fares,
     airports,
     clock,
     signer,
@@ -281,6 +282,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     hotels: searchPool ? new PooledHotelSearch(searchDeps, searchPool) : new HotelSearch(searchDeps),
     discovery: createDiscovery({
       store,
+      fares: backend.fares,
       airports,
       cache,
       clock,

@@ -2,6 +2,8 @@ import type { AnalyticsStore } from './analytics-store.js';
 import type { ApiKeyStore } from './api-keys.js';
 import type { BookingStore } from './bookings.js';
 import type { DeadLetterStore } from './dead-letters.js';
+import type { FareFilings } from './fare-filings.js';
+import type { HotelImports } from './hotel-imports.js';
 import type { InventoryUpdates } from './inventory-updates.js';
 import type { IssuerKeyStorage } from './issuer-keys.js';
 import type { Outbox } from './outbox.js';
@@ -24,6 +26,10 @@ export interface StoreBackend {
   readonly name: StoreBackendName;
   readonly inventory: InventoryStore;
   readonly inventoryUpdates: InventoryUpdates;
+  /** Imported fare filings, by version (`travel-platform import fares`). */
+  readonly fares: FareFilings;
+  /** Hotels with their room nights, replaced from an import file (`travel-platform import hotels`). */
+  readonly hotelImports: HotelImports;
   readonly bookings: BookingStore;
   readonly apiKeys: ApiKeyStore;
   readonly outbox: Outbox;

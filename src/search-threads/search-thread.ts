@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadAirportDirectory } from '../adapters/airports/openflights.js';
 import { createMemoryCache } from '../adapters/cache/memory.js';
-import { openSqliteReadOnlyInventory } from '../adapters/store/sqlite/index.js';
+import { openSqliteReadOnlySearchStores } from '../adapters/store/sqlite/index.js';
 import { DomainError } from '../core/errors.js';
 import { FlightSearch } from '../core/flights/flight-search.js';
 import { HotelSearch } from '../core/hotels/hotel-search.js';
@@ -37,8 +37,10 @@ const unusedResults = new SearchResults({
   snapshotTtlMs: 0,
   preparedPages: 1,
 });
+const stores = openSqliteReadOnlySearchStores(setup.sqliteFile);
 const shared = {
-  store: openSqliteReadOnlyInventory(setup.sqliteFile),
+  store: stores.inventory,
+  fares: stores.fares,
   airports: await loadAirportDirectory(),
   clock: systemClock,
   signer,

@@ -16,10 +16,12 @@ export function flightRouteTag(origin: string, destination: string, date: string
 }
 
 /**
- * `fares:JFK-LHR`: the cheapest-fare aggregates of a route, whatever the date. Every event tagging a
- * flight of the route also carries it, so one tag per route covers a calendar of many dates.
+ * `fares:JFK-LHR`: whatever the date, the route's cheapest-fare aggregates (discovery APIs; every
+ * event tagging a flight of the route carries it, so one tag covers a calendar of many dates) and the
+ * searches that priced a fare component from `origin` to `destination` with filed fares (a fares
+ * import replaces a carrier's fares for every date at once).
  */
-export function flightFaresTag(origin: string, destination: string): string {
+export function fareRouteTag(origin: string, destination: string): string {
   return `fares:${origin.trim().toUpperCase()}-${destination.trim().toUpperCase()}`;
 }
 

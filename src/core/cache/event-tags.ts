@@ -1,11 +1,12 @@
 import type { CloudEvent } from '../../ports/events.js';
-import { touchedInventoryOf } from '../events/inventory-events.js';
-import { flightFaresTag, flightRouteTag, hotelCityNightTag } from './cache-tags.js';
+import { fareRoutesOf, touchedInventoryOf } from '../events/inventory-events.js';
+import { fareRouteTag, flightRouteTag, hotelCityNightTag } from './cache-tags.js';
 
 /**
  * Cache tags an event makes stale: every flight search that read the route on the flight's UTC
  * departure date, the route's cheapest-fare aggregates, every hotel search that read the city on
- * the night. [] for events that change no
+ * the night, every search that priced a fare component on a route whose filed fares changed. [] for
+ * events that change no
  * price or availability (bookings always come with their own `availability.changed`).
  */
 export function tagsForEvent(event: CloudEvent): string[] {
@@ -14,8 +15,9 @@ export function tagsForEvent(event: CloudEvent): string[] {
   const tags = new Set<string>();
   for (const f of touched.flights) {
     tags.add(flightRouteTag(f.origin, f.destination, f.departureDate));
-    tags.add(flightFaresTag(f.origin, f.destination));
+    tags.add(fareRouteTag(f.origin, f.destination));
   }
   for (const n of touched.hotelNights) tags.add(hotelCityNightTag(n.cityCode, n.date));
+  for (const r of fareRoutesOf(event)) tags.add(fareRouteTag(r.origin, r.destination));
   return [...tags].sort();
 }

@@ -1,7 +1,7 @@
 import type { Airport, AirportDirectory } from '../../ports/airports.js';
 import type { Cache } from '../../ports/cache.js';
 import type { Clock } from '../../ports/clock.js';
-import { flightFaresTag } from '../cache/cache-tags.js';
+import { fareRouteTag } from '../cache/cache-tags.js';
 import { normalisedCacheKey } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
 import { currencyExponent } from '../money/currencies.js';
@@ -117,10 +117,7 @@ export class CheapestFares {
     );
     const tags = [
       ...new Set(
-        routes.flatMap((r) => [
-          flightFaresTag(r.origin, r.destination),
-          flightFaresTag(r.destination, r.origin),
-        ]),
+        routes.flatMap((r) => [fareRouteTag(r.origin, r.destination), fareRouteTag(r.destination, r.origin)]),
       ),
     ].sort();
     const key = normalisedCacheKey('cheapest-fares', { ...resolved, today, oneWay: String(resolved.oneWay) });

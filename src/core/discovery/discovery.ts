@@ -1,6 +1,7 @@
 import type { AirportDirectory } from '../../ports/airports.js';
 import type { Cache } from '../../ports/cache.js';
 import type { Clock } from '../../ports/clock.js';
+import type { FareFilings } from '../../ports/fare-filings.js';
 import type { InventoryStore } from '../../ports/store.js';
 import type { RecentInvalidations } from '../cache/recent-invalidations.js';
 import { CheapestFares } from './cheapest-fares.js';
@@ -19,6 +20,8 @@ export interface Discovery {
 
 export interface DiscoveryDependencies {
   store: InventoryStore;
+  /** Imported fare filings, which price `filed` flights; absent: none exist. */
+  fares?: FareFilings;
   airports: AirportDirectory;
   cache: Cache;
   clock: Clock;
@@ -39,6 +42,7 @@ export function createDiscovery(deps: DiscoveryDependencies): Discovery {
     cache,
     clock,
     ttlMs,
+    ...(deps.fares ? { fares: deps.fares } : {}),
     ...(deps.recent ? { recent: deps.recent } : {}),
     ...(deps.graceMs ? { graceMs: deps.graceMs } : {}),
   });

@@ -1,9 +1,11 @@
 import type { AirportDirectory } from '../../ports/airports.js';
 import type { Cache } from '../../ports/cache.js';
 import type { Clock } from '../../ports/clock.js';
+import type { FareFilings } from '../../ports/fare-filings.js';
 import type { InventoryStore } from '../../ports/store.js';
-import { flightFaresTag } from '../cache/cache-tags.js';
+import { fareRouteTag } from '../cache/cache-tags.js';
 import type { RecentInvalidations } from '../cache/recent-invalidations.js';
+import { loadFiledFares } from '../flights/filed-fares.js';
 import { hasSeats, priceJourney } from '../flights/flight-pricing.js';
 import { DEFAULT_CURRENCY } from '../search/request-rules.js';
 import { addDays, daysBetween, zonedDate, zonedToEpoch } from '../time/zoned-time.js';
@@ -18,6 +20,8 @@ const ONE_ADULT = { adults: 1, children: 0, infants: 0 };
 
 export interface FareCalendarDependencies {
   store: InventoryStore;
+  /** Imported fare filings, which price `filed` flights; absent: none exist. */
+  fares?: FareFilings;
   airports: AirportDirectory;
   cache: Cache;
   clock: Clock;
@@ -68,7 +72,7 @@ export class FareCalendar {
   async route(origin: string, destination: string): Promise<RouteFares> {
     const timeZone = this.#deps.airports.byIata(origin)?.timeZone ?? 'UTC';
     const today = zonedDate(this.#deps.clock.now(), timeZone);
-    const tag = flightFaresTag(origin, destination);
+    const tag = fareRouteTag(origin, destination);
     const { entry } = await this.#deps.cache.getOrSet(
       `fare-calendar:v1:${origin}-${destination}:${today}`,
       () => this.consistent([tag], () => this.#read(origin, destination, today, timeZone)),
@@ -85,12 +89,23 @@ export class FareCalendar {
       departFrom: zonedToEpoch(today, 0, timeZone),
       departTo: zonedToEpoch(addDays(today, FARE_HORIZON_DAYS + 1), 0, timeZone),
     });
+    const { fares: filings, airports, clock } = this.#deps;
+    const filed = await loadFiledFares(
+      { ...(filings ? { fares: filings } : {}), airports, clock },
+      flights.map((flight) => [flight]),
+    );
     const fares: (number | null)[] = new Array(FARE_HORIZON_DAYS + 1).fill(null);
     for (const flight of flights) {
       if (flight.departureUtc <= now || !hasSeats(flight, 'economy', ONE_ADULT)) continue;
       const day = daysBetween(today, zonedDate(flight.departureUtc, timeZone));
       if (day < 0 || day > FARE_HORIZON_DAYS) continue;
-      const total = priceJourney([flight], 'economy', ONE_ADULT, FARE_CURRENCY).totalMinor;
+      // A `filed` flight no applicable fare covers is not offered, so it has no price here either.
+      const total = priceJourney(
+        [[flight]],
+        { cabin: 'economy', ...ONE_ADULT, currency: FARE_CURRENCY },
+        filed,
+      )?.totalMinor;
+      if (total === undefined) continue;
       const known = fares[day];
       if (known === null || known === undefined || total < known) fares[day] = total;
     }

@@ -2,7 +2,7 @@ import type { CloudEvent } from '../../ports/events.js';
 import type { TouchedInventory } from '../../ports/inventory-updates.js';
 
 /** Why prices or availability changed. */
-export type InventoryChangeReason = 'admin' | 'booking' | 'cancellation';
+export type InventoryChangeReason = 'admin' | 'booking' | 'cancellation' | 'import';
 
 /**
  * Data of `price.updated` and `availability.changed`: the flights (route and UTC departure date) and
@@ -12,6 +12,11 @@ export interface InventoryChangedData extends TouchedInventory {
   reason: InventoryChangeReason;
   /** The booking behind a booking or cancellation change. */
   bookingId?: string;
+  /**
+   * Origin–destination pairs whose filed fares changed (a fares import): every search that priced a
+   * fare component between them, on any date, is stale.
+   */
+  fareRoutes?: { origin: string; destination: string }[];
 }
 
 /** Data of `booking.created` and `booking.cancelled`; no personal data travels in events. */
@@ -23,6 +28,13 @@ export interface BookingEventData {
   price: { total: string; currency: string };
   /** `booking.cancelled` of a remote supplier's booking: what the supplier refunds, when it says. */
   supplierRefund?: { amount: string; currency: string };
+}
+
+/** The fare routes of a `price.updated` event (a fares import); [] for any other event. */
+export function fareRoutesOf(event: CloudEvent): { origin: string; destination: string }[] {
+  if (event.type !== 'price.updated') return [];
+  const routes = (event.data as Partial<InventoryChangedData> | null)?.fareRoutes;
+  return Array.isArray(routes) ? routes : [];
 }
 
 /** The touched inventory of a `price.updated` or `availability.changed` event; undefined for other events. */

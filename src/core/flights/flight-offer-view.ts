@@ -2,6 +2,7 @@ import type { AirportDirectory } from '../../ports/airports.js';
 import type { Cabin, FlightRecord } from '../../ports/store.js';
 import type { PriceView, TravelerPricingView } from '../pricing/price-quote.js';
 import { isoDuration, toUtcIso, toZonedIso } from '../time/zoned-time.js';
+import type { SegmentFareView } from './flight-pricing.js';
 
 /** Where a segment leaves from or arrives at. */
 export interface FlightEndpointView {
@@ -27,6 +28,8 @@ export interface FlightSegmentView {
   distanceKm: number;
   cabin: Cabin;
   seatsLeft: number;
+  /** The filed fare the segment is sold under, or the mark of an estimated price; absent for inventory fares. */
+  fare?: SegmentFareView;
 }
 
 export interface ItineraryView {
@@ -44,6 +47,8 @@ export interface FlightOfferView {
   cabin: Cabin;
   itineraries: ItineraryView[];
   price: PriceView;
+  /** Present (true) when some segment is priced by the demo fare model: a schedule imported without fares. */
+  priceEstimated?: true;
   travelerPricings: TravelerPricingView[];
   /** Seats bookable at this price: the fewest left on any segment. */
   seatsLeft: number;
@@ -59,6 +64,7 @@ export function itineraryView(
   cabin: Cabin,
   airports: AirportDirectory,
   carrierNames: ReadonlyMap<string, string>,
+  fares: readonly (SegmentFareView | undefined)[] = [],
 ): ItineraryView {
   const first = flights[0] as FlightRecord;
   const last = flights[flights.length - 1] as FlightRecord;
@@ -66,7 +72,7 @@ export function itineraryView(
     direction,
     duration: isoDuration(Math.round((last.arrivalUtc - first.departureUtc) / 60_000)),
     stops: flights.length - 1,
-    segments: flights.map((flight) => ({
+    segments: flights.map((flight, i) => ({
       id: flight.id,
       carrierCode: flight.carrier,
       carrierName: carrierNames.get(flight.carrier) ?? flight.carrier,
@@ -78,6 +84,7 @@ export function itineraryView(
       distanceKm: flight.distanceKm,
       cabin,
       seatsLeft: flight.cabins.find((c) => c.cabin === cabin)?.seatsLeft ?? 0,
+      ...(fares[i] === undefined ? {} : { fare: fares[i] }),
     })),
   };
 }

@@ -1,6 +1,13 @@
 import type { Cabin, CabinInventory, FlightRecord } from '../../ports/store.js';
-import { type PassengerCounts, priceTravelers, seatsNeeded } from '../pricing/passenger-pricing.js';
+import {
+  type FarePart,
+  type PassengerCounts,
+  priceTravelers,
+  seatsNeeded,
+} from '../pricing/passenger-pricing.js';
 import { type PriceQuote, quotePrice } from '../pricing/price-quote.js';
+import { daysBetween } from '../time/zoned-time.js';
+import { cheapestComponents, type FiledFares, type JourneyTerms, localDepartureDate } from './filed-fares.js';
 
 /** The cabin inventory of a flight, or undefined when the aircraft has no such cabin. */
 export function cabinOf(flight: FlightRecord, cabin: Cabin): CabinInventory | undefined {
@@ -13,16 +20,106 @@ export function hasSeats(flight: FlightRecord, cabin: Cabin, passengers: Passeng
 }
 
 /**
- * Price of a journey (all flights of all itineraries) in `currency`. Every flight must have the
- * cabin (callers check `hasSeats` first).
+ * The fare a segment is sold under: a filed fare's terms, or a mark that the price is an estimate (a
+ * schedule imported without fares, priced by the demo fare model). Absent for the inventory's own fares.
+ */
+export type SegmentFareView =
+  | { source: 'filed'; fareBasis: string; bookingClass: string; refundable: boolean; checkedBags: number }
+  | { source: 'estimated' };
+
+/** A journey's price with the fare each of its segments is sold under. */
+export interface JourneyQuote extends PriceQuote {
+  /** Per itinerary, per flight: the segment's fare (undefined for the inventory's own fares). */
+  segmentFares: (SegmentFareView | undefined)[][];
+  /** True when some segment is priced by the demo fare model rather than a real fare. */
+  estimated: boolean;
+}
+
+/** What a journey is priced for. */
+export interface PricingRequest extends PassengerCounts {
+  cabin: Cabin;
+  currency: string;
+}
+
+/**
+ * The pricing step of a search, price confirmation and booking: the price of a journey (one
+ * itinerary, or outbound and return) in the asked currency, or undefined when it cannot be sold —
+ * a `filed` flight no applicable fare covers. Flights priced from the inventory (`cabins[].fare`,
+ * which also holds the estimate of an `estimated` flight) are parts of their own; runs of `filed`
+ * flights are priced by the cheapest fare components (filed-fares.ts). Children and infants pay
+ * their share of each part (pricing/passenger-pricing.ts). Every flight must have the cabin
+ * (callers check `hasSeats` first). `fares` must hold the filings of the journey's markets
+ * (loadFiledFares) and fixes the pricing instant, so equal inputs always give equal prices.
+ *
+ * `halfOfRoundTrip` prices one direction alone while ranking round-trip candidates: round-trip fares
+ * apply and stay rules pass, as the other half is not chosen yet.
  */
 export function priceJourney(
-  flights: readonly FlightRecord[],
-  cabin: Cabin,
-  passengers: PassengerCounts,
-  currency: string,
-): PriceQuote {
-  const cabins = flights.map((flight) => cabinOf(flight, cabin) as CabinInventory);
-  const inventoryCurrency = flights[0]?.currency ?? currency;
-  return quotePrice(priceTravelers(cabins, passengers), inventoryCurrency, currency);
+  itineraries: readonly (readonly FlightRecord[])[],
+  request: PricingRequest,
+  fares: FiledFares,
+  options: { halfOfRoundTrip?: boolean } = {},
+): JourneyQuote | undefined {
+  const flights = itineraries.flat();
+  const journeyCurrency = flights[0]?.currency ?? request.currency;
+  const terms = journeyTerms(itineraries, fares, options.halfOfRoundTrip === true);
+  const parts: FarePart[] = [];
+  const segmentFares: (SegmentFareView | undefined)[][] = [];
+  let estimated = false;
+  for (const itinerary of itineraries) {
+    const cabins = itinerary.map((flight) => cabinOf(flight, request.cabin) as CabinInventory);
+    const views: (SegmentFareView | undefined)[] = itinerary.map((flight) =>
+      flight.fareSource === 'estimated' ? { source: 'estimated' } : undefined,
+    );
+    estimated ||= itinerary.some((flight) => flight.fareSource === 'estimated');
+    if (!itinerary.some((flight) => flight.fareSource === 'filed')) {
+      parts.push(...cabins);
+    } else {
+      const components = cheapestComponents(
+        itinerary,
+        request.cabin,
+        terms,
+        fares,
+        journeyCurrency,
+        (flight) => (cabinOf(flight, request.cabin) as CabinInventory).fare,
+      );
+      if (components === undefined) return undefined;
+      for (const component of components) {
+        let taxes = 0;
+        for (let i = component.from; i <= component.to; i++) taxes += (cabins[i] as CabinInventory).taxes;
+        parts.push({ fare: component.amount, taxes });
+        const filing = component.filing;
+        if (filing === undefined) continue;
+        for (let i = component.from; i <= component.to; i++) {
+          views[i] = {
+            source: 'filed',
+            fareBasis: filing.fareBasis,
+            bookingClass: filing.bookingClass,
+            refundable: filing.refundable,
+            checkedBags: filing.checkedBags,
+          };
+        }
+      }
+    }
+    segmentFares.push(views);
+  }
+  const quote = quotePrice(priceTravelers(parts, request), journeyCurrency, request.currency);
+  return { ...quote, segmentFares, estimated };
+}
+
+function journeyTerms(
+  itineraries: readonly (readonly FlightRecord[])[],
+  fares: FiledFares,
+  halfOfRoundTrip: boolean,
+): JourneyTerms {
+  if (halfOfRoundTrip) return { tripType: 'round_trip', stayDays: undefined };
+  const [outbound, back] = itineraries;
+  if (back === undefined || outbound === undefined) return { tripType: 'one_way', stayDays: undefined };
+  return {
+    tripType: 'round_trip',
+    stayDays: daysBetween(
+      localDepartureDate(outbound[0] as FlightRecord, fares.airports),
+      localDepartureDate(back[0] as FlightRecord, fares.airports),
+    ),
+  };
 }

@@ -1,5 +1,6 @@
 import type { Airport } from '../../ports/airports.js';
 import type { FlightRecord } from '../../ports/store.js';
+import { fareRouteTag } from '../cache/cache-tags.js';
 import { flightSearchCacheKey, singleAirportCity } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
 import { distanceKm } from '../geo/great-circle.js';
@@ -15,8 +16,9 @@ import {
   maxPathKm,
   minimumConnectionMinutes,
 } from './connection-rules.js';
+import { type FiledFares, loadFiledFares } from './filed-fares.js';
 import { type FlightOfferView, itineraryView } from './flight-offer-view.js';
-import { hasSeats, priceJourney } from './flight-pricing.js';
+import { hasSeats, type JourneyQuote, priceJourney } from './flight-pricing.js';
 import type { FlightSearchRequest } from './flight-search-request.js';
 import { type PathPlan, readHopLevels } from './hop-levels.js';
 import { PagedFlightSearch } from './paged-flight-search.js';
@@ -40,6 +42,7 @@ export const MAX_STOPS = 2;
 
 interface PricedJourney {
   itineraries: FlightRecord[][];
+  quote: JourneyQuote;
   total: number;
   durationMs: number;
   departureUtc: number;
@@ -116,9 +119,11 @@ export class FlightSearch extends PagedFlightSearch {
         tags,
         budget,
       );
-      journeys = this.#roundTrips(outbound, inbound, request);
+      const fares = await this.#filedFares([...outbound, ...inbound], tags);
+      journeys = this.#roundTrips(outbound, inbound, request, fares);
     } else {
-      journeys = outbound.map((itinerary) => this.#price([itinerary], request));
+      const fares = await this.#filedFares(outbound, tags);
+      journeys = defined(outbound.map((itinerary) => this.#price([itinerary], request, fares)));
     }
     const filtered = journeys.filter((j) => request.maxPrice === undefined || j.total <= request.maxPrice);
     filtered.sort(comparator(request.sort));
@@ -129,6 +134,16 @@ export class FlightSearch extends PagedFlightSearch {
       tags: [...tags].sort(),
       ...(budget.exhausted ? { partial: budget.exhausted } : {}),
     };
+  }
+
+  /**
+   * The filed fares the candidates may be priced with, in one store call; the search then depends on
+   * the fares of every route it looked up (a fares import drops it by these tags).
+   */
+  async #filedFares(candidates: readonly FlightRecord[][], tags: Set<string>): Promise<FiledFares> {
+    const fares = await loadFiledFares(this.#deps, candidates);
+    for (const route of fares.routes) tags.add(fareRouteTag(route.origin, route.destination));
+    return fares;
   }
 
   #checkDate(date: string, origins: readonly Airport[], field: string): void {
@@ -243,10 +258,11 @@ export class FlightSearch extends PagedFlightSearch {
     outbound: FlightRecord[][],
     inbound: FlightRecord[][],
     request: FlightSearchRequest,
+    fares: FiledFares,
   ): PricedJourney[] {
     const cheapest = (list: FlightRecord[][]): FlightRecord[][] =>
-      list
-        .map((itinerary) => ({ itinerary, total: this.#price([itinerary], request).total }))
+      defined(list.map((itinerary) => this.#price([itinerary], request, fares, true)))
+        .map(({ itineraries, total }) => ({ itinerary: itineraries[0] as FlightRecord[], total }))
         .sort((a, b) => a.total - b.total)
         .slice(0, ROUND_TRIP_CANDIDATES)
         .map((x) => x.itinerary);
@@ -256,14 +272,22 @@ export class FlightSearch extends PagedFlightSearch {
       for (const back of cheapest(inbound)) {
         // The return must leave after the outbound lands, with time to connect.
         if ((back[0] as FlightRecord).departureUtc < arrival + 120 * 60_000) continue;
-        journeys.push(this.#price([out, back], request));
+        const journey = this.#price([out, back], request, fares);
+        if (journey) journeys.push(journey);
       }
     }
     return journeys;
   }
 
-  #price(itineraries: FlightRecord[][], request: FlightSearchRequest): PricedJourney {
-    const quote = priceJourney(itineraries.flat(), request.cabin, request, request.currency);
+  /** The journey priced, or undefined when it cannot be sold (a filed flight without an applicable fare). */
+  #price(
+    itineraries: FlightRecord[][],
+    request: FlightSearchRequest,
+    fares: FiledFares,
+    halfOfRoundTrip = false,
+  ): PricedJourney | undefined {
+    const quote = priceJourney(itineraries, request, fares, { halfOfRoundTrip });
+    if (quote === undefined) return undefined;
     const durationMs = itineraries.reduce(
       (sum, it) =>
         sum + ((it[it.length - 1] as FlightRecord).arrivalUtc - (it[0] as FlightRecord).departureUtc),
@@ -271,6 +295,7 @@ export class FlightSearch extends PagedFlightSearch {
     );
     return {
       itineraries,
+      quote,
       total: quote.totalMinor,
       durationMs,
       departureUtc: (itineraries[0] as FlightRecord[])[0]!.departureUtc,
@@ -289,23 +314,28 @@ export class FlightSearch extends PagedFlightSearch {
       const key = journey.itineraries.map((it) => it.map((f) => f.id).join(',')).join('|');
       if (seen.has(key)) continue;
       seen.add(key);
-      offers.push(renderFlightOffer(journey.itineraries, request, expiresAt, carrierNames, this.#deps));
+      offers.push(
+        renderFlightOffer(journey.itineraries, request, journey.quote, expiresAt, carrierNames, this.#deps),
+      );
     }
     return offers;
   }
 }
 
-/** Renders a journey as an offer, with an id that carries what re-pricing needs. */
+/**
+ * Renders a journey priced by `priceJourney` as an offer, with an id that carries what re-pricing
+ * needs (search and price confirmation both render through here, so they quote alike).
+ */
 export function renderFlightOffer(
   itineraries: readonly FlightRecord[][],
   request: Pick<FlightSearchRequest, 'cabin' | 'adults' | 'children' | 'infants' | 'currency'>,
+  quote: JourneyQuote,
   expiresAt: number,
   carrierNames: ReadonlyMap<string, string>,
   deps: Pick<FlightSearchDependencies, 'airports' | 'signer'>,
 ): FlightOfferView {
   const flights = itineraries.flat();
   const passengers = { adults: request.adults, children: request.children, infants: request.infants };
-  const quote = priceJourney(flights, request.cabin, passengers, request.currency);
   const reference: FlightOfferReference = {
     kind: 'flight',
     legs: itineraries.map((it) => it.map((f) => f.id)),
@@ -322,9 +352,17 @@ export function renderFlightOffer(
     source: 'inventory',
     cabin: request.cabin,
     itineraries: itineraries.map((it, i) =>
-      itineraryView(i === 0 ? 'outbound' : 'return', it, request.cabin, deps.airports, carrierNames),
+      itineraryView(
+        i === 0 ? 'outbound' : 'return',
+        it,
+        request.cabin,
+        deps.airports,
+        carrierNames,
+        quote.segmentFares[i],
+      ),
     ),
     price: quote.price,
+    ...(quote.estimated ? { priceEstimated: true } : {}),
     travelerPricings: quote.travelerPricings,
     seatsLeft: Math.min(
       ...flights.map((f) => f.cabins.find((c) => c.cabin === request.cabin)?.seatsLeft ?? 0),
@@ -333,6 +371,10 @@ export function renderFlightOffer(
     lastTicketingDate: toUtcIso(Math.min(expiresAt, firstDeparture)).slice(0, 10),
     expiresAt: toUtcIso(expiresAt),
   };
+}
+
+function defined<T>(items: readonly (T | undefined)[]): T[] {
+  return items.filter((item): item is T => item !== undefined);
 }
 
 function comparator(sort: FlightSearchRequest['sort']): (a: PricedJourney, b: PricedJourney) => number {

@@ -1,7 +1,8 @@
 import type { FlightRecord } from '../../ports/store.js';
 import { DomainError } from '../errors.js';
+import { loadFiledFares } from '../flights/filed-fares.js';
 import type { FlightOfferView } from '../flights/flight-offer-view.js';
-import { hasSeats } from '../flights/flight-pricing.js';
+import { hasSeats, priceJourney } from '../flights/flight-pricing.js';
 import { renderFlightOffer } from '../flights/flight-search.js';
 import { distanceKm } from '../geo/great-circle.js';
 import { groupNights, type HotelOfferView, hotelOfferView, priceStay } from '../hotels/hotel-search.js';
@@ -99,9 +100,16 @@ export class PriceConfirmation {
         a.name,
       ]),
     );
+    const request = { ...reference.passengers, cabin: reference.cabin, currency: reference.currency };
+    // Priced by the same step as the search, with the fares in force now: a withdrawn fare ends the offer.
+    const quote = priceJourney(itineraries, request, await loadFiledFares(this.#deps, itineraries));
+    if (quote === undefined) {
+      throw new DomainError('offer-expired', 'no fare applies to this offer any more; search again');
+    }
     const offer = renderFlightOffer(
       itineraries,
-      { ...reference.passengers, cabin: reference.cabin, currency: reference.currency },
+      request,
+      quote,
       reference.expiresAt,
       carrierNames,
       this.#deps,

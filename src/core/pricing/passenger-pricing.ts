@@ -1,5 +1,3 @@
-import type { CabinInventory } from '../../ports/store.js';
-
 export interface PassengerCounts {
   adults: number;
   children: number;
@@ -26,11 +24,17 @@ export interface TravelerPrice {
   taxes: number;
 }
 
-/** Price of a list of legs (each with the chosen cabin) for each passenger type present. */
-export function priceTravelers(
-  cabins: readonly CabinInventory[],
-  passengers: PassengerCounts,
-): TravelerPrice[] {
+/** The adult fare and per-passenger taxes of one priced part of a journey (a flight's cabin, a fare component). */
+export interface FarePart {
+  fare: number;
+  taxes: number;
+}
+
+/**
+ * Price of a journey's parts (flight cabins, or fare components) for each passenger type present;
+ * each part's share is rounded on its own, as carriers price each component.
+ */
+export function priceTravelers(cabins: readonly FarePart[], passengers: PassengerCounts): TravelerPrice[] {
   const counts: [TravelerType, number][] = [
     ['adult', passengers.adults],
     ['child', passengers.children],

@@ -1,5 +1,6 @@
 import type { AirportDirectory } from '../../ports/airports.js';
 import type { Clock } from '../../ports/clock.js';
+import type { FareFilings } from '../../ports/fare-filings.js';
 import type { InventoryStore } from '../../ports/store.js';
 import type { TokenSigner } from '../offers/signed-token.js';
 import type { WorkLimits } from './work-budget.js';
@@ -7,6 +8,8 @@ import type { WorkLimits } from './work-budget.js';
 /** What every offer-producing use case (flight and hotel search, price confirmation) needs. */
 export interface OfferDependencies {
   store: InventoryStore;
+  /** Imported fare filings, which price `filed` flights; absent: no such flight is ever offered. */
+  fares?: FareFilings;
   airports: AirportDirectory;
   clock: Clock;
   /** Signs offer ids so they carry what re-pricing needs and cannot be forged. */

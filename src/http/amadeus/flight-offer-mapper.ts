@@ -1,5 +1,6 @@
 import { aircraftName } from '../../core/flights/aircraft-names.js';
 import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
+import type { SegmentFareView } from '../../core/flights/flight-pricing.js';
 import { formatAmount } from '../../core/money/money.js';
 import type { OfferSeal } from '../../core/offers/offer-seal.js';
 import type { TravelerType } from '../../core/pricing/passenger-pricing.js';
@@ -113,6 +114,7 @@ function offerBody(offer: FlightOfferView, travelers: readonly TravelerRef[]) {
     }),
   }));
   const segmentIds = itineraries.flatMap((itinerary) => itinerary.segments.map((segment) => segment.id));
+  const segments = offer.itineraries.flatMap((itinerary) => itinerary.segments);
   const cabin = offer.cabin;
   const noFee = formatAmount({ minor: 0, currency: offer.price.currency });
   const body = {
@@ -135,7 +137,13 @@ function offerBody(offer: FlightOfferView, travelers: readonly TravelerRef[]) {
       ],
       grandTotal: offer.price.total,
     },
-    pricingOptions: { fareType: ['PUBLISHED'], includedCheckedBagsOnly: false },
+    pricingOptions: {
+      fareType: ['PUBLISHED'],
+      includedCheckedBagsOnly: false,
+      ...(segments.every((segment) => segment.fare?.source === 'filed' && segment.fare.refundable)
+        ? { refundableFare: true }
+        : {}),
+    },
     validatingAirlineCodes: [offer.validatingCarrier],
     travelerPricings: travelers.map((traveler) => {
       const unit = offer.travelerPricings.find((p) => p.travelerType === traveler.type)?.price;
@@ -150,12 +158,9 @@ function offerBody(offer: FlightOfferView, travelers: readonly TravelerRef[]) {
           base: unit?.base ?? noFee,
           taxes: taxLines(unit?.taxes ?? noFee),
         },
-        fareDetailsBySegment: segmentIds.map((segmentId) => ({
-          segmentId,
-          cabin: AMADEUS_CABIN[cabin],
-          fareBasis: `${BOOKING_CLASS[cabin]}STD`,
-          class: BOOKING_CLASS[cabin],
-        })),
+        fareDetailsBySegment: segmentIds.map((segmentId, i) =>
+          fareDetails(segmentId, cabin, segments[i]?.fare),
+        ),
       };
     }),
   };
@@ -168,6 +173,29 @@ function offerBody(offer: FlightOfferView, travelers: readonly TravelerRef[]) {
  */
 function taxLines(amount: string): { amount: string; code: string }[] {
   return Number(amount) === 0 ? [] : [{ amount, code: 'XT' }];
+}
+
+/**
+ * One segment's fare details: a filed fare's basis, booking class and checked bags; the cabin's one
+ * published fare otherwise. An estimated price (a schedule imported without fares) is marked by
+ * `brandedFareLabel: "ESTIMATED"`, the free-text fare family label Amadeus clients already show.
+ */
+function fareDetails(segmentId: string, cabin: Cabin, fare: SegmentFareView | undefined) {
+  const base = { segmentId, cabin: AMADEUS_CABIN[cabin] };
+  if (fare?.source === 'filed') {
+    return {
+      ...base,
+      fareBasis: fare.fareBasis,
+      class: fare.bookingClass,
+      includedCheckedBags: { quantity: fare.checkedBags },
+    };
+  }
+  return {
+    ...base,
+    fareBasis: `${BOOKING_CLASS[cabin]}STD`,
+    class: BOOKING_CLASS[cabin],
+    ...(fare?.source === 'estimated' ? { brandedFareLabel: 'ESTIMATED' } : {}),
+  };
 }
 
 /** Amadeus writes local times without their offset: "2026-12-17T08:00:00". */

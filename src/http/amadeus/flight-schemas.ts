@@ -66,6 +66,7 @@ export const AmadeusFlightOffer = Type.Object(
     pricingOptions: Type.Object({
       fareType: Type.Array(Type.String()),
       includedCheckedBagsOnly: Type.Boolean(),
+      refundableFare: Type.Optional(Type.Boolean()),
     }),
     validatingAirlineCodes: Type.Array(Type.String()),
     travelerPricings: Type.Array(
@@ -80,7 +81,9 @@ export const AmadeusFlightOffer = Type.Object(
             segmentId: Type.String(),
             cabin: Type.String(),
             fareBasis: Type.String(),
+            brandedFareLabel: Type.Optional(Type.String()),
             class: Type.String(),
+            includedCheckedBags: Type.Optional(Type.Object({ quantity: Type.Integer() })),
           }),
         ),
       }),

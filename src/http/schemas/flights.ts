@@ -62,6 +62,24 @@ const Segment = Type.Object({
   distanceKm: Type.Integer(),
   cabin: Type.String(),
   seatsLeft: Type.Integer(),
+  fare: Type.Optional(
+    Type.Union(
+      [
+        Type.Object({
+          source: Type.Literal('filed'),
+          fareBasis: Type.String(),
+          bookingClass: Type.String(),
+          refundable: Type.Boolean(),
+          checkedBags: Type.Integer(),
+        }),
+        Type.Object({ source: Type.Literal('estimated') }),
+      ],
+      {
+        description:
+          'The filed fare the segment is sold under (imported fares), or `estimated` when its price comes from the demo fare model; absent for inventory fares',
+      },
+    ),
+  ),
 });
 
 const Itinerary = Type.Object({
@@ -79,6 +97,12 @@ export const FlightOffer = Type.Object(
     cabin: Type.String(),
     itineraries: Type.Array(Itinerary),
     price: Type.Ref('Price'),
+    priceEstimated: Type.Optional(
+      Type.Literal(true, {
+        description:
+          'Present when a segment is priced by the demo fare model (a schedule imported without fares)',
+      }),
+    ),
     travelerPricings: Type.Array(
       Type.Object({
         travelerType: Type.Union([Type.Literal('adult'), Type.Literal('child'), Type.Literal('infant')]),

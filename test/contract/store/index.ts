@@ -3,6 +3,8 @@ import { describeApiKeyStoreContract } from './api-key-store.contract.js';
 import { describeStoreBackendLifecycleContract } from './backend.contract.js';
 import { describeBookingStoreContract } from './booking-store.contract.js';
 import { describeDeadLetterStoreContract } from './dead-letter-store.contract.js';
+import { describeFareFilingsContract } from './fare-filings.contract.js';
+import { describeHotelImportsContract } from './hotel-imports.contract.js';
 import { describeInventoryStoreContract } from './inventory-store.contract.js';
 import { describeInventoryUpdatesContract } from './inventory-updates.contract.js';
 import { describeIssuerKeyStorageContract } from './issuer-key-storage.contract.js';
@@ -21,6 +23,8 @@ export function describeStoreContracts(target: StoreBackendTarget): void {
   describeStoreBackendLifecycleContract(target);
   describeInventoryStoreContract(target);
   describeInventoryUpdatesContract(target);
+  describeFareFilingsContract(target);
+  describeHotelImportsContract(target);
   describeBookingStoreContract(target);
   describeApiKeyStoreContract(target);
   describeOutboxContract(target);

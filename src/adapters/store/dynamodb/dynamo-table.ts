@@ -127,6 +127,18 @@ export class DynamoTable {
     return items;
   }
 
+  /** The items of a query one page at a time, in sort-key order: memory holds one page whatever the result's size. */
+  async *queryItems(action: string, input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Item> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.run(action, (c) =>
+        c.send(new QueryCommand({ ...input, TableName: this.name, ExclusiveStartKey: start })),
+      );
+      for (const item of (page.Items ?? []) as Item[]) yield item;
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+  }
+
   /** Every item the scan returns, read as `segments` parallel scans (operator paths only: it reads the whole table). */
   async scanAll(action: string, input: Omit<ScanCommandInput, 'TableName'>, segments = 4): Promise<Item[]> {
     const items: Item[] = [];

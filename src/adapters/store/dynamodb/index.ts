@@ -7,6 +7,8 @@ import { DynamoApiKeyStore } from './api-key-store.js';
 import { DynamoBookingStore } from './booking-store.js';
 import { DynamoDeadLetterStore } from './dead-letter-store.js';
 import { DynamoTable } from './dynamo-table.js';
+import { DynamoFareFilings } from './fare-filings.js';
+import { DynamoHotelImports } from './hotel-imports.js';
 import { DynamoInventoryStore } from './inventory-store.js';
 import { DynamoInventoryUpdates } from './inventory-updates.js';
 import { DynamoIssuerKeyStorage } from './issuer-key-storage.js';
@@ -58,6 +60,8 @@ export async function openDynamoDbStore(
     table,
     inventory,
     inventoryUpdates: new DynamoInventoryUpdates(table, signal, mode),
+    fares: new DynamoFareFilings(table, signal, mode),
+    hotelImports: new DynamoHotelImports(table, signal),
     bookings: new DynamoBookingStore(table, signal, mode),
     apiKeys: new DynamoApiKeyStore(table),
     outbox: new DynamoOutbox(table, signal, clock),

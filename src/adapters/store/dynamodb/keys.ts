@@ -45,7 +45,10 @@ export type ItemKind =
   | 'outbox-lease'
   | 'dead-letter'
   | 'processed-event'
-  | 'analytics-rollup';
+  | 'analytics-rollup'
+  | 'fare-filing'
+  | 'fare-versions'
+  | 'hotel-import-night';
 
 export const INVENTORY_KINDS: readonly ItemKind[] = [
   'flight',
@@ -108,6 +111,16 @@ export const keys = {
   /** Analytics rollups: `ANALYTICS#<granularity>#<day or month>`. */
   analyticsPartitionPrefix: 'ANALYTICS#',
   processed: (consumer: string, eventId: string) => key('PROCESSED', `${consumer}#${eventId}`),
+  /** One item naming every carrier's current fare version, so publishing switches them in one write. */
+  fareVersions: key('FARE-VERSIONS', 'CURRENT'),
+  /** The filings of one version (all its carriers) share a partition; sort key: carrier, then filing key. */
+  fareVersionPartition: (version: string) => `FARES#${version}`,
+  /** Nights staged by one hotel import; sort key: hotel, then the live night's sort key. */
+  hotelImportPartition: (importId: string) => `HOTELIMPORT#${importId}`,
+  hotelImportNight: (importId: string, hotelId: string, date: string, roomType: string) =>
+    key(`HOTELIMPORT#${importId}`, `${hotelId}#NIGHT#${date}#${roomType}`),
+  fareFiling: (version: string, carrier: string, filingKey: string) =>
+    key(`FARES#${version}`, `${carrier}#${filingKey}`),
 };
 
 export const IDEMPOTENCY_EXPIRY_SHARDS = 4;

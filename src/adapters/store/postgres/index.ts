@@ -6,6 +6,8 @@ import { PostgresApiKeyStore } from './api-key-store.js';
 import { PostgresBookingStore } from './booking-store.js';
 import { type AppendEvents, createPool, guarded, type PostgresConnectionOptions } from './connection.js';
 import { PostgresDeadLetterStore } from './dead-letter-store.js';
+import { PostgresFareFilings } from './fare-filings.js';
+import { PostgresHotelImports } from './hotel-imports.js';
 import { PostgresInventoryStore } from './inventory-store.js';
 import { PostgresInventoryUpdates } from './inventory-updates.js';
 import { PostgresIssuerKeyStorage } from './issuer-key-storage.js';
@@ -54,6 +56,8 @@ export async function openPostgresStore(
     schema,
     inventory,
     inventoryUpdates: new PostgresInventoryUpdates(pool, appendEvents),
+    fares: new PostgresFareFilings(pool, appendEvents),
+    hotelImports: new PostgresHotelImports(pool, appendEvents),
     bookings: new PostgresBookingStore(pool, appendEvents),
     apiKeys: new PostgresApiKeyStore(pool),
     outbox,

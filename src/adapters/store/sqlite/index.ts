@@ -1,5 +1,6 @@
 import type { Config } from '../../../config.js';
 import { type Clock, systemClock } from '../../../ports/clock.js';
+import type { FareFilings } from '../../../ports/fare-filings.js';
 import type { InventoryStore } from '../../../ports/store.js';
 import type { StoreBackend } from '../../../ports/store-backend.js';
 import { SqliteAnalyticsStore } from './analytics-store.js';
@@ -7,7 +8,9 @@ import { SqliteApiKeyStore } from './api-key-store.js';
 import { SqliteBookingStore } from './booking-store.js';
 import { applyMigrations, openSqliteDatabase, type SqliteDatabase } from './database.js';
 import { SqliteDeadLetterStore } from './dead-letter-store.js';
+import { SqliteFareFilings } from './fare-filings.js';
 import { guarded } from './guard.js';
+import { SqliteHotelImports } from './hotel-imports.js';
 import { SqliteInventoryStore } from './inventory-store.js';
 import { SqliteInventoryUpdates } from './inventory-updates.js';
 import { SqliteIssuerKeyStorage } from './issuer-key-storage.js';
@@ -43,12 +46,17 @@ export async function openSqliteStore(
 }
 
 /**
- * The inventory of an existing SQLite file on a read-only connection of its own, for searches run
- * beside the process's main connection (search threads): WAL lets readers run while it writes, and
- * each read sees the last commit. Throws StoreUnavailableError when the file cannot be opened.
+ * The inventory and the fare filings of an existing SQLite file on a read-only connection of its own,
+ * for searches run beside the process's main connection (search threads): WAL lets readers run while
+ * it writes, and each read sees the last commit. Throws StoreUnavailableError when the file cannot be
+ * opened.
  */
-export function openSqliteReadOnlyInventory(file: string): InventoryStore {
-  return new SqliteInventoryStore(openSqliteReadOnly(file));
+export function openSqliteReadOnlySearchStores(file: string): {
+  inventory: InventoryStore;
+  fares: FareFilings;
+} {
+  const db = openSqliteReadOnly(file);
+  return { inventory: new SqliteInventoryStore(db), fares: new SqliteFareFilings(db) };
 }
 
 /** The backend on an open, migrated connection (tests that need two handles on one file use it). */
@@ -60,6 +68,8 @@ export function sqliteStoreOn(db: SqliteDatabase, clock: Clock = systemClock): S
     db,
     inventory,
     inventoryUpdates: new SqliteInventoryUpdates(db, outbox),
+    fares: new SqliteFareFilings(db, outbox),
+    hotelImports: new SqliteHotelImports(db, outbox),
     bookings: new SqliteBookingStore(db, outbox),
     apiKeys: new SqliteApiKeyStore(db),
     outbox,

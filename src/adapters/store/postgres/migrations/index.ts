@@ -1,5 +1,7 @@
 import { initialSchema } from './0001-initial.js';
 import { analyticsSchema } from './0002-analytics.js';
+import { faresSchema } from './0004-fares.js';
+import { hotelImportsSchema } from './0005-hotel-imports.js';
 
 /** A forward-only schema change, applied once in `id` order inside one transaction. */
 export interface PostgresMigration {
@@ -7,4 +9,9 @@ export interface PostgresMigration {
   sql: string;
 }
 
-export const migrations: readonly PostgresMigration[] = [initialSchema, analyticsSchema];
+export const migrations: readonly PostgresMigration[] = [
+  initialSchema,
+  analyticsSchema,
+  faresSchema,
+  hotelImportsSchema,
+];

@@ -3,6 +3,8 @@ import { apiKeysSchema } from './0002-api-keys.js';
 import { eventsSchema } from './0003-events.js';
 import { bookingsSchema } from './0004-bookings.js';
 import { analyticsSchema } from './0005-analytics.js';
+import { faresSchema } from './0007-fares.js';
+import { hotelImportsSchema } from './0008-hotel-imports.js';
 
 /** A forward-only schema change, applied once in `id` order. */
 export interface Migration {
@@ -16,4 +18,6 @@ export const migrations: readonly Migration[] = [
   eventsSchema,
   bookingsSchema,
   analyticsSchema,
+  faresSchema,
+  hotelImportsSchema,
 ];
