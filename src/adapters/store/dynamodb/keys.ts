@@ -38,7 +38,12 @@ export type ItemKind =
   | 'outbox-lease'
   | 'dead-letter'
   | 'processed-event'
-  | 'analytics-rollup';
+  | 'analytics-rollup'
+  | 'webhook-endpoint'
+  | 'webhook-delivery'
+  | 'webhook-pending'
+  | 'webhook-attempt'
+  | 'webhook-dead-letter';
 
 export const INVENTORY_KINDS: readonly ItemKind[] = [
   'flight',
@@ -98,6 +103,20 @@ export const keys = {
   deadLetter: (id: string) => key('DEADLETTERS', id),
   processedPartition: 'PROCESSED',
   processed: (consumer: string, eventId: string) => key('PROCESSED', `${consumer}#${eventId}`),
+  webhookEndpointsPartition: 'WEBHOOK-ENDPOINTS',
+  webhookEndpoint: (id: string) => key('WEBHOOK-ENDPOINTS', id),
+  webhookDelivery: (id: string) => key(`WEBHOOK-DELIVERY#${id}`, 'DELIVERY'),
+  webhookAttemptPrefix: 'ATTEMPT#',
+  webhookAttempt: (deliveryId: string, attemptId: string) =>
+    key(`WEBHOOK-DELIVERY#${deliveryId}`, `ATTEMPT#${attemptId}`),
+  webhookDeliveryPartition: (id: string) => `WEBHOOK-DELIVERY#${id}`,
+  /** The lookup (gsi1) partition of an endpoint's delivery log, sorted by sequence. */
+  webhookLogLookup: (endpointId: string) => `WEBHOOK-LOG#${endpointId}`,
+  /** One small item per pending delivery: the queue claims read. */
+  webhookPendingPartition: 'WEBHOOK-PENDING',
+  webhookPending: (id: string) => key('WEBHOOK-PENDING', id),
+  webhookDeadLettersPartition: 'WEBHOOK-DEADLETTERS',
+  webhookDeadLetter: (deliveryId: string) => key('WEBHOOK-DEADLETTERS', deliveryId),
 };
 
 export const IDEMPOTENCY_EXPIRY_SHARDS = 4;
