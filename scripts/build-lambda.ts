@@ -20,6 +20,7 @@ export const LAMBDA_ENTRIES = {
   api: 'src/lambda/api.ts',
   'cache-invalidation': 'src/lambda/cache-invalidation.ts',
   'outbox-relay': 'src/lambda/outbox-stream.ts',
+  webhooks: 'src/lambda/webhooks.ts',
 } as const;
 
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

@@ -10,6 +10,7 @@ export const BUNDLES = {
   api: join(root, 'dist-lambda/api'),
   cacheInvalidation: join(root, 'dist-lambda/cache-invalidation'),
   outboxRelay: join(root, 'dist-lambda/outbox-relay'),
+  webhooks: join(root, 'dist-lambda/webhooks'),
 };
 
 /**

@@ -15,6 +15,7 @@ import { Network } from './network.js';
 import { PlatformFunction } from './platform-function.js';
 import { PlatformRestApi } from './rest-api.js';
 import { STAGE_SETTINGS, type Stage } from './stage.js';
+import { WebhookDelivery } from './webhooks.js';
 
 /** Tags on every resource of the stack. */
 export const STACK_TAGS = { Project: 'travel-platform', 'iac-rlhf-amazon': 'true' } as const;
@@ -24,7 +25,7 @@ export interface TapStackProps extends StackProps {
   /** Suffix of every physical name (table TravelData<suffix>, bus, API, dashboard), e.g. "dev" or "pr123". */
   environmentSuffix: string;
   /** Folders of the three function bundles (dist-lambda/<name>). */
-  bundles: { api: string; cacheInvalidation: string; outboxRelay: string };
+  bundles: { api: string; cacheInvalidation: string; outboxRelay: string; webhooks: string };
   /** Who receives alarm and budget notifications. */
   alertEmail: string;
   /** Monthly cost budget, USD. */
@@ -138,6 +139,15 @@ export class TapStack extends Stack {
       environment,
     }).function;
 
+    const webhooks = new WebhookDelivery(this, 'Webhooks', {
+      ...common,
+      code: props.bundles.webhooks,
+      environment,
+      bus: routing.bus,
+      table: data.table,
+      cacheAuthToken: cache.authToken,
+    });
+
     // Least privilege through grants: each function gets exactly the data and secrets it touches.
     data.table.grantReadWriteData(api);
     data.table.grantReadWriteData(invalidation);
@@ -188,9 +198,10 @@ export class TapStack extends Stack {
         { name: 'api', fn: api },
         { name: 'cache-invalidation', fn: invalidation },
         { name: 'outbox-relay', fn: relay },
+        { name: 'webhooks', fn: webhooks.function },
       ],
       table: data.table,
-      deadLetterQueues: routing.deadLetterQueues,
+      deadLetterQueues: [...routing.deadLetterQueues, ...webhooks.deadLetterQueues],
       key: data.key,
       alertEmail: props.alertEmail,
     });
@@ -219,12 +230,13 @@ export class TapStack extends Stack {
     acknowledgeNagFindings({
       stack: this,
       table: data.table,
-      functions: [api, invalidation, relay],
+      functions: [api, invalidation, relay, webhooks.function],
       restApi: restApi.api,
       secrets: [cache.authToken, adminKey],
       destinationDeadLetters: routing.deadLetterQueues
         .filter(({ queue }) => queue !== routing.invalidationDeadLetters)
-        .map(({ queue }) => queue),
+        .map(({ queue }) => queue)
+        .concat(webhooks.ruleDeadLetters),
       deploymentGroup,
     });
   }

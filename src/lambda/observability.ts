@@ -19,6 +19,7 @@ export const LAMBDA_METRICS = {
   eventsPublished: 'OutboxEventsPublished',
   eventsInvalidated: 'CacheInvalidationEvents',
   batchItemFailures: 'BatchItemFailures',
+  webhookAttempts: 'WebhookAttempts',
 } as const;
 
 export interface Observability {
