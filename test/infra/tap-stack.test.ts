@@ -86,11 +86,11 @@ describe.each(STAGES)('TapStack (%s)', (stage: Stage) => {
     synth.template.resourceCountIs('AWS::ApiGateway::UsagePlan', PLAN_NAMES.length);
   });
 
-  it('runs three Node.js 22 arm64 functions with active tracing in the private subnets, on DynamoDB, Redis and EventBridge', () => {
+  it('runs four Node.js 22 arm64 functions (API, cache invalidation, outbox relay, webhooks) with active tracing in the private subnets, on DynamoDB, Redis and EventBridge', () => {
     const functions = of(synth, 'AWS::Lambda::Function').filter(
       (f) => f.Properties?.Handler === 'index.handler',
     );
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(4);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -234,11 +234,12 @@ describe.each(STAGES)('TapStack (%s)', (stage: Stage) => {
     });
     const alarms = of(synth, 'AWS::CloudWatch::Alarm');
     const throttleAlarms = alarms.filter((a) => a.Properties?.MetricName === 'Throttles');
-    expect(throttleAlarms).toHaveLength(3);
+    expect(throttleAlarms).toHaveLength(4);
     const dlqAlarms = alarms.filter((a) =>
       JSON.stringify(a.Properties).includes('ApproximateNumberOfMessagesVisible'),
     );
-    expect(dlqAlarms).toHaveLength(3);
+    // Cache invalidation consumer, event rule, stream relay; webhook events consumer and webhook rule.
+    expect(dlqAlarms).toHaveLength(5);
     for (const alarm of dlqAlarms) {
       expect(alarm.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
       expect(JSON.stringify(alarm.Properties)).toContain(
