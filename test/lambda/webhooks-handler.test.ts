@@ -5,25 +5,34 @@
  * command level and what it put is handed to the function as the rule would deliver it.
  */
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyResult, AttributeValue } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
 import { handler as apiHandler, closeApi } from '../../src/lambda/api.js';
 import { lambdaPlatform } from '../../src/lambda/lambda-platform.js';
+import { handler as relayHandler } from '../../src/lambda/outbox-stream.js';
 import { handler as webhooksHandler } from '../../src/lambda/webhooks.js';
 import type { Platform } from '../../src/platform.js';
 import { allAccepted } from '../fixtures/aws/eventbridge-put-events.js';
 import { bookingBody, passengersFor } from '../helpers/bookings.js';
 import { type LocalDynamo, startDynalite, uniqueTableName } from '../helpers/dynalite.js';
-import { eventBridgeDelivery, lambdaContext, restProxyEvent, sqsEvent } from '../helpers/lambda-events.js';
+import {
+  dynamoStreamEvent,
+  eventBridgeDelivery,
+  lambdaContext,
+  restProxyEvent,
+  sqsEvent,
+} from '../helpers/lambda-events.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { verifyStandardWebhook, WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const eventBridge = mockClient(EventBridgeClient);
 const put: PutEventsRequestEntry[] = [];
 const ADMIN_KEY = `lambda-admin-${randomUUID()}`;
+const tableName = uniqueTableName();
 const startDate = new Date().toISOString().slice(0, 10);
 const date = (days: number): string =>
   new Date(Date.parse(`${startDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -45,7 +54,7 @@ beforeAll(async () => {
   savedEnv = { ...process.env };
   Object.assign(process.env, {
     STORE: 'dynamodb',
-    DYNAMODB_TABLE: uniqueTableName(),
+    DYNAMODB_TABLE: tableName,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     DYNAMODB_CREATE_TABLE: 'true',
     DYNAMODB_BOOKING_WRITES: 'conditional',
@@ -99,6 +108,28 @@ afterAll(async () => {
   eventBridge.restore();
 });
 
+/** The pending outbox items, as DynamoDB Streams would carry them in NewImage. */
+async function outboxItems(): Promise<Record<string, AttributeValue>[]> {
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const result = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'searchType = :p',
+        ExpressionAttributeValues: { ':p': { S: 'OUTBOX' } },
+        ConsistentRead: true,
+      }),
+    );
+    return (result.Items ?? []) as Record<string, AttributeValue>[];
+  } finally {
+    client.destroy();
+  }
+}
+
 describe('webhook delivery function (EventBridge → SQS batch, and the schedule)', () => {
   it('stores and sends a signed booking.created for the key that booked; a redelivered record sends nothing twice', async () => {
     const registered = await invoke({
@@ -129,8 +160,12 @@ describe('webhook delivery function (EventBridge → SQS batch, and the schedule
     expect(booked.statusCode).toBe(201);
     const bookingId = (JSON.parse(booked.body) as { data: { id: string } }).data.id;
 
-    // What the outbox relay would put on the bus for this booking.
-    await platform.events.relay.drain();
+    // The stream relay puts the booking's events on the bus; nothing is stored for webhooks yet.
+    await relayHandler(
+      dynamoStreamEvent(tableName, await outboxItems()),
+      lambdaContext('travel-platform-outbox-relay'),
+    );
+    expect(await platform.backend.webhookDeliveries.list({ endpointId })).toEqual([]);
     const created = put.find((entry) => entry.DetailType === 'booking.created');
     expect(created).toBeDefined();
     const record = JSON.stringify(eventBridgeDelivery(created!));
