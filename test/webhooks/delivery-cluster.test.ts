@@ -6,7 +6,9 @@ import { createEvent } from '../../src/core/events/create-event.js';
 import type { ScheduleChangedData } from '../../src/core/events/inventory-events.js';
 import { WebhookEndpoints } from '../../src/core/webhooks/webhook-endpoints.js';
 import { systemClock } from '../../src/ports/clock.js';
+import type { StoreBackend } from '../../src/ports/store-backend.js';
 import { BookingClient, directLhrJfk, firstFlightOffer, oneAdultBooking } from '../helpers/bookings.js';
+import { dropSchema, openTestPostgresStore, uniqueSchema } from '../helpers/postgres.js';
 import { tempSqliteFile } from '../helpers/temp-sqlite.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -19,8 +21,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function startDispatcherProcess(file: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, file], {
+function startDispatcherProcess(kind: 'sqlite' | 'postgres', where: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, kind, where], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   cleanups.push(
@@ -40,42 +42,56 @@ function startDispatcherProcess(file: string): Promise<ChildProcess> {
 }
 
 describe('webhooks in a cluster and across a crash', () => {
-  it('two processes sharing the store deliver each webhook exactly once', async () => {
-    const temp = tempSqliteFile();
-    cleanups.push(temp.cleanup);
-    const store = await openSqliteStore({ sqliteFile: temp.file });
-    cleanups.push(() => store.close());
-    const receiver = await WebhookReceiver.start();
-    cleanups.push(() => receiver.close());
-    // A little work per request, so both processes have deliveries in flight at once.
-    receiver.answer = (_webhook, response) => setTimeout(() => response.writeHead(204).end(), 15);
-    const api = new WebhookEndpoints({
-      endpoints: store.webhookEndpoints,
-      deliveries: store.webhookDeliveries,
-      clock: systemClock,
-      source: '/travel-platform/api',
-      requireHttps: false,
-      secretOverlapMs: 0,
-    });
-    const owner = { apiKeyId: 'key-a', admin: false };
-    const endpoints = await Promise.all(
-      [1, 2, 3].map(
-        async (n) =>
-          (await api.create(owner, { url: receiver.url(`/${n}`), eventTypes: ['booking.created'] })).endpoint,
-      ),
-    );
-    const sent: string[] = [];
-    for (let i = 0; i < 40; i++)
-      for (const endpoint of endpoints) sent.push((await api.ping(owner, endpoint.id)).id);
+  it.each(['sqlite', 'postgres'] as const)(
+    'two processes sharing the %s store deliver each webhook exactly once',
+    async (kind) => {
+      let where: string;
+      let store: StoreBackend;
+      if (kind === 'sqlite') {
+        const temp = tempSqliteFile();
+        cleanups.push(temp.cleanup);
+        where = temp.file;
+        store = await openSqliteStore({ sqliteFile: where });
+      } else {
+        where = uniqueSchema('webhooks_cluster');
+        cleanups.push(() => dropSchema(where));
+        store = await openTestPostgresStore(where);
+      }
+      await store.migrate();
+      cleanups.push(() => store.close());
+      const receiver = await WebhookReceiver.start();
+      cleanups.push(() => receiver.close());
+      // A little work per request, so both processes have deliveries in flight at once.
+      receiver.answer = (_webhook, response) => setTimeout(() => response.writeHead(204).end(), 15);
+      const api = new WebhookEndpoints({
+        endpoints: store.webhookEndpoints,
+        deliveries: store.webhookDeliveries,
+        clock: systemClock,
+        source: '/travel-platform/api',
+        requireHttps: false,
+        secretOverlapMs: 0,
+      });
+      const owner = { apiKeyId: 'key-a', admin: false };
+      const endpoints = await Promise.all(
+        [1, 2, 3].map(
+          async (n) =>
+            (await api.create(owner, { url: receiver.url(`/${n}`), eventTypes: ['booking.created'] }))
+              .endpoint,
+        ),
+      );
+      const sent: string[] = [];
+      for (let i = 0; i < 40; i++)
+        for (const endpoint of endpoints) sent.push((await api.ping(owner, endpoint.id)).id);
 
-    await Promise.all([startDispatcherProcess(temp.file), startDispatcherProcess(temp.file)]);
-    await waitFor('every ping delivered', () => receiver.received.length >= sent.length, 60_000);
-    // Settle: a duplicate would arrive within a poll or two.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const ids = receiver.received.map((r) => String(r.headers['webhook-id']));
-    expect(ids).toHaveLength(sent.length);
-    expect(new Set(ids)).toEqual(new Set(sent));
-  });
+      await Promise.all([startDispatcherProcess(kind, where), startDispatcherProcess(kind, where)]);
+      await waitFor('every ping delivered', () => receiver.received.length >= sent.length, 60_000);
+      // Settle: a duplicate would arrive within a poll or two.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const ids = receiver.received.map((r) => String(r.headers['webhook-id']));
+      expect(ids).toHaveLength(sent.length);
+      expect(new Set(ids)).toEqual(new Set(sent));
+    },
+  );
 
   it('an event committed by a process that died before relaying is delivered when the platform starts again', async () => {
     const temp = tempSqliteFile();
