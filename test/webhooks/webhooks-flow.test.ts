@@ -261,6 +261,27 @@ describe('webhooks end to end', () => {
     expect(unknownReplay.status).toBe(404);
   });
 
+  it('a cancellation reaches an endpoint subscribed to booking.cancelled, with the booking as it now is', async () => {
+    const receiverC = await WebhookReceiver.start();
+    try {
+      const endpoint = await register(tp.apiKey, receiverC.url(), ['booking.cancelled']);
+      const offer = await firstFlightOffer(tp.baseUrl, tp.apiKey, directLhrJfk(tp.date(2)));
+      const booked = await alice.book(oneAdultBooking(offer), 'webhook-flow-cancel');
+      const booking = ((await booked.json()) as { data: { id: string } }).data;
+      expect((await alice.cancel(booking.id)).status).toBe(200);
+      await waitFor('booking.cancelled', () => receiverC.received.length === 1);
+      const [cancelled] = receiverC.received;
+      expect(cancelled?.event).toMatchObject({
+        type: 'booking.cancelled',
+        subject: booking.id,
+        data: { booking: { id: booking.id, status: 'cancelled' } },
+      });
+      expect(verifyStandardWebhook(endpoint.secret ?? '', cancelled!.headers, cancelled!.body)).toBe(true);
+    } finally {
+      await receiverC.close();
+    }
+  });
+
   it('the routes are in the OpenAPI document', async () => {
     const document = (await (await fetch(`${tp.baseUrl}/openapi.json`)).json()) as {
       paths: Record<string, object>;
