@@ -888,8 +888,8 @@ export const options = {
   },
   webhookDisableAfterFailures: {
     env: 'WEBHOOK_DISABLE_AFTER_FAILURES',
-    doc: 'Failed attempts in a row (across its deliveries) after which an endpoint is disabled, with the reason shown on it.',
-    default: '15',
+    doc: 'Deliveries given up on in a row (each after WEBHOOK_MAX_ATTEMPTS) after which an endpoint is disabled, with the reason shown on it; a delivered one ends the run.',
+    default: '5',
     parse: integer(1, 10_000),
   },
   webhookSecretOverlapSeconds: {

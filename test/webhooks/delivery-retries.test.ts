@@ -200,23 +200,31 @@ describe('webhook delivery: retries, dead letters, replay, disabling, order', ()
     ).toEqual(replayed.sort());
   });
 
-  it('an endpoint failing N attempts in a row is disabled with its reason; its queue parks until it is enabled and replayed', async () => {
+  it('an endpoint whose deliveries are given up N in a row is disabled with its reason; its queue parks until it is enabled and replayed', async () => {
     const { endpoint } = await register(receiver.url());
     const disabled: WebhookEndpointRecord[] = [];
     const sender = dispatcher({
-      retry: { ...RETRY, maxAttempts: 10, disableAfterFailures: 3 },
+      retry: { ...RETRY, maxAttempts: 1, disableAfterFailures: 3 },
+      // One at a time, so exactly three are given up before the endpoint is disabled.
+      endpointConcurrency: 1,
       onEndpointDisabled: (e) => disabled.push(e),
     });
     receiver.answer = 500;
-    const deliveries = [1, 2, 3].map((n) => bookingDelivery(endpoint, `booking-${n}`, 1));
+    const deliveries = [1, 2, 3, 4].map((n) => bookingDelivery(endpoint, `booking-${n}`, 1));
     await store.webhookDeliveries.enqueue(deliveries);
-    // Two endpoint slots: two deliveries fail, then a third attempt crosses the threshold.
+    // One attempt each (maxAttempts 1): two deliveries are given up, the endpoint stays enabled…
     await sender.runOnce();
+    await sender.runOnce();
+    expect(disabled).toEqual([]);
+    expect((await api.get(caller, endpoint.id)).consecutiveFailures).toBe(2);
+    // …and the third given up crosses the threshold.
     await sender.runOnce();
     expect(disabled.map((e) => e.id)).toEqual([endpoint.id]);
     const now = await api.get(caller, endpoint.id);
     expect(now.enabled).toBe(false);
-    expect(now.disabledReason).toMatch(/disabled after 3 failed attempts in a row \(last: answered 500\)/);
+    expect(now.disabledReason).toMatch(
+      /disabled after 3 deliveries in a row were given up \(last: answered 500\)/,
+    );
 
     // Everything still queued for it is parked, not sent.
     const sent = receiver.received.length;
@@ -225,7 +233,7 @@ describe('webhook delivery: retries, dead letters, replay, disabling, order', ()
     expect(receiver.received.length).toBe(sent);
     const parked = await store.webhookDeadLetters.list({ endpointId: endpoint.id });
     expect(parked.map((l) => l.deliveryId).sort()).toEqual(deliveries.map((d) => d.id).sort());
-    expect(parked.every((l) => l.reason === 'endpoint disabled')).toBe(true);
+    expect(parked.filter((l) => l.reason === 'endpoint disabled')).toHaveLength(1);
 
     receiver.answer = 204;
     const enabled = await api.update(caller, endpoint.id, { enabled: true });

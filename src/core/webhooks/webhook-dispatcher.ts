@@ -17,7 +17,7 @@ import { webhookHeaders } from './webhook-signature.js';
 export interface WebhookRetryPolicy extends BackoffPolicy {
   /** Attempts of one delivery before it is parked as a dead letter (≥ 1). */
   maxAttempts: number;
-  /** Failed attempts in a row, across deliveries, after which the endpoint is disabled. */
+  /** Deliveries given up on in a row (each after `maxAttempts`) after which the endpoint is disabled. */
   disableAfterFailures: number;
 }
 
@@ -56,8 +56,9 @@ export interface WebhookDispatcherOptions {
  *                              ▼
  *                    complete: failed ─▶ dead letter (replayable)
  *
- * Each attempt also counts towards its endpoint's failure run, which disables the endpoint once it
- * reaches `disableAfterFailures`. A delivery is leased for longer than an attempt can take, so of
+ * Each delivery's final outcome counts towards its endpoint's run of failures (a success ends it),
+ * which disables the endpoint once `disableAfterFailures` deliveries in a row were given up — so a
+ * receiver that is down for a few minutes during a burst is retried, not switched off. A delivery is leased for longer than an attempt can take, so of
  * several instances sharing the store only one sends it; a crash mid-attempt leaves it leased until
  * the lease ends, then another instance sends it again (at least once: receivers deduplicate by
  * `webhook-id`). The store hands out only the oldest pending delivery of a booking per endpoint, so a
@@ -231,9 +232,10 @@ export class WebhookDispatcher {
         : { status: 'pending', nextAttemptAt: clock.now() + backoffDelay(attempts, retry, this.#o.random) };
     // Lost the lease (this attempt outlived it and another instance took over): its record wins.
     if (!(await this.#o.deliveries.complete(this.#owner, attempt, next))) return;
+    if (next.status === 'pending') return;
     const outcome = await this.#o.endpoints.recordOutcome(endpoint.id, succeeded, {
       disableAfter: retry.disableAfterFailures,
-      reason: `disabled after ${retry.disableAfterFailures} failed attempts in a row (last: ${error})`,
+      reason: `disabled after ${retry.disableAfterFailures} deliveries in a row were given up (last: ${error})`,
       now: clock.now(),
     });
     if (outcome.disabledNow && outcome.endpoint) this.#o.onEndpointDisabled?.(outcome.endpoint);
