@@ -67,6 +67,11 @@ export function createWebhookComponents(
       clock,
       source: eventSource,
       onEnqueued: nudge,
+      onSkipped: (event, error) =>
+        log.error(
+          { err: error, eventId: event.id, type: event.type },
+          'no webhooks for an event that cannot be read',
+        ),
     }),
     endpoints: new WebhookEndpoints({
       endpoints: backend.webhookEndpoints,

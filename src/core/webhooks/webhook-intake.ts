@@ -1,6 +1,7 @@
 import type { BookingStore } from '../../ports/bookings.js';
 import type { Clock } from '../../ports/clock.js';
 import type { CloudEvent, EventBus } from '../../ports/events.js';
+import { StoreUnavailableError } from '../../ports/store.js';
 import type {
   WebhookDeliveryRecord,
   WebhookDeliveryStore,
@@ -18,6 +19,8 @@ export interface WebhookIntakeOptions {
   source: string;
   /** Told after new deliveries were stored (wakes the dispatcher of this process). */
   onEnqueued?: () => void;
+  /** Told about an event skipped because turning it into deliveries failed for a reason other than the store. */
+  onSkipped?: (event: CloudEvent, error: unknown) => void;
 }
 
 /**
@@ -42,48 +45,65 @@ export class WebhookIntake {
 
   /** Stores the deliveries `events` lead to; returns how many were new. Rejects with the store's error. */
   async accept(events: readonly CloudEvent[]): Promise<number> {
-    const { endpoints, deliveries, bookings, clock, source } = this.#options;
+    const { deliveries } = this.#options;
     const endpointsOfKey = new Map<string, Promise<WebhookEndpointRecord[]>>();
     const batch: WebhookDeliveryRecord[] = [];
     for (const event of events) {
-      for (const target of webhookTargets(event)) {
-        let listed = endpointsOfKey.get(target.apiKeyId);
-        if (listed === undefined) {
-          listed = endpoints.list(target.apiKeyId);
-          endpointsOfKey.set(target.apiKeyId, listed);
-        }
-        const subscribed = (await listed).filter((e) => e.enabled && e.eventTypes.includes(target.type));
-        if (subscribed.length === 0) continue;
-        const booking = await bookings.get(target.bookingId);
-        // The owner check is the event's own apiKeyId against the stored booking's: a mismatch means a
-        // malformed event, and no other key's endpoint may ever see the booking.
-        if (booking === undefined || booking.owner.apiKeyId !== target.apiKeyId) continue;
-        const data = {
-          booking: webhookBookingView(booking),
-          ...(target.change === undefined ? {} : { change: target.change }),
-        };
-        const payload = webhookBody({ ...target, subject: booking.id }, source, event.time, data);
-        const now = clock.now();
-        for (const endpoint of subscribed)
-          batch.push({
-            id: deliveryId(endpoint.id, target.eventId),
-            endpointId: endpoint.id,
-            apiKeyId: endpoint.apiKeyId,
-            eventType: target.type,
-            eventId: target.eventId,
-            orderKey: booking.id,
-            sequence: this.#nextSequence(now),
-            payload,
-            status: 'pending',
-            attempts: 0,
-            nextAttemptAt: now,
-            createdAt: now,
-          });
+      try {
+        batch.push(...(await this.#deliveriesOf(event, endpointsOfKey)));
+      } catch (error) {
+        // The store being down fails the batch, so the relay keeps the rows and tries again. Anything
+        // else would fail the same way every time and stall the relay for every consumer: skip it.
+        if (error instanceof StoreUnavailableError) throw error;
+        this.#options.onSkipped?.(event, error);
       }
     }
     const added = await deliveries.enqueue(batch);
     if (added > 0) this.#options.onEnqueued?.();
     return added;
+  }
+
+  async #deliveriesOf(
+    event: CloudEvent,
+    endpointsOfKey: Map<string, Promise<WebhookEndpointRecord[]>>,
+  ): Promise<WebhookDeliveryRecord[]> {
+    const { endpoints, bookings, clock, source } = this.#options;
+    const batch: WebhookDeliveryRecord[] = [];
+    for (const target of webhookTargets(event)) {
+      let listed = endpointsOfKey.get(target.apiKeyId);
+      if (listed === undefined) {
+        listed = endpoints.list(target.apiKeyId);
+        endpointsOfKey.set(target.apiKeyId, listed);
+      }
+      const subscribed = (await listed).filter((e) => e.enabled && e.eventTypes.includes(target.type));
+      if (subscribed.length === 0) continue;
+      const booking = await bookings.get(target.bookingId);
+      // The owner check is the event's own apiKeyId against the stored booking's: a mismatch means a
+      // malformed event, and no other key's endpoint may ever see the booking.
+      if (booking === undefined || booking.owner.apiKeyId !== target.apiKeyId) continue;
+      const data = {
+        booking: webhookBookingView(booking),
+        ...(target.change === undefined ? {} : { change: target.change }),
+      };
+      const payload = webhookBody({ ...target, subject: booking.id }, source, event.time, data);
+      const now = clock.now();
+      for (const endpoint of subscribed)
+        batch.push({
+          id: deliveryId(endpoint.id, target.eventId),
+          endpointId: endpoint.id,
+          apiKeyId: endpoint.apiKeyId,
+          eventType: target.type,
+          eventId: target.eventId,
+          orderKey: booking.id,
+          sequence: this.#nextSequence(now),
+          payload,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: now,
+          createdAt: now,
+        });
+    }
+    return batch;
   }
 
   /** Sorts by time, then by order of intake within this process (a booking's events pass one relay in order). */
