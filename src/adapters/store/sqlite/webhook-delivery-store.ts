@@ -20,6 +20,9 @@ import type { SqliteDatabase } from './database.js';
 import { guarded } from './guard.js';
 import { sqliteValues } from './webhook-endpoint-store.js';
 
+/** Due heads read per delivery a claim may return, to find enough distinct endpoints among them. */
+const CANDIDATES_PER_CLAIM = 8;
+
 /**
  * Webhook deliveries in the shared SQLite file. Claiming selects and leases in one IMMEDIATE
  * transaction, so of several processes sharing the file exactly one gets each delivery.
@@ -57,22 +60,35 @@ export class SqliteWebhookDeliveryStore implements WebhookDeliveryStore {
     return guarded('claim webhook deliveries', () =>
       this.#db
         .transaction(() => {
-          const rows = this.#db
+          // Due heads stream out of the queue index in due order and the scan stops at the LIMIT; one
+          // per endpoint is picked here. Endpoints at their share are excluded in SQL, so one busy
+          // endpoint's backlog does not crowd the others out of the window for long.
+          const candidates = this.#db
             .prepare(
-              `SELECT ${DELIVERY_COLUMNS} FROM (
-                 SELECT d.*, ROW_NUMBER() OVER (
-                   PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.sequence) AS nth
-                 FROM webhook_deliveries d
-                 WHERE d.status = 'pending' AND d.next_attempt_at <= ?
-                   AND (d.lease_until IS NULL OR d.lease_until <= ?)
-                   AND d.endpoint_id NOT IN (SELECT value FROM json_each(?))
-                   AND NOT EXISTS (
-                     SELECT 1 FROM webhook_deliveries p
-                     WHERE p.status = 'pending' AND p.endpoint_id = d.endpoint_id
-                       AND p.order_key = d.order_key AND p.sequence < d.sequence))
-               WHERE nth = 1 ORDER BY next_attempt_at, sequence LIMIT ?`,
+              `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d
+               WHERE d.status = 'pending' AND d.next_attempt_at <= ?
+                 AND (d.lease_until IS NULL OR d.lease_until <= ?)
+                 AND d.endpoint_id NOT IN (SELECT value FROM json_each(?))
+                 AND NOT EXISTS (
+                   SELECT 1 FROM webhook_deliveries p
+                   WHERE p.status = 'pending' AND p.endpoint_id = d.endpoint_id
+                     AND p.order_key = d.order_key AND p.sequence < d.sequence)
+               ORDER BY d.next_attempt_at, d.sequence LIMIT ?`,
             )
-            .all(now, now, JSON.stringify(options.skipEndpoints ?? []), limit) as DeliveryRow[];
+            .all(
+              now,
+              now,
+              JSON.stringify(options.skipEndpoints ?? []),
+              limit * CANDIDATES_PER_CLAIM,
+            ) as DeliveryRow[];
+          const endpoints = new Set<string>();
+          const rows: DeliveryRow[] = [];
+          for (const row of candidates) {
+            if (rows.length >= limit) break;
+            if (endpoints.has(row.endpoint_id)) continue;
+            endpoints.add(row.endpoint_id);
+            rows.push(row);
+          }
           const lease = this.#db.prepare(
             'UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?',
           );

@@ -40,7 +40,7 @@ export const webhooksSchema: Migration = {
       lease_until INTEGER
     ) WITHOUT ROWID;
     -- The queue: pending deliveries by due time, and the head of each endpoint's order key.
-    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, sequence) WHERE status = 'pending';
     CREATE INDEX webhook_deliveries_order ON webhook_deliveries (endpoint_id, order_key, sequence)
       WHERE status = 'pending';
     CREATE INDEX webhook_deliveries_log ON webhook_deliveries (endpoint_id, sequence);
