@@ -22,6 +22,7 @@ export const LAMBDA_ENTRIES = {
   'outbox-relay': 'src/lambda/outbox-stream.ts',
   'pre-traffic-hook': 'src/lambda/pre-traffic-hook.ts',
   housekeeping: 'src/lambda/housekeeping.ts',
+  webhooks: 'src/lambda/webhooks.ts',
 } as const;
 
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

@@ -868,6 +868,78 @@ export const options = {
     default: '100',
     parse: integer(1, 60_000),
   },
+  webhooks: {
+    env: 'WEBHOOKS',
+    doc: 'Deliver booking events to the webhook endpoints API keys register (docs/webhooks.md); off stops delivery (endpoints can still be managed, deliveries wait).',
+    default: 'on',
+    parse: oneOf('on', 'off'),
+  },
+  webhookTimeoutMs: {
+    env: 'WEBHOOK_TIMEOUT_MS',
+    doc: 'Deadline (ms) of one webhook attempt: only a 2xx answered within it counts as delivered.',
+    default: '10000',
+    parse: integer(100, 60_000),
+  },
+  webhookMaxAttempts: {
+    env: 'WEBHOOK_MAX_ATTEMPTS',
+    doc: 'Attempts of one webhook delivery before it is parked as a dead letter; with the default backoff the last is about 2.7 days after the first.',
+    default: '15',
+    parse: integer(1, 50),
+  },
+  webhookRetryBaseMs: {
+    env: 'WEBHOOK_RETRY_BASE_MS',
+    doc: 'Delay (ms) before the first webhook retry; doubles each attempt up to WEBHOOK_RETRY_MAX_MS, with jitter (at least half of it).',
+    default: '60000',
+    parse: integer(1, 86_400_000),
+  },
+  webhookRetryMaxMs: {
+    env: 'WEBHOOK_RETRY_MAX_MS',
+    doc: 'Longest delay (ms) between two webhook attempts.',
+    default: '43200000',
+    parse: integer(1, 7 * 86_400_000),
+  },
+  webhookDisableAfterFailures: {
+    env: 'WEBHOOK_DISABLE_AFTER_FAILURES',
+    doc: 'Deliveries given up on in a row (each after WEBHOOK_MAX_ATTEMPTS) after which an endpoint is disabled, with the reason shown on it; a delivered one ends the run.',
+    default: '5',
+    parse: integer(1, 10_000),
+  },
+  webhookSecretOverlapSeconds: {
+    env: 'WEBHOOK_SECRET_OVERLAP_SECONDS',
+    doc: 'After a secret rotation, how long the previous secret keeps signing beside the new one.',
+    default: '86400',
+    parse: integer(0, 30 * 86_400),
+  },
+  webhookConcurrency: {
+    env: 'WEBHOOK_CONCURRENCY',
+    doc: 'Webhook attempts one process runs at once.',
+    default: '16',
+    parse: integer(1, 1_000),
+  },
+  webhookEndpointConcurrency: {
+    env: 'WEBHOOK_ENDPOINT_CONCURRENCY',
+    doc: 'Webhook attempts one process runs at once to one endpoint, so a slow receiver holds at most this share of WEBHOOK_CONCURRENCY.',
+    default: '2',
+    parse: integer(1, 100),
+  },
+  webhookPollMs: {
+    env: 'WEBHOOK_POLL_MS',
+    doc: 'How often (ms) the webhook queue is polled for retries that came due and deliveries other processes enqueued.',
+    default: '1000',
+    parse: integer(10, 60_000),
+  },
+  webhookRequireHttps: {
+    env: 'WEBHOOK_REQUIRE_HTTPS',
+    doc: 'Refuse http: webhook URLs; cannot be off with NODE_ENV=production.',
+    default: 'on',
+    parse: oneOf('on', 'off'),
+  },
+  webhookAllowLoopback: {
+    env: 'WEBHOOK_ALLOW_LOOPBACK',
+    doc: 'Let webhooks reach loopback addresses (tests, local development); refused with NODE_ENV=production. Private, link-local and metadata addresses are always refused.',
+    default: 'off',
+    parse: oneOf('on', 'off'),
+  },
 } satisfies Record<string, ConfigOption<unknown>>;
 
 type Options = typeof options;
@@ -907,8 +979,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   if (config.cacheLocalTier === 'off' && config.cacheBackend !== 'redis')
     problems.push('CACHE_LOCAL_TIER=off needs CACHE=redis: the memory cache has no other tier');
+  problems.push(...webhookProductionProblems(config as Partial<Config>, env.NODE_ENV));
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config) as Config;
+}
+
+/** Webhook settings meant for tests and local development, refused in production. */
+function webhookProductionProblems(config: Partial<Config>, nodeEnv: string | undefined): string[] {
+  if (nodeEnv !== 'production') return [];
+  const problems: string[] = [];
+  if (config.webhookAllowLoopback === 'on')
+    problems.push(
+      'WEBHOOK_ALLOW_LOOPBACK=on is refused with NODE_ENV=production: it is for tests and local development',
+    );
+  if (config.webhookRequireHttps === 'off')
+    problems.push(
+      'WEBHOOK_REQUIRE_HTTPS=off is refused with NODE_ENV=production: webhooks carry booking data',
+    );
+  return problems;
 }
 
 /** Settings each enabled supplier cannot work without, one line per missing one. */

@@ -42,6 +42,7 @@ import { SearchResults } from './core/search/search-results.js';
 import { DEFAULT_WORK_LIMITS, type WorkLimits } from './core/search/work-budget.js';
 import { SupplierFlightSearch } from './core/suppliers/supplier-flight-search.js';
 import { SupplierOffers } from './core/suppliers/supplier-offers.js';
+import { withWebhookIntake } from './core/webhooks/webhook-intake.js';
 import { EVENT_SOURCE } from './event-source.js';
 import { createGatewayComponents, type GatewayComponents } from './gateway-components.js';
 import { FlightSearchQuery } from './http/schemas/flights.js';
@@ -57,11 +58,13 @@ import { PROCESSED_EVENT_RETENTION_MS, type ProcessedEvents } from './ports/proc
 import type { InventoryStore } from './ports/store.js';
 import type { StoreBackend } from './ports/store-backend.js';
 import type { Tracer } from './ports/tracer.js';
+import type { WebhookTransport } from './ports/webhook-transport.js';
 import type { SearchPool } from './search-threads/pool.js';
 import { PooledFlightSearch, PooledHotelSearch } from './search-threads/pooled-searches.js';
 import { startSearchPool } from './search-threads/start.js';
 import { createSupplierComponents } from './supplier-components.js';
 import { createTracer, tracedPorts } from './tracing-components.js';
+import { createWebhookComponents, type WebhookComponents } from './webhook-components.js';
 
 /** Everything a running travel-platform is made of, wired from configuration. */
 export interface Platform {
@@ -83,6 +86,8 @@ export interface Platform {
   analytics: AnalyticsComponents | undefined;
   /** Spans of this instance; undefined when tracing is off. */
   tracer: Tracer | undefined;
+  /** Webhook intake, dispatcher and endpoints API. */
+  webhooks: WebhookComponents;
   /**
    * Starts the background work of a serving instance: subscribes this instance's cache-invalidation
    * consumer, then starts the outbox relay. CLI commands that only read or write the store skip it.
@@ -115,6 +120,8 @@ export interface PlatformOverrides {
   migrate?: boolean;
   /** A tracer to use instead of the one configuration picks (tests export spans in memory). */
   tracer?: Tracer;
+  /** How webhooks are sent, instead of HTTP with the SSRF rules (tests). */
+  webhookTransport?: WebhookTransport;
 }
 
 const PRUNE_PROCESSED_EVERY_MS = 3_600_000;
@@ -157,9 +164,18 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     bookings: bookingStore,
     bus,
   } = tracer ? tracedPorts(tracer, untraced) : untraced;
+  const webhooks = createWebhookComponents(config, {
+    backend,
+    bookings: bookingStore,
+    clock,
+    log,
+    eventSource: EVENT_SOURCE,
+    ...(overrides.webhookTransport ? { transport: overrides.webhookTransport } : {}),
+  });
   const relay = new OutboxRelay({
     outbox,
-    bus,
+    // Deliveries are stored before the relay marks rows published (core/webhooks/webhook-intake.ts).
+    bus: withWebhookIntake(bus, webhooks.intake),
     pollMs: config.outboxPollMs,
     onError: (error) => log.warn({ err: error }, 'outbox relay round failed; retrying'),
   });
@@ -313,6 +329,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     }),
     searchResults,
     analytics: analytics?.service,
+    webhooks: webhooks.endpoints,
     tracer,
     readiness: async () => {
       const checks: Record<string, ComponentHealth> = {};
@@ -360,6 +377,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       );
     await analytics?.start();
     relay.start();
+    if (config.webhooks === 'on') webhooks.dispatcher.start();
     stopSharingAppends = shareOutboxAppends(outbox, relay);
     // Processes sharing a Redis bus (and the store) wake each other's relay the same way.
     if (config.eventBus === 'redis') {
@@ -433,6 +451,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     searchPool,
     analytics,
     tracer,
+    webhooks,
     start() {
       started ??= start();
       return started;
@@ -451,6 +470,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       await stopSignalling?.();
       supplierComponents.close();
       await relay.stop();
+      await webhooks.dispatcher.stop();
       await subscription?.close();
       await bus.close();
       await gateway.options.limiter.close();

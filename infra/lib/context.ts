@@ -22,6 +22,7 @@ export const BUNDLES = {
   outboxRelay: join(root, 'dist-lambda/outbox-relay'),
   preTrafficHook: join(root, 'dist-lambda/pre-traffic-hook'),
   housekeeping: join(root, 'dist-lambda/housekeeping'),
+  webhooks: join(root, 'dist-lambda/webhooks'),
 };
 
 /**

@@ -50,6 +50,19 @@ export const TABLE_ACCESS = {
       keys.settingsPartition,
     ],
   },
+  /**
+   * Stores webhook deliveries, claims and sends them, records attempts, dead letters and endpoint
+   * outcomes; reads endpoints and the bookings payloads describe.
+   */
+  webhooks: {
+    reads: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+    writes: [
+      keys.webhookEndpointsPartition,
+      `${keys.webhookDeliveryPartition('')}*`,
+      keys.webhookPendingPartition,
+      keys.webhookDeadLettersPartition,
+    ],
+  },
 } as const satisfies Record<string, TableAccess>;
 
 /** Grants `fn` exactly `access` on `table`, and the use of its encryption key. */

@@ -27,6 +27,7 @@ import { PlatformRestApi } from './rest-api.js';
 import { STAGE_SETTINGS, type Stage } from './stage.js';
 import { grantTableAccess, TABLE_ACCESS } from './table-access.js';
 import { WebFirewall } from './web-firewall.js';
+import { WebhookDelivery } from './webhooks.js';
 
 /** Tags on every resource of the stack (and `Stage`, which the budget filters on). */
 export const STACK_TAGS = { Project: 'travel-platform', 'iac-rlhf-amazon': 'true' } as const;
@@ -42,6 +43,7 @@ export interface TapStackProps extends StackProps, IdentityAndEgress {
     outboxRelay: string;
     preTrafficHook: string;
     housekeeping: string;
+    webhooks: string;
   };
   /** Who receives alarm and budget notifications; required for staging and prod (context.ts). */
   alertEmail?: string;
@@ -190,6 +192,17 @@ export class TapStack extends Stack {
       environment: storeAndBus,
     }).function;
 
+    // Webhooks: store and bus only, outside the VPC (infra/lib/webhooks.ts says why).
+    const webhooks = new WebhookDelivery(this, 'Webhooks', {
+      code: props.bundles.webhooks,
+      environment: storeAndBus,
+      bus: routing.bus,
+      table: data.table,
+      key: data.key,
+      logRetentionDays: settings.logRetentionDays,
+      removalPolicy,
+    });
+
     // Least privilege through grants: each function gets exactly the data and secrets it touches. Only
     // the API function, which holds the admin secret, writes any item; the others write only their own
     // partitions (table-access.ts), so none of them can write an API key.
@@ -270,9 +283,10 @@ export class TapStack extends Stack {
         { name: 'api', fn: api },
         { name: 'cache-invalidation', fn: invalidation },
         { name: 'outbox-relay', fn: relay },
+        { name: 'webhooks', fn: webhooks.function },
       ],
       table: data.table,
-      deadLetterQueues: routing.deadLetterQueues,
+      deadLetterQueues: [...routing.deadLetterQueues, ...webhooks.deadLetterQueues],
       workQueues: [{ name: 'cache-invalidation', queue: routing.invalidationQueue }],
       streamConsumer: relay,
       live: { alias: live, functionName: api.functionName, version: api.currentVersion },
@@ -333,13 +347,14 @@ export class TapStack extends Stack {
     acknowledgeNagFindings({
       stack: this,
       table: data.table,
-      functions: [api, invalidation, relay, housekeeping.function, preTraffic.function],
+      functions: [api, invalidation, relay, housekeeping.function, preTraffic.function, webhooks.function],
       restApi: restApi.api,
       webFirewall: props.webFirewall !== undefined,
       secrets: [cache.authToken, adminKey],
       destinationDeadLetters: routing.deadLetterQueues
         .filter(({ queue }) => queue !== routing.invalidationDeadLetters)
-        .map(({ queue }) => queue),
+        .map(({ queue }) => queue)
+        .concat(webhooks.ruleDeadLetters),
       deploymentGroup,
       preTrafficHook: preTraffic.function,
     });

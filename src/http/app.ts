@@ -25,6 +25,7 @@ import { type DashboardStreamLimits, dashboardRoutes } from './routes/dashboard.
 import { healthRoutes } from './routes/health.js';
 import { offerRoutes } from './routes/offers.js';
 import { searchRoutes } from './routes/search.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { BookingSchema } from './schemas/bookings.js';
 import { Price, ProblemSchema } from './schemas/common.js';
 import { FlightOffer } from './schemas/flights.js';
@@ -208,6 +209,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.gateway) {
     await app.register(bookingRoutes, { services: options.services });
     await app.register(adminInventoryRoutes, { services: options.services });
+    if (options.services.webhooks) await app.register(webhookRoutes, { webhooks: options.services.webhooks });
     const accessTokens = options.gateway.accessTokens;
     if (accessTokens !== undefined) {
       await app.register(amadeusRoutes, { services: options.services, accessTokens });

@@ -9,6 +9,11 @@ export const OPENAPI_TAGS = [
   { name: 'admin', description: 'API keys, usage and inventory updates (admin key)' },
   { name: 'health', description: 'Liveness and readiness probes' },
   {
+    name: 'webhooks',
+    description:
+      'Endpoints that receive signed booking events (Standard Webhooks), their delivery log and replay; a key manages its own endpoints, the admin key all',
+  },
+  {
     name: 'analytics',
     description:
       'Traffic, latency, cache, bookings, usage by key and cost per request over a window (admin key; a client key reads its own usage)',

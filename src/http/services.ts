@@ -8,6 +8,7 @@ import type { OfferSeal } from '../core/offers/offer-seal.js';
 import type { PriceConfirmation } from '../core/offers/price-confirmation.js';
 import type { SearchResults } from '../core/search/search-results.js';
 import type { SupplierFlightSearch } from '../core/suppliers/supplier-flight-search.js';
+import type { WebhookEndpoints } from '../core/webhooks/webhook-endpoints.js';
 import type { CacheOutcome } from '../ports/cache.js';
 import type { SupplierCircuit } from '../ports/supplier.js';
 import type { Tracer } from '../ports/tracer.js';
@@ -44,6 +45,8 @@ export interface ApiServices {
   inventoryAdmin: InventoryAdmin;
   /** Analytics, cost and the dashboard's data; absent with ANALYTICS=off. */
   analytics?: AnalyticsService | undefined;
+  /** Webhook endpoints, their delivery log and replay (routes registered only with the gateway). */
+  webhooks?: WebhookEndpoints | undefined;
   /** Spans for each request; absent when tracing is off. */
   tracer?: Tracer | undefined;
   /** Health of each dependency, for /health/ready. */

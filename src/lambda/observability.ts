@@ -20,6 +20,7 @@ export const LAMBDA_METRICS = {
   eventsInvalidated: 'CacheInvalidationEvents',
   batchItemFailures: 'BatchItemFailures',
   housekeepingFailures: 'HousekeepingStepFailures',
+  webhookAttempts: 'WebhookAttempts',
 } as const;
 
 export interface Observability {

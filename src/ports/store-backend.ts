@@ -9,6 +9,7 @@ import type { IssuerKeyStorage } from './issuer-keys.js';
 import type { Outbox } from './outbox.js';
 import type { ProcessedEvents } from './processed-events.js';
 import type { InventoryStore } from './store.js';
+import type { WebhookDeadLetterStore, WebhookDeliveryStore, WebhookEndpointStore } from './webhooks.js';
 
 /** The store backends a deployment can pick with `STORE=`. */
 export type StoreBackendName = 'sqlite' | 'postgres' | 'dynamodb';
@@ -38,6 +39,10 @@ export interface StoreBackend {
   readonly issuerKeys: IssuerKeyStorage;
   /** Analytics rollups; best effort, never part of a booking's transaction. */
   readonly analytics: AnalyticsStore;
+  /** Webhook endpoints, deliveries with their attempts, and parked deliveries (ports/webhooks.ts). */
+  readonly webhookEndpoints: WebhookEndpointStore;
+  readonly webhookDeliveries: WebhookDeliveryStore;
+  readonly webhookDeadLetters: WebhookDeadLetterStore;
   /**
    * Brings the schema (tables, indices; on DynamoDB the table when allowed) up to date. Safe when
    * several processes run it at once. Rejects with StoreUnavailableError when the store is down.

@@ -103,8 +103,8 @@ describe('TapStack runtime (dev)', () => {
     expect(withSecret.map((fn) => fn.id)).toEqual([expect.stringMatching(/^ApiFunction/)]);
     const apiKeyPartitions = [keys.apiKeysPartition, keys.usagePartition('k-1')];
     const others = functions.filter((fn) => fn.env.ADMIN_API_KEY_SECRET_ARN === undefined);
-    // The relay, the invalidation, housekeeping and the pre-traffic hook.
-    expect(others).toHaveLength(4);
+    // The relay, the invalidation, housekeeping, webhooks and the pre-traffic hook.
+    expect(others).toHaveLength(5);
     for (const fn of others) {
       const writes = statementsOfRole(synth, fn.roleId).filter(
         (statement) => statement.Effect === 'Allow' && writesOf(statement).length > 0,
@@ -245,7 +245,8 @@ describe('TapStack identity and egress', () => {
       SecurityGroupEgress: Match.arrayWith([Match.objectLike({ FromPort: 4318, ToPort: 4318 })]),
     });
     // Every function in the VPC runs in the subnets that route through the NAT gateway (the
-    // pre-traffic hook runs outside it: it only calls the Lambda and CodeDeploy APIs).
+    // pre-traffic hook and webhook delivery run outside it: the one only calls AWS APIs, the other
+    // the clients' endpoints on the internet).
     const egressSubnets = Object.entries(template.findResources('AWS::EC2::Subnet'))
       .filter(([, subnet]) => JSON.stringify(subnet).includes('"Value":"egress"'))
       .map(([id]) => id);
@@ -254,7 +255,7 @@ describe('TapStack identity and egress', () => {
       template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }),
     ) as Resource[];
     const inVpc = functions.filter((fn) => fn.Properties.VpcConfig !== undefined);
-    expect(inVpc.length).toBe(functions.length - 1);
+    expect(inVpc.length).toBe(functions.length - 2);
     for (const fn of inVpc) {
       const subnets = JSON.stringify((fn.Properties.VpcConfig as { SubnetIds: unknown }).SubnetIds);
       expect(egressSubnets.some((id) => subnets.includes(id))).toBe(true);

@@ -217,7 +217,7 @@ describe.each(STAGES)('TapStack (%s)', (stage: Stage) => {
     expect(unexpectedErrors(cfnLint(template), template.Resources)).toEqual([]);
   });
 
-  it('runs four Node.js 22 arm64 functions with active tracing in the private subnets, on DynamoDB and EventBridge, the API on Redis', () => {
+  it('runs four Node.js 22 arm64 functions (API, cache invalidation, outbox relay, housekeeping) with active tracing in the private subnets, on DynamoDB and EventBridge, the API on Redis', () => {
     const functions = of(synth, 'AWS::Lambda::Function').filter(
       (f) => f.Properties?.Handler === 'index.handler' && f.Properties?.VpcConfig !== undefined,
     );
@@ -375,11 +375,12 @@ describe.each(STAGES)('TapStack (%s)', (stage: Stage) => {
     expect(ALARM_THRESHOLDS.minRequestsPerMinute).toBe(100);
     const alarms = of(synth, 'AWS::CloudWatch::Alarm');
     const throttleAlarms = alarms.filter((a) => a.Properties?.MetricName === 'Throttles');
-    expect(throttleAlarms).toHaveLength(3);
+    expect(throttleAlarms).toHaveLength(4);
     const dlqAlarms = alarms.filter((a) =>
       JSON.stringify(a.Properties).includes('ApproximateNumberOfMessagesVisible'),
     );
-    expect(dlqAlarms).toHaveLength(3);
+    // Cache invalidation consumer, event rule, stream relay; webhook events consumer and webhook rule.
+    expect(dlqAlarms).toHaveLength(5);
     for (const alarm of dlqAlarms) {
       expect(alarm.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
       expect(JSON.stringify(alarm.Properties)).toContain(

@@ -11,6 +11,7 @@ import { describeIssuerKeyStorageContract } from './issuer-key-storage.contract.
 import { describeOutboxContract } from './outbox.contract.js';
 import { describeProcessedEventsContract } from './processed-events.contract.js';
 import type { StoreBackendTarget } from './target.js';
+import { describeWebhookStoresContract } from './webhook-stores.contract.js';
 
 export type { StoreBackendTarget } from './target.js';
 
@@ -32,4 +33,5 @@ export function describeStoreContracts(target: StoreBackendTarget): void {
   describeProcessedEventsContract(target);
   describeIssuerKeyStorageContract(target);
   describeAnalyticsStoreContract(target);
+  describeWebhookStoresContract(target);
 }

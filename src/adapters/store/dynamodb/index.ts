@@ -22,6 +22,9 @@ export type DynamoDbStoreConfig = Pick<
   'dynamodbTable' | 'dynamodbEndpoint' | 'dynamodbCreateTable' | 'dynamodbBookingWrites'
 >;
 
+import { DynamoWebhookDeadLetterStore } from './webhook-dead-letter-store.js';
+import { DynamoWebhookDeliveryStore } from './webhook-delivery-store.js';
+import { DynamoWebhookEndpointStore } from './webhook-endpoint-store.js';
 /** The DynamoDB backend, with its table for tests and tools that look at items directly. */
 export interface DynamoDbStore extends StoreBackend {
   readonly name: 'dynamodb';
@@ -69,6 +72,9 @@ export async function openDynamoDbStore(
     processedEvents: new DynamoProcessedEvents(table, clock),
     issuerKeys: new DynamoIssuerKeyStorage(table),
     analytics: new DynamoAnalyticsStore(table),
+    webhookEndpoints: new DynamoWebhookEndpointStore(table),
+    webhookDeliveries: new DynamoWebhookDeliveryStore(table),
+    webhookDeadLetters: new DynamoWebhookDeadLetterStore(table),
     migrate: () => ensureTable(table, create),
     ping: () => inventory.ping(),
     async close() {

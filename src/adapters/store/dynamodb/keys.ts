@@ -48,7 +48,12 @@ export type ItemKind =
   | 'analytics-rollup'
   | 'fare-filing'
   | 'fare-versions'
-  | 'hotel-import-night';
+  | 'hotel-import-night'
+  | 'webhook-endpoint'
+  | 'webhook-delivery'
+  | 'webhook-pending'
+  | 'webhook-attempt'
+  | 'webhook-dead-letter';
 
 export const INVENTORY_KINDS: readonly ItemKind[] = [
   'flight',
@@ -121,6 +126,20 @@ export const keys = {
     key(`HOTELIMPORT#${importId}`, `${hotelId}#NIGHT#${date}#${roomType}`),
   fareFiling: (version: string, carrier: string, filingKey: string) =>
     key(`FARES#${version}`, `${carrier}#${filingKey}`),
+  webhookEndpointsPartition: 'WEBHOOK-ENDPOINTS',
+  webhookEndpoint: (id: string) => key('WEBHOOK-ENDPOINTS', id),
+  webhookDelivery: (id: string) => key(`WEBHOOK-DELIVERY#${id}`, 'DELIVERY'),
+  webhookAttemptPrefix: 'ATTEMPT#',
+  webhookAttempt: (deliveryId: string, attemptId: string) =>
+    key(`WEBHOOK-DELIVERY#${deliveryId}`, `ATTEMPT#${attemptId}`),
+  webhookDeliveryPartition: (id: string) => `WEBHOOK-DELIVERY#${id}`,
+  /** The lookup (gsi1) partition of an endpoint's delivery log, sorted by sequence. */
+  webhookLogLookup: (endpointId: string) => `WEBHOOK-LOG#${endpointId}`,
+  /** One small item per pending delivery: the queue claims read. */
+  webhookPendingPartition: 'WEBHOOK-PENDING',
+  webhookPending: (id: string) => key('WEBHOOK-PENDING', id),
+  webhookDeadLettersPartition: 'WEBHOOK-DEADLETTERS',
+  webhookDeadLetter: (deliveryId: string) => key('WEBHOOK-DEADLETTERS', deliveryId),
 };
 
 export const IDEMPOTENCY_EXPIRY_SHARDS = 4;

@@ -20,6 +20,9 @@ export type PostgresStoreConfig = Pick<
   'databaseUrl' | 'pgSchema' | 'pgPoolSize' | 'pgStatementTimeoutMs' | 'pgConnectTimeoutMs'
 >;
 
+import { PostgresWebhookDeadLetterStore } from './webhook-dead-letter-store.js';
+import { PostgresWebhookDeliveryStore } from './webhook-delivery-store.js';
+import { PostgresWebhookEndpointStore } from './webhook-endpoint-store.js';
 /** The PostgreSQL backend; `schema` is where its tables live (tests drop it afterwards). */
 export interface PostgresStore extends StoreBackend {
   readonly name: 'postgres';
@@ -65,6 +68,9 @@ export async function openPostgresStore(
     processedEvents: new PostgresProcessedEvents(pool, clock),
     issuerKeys: new PostgresIssuerKeyStorage(pool),
     analytics: new PostgresAnalyticsStore(pool),
+    webhookEndpoints: new PostgresWebhookEndpointStore(pool),
+    webhookDeliveries: new PostgresWebhookDeliveryStore(pool),
+    webhookDeadLetters: new PostgresWebhookDeadLetterStore(pool),
     migrate: () =>
       guarded(`migrate schema ${schema} of PostgreSQL at ${describeServer(config.databaseUrl)}`, () =>
         migrateSchema(pool, schema),

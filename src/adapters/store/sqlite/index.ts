@@ -17,6 +17,9 @@ import { SqliteIssuerKeyStorage } from './issuer-key-storage.js';
 import { SqliteOutbox } from './outbox.js';
 import { SqliteProcessedEvents } from './processed-events.js';
 import { openSqliteReadOnly } from './read-only-database.js';
+import { SqliteWebhookDeadLetterStore } from './webhook-dead-letter-store.js';
+import { SqliteWebhookDeliveryStore } from './webhook-delivery-store.js';
+import { SqliteWebhookEndpointStore } from './webhook-endpoint-store.js';
 
 /** The SQLite backend, with what only SQLite tests and tools need: the connection and the outbox's extras. */
 export interface SqliteStore extends StoreBackend {
@@ -77,6 +80,9 @@ export function sqliteStoreOn(db: SqliteDatabase, clock: Clock = systemClock): S
     processedEvents: new SqliteProcessedEvents(db, clock),
     issuerKeys: new SqliteIssuerKeyStorage(db),
     analytics: new SqliteAnalyticsStore(db),
+    webhookEndpoints: new SqliteWebhookEndpointStore(db),
+    webhookDeliveries: new SqliteWebhookDeliveryStore(db),
+    webhookDeadLetters: new SqliteWebhookDeadLetterStore(db),
     async migrate() {
       guarded('migrate the SQLite schema', () => applyMigrations(db));
     },

@@ -2,6 +2,7 @@ import { initialSchema } from './0001-initial.js';
 import { analyticsSchema } from './0002-analytics.js';
 import { faresSchema } from './0004-fares.js';
 import { hotelImportsSchema } from './0005-hotel-imports.js';
+import { webhooksSchema } from './0006-webhooks.js';
 
 /** A forward-only schema change, applied once in `id` order inside one transaction. */
 export interface PostgresMigration {
@@ -14,4 +15,5 @@ export const migrations: readonly PostgresMigration[] = [
   analyticsSchema,
   faresSchema,
   hotelImportsSchema,
+  webhooksSchema,
 ];

@@ -5,6 +5,7 @@ import { bookingsSchema } from './0004-bookings.js';
 import { analyticsSchema } from './0005-analytics.js';
 import { faresSchema } from './0007-fares.js';
 import { hotelImportsSchema } from './0008-hotel-imports.js';
+import { webhooksSchema } from './0009-webhooks.js';
 
 /** A forward-only schema change, applied once in `id` order. */
 export interface Migration {
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   analyticsSchema,
   faresSchema,
   hotelImportsSchema,
+  webhooksSchema,
 ];
