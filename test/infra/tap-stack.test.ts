@@ -437,11 +437,12 @@ describe.each(STAGES)('TapStack (%s)', (stage: Stage) => {
         a.Properties?.MetricName === 'ApproximateAgeOfOldestMessage' &&
         a.Properties?.Threshold === 7 * 86_400,
     );
-    expect(deadLetterAge).toHaveLength(3);
+    // The three platform dead-letter queues and the two of webhook delivery.
+    expect(deadLetterAge).toHaveLength(5);
     const retention = of(synth, 'AWS::SQS::Queue').filter(
       (q) => q.Properties?.MessageRetentionPeriod === 14 * 86_400,
     );
-    expect(retention).toHaveLength(3);
+    expect(retention).toHaveLength(5);
     expect(ALARM_THRESHOLDS.deadLetterAgeDays).toBeLessThan(14);
     const [group] = of(synth, 'AWS::ElastiCache::ReplicationGroup');
     const nodes = Number(group?.Properties?.NumCacheClusters);
