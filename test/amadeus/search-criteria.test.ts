@@ -301,7 +301,7 @@ describe('Amadeus error codes', () => {
     for (const path of [
       '/v2/e-reputation/hotel-sentiments',
       '/v1/travel/analytics/air-traffic/booked',
-      '/v2/schedule/flights',
+      '/v1/airport/predictions/on-time',
     ]) {
       const response = await fetch(`${tp.baseUrl}${path}?x=1`);
       expect(response.status, path).toBe(404);

@@ -154,6 +154,8 @@ describe.each(backends)('imports on %s', (_name, open) => {
       const events = await pendingEvents(store.outbox);
       expect(events.map((e) => e.type)).toEqual(['availability.changed']);
       expect(tagsForEvent(events[0] as never)).toEqual([
+        // The route's cheapest-fare aggregates (discovery APIs) drop with any of its flights.
+        'fares:LHR-CDG',
         'flight:LHR-CDG:2030-03-10',
         'flight:LHR-CDG:2030-03-11',
       ]);
