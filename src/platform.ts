@@ -20,6 +20,7 @@ import { idempotentConsumer } from './core/events/idempotent-consumer.js';
 import { OutboxRelay } from './core/events/outbox-relay.js';
 import { FlightSearch } from './core/flights/flight-search.js';
 import { HotelSearch } from './core/hotels/hotel-search.js';
+import { createImportKind } from './core/imports/import-registry.js';
 import { InventoryAdmin } from './core/inventory/inventory-admin.js';
 import type { LocationView } from './core/locations/location-search.js';
 import { LocationSearch } from './core/locations/location-search.js';
@@ -300,6 +301,14 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       eventSource: EVENT_SOURCE,
       afterCommit: atCommit?.committed,
     }),
+    imports: (kind) =>
+      createImportKind(kind, {
+        airports,
+        backend,
+        clock,
+        eventSource: EVENT_SOURCE,
+        ...(atCommit ? { afterCommit: atCommit.committed } : {}),
+      }),
     searchResults,
     analytics: analytics?.service,
     tracer,

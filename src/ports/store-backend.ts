@@ -6,6 +6,7 @@ import type { InventoryUpdates } from './inventory-updates.js';
 import type { IssuerKeyStorage } from './issuer-keys.js';
 import type { Outbox } from './outbox.js';
 import type { ProcessedEvents } from './processed-events.js';
+import type { ScheduleStore } from './schedules.js';
 import type { InventoryStore } from './store.js';
 
 /** The store backends a deployment can pick with `STORE=`. */
@@ -32,6 +33,8 @@ export interface StoreBackend {
   readonly issuerKeys: IssuerKeyStorage;
   /** Analytics rollups; best effort, never part of a booking's transaction. */
   readonly analytics: AnalyticsStore;
+  /** Schedule imports: staging and the atomic switch of a carrier's flights. */
+  readonly schedules: ScheduleStore;
   /**
    * Brings the schema (tables, indices; on DynamoDB the table when allowed) up to date. Safe when
    * several processes run it at once. Rejects with StoreUnavailableError when the store is down.

@@ -8,6 +8,7 @@ import { describeInventoryUpdatesContract } from './inventory-updates.contract.j
 import { describeIssuerKeyStorageContract } from './issuer-key-storage.contract.js';
 import { describeOutboxContract } from './outbox.contract.js';
 import { describeProcessedEventsContract } from './processed-events.contract.js';
+import { describeScheduleStoreContract } from './schedule-store.contract.js';
 import type { StoreBackendTarget } from './target.js';
 
 export type { StoreBackendTarget } from './target.js';
@@ -28,4 +29,5 @@ export function describeStoreContracts(target: StoreBackendTarget): void {
   describeProcessedEventsContract(target);
   describeIssuerKeyStorageContract(target);
   describeAnalyticsStoreContract(target);
+  describeScheduleStoreContract(target);
 }

@@ -12,6 +12,7 @@ import { DynamoInventoryUpdates } from './inventory-updates.js';
 import { DynamoIssuerKeyStorage } from './issuer-key-storage.js';
 import { DynamoOutbox } from './outbox.js';
 import { DynamoProcessedEvents } from './processed-events.js';
+import { DynamoScheduleStore } from './schedule-store.js';
 import { ensureTable } from './table-schema.js';
 import type { RetryPolicy } from './throttling.js';
 
@@ -65,6 +66,7 @@ export async function openDynamoDbStore(
     processedEvents: new DynamoProcessedEvents(table, clock),
     issuerKeys: new DynamoIssuerKeyStorage(table),
     analytics: new DynamoAnalyticsStore(table),
+    schedules: new DynamoScheduleStore(),
     migrate: () => ensureTable(table, create),
     ping: () => inventory.ping(),
     async close() {

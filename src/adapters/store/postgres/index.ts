@@ -12,6 +12,7 @@ import { PostgresIssuerKeyStorage } from './issuer-key-storage.js';
 import { migrateSchema } from './migrate.js';
 import { appendToOutbox, OutboxAppends, PostgresOutbox } from './outbox.js';
 import { PostgresProcessedEvents } from './processed-events.js';
+import { PostgresScheduleStore } from './schedule-store.js';
 
 export type PostgresStoreConfig = Pick<
   Config,
@@ -61,6 +62,7 @@ export async function openPostgresStore(
     processedEvents: new PostgresProcessedEvents(pool, clock),
     issuerKeys: new PostgresIssuerKeyStorage(pool),
     analytics: new PostgresAnalyticsStore(pool),
+    schedules: new PostgresScheduleStore(pool, appendEvents),
     migrate: () =>
       guarded(`migrate schema ${schema} of PostgreSQL at ${describeServer(config.databaseUrl)}`, () =>
         migrateSchema(pool, schema),

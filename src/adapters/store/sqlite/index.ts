@@ -14,6 +14,7 @@ import { SqliteIssuerKeyStorage } from './issuer-key-storage.js';
 import { SqliteOutbox } from './outbox.js';
 import { SqliteProcessedEvents } from './processed-events.js';
 import { openSqliteReadOnly } from './read-only-database.js';
+import { SqliteScheduleStore } from './schedule-store.js';
 
 /** The SQLite backend, with what only SQLite tests and tools need: the connection and the outbox's extras. */
 export interface SqliteStore extends StoreBackend {
@@ -67,6 +68,7 @@ export function sqliteStoreOn(db: SqliteDatabase, clock: Clock = systemClock): S
     processedEvents: new SqliteProcessedEvents(db, clock),
     issuerKeys: new SqliteIssuerKeyStorage(db),
     analytics: new SqliteAnalyticsStore(db),
+    schedules: new SqliteScheduleStore(db, outbox),
     async migrate() {
       guarded('migrate the SQLite schema', () => applyMigrations(db));
     },

@@ -1,5 +1,6 @@
 import { initialSchema } from './0001-initial.js';
 import { analyticsSchema } from './0002-analytics.js';
+import { schedulesSchema } from './0003-schedules.js';
 
 /** A forward-only schema change, applied once in `id` order inside one transaction. */
 export interface PostgresMigration {
@@ -7,4 +8,4 @@ export interface PostgresMigration {
   sql: string;
 }
 
-export const migrations: readonly PostgresMigration[] = [initialSchema, analyticsSchema];
+export const migrations: readonly PostgresMigration[] = [initialSchema, analyticsSchema, schedulesSchema];

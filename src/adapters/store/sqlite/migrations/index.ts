@@ -3,6 +3,7 @@ import { apiKeysSchema } from './0002-api-keys.js';
 import { eventsSchema } from './0003-events.js';
 import { bookingsSchema } from './0004-bookings.js';
 import { analyticsSchema } from './0005-analytics.js';
+import { schedulesSchema } from './0006-schedules.js';
 
 /** A forward-only schema change, applied once in `id` order. */
 export interface Migration {
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   eventsSchema,
   bookingsSchema,
   analyticsSchema,
+  schedulesSchema,
 ];
