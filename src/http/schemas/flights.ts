@@ -62,6 +62,20 @@ const Segment = Type.Object({
   distanceKm: Type.Integer(),
   cabin: Type.String(),
   seatsLeft: Type.Integer(),
+  stops: Type.Optional(
+    Type.Array(
+      Type.Object({
+        iataCode: Type.String(),
+        arrivalAt: Type.String({ description: 'Local time with offset' }),
+        departureAt: Type.String({ description: 'Local time with offset' }),
+        duration: Type.String({ description: 'ISO 8601 duration on the ground' }),
+      }),
+      { description: 'Intermediate stops of a through flight (one flight number over several legs)' },
+    ),
+  ),
+  codeshares: Type.Optional(
+    Type.Array(Type.String(), { description: 'Marketing flight numbers of codeshare partners, e.g. QR5911' }),
+  ),
 });
 
 const Itinerary = Type.Object({
@@ -90,6 +104,12 @@ export const FlightOffer = Type.Object(
     validatingCarrier: Type.String(),
     lastTicketingDate: Type.String(),
     expiresAt: Type.String({ format: 'date-time' }),
+    priceEstimated: Type.Optional(
+      Type.Literal(true, {
+        description:
+          'The schedule was imported without fares and priced by the estimate model (--estimate-fares)',
+      }),
+    ),
   },
   { $id: 'FlightOffer' },
 );
