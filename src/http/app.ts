@@ -18,6 +18,7 @@ import { requestTracing } from './plugins/request-tracing.js';
 import { PROBLEM_BASE, replyWithProblem } from './problems.js';
 import { requestIdFor } from './request-id.js';
 import { requestLogController } from './request-logging.js';
+import { adminImportRoutes } from './routes/admin-imports.js';
 import { adminInventoryRoutes } from './routes/admin-inventory.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { bookingRoutes } from './routes/bookings.js';
@@ -25,6 +26,7 @@ import { type DashboardStreamLimits, dashboardRoutes } from './routes/dashboard.
 import { healthRoutes } from './routes/health.js';
 import { offerRoutes } from './routes/offers.js';
 import { searchRoutes } from './routes/search.js';
+import { ImportJobSchema } from './schemas/admin-imports.js';
 import { BookingSchema } from './schemas/bookings.js';
 import { Price, ProblemSchema } from './schemas/common.js';
 import { FlightOffer } from './schemas/flights.js';
@@ -123,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(Price);
   app.addSchema(ProblemSchema);
   app.addSchema(FlightOffer);
+  app.addSchema(ImportJobSchema);
   app.addSchema(HotelOffer);
   app.addSchema(BookingSchema);
 
@@ -201,6 +204,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.gateway) {
     await app.register(bookingRoutes, { services: options.services });
     await app.register(adminInventoryRoutes, { services: options.services });
+    await app.register(adminImportRoutes, { services: options.services });
     const accessTokens = options.gateway.accessTokens;
     if (accessTokens !== undefined) {
       await app.register(amadeusRoutes, { services: options.services, accessTokens });
