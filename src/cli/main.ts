@@ -9,6 +9,7 @@ import { run as runBackup } from './commands/backup.js';
 import { FirstWorkerExitedError, runPrimary, workerCount } from './commands/cluster.js';
 import { run as runCost } from './commands/cost.js';
 import { run as runDlq } from './commands/dlq.js';
+import { runExport } from './commands/export.js';
 import { runImport } from './commands/import.js';
 import { run as runKeys } from './commands/keys.js';
 import { run as runRestore } from './commands/restore.js';
@@ -167,6 +168,21 @@ async function main(argv: string[]): Promise<void> {
         // An in-process bus would publish into this short-lived process and lose the events: leave
         // them in the outbox for the server's relay. Redis Streams reach every server now.
         if (config.eventBus === 'redis') await platform.events.relay.drain();
+      } finally {
+        await platform.close();
+      }
+      return;
+    }
+    case 'export': {
+      const platform = await createPlatform(config);
+      try {
+        process.exitCode = await runExport(rest, {
+          schedules: platform.backend.schedules,
+          airports: platform.airports,
+          stdout: process.stdout,
+          stderr: (text) => process.stderr.write(text),
+          today: new Date().toISOString().slice(0, 10),
+        });
       } finally {
         await platform.close();
       }

@@ -111,7 +111,10 @@ export function legRecord(fields: LegFields, serial: number): string {
     .put(LEG_FIELDS.aircraft_type, fields.aircraft)
     .put(LEG_FIELDS.prbd, fields.prbd)
     .put(LEG_FIELDS.aircraft_configuration, fields.aircraftConfiguration ?? '')
-    .put(LEG_FIELDS.departure_date_variation, String(fields.departureDateVariation ?? 0));
+    .put(
+      LEG_FIELDS.departure_date_variation,
+      (fields.departureDateVariation ?? 0) < 0 ? 'A' : String(fields.departureDateVariation ?? 0),
+    );
   if (fields.departureUtcVariation !== undefined) {
     buffer.put(LEG_FIELDS.departure_utc_variation, formatUtcVariation(fields.departureUtcVariation));
   }
