@@ -236,6 +236,10 @@ describe.each(targets)('SSIM import on $name', (target) => {
           leg({
             flightNumber: 8001,
             serviceType: 'F',
+            // A freighter: no passenger cabins, a type without a passenger layout.
+            aircraft: '77F',
+            prbd: '',
+            aircraftConfiguration: '',
             origin: 'LHR',
             destination: 'FRA',
             periodFrom: '2027-01-04',

@@ -218,13 +218,13 @@ function prepareLeg(
       message: `the period ${record.periodFrom}…${periodTo} reaches outside the schedule's validity ${carrier.validFrom}…${carrier.validTo}; only the dates inside are imported`,
     });
   }
-  if (!ok || !originAirport || !destinationAirport || 'error' in seats) return undefined;
+  if (!ok || !originAirport || !destinationAirport) return undefined;
   return {
     record,
     originAirport,
     destinationAirport,
     distanceKm: Math.round(distanceKm(originAirport, destinationAirport)),
-    seats: seats.seats,
+    seats: 'error' in seats ? {} : seats.seats,
     codeshares: codesharesOf(record, segments),
     from,
     to,
