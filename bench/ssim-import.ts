@@ -18,9 +18,14 @@ import { buildNetwork } from '../src/core/demo-inventory/network.js';
 import { SeededRandom } from '../src/core/demo-inventory/random.js';
 import { buildServices } from '../src/core/demo-inventory/schedule.js';
 import { numberedLines } from '../src/core/imports/line-reader.js';
-import { SsimImport } from '../src/core/imports/ssim/ssim-import.js';
-import { carrierRecord, headerRecord, legRecord, trailerRecord } from '../src/core/imports/ssim/ssim-writer.js';
 import { configurationOf } from '../src/core/imports/ssim/ssim-cabins.js';
+import { SsimImport } from '../src/core/imports/ssim/ssim-import.js';
+import {
+  carrierRecord,
+  headerRecord,
+  legRecord,
+  trailerRecord,
+} from '../src/core/imports/ssim/ssim-writer.js';
 import { addDays, offsetMinutes, zonedDate, zonedToEpoch } from '../src/core/time/zoned-time.js';
 import type { StoreBackend } from '../src/ports/store-backend.js';
 
@@ -40,9 +45,12 @@ const lines: string[] = [];
 let serial = 1;
 lines.push(headerRecord(serial++));
 const byCarrier = new Map<string, typeof services>();
-for (const service of services) byCarrier.set(service.carrier, [...(byCarrier.get(service.carrier) ?? []), service]);
+for (const service of services)
+  byCarrier.set(service.carrier, [...(byCarrier.get(service.carrier) ?? []), service]);
 for (const [carrier, list] of [...byCarrier.entries()].sort()) {
-  lines.push(carrierRecord({ timeMode: 'L', carrier, validFrom, validTo, creationDate: validFrom }, serial++));
+  lines.push(
+    carrierRecord({ timeMode: 'L', carrier, validFrom, validTo, creationDate: validFrom }, serial++),
+  );
   for (const s of list.sort((a, b) => a.flightNumber - b.flightNumber)) {
     const departure = zonedToEpoch(validFrom, s.departureMinute, s.origin.timeZone);
     const arrival = departure + s.blockMinutes * 60_000;
@@ -97,7 +105,9 @@ if (store === 'postgres') {
   await backend.migrate();
   cleanup = async () => {
     const pg = await import('pg');
-    const client = new pg.default.Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' });
+    const client = new pg.default.Client({
+      connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    });
     await client.connect();
     await client.query(`DROP SCHEMA ${schema} CASCADE`);
     await client.end();
