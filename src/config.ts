@@ -612,6 +612,12 @@ export const options = {
     default: '1048576',
     parse: integer(1024, 100 * 1024 * 1024),
   },
+  importMaxBytes: {
+    env: 'IMPORT_MAX_BYTES',
+    doc: 'Largest body POST /v1/admin/imports accepts (streamed, never held in memory); a larger one fails the import with nothing applied. The CLI import has no limit.',
+    default: '2147483648',
+    parse: integer(1024, 1024 * 1024 * 1024 * 1024),
+  },
   eventBus: {
     env: 'EVENT_BUS',
     doc: 'Event bus backend: in-process (one machine), redis (Redis Streams, several instances) or eventbridge (Amazon EventBridge, the AWS stack: publish only, rules deliver to the Lambda consumers).',

@@ -21,6 +21,9 @@ import { idempotentConsumer } from './core/events/idempotent-consumer.js';
 import { OutboxRelay } from './core/events/outbox-relay.js';
 import { FlightSearch } from './core/flights/flight-search.js';
 import { HotelSearch } from './core/hotels/hotel-search.js';
+import { ImportJobs } from './core/imports/import-jobs.js';
+import type { ImportKindName } from './core/imports/import-kind.js';
+import { createImportKind } from './core/imports/import-registry.js';
 import { InventoryAdmin } from './core/inventory/inventory-admin.js';
 import type { LocationView } from './core/locations/location-search.js';
 import { LocationSearch } from './core/locations/location-search.js';
@@ -291,6 +294,14 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     ttlMs: config.cacheTtlFlightSearchSeconds * 1000,
     graceMs: config.cacheGraceSeconds * 1000,
   });
+  const imports = (kind: ImportKindName) =>
+    createImportKind(kind, {
+      airports,
+      backend,
+      clock,
+      eventSource: EVENT_SOURCE,
+      ...(atCommit ? { afterCommit: atCommit.committed } : {}),
+    });
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
     flights,
@@ -326,6 +337,14 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       clock,
       eventSource: EVENT_SOURCE,
       afterCommit: atCommit?.committed,
+    }),
+    imports,
+    importJobs: new ImportJobs({
+      imports,
+      settings: store,
+      clock,
+      maxBytes: config.importMaxBytes,
+      onError: (error, jobId) => log.warn({ err: error, jobId }, 'could not record the state of an import'),
     }),
     searchResults,
     analytics: analytics?.service,

@@ -2,12 +2,16 @@
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
+import { availableImportKinds } from '../core/imports/import-registry.js';
 import { createPlatform } from '../platform.js';
+import { ScheduleImportUnsupportedError } from '../ports/schedules.js';
 import { StoreUnavailableError } from '../ports/store.js';
 import { run as runBackup } from './commands/backup.js';
 import { FirstWorkerExitedError, runPrimary, workerCount } from './commands/cluster.js';
 import { run as runCost } from './commands/cost.js';
 import { run as runDlq } from './commands/dlq.js';
+import { runExport } from './commands/export.js';
+import { runImport } from './commands/import.js';
 import { run as runKeys } from './commands/keys.js';
 import { run as runRestore } from './commands/restore.js';
 import { seedInventory } from './commands/seed.js';
@@ -30,6 +34,9 @@ commands:
                                 show events consumers gave up on, or deliver them again
   backup [--out FILE]           consistent copy of the store while it serves, with a sha256 manifest
   restore FILE [--force]        verify a backup and restore it into the configured store
+  import <ssim|fares|availability|hotels> FILE|- [--dry-run] [--estimate-fares]
+                                load a schedule (SSIM) or inventory file (.gz or stdin too); see docs/import.md
+  export ssim [--out FILE]      write the current schedule as SSIM (stdout without --out)
   cost --searches-per-day N [--hit-ratio 0.9] [--target aws|self-hosted] [--json]
                                 monthly cost estimate, line by line, and the cost per request
 
@@ -148,6 +155,40 @@ async function main(argv: string[]): Promise<void> {
       });
       return;
     }
+    case 'import': {
+      const platform = await createPlatform(config);
+      try {
+        process.exitCode = await runImport(rest, {
+          imports: (kind) => platform.services.imports(kind),
+          available: availableImportKinds(),
+          stdin: process.stdin,
+          stdout: (text) => process.stdout.write(text),
+          stderr: (text) => process.stderr.write(text),
+          tty: process.stderr.isTTY === true,
+        });
+        // An in-process bus would publish into this short-lived process and lose the events: leave
+        // them in the outbox for the server's relay. Redis Streams reach every server now.
+        if (config.eventBus === 'redis') await platform.events.relay.drain();
+      } finally {
+        await platform.close();
+      }
+      return;
+    }
+    case 'export': {
+      const platform = await createPlatform(config);
+      try {
+        process.exitCode = await runExport(rest, {
+          schedules: platform.backend.schedules,
+          airports: platform.airports,
+          stdout: process.stdout,
+          stderr: (text) => process.stderr.write(text),
+          today: new Date().toISOString().slice(0, 10),
+        });
+      } finally {
+        await platform.close();
+      }
+      return;
+    }
     case 'dlq': {
       const platform = await createPlatform(config);
       try {
@@ -181,6 +222,10 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   }
   // A `serve` worker that could not start already wrote its one line (store, config, port).
   if (error instanceof FirstWorkerExitedError) process.exit(error.exitCode);
+  if (error instanceof ScheduleImportUnsupportedError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(EXIT_UNAVAILABLE);
+  }
   if (error instanceof StoreUnavailableError) {
     process.stderr.write(`${storeUnavailableLine(error, process.env.STORE ?? 'sqlite')}\n`);
     process.exit(EXIT_UNAVAILABLE);

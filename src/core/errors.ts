@@ -14,6 +14,8 @@ export type DomainErrorCode =
   | 'booking-not-cancellable'
   | 'idempotency-key-reused'
   | 'idempotency-key-in-use'
+  | 'import-not-found'
+  | 'import-kind-unavailable'
   | 'service-unavailable';
 
 /** One offending input field, named as the client sent it (e.g. "query.returnDate"). */

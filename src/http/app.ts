@@ -18,6 +18,7 @@ import { requestTracing } from './plugins/request-tracing.js';
 import { PROBLEM_BASE, replyWithProblem } from './problems.js';
 import { requestIdFor } from './request-id.js';
 import { requestLogController } from './request-logging.js';
+import { adminImportRoutes } from './routes/admin-imports.js';
 import { adminInventoryRoutes } from './routes/admin-inventory.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { bookingRoutes } from './routes/bookings.js';
@@ -26,6 +27,7 @@ import { healthRoutes } from './routes/health.js';
 import { offerRoutes } from './routes/offers.js';
 import { searchRoutes } from './routes/search.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { ImportJobSchema } from './schemas/admin-imports.js';
 import { BookingSchema } from './schemas/bookings.js';
 import { Price, ProblemSchema } from './schemas/common.js';
 import { FlightOffer } from './schemas/flights.js';
@@ -130,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addSchema(Price);
   app.addSchema(ProblemSchema);
   app.addSchema(FlightOffer);
+  app.addSchema(ImportJobSchema);
   app.addSchema(HotelOffer);
   app.addSchema(BookingSchema);
 
@@ -210,6 +213,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(bookingRoutes, { services: options.services });
     await app.register(adminInventoryRoutes, { services: options.services });
     if (options.services.webhooks) await app.register(webhookRoutes, { webhooks: options.services.webhooks });
+    await app.register(adminImportRoutes, { services: options.services });
     const accessTokens = options.gateway.accessTokens;
     if (accessTokens !== undefined) {
       await app.register(amadeusRoutes, { services: options.services, accessTokens });

@@ -50,6 +50,8 @@ export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: str
     title: 'Idempotency key already used with another request',
   },
   'idempotency-key-in-use': { status: 409, title: 'A request with this idempotency key is in progress' },
+  'import-not-found': { status: 404, title: 'Import not found' },
+  'import-kind-unavailable': { status: 400, title: 'This import kind is not available' },
   'invalid-api-key': { status: 401, title: 'Missing or invalid API key' },
   'invalid-token': { status: 401, title: 'Missing or invalid bearer token' },
   'admin-key-required': { status: 403, title: 'Admin API key required' },

@@ -2,6 +2,8 @@ import type { AnalyticsService } from '../core/analytics/analytics-service.js';
 import type { BookingService } from '../core/bookings/booking-service.js';
 import type { Discovery } from '../core/discovery/discovery.js';
 import type { HotelSearch } from '../core/hotels/hotel-search.js';
+import type { ImportJobs } from '../core/imports/import-jobs.js';
+import type { ImportKind, ImportKindName } from '../core/imports/import-kind.js';
 import type { InventoryAdmin } from '../core/inventory/inventory-admin.js';
 import type { LocationView } from '../core/locations/location-search.js';
 import type { OfferSeal } from '../core/offers/offer-seal.js';
@@ -43,6 +45,10 @@ export interface ApiServices {
   bookings: BookingService;
   /** Operators' bulk fare and availability updates. */
   inventoryAdmin: InventoryAdmin;
+  /** A fresh import of a kind (`travel-platform import`, `POST /v1/admin/imports`); undefined when this build lacks it. */
+  imports(kind: ImportKindName): ImportKind | undefined;
+  /** Imports started over HTTP, their state kept in the store for every instance to answer. */
+  importJobs: ImportJobs;
   /** Analytics, cost and the dashboard's data; absent with ANALYTICS=off. */
   analytics?: AnalyticsService | undefined;
   /** Webhook endpoints, their delivery log and replay (routes registered only with the gateway). */

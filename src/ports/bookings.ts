@@ -143,6 +143,11 @@ export interface BookingStore {
     now: number,
     events: (cancelled: BookingRecord) => readonly CloudEvent[],
   ): Promise<{ booking: BookingRecord; cancelledNow: boolean } | undefined>;
+  /**
+   * Confirmed bookings whose seats hold any of `flightIds` (a schedule change reaches them); empty
+   * when none. May read every booking on a key-value store: imports only, never a request path.
+   */
+  findByFlights(flightIds: readonly string[]): Promise<BookingRecord[]>;
   /** Deletes idempotency keys whose retention ended before `before` (epoch ms); returns how many. */
   pruneKeys(before: number): Promise<number>;
 }

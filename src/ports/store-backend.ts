@@ -8,6 +8,7 @@ import type { InventoryUpdates } from './inventory-updates.js';
 import type { IssuerKeyStorage } from './issuer-keys.js';
 import type { Outbox } from './outbox.js';
 import type { ProcessedEvents } from './processed-events.js';
+import type { ScheduleStore } from './schedules.js';
 import type { InventoryStore } from './store.js';
 import type { WebhookDeadLetterStore, WebhookDeliveryStore, WebhookEndpointStore } from './webhooks.js';
 
@@ -43,6 +44,8 @@ export interface StoreBackend {
   readonly webhookEndpoints: WebhookEndpointStore;
   readonly webhookDeliveries: WebhookDeliveryStore;
   readonly webhookDeadLetters: WebhookDeadLetterStore;
+  /** Schedule imports: staging and the atomic switch of a carrier's flights. */
+  readonly schedules: ScheduleStore;
   /**
    * Brings the schema (tables, indices; on DynamoDB the table when allowed) up to date. Safe when
    * several processes run it at once. Rejects with StoreUnavailableError when the store is down.

@@ -60,6 +60,11 @@ export interface FlightRecord {
   throughFlight?: { id: string; legSequence: number };
   /** Marketing flight numbers of codeshare partners, where the schedule carries them. */
   codeshares?: { carrier: string; flightNumber: number }[];
+  /**
+   * Set when a schedule import dropped the flight while bookings held it: kept so the bookings stay
+   * readable, never offered again.
+   */
+  cancelled?: true;
 }
 
 /** A directed route with the carriers that fly it. */

@@ -432,14 +432,26 @@ function holdOf(confirmed: ConfirmedOffer): InventoryHold {
 function touchedBy(offer: ConfirmedOffer['offer'], hold: InventoryHold): TouchedInventory {
   if (offer.type === 'flight-offer' && hold.kind === 'seats') {
     return {
+      // A through-flight segment holds seats on each of its legs: every leg's route is touched.
       flights: offer.itineraries.flatMap((itinerary) =>
-        itinerary.segments.map((segment) => ({
-          flightId: segment.id,
-          cabin: hold.cabin,
-          origin: segment.departure.iataCode,
-          destination: segment.arrival.iataCode,
-          departureDate: segment.departure.atUtc.slice(0, 10),
-        })),
+        itinerary.segments.flatMap((segment) => {
+          const airports = [
+            segment.departure.iataCode,
+            ...(segment.stops ?? []).map((stop) => stop.iataCode),
+            segment.arrival.iataCode,
+          ];
+          const departures = [
+            segment.departure.atUtc,
+            ...(segment.stops ?? []).map((stop) => new Date(stop.departureAt).toISOString()),
+          ];
+          return segment.id.split('+').map((flightId, leg) => ({
+            flightId,
+            cabin: hold.cabin,
+            origin: airports[leg] as string,
+            destination: airports[leg + 1] as string,
+            departureDate: (departures[leg] as string).slice(0, 10),
+          }));
+        }),
       ),
       hotelNights: [],
     };

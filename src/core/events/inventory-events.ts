@@ -37,9 +37,18 @@ export function fareRoutesOf(event: CloudEvent): { origin: string; destination: 
   return Array.isArray(routes) ? routes : [];
 }
 
-/** The touched inventory of a `price.updated` or `availability.changed` event; undefined for other events. */
+/**
+ * The touched inventory of a `price.updated`, `availability.changed` or `schedule.changed` event;
+ * undefined for other events.
+ */
 export function touchedInventoryOf(event: CloudEvent): TouchedInventory | undefined {
-  if (event.type !== 'price.updated' && event.type !== 'availability.changed') return undefined;
+  if (
+    event.type !== 'price.updated' &&
+    event.type !== 'availability.changed' &&
+    event.type !== 'schedule.changed'
+  ) {
+    return undefined;
+  }
   const data = event.data as Partial<InventoryChangedData> | null;
   return {
     flights: Array.isArray(data?.flights) ? data.flights : [],

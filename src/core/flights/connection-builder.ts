@@ -1,4 +1,5 @@
 import type { FlightRecord } from '../../ports/store.js';
+import { continuesThroughFlight } from './connection-rules.js';
 
 export interface ConnectionRules {
   /** Minimum minutes between arriving at path[i] and leaving it (i ≥ 1). */
@@ -18,7 +19,7 @@ export interface ConnectionRules {
 /**
  * Chains flights along one airport path: `legs[i]` are the candidate flights of the i-th hop, the
  * first already restricted to the departure day. Each connection respects the minimum connection
- * time and the layover cap; the whole journey respects the journey cap. Results are in order of
+ * time (except the next leg of the same through flight) and the layover cap; the whole journey respects the journey cap. Results are in order of
  * first departure, then arrival.
  */
 export function buildConnections(
@@ -45,7 +46,13 @@ export function buildConnections(
     const earliest = previous.arrivalUtc + rules.minimumConnectionMinutes(hop) * 60_000;
     const latest = previous.arrivalUtc + rules.maxLayoverMinutes * 60_000;
     for (const next of legs[hop] ?? []) {
-      if (next.departureUtc < earliest) continue;
+      // The next leg of a through flight connects whatever the minimum connection time: no one changes planes.
+      if (
+        next.departureUtc < earliest &&
+        !(next.departureUtc >= previous.arrivalUtc && continuesThroughFlight(previous, next))
+      ) {
+        continue;
+      }
       if (next.departureUtc > latest) break;
       if (!rules.usable(next)) continue;
       if (next.arrivalUtc - start > rules.maxJourneyMinutes * 60_000) continue;

@@ -1,4 +1,5 @@
 import type { Airport } from '../../ports/airports.js';
+import type { FlightRecord } from '../../ports/store.js';
 
 /** Minimum connection time, minutes: shorter within one country (no passport control). */
 export const MCT_DOMESTIC_MINUTES = 45;
@@ -29,4 +30,21 @@ export function maxJourneyMinutes(directDistanceKm: number): number {
 /** Longest flown distance accepted for a path, given the direct distance (cuts detours before any lookup). */
 export function maxPathKm(directDistanceKm: number, stops: number): number {
   return directDistanceKm * (stops === 0 ? 1 : 1.45 + 0.1 * stops) + 400;
+}
+
+/**
+ * Whether `next` is the following leg of the same through flight as `previous` (an SSIM itinerary
+ * variation: one flight number over several legs). A traveller stays on board, so the two legs
+ * connect whatever the minimum connection time, and the offer shows them as one segment with a stop.
+ */
+export function continuesThroughFlight(
+  previous: Pick<FlightRecord, 'throughFlight'>,
+  next: Pick<FlightRecord, 'throughFlight'>,
+): boolean {
+  return (
+    previous.throughFlight !== undefined &&
+    next.throughFlight !== undefined &&
+    previous.throughFlight.id === next.throughFlight.id &&
+    next.throughFlight.legSequence === previous.throughFlight.legSequence + 1
+  );
 }

@@ -2,6 +2,7 @@ import type { AirportDirectory } from '../../ports/airports.js';
 import type { Cabin, FlightRecord } from '../../ports/store.js';
 import type { PriceView, TravelerPricingView } from '../pricing/price-quote.js';
 import { isoDuration, toUtcIso, toZonedIso } from '../time/zoned-time.js';
+import { continuesThroughFlight } from './connection-rules.js';
 import type { SegmentFareView } from './flight-pricing.js';
 
 /** Where a segment leaves from or arrives at. */
@@ -15,7 +16,17 @@ export interface FlightEndpointView {
   atUtc: string;
 }
 
+/** An intermediate stop of a through flight: the aircraft lands and leaves again under one flight number. */
+export interface FlightStopView {
+  iataCode: string;
+  /** Local times with offset, and how long the aircraft stays (ISO 8601). */
+  arrivalAt: string;
+  departureAt: string;
+  duration: string;
+}
+
 export interface FlightSegmentView {
+  /** The flight id, or for a through flight the ids of its legs joined by `+`. */
   id: string;
   carrierCode: string;
   carrierName: string;
@@ -30,6 +41,10 @@ export interface FlightSegmentView {
   seatsLeft: number;
   /** The filed fare the segment is sold under, or the mark of an estimated price; absent for inventory fares. */
   fare?: SegmentFareView;
+  /** Intermediate stops of a through flight (absent on a nonstop flight); each counts in the itinerary's `stops`. */
+  stops?: FlightStopView[];
+  /** Marketing flight numbers of codeshare partners, e.g. "QR5911". */
+  codeshares?: string[];
 }
 
 export interface ItineraryView {
@@ -57,7 +72,11 @@ export interface FlightOfferView {
   expiresAt: string;
 }
 
-/** Renders chained flights as an itinerary with local and UTC times of every segment. */
+/**
+ * Renders chained flights as an itinerary with local and UTC times of every segment. Consecutive legs
+ * of one through flight become one segment with its intermediate stops; `stops` counts every
+ * intermediate airport, changes of plane and through-flight stops alike.
+ */
 export function itineraryView(
   direction: 'outbound' | 'return',
   flights: readonly FlightRecord[],
@@ -72,20 +91,61 @@ export function itineraryView(
     direction,
     duration: isoDuration(Math.round((last.arrivalUtc - first.departureUtc) / 60_000)),
     stops: flights.length - 1,
-    segments: flights.map((flight, i) => ({
-      id: flight.id,
-      carrierCode: flight.carrier,
-      carrierName: carrierNames.get(flight.carrier) ?? flight.carrier,
-      flightNumber: `${flight.carrier}${flight.flightNumber}`,
-      aircraft: flight.aircraft,
-      departure: endpoint(flight.origin, flight.departureUtc, airports),
-      arrival: endpoint(flight.destination, flight.arrivalUtc, airports),
-      duration: isoDuration(Math.round((flight.arrivalUtc - flight.departureUtc) / 60_000)),
-      distanceKm: flight.distanceKm,
-      cabin,
-      seatsLeft: flight.cabins.find((c) => c.cabin === cabin)?.seatsLeft ?? 0,
-      ...(fares[i] === undefined ? {} : { fare: fares[i] }),
-    })),
+    segments: throughFlightRuns(flights).map((legs, r, runs) => {
+      // A run's fare is its first leg's: a fare component never starts inside a through flight.
+      const firstLeg = runs.slice(0, r).reduce((count, run) => count + run.length, 0);
+      return segmentView(legs, cabin, airports, carrierNames, fares[firstLeg]);
+    }),
+  };
+}
+
+/** Flights split into runs of consecutive legs of one through flight (a nonstop flight is a run of one). */
+export function throughFlightRuns(flights: readonly FlightRecord[]): FlightRecord[][] {
+  const runs: FlightRecord[][] = [];
+  for (const flight of flights) {
+    const run = runs[runs.length - 1];
+    const previous = run?.[run.length - 1];
+    if (run && previous && continuesThroughFlight(previous, flight)) run.push(flight);
+    else runs.push([flight]);
+  }
+  return runs;
+}
+
+function segmentView(
+  legs: readonly FlightRecord[],
+  cabin: Cabin,
+  airports: AirportDirectory,
+  carrierNames: ReadonlyMap<string, string>,
+  fare: SegmentFareView | undefined,
+): FlightSegmentView {
+  const first = legs[0] as FlightRecord;
+  const last = legs[legs.length - 1] as FlightRecord;
+  const stops = legs.slice(1).map((leg, i): FlightStopView => {
+    const arriving = legs[i] as FlightRecord;
+    const timeZone = airports.byIata(leg.origin)?.timeZone ?? 'UTC';
+    return {
+      iataCode: leg.origin,
+      arrivalAt: toZonedIso(arriving.arrivalUtc, timeZone),
+      departureAt: toZonedIso(leg.departureUtc, timeZone),
+      duration: isoDuration(Math.round((leg.departureUtc - arriving.arrivalUtc) / 60_000)),
+    };
+  });
+  const codeshares = first.codeshares?.map((c) => `${c.carrier}${c.flightNumber}`) ?? [];
+  return {
+    id: legs.map((leg) => leg.id).join('+'),
+    carrierCode: first.carrier,
+    carrierName: carrierNames.get(first.carrier) ?? first.carrier,
+    flightNumber: `${first.carrier}${first.flightNumber}`,
+    aircraft: first.aircraft,
+    departure: endpoint(first.origin, first.departureUtc, airports),
+    arrival: endpoint(last.destination, last.arrivalUtc, airports),
+    duration: isoDuration(Math.round((last.arrivalUtc - first.departureUtc) / 60_000)),
+    distanceKm: legs.reduce((sum, leg) => sum + leg.distanceKm, 0),
+    cabin,
+    seatsLeft: Math.min(...legs.map((leg) => leg.cabins.find((c) => c.cabin === cabin)?.seatsLeft ?? 0)),
+    ...(stops.length > 0 ? { stops } : {}),
+    ...(codeshares.length > 0 ? { codeshares } : {}),
+    ...(fare === undefined ? {} : { fare }),
   };
 }
 

@@ -14,8 +14,12 @@ export function cabinOf(flight: FlightRecord, cabin: Cabin): CabinInventory | un
   return flight.cabins.find((c) => c.cabin === cabin);
 }
 
-/** True when the flight has the cabin with enough seats for the passengers. */
+/**
+ * True when the flight is sold (not cancelled by a schedule change) and has the cabin with enough
+ * seats for the passengers.
+ */
 export function hasSeats(flight: FlightRecord, cabin: Cabin, passengers: PassengerCounts): boolean {
+  if (flight.cancelled) return false;
   return (cabinOf(flight, cabin)?.seatsLeft ?? 0) >= seatsNeeded(passengers);
 }
 

@@ -370,6 +370,7 @@ export function renderFlightOffer(
     validatingCarrier: (flights[0] as FlightRecord).carrier,
     lastTicketingDate: toUtcIso(Math.min(expiresAt, firstDeparture)).slice(0, 10),
     expiresAt: toUtcIso(expiresAt),
+    ...(flights.some((f) => f.fareSource === 'estimated') ? { priceEstimated: true as const } : {}),
   };
 }
 

@@ -80,7 +80,7 @@ export async function readHopLevels(plans: PathPlan[], reads: HopLevelReads): Pr
 
 /**
  * Departure window [from, to) of the flights `plan` can use on hop `hop`: its day for the first hop;
- * for later hops, from the earliest arrival plus the minimum connection time to the latest arrival
+ * for later hops, from the earliest arrival plus the minimum connection time (none after a through flight) to the latest arrival
  * plus the longest layover, never past the journey cap.
  */
 function legWindow(plan: PathPlan, hop: number): [number, number] {
@@ -91,8 +91,11 @@ function legWindow(plan: PathPlan, hop: number): [number, number] {
     stops[hop] as Airport,
     stops[hop + 1] as Airport,
   );
+  // The next leg of a through flight may leave sooner than a connection could (continuesThroughFlight):
+  // the window opens at the earliest arrival when any flight of the previous hop is a through flight.
+  const throughFlightArrives = (plan.legs[hop - 1] ?? []).some((f) => f.throughFlight !== undefined);
   return [
-    plan.earliestArrival + connection * 60_000,
+    plan.earliestArrival + (throughFlightArrives ? 0 : connection * 60_000),
     Math.min(
       plan.latestArrival + MAX_LAYOVER_MINUTES * 60_000 + 1,
       plan.dayEnd + plan.journeyCapMinutes * 60_000,

@@ -108,7 +108,18 @@ function offerBody(offer: FlightOfferView, travelers: readonly TravelerRef[]) {
         operating: { carrierCode: segment.carrierCode },
         duration: segment.duration,
         id: String(segmentNumber),
-        numberOfStops: 0,
+        // A through flight's intermediate stops, as Amadeus shows a one-number flight that lands on the way.
+        numberOfStops: segment.stops?.length ?? 0,
+        ...(segment.stops && segment.stops.length > 0
+          ? {
+              stops: segment.stops.map((stop) => ({
+                iataCode: stop.iataCode,
+                duration: stop.duration,
+                arrivalAt: localTime(stop.arrivalAt),
+                departureAt: localTime(stop.departureAt),
+              })),
+            }
+          : {}),
         blacklistedInEU: false,
       };
     }),

@@ -35,6 +35,16 @@ const Segment = Type.Object({
   duration: Type.String({ description: 'ISO 8601 duration' }),
   id: Type.String(),
   numberOfStops: Type.Integer(),
+  stops: Type.Optional(
+    Type.Array(
+      Type.Object({
+        iataCode: Type.String(),
+        duration: Type.String(),
+        arrivalAt: Type.String({ description: 'Local time without offset' }),
+        departureAt: Type.String({ description: 'Local time without offset' }),
+      }),
+    ),
+  ),
   blacklistedInEU: Type.Boolean(),
 });
 

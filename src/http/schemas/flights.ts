@@ -80,6 +80,20 @@ const Segment = Type.Object({
       },
     ),
   ),
+  stops: Type.Optional(
+    Type.Array(
+      Type.Object({
+        iataCode: Type.String(),
+        arrivalAt: Type.String({ description: 'Local time with offset' }),
+        departureAt: Type.String({ description: 'Local time with offset' }),
+        duration: Type.String({ description: 'ISO 8601 duration on the ground' }),
+      }),
+      { description: 'Intermediate stops of a through flight (one flight number over several legs)' },
+    ),
+  ),
+  codeshares: Type.Optional(
+    Type.Array(Type.String(), { description: 'Marketing flight numbers of codeshare partners, e.g. QR5911' }),
+  ),
 });
 
 const Itinerary = Type.Object({

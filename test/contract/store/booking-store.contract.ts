@@ -26,6 +26,21 @@ export function describeBookingStoreContract(target: StoreBackendTarget): void {
     };
     const seed = () => backend().inventory.putFlights([flight('F1', {}), seatsOf(flight('F2', {}), 1)]);
 
+    it('findByFlights answers the confirmed bookings holding seats on any of the flights', async () => {
+      await backend().inventory.putFlights([flight('A'), flight('B'), flight('C')]);
+      const onA = seatBooking(['A', 'B'], 1);
+      const onC = seatBooking(['C'], 1);
+      const gone = seatBooking(['A'], 1);
+      for (const [i, b] of [onA, onC, gone].entries())
+        await bookings().create(b, await hold(`find-${i}`), []);
+      await bookings().cancel(gone.id, 2_000, () => []);
+      expect((await bookings().findByFlights(['B', 'nope'])).map((b) => b.id)).toEqual([onA.id]);
+      expect((await bookings().findByFlights(['A', 'C'])).map((b) => b.id).sort()).toEqual(
+        [onA.id, onC.id].sort(),
+      );
+      expect(await bookings().findByFlights([])).toEqual([]);
+    });
+
     it('claimKey: acquired, then in-flight while leased, completed after create, free again after retention', async () => {
       await seed();
       const held = await hold('k1');

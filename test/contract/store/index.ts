@@ -10,6 +10,7 @@ import { describeInventoryUpdatesContract } from './inventory-updates.contract.j
 import { describeIssuerKeyStorageContract } from './issuer-key-storage.contract.js';
 import { describeOutboxContract } from './outbox.contract.js';
 import { describeProcessedEventsContract } from './processed-events.contract.js';
+import { describeScheduleStoreContract } from './schedule-store.contract.js';
 import type { StoreBackendTarget } from './target.js';
 import { describeWebhookStoresContract } from './webhook-stores.contract.js';
 
@@ -34,4 +35,5 @@ export function describeStoreContracts(target: StoreBackendTarget): void {
   describeIssuerKeyStorageContract(target);
   describeAnalyticsStoreContract(target);
   describeWebhookStoresContract(target);
+  describeScheduleStoreContract(target);
 }

@@ -23,6 +23,28 @@ export function describeInventoryStoreContract(target: StoreBackendTarget): void
       expect(await store().getFlights([])).toEqual([]);
     });
 
+    it('flights keep their fare source, through-flight leg, codeshares and cancellation as written', async () => {
+      const leg1 = flight('TF-1', {
+        fareSource: 'estimated',
+        throughFlight: { id: 'TF', legSequence: 1 },
+        codeshares: [{ carrier: 'QR', flightNumber: 5911 }],
+      });
+      const leg2 = flight('TF-2', {
+        fareSource: 'filed',
+        throughFlight: { id: 'TF', legSequence: 2 },
+        cancelled: true,
+      });
+      const plain = flight('PLAIN');
+      await store().putFlights([leg1, leg2, plain]);
+      const found = new Map(
+        (await store().getFlights(['TF-1', 'TF-2', 'PLAIN'])).map((f) => [f.id, normalised(f)]),
+      );
+      expect(found.get('TF-1')).toEqual(normalised(leg1));
+      expect(found.get('TF-2')).toEqual(normalised(leg2));
+      // Absent attributes stay absent (an inventory flight reads back exactly as written).
+      expect(found.get('PLAIN')).toEqual(normalised(plain));
+    });
+
     it('getFlights answers a few hundred ids at once', async () => {
       const many = Array.from({ length: 300 }, (_, i) =>
         flight(`M${String(i).padStart(3, '0')}`, { flightNumber: i, departureUtc: T0 + i * 60_000 }),

@@ -7,7 +7,7 @@ import { createInTransaction, createWithConditions, giveBack } from './booking-w
 import { ConditionFailed, type DynamoTable, type Item, TransactionCancelled } from './dynamo-table.js';
 import { DynamoIdempotencyKeys } from './idempotency-keys.js';
 import { heldUnits } from './inventory-holds.js';
-import { keys } from './keys.js';
+import { KIND, keys } from './keys.js';
 import { outboxItems } from './outbox-records.js';
 import { transactWrite, type WriteMode } from './writes.js';
 
@@ -51,6 +51,23 @@ export class DynamoBookingStore implements BookingStore {
     if (this.#mode === 'transaction') await createInTransaction(this.#table, booking, held, events);
     else await createWithConditions(this.#table, booking, held, events);
     if (events.length > 0) this.#signal.appended();
+  }
+
+  async findByFlights(flightIds: readonly string[]): Promise<BookingRecord[]> {
+    if (flightIds.length === 0) return [];
+    const wanted = new Set(flightIds);
+    // No index holds flights → bookings: a filtered scan of the booking items (schedule imports only,
+    // never a request path; its cost grows with the table, as the port allows).
+    const items = await this.#table.scanAll('find bookings on flights', {
+      FilterExpression: '#kind = :booking AND #status = :confirmed',
+      ExpressionAttributeNames: { '#kind': KIND, '#status': 'status' },
+      ExpressionAttributeValues: { ':booking': 'booking', ':confirmed': 'confirmed' },
+    });
+    return items
+      .map(toBooking)
+      .filter(
+        (booking) => booking.hold.kind === 'seats' && booking.hold.flightIds.some((id) => wanted.has(id)),
+      );
   }
 
   async get(id: string): Promise<BookingRecord | undefined> {

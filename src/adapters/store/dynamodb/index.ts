@@ -14,6 +14,7 @@ import { DynamoInventoryUpdates } from './inventory-updates.js';
 import { DynamoIssuerKeyStorage } from './issuer-key-storage.js';
 import { DynamoOutbox } from './outbox.js';
 import { DynamoProcessedEvents } from './processed-events.js';
+import { DynamoScheduleStore } from './schedule-store.js';
 import { ensureTable } from './table-schema.js';
 import type { RetryPolicy } from './throttling.js';
 
@@ -75,6 +76,7 @@ export async function openDynamoDbStore(
     webhookEndpoints: new DynamoWebhookEndpointStore(table),
     webhookDeliveries: new DynamoWebhookDeliveryStore(table),
     webhookDeadLetters: new DynamoWebhookDeadLetterStore(table),
+    schedules: new DynamoScheduleStore(),
     migrate: () => ensureTable(table, create),
     ping: () => inventory.ping(),
     async close() {

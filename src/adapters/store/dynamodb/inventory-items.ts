@@ -34,6 +34,11 @@ export function flightItem(flight: FlightRecord): Item {
     aircraft: flight.aircraft,
     distanceKm: flight.distanceKm,
     currency: flight.currency,
+    // Optional schedule attributes are stored only when present (items stay as they were otherwise).
+    ...(flight.fareSource === undefined ? {} : { fareSource: flight.fareSource }),
+    ...(flight.throughFlight === undefined ? {} : { throughFlight: flight.throughFlight }),
+    ...(flight.codeshares === undefined ? {} : { codeshares: flight.codeshares }),
+    ...(flight.cancelled ? { cancelled: true } : {}),
     cabins,
     holds: {},
   };
@@ -59,6 +64,12 @@ export function toFlight(item: Item): FlightRecord {
       seatsLeft: c.seatsLeft,
       capacity: c.capacity,
     })),
+    ...(item.fareSource === undefined ? {} : { fareSource: item.fareSource as FlightRecord['fareSource'] }),
+    ...(item.throughFlight === undefined
+      ? {}
+      : { throughFlight: item.throughFlight as NonNullable<FlightRecord['throughFlight']> }),
+    ...(item.codeshares === undefined ? {} : { codeshares: item.codeshares as FlightRecord['codeshares'] }),
+    ...(item.cancelled === true ? { cancelled: true as const } : {}),
   };
 }
 

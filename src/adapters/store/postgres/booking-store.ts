@@ -138,6 +138,20 @@ export class PostgresBookingStore implements BookingStore {
     });
   }
 
+  async findByFlights(flightIds: readonly string[]): Promise<BookingRecord[]> {
+    if (flightIds.length === 0) return [];
+    return guarded('find bookings on flights', async () => {
+      // The hold lives in the JSON document; bookings are few next to flights, so a scan of the
+      // confirmed ones is what a rare schedule change can afford.
+      const { rows } = await this.#pool.query<BookingRow>(
+        `SELECT * FROM bookings
+         WHERE status = 'confirmed' AND (document::jsonb -> 'hold' -> 'flightIds') ?| $1::text[]`,
+        [flightIds],
+      );
+      return rows.map(toBookingRecord);
+    });
+  }
+
   async cancel(
     id: string,
     now: number,

@@ -14,6 +14,7 @@ import { PostgresIssuerKeyStorage } from './issuer-key-storage.js';
 import { migrateSchema } from './migrate.js';
 import { appendToOutbox, OutboxAppends, PostgresOutbox } from './outbox.js';
 import { PostgresProcessedEvents } from './processed-events.js';
+import { PostgresScheduleStore } from './schedule-store.js';
 
 export type PostgresStoreConfig = Pick<
   Config,
@@ -71,6 +72,7 @@ export async function openPostgresStore(
     webhookEndpoints: new PostgresWebhookEndpointStore(pool),
     webhookDeliveries: new PostgresWebhookDeliveryStore(pool),
     webhookDeadLetters: new PostgresWebhookDeadLetterStore(pool),
+    schedules: new PostgresScheduleStore(pool, appendEvents),
     migrate: () =>
       guarded(`migrate schema ${schema} of PostgreSQL at ${describeServer(config.databaseUrl)}`, () =>
         migrateSchema(pool, schema),

@@ -184,6 +184,27 @@ export class SqliteBookingStore implements BookingStore {
     );
   }
 
+  async findByFlights(flightIds: readonly string[]): Promise<BookingRecord[]> {
+    if (flightIds.length === 0) return [];
+    return this.#guard('find bookings on flights', () => {
+      const found = new Map<string, BookingRecord>();
+      // The hold lives in the JSON document; bookings are few next to flights, so a scan of the
+      // confirmed ones with json_each is what a rare schedule change can afford.
+      for (let i = 0; i < flightIds.length; i += 500) {
+        const chunk = flightIds.slice(i, i + 500);
+        const rows = this.#db
+          .prepare(
+            `SELECT * FROM bookings b WHERE b.status = 'confirmed' AND EXISTS (
+               SELECT 1 FROM json_each(b.document, '$.hold.flightIds') j
+               WHERE j.value IN (${chunk.map(() => '?').join(', ')}))`,
+          )
+          .all(...chunk) as BookingRow<string>[];
+        for (const row of rows) found.set(row.id, toRecord(row));
+      }
+      return [...found.values()];
+    });
+  }
+
   async pruneKeys(before: number): Promise<number> {
     return this.#guard('prune idempotency keys', () => this.#s.pruneKeys.run(before).changes);
   }

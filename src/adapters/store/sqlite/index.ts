@@ -17,6 +17,7 @@ import { SqliteIssuerKeyStorage } from './issuer-key-storage.js';
 import { SqliteOutbox } from './outbox.js';
 import { SqliteProcessedEvents } from './processed-events.js';
 import { openSqliteReadOnly } from './read-only-database.js';
+import { SqliteScheduleStore } from './schedule-store.js';
 import { SqliteWebhookDeadLetterStore } from './webhook-dead-letter-store.js';
 import { SqliteWebhookDeliveryStore } from './webhook-delivery-store.js';
 import { SqliteWebhookEndpointStore } from './webhook-endpoint-store.js';
@@ -83,6 +84,7 @@ export function sqliteStoreOn(db: SqliteDatabase, clock: Clock = systemClock): S
     webhookEndpoints: new SqliteWebhookEndpointStore(db),
     webhookDeliveries: new SqliteWebhookDeliveryStore(db),
     webhookDeadLetters: new SqliteWebhookDeadLetterStore(db),
+    schedules: new SqliteScheduleStore(db, outbox),
     async migrate() {
       guarded('migrate the SQLite schema', () => applyMigrations(db));
     },

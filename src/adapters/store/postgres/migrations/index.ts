@@ -1,5 +1,6 @@
 import { initialSchema } from './0001-initial.js';
 import { analyticsSchema } from './0002-analytics.js';
+import { schedulesSchema } from './0003-schedules.js';
 import { faresSchema } from './0004-fares.js';
 import { hotelImportsSchema } from './0005-hotel-imports.js';
 import { webhooksSchema } from './0006-webhooks.js';
@@ -13,6 +14,7 @@ export interface PostgresMigration {
 export const migrations: readonly PostgresMigration[] = [
   initialSchema,
   analyticsSchema,
+  schedulesSchema,
   faresSchema,
   hotelImportsSchema,
   webhooksSchema,

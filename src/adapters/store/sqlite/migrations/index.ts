@@ -3,6 +3,7 @@ import { apiKeysSchema } from './0002-api-keys.js';
 import { eventsSchema } from './0003-events.js';
 import { bookingsSchema } from './0004-bookings.js';
 import { analyticsSchema } from './0005-analytics.js';
+import { schedulesSchema } from './0006-schedules.js';
 import { faresSchema } from './0007-fares.js';
 import { hotelImportsSchema } from './0008-hotel-imports.js';
 import { webhooksSchema } from './0009-webhooks.js';
@@ -19,6 +20,7 @@ export const migrations: readonly Migration[] = [
   eventsSchema,
   bookingsSchema,
   analyticsSchema,
+  schedulesSchema,
   faresSchema,
   hotelImportsSchema,
   webhooksSchema,

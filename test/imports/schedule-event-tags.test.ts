@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { tagsForEvent } from '../../src/core/cache/event-tags.js';
+import { createEvent } from '../../src/core/events/create-event.js';
+import type { ScheduleChangedData } from '../../src/core/events/inventory-events.js';
+
+describe('schedule.changed and the caches', () => {
+  it('drops the flight searches of every route-date the event names, on every instance', () => {
+    const event = createEvent<ScheduleChangedData>(
+      'schedule.changed',
+      {
+        reason: 'import',
+        importId: 'i',
+        flights: [
+          {
+            flightId: '2027-01-04-BA11-1',
+            cabin: 'economy',
+            origin: 'LHR',
+            destination: 'BAH',
+            departureDate: '2027-01-04',
+          },
+          {
+            flightId: '2027-01-04-BA11-2',
+            cabin: 'economy',
+            origin: 'BAH',
+            destination: 'SIN',
+            departureDate: '2027-01-04',
+          },
+        ],
+        hotelNights: [],
+        affectedBookings: [],
+      },
+      { source: '/test' },
+    );
+    expect(tagsForEvent(event)).toEqual(['flight:BAH-SIN:2027-01-04', 'flight:LHR-BAH:2027-01-04']);
+  });
+});
