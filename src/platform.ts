@@ -19,6 +19,7 @@ import { locationsCacheKey } from './core/cache/search-cache-keys.js';
 import { idempotentConsumer } from './core/events/idempotent-consumer.js';
 import { OutboxRelay } from './core/events/outbox-relay.js';
 import { FlightSearch } from './core/flights/flight-search.js';
+import { timetableFirst } from './core/flights/timetable/timetable-events.js';
 import { HotelSearch } from './core/hotels/hotel-search.js';
 import { InventoryAdmin } from './core/inventory/inventory-admin.js';
 import type { LocationView } from './core/locations/location-search.js';
@@ -59,6 +60,7 @@ import type { SearchPool } from './search-threads/pool.js';
 import { PooledFlightSearch, PooledHotelSearch } from './search-threads/pooled-searches.js';
 import { startSearchPool } from './search-threads/start.js';
 import { createSupplierComponents } from './supplier-components.js';
+import { createTimetableComponents } from './timetable-components.js';
 import { createTracer, tracedPorts } from './tracing-components.js';
 
 /** Everything a running travel-platform is made of, wired from configuration. */
@@ -238,9 +240,19 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     if (snapshots !== cache) snapshots.shrink?.(0.5);
     searchResults.release();
   };
-  const invalidate = cacheInvalidation(cache, recentInvalidations, (tags) =>
+  const timetable = createTimetableComponents(config, {
+    store,
+    airports,
+    clock,
+    log,
+    ...(searchPool ? { share: (layout) => searchPool.shareTimetable(layout) } : {}),
+  });
+  if (timetable) searchPool?.onTimetableStale(() => timetable.timetable.rebuildSoon());
+  const dropCached = cacheInvalidation(cache, recentInvalidations, (tags) =>
     searchResults.recomputeInvalidated(tags),
   );
+  // The index takes an event in before the cached searches it affects are dropped and recomputed.
+  const invalidate = timetable ? timetableFirst(timetable.timetable, dropCached) : dropCached;
   // This instance's own changes drop their cached searches at commit; their events reach the rest.
   const atCommit =
     config.cacheInvalidation === 'events'
@@ -251,7 +263,11 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
           ),
         )
       : undefined;
-  const searchDeps = { ...shared, results: searchResults };
+  const searchDeps = {
+    ...shared,
+    results: searchResults,
+    ...(timetable ? { timetable: timetable.timetable } : {}),
+  };
   const flightEngine = searchPool
     ? new PooledFlightSearch(searchDeps, searchPool)
     : new FlightSearch(searchDeps);
@@ -347,6 +363,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
           onParked: (letter) => log.error({ deadLetter: letter.id }, 'cache invalidation parked an event'),
         }),
       );
+    timetable?.start();
     await analytics?.start();
     relay.start();
     stopSharingAppends = shareOutboxAppends(outbox, relay);

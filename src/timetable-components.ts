@@ -1,0 +1,72 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { LiveTimetable } from './core/flights/timetable/live-timetable.js';
+import { buildTimetable, UnindexableFlightError } from './core/flights/timetable/timetable-builder.js';
+import { layoutBytes, legCount, type TimetableLayout } from './core/flights/timetable/timetable-layout.js';
+import type { AirportDirectory } from './ports/airports.js';
+import type { Clock } from './ports/clock.js';
+import type { InventoryStore } from './ports/store.js';
+
+const DAY_MS = 86_400_000;
+/** Least time between two progress lines while the index builds. */
+const PROGRESS_EVERY_MS = 2_000;
+
+export interface TimetableComponents {
+  timetable: LiveTimetable;
+  /** Builds the index from the store in the background; searches read the store until it serves. */
+  start(): void;
+}
+
+/**
+ * The in-memory timetable index of this process (SEARCH_INDEX=memory), or undefined
+ * (SEARCH_INDEX=store). `share` hands each new layout to the search threads.
+ */
+export function createTimetableComponents(
+  config: Config,
+  deps: {
+    store: InventoryStore;
+    airports: AirportDirectory;
+    clock: Clock;
+    log: Logger;
+    share?: (layout: TimetableLayout) => void;
+  },
+): TimetableComponents | undefined {
+  if (config.searchIndex !== 'memory') return undefined;
+  const { store, clock, log } = deps;
+  const build = async (): Promise<TimetableLayout> => {
+    const started = performance.now();
+    // From the start of yesterday (UTC): a search may ask for "yesterday" somewhere on Earth.
+    const from = Math.floor(clock.now() / DAY_MS) * DAY_MS - DAY_MS;
+    let reported = 0;
+    const layout = await buildTimetable(
+      store,
+      { from, to: from + config.searchIndexDays * DAY_MS },
+      (done, total, legs) => {
+        const now = performance.now();
+        if (done === total || now - reported < PROGRESS_EVERY_MS) return;
+        reported = now;
+        log.info({ routes: `${done}/${total}`, legs }, 'timetable index building');
+      },
+    );
+    log.info(
+      {
+        buildMs: Math.round(performance.now() - started),
+        legs: legCount(layout),
+        routes: layout.routeCarriers.length,
+        sharedMb: Math.round(layoutBytes(layout) / 1_048_576),
+      },
+      'timetable index serving',
+    );
+    return layout;
+  };
+  const timetable = new LiveTimetable(store, {
+    position: (iata) => deps.airports.byIata(iata),
+    rebuild: build,
+    ...(deps.share ? { onSwap: deps.share } : {}),
+    onError: (error) =>
+      error instanceof UnindexableFlightError
+        ? log.warn({ err: error }, 'timetable index unavailable; searches read the store')
+        : log.warn({ err: error }, 'timetable index build failed; searches read the store'),
+  });
+  return { timetable, start: () => timetable.rebuildSoon() };
+}
