@@ -139,7 +139,7 @@ async function indexBuild(logFile: string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
-    const built = /"msg":"timetable index serving"[^\n]*|timetable index serving[^\n]*/.exec(log)?.[0];
+    const built = /[^\n]*timetable index serving[^\n]*/.exec(log)?.[0];
     if (built) {
       const ms = /"buildMs":(\d+)/.exec(built)?.[1];
       return ms ? `${(Number(ms) / 1000).toFixed(1)} s` : 'built';

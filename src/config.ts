@@ -434,7 +434,7 @@ export const options = {
   searchIndex: {
     env: 'SEARCH_INDEX',
     doc: 'Where flight searches read the timetable: memory (a flat in-memory index of every flight, built from the store at start and kept current by events; searched in place by the search threads, one copy per process) or store (each search reads the store). While the index builds, searches read the store.',
-    default: 'store',
+    default: 'memory',
     parse: oneOf('memory', 'store'),
   },
   searchIndexDays: {
@@ -442,6 +442,12 @@ export const options = {
     doc: 'Days of departures, from yesterday (UTC), the in-memory timetable index holds; searches for later days read the store.',
     default: '368',
     parse: integer(1, 800),
+  },
+  searchIndexSnapshot: {
+    env: 'SEARCH_INDEX_SNAPSHOT',
+    doc: 'File the in-memory timetable index is saved to after each build and loaded from at start, so a restarted server searches its index within seconds while the full read from the store runs in the background; auto: next to the SQLite file (STORE=sqlite), none for other stores; off: never.',
+    default: 'auto',
+    parse: text,
   },
   searchThreadNiceness: {
     env: 'SEARCH_THREAD_NICENESS',

@@ -19,6 +19,7 @@ import { locationsCacheKey } from './core/cache/search-cache-keys.js';
 import { idempotentConsumer } from './core/events/idempotent-consumer.js';
 import { OutboxRelay } from './core/events/outbox-relay.js';
 import { FlightSearch } from './core/flights/flight-search.js';
+import type { LiveTimetable } from './core/flights/timetable/live-timetable.js';
 import { timetableFirst } from './core/flights/timetable/timetable-events.js';
 import { HotelSearch } from './core/hotels/hotel-search.js';
 import { InventoryAdmin } from './core/inventory/inventory-admin.js';
@@ -79,6 +80,8 @@ export interface Platform {
   events: PlatformEvents;
   /** Threads running origin searches off the event loop; undefined when searches run on it. */
   searchPool: SearchPool | undefined;
+  /** The in-memory timetable flight searches read (SEARCH_INDEX=memory); undefined with the store. */
+  timetable: LiveTimetable | undefined;
   /** Request and event analytics; undefined with ANALYTICS=off. */
   analytics: AnalyticsComponents | undefined;
   /** Spans of this instance; undefined when tracing is off. */
@@ -437,6 +440,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     bookings: bookingStore,
     events: { bus, outbox, relay, deadLetters, processed, invalidationGroup, invalidate },
     searchPool,
+    timetable: timetable?.timetable,
     analytics,
     tracer,
     start() {

@@ -6,6 +6,7 @@ import { layoutBytes, legCount, type TimetableLayout } from './core/flights/time
 import type { AirportDirectory } from './ports/airports.js';
 import type { Clock } from './ports/clock.js';
 import type { InventoryStore } from './ports/store.js';
+import { readTimetableSnapshot, writeTimetableSnapshot } from './timetable-snapshot.js';
 
 const DAY_MS = 86_400_000;
 /** Least time between two progress lines while the index builds. */
@@ -33,6 +34,7 @@ export function createTimetableComponents(
 ): TimetableComponents | undefined {
   if (config.searchIndex !== 'memory') return undefined;
   const { store, clock, log } = deps;
+  const snapshot = snapshotFile(config);
   const build = async (): Promise<TimetableLayout> => {
     const started = performance.now();
     // From the start of yesterday (UTC): a search may ask for "yesterday" somewhere on Earth.
@@ -57,7 +59,31 @@ export function createTimetableComponents(
       },
       'timetable index serving',
     );
+    if (snapshot) {
+      try {
+        writeTimetableSnapshot(snapshot, layout);
+      } catch (error) {
+        log.warn({ err: error, file: snapshot }, 'timetable snapshot not written');
+      }
+    }
     return layout;
+  };
+  const start = (): void => {
+    const loadStarted = performance.now();
+    const saved = snapshot ? readTimetableSnapshot(snapshot) : undefined;
+    if (saved) {
+      timetable.swap(saved);
+      log.info(
+        {
+          loadMs: Math.round(performance.now() - loadStarted),
+          legs: legCount(saved),
+          builtAt: new Date(saved.builtAt).toISOString(),
+          sharedMb: Math.round(layoutBytes(saved) / 1_048_576),
+        },
+        'timetable index serving from its snapshot; reading the store again in the background',
+      );
+    }
+    timetable.rebuildSoon();
   };
   const timetable = new LiveTimetable(store, {
     position: (iata) => deps.airports.byIata(iata),
@@ -68,5 +94,14 @@ export function createTimetableComponents(
         ? log.warn({ err: error }, 'timetable index unavailable; searches read the store')
         : log.warn({ err: error }, 'timetable index build failed; searches read the store'),
   });
-  return { timetable, start: () => timetable.rebuildSoon() };
+  return { timetable, start };
+}
+
+/** Where the index is saved between runs (SEARCH_INDEX_SNAPSHOT), or undefined for nowhere. */
+function snapshotFile(config: Config): string | undefined {
+  if (config.searchIndexSnapshot === 'off') return undefined;
+  if (config.searchIndexSnapshot !== 'auto') return config.searchIndexSnapshot;
+  if (config.storeBackend !== 'sqlite' || config.sqliteFile === ':memory:' || config.sqliteFile === '')
+    return undefined;
+  return `${config.sqliteFile}.timetable`;
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/demo-inventory/random.js';
 import { FlightSearch } from '../../src/core/flights/flight-search.js';
@@ -7,6 +10,7 @@ import { buildTimetable } from '../../src/core/flights/timetable/timetable-build
 import { TokenSigner } from '../../src/core/offers/signed-token.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { CABINS, type InventoryStore, type RouteRecord } from '../../src/ports/store.js';
+import { readTimetableSnapshot, writeTimetableSnapshot } from '../../src/timetable-snapshot.js';
 import { oneAdultEconomy } from '../helpers/flight-requests.js';
 import { instrumentStore } from '../helpers/instrumented-store.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
@@ -184,5 +188,24 @@ describe('timetable index freshness', () => {
     ]);
     expect(timetable.current()?.holds((await tp.platform.store.getFlights([flight!.id]))[0]!)).toBe(true);
     expect(await indexed.search(request)).toEqual(await engine(false).search(request));
+  });
+});
+
+describe('timetable snapshot', () => {
+  it('restores the same layout into shared memory, and answers undefined for a file that is not one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tp-snapshot-'));
+    try {
+      const layout = timetable.current()!.layout;
+      const file = join(dir, 'index.timetable');
+      writeTimetableSnapshot(file, layout);
+      const restored = readTimetableSnapshot(file);
+      expect(restored).toEqual(layout);
+      expect(restored!.departure.buffer).toBeInstanceOf(SharedArrayBuffer);
+      writeFileSync(join(dir, 'other'), 'not a snapshot');
+      expect(readTimetableSnapshot(join(dir, 'other'))).toBeUndefined();
+      expect(readTimetableSnapshot(join(dir, 'missing'))).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -99,6 +99,12 @@ export class LiveTimetable implements TimetableSource {
     })();
   }
 
+  /** Rebuilds the layout from the store and resolves once a layout read after this call serves. */
+  async rebuildNow(): Promise<void> {
+    this.rebuildSoon();
+    await this.settled();
+  }
+
   /** Resolves once no rebuild runs (tests, shutdown). */
   async settled(): Promise<void> {
     while (this.#rebuilding) await this.#rebuilding;

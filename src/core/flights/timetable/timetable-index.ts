@@ -137,7 +137,9 @@ export class TimetableIndex {
         if (stopped) return;
         const route = this.#routesFrom[i] as number;
         const next = destinations[route] as number;
-        if (path.subarray(0, depth + 1).includes(next)) continue;
+        let visited = false;
+        for (let k = 0; k <= depth && !visited; k++) visited = path[k] === next;
+        if (visited) continue;
         const flownToNext = flown + (this.#routeKm[route] as number);
         if (next === to) {
           if (depth === stops && flownToNext <= maxFlownKm(stops)) {
