@@ -457,6 +457,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
         await remember();
       }
       await searchResults.settled();
+      await timetable?.stop();
       stopSharingAppends?.();
       await stopSignalling?.();
       supplierComponents.close();

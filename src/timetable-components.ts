@@ -9,6 +9,11 @@ import type { InventoryStore } from './ports/store.js';
 import { readTimetableSnapshot, writeTimetableSnapshot } from './timetable-snapshot.js';
 
 const DAY_MS = 86_400_000;
+/**
+ * After serving from a snapshot, how long the full read from the store waits: the process first
+ * finishes starting and listening, then catches up with what changed while it was down.
+ */
+const REREAD_AFTER_SNAPSHOT_MS = 5_000;
 /** Least time between two progress lines while the index builds. */
 const PROGRESS_EVERY_MS = 2_000;
 
@@ -16,6 +21,8 @@ export interface TimetableComponents {
   timetable: LiveTimetable;
   /** Builds the index from the store in the background; searches read the store until it serves. */
   start(): void;
+  /** Cancels the background reads, the one running included (before the store closes). */
+  stop(): Promise<void>;
 }
 
 /**
@@ -35,7 +42,7 @@ export function createTimetableComponents(
   if (config.searchIndex !== 'memory') return undefined;
   const { store, clock, log } = deps;
   const snapshot = snapshotFile(config);
-  const build = async (): Promise<TimetableLayout> => {
+  const build = async (signal: AbortSignal): Promise<TimetableLayout> => {
     const started = performance.now();
     // From the start of yesterday (UTC): a search may ask for "yesterday" somewhere on Earth.
     const from = Math.floor(clock.now() / DAY_MS) * DAY_MS - DAY_MS;
@@ -49,6 +56,7 @@ export function createTimetableComponents(
         reported = now;
         log.info({ routes: `${done}/${total}`, legs }, 'timetable index building');
       },
+      signal,
     );
     log.info(
       {
@@ -82,8 +90,16 @@ export function createTimetableComponents(
         },
         'timetable index serving from its snapshot; reading the store again in the background',
       );
+      reread = setTimeout(() => timetable.rebuildSoon(), REREAD_AFTER_SNAPSHOT_MS);
+      reread.unref();
+      return;
     }
     timetable.rebuildSoon();
+  };
+  let reread: NodeJS.Timeout | undefined;
+  const stop = async (): Promise<void> => {
+    clearTimeout(reread);
+    await timetable.close();
   };
   const timetable = new LiveTimetable(store, {
     position: (iata) => deps.airports.byIata(iata),
@@ -94,7 +110,7 @@ export function createTimetableComponents(
         ? log.warn({ err: error }, 'timetable index unavailable; searches read the store')
         : log.warn({ err: error }, 'timetable index build failed; searches read the store'),
   });
-  return { timetable, start };
+  return { timetable, start, stop };
 }
 
 /** Where the index is saved between runs (SEARCH_INDEX_SNAPSHOT), or undefined for nowhere. */

@@ -16,8 +16,8 @@ export interface TimetableSource {
 export interface LiveTimetableOptions {
   /** Where airports are: the index measures routes with it. */
   position: AirportPosition;
-  /** Reads the store into a new layout (the rebuild after a schedule change). */
-  rebuild?: () => Promise<TimetableLayout>;
+  /** Reads the store into a new layout (the rebuild after a schedule change); stops once `signal` aborts. */
+  rebuild?: (signal: AbortSignal) => Promise<TimetableLayout>;
   /** Called with each new layout once it serves (the search threads are handed it). */
   onSwap?: (layout: TimetableLayout) => void;
   onError?: (error: unknown) => void;
@@ -37,6 +37,7 @@ export class LiveTimetable implements TimetableSource {
   #index: TimetableIndex | undefined;
   #rebuilding: Promise<void> | undefined;
   #rebuildAgain = false;
+  readonly #closing = new AbortController();
 
   constructor(store: InventoryStore, options: LiveTimetableOptions) {
     this.#store = store;
@@ -80,7 +81,7 @@ export class LiveTimetable implements TimetableSource {
   /** Rebuilds the layout from the store (once more after the current rebuild, when one runs). */
   rebuildSoon(): void {
     const rebuild = this.#options.rebuild;
-    if (!rebuild) return;
+    if (!rebuild || this.#closing.signal.aborted) return;
     if (this.#rebuilding) {
       this.#rebuildAgain = true;
       return;
@@ -89,10 +90,12 @@ export class LiveTimetable implements TimetableSource {
       try {
         do {
           this.#rebuildAgain = false;
-          this.swap(await rebuild());
+          const layout = await rebuild(this.#closing.signal);
+          if (this.#closing.signal.aborted) return;
+          this.swap(layout);
         } while (this.#rebuildAgain);
       } catch (error) {
-        this.#options.onError?.(error);
+        if (!this.#closing.signal.aborted) this.#options.onError?.(error);
       } finally {
         this.#rebuilding = undefined;
       }
@@ -102,6 +105,12 @@ export class LiveTimetable implements TimetableSource {
   /** Rebuilds the layout from the store and resolves once a layout read after this call serves. */
   async rebuildNow(): Promise<void> {
     this.rebuildSoon();
+    await this.settled();
+  }
+
+  /** Stops a rebuild that runs (it is abandoned) and starts no other; resolves once none runs. */
+  async close(): Promise<void> {
+    this.#closing.abort();
     await this.settled();
   }
 

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FlightRecord, InventoryStore, RouteRecord } from '../../../ports/store.js';
 import { CABINS } from '../../../ports/store.js';
 import {
@@ -16,26 +17,32 @@ export class UnindexableFlightError extends Error {
   }
 }
 
-/** Routes read per store call while building: bounded so one call never holds a huge answer. */
-const ROUTES_PER_READ = 200;
+/**
+ * Routes read per store call while building: bounded so one call never holds a huge answer, and
+ * so that a synchronous backend (SQLite) gives the event loop back often: between two reads the
+ * builder yields, and the server keeps answering while its index is rebuilt.
+ */
+const ROUTES_PER_READ = 50;
 
 export type BuildProgress = (routesDone: number, routesTotal: number, legs: number) => void;
 
 /**
  * Reads every flight departing in [from, to) from the store, route by route through the same port
  * call the search used (`findFlightsOnLegs`, so every backend builds the same index), into a flat
- * layout. `progress` is called after each read.
+ * layout. `progress` is called after each read; an aborted `signal` stops the reading (it rejects).
  */
 export async function buildTimetable(
   store: InventoryStore,
   window: { from: number; to: number },
   progress?: BuildProgress,
+  signal?: AbortSignal,
 ): Promise<TimetableLayout> {
   const builtAt = Date.now();
   const routes = await store.listRoutes();
   const columns = new LegColumns();
   const routeFirstLeg: number[] = [0];
   for (let first = 0; first < routes.length; first += ROUTES_PER_READ) {
+    signal?.throwIfAborted();
     const batch = routes.slice(first, first + ROUTES_PER_READ);
     const answers = await store.findFlightsOnLegs(
       batch.map((route) => ({
@@ -50,6 +57,7 @@ export async function buildTimetable(
       routeFirstLeg.push(columns.length);
     }
     progress?.(Math.min(routes.length, first + ROUTES_PER_READ), routes.length, columns.length);
+    await nextTurn();
   }
   return columns.toLayout(routes, routeFirstLeg, { coversFrom: window.from, coversTo: window.to, builtAt });
 }
