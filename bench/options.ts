@@ -27,6 +27,8 @@ export interface BenchOptions {
   freshnessSeconds: number;
   /** Run only the freshness scenario. */
   freshnessOnly: boolean;
+  /** Airports of each world of the uncached-search scaling table (empty: no table). */
+  scaling: number[];
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -44,7 +46,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --no-markdown      do not update BENCHMARKS.md
   --redis URL        Redis of the redis-cache row (REDIS_URL, default redis://127.0.0.1:6379)
   --freshness S      seconds of each freshness row (BENCH_FRESHNESS, default 20)
-  --freshness-only   run only the freshness scenario`;
+  --freshness-only   run only the freshness scenario
+  --scaling L        airports of each world of the uncached-search scaling table, 30 days each,
+                     seeded once into $TMPDIR/tp-worlds (BENCH_SCALING, default 300,1000,3000;
+                     none with --quick; 0 skips it)`;
 
 const positive = (name: string, raw: string, integer: boolean): number => {
   const value = Number(raw);
@@ -74,6 +79,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
       redis: { type: 'string' },
       freshness: { type: 'string' },
       'freshness-only': { type: 'boolean', default: false },
+      scaling: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -102,5 +108,10 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     redisUrl: values.redis ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     freshnessSeconds: positive('freshness', pick(values.freshness, 'BENCH_FRESHNESS', '20', '5'), true),
     freshnessOnly: values['freshness-only'] ?? false,
+    scaling: pick(values.scaling, 'BENCH_SCALING', '300,1000,3000', '0')
+      .split(',')
+      .map((raw) => Number(raw.trim()))
+      .filter((airports) => airports > 0)
+      .map((airports) => positive('scaling', String(airports), true)),
   };
 }

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
@@ -23,6 +23,7 @@ import { nginxConfig } from './nginx.js';
 import { type BenchOptions, parseBenchOptions, USAGE } from './options.js';
 import { RequestMix } from './request-mix.js';
 import { diffCounts, hitRatio, scrapeCacheCounts } from './scrape.js';
+import { measureScaling, type ScalingRow, scalingTable } from './search-scaling.js';
 import { ensureDebianPackage, type LoadResult, runWrk, writePaths } from './wrk-load.js';
 
 /**
@@ -490,6 +491,20 @@ async function main(): Promise<void> {
         ['events', 'ttl-only', 'nginx-ttl'].indexOf(b.mode),
     );
 
+    let scaling: ScalingRow[] = [];
+    if (options.scaling.length > 0 && !options.freshnessOnly) {
+      log(`uncached search as the world grows: ${options.scaling.join(', ')} airports × 30 days\n`);
+      scaling = await measureScaling(children, {
+        worlds: options.scaling,
+        days: 30,
+        searches: 200,
+        clients: 16,
+        dir: join(tmpdir(), 'tp-worlds'),
+        profile: false,
+        top: 0,
+        env: {},
+      });
+    }
     const table = rowsMarkdown(rows, pagesRow);
     const probe = rows.find((row) => row.hitProbe !== undefined)?.hitProbe;
     const freshnessSection = freshnessMarkdown(
@@ -535,6 +550,20 @@ async function main(): Promise<void> {
         new Map([
           ['Cached search, misses, workers and Redis outage', intro],
           ['Freshness under changing fares', freshnessSection],
+          ...(scaling.length > 0
+            ? ([
+                [
+                  'Uncached search as the world grows',
+                  [
+                    `Run ${startedAt} with \`${command}\` on ${machineInfo()}: one API process per world (\`npm start\` defaults, CACHE=none so every search is a miss), restarted once after its index was built so the restart row is measured; distinct searches sent from the benchmark's process (sequential, then 16 concurrent clients). Load of the machine at the start: ${loadavg()
+                      .map((l) => l.toFixed(1))
+                      .join(', ')}.`,
+                    '',
+                    scalingTable(scaling),
+                  ].join('\n'),
+                ],
+              ] as [string, string][])
+            : []),
         ]),
       );
       log('BENCHMARKS.md and bench/chart.svg updated\n');

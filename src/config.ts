@@ -431,6 +431,24 @@ export const options = {
     default: '1',
     parse: integer(0, 64),
   },
+  searchIndex: {
+    env: 'SEARCH_INDEX',
+    doc: 'Where flight searches read the timetable: memory (a flat in-memory index of every flight, built from the store at start and kept current by events; searched in place by the search threads, one copy per process) or store (each search reads the store). While the index builds, searches read the store.',
+    default: 'memory',
+    parse: oneOf('memory', 'store'),
+  },
+  searchIndexDays: {
+    env: 'SEARCH_INDEX_DAYS',
+    doc: 'Days of departures, from yesterday (UTC), the in-memory timetable index holds; searches for later days read the store.',
+    default: '368',
+    parse: integer(1, 800),
+  },
+  searchIndexSnapshot: {
+    env: 'SEARCH_INDEX_SNAPSHOT',
+    doc: 'File the in-memory timetable index is saved to after each build and loaded from at start, so a restarted server searches its index within seconds while the full read from the store runs in the background; auto: next to the SQLite file (STORE=sqlite), none for other stores; off: never.',
+    default: 'auto',
+    parse: text,
+  },
   searchThreadNiceness: {
     env: 'SEARCH_THREAD_NICENESS',
     doc: 'Scheduling niceness of the search threads (Linux; 0 to 19): above 0 the event loop serving cached answers gets the CPU first when cores are short, so misses never delay hits; 0 shares it evenly (misses then finish sooner on a machine busy with other work).',

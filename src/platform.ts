@@ -20,6 +20,8 @@ import { createDiscovery } from './core/discovery/discovery.js';
 import { idempotentConsumer } from './core/events/idempotent-consumer.js';
 import { OutboxRelay } from './core/events/outbox-relay.js';
 import { FlightSearch } from './core/flights/flight-search.js';
+import type { LiveTimetable } from './core/flights/timetable/live-timetable.js';
+import { timetableFirst } from './core/flights/timetable/timetable-events.js';
 import { HotelSearch } from './core/hotels/hotel-search.js';
 import { ImportJobs } from './core/imports/import-jobs.js';
 import type { ImportKindName } from './core/imports/import-kind.js';
@@ -66,6 +68,7 @@ import type { SearchPool } from './search-threads/pool.js';
 import { PooledFlightSearch, PooledHotelSearch } from './search-threads/pooled-searches.js';
 import { startSearchPool } from './search-threads/start.js';
 import { createSupplierComponents } from './supplier-components.js';
+import { createTimetableComponents } from './timetable-components.js';
 import { createTracer, tracedPorts } from './tracing-components.js';
 import { createWebhookComponents, type WebhookComponents } from './webhook-components.js';
 
@@ -85,6 +88,8 @@ export interface Platform {
   events: PlatformEvents;
   /** Threads running origin searches off the event loop; undefined when searches run on it. */
   searchPool: SearchPool | undefined;
+  /** The in-memory timetable flight searches read (SEARCH_INDEX=memory); undefined with the store. */
+  timetable: LiveTimetable | undefined;
   /** Request and event analytics; undefined with ANALYTICS=off. */
   analytics: AnalyticsComponents | undefined;
   /** Spans of this instance; undefined when tracing is off. */
@@ -256,9 +261,19 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     if (snapshots !== cache) snapshots.shrink?.(0.5);
     searchResults.release();
   };
-  const invalidate = cacheInvalidation(cache, recentInvalidations, (tags) =>
+  const timetable = createTimetableComponents(config, {
+    store,
+    airports,
+    clock,
+    log,
+    ...(searchPool ? { share: (layout) => searchPool.shareTimetable(layout) } : {}),
+  });
+  if (timetable) searchPool?.onTimetableStale(() => timetable.timetable.rebuildSoon());
+  const dropCached = cacheInvalidation(cache, recentInvalidations, (tags) =>
     searchResults.recomputeInvalidated(tags),
   );
+  // The index takes an event in before the cached searches it affects are dropped and recomputed.
+  const invalidate = timetable ? timetableFirst(timetable.timetable, dropCached) : dropCached;
   // This instance's own changes drop their cached searches at commit; their events reach the rest.
   const atCommit =
     config.cacheInvalidation === 'events'
@@ -269,7 +284,11 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
           ),
         )
       : undefined;
-  const searchDeps = { ...shared, results: searchResults };
+  const searchDeps = {
+    ...shared,
+    results: searchResults,
+    ...(timetable ? { timetable: timetable.timetable } : {}),
+  };
   const flightEngine = searchPool
     ? new PooledFlightSearch(searchDeps, searchPool)
     : new FlightSearch(searchDeps);
@@ -394,6 +413,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
           onParked: (letter) => log.error({ deadLetter: letter.id }, 'cache invalidation parked an event'),
         }),
       );
+    timetable?.start();
     await analytics?.start();
     relay.start();
     if (config.webhooks === 'on') webhooks.dispatcher.start();
@@ -468,6 +488,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     bookings: bookingStore,
     events: { bus, outbox, relay, deadLetters, processed, invalidationGroup, invalidate },
     searchPool,
+    timetable: timetable?.timetable,
     analytics,
     tracer,
     webhooks,
@@ -485,6 +506,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
         await remember();
       }
       await searchResults.settled();
+      await timetable?.stop();
       stopSharingAppends?.();
       await stopSignalling?.();
       supplierComponents.close();

@@ -1,11 +1,19 @@
 import { Worker } from 'node:worker_threads';
 import { DomainError } from '../core/errors.js';
 import type { FlightSearchRequest } from '../core/flights/flight-search-request.js';
+import type { TimetableLayout } from '../core/flights/timetable/timetable-layout.js';
 import type { HotelSearchRequest } from '../core/hotels/hotel-search.js';
 import type { SearchRun } from '../core/search/search-results.js';
 import { SearchCancelledError } from '../core/search/work-budget.js';
 import { StoreUnavailableError } from '../ports/store.js';
-import type { SearchAnswer, SearchTask, SearchThreadSetup, ThreadError, ToSearchThread } from './protocol.js';
+import {
+  type SearchAnswer,
+  type SearchTask,
+  type SearchThreadSetup,
+  type ThreadError,
+  TIMETABLE_STALE,
+  type ToSearchThread,
+} from './protocol.js';
 
 /** How many searches the pool has run, for tests and metrics. */
 export interface SearchPoolStats {
@@ -75,6 +83,9 @@ export class SearchPool {
   #completed = 0;
   #cancelled = 0;
   #closed = false;
+  /** The timetable the threads search, handed to every thread that starts later too. */
+  #timetable: TimetableLayout | undefined;
+  #onTimetableStale: (() => void) | undefined;
 
   constructor(setup: SearchThreadSetup, size: number) {
     this.#setup = setup;
@@ -92,6 +103,18 @@ export class SearchPool {
 
   hotels(request: HotelSearchRequest, signal?: AbortSignal): Promise<SearchRun<unknown>> {
     return this.#run({ type: 'search', id: this.#nextId++, kind: 'hotels', request }, signal);
+  }
+
+  /** Every thread searches `layout` from its next search on (shared memory, not a copy). */
+  shareTimetable(layout: TimetableLayout): void {
+    this.#timetable = layout;
+    for (const thread of this.#threads)
+      thread.worker.postMessage({ type: 'timetable', layout } satisfies ToSearchThread);
+  }
+
+  /** Called when a thread finds the store ahead of the timetable in a way only a rebuild fixes. */
+  onTimetableStale(listener: () => void): void {
+    this.#onTimetableStale = listener;
   }
 
   stats(): SearchPoolStats {
@@ -169,7 +192,13 @@ export class SearchPool {
     // A thread that never comes up must not leave `ready()` rejected and unobserved.
     ready.catch(() => {});
     const thread: Thread = { worker, ready, started: false, busy: undefined };
-    worker.on('message', (message: SearchAnswer | 'ready') => {
+    if (this.#timetable)
+      worker.postMessage({ type: 'timetable', layout: this.#timetable } satisfies ToSearchThread);
+    worker.on('message', (message: SearchAnswer | 'ready' | typeof TIMETABLE_STALE) => {
+      if (message === TIMETABLE_STALE) {
+        this.#onTimetableStale?.();
+        return;
+      }
       if (message === 'ready') {
         thread.started = true;
         markReady();

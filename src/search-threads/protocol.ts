@@ -1,5 +1,6 @@
 import type { DomainErrorCode } from '../core/errors.js';
 import type { FlightSearchRequest } from '../core/flights/flight-search-request.js';
+import type { TimetableLayout } from '../core/flights/timetable/timetable-layout.js';
 import type { HotelSearchRequest } from '../core/hotels/hotel-search.js';
 import type { SearchRun } from '../core/search/search-results.js';
 import type { WorkLimits } from '../core/search/work-budget.js';
@@ -29,7 +30,19 @@ export interface CancelTask {
   id: number;
 }
 
-export type ToSearchThread = SearchTask | CancelTask;
+/**
+ * The timetable index to search from now on: its columns are SharedArrayBuffers, so posting it
+ * shares the main thread's one copy instead of copying it.
+ */
+export interface TimetableTask {
+  type: 'timetable';
+  layout: TimetableLayout;
+}
+
+export type ToSearchThread = SearchTask | CancelTask | TimetableTask;
+
+/** A thread found the store ahead of the timetable in a way only a rebuild can take in. */
+export const TIMETABLE_STALE = 'timetable-stale';
 
 /**
  * An error crossing the thread boundary, rebuilt on the other side as the class the HTTP layer maps:

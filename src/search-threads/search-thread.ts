@@ -9,13 +9,21 @@ import { createMemoryCache } from '../adapters/cache/memory.js';
 import { openSqliteReadOnlySearchStores } from '../adapters/store/sqlite/index.js';
 import { DomainError } from '../core/errors.js';
 import { FlightSearch } from '../core/flights/flight-search.js';
+import type { TimetableSource } from '../core/flights/timetable/live-timetable.js';
+import { TimetableIndex } from '../core/flights/timetable/timetable-index.js';
 import { HotelSearch } from '../core/hotels/hotel-search.js';
 import { TokenSigner } from '../core/offers/signed-token.js';
 import { SearchResults } from '../core/search/search-results.js';
 import { SearchCancelledError } from '../core/search/work-budget.js';
 import { systemClock } from '../ports/clock.js';
 import { StoreUnavailableError } from '../ports/store.js';
-import type { SearchAnswer, SearchThreadSetup, ThreadError, ToSearchThread } from './protocol.js';
+import {
+  type SearchAnswer,
+  type SearchThreadSetup,
+  type ThreadError,
+  TIMETABLE_STALE,
+  type ToSearchThread,
+} from './protocol.js';
 import { lowerThreadPriority } from './thread-priority.js';
 
 const setup = workerData as SearchThreadSetup;
@@ -37,17 +45,37 @@ const unusedResults = new SearchResults({
   snapshotTtlMs: 0,
   preparedPages: 1,
 });
+/**
+ * The main thread's timetable index, over its shared memory: fares and seats it or this thread
+ * correct in place are seen by all; a change only a rebuild takes in is left to the main thread.
+ */
+let index: TimetableIndex | undefined;
+const timetable: TimetableSource = {
+  current: () => index,
+  corrected(flights, missing) {
+    let structural = missing.length > 0;
+    for (const flight of flights)
+      if (
+        index?.covers(flight.departureUtc, flight.departureUtc + 1) &&
+        index.refresh(flight) === 'not-indexed'
+      )
+        structural = true;
+    if (structural) port.postMessage(TIMETABLE_STALE);
+  },
+};
+const airportDirectory = await loadAirportDirectory();
 const stores = openSqliteReadOnlySearchStores(setup.sqliteFile);
 const shared = {
   store: stores.inventory,
   fares: stores.fares,
-  airports: await loadAirportDirectory(),
+  airports: airportDirectory,
   clock: systemClock,
   signer,
   offerTtlMs: setup.offerTtlMs,
   maxResults: setup.maxResults,
   workLimits: setup.workLimits,
   results: unusedResults,
+  timetable,
 };
 const flights = new FlightSearch(shared);
 const hotels = new HotelSearch(shared);
@@ -66,6 +94,10 @@ function threadError(error: unknown): ThreadError {
 port.on('message', async (task: ToSearchThread) => {
   if (task.type === 'cancel') {
     running.get(task.id)?.abort();
+    return;
+  }
+  if (task.type === 'timetable') {
+    index = new TimetableIndex(task.layout, (iata) => airportDirectory.byIata(iata));
     return;
   }
   const controller = new AbortController();

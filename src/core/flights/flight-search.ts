@@ -1,10 +1,11 @@
 import type { Airport } from '../../ports/airports.js';
-import type { FlightRecord } from '../../ports/store.js';
+import type { FlightLegQuery, FlightRecord } from '../../ports/store.js';
 import { fareRouteTag } from '../cache/cache-tags.js';
 import { flightSearchCacheKey, singleAirportCity } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
 import { distanceKm } from '../geo/great-circle.js';
 import type { FlightOfferReference } from '../offers/offer-reference.js';
+import { seatsNeeded } from '../pricing/passenger-pricing.js';
 import type { SearchDependencies, SearchOptions } from '../search/search-dependencies.js';
 import type { SearchResults, SearchRun } from '../search/search-results.js';
 import { DEFAULT_WORK_LIMITS, WorkBudget } from '../search/work-budget.js';
@@ -23,12 +24,19 @@ import type { FlightSearchRequest } from './flight-search-request.js';
 import { type PathPlan, readHopLevels } from './hop-levels.js';
 import { PagedFlightSearch } from './paged-flight-search.js';
 import { RouteGraph } from './route-graph.js';
+import type { TimetableSource } from './timetable/live-timetable.js';
+import type { TimetableIndex } from './timetable/timetable-index.js';
 
 export interface FlightSearchDependencies extends SearchDependencies {
   /** The result cache and snapshots that pages are cut from. */
   results: SearchResults;
   /** How long the route network read from the store is reused, ms. */
   routeGraphTtlMs?: number;
+  /**
+   * The in-memory timetable searches read instead of the store, when there is one and it covers the
+   * days asked; the flights of each answer are still re-checked against the store.
+   */
+  timetable?: TimetableSource;
 }
 
 /** Most itineraries built per airport path and direction; keeps 2-stop searches bounded. */
@@ -100,6 +108,44 @@ export class FlightSearch extends PagedFlightSearch {
     }
     this.#checkDate(request.departureDate, origins, 'query.departureDate');
     if (request.returnDate) this.#checkDate(request.returnDate, destinations, 'query.returnDate');
+    const index = this.#deps.timetable?.current();
+    if (index) {
+      const run = await this.#run(request, origins, destinations, budget, index);
+      // The index is kept current by events; between a commit and its event the store is ahead.
+      // The flights of the answer are read back: when the store agrees, the answer is the store's.
+      if (await this.#agreesWithStore(run.flights, index)) return run.result;
+    }
+    return (await this.#run(request, origins, destinations, budget, undefined)).result;
+  }
+
+  /**
+   * True when the store holds every flight of an answer exactly as the index does. Otherwise the
+   * store's records are handed back to the timetable (fares and seats written in place, a schedule
+   * change rebuilds it) and the caller searches the store.
+   */
+  async #agreesWithStore(
+    flights: ReadonlyMap<string, FlightRecord>,
+    index: TimetableIndex,
+  ): Promise<boolean> {
+    if (flights.size === 0) return true;
+    const stored = await this.#deps.store.getFlights([...flights.keys()]);
+    const missing = new Set(flights.keys());
+    let agrees = stored.length === flights.size;
+    for (const flight of stored) {
+      missing.delete(flight.id);
+      if (!index.holds(flight)) agrees = false;
+    }
+    if (!agrees) this.#deps.timetable?.corrected(stored, [...missing]);
+    return agrees;
+  }
+
+  async #run(
+    request: FlightSearchRequest,
+    origins: readonly Airport[],
+    destinations: readonly Airport[],
+    budget: WorkBudget,
+    index: TimetableIndex | undefined,
+  ): Promise<{ result: SearchRun<FlightOfferView>; flights: Map<string, FlightRecord> }> {
     const tags = new Set<string>();
     const outbound = await this.#itineraries(
       origins,
@@ -108,6 +154,7 @@ export class FlightSearch extends PagedFlightSearch {
       request,
       tags,
       budget,
+      index,
     );
     let journeys: PricedJourney[];
     if (request.returnDate) {
@@ -118,6 +165,7 @@ export class FlightSearch extends PagedFlightSearch {
         request,
         tags,
         budget,
+        index,
       );
       const fares = await this.#filedFares([...outbound, ...inbound], tags);
       journeys = this.#roundTrips(outbound, inbound, request, fares);
@@ -128,11 +176,18 @@ export class FlightSearch extends PagedFlightSearch {
     const filtered = journeys.filter((j) => request.maxPrice === undefined || j.total <= request.maxPrice);
     filtered.sort(comparator(request.sort));
     budget.throwIfCancelled();
-    const offers = await this.#render(filtered.slice(0, this.#deps.maxResults), request);
+    const kept = filtered.slice(0, this.#deps.maxResults);
+    const offers = await this.#render(kept, request);
+    const flights = new Map<string, FlightRecord>();
+    for (const journey of kept)
+      for (const flight of journey.itineraries.flat()) flights.set(flight.id, flight);
     return {
-      offers,
-      tags: [...tags].sort(),
-      ...(budget.exhausted ? { partial: budget.exhausted } : {}),
+      result: {
+        offers,
+        tags: [...tags].sort(),
+        ...(budget.exhausted ? { partial: budget.exhausted } : {}),
+      },
+      flights,
     };
   }
 
@@ -190,8 +245,8 @@ export class FlightSearch extends PagedFlightSearch {
     request: FlightSearchRequest,
     tags: Set<string>,
     budget: WorkBudget,
+    index: TimetableIndex | undefined,
   ): Promise<FlightRecord[][]> {
-    const graph = await this.#routeGraph();
     const now = this.#deps.clock.now();
     const carriers = request.carriers ? new Set(request.carriers) : undefined;
     const usable = (flight: FlightRecord): boolean =>
@@ -205,16 +260,17 @@ export class FlightSearch extends PagedFlightSearch {
       const dayEnd = zonedToEpoch(addDays(date, 1), 0, origin.timeZone);
       for (const destination of destinations) {
         const direct = distanceKm(origin, destination);
-        const paths = graph.paths(
-          origin.iata,
-          destination.iata,
-          request.maxStops,
-          {
-            distanceKm: (a, b) => this.#distanceKm(a, b),
-            maxFlownKm: (stops) => maxPathKm(direct, stops),
-          },
-          { paths: MAX_PATHS, step: () => budget.spend() },
-        );
+        const maxFlownKm = (stops: number) => maxPathKm(direct, stops);
+        const limit = { paths: MAX_PATHS, step: () => budget.spend() };
+        const paths = index
+          ? index.paths(origin.iata, destination.iata, request.maxStops, maxFlownKm, limit)
+          : (await this.#routeGraph()).paths(
+              origin.iata,
+              destination.iata,
+              request.maxStops,
+              { distanceKm: (a, b) => this.#distanceKm(a, b), maxFlownKm },
+              limit,
+            );
         const journeyCapMinutes = maxJourneyMinutes(direct);
         for (const path of paths) {
           live.push({
@@ -232,7 +288,13 @@ export class FlightSearch extends PagedFlightSearch {
       }
     }
 
-    const complete = await readHopLevels(live, { store: this.#deps.store, usable, budget, tags });
+    const store = this.#deps.store;
+    const prefilter = { departsAfter: now, carriers, cabin: request.cabin, seats: seatsNeeded(request) };
+    const legs = (queries: readonly FlightLegQuery[]) =>
+      index && queries.every((query) => index.covers(query.departFrom, query.departTo))
+        ? index.legsOnRoutes(queries, prefilter)
+        : store.findFlightsOnLegs(queries);
+    const complete = await readHopLevels(live, { legs, usable, budget, tags });
 
     const itineraries: FlightRecord[][] = [];
     // In the order the paths were found, as before reads were batched.

@@ -1,5 +1,5 @@
 import type { Airport } from '../../ports/airports.js';
-import type { FlightLegQuery, FlightRecord, InventoryStore } from '../../ports/store.js';
+import type { FlightLegQuery, FlightRecord } from '../../ports/store.js';
 import { flightRouteTag, utcDatesBetween } from '../cache/cache-tags.js';
 import type { WorkBudget } from '../search/work-budget.js';
 import { MAX_LAYOVER_MINUTES, minimumConnectionMinutes } from './connection-rules.js';
@@ -22,7 +22,12 @@ export interface PathPlan {
 }
 
 export interface HopLevelReads {
-  store: InventoryStore;
+  /**
+   * The flights of a hop level's legs, as `InventoryStore.findFlightsOnLegs` answers them; a source
+   * may leave out flights `usable` would reject anyway (the timetable index does, before they
+   * become records).
+   */
+  legs(queries: readonly FlightLegQuery[]): Promise<FlightRecord[][]> | FlightRecord[][];
   /** Whether a flight may be used at all (time, cabin, seats, carriers). */
   usable(flight: FlightRecord): boolean;
   budget: WorkBudget;
@@ -58,7 +63,7 @@ export async function readHopLevels(plans: PathPlan[], reads: HopLevelReads): Pr
       for (const day of utcDatesBetween(query.departFrom, query.departTo))
         reads.tags.add(flightRouteTag(query.origin, query.destination, day));
     }
-    const answers = await reads.store.findFlightsOnLegs(queries);
+    const answers = await reads.legs(queries);
     const flightsByLeg = new Map(
       queries.map((query, i) => [`${query.origin}-${query.destination}`, answers[i] ?? []]),
     );

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { buildTimetable } from '../../../src/core/flights/timetable/timetable-builder.js';
+import { TimetableIndex } from '../../../src/core/flights/timetable/timetable-index.js';
 import type { FlightRecord } from '../../../src/ports/store.js';
 import { cabin, DAY, flight, hotel, night, normalised, T0 } from './fixtures.js';
 import { type StoreBackendTarget, useFreshBackend } from './target.js';
@@ -95,6 +97,40 @@ export function describeInventoryStoreContract(target: StoreBackendTarget): void
         expect(lists[index]?.map(normalised)).toEqual((await store().findFlights(leg)).map(normalised));
       }
       expect(await store().findFlightsOnLegs([])).toEqual([]);
+    });
+
+    it('builds the timetable index: the index answers findFlightsOnLegs exactly as the store does', async () => {
+      await store().putFlights([
+        flight('X1', {
+          departureUtc: T0 + 9 * HOUR,
+          cabins: [cabin('economy', 5), cabin('first', 1, 250_000)],
+        }),
+        flight('X2', { departureUtc: T0 + 7 * HOUR, flightNumber: 7 }),
+        flight('X3', { departureUtc: T0 + DAY + 7 * HOUR, carrier: 'ZZ', aircraft: '789' }),
+        flight('Y1', { destination: 'CDG', departureUtc: T0 + 8 * HOUR, distanceKm: 344, currency: 'EUR' }),
+        flight('OUTSIDE', { departureUtc: T0 + 40 * DAY }),
+      ]);
+      const index = new TimetableIndex(
+        await buildTimetable(store(), { from: T0 - DAY, to: T0 + 3 * DAY }),
+        () => undefined,
+      );
+      const queries = [
+        { origin: 'LHR', destination: 'JFK', departFrom: T0, departTo: T0 + 2 * DAY },
+        { origin: 'LHR', destination: 'JFK', departFrom: T0 + 8 * HOUR, departTo: T0 + 9 * HOUR + 1 },
+        { origin: 'LHR', destination: 'CDG', departFrom: T0 - DAY, departTo: T0 + 3 * DAY },
+        { origin: 'JFK', destination: 'LHR', departFrom: T0, departTo: T0 + DAY },
+      ];
+      const everything = { departsAfter: 0, cabin: 'economy' as const, seats: 0 };
+      const fromIndex = index.legsOnRoutes(queries, everything).map((list) => list.map(normalised));
+      const fromStore = (await store().findFlightsOnLegs(queries)).map((list) => list.map(normalised));
+      expect(fromIndex).toEqual(fromStore);
+      expect(fromIndex[0]?.map((f) => f.id)).toEqual(['X2', 'X1', 'X3']);
+      expect(
+        index
+          .routes()
+          .map((r) => `${r.origin}-${r.destination}`)
+          .sort(),
+      ).toEqual(['LHR-CDG', 'LHR-JFK']);
     });
 
     it('putFlights replaces a flight with the same id and the cabins it lists', async () => {

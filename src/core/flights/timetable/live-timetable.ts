@@ -1,0 +1,121 @@
+import type { TouchedFlight } from '../../../ports/inventory-updates.js';
+import type { FlightRecord, InventoryStore } from '../../../ports/store.js';
+import { type AirportPosition, TimetableIndex } from './timetable-index.js';
+import type { TimetableLayout } from './timetable-layout.js';
+
+/** Where a search finds the timetable index it may use; undefined while there is none. */
+export interface TimetableSource {
+  current(): TimetableIndex | undefined;
+  /**
+   * The store's records of flights a search found the index disagreeing with: fares and seats are
+   * written into the index; a flight the index cannot take in place asks for a rebuild.
+   */
+  corrected(flights: readonly FlightRecord[], missing: readonly string[]): void;
+}
+
+export interface LiveTimetableOptions {
+  /** Where airports are: the index measures routes with it. */
+  position: AirportPosition;
+  /** Reads the store into a new layout (the rebuild after a schedule change); stops once `signal` aborts. */
+  rebuild?: (signal: AbortSignal) => Promise<TimetableLayout>;
+  /** Called with each new layout once it serves (the search threads are handed it). */
+  onSwap?: (layout: TimetableLayout) => void;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * The timetable index a process searches, kept current: fare and seat changes (price.updated,
+ * availability.changed) are re-read from the store and written in place, where every thread sees
+ * them at once; a change the layout cannot take in place (a new, retimed or cancelled flight: a
+ * schedule change) rebuilds the layout from the store and swaps it whole, so a search reads either
+ * the old timetable or the new one, never a mix. Searches re-check the flights of their answer
+ * against the store (flight-search.ts), which covers the moments between a commit and its event.
+ */
+export class LiveTimetable implements TimetableSource {
+  readonly #store: InventoryStore;
+  readonly #options: LiveTimetableOptions;
+  #index: TimetableIndex | undefined;
+  #rebuilding: Promise<void> | undefined;
+  #rebuildAgain = false;
+  readonly #closing = new AbortController();
+
+  constructor(store: InventoryStore, options: LiveTimetableOptions) {
+    this.#store = store;
+    this.#options = options;
+  }
+
+  current(): TimetableIndex | undefined {
+    return this.#index;
+  }
+
+  /** Serves `layout` from now on. */
+  swap(layout: TimetableLayout): void {
+    this.#index = new TimetableIndex(layout, this.#options.position);
+    this.#options.onSwap?.(layout);
+  }
+
+  /** Re-reads the touched flights from the store and brings the index up to date with them. */
+  async apply(touched: readonly TouchedFlight[]): Promise<void> {
+    const index = this.#index;
+    if (!index || touched.length === 0) return;
+    const ids = [...new Set(touched.map((flight) => flight.flightId))];
+    const flights = await this.#store.getFlights(ids);
+    const found = new Set(flights.map((flight) => flight.id));
+    this.corrected(
+      flights,
+      ids.filter((id) => !found.has(id)),
+    );
+  }
+
+  corrected(flights: readonly FlightRecord[], missing: readonly string[]): void {
+    const index = this.#index;
+    if (!index) return;
+    let structural = missing.length > 0;
+    for (const flight of flights) {
+      if (!index.covers(flight.departureUtc, flight.departureUtc + 1)) continue;
+      if (index.refresh(flight) === 'not-indexed') structural = true;
+    }
+    if (structural) this.rebuildSoon();
+  }
+
+  /** Rebuilds the layout from the store (once more after the current rebuild, when one runs). */
+  rebuildSoon(): void {
+    const rebuild = this.#options.rebuild;
+    if (!rebuild || this.#closing.signal.aborted) return;
+    if (this.#rebuilding) {
+      this.#rebuildAgain = true;
+      return;
+    }
+    this.#rebuilding = (async () => {
+      try {
+        do {
+          this.#rebuildAgain = false;
+          const layout = await rebuild(this.#closing.signal);
+          if (this.#closing.signal.aborted) return;
+          this.swap(layout);
+        } while (this.#rebuildAgain);
+      } catch (error) {
+        if (!this.#closing.signal.aborted) this.#options.onError?.(error);
+      } finally {
+        this.#rebuilding = undefined;
+      }
+    })();
+  }
+
+  /** Rebuilds the layout from the store and resolves once a layout read after this call serves. */
+  async rebuildNow(): Promise<void> {
+    this.rebuildSoon();
+    await this.settled();
+  }
+
+  /** Stops a rebuild that runs (it is abandoned) and starts no other; resolves once none runs. */
+  async close(): Promise<void> {
+    this.#closing.abort();
+    await this.settled();
+  }
+
+  /** Resolves once no rebuild runs (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.#rebuilding) await this.#rebuilding;
+  }
+}

@@ -1,0 +1,23 @@
+import type { CloudEvent } from '../../../ports/events.js';
+import { touchedInventoryOf } from '../../events/inventory-events.js';
+import type { LiveTimetable } from './live-timetable.js';
+
+/**
+ * Wraps an event handler (the cache invalidation) so the timetable takes the event in first: the
+ * fares and seats a `price.updated` or `availability.changed` names are re-read from the store
+ * into the index before any cached search is dropped, so the search recomputed after the drop
+ * already reads them; a `schedule.changed` rebuilds the timetable and swaps it in before the drop.
+ */
+export function timetableFirst(
+  timetable: LiveTimetable,
+  then: (event: CloudEvent) => Promise<void>,
+): (event: CloudEvent) => Promise<void> {
+  return async (event) => {
+    // Awaited: the searches recomputed after the drop must read the new timetable, whole. A process
+    // that never built an index (a Lambda function) does not start building one for an event.
+    if (event.type === 'schedule.changed' && timetable.current()) await timetable.rebuildNow();
+    const touched = touchedInventoryOf(event);
+    if (touched) await timetable.apply(touched.flights);
+    await then(event);
+  };
+}

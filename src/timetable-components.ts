@@ -1,0 +1,123 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { LiveTimetable } from './core/flights/timetable/live-timetable.js';
+import { buildTimetable, UnindexableFlightError } from './core/flights/timetable/timetable-builder.js';
+import { layoutBytes, legCount, type TimetableLayout } from './core/flights/timetable/timetable-layout.js';
+import type { AirportDirectory } from './ports/airports.js';
+import type { Clock } from './ports/clock.js';
+import type { InventoryStore } from './ports/store.js';
+import { readTimetableSnapshot, writeTimetableSnapshot } from './timetable-snapshot.js';
+
+const DAY_MS = 86_400_000;
+/**
+ * After serving from a snapshot, how long the full read from the store waits: the process first
+ * finishes starting and listening, then catches up with what changed while it was down.
+ */
+const REREAD_AFTER_SNAPSHOT_MS = 5_000;
+/** Least time between two progress lines while the index builds. */
+const PROGRESS_EVERY_MS = 2_000;
+
+export interface TimetableComponents {
+  timetable: LiveTimetable;
+  /** Builds the index from the store in the background; searches read the store until it serves. */
+  start(): void;
+  /** Cancels the background reads, the one running included (before the store closes). */
+  stop(): Promise<void>;
+}
+
+/**
+ * The in-memory timetable index of this process (SEARCH_INDEX=memory), or undefined
+ * (SEARCH_INDEX=store). `share` hands each new layout to the search threads.
+ */
+export function createTimetableComponents(
+  config: Config,
+  deps: {
+    store: InventoryStore;
+    airports: AirportDirectory;
+    clock: Clock;
+    log: Logger;
+    share?: (layout: TimetableLayout) => void;
+  },
+): TimetableComponents | undefined {
+  if (config.searchIndex !== 'memory') return undefined;
+  const { store, clock, log } = deps;
+  const snapshot = snapshotFile(config);
+  const build = async (signal: AbortSignal): Promise<TimetableLayout> => {
+    const started = performance.now();
+    // From the start of yesterday (UTC): a search may ask for "yesterday" somewhere on Earth.
+    const from = Math.floor(clock.now() / DAY_MS) * DAY_MS - DAY_MS;
+    let reported = 0;
+    const layout = await buildTimetable(
+      store,
+      { from, to: from + config.searchIndexDays * DAY_MS },
+      (done, total, legs) => {
+        const now = performance.now();
+        if (done === total || now - reported < PROGRESS_EVERY_MS) return;
+        reported = now;
+        log.info({ routes: `${done}/${total}`, legs }, 'timetable index building');
+      },
+      signal,
+    );
+    log.info(
+      {
+        buildMs: Math.round(performance.now() - started),
+        legs: legCount(layout),
+        routes: layout.routeCarriers.length,
+        sharedMb: Math.round(layoutBytes(layout) / 1_048_576),
+      },
+      'timetable index serving',
+    );
+    if (snapshot) {
+      try {
+        writeTimetableSnapshot(snapshot, layout);
+      } catch (error) {
+        log.warn({ err: error, file: snapshot }, 'timetable snapshot not written');
+      }
+    }
+    return layout;
+  };
+  const start = (): void => {
+    const loadStarted = performance.now();
+    const saved = snapshot ? readTimetableSnapshot(snapshot) : undefined;
+    if (saved) {
+      timetable.swap(saved);
+      log.info(
+        {
+          loadMs: Math.round(performance.now() - loadStarted),
+          legs: legCount(saved),
+          builtAt: new Date(saved.builtAt).toISOString(),
+          sharedMb: Math.round(layoutBytes(saved) / 1_048_576),
+        },
+        'timetable index serving from its snapshot; reading the store again in the background',
+      );
+      reread = setTimeout(() => timetable.rebuildSoon(), REREAD_AFTER_SNAPSHOT_MS);
+      reread.unref();
+      return;
+    }
+    timetable.rebuildSoon();
+  };
+  let reread: NodeJS.Timeout | undefined;
+  const stop = async (): Promise<void> => {
+    clearTimeout(reread);
+    await timetable.close();
+  };
+  const timetable = new LiveTimetable(store, {
+    position: (iata) => deps.airports.byIata(iata),
+    rebuild: build,
+    ...(deps.share ? { onSwap: deps.share } : {}),
+    onError: (error) =>
+      error instanceof UnindexableFlightError
+        ? log.warn({ err: error }, 'timetable index unavailable; searches read the store')
+        : log.warn({ err: error }, 'timetable index build failed; searches read the store'),
+  });
+  return { timetable, start, stop };
+}
+
+/** Where the index is saved between runs (SEARCH_INDEX_SNAPSHOT), or undefined for nowhere. */
+function snapshotFile(config: Config): string | undefined {
+  if (config.searchIndexSnapshot === 'off') return undefined;
+  if (config.searchIndexSnapshot !== 'auto') return config.searchIndexSnapshot;
+  if (config.storeBackend !== 'sqlite' || config.sqliteFile === ':memory:' || config.sqliteFile === '')
+    return undefined;
+  return `${config.sqliteFile}.timetable`;
+}

@@ -1,0 +1,141 @@
+import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { sharedArray, type TimetableLayout } from './core/flights/timetable/timetable-layout.js';
+
+/**
+ * A timetable layout on disk, so a restarted server searches its index within seconds instead of
+ * reading every flight from the store again (the full read then runs in the background and
+ * swaps in). The file is the columns' bytes, each read straight into shared memory:
+ *
+ *   "TPTT1\n" | header length (uint32 LE) | header JSON | padding to 8 | column bytes, each padded to 8
+ */
+
+const MAGIC = 'TPTT1\n';
+const TYPED_COLUMNS = {
+  routeOrigin: Uint32Array,
+  routeDestination: Uint32Array,
+  routeFirstLeg: Uint32Array,
+  departure: Uint32Array,
+  arrival: Uint32Array,
+  carrier: Uint16Array,
+  flightNumber: Uint16Array,
+  aircraftType: Uint16Array,
+  currency: Uint8Array,
+  fareSource: Uint8Array,
+  distanceKm: Float32Array,
+  fare: Int32Array,
+  taxes: Int32Array,
+  seatsLeft: Uint16Array,
+  capacity: Uint16Array,
+  idStart: Uint32Array,
+  idBytes: Uint8Array,
+  extraStart: Uint32Array,
+  extraBytes: Uint8Array,
+} as const;
+type ColumnName = keyof typeof TYPED_COLUMNS;
+
+interface SnapshotHeader {
+  stations: string[];
+  carriers: string[];
+  aircraft: string[];
+  currencies: string[];
+  routeCarriers: string[];
+  coversFrom: number;
+  coversTo: number;
+  builtAt: number;
+  /** Elements of each column, in TYPED_COLUMNS order. */
+  lengths: Record<ColumnName, number>;
+}
+
+const padded = (bytes: number): number => Math.ceil(bytes / 8) * 8;
+
+/** Writes `layout` to `path` (through a temporary file renamed over it: a reader never sees half). */
+export function writeTimetableSnapshot(path: string, layout: TimetableLayout): void {
+  const lengths = Object.fromEntries(
+    (Object.keys(TYPED_COLUMNS) as ColumnName[]).map((name) => [name, layout[name].length]),
+  ) as Record<ColumnName, number>;
+  const header: SnapshotHeader = {
+    stations: layout.stations,
+    carriers: layout.carriers,
+    aircraft: layout.aircraft,
+    currencies: layout.currencies,
+    routeCarriers: layout.routeCarriers,
+    coversFrom: layout.coversFrom,
+    coversTo: layout.coversTo,
+    builtAt: layout.builtAt,
+    lengths,
+  };
+  const json = Buffer.from(JSON.stringify(header));
+  const prefix = Buffer.alloc(padded(MAGIC.length + 4 + json.length));
+  prefix.write(MAGIC, 0, 'latin1');
+  prefix.writeUInt32LE(json.length, MAGIC.length);
+  json.copy(prefix, MAGIC.length + 4);
+  const temporary = `${path}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w');
+  try {
+    writeSync(fd, prefix);
+    for (const name of Object.keys(TYPED_COLUMNS) as ColumnName[]) {
+      const column = layout[name];
+      const bytes = Buffer.from(column.buffer, column.byteOffset, column.byteLength);
+      writeSync(fd, bytes);
+      const pad = padded(column.byteLength) - column.byteLength;
+      if (pad > 0) writeSync(fd, Buffer.alloc(pad));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+}
+
+/** The layout stored at `path`, its columns in new shared memory; undefined when there is none or it is unreadable. */
+export function readTimetableSnapshot(path: string): TimetableLayout | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const start = Buffer.alloc(MAGIC.length + 4);
+    if (readSync(fd, start, 0, start.length, 0) !== start.length) return undefined;
+    if (start.toString('latin1', 0, MAGIC.length) !== MAGIC) return undefined;
+    const jsonLength = start.readUInt32LE(MAGIC.length);
+    const json = Buffer.alloc(jsonLength);
+    readSync(fd, json, 0, jsonLength, start.length);
+    const header = JSON.parse(json.toString('utf8')) as SnapshotHeader;
+    let position = padded(start.length + jsonLength);
+    const columns: Partial<Record<ColumnName, TimetableLayout[ColumnName]>> = {};
+    for (const [name, kind] of Object.entries(TYPED_COLUMNS) as [
+      ColumnName,
+      (typeof TYPED_COLUMNS)[ColumnName],
+    ][]) {
+      const length = header.lengths[name];
+      const column = sharedArray(kind as unknown as Uint8ArrayConstructor, length);
+      const view = new Uint8Array(column.buffer, 0, length * kind.BYTES_PER_ELEMENT);
+      let read = 0;
+      while (read < view.length) {
+        const got = readSync(fd, view, read, view.length - read, position + read);
+        if (got === 0) return undefined;
+        read += got;
+      }
+      position += padded(view.length);
+      columns[name] = (
+        length === 0 ? new kind(column.buffer, 0, 0) : new kind(column.buffer)
+      ) as TimetableLayout[ColumnName];
+    }
+    return {
+      stations: header.stations,
+      carriers: header.carriers,
+      aircraft: header.aircraft,
+      currencies: header.currencies,
+      routeCarriers: header.routeCarriers,
+      coversFrom: header.coversFrom,
+      coversTo: header.coversTo,
+      builtAt: header.builtAt,
+      ...(columns as Pick<TimetableLayout, ColumnName>),
+    };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
