@@ -1,8 +1,6 @@
 import type { ImportJob } from '../../src/core/imports/import-jobs.js';
+import { TEST_ADMIN_KEY } from './test-platform.js';
 import { waitFor } from './wait-for.js';
-
-/** The admin key startTestPlatform configures. */
-export const TEST_ADMIN_KEY = 'test-admin-key-that-is-long-enough-0000';
 
 /** HTTP client of `POST /v1/admin/imports` and `GET /v1/admin/imports/{id}` on one server. */
 export class AdminImports {

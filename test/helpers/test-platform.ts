@@ -8,6 +8,9 @@ import { buildApp } from '../../src/http/app.js';
 import { createPlatform, type Platform } from '../../src/platform.js';
 import type { Clock } from '../../src/ports/clock.js';
 
+/** The admin API key every test platform is configured with. */
+export const TEST_ADMIN_KEY = 'test-admin-key-that-is-long-enough-0000';
+
 export interface TestPlatform {
   platform: Platform;
   app: FastifyInstance;
@@ -40,7 +43,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   const dir = mkdtempSync(join(tmpdir(), 'tp-test-'));
   const config = loadConfig({
     SQLITE_FILE: join(dir, 'store.db'),
-    ADMIN_API_KEY: 'test-admin-key-that-is-long-enough-0000',
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
     // Seeding blocks the event loop on purpose; load shedding is tested on its own.
     MAX_EVENT_LOOP_DELAY_MS: '0',
     SEED_ON_START: 'false',
