@@ -28,7 +28,7 @@ function showBoard(signedIn) {
 async function signIn(event) {
   event.preventDefault();
   const field = $('key');
-  const response = await fetch('/dashboard/session', {
+  const response = await fetch('dashboard/session', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ key: field.value }),
@@ -52,7 +52,7 @@ function disconnect() {
 
 async function signOut() {
   disconnect();
-  await fetch('/dashboard/session', { method: 'DELETE', credentials: 'same-origin' });
+  await fetch('dashboard/session', { method: 'DELETE', credentials: 'same-origin' });
   showBoard(false);
 }
 
@@ -63,7 +63,7 @@ function connect() {
     poll();
     return;
   }
-  stream = new EventSource('/dashboard/events');
+  stream = new EventSource('dashboard/events');
   stream.addEventListener('snapshot', (message) => {
     $('status').textContent = `live · ${new Date().toLocaleTimeString()}`;
     render(JSON.parse(message.data));
@@ -72,7 +72,7 @@ function connect() {
     $('status').textContent = 'analytics unavailable, retrying';
   });
   stream.onerror = async () => {
-    const session = await fetch('/dashboard/session', { credentials: 'same-origin' });
+    const session = await fetch('dashboard/session', { credentials: 'same-origin' });
     if (session.status !== 204) {
       stream.close();
       showBoard(false);
@@ -85,7 +85,7 @@ function connect() {
 }
 
 async function poll() {
-  const response = await fetch('/dashboard/snapshot', { credentials: 'same-origin' }).catch(() => undefined);
+  const response = await fetch('dashboard/snapshot', { credentials: 'same-origin' }).catch(() => undefined);
   if (response?.status === 401) {
     showBoard(false);
     return;
@@ -234,7 +234,7 @@ function definitions(list, rows) {
 
 $('sign-in').addEventListener('submit', signIn);
 $('sign-out').addEventListener('click', signOut);
-fetch('/dashboard/session', { credentials: 'same-origin' }).then((response) => {
+fetch('dashboard/session', { credentials: 'same-origin' }).then((response) => {
   if (response.status === 204) connect();
   else showBoard(false);
 });

@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, request as forward } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,11 +131,55 @@ describe.skipIf(!existsSync(CHROMIUM))('the live dashboard in headless Chromium'
       await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toContain('live');
       expect(Number(await page.textContent('#t-rps'))).toBeGreaterThan(0);
       expect(await page.locator('.chart canvas').count()).toBe(4);
-      expect(requested).toContain('/dashboard/snapshot');
+      expect(requested, requested.join(' ')).toContain('/dashboard/snapshot');
       expect(requested).not.toContain('/dashboard/events');
       await page.close();
     } finally {
       await polling.close();
+    }
+  });
+
+  it('works behind a path prefix, as under API Gateway’s stage (/prod/dashboard): relative URLs, a cookie scoped where it was set', async () => {
+    // What API Gateway does: the browser sees /prod/…, the app is asked for the path without it.
+    const target = new URL(tp.baseUrl);
+    const stage = createServer((incoming, outgoing) => {
+      if (!incoming.url?.startsWith('/prod/')) {
+        outgoing.writeHead(404).end();
+        return;
+      }
+      const upstream = forward(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: incoming.method,
+          path: incoming.url.slice('/prod'.length),
+          headers: incoming.headers,
+        },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        },
+      );
+      incoming.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => stage.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await browser.newPage();
+      const requested: string[] = [];
+      page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+      await page.goto(`http://127.0.0.1:${(stage.address() as AddressInfo).port}/prod/dashboard`);
+      await page.fill('#key', ADMIN);
+      await page.click('#sign-in button[type=submit]');
+      await page.waitForSelector('#board:not([hidden])');
+      await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toContain('live');
+      expect(
+        requested.every((path) => path.startsWith('/prod/dashboard')),
+        requested.join(' '),
+      ).toBe(true);
+      await page.close();
+    } finally {
+      stage.closeAllConnections();
+      await new Promise((resolve) => stage.close(resolve));
     }
   });
 

@@ -64,6 +64,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     services: platform.services,
     gateway: platform.gateway.options,
     trustProxy: config.trustProxy,
+    dashboardStreams: { maxStreams: config.dashboardMaxStreams, live: config.dashboardLive },
   });
   const { key: apiKey } = await platform.gateway.options.keys.issue({
     name: 'test client',

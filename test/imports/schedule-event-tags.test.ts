@@ -31,6 +31,12 @@ describe('schedule.changed and the caches', () => {
       },
       { source: '/test' },
     );
-    expect(tagsForEvent(event)).toEqual(['flight:BAH-SIN:2027-01-04', 'flight:LHR-BAH:2027-01-04']);
+    // With each route's cheapest-fare aggregates (the discovery APIs).
+    expect(tagsForEvent(event)).toEqual([
+      'fares:BAH-SIN',
+      'fares:LHR-BAH',
+      'flight:BAH-SIN:2027-01-04',
+      'flight:LHR-BAH:2027-01-04',
+    ]);
   });
 });

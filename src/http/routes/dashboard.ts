@@ -75,7 +75,10 @@ function cookieOf(request: FastifyRequest): string | undefined {
 
 function sessionCookie(request: FastifyRequest, value: string, maxAgeSeconds: number): string {
   const secure = request.protocol === 'https' ? '; Secure' : '';
-  return `${COOKIE}=${value}; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
+  // No Path: the browser scopes the cookie to the folder of /dashboard/session as it saw it, which
+  // is /dashboard here and /<stage>/dashboard behind API Gateway's stage prefix (the page and its
+  // requests use relative URLs for the same reason).
+  return `${COOKIE}=${value}; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
 }
 
 /**

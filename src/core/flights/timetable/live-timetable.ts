@@ -48,6 +48,11 @@ export class LiveTimetable implements TimetableSource {
     return this.#index;
   }
 
+  /** True while a build or rebuild runs (the first build at start included). */
+  building(): boolean {
+    return this.#rebuilding !== undefined;
+  }
+
   /** Serves `layout` from now on. */
   swap(layout: TimetableLayout): void {
     this.#index = new TimetableIndex(layout, this.#options.position);

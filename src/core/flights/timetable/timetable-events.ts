@@ -13,9 +13,11 @@ export function timetableFirst(
   then: (event: CloudEvent) => Promise<void>,
 ): (event: CloudEvent) => Promise<void> {
   return async (event) => {
-    // Awaited: the searches recomputed after the drop must read the new timetable, whole. A process
-    // that never built an index (a Lambda function) does not start building one for an event.
-    if (event.type === 'schedule.changed' && timetable.current()) await timetable.rebuildNow();
+    // Awaited: the searches recomputed after the drop must read the new timetable, whole. A build
+    // running when the change committed may have read the store before it: it is built once more.
+    // A process that never builds an index (a Lambda function) does not start one for an event.
+    if (event.type === 'schedule.changed' && (timetable.current() || timetable.building()))
+      await timetable.rebuildNow();
     const touched = touchedInventoryOf(event);
     if (touched) await timetable.apply(touched.flights);
     await then(event);
