@@ -16,6 +16,7 @@ import { lambdaPlatform } from '../../src/lambda/lambda-platform.js';
 import { readinessProbeEvent } from '../../src/lambda/pre-traffic-hook.js';
 import { allAccepted } from '../fixtures/aws/eventbridge-put-events.js';
 import { type LocalDynamo, startDynalite, uniqueTableName } from '../helpers/dynalite.js';
+import { API_FUNCTION_SETTINGS, lambdaTestEnvironment } from '../helpers/lambda-environment.js';
 import { lambdaContext, restProxyEvent } from '../helpers/lambda-events.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
@@ -38,27 +39,14 @@ beforeAll(async () => {
   dynamo = await startDynalite();
   savedEnv = { ...process.env };
   Object.assign(process.env, {
-    STORE: 'dynamodb',
-    DYNAMODB_TABLE: tableName,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    DYNAMODB_CREATE_TABLE: 'true',
-    DYNAMODB_BOOKING_WRITES: 'conditional',
-    CACHE: 'redis',
-    CACHE_LOCAL_TIER: 'off',
-    CACHE_KEY_PREFIX: uniquePrefix('lambda-routes'),
-    RATE_LIMITER: 'redis',
-    EVENT_BUS: 'eventbridge',
-    EVENT_BUS_NAME: 'travel-platform-test',
-    ADMIN_API_KEY: ADMIN_KEY,
+    ...lambdaTestEnvironment({
+      table: tableName,
+      dynamoEndpoint: dynamo.endpoint,
+      cachePrefix: uniquePrefix('lambda-routes'),
+      adminKey: ADMIN_KEY,
+    }),
+    ...API_FUNCTION_SETTINGS,
     CORS_ORIGINS: '*',
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'test-secret',
-    LOG_LEVEL: 'silent',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    MAX_EVENT_LOOP_DELAY_MS: '0',
-    CACHE_WARM_MIN_REQUESTS: '0',
-    PREWARM_SEARCHES: '0',
     LAMBDA_FLUSH_INTERVAL_MS: '0',
   });
   eventBridge

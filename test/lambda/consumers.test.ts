@@ -25,6 +25,7 @@ import { PUBLISHED_OUTBOX_RETENTION_MS } from '../../src/ports/outbox.js';
 import { PROCESSED_EVENT_RETENTION_MS } from '../../src/ports/processed-events.js';
 import { allAccepted } from '../fixtures/aws/eventbridge-put-events.js';
 import { dynamoConfig, type LocalDynamo, startDynalite } from '../helpers/dynalite.js';
+import { lambdaTestEnvironment } from '../helpers/lambda-environment.js';
 import {
   dynamoStreamEvent,
   eventBridgeDelivery,
@@ -49,25 +50,16 @@ beforeAll(async () => {
   savedEnv = { ...process.env };
   delete process.env.ADMIN_API_KEY;
   delete process.env.ADMIN_API_KEY_SECRET_ARN;
-  Object.assign(process.env, {
-    STORE: 'dynamodb',
-    DYNAMODB_TABLE: config.dynamodbTable,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    // What the stack sets: the table is the stack's, no cold start checks or creates it.
-    DYNAMODB_CREATE_TABLE: 'false',
-    DYNAMODB_BOOKING_WRITES: 'conditional',
-    CACHE: 'redis',
-    CACHE_LOCAL_TIER: 'off',
-    CACHE_KEY_PREFIX: uniquePrefix('consumers'),
-    RATE_LIMITER: 'redis',
-    EVENT_BUS: 'eventbridge',
-    EVENT_BUS_NAME: 'travel-platform-test',
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'test-secret',
-    LOG_LEVEL: 'silent',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
+  Object.assign(
+    process.env,
+    // What the stack sets: the table is the stack's, no cold start checks or creates it; no admin key.
+    lambdaTestEnvironment({
+      table: config.dynamodbTable,
+      dynamoEndpoint: dynamo.endpoint,
+      createTable: false,
+      cachePrefix: uniquePrefix('consumers'),
+    }),
+  );
   eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
     put.push(...input.Entries);
     return allAccepted(input.Entries.length);

@@ -22,6 +22,7 @@ import type { Platform } from '../../src/platform.js';
 import { allAccepted } from '../fixtures/aws/eventbridge-put-events.js';
 import { bookingBody, passengersFor } from '../helpers/bookings.js';
 import { type LocalDynamo, startDynalite, uniqueTableName } from '../helpers/dynalite.js';
+import { API_FUNCTION_SETTINGS, lambdaTestEnvironment } from '../helpers/lambda-environment.js';
 import {
   dynamoStreamEvent,
   eventBridgeDelivery,
@@ -53,27 +54,13 @@ beforeAll(async () => {
   dynamo = await startDynalite();
   savedEnv = { ...process.env };
   Object.assign(process.env, {
-    STORE: 'dynamodb',
-    DYNAMODB_TABLE: tableName,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    DYNAMODB_CREATE_TABLE: 'true',
-    DYNAMODB_BOOKING_WRITES: 'conditional',
-    CACHE: 'redis',
-    CACHE_LOCAL_TIER: 'off',
-    CACHE_KEY_PREFIX: uniquePrefix('lambda'),
-    RATE_LIMITER: 'redis',
-    EVENT_BUS: 'eventbridge',
-    EVENT_BUS_NAME: 'travel-platform-test',
-    ADMIN_API_KEY: ADMIN_KEY,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'test-secret',
-    LOG_LEVEL: 'silent',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    MAX_EVENT_LOOP_DELAY_MS: '0',
-    // As the stack sets them: no background recomputation in a sandbox that freezes between invocations.
-    CACHE_WARM_MIN_REQUESTS: '0',
-    PREWARM_SEARCHES: '0',
+    ...lambdaTestEnvironment({
+      table: tableName,
+      dynamoEndpoint: dynamo.endpoint,
+      cachePrefix: uniquePrefix('lambda'),
+      adminKey: ADMIN_KEY,
+    }),
+    ...API_FUNCTION_SETTINGS,
     // Every invocation writes its counts, so a test can read them right after.
     LAMBDA_FLUSH_INTERVAL_MS: '0',
   });

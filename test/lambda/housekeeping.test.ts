@@ -21,6 +21,7 @@ import { PUBLISHED_OUTBOX_RETENTION_MS } from '../../src/ports/outbox.js';
 import { PROCESSED_EVENT_RETENTION_MS } from '../../src/ports/processed-events.js';
 import { allAccepted } from '../fixtures/aws/eventbridge-put-events.js';
 import { dynamoConfig, type LocalDynamo, startDynalite } from '../helpers/dynalite.js';
+import { lambdaTestEnvironment } from '../helpers/lambda-environment.js';
 import { lambdaContext } from '../helpers/lambda-events.js';
 
 const HOUR_MS = 3_600_000;
@@ -53,23 +54,16 @@ beforeAll(async () => {
   await store.migrate();
   savedEnv = { ...process.env };
   Object.assign(process.env, {
-    STORE: 'dynamodb',
-    DYNAMODB_TABLE: config.dynamodbTable,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    DYNAMODB_CREATE_TABLE: 'false',
-    DYNAMODB_BOOKING_WRITES: 'conditional',
-    EVENT_BUS: 'eventbridge',
-    EVENT_BUS_NAME: 'travel-platform-test',
+    ...lambdaTestEnvironment({
+      table: config.dynamodbTable,
+      dynamoEndpoint: dynamo.endpoint,
+      createTable: false,
+    }),
     ANALYTICS: 'on',
     ANALYTICS_MINUTE_RETENTION_HOURS: '48',
     ANALYTICS_RETENTION_DAYS: '30',
     // A month's fixed costs alone cross a one-cent budget.
     COST_MONTHLY_BUDGET_USD: '0.01',
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'test-secret',
-    LOG_LEVEL: 'silent',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
   eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
     put.push(...input.Entries);

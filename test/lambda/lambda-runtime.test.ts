@@ -12,6 +12,7 @@ import { LAMBDA_SETTINGS } from '../../src/lambda/lambda-config.js';
 import { lambdaPlatform } from '../../src/lambda/lambda-platform.js';
 import { withSecrets } from '../../src/lambda/secrets.js';
 import { type LocalDynamo, startDynalite, uniqueTableName } from '../helpers/dynalite.js';
+import { lambdaTestEnvironment } from '../helpers/lambda-environment.js';
 import { lambdaContext, type RestRequest, restProxyEvent } from '../helpers/lambda-events.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
@@ -29,23 +30,12 @@ beforeAll(async () => {
   dynamo = await startDynalite();
   savedEnv = { ...process.env };
   Object.assign(process.env, {
-    STORE: 'dynamodb',
-    DYNAMODB_TABLE: uniqueTableName(),
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    DYNAMODB_CREATE_TABLE: 'true',
-    DYNAMODB_BOOKING_WRITES: 'conditional',
-    CACHE: 'redis',
-    CACHE_LOCAL_TIER: 'off',
-    CACHE_KEY_PREFIX: uniquePrefix('lambda-runtime'),
-    RATE_LIMITER: 'redis',
-    EVENT_BUS: 'eventbridge',
-    EVENT_BUS_NAME: 'travel-platform-test',
-    ADMIN_API_KEY: ADMIN_KEY,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'test-secret',
-    LOG_LEVEL: 'silent',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    ...lambdaTestEnvironment({
+      table: uniqueTableName(),
+      dynamoEndpoint: dynamo.endpoint,
+      cachePrefix: uniquePrefix('lambda-runtime'),
+      adminKey: ADMIN_KEY,
+    }),
     // What an operator might set from a server's habits: the Lambda host overrides both.
     MAX_EVENT_LOOP_DELAY_MS: '200',
     DASHBOARD_LIVE: 'stream',
