@@ -8,6 +8,7 @@ import type {
 } from '../../../ports/hotel-imports.js';
 import { type NightComparisonRow, scopesJson, toNightComparison } from '../hotel-import-rows.js';
 import { type AppendEvents, guarded, inTransaction } from './connection.js';
+import { upsertHotels } from './hotel-rows.js';
 
 /** The stored nights a scope replaces ($1: the scopes as JSON): in its range, or of a room type its hotel no longer has. */
 const REPLACED = `SELECT n.* FROM room_nights n
@@ -82,25 +83,7 @@ export class PostgresHotelImports implements HotelImports {
     const hotels = [...scopes.map((s) => s.hotel)].sort((a, b) => (a.id < b.id ? -1 : 1));
     await guarded('import hotels', () =>
       inTransaction(this.#pool, async (client) => {
-        await client.query(
-          `INSERT INTO hotels (id, name, city_code, stars, latitude, longitude, address, amenities, room_types)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::float8[],
-             $7::text[], $8::json[], $9::json[])
-           ON CONFLICT (id) DO UPDATE SET name = excluded.name, city_code = excluded.city_code, stars = excluded.stars,
-             latitude = excluded.latitude, longitude = excluded.longitude, address = excluded.address,
-             amenities = excluded.amenities, room_types = excluded.room_types`,
-          [
-            hotels.map((h) => h.id),
-            hotels.map((h) => h.name),
-            hotels.map((h) => h.cityCode),
-            hotels.map((h) => h.stars),
-            hotels.map((h) => h.latitude),
-            hotels.map((h) => h.longitude),
-            hotels.map((h) => h.address),
-            hotels.map((h) => JSON.stringify(h.amenities)),
-            hotels.map((h) => JSON.stringify(h.roomTypes)),
-          ],
-        );
+        await upsertHotels(client, hotels);
         await client.query(
           `DELETE FROM room_nights d USING (${REPLACED}) r
            WHERE d.hotel_id = r.hotel_id AND d.date = r.date AND d.room_type = r.room_type`,

@@ -31,6 +31,7 @@ import {
 } from '../relational-inventory-rows.js';
 import { type BulkTable, writeRows } from './bulk-rows.js';
 import { guarded, inBulkTransaction } from './connection.js';
+import { upsertHotels } from './hotel-rows.js';
 
 interface FlightCabinRow extends SharedFlightCabinRow {
   leg?: number;
@@ -272,27 +273,7 @@ export class PostgresInventoryStore implements InventoryStore {
     const unique = lastById(hotels, (h) => h.id);
     if (unique.length === 0) return;
     await guarded('write hotels', () =>
-      inBulkTransaction(this.#pool, (client) =>
-        client.query(
-          `INSERT INTO hotels (id, name, city_code, stars, latitude, longitude, address, amenities, room_types)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::float8[],
-           $7::text[], $8::json[], $9::json[])
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, city_code = excluded.city_code, stars = excluded.stars,
-           latitude = excluded.latitude, longitude = excluded.longitude, address = excluded.address,
-           amenities = excluded.amenities, room_types = excluded.room_types`,
-          [
-            unique.map((h) => h.id),
-            unique.map((h) => h.name),
-            unique.map((h) => h.cityCode),
-            unique.map((h) => h.stars),
-            unique.map((h) => h.latitude),
-            unique.map((h) => h.longitude),
-            unique.map((h) => h.address),
-            unique.map((h) => JSON.stringify(h.amenities)),
-            unique.map((h) => JSON.stringify(h.roomTypes)),
-          ],
-        ),
-      ),
+      inBulkTransaction(this.#pool, (client) => upsertHotels(client, unique)),
     );
   }
 
