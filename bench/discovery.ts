@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { seedInventory } from '../src/cli/commands/seed.js';
+import { createPlatform } from '../src/composition/platform.js';
 import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
-import { createPlatform } from '../src/platform.js';
 
 const { values } = parseArgs({
   options: {

@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { buildLambda, bundleSize } from '../scripts/build-lambda.js';
+import { createPlatform } from '../src/composition/platform.js';
 import { loadConfig } from '../src/config.js';
 import { generateDemoInventory } from '../src/core/demo-inventory/generate.js';
-import { createPlatform } from '../src/platform.js';
 import { startDynalite, uniqueTableName } from '../test/helpers/dynalite.js';
 import { lambdaContext, restProxyEvent } from '../test/helpers/lambda-events.js';
 

@@ -18,10 +18,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { seedInventory } from '../src/cli/commands/seed.js';
+import { createPlatform } from '../src/composition/platform.js';
 import { loadConfig } from '../src/config.js';
 import { SeededRandom } from '../src/core/demo-inventory/random.js';
 import { buildApp } from '../src/http/app.js';
-import { createPlatform } from '../src/platform.js';
 
 const { values } = parseArgs({
   options: {

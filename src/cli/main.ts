@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
+import { createPlatform } from '../composition/platform.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { availableImportKinds } from '../core/imports/import-registry.js';
-import { createPlatform } from '../platform.js';
 import { ScheduleImportUnsupportedError } from '../ports/schedules.js';
 import { StoreUnavailableError } from '../ports/store.js';
 import { run as runBackup } from './commands/backup.js';

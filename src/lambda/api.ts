@@ -7,8 +7,8 @@
 import awsLambdaFastify from '@fastify/aws-lambda';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { FastifyInstance } from 'fastify';
-import type { Platform } from '../platform.js';
-import { buildPlatformApp } from '../platform-app.js';
+import type { Platform } from '../composition/platform.js';
+import { buildPlatformApp } from '../composition/platform-app.js';
 import { FlushSchedule } from './flush-schedule.js';
 import { closeLambdaPlatform, lambdaPlatform } from './lambda-platform.js';
 import { instrumented, LAMBDA_METRICS, MetricUnit, observability } from './observability.js';

@@ -5,8 +5,8 @@
  */
 import { pino } from 'pino';
 import { createEventBus } from '../adapters/events/create-event-bus.js';
-import { type AnalyticsComponents, createAnalyticsComponents } from '../analytics-components.js';
-import { EVENT_SOURCE } from '../event-source.js';
+import { type AnalyticsComponents, createAnalyticsComponents } from '../composition/analytics.js';
+import { EVENT_SOURCE } from '../composition/event-source.js';
 import { systemClock } from '../ports/clock.js';
 import type { Outbox } from '../ports/outbox.js';
 import type { ProcessedEvents } from '../ports/processed-events.js';

@@ -4,7 +4,7 @@
  * Only the API function builds it; the other functions build their own few parts (relay-parts.ts,
  * invalidation-parts.ts, housekeeping-parts.ts).
  */
-import { createPlatform, type Platform } from '../platform.js';
+import { createPlatform, type Platform } from '../composition/platform.js';
 import { lambdaConfig, migratesOnColdStart } from './lambda-config.js';
 import { perSandbox } from './per-sandbox.js';
 

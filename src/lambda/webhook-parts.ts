@@ -4,10 +4,10 @@
  * cache, nothing written at cold start (see relay-parts.ts).
  */
 import { pino } from 'pino';
+import { EVENT_SOURCE } from '../composition/event-source.js';
+import { createWebhookComponents, type WebhookComponents } from '../composition/webhooks.js';
 import type { Config } from '../config.js';
-import { EVENT_SOURCE } from '../event-source.js';
 import { systemClock } from '../ports/clock.js';
-import { createWebhookComponents, type WebhookComponents } from '../webhook-components.js';
 import { lambdaConfig, openLambdaStore } from './lambda-config.js';
 import { perSandbox } from './per-sandbox.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPlatform } from '../../src/composition/platform.js';
 import { buildApp } from '../../src/http/app.js';
-import { createPlatform } from '../../src/platform.js';
 import { type AmadeusSdk, amadeusSdk, type SdkJson, sdkFailure } from '../helpers/amadeus-sdk.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { createPlatform } from '../../src/composition/platform.js';
 import { loadConfig } from '../../src/config.js';
 import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
-import { createPlatform } from '../../src/platform.js';
 import { randomPort } from './redis-server.js';
 import { waitFor } from './wait-for.js';
 

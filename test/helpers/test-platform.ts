@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { createPlatform, type Platform } from '../../src/composition/platform.js';
 import { loadConfig } from '../../src/config.js';
 import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
 import { buildApp } from '../../src/http/app.js';
-import { createPlatform, type Platform } from '../../src/platform.js';
 import type { Clock } from '../../src/ports/clock.js';
 
 /** The admin API key every test platform is configured with. */

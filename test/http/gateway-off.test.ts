@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../../src/cli/commands/serve.js';
+import { createPlatform } from '../../src/composition/platform.js';
 import { loadConfig } from '../../src/config.js';
-import { createPlatform } from '../../src/platform.js';
 
 describe('serve with GATEWAY=off', () => {
   let dir: string;

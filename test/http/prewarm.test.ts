@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { createPlatform, type Platform } from '../../src/composition/platform.js';
 import { loadConfig } from '../../src/config.js';
 import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
 import { buildApp } from '../../src/http/app.js';
-import { createPlatform, type Platform } from '../../src/platform.js';
 import type { RouteRecord } from '../../src/ports/store.js';
 import { waitFor } from '../helpers/redis-server.js';
 

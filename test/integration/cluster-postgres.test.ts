@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { createPlatform } from '../../src/composition/platform.js';
 import { loadConfig } from '../../src/config.js';
-import { createPlatform } from '../../src/platform.js';
 import {
   type ApiProcess,
   prepareSharedStore,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTimetableSnapshot, writeTimetableSnapshot } from '../../src/composition/timetable-snapshot.js';
 import { SeededRandom } from '../../src/core/demo-inventory/random.js';
 import { FlightSearch } from '../../src/core/flights/flight-search.js';
 import type { FlightSearchRequest } from '../../src/core/flights/flight-search-request.js';
@@ -10,7 +11,6 @@ import { buildTimetable } from '../../src/core/flights/timetable/timetable-build
 import { TokenSigner } from '../../src/core/offers/signed-token.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { CABINS, type InventoryStore, type RouteRecord } from '../../src/ports/store.js';
-import { readTimetableSnapshot, writeTimetableSnapshot } from '../../src/timetable-snapshot.js';
 import { oneAdultEconomy } from '../helpers/flight-requests.js';
 import { instrumentStore } from '../helpers/instrumented-store.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';

@@ -10,13 +10,13 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import type { APIGatewayProxyResult, AttributeValue } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Platform } from '../../src/composition/platform.js';
 import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
 import { handler as apiHandler, closeApi } from '../../src/lambda/api.js';
 import { lambdaPlatform } from '../../src/lambda/lambda-platform.js';
 import { handler as relayHandler } from '../../src/lambda/outbox-stream.js';
 import { closeWebhookParts } from '../../src/lambda/webhook-parts.js';
 import { handler as webhooksHandler } from '../../src/lambda/webhooks.js';
-import type { Platform } from '../../src/platform.js';
 import { allAccepted } from '../fixtures/aws/eventbridge-put-events.js';
 import { bookingBody, passengersFor } from '../helpers/bookings.js';
 import { type LocalDynamo, startDynalite, uniqueTableName } from '../helpers/dynalite.js';

@@ -5,10 +5,10 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOtelTracer } from '../../src/adapters/tracing/otel-tracer.js';
+import { createPlatform, type Platform } from '../../src/composition/platform.js';
 import { loadConfig } from '../../src/config.js';
 import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
 import { buildApp } from '../../src/http/app.js';
-import { createPlatform, type Platform } from '../../src/platform.js';
 
 const exporter = new InMemorySpanExporter();
 let platform: Platform;
@@ -88,7 +88,7 @@ describe('OpenTelemetry spans of a search', () => {
   });
 
   it('without OTEL_EXPORTER_OTLP_ENDPOINT no tracer exists and no port is wrapped', async () => {
-    const { createTracer } = await import('../../src/tracing-components.js');
+    const { createTracer } = await import('../../src/composition/tracing.js');
     expect(await createTracer(loadConfig({}))).toBeUndefined();
   });
 });

@@ -47,7 +47,7 @@ describe('the dependency rule (docs/ARCHITECTURE.md)', () => {
   });
 
   it('adapters never import the core, the HTTP layer, the CLI or the composition root', () => {
-    const above = ['core', 'http', 'cli', 'search-threads'];
+    const above = ['core', 'http', 'cli', 'search-threads', 'composition', 'lambda'];
     expect(
       violations(
         'adapters',
@@ -56,6 +56,12 @@ describe('the dependency rule (docs/ARCHITECTURE.md)', () => {
           target === 'config.ts',
       ),
     ).toEqual([]);
+  });
+
+  it('only entry points (CLI, Lambda) and the composition root import the composition root', () => {
+    for (const folder of ['core', 'ports', 'adapters', 'http', 'search-threads']) {
+      expect(violations(folder, (_, target) => !under(target, 'composition'))).toEqual([]);
+    }
   });
 
   it("no store backend imports another backend's files; the factory loads each one lazily", () => {

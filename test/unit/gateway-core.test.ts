@@ -4,6 +4,7 @@ import { openSqliteDatabase } from '../../src/adapters/store/sqlite/database.js'
 import { openSqliteStore } from '../../src/adapters/store/sqlite/index.js';
 import { run as runKeys } from '../../src/cli/commands/keys.js';
 import { run as runToken } from '../../src/cli/commands/token.js';
+import { createGatewayComponents } from '../../src/composition/gateway.js';
 import { loadConfig } from '../../src/config.js';
 import {
   apiKeyMatches,
@@ -15,7 +16,6 @@ import {
 import { ApiKeyService } from '../../src/core/gateway/api-key-service.js';
 import { PLANS, resolvePlan } from '../../src/core/gateway/plans.js';
 import { UsageMeter } from '../../src/core/gateway/usage-meter.js';
-import { createGatewayComponents } from '../../src/gateway-components.js';
 import { StoreUnavailableError } from '../../src/ports/store.js';
 import { isUtcDay, secondsToNextUtcDay, utcDay } from '../../src/ports/utc-day.js';
 import { tempDatabaseFile } from '../helpers/gateway-app.js';

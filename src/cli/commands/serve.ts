@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import type { Platform } from '../../composition/platform.js';
+import { buildPlatformApp } from '../../composition/platform-app.js';
 import { describeDevelopmentKeys } from '../../core/gateway/development-keys.js';
-import type { Platform } from '../../platform.js';
-import { buildPlatformApp } from '../../platform-app.js';
 import { seedInventory } from './seed.js';
 
 /**

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
-import { sharedArray, type TimetableLayout } from './core/flights/timetable/timetable-layout.js';
+import { sharedArray, type TimetableLayout } from '../core/flights/timetable/timetable-layout.js';
 
 /**
  * A timetable layout on disk, so a restarted server searches its index within seconds instead of

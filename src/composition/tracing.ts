@@ -1,10 +1,10 @@
-import { traced } from './adapters/tracing/traced.js';
-import type { Config } from './config.js';
-import type { BookingStore } from './ports/bookings.js';
-import type { Cache } from './ports/cache.js';
-import type { EventBus } from './ports/events.js';
-import type { InventoryStore } from './ports/store.js';
-import type { Tracer } from './ports/tracer.js';
+import { traced } from '../adapters/tracing/traced.js';
+import type { Config } from '../config.js';
+import type { BookingStore } from '../ports/bookings.js';
+import type { Cache } from '../ports/cache.js';
+import type { EventBus } from '../ports/events.js';
+import type { InventoryStore } from '../ports/store.js';
+import type { Tracer } from '../ports/tracer.js';
 
 /**
  * The tracer OTEL_EXPORTER_OTLP_ENDPOINT asks for, or undefined when tracing is off: then the
@@ -12,7 +12,7 @@ import type { Tracer } from './ports/tracer.js';
  */
 export async function createTracer(config: Config): Promise<Tracer | undefined> {
   if (config.otelExporterEndpoint === undefined) return undefined;
-  const { createOtlpTracer } = await import('./adapters/tracing/otel-tracer.js');
+  const { createOtlpTracer } = await import('../adapters/tracing/otel-tracer.js');
   return createOtlpTracer(config.otelExporterEndpoint, config.otelServiceName);
 }
 

@@ -1,10 +1,10 @@
-import { type BreakerOptions, withCircuitBreaker } from './adapters/suppliers/circuit-breaker.js';
-import { createDuffelSupplier } from './adapters/suppliers/duffel.js';
-import { createGenericHttpSupplier } from './adapters/suppliers/generic-http.js';
-import { createInventorySupplier } from './adapters/suppliers/inventory.js';
-import type { Config } from './config.js';
-import type { FlightSearch } from './core/flights/flight-search.js';
-import type { RemoteSupplier, Supplier, SupplierCircuit } from './ports/supplier.js';
+import { type BreakerOptions, withCircuitBreaker } from '../adapters/suppliers/circuit-breaker.js';
+import { createDuffelSupplier } from '../adapters/suppliers/duffel.js';
+import { createGenericHttpSupplier } from '../adapters/suppliers/generic-http.js';
+import { createInventorySupplier } from '../adapters/suppliers/inventory.js';
+import type { Config } from '../config.js';
+import type { FlightSearch } from '../core/flights/flight-search.js';
+import type { RemoteSupplier, Supplier, SupplierCircuit } from '../ports/supplier.js';
 
 type SupplierConfig = Pick<
   Config,

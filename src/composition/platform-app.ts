@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { type AppOptions, buildApp } from './http/app.js';
+import { type AppOptions, buildApp } from '../http/app.js';
 import type { Platform } from './platform.js';
 
 /**

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
-import { LiveTimetable } from './core/flights/timetable/live-timetable.js';
-import { buildTimetable, UnindexableFlightError } from './core/flights/timetable/timetable-builder.js';
-import { layoutBytes, legCount, type TimetableLayout } from './core/flights/timetable/timetable-layout.js';
-import type { AirportDirectory } from './ports/airports.js';
-import type { Clock } from './ports/clock.js';
-import type { InventoryStore } from './ports/store.js';
+import type { Config } from '../config.js';
+import { LiveTimetable } from '../core/flights/timetable/live-timetable.js';
+import { buildTimetable, UnindexableFlightError } from '../core/flights/timetable/timetable-builder.js';
+import { layoutBytes, legCount, type TimetableLayout } from '../core/flights/timetable/timetable-layout.js';
+import type { AirportDirectory } from '../ports/airports.js';
+import type { Clock } from '../ports/clock.js';
+import type { InventoryStore } from '../ports/store.js';
 import { readTimetableSnapshot, writeTimetableSnapshot } from './timetable-snapshot.js';
 
 const DAY_MS = 86_400_000;

@@ -3,35 +3,34 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Value } from '@sinclair/typebox/value';
 import { pino } from 'pino';
-import { loadAirportDirectory } from './adapters/airports/openflights.js';
-import { createCache } from './adapters/cache/index.js';
-import { createMemoryCache } from './adapters/cache/memory.js';
-import { ClusterRelayedEventBus, shareOutboxAppends } from './adapters/events/cluster-relayed.js';
-import { createEventBus } from './adapters/events/create-event-bus.js';
-import { createStore } from './adapters/store/create-store.js';
-import { type AnalyticsComponents, createAnalyticsComponents } from './analytics-components.js';
-import { type Config, idempotencyLeaseMs } from './config.js';
-import { BookingService } from './core/bookings/booking-service.js';
-import { cacheInvalidation } from './core/cache/cache-invalidation.js';
-import { InvalidationAtCommit } from './core/cache/invalidation-at-commit.js';
-import { RecentInvalidations } from './core/cache/recent-invalidations.js';
-import { locationsCacheKey } from './core/cache/search-cache-keys.js';
-import { createDiscovery } from './core/discovery/discovery.js';
-import { idempotentConsumer } from './core/events/idempotent-consumer.js';
-import { OutboxRelay } from './core/events/outbox-relay.js';
-import { FlightSearch } from './core/flights/flight-search.js';
-import type { LiveTimetable } from './core/flights/timetable/live-timetable.js';
-import { timetableFirst } from './core/flights/timetable/timetable-events.js';
-import { HotelSearch } from './core/hotels/hotel-search.js';
-import { ImportJobs } from './core/imports/import-jobs.js';
-import type { ImportKindName } from './core/imports/import-kind.js';
-import { createImportKind } from './core/imports/import-registry.js';
-import { InventoryAdmin } from './core/inventory/inventory-admin.js';
-import type { LocationView } from './core/locations/location-search.js';
-import { LocationSearch } from './core/locations/location-search.js';
-import { OfferSeal } from './core/offers/offer-seal.js';
-import { PriceConfirmation } from './core/offers/price-confirmation.js';
-import { TokenSigner } from './core/offers/signed-token.js';
+import { loadAirportDirectory } from '../adapters/airports/openflights.js';
+import { createCache } from '../adapters/cache/index.js';
+import { createMemoryCache } from '../adapters/cache/memory.js';
+import { ClusterRelayedEventBus, shareOutboxAppends } from '../adapters/events/cluster-relayed.js';
+import { createEventBus } from '../adapters/events/create-event-bus.js';
+import { createStore } from '../adapters/store/create-store.js';
+import { type Config, idempotencyLeaseMs } from '../config.js';
+import { BookingService } from '../core/bookings/booking-service.js';
+import { cacheInvalidation } from '../core/cache/cache-invalidation.js';
+import { InvalidationAtCommit } from '../core/cache/invalidation-at-commit.js';
+import { RecentInvalidations } from '../core/cache/recent-invalidations.js';
+import { locationsCacheKey } from '../core/cache/search-cache-keys.js';
+import { createDiscovery } from '../core/discovery/discovery.js';
+import { idempotentConsumer } from '../core/events/idempotent-consumer.js';
+import { OutboxRelay } from '../core/events/outbox-relay.js';
+import { FlightSearch } from '../core/flights/flight-search.js';
+import type { LiveTimetable } from '../core/flights/timetable/live-timetable.js';
+import { timetableFirst } from '../core/flights/timetable/timetable-events.js';
+import { HotelSearch } from '../core/hotels/hotel-search.js';
+import { ImportJobs } from '../core/imports/import-jobs.js';
+import type { ImportKindName } from '../core/imports/import-kind.js';
+import { createImportKind } from '../core/imports/import-registry.js';
+import { InventoryAdmin } from '../core/inventory/inventory-admin.js';
+import type { LocationView } from '../core/locations/location-search.js';
+import { LocationSearch } from '../core/locations/location-search.js';
+import { OfferSeal } from '../core/offers/offer-seal.js';
+import { PriceConfirmation } from '../core/offers/price-confirmation.js';
+import { TokenSigner } from '../core/offers/signed-token.js';
 import {
   halfOfBusyPool,
   type PrewarmDependencies,
@@ -41,36 +40,37 @@ import {
   type RouteDate,
   rememberPopularSearches,
   routeDates,
-} from './core/search/prewarm.js';
-import type { FlightSearchQuery as FlightQuery } from './core/search/request-rules.js';
-import { SearchResults } from './core/search/search-results.js';
-import { DEFAULT_WORK_LIMITS, type WorkLimits } from './core/search/work-budget.js';
-import { SupplierFlightSearch } from './core/suppliers/supplier-flight-search.js';
-import { SupplierOffers } from './core/suppliers/supplier-offers.js';
-import { withWebhookIntake } from './core/webhooks/webhook-intake.js';
+} from '../core/search/prewarm.js';
+import type { FlightSearchQuery as FlightQuery } from '../core/search/request-rules.js';
+import { SearchResults } from '../core/search/search-results.js';
+import { DEFAULT_WORK_LIMITS, type WorkLimits } from '../core/search/work-budget.js';
+import { SupplierFlightSearch } from '../core/suppliers/supplier-flight-search.js';
+import { SupplierOffers } from '../core/suppliers/supplier-offers.js';
+import { withWebhookIntake } from '../core/webhooks/webhook-intake.js';
+import { FlightSearchQuery } from '../http/schemas/flights.js';
+import type { ApiServices, ComponentHealth } from '../http/services.js';
+import type { AirportDirectory } from '../ports/airports.js';
+import type { BookingStore } from '../ports/bookings.js';
+import type { Cache } from '../ports/cache.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import type { DeadLetterStore } from '../ports/dead-letters.js';
+import type { CloudEvent, EventBus, Subscription } from '../ports/events.js';
+import type { Outbox } from '../ports/outbox.js';
+import { PROCESSED_EVENT_RETENTION_MS, type ProcessedEvents } from '../ports/processed-events.js';
+import type { InventoryStore } from '../ports/store.js';
+import type { StoreBackend } from '../ports/store-backend.js';
+import type { Tracer } from '../ports/tracer.js';
+import type { WebhookTransport } from '../ports/webhook-transport.js';
+import type { SearchPool } from '../search-threads/pool.js';
+import { PooledFlightSearch, PooledHotelSearch } from '../search-threads/pooled-searches.js';
+import { startSearchPool } from '../search-threads/start.js';
+import { type AnalyticsComponents, createAnalyticsComponents } from './analytics.js';
 import { EVENT_SOURCE } from './event-source.js';
-import { createGatewayComponents, type GatewayComponents } from './gateway-components.js';
-import { FlightSearchQuery } from './http/schemas/flights.js';
-import type { ApiServices, ComponentHealth } from './http/services.js';
-import type { AirportDirectory } from './ports/airports.js';
-import type { BookingStore } from './ports/bookings.js';
-import type { Cache } from './ports/cache.js';
-import { type Clock, systemClock } from './ports/clock.js';
-import type { DeadLetterStore } from './ports/dead-letters.js';
-import type { CloudEvent, EventBus, Subscription } from './ports/events.js';
-import type { Outbox } from './ports/outbox.js';
-import { PROCESSED_EVENT_RETENTION_MS, type ProcessedEvents } from './ports/processed-events.js';
-import type { InventoryStore } from './ports/store.js';
-import type { StoreBackend } from './ports/store-backend.js';
-import type { Tracer } from './ports/tracer.js';
-import type { WebhookTransport } from './ports/webhook-transport.js';
-import type { SearchPool } from './search-threads/pool.js';
-import { PooledFlightSearch, PooledHotelSearch } from './search-threads/pooled-searches.js';
-import { startSearchPool } from './search-threads/start.js';
-import { createSupplierComponents } from './supplier-components.js';
-import { createTimetableComponents } from './timetable-components.js';
-import { createTracer, tracedPorts } from './tracing-components.js';
-import { createWebhookComponents, type WebhookComponents } from './webhook-components.js';
+import { createGatewayComponents, type GatewayComponents } from './gateway.js';
+import { createSupplierComponents } from './suppliers.js';
+import { createTimetableComponents } from './timetable.js';
+import { createTracer, tracedPorts } from './tracing.js';
+import { createWebhookComponents, type WebhookComponents } from './webhooks.js';
 
 /** Everything a running travel-platform is made of, wired from configuration. */
 export interface Platform {
@@ -420,7 +420,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     stopSharingAppends = shareOutboxAppends(outbox, relay);
     // Processes sharing a Redis bus (and the store) wake each other's relay the same way.
     if (config.eventBus === 'redis') {
-      const { shareOutboxAppendsOverRedis } = await import('./adapters/events/redis-append-signal.js');
+      const { shareOutboxAppendsOverRedis } = await import('../adapters/events/redis-append-signal.js');
       stopSignalling = await shareOutboxAppendsOverRedis(
         config.redisUrl,
         `${config.eventStreamKey}:appended`,

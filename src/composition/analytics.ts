@@ -1,18 +1,18 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
-import { AnalyticsCollector } from './core/analytics/analytics-collector.js';
-import { compactAndExpire } from './core/analytics/analytics-maintenance.js';
-import { AnalyticsQueries } from './core/analytics/analytics-queries.js';
-import { AnalyticsService } from './core/analytics/analytics-service.js';
-import { BudgetWatch } from './core/cost/budget-watch.js';
-import { DEFAULT_ASSUMPTIONS } from './core/cost/cost-model.js';
-import { PRICES } from './core/cost/price-table.js';
-import { eventFactory } from './core/events/create-event.js';
-import type { Clock } from './ports/clock.js';
-import type { EventBus, Subscription } from './ports/events.js';
-import type { InventoryStore } from './ports/store.js';
-import type { StoreBackend } from './ports/store-backend.js';
+import type { Config } from '../config.js';
+import { AnalyticsCollector } from '../core/analytics/analytics-collector.js';
+import { compactAndExpire } from '../core/analytics/analytics-maintenance.js';
+import { AnalyticsQueries } from '../core/analytics/analytics-queries.js';
+import { AnalyticsService } from '../core/analytics/analytics-service.js';
+import { BudgetWatch } from '../core/cost/budget-watch.js';
+import { DEFAULT_ASSUMPTIONS } from '../core/cost/cost-model.js';
+import { PRICES } from '../core/cost/price-table.js';
+import { eventFactory } from '../core/events/create-event.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventBus, Subscription } from '../ports/events.js';
+import type { InventoryStore } from '../ports/store.js';
+import type { StoreBackend } from '../ports/store-backend.js';
 
 /** Analytics of a running instance: the collector fed by requests and events, and its queries. */
 export interface AnalyticsComponents {

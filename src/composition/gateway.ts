@@ -1,16 +1,16 @@
 import type { JSONWebKeySet } from 'jose';
-import { JwtVerifier, localKeys, remoteKeys } from './adapters/auth/jwt-verifier.js';
-import { LocalTokenIssuer } from './adapters/auth/local-issuer.js';
-import { createRateLimiter } from './adapters/rate-limiter/create.js';
-import type { Config } from './config.js';
-import { AccessTokens } from './core/gateway/access-tokens.js';
-import { ApiKeyService } from './core/gateway/api-key-service.js';
-import { DashboardSessions } from './core/gateway/dashboard-sessions.js';
-import { type DevelopmentKeys, ensureDevelopmentKeys } from './core/gateway/development-keys.js';
-import { UsageMeter } from './core/gateway/usage-meter.js';
-import type { GatewayOptions } from './http/plugins/gateway.js';
-import { type Clock, systemClock } from './ports/clock.js';
-import type { StoreBackend } from './ports/store-backend.js';
+import { JwtVerifier, localKeys, remoteKeys } from '../adapters/auth/jwt-verifier.js';
+import { LocalTokenIssuer } from '../adapters/auth/local-issuer.js';
+import { createRateLimiter } from '../adapters/rate-limiter/create.js';
+import type { Config } from '../config.js';
+import { AccessTokens } from '../core/gateway/access-tokens.js';
+import { ApiKeyService } from '../core/gateway/api-key-service.js';
+import { DashboardSessions } from '../core/gateway/dashboard-sessions.js';
+import { type DevelopmentKeys, ensureDevelopmentKeys } from '../core/gateway/development-keys.js';
+import { UsageMeter } from '../core/gateway/usage-meter.js';
+import type { GatewayOptions } from '../http/plugins/gateway.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import type { StoreBackend } from '../ports/store-backend.js';
 
 type GatewayConfig = Pick<
   Config,

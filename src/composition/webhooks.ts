@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
-import { HttpWebhookTransport } from './adapters/webhooks/http-transport.js';
-import type { Config } from './config.js';
-import { WebhookDispatcher } from './core/webhooks/webhook-dispatcher.js';
-import { WebhookEndpoints } from './core/webhooks/webhook-endpoints.js';
-import { WebhookIntake } from './core/webhooks/webhook-intake.js';
-import type { BookingStore } from './ports/bookings.js';
-import type { Clock } from './ports/clock.js';
-import type { StoreBackend } from './ports/store-backend.js';
-import type { WebhookTransport } from './ports/webhook-transport.js';
+import { HttpWebhookTransport } from '../adapters/webhooks/http-transport.js';
+import type { Config } from '../config.js';
+import { WebhookDispatcher } from '../core/webhooks/webhook-dispatcher.js';
+import { WebhookEndpoints } from '../core/webhooks/webhook-endpoints.js';
+import { WebhookIntake } from '../core/webhooks/webhook-intake.js';
+import type { BookingStore } from '../ports/bookings.js';
+import type { Clock } from '../ports/clock.js';
+import type { StoreBackend } from '../ports/store-backend.js';
+import type { WebhookTransport } from '../ports/webhook-transport.js';
 
 /** Webhooks of one instance (docs/webhooks.md). */
 export interface WebhookComponents {
