@@ -88,10 +88,15 @@ export function createAnalyticsComponents(
       lambdaMemoryMb: config.costLambdaMemoryMb,
       machines: config.costMachines,
     },
-    budget: new BudgetWatch(config.costMonthlyBudgetUsd, deps.settings, async (alert) => {
-      log.warn(alert, 'monthly budget threshold crossed');
-      await bus.publish([createEvent('budget.threshold-crossed', alert)]);
-    }),
+    budget: new BudgetWatch(
+      config.costMonthlyBudgetUsd,
+      deps.settings,
+      async (alert) => {
+        log.warn(alert, 'monthly budget threshold crossed');
+        await bus.publish([createEvent('budget.threshold-crossed', alert)]);
+      },
+      clock,
+    ),
     ttlSeconds: {
       flights: config.cacheTtlFlightSearchSeconds,
       hotels: config.cacheTtlHotelSearchSeconds,

@@ -36,6 +36,8 @@ export interface GatewayComponents {
   options: GatewayOptions;
   /** Keys generated on this first start, to print once; undefined otherwise. */
   developmentKeys: DevelopmentKeys | undefined;
+  /** Closes the rate limiter and the usage meter (the app does not: `closeLimiter: false`). */
+  close(): Promise<void>;
 }
 
 /**
@@ -103,6 +105,10 @@ export async function createGatewayComponents(
       },
     },
     developmentKeys,
+    async close() {
+      await limiter.close();
+      await meter.close();
+    },
   };
 }
 

@@ -57,6 +57,7 @@ export function createTimetableComponents(
         log.info({ routes: `${done}/${total}`, legs }, 'timetable index building');
       },
       signal,
+      clock,
     );
     log.info(
       {

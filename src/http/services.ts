@@ -1,35 +1,27 @@
 import type { AnalyticsService } from '../core/analytics/analytics-service.js';
 import type { BookingService } from '../core/bookings/booking-service.js';
 import type { Discovery } from '../core/discovery/discovery.js';
+import type { ComponentHealth } from '../core/health/readiness.js';
 import type { HotelSearch } from '../core/hotels/hotel-search.js';
 import type { ImportJobs } from '../core/imports/import-jobs.js';
 import type { ImportKind, ImportKindName } from '../core/imports/import-kind.js';
 import type { InventoryAdmin } from '../core/inventory/inventory-admin.js';
-import type { LocationView } from '../core/locations/location-search.js';
+import type { CachedLocations } from '../core/locations/cached-locations.js';
 import type { OfferSeal } from '../core/offers/offer-seal.js';
 import type { PriceConfirmation } from '../core/offers/price-confirmation.js';
 import type { SearchResults } from '../core/search/search-results.js';
 import type { SupplierFlightSearch } from '../core/suppliers/supplier-flight-search.js';
 import type { WebhookEndpoints } from '../core/webhooks/webhook-endpoints.js';
-import type { CacheOutcome } from '../ports/cache.js';
+import type { Clock } from '../ports/clock.js';
 import type { SupplierCircuit } from '../ports/supplier.js';
 import type { Tracer } from '../ports/tracer.js';
 
-export type ComponentHealth = 'ok' | 'degraded' | 'down';
-
-/** Locations matching a query, with how the cache answered (for `x-cache` and metrics). */
-export interface LocationLookup {
-  data: LocationView[];
-  cache: CacheOutcome;
-}
+export type { ComponentHealth } from '../core/health/readiness.js';
+export type { LocationLookup } from '../core/locations/cached-locations.js';
 
 /** The use cases the HTTP layer calls; built by the composition root. */
 export interface ApiServices {
-  locations: {
-    search(query: string, limit: number): Promise<LocationLookup>;
-    /** The locations of a fresh hit held in process, without I/O (the cached-search front). */
-    peek(query: string, limit: number): LocationView[] | undefined;
-  };
+  locations: CachedLocations;
   /** Flight search across the configured suppliers. */
   flights: Pick<SupplierFlightSearch, 'page' | 'peek' | 'search' | 'cacheKey'>;
   /** Circuit-breaker state of each remote supplier (none when only the own inventory is enabled). */
@@ -55,6 +47,8 @@ export interface ApiServices {
   webhooks?: WebhookEndpoints | undefined;
   /** Spans for each request; absent when tracing is off. */
   tracer?: Tracer | undefined;
+  /** The platform's time: default dates and timestamps in answers read it, so tests can set it. */
+  clock: Clock;
   /** Health of each dependency, for /health/ready. */
   readiness(): Promise<Record<string, ComponentHealth>>;
 }

@@ -7,13 +7,14 @@ import { pino } from 'pino';
 import { createEventBus } from '../adapters/events/create-event-bus.js';
 import { type AnalyticsComponents, createAnalyticsComponents } from '../composition/analytics.js';
 import { EVENT_SOURCE } from '../composition/event-source.js';
-import { systemClock } from '../ports/clock.js';
+import { type Clock, systemClock } from '../ports/clock.js';
 import type { Outbox } from '../ports/outbox.js';
 import type { ProcessedEvents } from '../ports/processed-events.js';
 import { lambdaConfig, openLambdaStore } from './lambda-config.js';
 import { perSandbox } from './per-sandbox.js';
 
 export interface HousekeepingParts {
+  clock: Clock;
   outbox: Outbox;
   processed: ProcessedEvents;
   /** Undefined with ANALYTICS=off. */
@@ -46,7 +47,7 @@ const parts = perSandbox(
 /** This sandbox's housekeeping parts, built on the first invocation. */
 export async function housekeepingParts(): Promise<HousekeepingParts> {
   const { backend, analytics } = await parts.get();
-  return { outbox: backend.outbox, processed: backend.processedEvents, analytics };
+  return { clock: systemClock, outbox: backend.outbox, processed: backend.processedEvents, analytics };
 }
 
 /** Closes them (tests). */

@@ -1,6 +1,6 @@
 /**
  * EventBridge Scheduler → this function, every few minutes: the background work a serving instance's
- * `start()` runs on timers (platform.ts, analytics-components.ts), which no Lambda sandbox runs, as it
+ * `start()` runs on timers (composition/housekeeping.ts, composition/analytics.ts), which no Lambda sandbox runs, as it
  * is frozen between invocations. Each run compacts and expires analytics rollups, checks the monthly
  * budget, and prunes processed-event marks and published outbox records past their retention (DynamoDB's
  * TTL deletes those too, but only within about two days). A step that fails does not stop the others;
@@ -26,7 +26,7 @@ export interface HousekeepingReport {
 
 export async function handler(_event: unknown, context: Context): Promise<HousekeepingReport> {
   return instrumented(tools, context, async () => {
-    const { analytics, processed, outbox } = await housekeepingParts();
+    const { analytics, processed, outbox, clock } = await housekeepingParts();
     const report: HousekeepingReport = { failed: [] };
     const errors: unknown[] = [];
     const step = async (name: string, work: () => Promise<void>): Promise<void> => {
@@ -38,7 +38,7 @@ export async function handler(_event: unknown, context: Context): Promise<Housek
         errors.push(error);
       }
     };
-    const now = Date.now();
+    const now = clock.now();
     if (analytics) {
       await step('analytics', async () => {
         await analytics.compactAndExpire();

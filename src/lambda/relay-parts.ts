@@ -1,6 +1,6 @@
 /**
  * What the outbox relay function is made of: the store's outbox and the bus it publishes to, nothing
- * more. The API function builds the whole platform (platform.ts); the other functions build only
+ * more. The API function builds the whole platform (composition/platform.ts); the other functions build only
  * their own few parts and write nothing at cold start — no API keys, issuer keys or signing secret
  * (and the stack grants them no write on those items either, infra/lib/table-access.ts).
  */

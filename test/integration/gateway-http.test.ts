@@ -251,7 +251,9 @@ describe('gateway over HTTP', () => {
         key: ADMIN_KEY,
       });
       expect(badRange.status).toBe(400);
-      expect(badRange.body.errors).toEqual([{ field: 'from', message: 'must be a calendar day YYYY-MM-DD' }]);
+      expect(badRange.body.errors).toEqual([
+        { field: 'query.from', message: 'must be a calendar day YYYY-MM-DD' },
+      ]);
     });
   });
 

@@ -25,6 +25,7 @@ import type { ConfirmedOffer, PriceConfirmation } from '../offers/price-confirma
 import { seatsNeeded } from '../pricing/passenger-pricing.js';
 import type { BookedSupplierOrder, SupplierOffers } from '../suppliers/supplier-offers.js';
 import { newBookingReference } from './booking-reference.js';
+import { contactErrors } from './contact-rules.js';
 import { missingFieldErrors, passengerErrors, type TravelDates } from './passenger-rules.js';
 import { requestFingerprint } from './request-fingerprint.js';
 
@@ -262,12 +263,15 @@ export class BookingService {
         ? confirmed.reference.passengers
         : { adults: confirmed.reference.adults, children: 0, infants: 0 };
     // Hotels check guests' ages at check-in; airlines price and seat by age, so flights need it.
-    const errors = passengerErrors(
-      request.passengers,
-      counts,
-      travelDates(confirmed),
-      confirmed.kind === 'flight' ? 'required' : 'optional',
-    );
+    const errors = [
+      ...contactErrors(request.contact),
+      ...passengerErrors(
+        request.passengers,
+        counts,
+        travelDates(confirmed),
+        confirmed.kind === 'flight' ? 'required' : 'optional',
+      ),
+    ];
     if (confirmed.kind === 'flight' && confirmed.reference.supplier !== undefined && this.#deps.suppliers) {
       errors.push(
         ...missingFieldErrors(

@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from '../../ports/clock.js';
+
 /** Fractions of the monthly budget whose crossing raises an alert. */
 export const BUDGET_THRESHOLDS = [0.8, 1] as const;
 
@@ -23,11 +25,18 @@ export class BudgetWatch {
   readonly #budgetUsd: number;
   readonly #marks: BudgetMarks;
   readonly #announce: (alert: BudgetAlert) => Promise<void>;
+  readonly #clock: Clock;
 
-  constructor(budgetUsd: number, marks: BudgetMarks, announce: (alert: BudgetAlert) => Promise<void>) {
+  constructor(
+    budgetUsd: number,
+    marks: BudgetMarks,
+    announce: (alert: BudgetAlert) => Promise<void>,
+    clock: Clock = systemClock,
+  ) {
     this.#budgetUsd = budgetUsd;
     this.#marks = marks;
     this.#announce = announce;
+    this.#clock = clock;
   }
 
   get budgetUsd(): number {
@@ -48,7 +57,7 @@ export class BudgetWatch {
       if ((await this.#marks.getSetting(mark)) !== undefined) continue;
       const alert = { month, thresholdPercent, budgetUsd: this.#budgetUsd, monthToDateUsd };
       await this.#announce(alert);
-      await this.#marks.setSetting(mark, new Date().toISOString());
+      await this.#marks.setSetting(mark, new Date(this.#clock.now()).toISOString());
       sent.push(alert);
     }
     return sent;

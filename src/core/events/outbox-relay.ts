@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '../../ports/clock.js';
 import type { EventBus } from '../../ports/events.js';
 import { type Outbox, PUBLISHED_OUTBOX_RETENTION_MS } from '../../ports/outbox.js';
 
@@ -18,6 +19,8 @@ export interface OutboxRelayOptions {
   retentionMs?: number;
   /** Told about failed rounds (store or bus down); the relay keeps polling. */
   onError?: (error: unknown) => void;
+  /** When published rows are old enough to prune; default the system clock. */
+  clock?: Clock;
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -48,6 +51,7 @@ export class OutboxRelay {
   readonly #owner: string;
   readonly #retentionMs: number;
   readonly #onError: (error: unknown) => void;
+  readonly #clock: Clock;
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -58,6 +62,7 @@ export class OutboxRelay {
 
   constructor(options: OutboxRelayOptions) {
     this.#outbox = options.outbox;
+    this.#clock = options.clock ?? systemClock;
     this.#bus = options.bus;
     this.#pollMs = options.pollMs;
     this.#batch = options.batchSize ?? 100;
@@ -136,7 +141,7 @@ export class OutboxRelay {
   }
 
   async #pruneNow(): Promise<void> {
-    const now = Date.now();
+    const now = this.#clock.now();
     if (now - this.#lastPrune < PRUNE_EVERY_MS) return;
     this.#lastPrune = now;
     await this.#outbox.prunePublished(now - this.#retentionMs);

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Ids sort by creation
- * time, which keeps event ids readable in logs and index-friendly in the stores.
+ * time (`nowMs`, from the caller's Clock), which keeps event ids readable in logs and index-friendly in
+ * the stores.
  */
-export function uuidV7(nowMs: number = Date.now()): string {
+export function uuidV7(nowMs: number): string {
   const bytes = randomBytes(16);
   let time = Math.max(0, Math.floor(nowMs));
   for (let i = 5; i >= 0; i--) {

@@ -36,6 +36,43 @@ export interface HotelSearchQuery {
   currency?: string;
 }
 
+/**
+ * What a flight search asks when the client leaves a field out. The v1 schema states these as its
+ * defaults (http/schemas/flights.ts), and a search the platform runs itself (a prewarmed
+ * route-date) fills them in the same, so both land on one cache key.
+ */
+export const FLIGHT_SEARCH_DEFAULTS = {
+  adults: 1,
+  children: 0,
+  infants: 0,
+  cabin: 'economy',
+  maxStops: 2,
+  sort: 'price',
+} as const satisfies Partial<FlightSearchQuery>;
+
+/** A one-way search of a route on a date, every other field at its default. */
+export function flightSearchQuery(route: {
+  origin: string;
+  destination: string;
+  departureDate: string;
+}): FlightSearchQuery {
+  return { ...FLIGHT_SEARCH_DEFAULTS, ...route };
+}
+
+/** A search or an order for a party without an adult is refused: children and infants travel with one. */
+export function requireAnAdult(adults: number): void {
+  if (adults < 1) throw invalidField('query.adults', 'at least one adult traveller is required');
+}
+
+/** The rest of a flight search's party rules: an adult per infant (on a lap), at most 9 seats. */
+export function checkParty(party: { adults: number; children: number; infants: number }): void {
+  if (party.infants > party.adults)
+    throw invalidField('query.infants', 'each infant needs an adult (infants ≤ adults)');
+  if (party.adults + party.children > 9) {
+    throw invalidField('query.children', 'at most 9 seated passengers (adults + children) per search');
+  }
+}
+
 /** Currency the demo inventory is priced in; the default of every search. */
 export const DEFAULT_CURRENCY = 'USD';
 
@@ -61,10 +98,12 @@ function amount(value: string | undefined, currency: string): number | undefined
 
 /**
  * Turns a schema-valid flight query into the core's request: codes upper-cased, dates checked as
- * real calendar dates, cross-field rules (return after departure, infants ≤ adults, seats ≤ 9).
+ * real calendar dates, cross-field rules (an adult, return after departure, infants ≤ adults, seats ≤ 9).
  * Equivalent queries give equal requests, so they share one cache entry.
  */
 export function toFlightSearchRequest(query: FlightSearchQuery): FlightSearchRequest {
+  // Before anything else, as the Amadeus routes always answered it.
+  requireAnAdult(query.adults);
   const currency = currencyOf(query.currency);
   const departureDate = calendarDate(query.departureDate, 'query.departureDate');
   const returnDate =
@@ -72,11 +111,7 @@ export function toFlightSearchRequest(query: FlightSearchQuery): FlightSearchReq
   if (returnDate !== undefined && returnDate < departureDate) {
     throw invalidField('query.returnDate', 'returnDate must not be before departureDate');
   }
-  if (query.infants > query.adults)
-    throw invalidField('query.infants', 'each infant needs an adult (infants ≤ adults)');
-  if (query.adults + query.children > 9) {
-    throw invalidField('query.children', 'at most 9 seated passengers (adults + children) per search');
-  }
+  checkParty(query);
   const carriers = query.carriers ? [...new Set(query.carriers.toUpperCase().split(','))].sort() : undefined;
   return {
     origin: query.origin.toUpperCase(),

@@ -12,6 +12,14 @@ export interface WorkLimits {
 /** Defaults for a search built without limits: generous for any real query, finite for every input. */
 export const DEFAULT_WORK_LIMITS: WorkLimits = { timeMs: 8_000, maxSteps: 2_000_000 };
 
+/**
+ * The work budget of one search under a request timeout: its deadline leaves a fifth of the timeout
+ * to price, sign and send what it found, so a search at its budget still answers within the timeout.
+ */
+export function searchWorkLimits(requestTimeoutMs: number): WorkLimits {
+  return { ...DEFAULT_WORK_LIMITS, timeMs: Math.floor(requestTimeoutMs * 0.8) };
+}
+
 /** Longest stretch of work between two yields to the event loop, ms. */
 const SLICE_MS = 10;
 /** Steps between two looks at the clock. */

@@ -232,8 +232,7 @@ export const flightOfferRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
   { services },
 ) => {
   async function search(request: FastifyRequest, mapped: MappedSearch) {
-    if ((mapped.queries[0]?.adults ?? 0) < 1)
-      throw invalidField('query.adults', 'at least one adult traveller is required');
+    // The core refuses a party without an adult (request-rules.ts), named query.adults → /travelers.
     const pages = await Promise.all(
       mapped.queries.map((query) => services.flights.page(query, OFFERS_PER_SEARCH)),
     );

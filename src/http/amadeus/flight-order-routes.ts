@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
+import { isE164, isEmail } from '../../core/bookings/contact-rules.js';
 import { DomainError, invalidField } from '../../core/errors.js';
 import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
 import type { OfferSeal } from '../../core/offers/offer-seal.js';
@@ -13,7 +14,6 @@ import type {
   PassengerTitle,
 } from '../../ports/bookings.js';
 import type { ApiServices } from '../services.js';
-import { isE164, isEmail } from './contact-rules.js';
 import { AMADEUS_TAG, clientOwner, idempotencyKeyOf } from './context.js';
 import { toAmadeusFlightOffer } from './flight-offer-mapper.js';
 import {

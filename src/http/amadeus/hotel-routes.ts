@@ -188,7 +188,7 @@ export const hotelRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
       if (hotelIds.length === 0 || hotelIds.length > MAX_HOTEL_IDS) {
         throw invalidField('query.hotelIds', `give 1 to ${MAX_HOTEL_IDS} hotel ids`);
       }
-      const checkIn = q.checkInDate ?? toUtcIso(Date.now()).slice(0, 10);
+      const checkIn = q.checkInDate ?? toUtcIso(services.clock.now()).slice(0, 10);
       const checkOut = q.checkOutDate ?? addDays(checkIn, 1);
       const currency = (q.currency ?? 'USD').toUpperCase();
       const range = priceRange(q.priceRange, currency);

@@ -14,7 +14,7 @@ const MATCHES = 50;
 const LOCATIONS_PATH = '/v1/reference-data/locations';
 
 /** A location as Amadeus's Airport & City Search shows it. */
-function amadeusLocation(location: LocationView, base: string) {
+function amadeusLocation(location: LocationView, base: string, now: number) {
   const subType = location.type === 'airport' ? 'AIRPORT' : 'CITY';
   const id = `${subType === 'AIRPORT' ? 'A' : 'C'}${location.iataCode}`;
   return {
@@ -24,7 +24,7 @@ function amadeusLocation(location: LocationView, base: string) {
     detailedName: `${location.cityName}/${location.country}: ${location.name}`.toUpperCase(),
     id,
     self: { href: `${base}${LOCATIONS_PATH}/${id}`, methods: ['GET'] },
-    timeZoneOffset: toZonedIso(Date.now(), location.timeZone).slice(19),
+    timeZoneOffset: toZonedIso(now, location.timeZone).slice(19),
     iataCode: location.iataCode,
     geoCode: { latitude: location.latitude, longitude: location.longitude },
     address: {
@@ -85,6 +85,7 @@ export const locationRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }
         'page[limit]': limit,
       };
       const lastOffset = Math.max(0, Math.floor((matches.length - 1) / limit) * limit);
+      const now = services.clock.now();
       return {
         meta: {
           count: matches.length,
@@ -96,7 +97,7 @@ export const locationRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }
             last: pageLink(request, params, lastOffset),
           },
         },
-        data: matches.slice(offset, offset + limit).map((location) => amadeusLocation(location, base)),
+        data: matches.slice(offset, offset + limit).map((location) => amadeusLocation(location, base, now)),
       };
     },
   );
@@ -130,7 +131,7 @@ export const locationRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }
               .find((l) => l.cityCode === code)
           : undefined);
       if (!found) throw new DomainError('not-found', `no location has the id ${request.params.locationId}`);
-      const location = amadeusLocation(found, baseUrl(request));
+      const location = amadeusLocation(found, baseUrl(request), services.clock.now());
       return { meta: { links: { self: location.self.href } }, data: location };
     },
   );

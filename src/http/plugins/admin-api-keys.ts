@@ -3,10 +3,11 @@ import type { Static } from '@sinclair/typebox';
 import { type ApiKeyService, CONFIGURED_ADMIN_KEY_ID } from '../../core/gateway/api-key-service.js';
 import { PLAN_NAMES } from '../../core/gateway/plans.js';
 import type { UsageMeter } from '../../core/gateway/usage-meter.js';
+import { usageRange } from '../../core/gateway/usage-range.js';
 import type { ApiKeyRecord } from '../../ports/api-keys.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import type { UsagePlanOverrides } from '../../ports/usage-plan.js';
-import { isUtcDay, utcDay } from '../../ports/utc-day.js';
+import { utcDay } from '../../ports/utc-day.js';
 import { replyWithProblem } from '../problems.js';
 import { requireAdmin } from './admin-guard.js';
 
@@ -58,8 +59,6 @@ const DailyUsageSchema = Type.Object({
   serverErrors: Type.Integer(),
   throttled: Type.Integer({ description: '429 answers (rate or quota).' }),
 });
-
-const MAX_USAGE_DAYS = 366;
 
 export interface AdminApiKeysOptions {
   keys: ApiKeyService;
@@ -171,17 +170,7 @@ export const adminApiKeyRoutes: FastifyPluginAsyncTypebox<AdminApiKeysOptions> =
     },
     async (request, reply) => {
       const { id } = request.params;
-      const today = utcDay(clock.now());
-      const from = request.query.from ?? today;
-      const to = request.query.to ?? (isUtcDay(from) ? from : today);
-      const errors = [
-        ...(isUtcDay(from) ? [] : [{ field: 'from', message: 'must be a calendar day YYYY-MM-DD' }]),
-        ...(isUtcDay(to) ? [] : [{ field: 'to', message: 'must be a calendar day YYYY-MM-DD' }]),
-      ];
-      if (errors.length === 0 && from > to) errors.push({ field: 'to', message: 'must not be before from' });
-      if (errors.length === 0 && (Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_USAGE_DAYS) {
-        errors.push({ field: 'to', message: `the range may span at most ${MAX_USAGE_DAYS} days` });
-      }
+      const { from, to, errors } = usageRange(request.query, utcDay(clock.now()));
       if (errors.length > 0) {
         return replyWithProblem(request, reply, 'validation-failed', 'The usage range is invalid.', {
           errors,

@@ -27,7 +27,7 @@ export const offerRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
     async (request, reply) => {
       const confirmed = await services.offers.confirm(request.params.offerId);
       reply.header('cache-control', 'no-store');
-      return { data: confirmed.offer, meta: { confirmedAt: new Date().toISOString() } };
+      return { data: confirmed.offer, meta: { confirmedAt: new Date(services.clock.now()).toISOString() } };
     },
   );
 };

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { E164_PATTERN, EMAIL_MAX_LENGTH, EMAIL_PATTERN } from '../../core/bookings/contact-rules.js';
 import { CalendarDate } from './common.js';
 
 /** `Idempotency-Key`: 1–255 printable ASCII characters, as payment APIs accept. */
@@ -50,8 +51,8 @@ export const PassengerSchema = Type.Object(
 
 export const ContactSchema = Type.Object(
   {
-    email: Type.String({ maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' }),
-    phone: Type.String({ pattern: '^\\+[1-9]\\d{6,14}$', description: 'E.164, e.g. +442071234567' }),
+    email: Type.String({ maxLength: EMAIL_MAX_LENGTH, pattern: EMAIL_PATTERN }),
+    phone: Type.String({ pattern: E164_PATTERN, description: 'E.164, e.g. +442071234567' }),
   },
   { additionalProperties: false },
 );

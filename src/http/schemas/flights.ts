@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { FLIGHT_SEARCH_DEFAULTS as DEFAULTS } from '../../core/search/request-rules.js';
 import {
   CalendarDate,
   CurrencyCode,
@@ -11,7 +12,7 @@ import {
 
 export const CabinSchema = Type.Union(
   [Type.Literal('economy'), Type.Literal('premium_economy'), Type.Literal('business'), Type.Literal('first')],
-  { default: 'economy' },
+  { default: DEFAULTS.cabin },
 );
 
 export const FlightSearchQuery = Type.Object(
@@ -20,13 +21,13 @@ export const FlightSearchQuery = Type.Object(
     destination: IataCode,
     departureDate: CalendarDate,
     returnDate: Type.Optional(CalendarDate),
-    adults: Type.Integer({ minimum: 1, maximum: 9, default: 1 }),
-    children: Type.Integer({ minimum: 0, maximum: 8, default: 0 }),
-    infants: Type.Integer({ minimum: 0, maximum: 9, default: 0 }),
+    adults: Type.Integer({ minimum: 1, maximum: 9, default: DEFAULTS.adults }),
+    children: Type.Integer({ minimum: 0, maximum: 8, default: DEFAULTS.children }),
+    infants: Type.Integer({ minimum: 0, maximum: 9, default: DEFAULTS.infants }),
     cabin: CabinSchema,
-    maxStops: Type.Integer({ minimum: 0, maximum: 2, default: 2 }),
+    maxStops: Type.Integer({ minimum: 0, maximum: 2, default: DEFAULTS.maxStops }),
     sort: Type.Union([Type.Literal('price'), Type.Literal('duration'), Type.Literal('departure')], {
-      default: 'price',
+      default: DEFAULTS.sort,
     }),
     maxPrice: Type.Optional(DecimalAmount),
     carriers: Type.Optional(

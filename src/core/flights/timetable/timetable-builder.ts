@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { type Clock, systemClock } from '../../../ports/clock.js';
 import type { FlightRecord, InventoryStore, RouteRecord } from '../../../ports/store.js';
 import { CABINS } from '../../../ports/store.js';
 import {
@@ -30,14 +31,16 @@ export type BuildProgress = (routesDone: number, routesTotal: number, legs: numb
  * Reads every flight departing in [from, to) from the store, route by route through the same port
  * call the search used (`findFlightsOnLegs`, so every backend builds the same index), into a flat
  * layout. `progress` is called after each read; an aborted `signal` stops the reading (it rejects).
+ * `clock` dates the layout (`builtAt`).
  */
 export async function buildTimetable(
   store: InventoryStore,
   window: { from: number; to: number },
   progress?: BuildProgress,
   signal?: AbortSignal,
+  clock: Clock = systemClock,
 ): Promise<TimetableLayout> {
-  const builtAt = Date.now();
+  const builtAt = clock.now();
   const routes = await store.listRoutes();
   const columns = new LegColumns();
   const routeFirstLeg: number[] = [0];

@@ -37,14 +37,14 @@ function routeDestination({ airport, relevance }: DestinationView, now: number) 
 }
 
 /** An airport as Airport Nearest Relevant shows it. */
-function nearbyAirport(view: NearbyAirportView) {
+function nearbyAirport(view: NearbyAirportView, now: number) {
   const { airport } = view;
   return {
     type: 'location' as const,
     subType: 'AIRPORT' as const,
     name: airport.name.toUpperCase(),
     detailedName: `${airport.city}/${airport.countryCode ?? airport.country}: ${airport.name}`.toUpperCase(),
-    timeZoneOffset: toZonedIso(Date.now(), airport.timeZone).slice(19),
+    timeZoneOffset: toZonedIso(now, airport.timeZone).slice(19),
     iataCode: airport.iata,
     geoCode: { latitude: airport.latitude, longitude: airport.longitude },
     address: {
@@ -145,6 +145,7 @@ export const routeNetworkRoutes: FastifyPluginAsyncTypebox<{ services: ApiServic
       const airports = (await network.nearestAirports(latitude, longitude, radius)).sort(NEAREST_ORDER[sort]);
       const params = { latitude, longitude, radius, sort, 'page[limit]': limit };
       const lastOffset = Math.max(0, Math.floor((airports.length - 1) / limit) * limit);
+      const now = services.clock.now();
       return {
         meta: {
           count: airports.length,
@@ -156,7 +157,7 @@ export const routeNetworkRoutes: FastifyPluginAsyncTypebox<{ services: ApiServic
             last: pageLink(request, params, lastOffset),
           },
         },
-        data: airports.slice(offset, offset + limit).map(nearbyAirport),
+        data: airports.slice(offset, offset + limit).map((view) => nearbyAirport(view, now)),
       };
     },
   );
@@ -182,7 +183,7 @@ export const routeNetworkRoutes: FastifyPluginAsyncTypebox<{ services: ApiServic
         ...(max === undefined ? {} : { max }),
         ...(arrivalCountryCode === undefined ? {} : { arrivalCountryCode }),
       });
-      const now = Date.now();
+      const now = services.clock.now();
       return {
         meta: { count: destinations.length, links: { self: `${baseUrl(request)}${request.url}` } },
         data: destinations.map((d) => routeDestination(d, now)),
@@ -211,7 +212,7 @@ export const routeNetworkRoutes: FastifyPluginAsyncTypebox<{ services: ApiServic
         ...(max === undefined ? {} : { max }),
         ...(arrivalCountryCode === undefined ? {} : { arrivalCountryCode }),
       });
-      const now = Date.now();
+      const now = services.clock.now();
       return {
         meta: { count: destinations.length, links: { self: `${baseUrl(request)}${request.url}` } },
         data: destinations.map((d) => routeDestination(d, now)),
