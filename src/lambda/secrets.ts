@@ -3,6 +3,7 @@
  * interface endpoint), so no secret value sits in a function's configuration.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { options } from '../config.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -25,15 +26,17 @@ export function secretsManagerReader(client = new SecretsManagerClient({})): Sec
  */
 export async function withSecrets(env: Env, read: SecretReader): Promise<Env> {
   const resolved: Env = { ...env };
-  const redisSecret = env.REDIS_AUTH_SECRET_ARN;
+  // The names come from the configuration table, which documents them; their values are needed
+  // here, before the configuration is parsed, since they change REDIS_URL, ADMIN_API_KEY and DUFFEL_TOKEN.
+  const redisSecret = env[options.redisAuthSecretArn.env];
   if (redisSecret) {
     const url = new URL(env.REDIS_URL ?? 'rediss://127.0.0.1:6379');
     url.password = encodeURIComponent(await read(redisSecret));
     resolved.REDIS_URL = url.toString();
   }
-  const adminSecret = env.ADMIN_API_KEY_SECRET_ARN;
+  const adminSecret = env[options.adminApiKeySecretArn.env];
   if (adminSecret) resolved.ADMIN_API_KEY = await read(adminSecret);
-  const duffelSecret = env.DUFFEL_TOKEN_SECRET_ARN;
+  const duffelSecret = env[options.duffelTokenSecretArn.env];
   if (duffelSecret) resolved.DUFFEL_TOKEN = await read(duffelSecret);
   return resolved;
 }
