@@ -20,6 +20,7 @@ import { createDiscovery } from './core/discovery/discovery.js';
 import { idempotentConsumer } from './core/events/idempotent-consumer.js';
 import { OutboxRelay } from './core/events/outbox-relay.js';
 import { FlightSearch } from './core/flights/flight-search.js';
+import { MultiCitySearch } from './core/flights/multi-city-search.js';
 import type { LiveTimetable } from './core/flights/timetable/live-timetable.js';
 import { timetableFirst } from './core/flights/timetable/timetable-events.js';
 import { HotelSearch } from './core/hotels/hotel-search.js';
@@ -324,6 +325,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const services: ApiServices = {
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
     flights,
+    journeys: new MultiCitySearch({ ...shared, flights }),
     supplierCircuits: () => supplierComponents.circuits(),
     hotels: searchPool ? new PooledHotelSearch(searchDeps, searchPool) : new HotelSearch(searchDeps),
     discovery: createDiscovery({
