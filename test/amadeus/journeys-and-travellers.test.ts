@@ -324,3 +324,98 @@ describe('traveller types through search, pricing and booking', () => {
     expect(types(read.data)).toEqual(['YOUNG', 'STUDENT', 'SENIOR']);
   });
 });
+
+describe('include= on Flight Offers Price', () => {
+  it('answers bags, detailed-fare-rules and credit-card-fees from the filed fare, in the spec’s shape', async () => {
+    const [offer] = (
+      await sdk.shopping.flightOffersSearch.get({
+        originLocationCode: 'LHR',
+        destinationLocationCode: 'JFK',
+        departureDate: tp.date(7),
+        adults: '1',
+        nonStop: true,
+        max: 1,
+      })
+    ).data;
+    // The flight is now sold under a filed fare: refundable, two checked bags.
+    const flightId = flightsOf(offer)[0]?.[0] ?? '';
+    const [flight] = await tp.platform.store.getFlights([flightId]);
+    if (!flight) throw new Error('no flight');
+    await tp.platform.store.putFlights([{ ...flight, fareSource: 'filed' }]);
+    await tp.platform.backend.fares.stage('include-test', [
+      {
+        line: 1,
+        filing: {
+          carrier: flight.carrier,
+          origin: 'LHR',
+          destination: 'JFK',
+          cabin: 'economy',
+          fareBasis: 'YFLEX',
+          bookingClass: 'Y',
+          amount: 45_000,
+          currency: flight.currency,
+          firstTravelDate: tp.date(0),
+          lastTravelDate: tp.date(30),
+          refundable: true,
+          checkedBags: 2,
+          tripType: 'any',
+        },
+      },
+    ]);
+    await tp.platform.backend.fares.publish('include-test', [flight.carrier], []);
+
+    // As the Python SDK writes the list: repeated keys.
+    const query = new URLSearchParams([
+      ['include', 'bags'],
+      ['include', 'detailed-fare-rules'],
+      ['include', 'credit-card-fees'],
+      ['include', 'other-services'],
+    ]);
+    const { status, json } = await post(`/v1/shopping/flight-offers/pricing?${query}`, {
+      data: { type: 'flight-offers-pricing', flightOffers: [offer] },
+    });
+    expect(status).toBe(200);
+    const priced = json.data.flightOffers[0];
+    expect(priced.travelerPricings[0].fareDetailsBySegment[0]).toMatchObject({
+      fareBasis: 'YFLEX',
+      includedCheckedBags: { quantity: 2 },
+    });
+    expect(json.included.bags).toEqual({
+      '1': {
+        quantity: 2,
+        name: 'CHECKED_BAG',
+        price: { amount: '0.00', currencyCode: 'USD' },
+        bookableByItinerary: true,
+        segmentIds: ['1'],
+        travelerIds: ['1'],
+      },
+    });
+    expect(json.included['detailed-fare-rules']).toEqual({
+      '1': {
+        fareBasis: 'YFLEX',
+        name: 'YFLEX',
+        segmentId: '1',
+        fareNotes: {
+          category: 'REFUND',
+          notApplicable: false,
+          descriptions: [{ descriptionType: 'PENALTIES', text: expect.stringMatching(/^REFUNDABLE/) }],
+        },
+      },
+    });
+    const fees = Object.values(json.included['credit-card-fees']) as SdkJson[];
+    expect(fees.map((f) => f.brand)).toContain('MASTERCARD');
+    for (const fee of fees)
+      expect(fee).toMatchObject({ amount: '0.00', currency: 'USD', flightOfferId: priced.id });
+    expect(json.warnings.map((w: SdkJson) => w.title)).toContain('PricingOrFareBasisDiscrepancyWarning');
+    expect(json.warnings.map((w: SdkJson) => w.detail)).toContain(
+      'include was not applied: other-services: the inventory sells no ancillary services',
+    );
+
+    // The Node SDK's comma list reads the same.
+    const node = await sdk.shopping.flightOffers.pricing.post(
+      { data: { type: 'flight-offers-pricing', flightOffers: [priced] } },
+      { include: 'bags,detailed-fare-rules' },
+    );
+    expect(Object.keys(node.result.included)).toEqual(['bags', 'detailed-fare-rules']);
+  });
+});

@@ -27,6 +27,7 @@ import {
 } from './flight-schemas.js';
 import { applyCriteria, legCriteria, NO_CRITERIA, type OfferCriteria, timeWindow } from './offer-filters.js';
 import { verifyFlightOffer, withFieldNames } from './offer-verification.js';
+import { pricingIncluded } from './pricing-included.js';
 import { listParameter } from './query-lists.js';
 import { amadeusBody, amadeusErrorResponses } from './schemas.js';
 import { type AmadeusWarning, notAppliedWarning, priceChangedWarning, withWarnings } from './warnings.js';
@@ -363,11 +364,11 @@ export const flightOfferRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
             ]
           : [],
       );
-      for (const include of listParameter(request.query.include)) {
-        warnings.push(
-          notAppliedWarning('include', `${include}: ${NOT_INCLUDED[include] ?? 'not a known value'}`),
-        );
-      }
+      const { included, warnings: notIncluded } = pricingIncluded(
+        listParameter(request.query.include),
+        verified,
+      );
+      warnings.push(...notIncluded);
       reply.header('cache-control', 'no-store');
       return {
         ...withWarnings(warnings),
@@ -376,18 +377,11 @@ export const flightOfferRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
           flightOffers: verified.map((v) => v.offer),
           bookingRequirements: bookingRequirements(verified.flatMap((v) => v.travelers)),
         },
+        ...(included ? { included } : {}),
         dictionaries: flightDictionaries(verified.map((v) => v.confirmed.offer)),
       };
     },
   );
-};
-
-/** Why each `include` of Flight Offers Price is not answered. */
-const NOT_INCLUDED: Readonly<Record<string, string>> = {
-  bags: 'the inventory records no bag allowances or bag prices',
-  'other-services': 'the inventory sells no ancillary services',
-  'detailed-fare-rules': 'the inventory records no fare rules beyond the fare basis',
-  'credit-card-fees': 'this server takes no card payments, so charges no card fees',
 };
 
 /**
