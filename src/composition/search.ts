@@ -1,6 +1,7 @@
 import type { RecentInvalidations } from '../core/cache/recent-invalidations.js';
 import { createDiscovery, type Discovery } from '../core/discovery/discovery.js';
 import { FlightSearch } from '../core/flights/flight-search.js';
+import { MultiCitySearch } from '../core/flights/multi-city-search.js';
 import { HotelSearch } from '../core/hotels/hotel-search.js';
 import { type CachedLocations, cachedLocations } from '../core/locations/cached-locations.js';
 import { LocationSearch } from '../core/locations/location-search.js';
@@ -66,6 +67,8 @@ export function createSearchResults(
 /** The search use cases, over the configured suppliers, threads and index. */
 export interface Searches {
   flights: SupplierFlightSearch;
+  /** Multi-city and open-jaw journeys, combined from the one-way searches of `flights`. */
+  journeys: MultiCitySearch;
   hotels: HotelSearch;
   locations: CachedLocations;
   discovery: Discovery;
@@ -124,6 +127,7 @@ export function createSearches(
   });
   return {
     flights,
+    journeys: new MultiCitySearch({ ...shared, flights }),
     hotels: pool ? new PooledHotelSearch(searchDeps, pool) : new HotelSearch(searchDeps),
     locations: cachedLocations(new LocationSearch(airports), cache, config.cacheTtlLocationsSeconds * 1000),
     discovery: createDiscovery({

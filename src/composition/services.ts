@@ -43,6 +43,7 @@ export function createServices(w: Wiring, parts: ServiceParts): ApiServices {
   return {
     locations: searches.locations,
     flights: searches.flights,
+    journeys: searches.journeys,
     supplierCircuits: () => searches.suppliers.circuits(),
     hotels: searches.hotels,
     discovery: searches.discovery,

@@ -1,6 +1,7 @@
 import type { AnalyticsService } from '../core/analytics/analytics-service.js';
 import type { BookingService } from '../core/bookings/booking-service.js';
 import type { Discovery } from '../core/discovery/discovery.js';
+import type { MultiCitySearch } from '../core/flights/multi-city-search.js';
 import type { ComponentHealth } from '../core/health/readiness.js';
 import type { HotelSearch } from '../core/hotels/hotel-search.js';
 import type { ImportJobs } from '../core/imports/import-jobs.js';
@@ -24,6 +25,8 @@ export interface ApiServices {
   locations: CachedLocations;
   /** Flight search across the configured suppliers. */
   flights: Pick<SupplierFlightSearch, 'page' | 'peek' | 'search' | 'cacheKey'>;
+  /** Multi-city and open-jaw journeys, combined from the one-way searches of `flights`. */
+  journeys: MultiCitySearch;
   /** Circuit-breaker state of each remote supplier (none when only the own inventory is enabled). */
   supplierCircuits(): Record<string, SupplierCircuit>;
   hotels: HotelSearch;

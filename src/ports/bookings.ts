@@ -3,8 +3,11 @@ import type { Cabin } from './store.js';
 
 export type BookingStatus = 'confirmed' | 'cancelled';
 
-/** Passenger types as airlines price them: adults 12+, children 2–11, infants under 2 (on a lap). */
-export type PassengerType = 'adult' | 'child' | 'infant';
+/**
+ * Passenger types as airlines price them: adults 12+, children 2–11, infants under 2 on a lap
+ * (`infant`) or in a seat of their own (`seated_infant`, which takes a seat and pays the child fare).
+ */
+export type PassengerType = 'adult' | 'child' | 'seated_infant' | 'infant';
 
 /** Who a booking belongs to: the end user (token `sub`) through one client app (API key). */
 export interface BookingOwner {
@@ -28,6 +31,11 @@ export interface Passenger {
   title?: PassengerTitle;
   /** Optional unless the offer's supplier requires it (Duffel). */
   gender?: PassengerGender;
+  /**
+   * The passenger category a client's API named when it is priced as `type` but called otherwise
+   * (Amadeus YOUNG, STUDENT, SENIOR pay the adult fare): kept with the booking and shown back.
+   */
+  category?: string;
 }
 
 export interface Contact {

@@ -255,7 +255,7 @@ describe('parameters as the SDKs send them', () => {
     expect(deposit.data).toEqual([]);
   });
 
-  it('answers include= on pricing with a warning per value it cannot include, and bookingRequirements', async () => {
+  it('answers include= on pricing in `included`, with a warning for what the fare records nothing of, and bookingRequirements', async () => {
     const [offer] = (
       await sdk.shopping.flightOffersSearch.get({ ...route, departureDate: tp.date(2), adults: '1', max: 1 })
     ).data;
@@ -263,10 +263,17 @@ describe('parameters as the SDKs send them', () => {
       { data: { type: 'flight-offers-pricing', flightOffers: [offer] } },
       { include: 'bags,credit-card-fees' },
     );
+    // Inventory fares record no bag allowance: bags is a warning; card fees are zero for every brand.
     expect(priced.result.warnings.map((w: SdkJson) => w.detail)).toEqual([
-      expect.stringMatching(/^include was not applied: bags:/),
-      expect.stringMatching(/^include was not applied: credit-card-fees:/),
+      expect.stringMatching(/^include was not applied: bags: no checked-bag allowance is recorded/),
     ]);
+    expect(priced.result.included.bags).toEqual({});
+    expect(priced.result.included['credit-card-fees']['1']).toEqual({
+      brand: 'VISA',
+      amount: '0.00',
+      currency: 'USD',
+      flightOfferId: priced.data.flightOffers[0].id,
+    });
     expect(priced.data.bookingRequirements.travelerRequirements).toEqual([
       { travelerId: '1', dateOfBirthRequired: true },
     ]);

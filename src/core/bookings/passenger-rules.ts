@@ -1,13 +1,14 @@
 import type { Passenger, PassengerType } from '../../ports/bookings.js';
 import type { SupplierPassengerField } from '../../ports/supplier.js';
 import type { FieldError } from '../errors.js';
-import type { PassengerCounts } from '../pricing/passenger-pricing.js';
+import { fareTypeOf, type PassengerCounts } from '../pricing/passenger-pricing.js';
 import { isCalendarDate } from '../time/zoned-time.js';
 
 /** Ages (whole years, at the date of travel) of each passenger type, as IATA airlines define them. */
 const AGE_RANGES: Record<PassengerType, { min: number; max: number }> = {
   adult: { min: 12, max: 130 },
   child: { min: 2, max: 11 },
+  seated_infant: { min: 0, max: 1 },
   infant: { min: 0, max: 1 },
 };
 
@@ -32,8 +33,10 @@ export function passengerErrors(
   const errors: FieldError[] = [];
   const given = { adults: 0, children: 0, infants: 0 };
   for (const passenger of passengers) {
-    if (passenger.type === 'adult') given.adults++;
-    else if (passenger.type === 'child') given.children++;
+    // A seated infant takes a child's seat and fare (fareTypeOf), so it fills a child of the offer.
+    const fare = fareTypeOf(passenger.type);
+    if (fare === 'adult') given.adults++;
+    else if (fare === 'child') given.children++;
     else given.infants++;
   }
   if (
@@ -70,7 +73,7 @@ export function passengerErrors(
     } else if (passenger.type === 'infant' && ageOn(passenger.dateOfBirth, travel.last) > range.max) {
       errors.push({
         field,
-        message: `an infant turns 2 before ${travel.last} and then needs a seat: book as a child`,
+        message: `an infant turns 2 before ${travel.last} and then needs a seat: book as a seated infant or a child`,
       });
     }
   });

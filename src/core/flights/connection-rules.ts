@@ -4,6 +4,11 @@ import type { FlightRecord } from '../../ports/store.js';
 /** Minimum connection time, minutes: shorter within one country (no passport control). */
 export const MCT_DOMESTIC_MINUTES = 45;
 export const MCT_INTERNATIONAL_MINUTES = 75;
+/**
+ * Shortest time between landing at the end of one itinerary and leaving on the next (a round trip's
+ * return, a multi-city journey's next origin-destination), minutes.
+ */
+export const MIN_STOPOVER_MINUTES = 120;
 /** Longest layover offered as a connection, minutes. */
 export const MAX_LAYOVER_MINUTES = 12 * 60;
 

@@ -111,14 +111,28 @@ export function priceJourney(
   return { ...quote, segmentFares, estimated };
 }
 
+/**
+ * The trip type a journey's fares are filed for. One itinerary is one way. Two itineraries whose
+ * second ends in the city the first began in are a round trip — open jaws included (out to one
+ * city, back from another: priced as half round trips, as carriers price them), with the stay
+ * between the two departures. Any other journey (an origin open jaw, three or more itineraries) is
+ * priced with one-way fares, each itinerary on its own.
+ */
 function journeyTerms(
   itineraries: readonly (readonly FlightRecord[])[],
   fares: FiledFares,
   halfOfRoundTrip: boolean,
 ): JourneyTerms {
   if (halfOfRoundTrip) return { tripType: 'round_trip', stayDays: undefined };
-  const [outbound, back] = itineraries;
-  if (back === undefined || outbound === undefined) return { tripType: 'one_way', stayDays: undefined };
+  const [outbound, back, ...more] = itineraries;
+  if (
+    back === undefined ||
+    outbound === undefined ||
+    more.length > 0 ||
+    !returnsHome(outbound, back, fares)
+  ) {
+    return { tripType: 'one_way', stayDays: undefined };
+  }
   return {
     tripType: 'round_trip',
     stayDays: daysBetween(
@@ -126,4 +140,17 @@ function journeyTerms(
       localDepartureDate(back[0] as FlightRecord, fares.airports),
     ),
   };
+}
+
+/** True when `back` ends in the city (or at the airport) `outbound` began in. */
+function returnsHome(
+  outbound: readonly FlightRecord[],
+  back: readonly FlightRecord[],
+  fares: FiledFares,
+): boolean {
+  const start = (outbound[0] as FlightRecord).origin;
+  const end = (back[back.length - 1] as FlightRecord).destination;
+  if (start === end) return true;
+  const city = (iata: string) => fares.airports.byIata(iata)?.cityCode ?? iata;
+  return city(start) === city(end);
 }

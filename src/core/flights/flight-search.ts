@@ -13,6 +13,7 @@ import { addDays, toUtcIso, zonedDate, zonedToEpoch } from '../time/zoned-time.j
 import { buildConnections } from './connection-builder.js';
 import {
   MAX_LAYOVER_MINUTES,
+  MIN_STOPOVER_MINUTES,
   maxJourneyMinutes,
   maxPathKm,
   minimumConnectionMinutes,
@@ -333,7 +334,7 @@ export class FlightSearch extends PagedFlightSearch {
       const arrival = (out[out.length - 1] as FlightRecord).arrivalUtc;
       for (const back of cheapest(inbound)) {
         // The return must leave after the outbound lands, with time to connect.
-        if ((back[0] as FlightRecord).departureUtc < arrival + 120 * 60_000) continue;
+        if ((back[0] as FlightRecord).departureUtc < arrival + MIN_STOPOVER_MINUTES * 60_000) continue;
         const journey = this.#price([out, back], request, fares);
         if (journey) journeys.push(journey);
       }

@@ -4,6 +4,8 @@ export interface PassengerCounts {
   infants: number;
 }
 
+import type { PassengerType } from '../../ports/bookings.js';
+
 export type TravelerType = 'adult' | 'child' | 'infant';
 
 /**
@@ -54,7 +56,16 @@ export function priceTravelers(cabins: readonly FarePart[], passengers: Passenge
     });
 }
 
-/** Seats a booking takes: infants sit on a lap. */
+/**
+ * The fare a passenger of a booking pays. An infant in a seat of its own is priced as a child (the
+ * only fare filed for a seated passenger under 12; no infant-with-seat fares are filed) and takes a
+ * seat like one.
+ */
+export function fareTypeOf(type: PassengerType): TravelerType {
+  return type === 'seated_infant' ? 'child' : type;
+}
+
+/** Seats a booking takes: held infants sit on a lap; children (seated infants among them) take one. */
 export function seatsNeeded(passengers: PassengerCounts): number {
   return passengers.adults + passengers.children;
 }

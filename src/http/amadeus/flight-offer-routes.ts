@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { invalidField } from '../../core/errors.js';
+import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
+import type { MultiCityQuery } from '../../core/flights/multi-city-search.js';
 import type { TravelerType } from '../../core/pricing/passenger-pricing.js';
 import type { FlightSearchQuery } from '../../core/search/request-rules.js';
 import { addDays } from '../../core/time/zoned-time.js';
@@ -23,8 +25,9 @@ import {
   PricingQuery,
   PricingResponse,
 } from './flight-schemas.js';
-import { applyCriteria, NO_CRITERIA, type OfferCriteria, timeWindow } from './offer-filters.js';
-import { verifyFlightOffer } from './offer-verification.js';
+import { applyCriteria, legCriteria, NO_CRITERIA, type OfferCriteria, timeWindow } from './offer-filters.js';
+import { verifyFlightOffer, withFieldNames } from './offer-verification.js';
+import { pricingIncluded } from './pricing-included.js';
 import { listParameter } from './query-lists.js';
 import { amadeusBody, amadeusErrorResponses } from './schemas.js';
 import { type AmadeusWarning, notAppliedWarning, priceChangedWarning, withWarnings } from './warnings.js';
@@ -43,6 +46,8 @@ const TRAVELER_TYPE: Readonly<Record<string, TravelerType>> = {
   YOUNG: 'adult',
   STUDENT: 'adult',
   CHILD: 'child',
+  // An infant in a seat of its own takes a seat and pays the child fare (core: fareTypeOf).
+  SEATED_INFANT: 'child',
   HELD_INFANT: 'infant',
 };
 
@@ -78,6 +83,8 @@ interface MappedSearch {
   criteria: OfferCriteria;
   /** What the search could not apply as asked. */
   warnings?: AmadeusWarning[];
+  /** A multi-city or open-jaw journey (then `queries` is empty): each leg searched, then combined. */
+  journey?: MultiCityQuery;
 }
 
 function fromQuery(q: Static<typeof FlightOffersQuery>): MappedSearch {
@@ -125,27 +132,22 @@ function datesOf(range: OriginDestination['departureDateTimeRange']): string[] {
 const upperSet = (codes: readonly string[] | undefined) =>
   codes === undefined ? undefined : new Set(codes.map((code) => code.toUpperCase()));
 
+/** True when the origin-destinations are a one-way trip or a round trip (back from where it went, to where it began). */
+function isOneWayOrRoundTrip(legs: readonly OriginDestination[]): boolean {
+  const [outbound, inbound, ...more] = legs;
+  if (!outbound || more.length > 0) return false;
+  if (!inbound) return true;
+  const same = (a: string, b: string) => a.toUpperCase() === b.toUpperCase();
+  return (
+    same(inbound.originLocationCode, outbound.destinationLocationCode) &&
+    same(inbound.destinationLocationCode, outbound.originLocationCode)
+  );
+}
+
 function fromBody(body: Static<typeof FlightOffersSearchBody>): MappedSearch {
-  const [outbound, inbound, ...more] = body.originDestinations;
+  const legs = body.originDestinations;
+  const [outbound] = legs;
   if (!outbound) throw invalidField('body.originDestinations', 'at least one origin-destination is required');
-  if (
-    more.length > 0 ||
-    (inbound &&
-      (inbound.originLocationCode.toUpperCase() !== outbound.destinationLocationCode.toUpperCase() ||
-        inbound.destinationLocationCode.toUpperCase() !== outbound.originLocationCode.toUpperCase()))
-  ) {
-    throw invalidField(
-      'body.originDestinations.1',
-      'one-way and round trips are served: multi-city and open-jaw journeys are not (search each leg one-way)',
-    );
-  }
-  const seated = body.travelers.findIndex((t) => t.travelerType === 'SEATED_INFANT');
-  if (seated >= 0) {
-    throw invalidField(
-      `body.travelers.${seated}.travelerType`,
-      'SEATED_INFANT is not sold: an infant travels on a lap (HELD_INFANT), or from 2 years old as CHILD',
-    );
-  }
   const travelers = body.travelers.map((t): TravelerRef => {
     const type = TRAVELER_TYPE[t.travelerType] ?? 'adult';
     return {
@@ -165,7 +167,6 @@ function fromBody(body: Static<typeof FlightOffersSearchBody>): MappedSearch {
     );
   }
   const included = filters?.carrierRestrictions?.includedCarrierCodes;
-  const legs = [outbound, ...(inbound ? [inbound] : [])];
   const partial = filters?.cabinRestrictions?.some(
     (restriction) =>
       restriction.originDestinationIds !== undefined &&
@@ -179,39 +180,20 @@ function fromBody(body: Static<typeof FlightOffersSearchBody>): MappedSearch {
         ),
       ]
     : [];
-  const returnDates = inbound ? datesOf(inbound.departureDateTimeRange) : [undefined];
-  const queries = datesOf(outbound.departureDateTimeRange).flatMap((departureDate) =>
-    returnDates
-      .filter((returnDate) => returnDate === undefined || returnDate >= departureDate)
-      .map(
-        (returnDate): FlightSearchQuery => ({
-          origin: outbound.originLocationCode,
-          destination: outbound.destinationLocationCode,
-          departureDate,
-          returnDate,
-          adults: count('adult'),
-          children: count('child'),
-          infants: count('infant'),
-          cabin: OUR_CABIN[[...cabins][0] ?? 'ECONOMY'] ?? 'economy',
-          maxStops: filters?.connectionRestriction?.maxNumberOfConnections ?? 2,
-          sort: 'price',
-          carriers: included && included.length > 0 ? included.join(',') : undefined,
-          currency: body.currencyCode,
-        }),
-      ),
-  );
-  if (queries.length === 0) {
-    throw invalidField(
-      'body.originDestinations.1.departureDateTimeRange',
-      'no return date is on or after a departure date',
-    );
-  }
-  return {
-    queries,
+  const shared = {
+    adults: count('adult'),
+    children: count('child'),
+    infants: count('infant'),
+    cabin: OUR_CABIN[[...cabins][0] ?? 'ECONOMY'] ?? 'economy',
+    maxStops: filters?.connectionRestriction?.maxNumberOfConnections ?? 2,
+    carriers: included && included.length > 0 ? included.join(',') : undefined,
+    currency: body.currencyCode,
+  };
+  const mapped = {
     max: criteria?.maxFlightOffers ?? 250,
     travelers,
     criteria: {
-      excludedCarriers: upperSet(filters?.carrierRestrictions?.excludedCarrierCodes) ?? new Set(),
+      excludedCarriers: upperSet(filters?.carrierRestrictions?.excludedCarrierCodes) ?? new Set<string>(),
       maxPricePerTraveler: criteria?.maxPrice,
       departureWindows: legs.map((leg) =>
         timeWindow(leg.departureDateTimeRange.time, leg.departureDateTimeRange.timeWindow),
@@ -224,6 +206,61 @@ function fromBody(body: Static<typeof FlightOffersSearchBody>): MappedSearch {
     },
     warnings,
   };
+  if (!isOneWayOrRoundTrip(legs)) {
+    return {
+      ...mapped,
+      queries: [],
+      journey: {
+        ...shared,
+        legs: legs.map((leg) => ({
+          origin: leg.originLocationCode,
+          destination: leg.destinationLocationCode,
+          departureDates: datesOf(leg.departureDateTimeRange),
+        })),
+      },
+    };
+  }
+  const inbound = legs[1];
+  const returnDates = inbound ? datesOf(inbound.departureDateTimeRange) : [undefined];
+  const queries = datesOf(outbound.departureDateTimeRange).flatMap((departureDate) =>
+    returnDates
+      .filter((returnDate) => returnDate === undefined || returnDate >= departureDate)
+      .map(
+        (returnDate): FlightSearchQuery => ({
+          ...shared,
+          origin: outbound.originLocationCode,
+          destination: outbound.destinationLocationCode,
+          departureDate,
+          returnDate,
+          sort: 'price',
+        }),
+      ),
+  );
+  if (queries.length === 0) {
+    throw invalidField(
+      'body.originDestinations.1.departureDateTimeRange',
+      'no return date is on or after a departure date',
+    );
+  }
+  return { ...mapped, queries };
+}
+
+/** The members of Flight Offers Search a multi-city leg's field errors name (`query.legs.1.origin`). */
+const LEG_FIELDS: Readonly<Record<string, string>> = {
+  origin: 'originLocationCode',
+  destination: 'destinationLocationCode',
+  departureDate: 'departureDateTimeRange.date',
+};
+
+/** A multi-city search's field names, as the body names them. */
+function journeyField(field: string): string {
+  const leg = /^query\.legs\.(\d+)\.(\w+)$/.exec(field);
+  if (leg) {
+    const member = LEG_FIELDS[leg[2] ?? ''];
+    if (member) return `body.originDestinations.${leg[1]}.${member}`;
+    return (POST_FIELDS as Record<string, string>)[`query.${leg[2]}`] ?? field;
+  }
+  return field === 'query.legs' ? 'body.originDestinations' : field;
 }
 
 /** Flight offers search (GET and POST) and flight offers price, over the core's search and re-pricing. */
@@ -233,21 +270,33 @@ export const flightOfferRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
 ) => {
   async function search(request: FastifyRequest, mapped: MappedSearch) {
     // The core refuses a party without an adult (request-rules.ts), named query.adults → /travelers.
-    const pages = await Promise.all(
-      mapped.queries.map((query) => services.flights.page(query, OFFERS_PER_SEARCH)),
-    );
-    // One date: already in price order. A date window: merged, then in price order again.
-    const found =
-      pages.length === 1
-        ? (pages[0]?.data ?? [])
-        : pages.flatMap((page) => page.data).sort((a, b) => Number(a.price.total) - Number(b.price.total));
-    const offers = applyCriteria(found, mapped.criteria).slice(0, mapped.max);
+    const offers = applyCriteria(await offersFor(mapped), mapped.criteria).slice(0, mapped.max);
     return {
       ...withWarnings(mapped.warnings ?? []),
       meta: { count: offers.length, links: { self: `${baseUrl(request)}${request.url}` } },
       data: offers.map((offer) => toAmadeusFlightOffer(offer, mapped.travelers, services.offerSeal)),
       dictionaries: flightDictionaries(offers),
     };
+  }
+
+  /** Every offer the search finds, cheapest first, before the criteria the core does not take. */
+  async function offersFor(mapped: MappedSearch): Promise<FlightOfferView[]> {
+    const journey = mapped.journey;
+    if (journey) {
+      // Each leg's own criteria apply before legs are combined, so the combinations are all candidates.
+      return withFieldNames(journeyField, () =>
+        services.journeys.search(journey, OFFERS_PER_SEARCH, {
+          legFilter: (offers, leg) => applyCriteria(offers, legCriteria(mapped.criteria, leg)),
+        }),
+      );
+    }
+    const pages = await Promise.all(
+      mapped.queries.map((query) => services.flights.page(query, OFFERS_PER_SEARCH)),
+    );
+    // One date: already in price order. A date window: merged, then in price order again.
+    return pages.length === 1
+      ? (pages[0]?.data ?? [])
+      : pages.flatMap((page) => page.data).sort((a, b) => Number(a.price.total) - Number(b.price.total));
   }
 
   app.get(
@@ -314,11 +363,11 @@ export const flightOfferRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
             ]
           : [],
       );
-      for (const include of listParameter(request.query.include)) {
-        warnings.push(
-          notAppliedWarning('include', `${include}: ${NOT_INCLUDED[include] ?? 'not a known value'}`),
-        );
-      }
+      const { included, warnings: notIncluded } = pricingIncluded(
+        listParameter(request.query.include),
+        verified,
+      );
+      warnings.push(...notIncluded);
       reply.header('cache-control', 'no-store');
       return {
         ...withWarnings(warnings),
@@ -327,18 +376,11 @@ export const flightOfferRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
           flightOffers: verified.map((v) => v.offer),
           bookingRequirements: bookingRequirements(verified.flatMap((v) => v.travelers)),
         },
+        ...(included ? { included } : {}),
         dictionaries: flightDictionaries(verified.map((v) => v.confirmed.offer)),
       };
     },
   );
-};
-
-/** Why each `include` of Flight Offers Price is not answered. */
-const NOT_INCLUDED: Readonly<Record<string, string>> = {
-  bags: 'the inventory records no bag allowances or bag prices',
-  'other-services': 'the inventory sells no ancillary services',
-  'detailed-fare-rules': 'the inventory records no fare rules beyond the fare basis',
-  'credit-card-fees': 'this server takes no card payments, so charges no card fees',
 };
 
 /**

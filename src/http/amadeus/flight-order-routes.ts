@@ -4,6 +4,7 @@ import { isE164, isEmail } from '../../core/bookings/contact-rules.js';
 import { DomainError, invalidField } from '../../core/errors.js';
 import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
 import type { OfferSeal } from '../../core/offers/offer-seal.js';
+import { fareTypeOf } from '../../core/pricing/passenger-pricing.js';
 import type {
   BookingDetails,
   BookingOwner,
@@ -15,7 +16,7 @@ import type {
 } from '../../ports/bookings.js';
 import type { ApiServices } from '../services.js';
 import { AMADEUS_TAG, clientOwner, idempotencyKeyOf } from './context.js';
-import { toAmadeusFlightOffer } from './flight-offer-mapper.js';
+import { type TravelerRef, toAmadeusFlightOffer } from './flight-offer-mapper.js';
 import {
   FlightOrderBody,
   type FlightOrderData,
@@ -66,11 +67,33 @@ const AMADEUS_GENDERS: Readonly<Record<PassengerGender, string>> = { m: 'MALE', 
  */
 const TITLES: Readonly<Record<PassengerGender, PassengerTitle>> = { m: 'mr', f: 'ms' };
 
+/**
+ * The booking's passenger type of a priced traveller: a SEATED_INFANT is a seated infant (child fare,
+ * own seat, under 2); YOUNG, STUDENT and SENIOR are adults kept under their own category.
+ */
+function passengerTypeOf(traveler: TravelerRef): Pick<Passenger, 'type' | 'category'> {
+  if (traveler.label === SEATED_INFANT) return { type: 'seated_infant' };
+  return { type: traveler.type, ...(traveler.label ? { category: traveler.label } : {}) };
+}
+
+/** A booked passenger as the traveller its offer was priced for, under its Amadeus type. */
+function travelerRefOf(passenger: Passenger, id: string): TravelerRef {
+  if (passenger.type === 'seated_infant')
+    return { id, type: fareTypeOf(passenger.type), label: SEATED_INFANT };
+  return {
+    id,
+    type: fareTypeOf(passenger.type),
+    ...(passenger.category ? { label: passenger.category } : {}),
+  };
+}
+
+const SEATED_INFANT = 'SEATED_INFANT';
+
 /** A stored flight booking as an Amadeus flight order. */
 function flightOrder(booking: BookingRecord, seal: OfferSeal) {
   const offer = toAmadeusFlightOffer(
     booking.offer as FlightOfferView,
-    booking.passengers.map((p, i) => ({ id: String(i + 1), type: p.type })),
+    booking.passengers.map((p, i) => travelerRefOf(p, String(i + 1))),
     seal,
   );
   return {
@@ -162,15 +185,15 @@ export const flightOrderRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
       const data = 'data' in body ? body.data : body;
       const sent = data.flightOffers[0] as Record<string, unknown>;
       const verified = await verifyFlightOffer(services, sent, 'body.data.flightOffers.0');
-      const types = new Map(verified.travelers.map((t) => [t.id, t.type]));
+      const priced = new Map(verified.travelers.map((t) => [t.id, t]));
       const passengers: Passenger[] = data.travelers.map((traveler, index) => {
-        const type = types.get(traveler.id);
-        if (type === undefined) {
+        const ref = priced.get(traveler.id);
+        if (ref === undefined) {
           throw invalidField(`body.data.travelers.${index}.id`, 'no traveller of the offer has this id');
         }
         const gender = traveler.gender === undefined ? undefined : GENDERS[traveler.gender];
         return {
-          type,
+          ...passengerTypeOf(ref),
           givenName: traveler.name.firstName,
           familyName: traveler.name.lastName,
           dateOfBirth: traveler.dateOfBirth,

@@ -282,6 +282,16 @@ export const PricingResponse = Type.Object({
     flightOffers: Type.Array(Type.Ref('AmadeusFlightOffer')),
     bookingRequirements: Type.Object({}, open),
   }),
+  included: Type.Optional(
+    Type.Object(
+      {},
+      {
+        ...open,
+        description:
+          'The sections `include` asked for: bags, detailed-fare-rules, credit-card-fees (docs/amadeus.md)',
+      },
+    ),
+  ),
   dictionaries: Dictionaries,
 });
 
@@ -291,7 +301,7 @@ export const PricingQuery = Type.Object(
       Type.String({
         maxLength: 100,
         description:
-          'credit-card-fees, bags, other-services, detailed-fare-rules (comma list); each answered with a warning',
+          'credit-card-fees, bags, detailed-fare-rules (answered in `included`), other-services (a warning); comma list or repeated',
       }),
     ),
     forceClass: Type.Optional(Type.Boolean()),

@@ -38,6 +38,20 @@ export const NO_CRITERIA: OfferCriteria = {
   oneFlightOfferPerDay: false,
 };
 
+/**
+ * The criteria that one itinerary can be judged by alone (carriers, time window, connection points),
+ * for the one-way offers of origin-destination `leg` of a multi-city search.
+ */
+export function legCriteria(criteria: OfferCriteria, leg: number): OfferCriteria {
+  return {
+    ...NO_CRITERIA,
+    excludedCarriers: criteria.excludedCarriers,
+    departureWindows: [criteria.departureWindows[leg]],
+    includedConnectionPoints: [criteria.includedConnectionPoints[leg]],
+    excludedConnectionPoints: [criteria.excludedConnectionPoints[leg]],
+  };
+}
+
 /** The offers (in the core's price order) that meet the criteria, in the order Amadeus gives them. */
 export function applyCriteria(
   offers: readonly FlightOfferView[],

@@ -23,7 +23,10 @@ export interface VerifiedFlightOffer {
   previousPrice?: { total: string; currency: string };
 }
 
-/** Our traveller type of each Amadeus type an offer can carry; YOUNG, STUDENT and SENIOR pay adult fares. */
+/**
+ * Our traveller type of each Amadeus type an offer can carry; YOUNG, STUDENT and SENIOR pay adult
+ * fares, SEATED_INFANT the child fare (core: fareTypeOf).
+ */
 const OUR_TRAVELER_TYPE = new Map<string, TravelerType>([
   ...Object.entries(AMADEUS_TRAVELER_TYPE).map(([ours, theirs]): [string, TravelerType] => [
     theirs,
@@ -32,6 +35,7 @@ const OUR_TRAVELER_TYPE = new Map<string, TravelerType>([
   ['SENIOR', 'adult'],
   ['YOUNG', 'adult'],
   ['STUDENT', 'adult'],
+  ['SEATED_INFANT', 'child'],
 ]);
 
 /**

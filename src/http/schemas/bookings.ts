@@ -21,9 +21,13 @@ const PersonName = Type.String({
 
 export const PassengerSchema = Type.Object(
   {
-    type: Type.Union([Type.Literal('adult'), Type.Literal('child'), Type.Literal('infant')], {
-      description: 'adult 12+, child 2–11, infant under 2 (no seat), by age on the day of travel',
-    }),
+    type: Type.Union(
+      [Type.Literal('adult'), Type.Literal('child'), Type.Literal('seated_infant'), Type.Literal('infant')],
+      {
+        description:
+          'adult 12+, child 2–11, seated_infant under 2 in a seat of its own (books a child of the offer, at the child fare), infant under 2 on a lap, by age on the day of travel',
+      },
+    ),
     givenName: PersonName,
     familyName: PersonName,
     dateOfBirth: CalendarDate,
