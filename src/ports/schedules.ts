@@ -1,3 +1,4 @@
+import type { BookingRecord } from './bookings.js';
 import type { CloudEvent } from './events.js';
 import type { TouchedFlight } from './inventory-updates.js';
 import type { FlightRecord } from './store.js';
@@ -22,6 +23,51 @@ export interface StagedLeg {
    * codeshares) as one string: a leg whose signature equals the live flight's is unchanged.
    */
   signature: string;
+}
+
+/**
+ * What every dated leg of one leg record shares (`stageBatch`): the flight without its id, date and
+ * times. An import computes it, and its signature, once per record rather than once per dated leg.
+ */
+export interface LegTemplate {
+  /** Unique within one import (the SSIM importer uses the record's line). */
+  key: number;
+  flight: Omit<FlightRecord, 'id' | 'departureUtc' | 'arrivalUtc' | 'throughFlight' | 'cancelled'>;
+  /** The leg's sequence number in its through flight; absent for a flight of one leg. */
+  throughLeg?: number;
+}
+
+/** One dated leg of a template: together they are the StagedLeg `stage` would take. */
+export interface TemplateLeg {
+  /** The `key` of its template, sent in the same batch. */
+  template: number;
+  id: string;
+  line: number;
+  departureUtc: number;
+  arrivalUtc: number;
+  /** The through flight's id; absent when the template has no `throughLeg`. */
+  throughFlightId?: string;
+  /** As StagedLeg's. */
+  signature: string;
+}
+
+/** Dated legs and the templates they refer to; every template a leg names is in the same batch. */
+export interface StagedBatch {
+  templates: readonly LegTemplate[];
+  legs: readonly TemplateLeg[];
+}
+
+/**
+ * Optional part of `switchTo`: the bookings the switch reaches, decided inside its transaction so a
+ * booking made after `compare` (between the caller's look-up and the switch) is never lost.
+ */
+export interface SwitchBookings {
+  /**
+   * Told, inside the switch's transaction, every confirmed booking holding a live flight the switch
+   * drops (no staged leg) or moves (other departure, arrival or aircraft); answers the events to
+   * append for those of them the caller's `events` did not cover. Must not throw.
+   */
+  held(bookings: readonly BookingRecord[]): readonly CloudEvent[];
 }
 
 /** A staged leg whose id was already staged by another line of the same import. */
@@ -52,8 +98,19 @@ export interface ScheduleComparison {
 
 /** What `switchTo` did. */
 export interface ScheduleSwitchResult {
-  /** Events appended to the outbox in the switch's transaction. */
+  /**
+   * Events appended to the outbox in the switch's transaction. A backend may leave out route-date
+   * events past a bound it documents (`eventsLeftOut` says how many), so a switch of any size stays
+   * in bounded memory: those reach every instance, this one included, through the outbox as usual.
+   */
   events: CloudEvent[];
+  /** Route-date events appended to the outbox but not in `events`; absent or 0 when none. */
+  eventsLeftOut?: number;
+  /**
+   * Flights kept and marked cancelled, present when the backend decided them inside the switch
+   * (`bookings` given): `cancel` plus the dropped flights of bookings `held` was told.
+   */
+  cancelled?: readonly string[];
 }
 
 /**
@@ -68,6 +125,12 @@ export interface ScheduleStore {
    * already by this import (overlapping periods of one flight); the others are staged.
    */
   stage(importId: string, legs: readonly StagedLeg[]): Promise<DuplicateLeg[]>;
+  /**
+   * Optional bulk form of `stage`: stages the legs the batch stands for (each leg with its
+   * template's attributes) and answers the duplicates as `stage` would. Importers use it when the
+   * backend has it and `stage` otherwise.
+   */
+  stageBatch?(importId: string, batch: StagedBatch): Promise<DuplicateLeg[]>;
   /** Compares the staged legs of `importId` with the live flights of `scopes`; writes nothing. */
   compare(importId: string, scopes: readonly ScheduleScope[]): Promise<ScheduleComparison>;
   /**
@@ -77,6 +140,9 @@ export interface ScheduleStore {
    * legs are written (a flight written again keeps the seats it sold); routes follow; `events` and
    * `touchedEvents(touched)` for every route-date the switch changed are appended to the outbox;
    * the staging area is dropped. Rejects with StoreUnavailableError leaving the live schedule as it was.
+   * With `bookings` (optional; a backend may ignore it and then says nothing in `cancelled`), the
+   * switch also finds inside its transaction the bookings holding flights it drops or moves, keeps
+   * and cancels the dropped ones they hold, and appends the events `bookings.held` answers.
    */
   switchTo(
     importId: string,
@@ -84,6 +150,7 @@ export interface ScheduleStore {
     cancel: readonly string[],
     events: readonly CloudEvent[],
     touchedEvents: (touched: TouchedFlight[]) => readonly CloudEvent[],
+    bookings?: SwitchBookings,
   ): Promise<ScheduleSwitchResult>;
   /** Drops the staging area of `importId` (dry runs, failed imports); a no-op when there is none. */
   discard(importId: string): Promise<void>;

@@ -3,7 +3,14 @@ import type { BookingRecord, BookingStore } from '../../../ports/bookings.js';
 import type { Clock } from '../../../ports/clock.js';
 import type { CloudEvent } from '../../../ports/events.js';
 import type { TouchedFlight } from '../../../ports/inventory-updates.js';
-import type { ScheduleChange, ScheduleScope, ScheduleStore, StagedLeg } from '../../../ports/schedules.js';
+import type {
+  DuplicateLeg,
+  LegTemplate,
+  ScheduleChange,
+  ScheduleScope,
+  ScheduleStore,
+  TemplateLeg,
+} from '../../../ports/schedules.js';
 import type { InventoryStore } from '../../../ports/store.js';
 import { DEMO_CARRIERS } from '../../demo-inventory/carriers.js';
 import { eventFactory } from '../../events/create-event.js';
@@ -16,7 +23,7 @@ import { uuidV7 } from '../../events/uuid-v7.js';
 import { toUtcIso } from '../../time/zoned-time.js';
 import type { ImportKind, ImportLine, ImportOptions, ImportSummary } from '../import-kind.js';
 import { ImportProblems } from '../import-problems.js';
-import { datedLegs } from './ssim-legs.js';
+import { datedLegs, stagedLegOf } from './ssim-legs.js';
 import { type CarrierRecord, type LegRecord, parseSsimRecord, type SegmentRecord } from './ssim-records.js';
 
 export interface SsimImportDependencies {
@@ -30,8 +37,12 @@ export interface SsimImportDependencies {
   afterCommit?: (events: readonly CloudEvent[]) => Promise<void>;
 }
 
-/** Dated legs staged per store call: big enough to amortise the round trip, small enough for any heap. */
-const STAGE_BATCH = 2_000;
+/**
+ * Dated legs staged per store call: big enough to amortise the round trip and the transaction,
+ * small enough for any heap (a batch is a few MB). Batches end between itinerary variations, so a
+ * template and its legs always travel together.
+ */
+const STAGE_BATCH = 20_000;
 
 /** The legs of one itinerary variation being read (records 3, then the records 4 that follow them). */
 interface VariationGroup {
@@ -80,17 +91,20 @@ export class SsimImport implements ImportKind {
     const scopes = new Map<string, ScheduleScope>();
     let carrier: CarrierRecord | undefined;
     let group: VariationGroup | undefined;
-    let batch: StagedLeg[] = [];
+    let templates: LegTemplate[] = [];
+    let batch: TemplateLeg[] = [];
     let headerSeen = false;
     let lastLine = 0;
 
     const stageBatch = async (): Promise<void> => {
       const legs = batch;
+      const shared = templates;
       batch = [];
+      templates = [];
       // Staged even after an error: the staging area is what finds overlapping periods of one
       // flight (bounded memory), and every problem is reported; a failed import discards it.
       if (legs.length === 0) return;
-      for (const duplicate of await this.#deps.schedules.stage(importId, legs)) {
+      for (const duplicate of await this.#stage(importId, shared, legs)) {
         problems.error({
           line: duplicate.line,
           field: 'period_from',
@@ -103,7 +117,7 @@ export class SsimImport implements ImportKind {
         group = undefined;
         return;
       }
-      for (const leg of datedLegs(group.legs, group.segments, {
+      const variation = datedLegs(group.legs, group.segments, {
         carrier,
         airports: this.#deps.airports,
         estimateFares: options.estimateFares === true,
@@ -112,12 +126,13 @@ export class SsimImport implements ImportKind {
         skippedNonPassenger: () => {
           counts.skippedNonPassengerLegs++;
         },
-      })) {
-        counts.datedLegs++;
-        batch.push(leg);
-        if (batch.length >= STAGE_BATCH) await stageBatch();
-      }
+      });
       group = undefined;
+      if (variation.legs.length === 0) return;
+      counts.datedLegs += variation.legs.length;
+      for (const template of variation.templates) templates.push(template);
+      for (const leg of variation.legs) batch.push(leg);
+      if (batch.length >= STAGE_BATCH) await stageBatch();
     };
 
     try {
@@ -216,7 +231,39 @@ export class SsimImport implements ImportKind {
     }
   }
 
-  /** Compares, finds the bookings the change reaches, switches in one transaction, announces. */
+  /** Stages a batch in bulk where the store can, leg by leg (as StagedLegs) where it cannot. */
+  async #stage(
+    importId: string,
+    templates: readonly LegTemplate[],
+    legs: readonly TemplateLeg[],
+  ): Promise<DuplicateLeg[]> {
+    const { schedules } = this.#deps;
+    if (schedules.stageBatch) return schedules.stageBatch(importId, { templates, legs });
+    const byKey = new Map(templates.map((t) => [t.key, t]));
+    return schedules.stage(
+      importId,
+      legs.map((leg) => stagedLegOf(byKey.get(leg.template) as LegTemplate, leg)),
+    );
+  }
+
+  /**
+   * Compares, finds the bookings the change reaches, switches in one transaction, announces.
+   *
+   * The booking race: the look-up of bookings below runs before the switch's transaction, so a
+   * booking can commit in between on a flight the switch drops or retimes:
+   *
+   *   import                                  booking request
+   *   ──────────────────────────────────────  ──────────────────────────────────────
+   *   compare: flight F is dropped
+   *   findByFlights([F]) → none
+   *                                           books F, COMMIT
+   *   switchTo(cancel = [])                   (without more, F is deleted under the booking)
+   *
+   * so the switch is also given `bookings.held`: the store looks the bookings up again inside its
+   * transaction (after locking what a booking takes), keeps and cancels the dropped flights they
+   * hold, and appends the events of the bookings this look-up missed. A backend that cannot
+   * (`cancelled` absent in the result) keeps the look-up below as its only one.
+   */
   async #apply(importId: string, scopes: ScheduleScope[], counts: Record<string, number>): Promise<void> {
     const { schedules, bookings } = this.#deps;
     const comparison = await schedules.compare(importId, scopes);
@@ -233,15 +280,35 @@ export class SsimImport implements ImportKind {
     counts.deleted = comparison.removed - cancel.length;
     counts.affectedBookings = held.length;
     const bookingEvents = held.map((booking) => this.#bookingEvent(importId, booking, comparison.moves));
-    const result = await schedules.switchTo(importId, scopes, cancel, bookingEvents, (touched) => [
-      this.#event<ScheduleChangedData>('schedule.changed', {
-        reason: 'import',
-        importId,
-        flights: touched,
-        hotelNights: [],
-        affectedBookings: [],
-      }),
-    ]);
+    const announced = new Set(held.map((b) => b.id));
+    let late = 0;
+    const result = await schedules.switchTo(
+      importId,
+      scopes,
+      cancel,
+      bookingEvents,
+      (touched) => [
+        this.#event<ScheduleChangedData>('schedule.changed', {
+          reason: 'import',
+          importId,
+          flights: touched,
+          hotelNights: [],
+          affectedBookings: [],
+        }),
+      ],
+      {
+        held: (found) => {
+          const missed = found.filter((booking) => !announced.has(booking.id));
+          late = missed.length;
+          return missed.map((booking) => this.#bookingEvent(importId, booking, comparison.moves));
+        },
+      },
+    );
+    if (result.cancelled !== undefined) {
+      counts.cancelled = result.cancelled.length;
+      counts.deleted = comparison.removed - result.cancelled.length;
+      counts.affectedBookings = held.length + late;
+    }
     await this.#ensureAirlines(scopes.map((s) => s.carrier));
     await this.#deps.afterCommit?.(result.events);
   }
