@@ -20,7 +20,7 @@ import { type Check, check } from './scenario.js';
 /**
  * What the PostgreSQL scenarios (pg-reset, pg-restart, kill9-storm) run against: `serve` instances
  * sharing one PostgreSQL schema (store, outbox) and one Redis (cache, event bus, rate limits), as the
- * README's cluster set-up, each instance a child process; and the checks they end with, read from the
+ * cluster set-up of docs/cluster.md, each instance a child process; and the checks they end with, read from the
  * database itself.
  */
 export interface StoreCluster {

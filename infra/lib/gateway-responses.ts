@@ -30,7 +30,7 @@ export const GATEWAY_PROBLEMS: Readonly<Record<string, ProblemCode>> = {
 /**
  * The problem body of a gateway response. Gateway response templates get simple `$context`
  * substitution only (no VTL), so one body serves every path: Amadeus-compatible paths get
- * problem+json from the gateway too, as the README says.
+ * problem+json from the gateway too, as docs/aws.md says.
  */
 export function gatewayProblemTemplate(code: ProblemCode): string {
   const { status, title } = PROBLEMS[code];

@@ -93,7 +93,7 @@ export function acknowledgeNagFindings(scopes: NagScopes): void {
     acknowledge(
       secret,
       'AwsSolutions-SMG4',
-      'Rotated by the operator (ElastiCache AUTH rotation needs a coordinated ModifyReplicationGroup ROTATE; the admin key is re-issued with the API): see README, Deploy to AWS.',
+      'Rotated by the operator (ElastiCache AUTH rotation needs a coordinated ModifyReplicationGroup ROTATE; the admin key is re-issued with the API): see docs/aws.md.',
     );
   }
   for (const queue of scopes.destinationDeadLetters) {

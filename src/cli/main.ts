@@ -40,7 +40,7 @@ commands:
   cost --searches-per-day N [--hit-ratio 0.9] [--target aws|self-hosted] [--json]
                                 monthly cost estimate, line by line, and the cost per request
 
-configuration comes from environment variables; see the README.`;
+configuration comes from environment variables; see docs/configuration.md.`;
 
 /** Exit code for a usage or configuration error (as sysexits EX_USAGE / EX_CONFIG). */
 const EXIT_USAGE = 64;

@@ -31,7 +31,7 @@ export type HttpProblemCode =
 
 export type ProblemCode = DomainErrorCode | HttpProblemCode;
 
-/** Every problem the API answers, with its status and title. Documented in the README and OpenAPI. */
+/** Every problem the API answers, with its status and title. Documented in docs/problems.md (generated) and OpenAPI. */
 export const PROBLEMS: Readonly<Record<ProblemCode, { status: number; title: string }>> = {
   'validation-failed': { status: 400, title: 'The request has invalid fields' },
   'invalid-request': { status: 400, title: 'The request is malformed' },

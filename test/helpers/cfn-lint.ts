@@ -14,7 +14,7 @@ export interface CfnLintFinding {
 /**
  * Errors a newer CloudFormation schema than the one cfn-lint ships makes obsolete: CDK's L1
  * resources are generated from the current CloudFormation registry, which has the property; the
- * README's "Deploy to AWS" names each.
+ * "Deploy to AWS" (docs/aws.md) names each.
  */
 export const OBSOLETE_CFN_LINT_ERRORS = [
   {

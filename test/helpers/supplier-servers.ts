@@ -420,21 +420,29 @@ export function startGenericFixture(flights: FixtureFlight[]): Promise<FixtureSu
   const orders = new Map<string, { price: unknown; cancelledAt?: string }>();
   return listen((request, body, fixture) => {
     const path = (request.url ?? '').split('?')[0] ?? '';
+    // A fare change at the airline (`repriceTo`) applies to every offer it sold, from now on.
+    const current = (offer: ReturnType<typeof genericOffer>) =>
+      fixture.repriceTo === undefined
+        ? offer
+        : { ...offer, price: { ...offer.price, total: fixture.repriceTo, base: fixture.repriceTo } };
     if (request.method === 'POST' && path === '/flights/search') {
       const query = body as { departureDate: string; cabin: string };
       const list = fixture.flights.map((flight) => genericOffer(flight, query));
       for (const offer of list) offers.set(offer.reference, offer);
-      return { status: 200, body: { offers: list } };
+      return { status: 200, body: { offers: list.map(current) } };
     }
     const offerMatch = /^\/offers\/([^/]+)$/.exec(path);
     if (request.method === 'GET' && offerMatch) {
       const offer = offers.get(decodeURIComponent(offerMatch[1] ?? ''));
-      return offer ? { status: 200, body: { offer } } : { status: 410, body: { error: 'offer-gone' } };
+      return offer
+        ? { status: 200, body: { offer: current(offer) } }
+        : { status: 410, body: { error: 'offer-gone' } };
     }
     if (request.method === 'POST' && path === '/orders') {
       const order = body as { reference: string; price: { total: string } };
-      const offer = offers.get(order.reference);
-      if (!offer) return { status: 410, body: { error: 'offer-gone' } };
+      const sold = offers.get(order.reference);
+      if (!sold) return { status: 410, body: { error: 'offer-gone' } };
+      const offer = current(sold);
       if (offer.price.total !== order.price.total) {
         return { status: 409, body: { error: 'price-changed', price: offer.price } };
       }

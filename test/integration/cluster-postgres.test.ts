@@ -19,7 +19,7 @@ import { sharedRedisEnv } from '../helpers/redis.js';
 import { pollUntilChanged } from '../helpers/wait-for.js';
 
 /**
- * Cluster mode as the README runs it: two API processes sharing PostgreSQL (store, outbox) and Redis
+ * Cluster mode as docs/cluster.md runs it: two API processes sharing PostgreSQL (store, outbox) and Redis
  * (cache, event bus, rate limits). Whatever one process does, the other sees.
  */
 describe('cluster: two API processes on PostgreSQL + Redis', () => {

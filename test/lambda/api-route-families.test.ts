@@ -1,5 +1,5 @@
 /**
- * What the README's "Deploy to AWS" steps send through API Gateway, as the REST proxy events the
+ * What the "Deploy to AWS" steps (docs/aws.md) send through API Gateway, as the REST proxy events the
  * stack's single `/{proxy+}` route delivers (ADR 21: the gateway checks no key, the app does): the
  * admin key from the stack's secret issues a client key, and every route family answers it — v1,
  * the Amadeus paths with their own token flow, analytics and the dashboard — CORS preflights
@@ -69,7 +69,7 @@ afterAll(async () => {
 });
 
 describe('the API through API Gateway’s proxy route, authenticated by the app alone', () => {
-  it('issues a client key with the admin key from the secret (README step 2), and no development key exists', async () => {
+  it('issues a client key with the admin key from the secret (docs/aws.md, step 3), and no development key exists', async () => {
     const issued = await invoke({
       method: 'POST',
       path: '/v1/admin/api-keys',

@@ -3,6 +3,10 @@
  * (the DynamoDB store) and the local Redis (cache and rate limiter). EventBridge cannot run here: its
  * client is stubbed at the SDK-command level and what the relay put is handed to the consumer as
  * EventBridge would deliver it.
+ *
+ * Every test runs in a sandbox of its own: a fresh table with its own small demo inventory, its own
+ * Redis key prefix, its own record of what was put on the bus, and the handlers' modules loaded
+ * anew (a Lambda cold start), so no test reads what another left behind and any one runs alone.
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
@@ -10,15 +14,8 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult, AttributeValue } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Platform } from '../../src/composition/platform.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
-import { handler as apiHandler, closeApi } from '../../src/lambda/api.js';
-import { handler as invalidationHandler } from '../../src/lambda/cache-invalidation.js';
-import { closeInvalidationParts } from '../../src/lambda/invalidation-parts.js';
-import { lambdaPlatform } from '../../src/lambda/lambda-platform.js';
-import { handler as relayHandler } from '../../src/lambda/outbox-stream.js';
-import { closeRelayParts } from '../../src/lambda/relay-parts.js';
 import { allAccepted } from '../fixtures/aws/eventbridge-put-events.js';
 import { bookingBody, passengersFor } from '../helpers/bookings.js';
 import { type LocalDynamo, startDynalite, uniqueTableName } from '../helpers/dynalite.js';
@@ -33,27 +30,49 @@ import {
 import { uniquePrefix } from '../helpers/redis.js';
 
 const eventBridge = mockClient(EventBridgeClient);
-const put: PutEventsRequestEntry[] = [];
 const ADMIN_KEY = `lambda-admin-${randomUUID()}`;
-const tableName = uniqueTableName();
-
-let dynamo: LocalDynamo;
-let platform: Platform;
-let apiKey: string;
-let savedEnv: NodeJS.ProcessEnv;
 const startDate = new Date().toISOString().slice(0, 10);
 const date = (days: number): string =>
   new Date(Date.parse(`${startDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/** A daily nonstop of the six-airport demo network (ATL, DXB, DFW, LHR, HND, DEN). */
+const searchQuery = { origin: 'LHR', destination: 'ATL', departureDate: date(2), adults: '1', maxStops: '0' };
 
-const invoke = (request: Parameters<typeof restProxyEvent>[0]): Promise<APIGatewayProxyResult> =>
-  apiHandler(restProxyEvent(request), lambdaContext('travel-platform-api'));
-
-const searchQuery = { origin: 'LHR', destination: 'JFK', departureDate: date(2), adults: '1', maxStops: '0' };
+let dynamo: LocalDynamo;
+let savedEnv: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
   savedEnv = { ...process.env };
-  Object.assign(process.env, {
+});
+
+afterAll(async () => {
+  await dynamo?.close();
+  process.env = savedEnv;
+  eventBridge.restore();
+});
+
+/** One Lambda sandbox of each function, on a table and a Redis prefix no other test uses. */
+interface Sandbox {
+  tableName: string;
+  platform: Awaited<ReturnType<typeof import('../../src/lambda/lambda-platform.js')['lambdaPlatform']>>;
+  /** A client key on the partner plan, issued through the API function with the admin key. */
+  apiKey: string;
+  /** What the outbox relay put on the (mocked) EventBridge bus in this sandbox, in order. */
+  put: PutEventsRequestEntry[];
+  invoke(request: Parameters<typeof restProxyEvent>[0]): Promise<APIGatewayProxyResult>;
+  relay: typeof import('../../src/lambda/outbox-stream.js')['handler'];
+  invalidation: typeof import('../../src/lambda/cache-invalidation.js')['handler'];
+  /** The API function's modules, to cold-start it again. */
+  closeApi(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function openSandbox(): Promise<Sandbox> {
+  // Fresh module instances: the handlers keep their parts per module, as a sandbox keeps them.
+  vi.resetModules();
+  const tableName = uniqueTableName();
+  process.env = {
+    ...savedEnv,
     ...lambdaTestEnvironment({
       table: tableName,
       dynamoEndpoint: dynamo.endpoint,
@@ -63,18 +82,27 @@ beforeAll(async () => {
     ...API_FUNCTION_SETTINGS,
     // Every invocation writes its counts, so a test can read them right after.
     LAMBDA_FLUSH_INTERVAL_MS: '0',
-  });
+  };
+  const put: PutEventsRequestEntry[] = [];
+  eventBridge.reset();
   eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
     put.push(...input.Entries);
     return allAccepted(input.Entries.length);
   });
-  platform = await lambdaPlatform();
+  const api = await import('../../src/lambda/api.js');
+  const relay = await import('../../src/lambda/outbox-stream.js');
+  const relayParts = await import('../../src/lambda/relay-parts.js');
+  const invalidation = await import('../../src/lambda/cache-invalidation.js');
+  const invalidationParts = await import('../../src/lambda/invalidation-parts.js');
+  const platform = await (await import('../../src/lambda/lambda-platform.js')).lambdaPlatform();
   await generateDemoInventory(platform.airports.all(), platform.store, {
-    airports: 20,
-    days: 4,
+    airports: 6,
+    days: 3,
     seed: 7,
     startDate,
   });
+  const invoke = (request: Parameters<typeof restProxyEvent>[0]): Promise<APIGatewayProxyResult> =>
+    api.handler(restProxyEvent(request), lambdaContext('travel-platform-api'));
   // A client key issued through the admin API, through the Lambda like any other request.
   const issued = await invoke({
     method: 'POST',
@@ -83,19 +111,34 @@ beforeAll(async () => {
     body: { name: 'lambda test', plan: 'partner' },
   });
   expect(issued.statusCode).toBe(201);
-  apiKey = (JSON.parse(issued.body) as { key: string }).key;
+  return {
+    tableName,
+    platform,
+    apiKey: (JSON.parse(issued.body) as { key: string }).key,
+    put,
+    invoke,
+    relay: relay.handler,
+    invalidation: invalidation.handler,
+    closeApi: api.closeApi,
+    close: async () => {
+      await api.closeApi();
+      await relayParts.closeRelayParts();
+      await invalidationParts.closeInvalidationParts();
+    },
+  };
+}
+
+let sandbox: Sandbox;
+
+beforeEach(async () => {
+  sandbox = await openSandbox();
 }, 180_000);
 
-afterAll(async () => {
-  await closeApi();
-  await closeRelayParts();
-  await closeInvalidationParts();
-  await dynamo?.close();
-  process.env = savedEnv;
-  eventBridge.restore();
+afterEach(async () => {
+  await sandbox?.close();
 });
 
-/** The raw outbox items of the table, as DynamoDB Streams would carry them in NewImage. */
+/** The raw outbox items of the sandbox's table, as DynamoDB Streams would carry them in NewImage. */
 async function outboxItems(): Promise<Record<string, AttributeValue>[]> {
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
@@ -105,7 +148,7 @@ async function outboxItems(): Promise<Record<string, AttributeValue>[]> {
   try {
     const result = await client.send(
       new QueryCommand({
-        TableName: tableName,
+        TableName: sandbox.tableName,
         KeyConditionExpression: 'searchType = :p',
         ExpressionAttributeValues: { ':p': { S: 'OUTBOX' } },
         ConsistentRead: true,
@@ -117,6 +160,42 @@ async function outboxItems(): Promise<Record<string, AttributeValue>[]> {
   }
 }
 
+const search = (): Promise<APIGatewayProxyResult> =>
+  sandbox.invoke({
+    method: 'GET',
+    path: '/v1/flights/search',
+    query: searchQuery,
+    headers: { 'x-api-key': sandbox.apiKey },
+  });
+
+/**
+ * Sets the seats of the first searched flight through the admin API (one availability.changed in
+ * the outbox per call), then relays the outbox as the table's stream would: the events are on the bus.
+ */
+async function availabilityChangedOnTheBus(seatsLeft: number[]): Promise<PutEventsRequestEntry[]> {
+  const offers = JSON.parse((await search()).body) as {
+    data: { itineraries: { segments: { id: string }[] }[] }[];
+  };
+  const flightId = offers.data[0]!.itineraries[0]!.segments[0]!.id;
+  for (const seats of seatsLeft) {
+    const update = await sandbox.invoke({
+      method: 'POST',
+      path: '/v1/admin/availability',
+      headers: { 'x-api-key': ADMIN_KEY },
+      body: { flights: [{ flightId, cabin: 'economy', seatsLeft: seats }] },
+    });
+    expect(update.statusCode).toBe(200);
+  }
+  const relayed = await sandbox.relay(
+    dynamoStreamEvent(sandbox.tableName, await outboxItems()),
+    lambdaContext('travel-platform-outbox-relay'),
+  );
+  expect(relayed.batchItemFailures).toEqual([]);
+  const changed = sandbox.put.filter((entry) => entry.DetailType === 'availability.changed');
+  expect(changed).toHaveLength(seatsLeft.length);
+  return changed;
+}
+
 describe('API handler (REST proxy event → Fastify app)', () => {
   it('answers a search with x-api-key: 200, a MISS then a HIT, the hit counted in an EMF metric', async () => {
     const emf: string[] = [];
@@ -125,21 +204,11 @@ describe('API handler (REST proxy event → Fastify app)', () => {
       return true;
     });
     try {
-      const first = await invoke({
-        method: 'GET',
-        path: '/v1/flights/search',
-        query: searchQuery,
-        headers: { 'x-api-key': apiKey },
-      });
+      const first = await search();
       expect(first.statusCode).toBe(200);
       expect(first.headers?.['x-cache']).toBe('MISS');
       expect((JSON.parse(first.body) as { data: unknown[] }).data.length).toBeGreaterThan(0);
-      const second = await invoke({
-        method: 'GET',
-        path: '/v1/flights/search',
-        query: searchQuery,
-        headers: { 'x-api-key': apiKey },
-      });
+      const second = await search();
       expect(second.statusCode).toBe(200);
       expect(second.headers?.['x-cache']).toBe('HIT');
     } finally {
@@ -150,39 +219,40 @@ describe('API handler (REST proxy event → Fastify app)', () => {
   });
 
   it('writes the usage meter before the invocation returns (a frozen sandbox runs no timers)', async () => {
-    const keys = await platform.gateway.options.keys.list();
+    const keys = await sandbox.platform.gateway.options.keys.list();
     const client = keys.find((key) => key.name === 'lambda test')!;
-    const before = await platform.backend.apiKeys.usage(client.id, startDate, date(1));
-    const counted = before.reduce((sum, day) => sum + day.requests, 0);
-    await invoke({
+    const usage = async () =>
+      (await sandbox.platform.backend.apiKeys.usage(client.id, startDate, date(1))).reduce(
+        (sum, day) => sum + day.requests,
+        0,
+      );
+    const counted = await usage();
+    await sandbox.invoke({
       method: 'GET',
       path: '/v1/locations',
       query: { q: 'lond' },
-      headers: { 'x-api-key': apiKey },
+      headers: { 'x-api-key': sandbox.apiKey },
     });
-    const after = await platform.backend.apiKeys.usage(client.id, startDate, date(1));
-    expect(after.reduce((sum, day) => sum + day.requests, 0)).toBe(counted + 1);
+    expect(await usage()).toBe(counted + 1);
   });
 
   it('refuses a request without x-api-key with problem+json, not a 500', async () => {
-    const response = await invoke({ method: 'GET', path: '/v1/flights/search', query: searchQuery });
+    const response = await sandbox.invoke({ method: 'GET', path: '/v1/flights/search', query: searchQuery });
     expect(response.statusCode).toBe(401);
     expect(response.headers?.['content-type']).toContain('application/problem+json');
   });
 
   it('books an offer (POST with bearer token and Idempotency-Key): 201, and the outbox holds booking.created', async () => {
-    const search = await invoke({
-      method: 'GET',
-      path: '/v1/flights/search',
-      query: searchQuery,
-      headers: { 'x-api-key': apiKey },
-    });
-    const offer = (JSON.parse(search.body) as { data: { id: string }[] }).data[0]!;
-    const token = await platform.gateway.options.issuer!.mint('alice');
-    const response = await invoke({
+    const offer = (JSON.parse((await search()).body) as { data: { id: string }[] }).data[0]!;
+    const token = await sandbox.platform.gateway.options.issuer!.mint('alice');
+    const response = await sandbox.invoke({
       method: 'POST',
       path: '/v1/bookings',
-      headers: { 'x-api-key': apiKey, authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() },
+      headers: {
+        'x-api-key': sandbox.apiKey,
+        authorization: `Bearer ${token}`,
+        'idempotency-key': randomUUID(),
+      },
       body: bookingBody(offer.id, passengersFor({ adults: 1 }, date(2))),
     });
     expect(response.statusCode).toBe(201);
@@ -196,23 +266,36 @@ describe('API handler (REST proxy event → Fastify app)', () => {
 
 describe('outbox relay handler (DynamoDB Streams batch → EventBridge)', () => {
   it('publishes outbox inserts in order, stops at a poison record and reports its sequence number', async () => {
+    const offers = JSON.parse((await search()).body) as {
+      data: { itineraries: { segments: { id: string }[] }[] }[];
+    };
+    const flightId = offers.data[0]!.itineraries[0]!.segments[0]!.id;
+    for (const seatsLeft of [5, 4]) {
+      await sandbox.invoke({
+        method: 'POST',
+        path: '/v1/admin/availability',
+        headers: { 'x-api-key': ADMIN_KEY },
+        body: { flights: [{ flightId, cabin: 'economy', seatsLeft }] },
+      });
+    }
     const items = await outboxItems();
-    expect(items.length).toBeGreaterThan(0);
+    expect(items).toHaveLength(2);
     const poison: Record<string, AttributeValue> = {
       searchType: { S: 'OUTBOX' },
       searchId: { S: `poison-${randomUUID()}` },
       kind: { S: 'outbox' },
       event: { S: '{"specversion":"1.0", truncated' },
     };
-    const batch = dynamoStreamEvent(tableName, [...items, poison, ...items]);
-    put.length = 0;
-    const result = await relayHandler(batch, lambdaContext('travel-platform-outbox-relay'));
+    const batch = dynamoStreamEvent(sandbox.tableName, [...items, poison, ...items]);
+    // Only what the relay puts: the API function publishes its own analytics batches on the bus too.
+    sandbox.put.length = 0;
+    const result = await sandbox.relay(batch, lambdaContext('travel-platform-outbox-relay'));
     const poisonRecord = batch.Records[items.length]!;
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: poisonRecord.dynamodb!.SequenceNumber }]);
-    expect(put.map((entry) => JSON.parse(entry.Detail!).id)).toEqual(
+    expect(sandbox.put.map((entry) => JSON.parse(entry.Detail!).id)).toEqual(
       items.map((item) => (JSON.parse(item.event!.S!) as { id: string }).id),
     );
-    expect(put.every((entry) => entry.EventBusName === 'travel-platform-test')).toBe(true);
+    expect(sandbox.put.every((entry) => entry.EventBusName === 'travel-platform-test')).toBe(true);
     // Published records leave the pending outbox, so a polling relay would not publish them again.
     expect(await outboxItems()).toHaveLength(0);
   });
@@ -220,54 +303,42 @@ describe('outbox relay handler (DynamoDB Streams batch → EventBridge)', () => 
 
 describe('cache invalidation handler (EventBridge → SQS batch)', () => {
   it('drops the searches a delivered availability change touches, and reports an unreadable message only', async () => {
-    const search = () =>
-      invoke({
-        method: 'GET',
-        path: '/v1/flights/search',
-        query: searchQuery,
-        headers: { 'x-api-key': apiKey },
-      });
-    // The booking already dropped it here at commit; other sandboxes learn of it from the event.
+    const [changed] = await availabilityChangedOnTheBus([3]);
+    // The admin update already dropped it here at commit; other sandboxes learn of it from the event.
     expect((await search()).headers?.['x-cache']).toBe('MISS');
     expect((await search()).headers?.['x-cache']).toBe('HIT');
-    // The booking's own availability.changed, as the relay put it on the bus.
-    const changed = put.find((entry) => entry.DetailType === 'availability.changed');
-    expect(changed).toBeDefined();
     const batch = sqsEvent([JSON.stringify(eventBridgeDelivery(changed!)), 'not an EventBridge event']);
-    const result = await invalidationHandler(batch, lambdaContext('travel-platform-cache-invalidation'));
+    const result = await sandbox.invalidation(batch, lambdaContext('travel-platform-cache-invalidation'));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: batch.Records[1]!.messageId }]);
-    const after = await invoke({
-      method: 'GET',
-      path: '/v1/flights/search',
-      query: searchQuery,
-      headers: { 'x-api-key': apiKey },
-    });
-    expect(after.headers?.['x-cache']).toBe('MISS');
+    expect((await search()).headers?.['x-cache']).toBe('MISS');
   });
 
-  it('skips an event it already processed (redelivery is harmless)', async () => {
-    const changed = put.find((entry) => entry.DetailType === 'availability.changed')!;
-    const again = await invalidationHandler(
-      sqsEvent([JSON.stringify(eventBridgeDelivery(changed))]),
-      lambdaContext('travel-platform-cache-invalidation'),
-    );
-    expect(again.batchItemFailures).toEqual([]);
+  it('processes a redelivered event once: what was cached again after the first delivery stays cached', async () => {
+    const [changed] = await availabilityChangedOnTheBus([3]);
+    const delivery = () =>
+      sandbox.invalidation(
+        sqsEvent([JSON.stringify(eventBridgeDelivery(changed!))]),
+        lambdaContext('travel-platform-cache-invalidation'),
+      );
+    expect((await search()).headers?.['x-cache']).toBe('MISS');
+    expect((await delivery()).batchItemFailures).toEqual([]);
+    // The first delivery dropped the search; asking again caches it anew.
+    expect((await search()).headers?.['x-cache']).toBe('MISS');
+    expect((await search()).headers?.['x-cache']).toBe('HIT');
+    // SQS delivers the same message again (at-least-once): handling it twice would drop it again.
+    expect((await delivery()).batchItemFailures).toEqual([]);
+    expect((await search()).headers?.['x-cache']).toBe('HIT');
   });
 });
 
 describe('API handler cold start on a table the stack owns', () => {
   /** Commands the DynamoDB store sends while a fresh sandbox answers its first search. */
   async function coldStartCommands(createTable: string): Promise<string[]> {
-    await closeApi();
+    await sandbox.closeApi();
     process.env.DYNAMODB_CREATE_TABLE = createTable;
     const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
     try {
-      const answer = await invoke({
-        method: 'GET',
-        path: '/v1/flights/search',
-        query: searchQuery,
-        headers: { 'x-api-key': apiKey },
-      });
+      const answer = await search();
       expect(answer.statusCode).toBe(200);
       return send.mock.calls.map(([command]) => command.constructor.name);
     } finally {

@@ -121,7 +121,7 @@ const plural = (unit: string, n: number): string => (n === 1 || unit === 'GB' ? 
 /** Per-request prices read best per million, as the price pages list them. */
 const unitPrice = (n: number): string => (n < 0.000005 ? `$${(n * 1e6).toFixed(3)}/M` : `$${n}`);
 
-/** The estimate as the README shows it: one line per item, the total, the cost per request and what dominates. */
+/** The estimate as docs/analytics.md shows it: one line per item, the total, the cost per request and what dominates. */
 export function describeEstimate(estimate: CostEstimate, searchesPerDay: number): string[] {
   const { traffic } = estimate;
   const rows = estimate.lines.map((line) => [

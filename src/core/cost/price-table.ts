@@ -1,6 +1,6 @@
 /** One public list price the cost model uses. */
 export interface PriceLine {
-  /** What is priced, as the README table shows it. */
+  /** What is priced, as the table of docs/analytics.md shows it. */
   item: string;
   /** US dollars per `unit`. */
   usd: number;

@@ -1,6 +1,7 @@
 /**
- * The README's configuration and problem tables, generated from the code that defines them so
- * they cannot drift: `npm run docs` rewrites them, and a test fails when they are stale.
+ * The reference tables of docs/ (configuration, problems, prices, the cost example), generated from
+ * the code that defines them so they cannot drift: `npm run docs` rewrites them, and
+ * test/unit/docs-tables.test.ts fails when they are stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describeEstimate } from '../src/cli/commands/cost.js';
@@ -58,15 +59,25 @@ export function costExample(): string {
   ].join('\n');
 }
 
-/** README text with the generated sections replaced. */
-export function withGeneratedTables(readme: string): string {
-  const sections: [string, string][] = [
-    ['configuration', configurationTable()],
-    ['problems', problemTable()],
-    ['prices', priceTable()],
-    ['cost-example', costExample()],
-  ];
-  return sections.reduce((text, [name, body]) => replaceSection(text, name, body), readme);
+export type GeneratedSection = 'configuration' | 'problems' | 'prices' | 'cost-example';
+
+/** Which page holds each generated section, relative to the repository root. */
+export const GENERATED_FILES: Readonly<Record<string, readonly GeneratedSection[]>> = {
+  'docs/configuration.md': ['configuration'],
+  'docs/problems.md': ['problems'],
+  'docs/analytics.md': ['prices', 'cost-example'],
+};
+
+const GENERATORS: Record<GeneratedSection, () => string> = {
+  configuration: configurationTable,
+  problems: problemTable,
+  prices: priceTable,
+  'cost-example': costExample,
+};
+
+/** A page's text with the named generated sections replaced. */
+export function withGeneratedTables(text: string, sections: readonly GeneratedSection[]): string {
+  return sections.reduce((page, name) => replaceSection(page, name, GENERATORS[name]()), text);
 }
 
 function replaceSection(text: string, name: string, body: string): string {
@@ -74,11 +85,12 @@ function replaceSection(text: string, name: string, body: string): string {
   const end = `<!-- /generated:${name} -->`;
   const from = text.indexOf(start);
   const to = text.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README lacks the ${start} … ${end} markers`);
+  if (from < 0 || to < from) throw new Error(`the page lacks the ${start} … ${end} markers`);
   return `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`;
 }
 
-if (process.argv[1]?.endsWith('readme-tables.ts')) {
-  const readme = readFileSync('README.md', 'utf8');
-  writeFileSync('README.md', withGeneratedTables(readme));
+if (process.argv[1]?.endsWith('docs-tables.ts')) {
+  for (const [file, sections] of Object.entries(GENERATED_FILES)) {
+    writeFileSync(file, withGeneratedTables(readFileSync(file, 'utf8'), sections));
+  }
 }

@@ -1,0 +1,41 @@
+import { afterAll } from 'vitest';
+import { createInventorySupplier } from '../../src/adapters/suppliers/inventory.js';
+import { FlightSearch } from '../../src/core/flights/flight-search.js';
+import { TokenSigner } from '../../src/core/offers/signed-token.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
+import { describeSupplierContract } from './supplier-port.contract.js';
+import { contractQuery } from './supplier-targets.js';
+
+// One small demo inventory for every test: the own supplier only reads it.
+let platform: Promise<TestPlatform> | undefined;
+
+afterAll(async () => {
+  await (await platform)?.close();
+});
+
+describeSupplierContract('inventory (the own store, through the core search engine)', 'own', async () => {
+  platform ??= startTestPlatform({ airports: 12, days: 4 });
+  const tp = await platform;
+  const engine = new FlightSearch({
+    results: tp.platform.services.searchResults,
+    store: tp.platform.store,
+    airports: tp.platform.airports,
+    clock: { now: () => Date.now() },
+    signer: new TokenSigner('supplier-contract-signing-secret-00000000'),
+    offerTtlMs: 600_000,
+    maxResults: 50,
+  });
+  // The engine's answer handed over as the composition root does: its offer id becomes the reference.
+  const supplier = createInventorySupplier(async (query, signal) => {
+    const run = await engine.search(query, { signal });
+    return {
+      offers: run.offers.map(({ id, type: _type, source: _source, ...offer }) => ({
+        reference: id,
+        ...offer,
+      })),
+      tags: run.tags,
+      ...(run.partial ? { partial: run.partial } : {}),
+    };
+  });
+  return { supplier, query: contractQuery('LHR', 'JFK', 2), close: async () => {} };
+});
