@@ -3,7 +3,7 @@ import { approximateBytes } from '../../src/adapters/cache/local-tier.js';
 
 /**
  * The in-process cache tier bounds its bytes by this estimate of the V8 heap a value holds; how close
- * it is to the real heap is measured through real searches in test/integration/cache-heap.test.ts.
+ * it is to the real heap is measured through real searches in test/search/cache-heap.test.ts.
  */
 describe('approximateBytes', () => {
   it('grows with the value: a field, an element, a character', () => {

@@ -48,7 +48,7 @@ const MAX_DEPTH = 64;
  * field or element, strings with a 16-byte header and a byte per (Latin-1) character, numbers that
  * are not small integers boxed in 16 bytes. The length of the JSON form, which this tier counted
  * before, was under half the heap a cached search result really held (50 KB of JSON, 106 KB of
- * heap per search; test/integration/cache-heap.test.ts measures the estimate against the heap).
+ * heap per search; test/search/cache-heap.test.ts measures the estimate against the heap).
  */
 const WORD = 8;
 /** map, properties, elements. */

@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config.js';
 /**
  * What `backup` and `restore` tell an operator when they cannot do their job: one line naming the
  * reason, exit 1 (2 for bad usage), and nothing of the target touched. The drill
- * (test/integration/backup-restore-drill.test.ts) covers backups and restores that succeed.
+ * (test/operations/backup-restore-drill.test.ts) covers backups and restores that succeed.
  */
 
 const dir = mkdtempSync(join(tmpdir(), 'tp-backup-cli-'));
