@@ -7,6 +7,9 @@ import { sharedArray, type TimetableLayout } from '../core/flights/timetable/tim
  * swaps in). The file is the columns' bytes, each read straight into shared memory:
  *
  *   "TPTT1\n" | header length (uint32 LE) | header JSON | padding to 8 | column bytes, each padded to 8
+ *
+ * It sits beside the timetable's wiring (timetable.ts): it is file I/O, which the core does not do,
+ * of a core structure, which adapters may not import.
  */
 
 const MAGIC = 'TPTT1\n';
