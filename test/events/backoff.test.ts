@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../src/core/events/backoff.js';
+import { backoffDelay } from '../../src/kernel/backoff.js';
 
 describe('backoffDelay', () => {
   const policy = { baseMs: 100, maxMs: 1000 };

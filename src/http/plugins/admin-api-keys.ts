@@ -3,10 +3,10 @@ import type { Static } from '@sinclair/typebox';
 import { type ApiKeyService, CONFIGURED_ADMIN_KEY_ID } from '../../core/gateway/api-key-service.js';
 import { PLAN_NAMES } from '../../core/gateway/plans.js';
 import type { UsageMeter } from '../../core/gateway/usage-meter.js';
+import { isUtcDay, utcDay } from '../../kernel/utc-day.js';
 import type { ApiKeyRecord } from '../../ports/api-keys.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import type { UsagePlanOverrides } from '../../ports/usage-plan.js';
-import { isUtcDay, utcDay } from '../../ports/utc-day.js';
 import { replyWithProblem } from '../problems.js';
 import { requireAdmin } from './admin-guard.js';
 
