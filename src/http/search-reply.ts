@@ -16,7 +16,7 @@ export interface PreparedPage {
  */
 const prepared = new WeakMap<object, PreparedPage>();
 
-export const JSON_TYPE = 'application/json; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The bytes of `content` if a route already serialised them (the cached-search front only sends those). */
 export function preparedBytes(content: object): PreparedPage | undefined {
@@ -116,10 +116,10 @@ export function sendLocations(
 }
 
 /** `cache-control` of a search page with `maxAgeSeconds` of freshness left. */
-export const cacheControl = (maxAgeSeconds: number): string => `private, max-age=${maxAgeSeconds}`;
+const cacheControl = (maxAgeSeconds: number): string => `private, max-age=${maxAgeSeconds}`;
 
 /** Whether `If-None-Match` names `etag` (a weak comparison is not needed: tags are strong). */
-export function matches(ifNoneMatch: string, etag: string): boolean {
+function matches(ifNoneMatch: string, etag: string): boolean {
   if (ifNoneMatch === etag) return true;
   return ifNoneMatch.split(',').some((tag) => tag.trim() === etag);
 }
