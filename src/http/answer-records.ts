@@ -76,11 +76,19 @@ export function usageRecord(answer: Pick<Answer, 'route' | 'status'>): UsageIncr
   };
 }
 
+/** Groups by route pattern: patterns are the app's routes, so this stays as small as the route table. */
+const groups = new Map<string, string>();
+
 /** "flights.search", "bookings", "admin", … from the route pattern; "unmatched" for unknown /v1 paths. */
 export function routeGroup(pattern: string | undefined): string {
   if (pattern === undefined) return UNMATCHED;
-  const [, , first, second] = pattern.split('/');
-  return second === 'search' ? `${first}.search` : (first ?? 'other');
+  let group = groups.get(pattern);
+  if (group === undefined) {
+    const [, , first, second] = pattern.split('/');
+    group = second === 'search' ? `${first}.search` : (first ?? 'other');
+    groups.set(pattern, group);
+  }
+  return group;
 }
 
 /**
