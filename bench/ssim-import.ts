@@ -26,7 +26,7 @@ import {
   legRecord,
   trailerRecord,
 } from '../src/core/imports/ssim/ssim-writer.js';
-import { addDays, offsetMinutes, zonedDate, zonedToEpoch } from '../src/core/time/zoned-time.js';
+import { addDays, offsetMinutes, zonedDate, zonedToEpoch } from '../src/kernel/zoned-time.js';
 import type { StoreBackend } from '../src/ports/store-backend.js';
 
 const airportCount = Number(process.env.SEED_AIRPORTS ?? 3000);

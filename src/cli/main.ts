@@ -18,6 +18,7 @@ import { seedInventory } from './commands/seed.js';
 import { LISTEN_BACKLOG, serve } from './commands/serve.js';
 import { openWhenStoreAnswers, storeUnavailableLine } from './commands/store-start.js';
 import { run as runToken } from './commands/token.js';
+import { numericFlag, UsageError } from './flags.js';
 import { drainGraceMs, drainOnSignals } from './shutdown.js';
 
 const USAGE = `usage: travel-platform <command> [options]
@@ -47,24 +48,6 @@ const EXIT_USAGE = 64;
 const EXIT_CONFIG = 78;
 /** Exit code when the store cannot be reached (sysexits EX_UNAVAILABLE). */
 const EXIT_UNAVAILABLE = 69;
-
-class UsageError extends Error {}
-
-function integerFlag(
-  value: string | undefined,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new UsageError(
-      `--${name}=${JSON.stringify(value)} is invalid: expected an integer from ${min} to ${max}`,
-    );
-  }
-  return Number(value);
-}
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -107,9 +90,24 @@ async function main(argv: string[]): Promise<void> {
           platform.store,
           platform.airports,
           {
-            airports: integerFlag(values.airports, 'airports', config.seedAirports, 2, 3000),
-            days: integerFlag(values.days, 'days', config.seedDays, 1, 365),
-            seed: integerFlag(values.seed, 'seed', config.seedValue, 0, 2 ** 31 - 1),
+            airports: numericFlag(values.airports, 'airports', {
+              fallback: config.seedAirports,
+              min: 2,
+              max: 3000,
+              integer: true,
+            }),
+            days: numericFlag(values.days, 'days', {
+              fallback: config.seedDays,
+              min: 1,
+              max: 365,
+              integer: true,
+            }),
+            seed: numericFlag(values.seed, 'seed', {
+              fallback: config.seedValue,
+              min: 0,
+              max: 2 ** 31 - 1,
+              integer: true,
+            }),
             startDate,
             report: values.report === true,
           },

@@ -1,19 +1,9 @@
 import type { Static } from '@sinclair/typebox';
+import { bookingSummary } from '../core/bookings/booking-summary.js';
 import type { BookingRecord } from '../ports/bookings.js';
 import type { BookingSchema } from './schemas/bookings.js';
 
-/** A stored booking as the API shows it to its owner (the inventory hold and owner stay internal). */
+/** A stored booking as the API shows it to its owner: its summary (as webhooks carry it) with passengers and contact. */
 export function bookingView(booking: BookingRecord): Static<typeof BookingSchema> {
-  return {
-    id: booking.id,
-    reference: booking.reference,
-    status: booking.status,
-    type: booking.hold.kind === 'seats' ? 'flight' : 'hotel',
-    offer: booking.offer,
-    price: booking.price,
-    passengers: booking.passengers,
-    contact: booking.contact,
-    createdAt: new Date(booking.createdAt).toISOString(),
-    cancelledAt: booking.cancelledAt === undefined ? null : new Date(booking.cancelledAt).toISOString(),
-  };
+  return { ...bookingSummary(booking), passengers: booking.passengers, contact: booking.contact };
 }

@@ -2,16 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LRUCache } from 'lru-cache';
 import type { RequestSample } from '../core/analytics/request-sample.js';
 import type { ApiKeyPrincipal, ApiKeyService } from '../core/gateway/api-key-service.js';
-import type { UsageIncrement, UsageMeter } from '../core/gateway/usage-meter.js';
+import type { UsageMeter } from '../core/gateway/usage-meter.js';
+import { utcDay } from '../kernel/utc-day.js';
 import type { Clock } from '../ports/clock.js';
 import type { RateLimitDecision, RateLimiter } from '../ports/rate-limiter.js';
-import { utcDay } from '../ports/utc-day.js';
-import { answerSample, routeGroup } from './plugins/analytics-recorder.js';
+import { type Answer, analyticsSample, metricsRecord, usageRecord } from './answer-records.js';
 import type { AnsweredRequest, CacheDataType } from './plugins/metrics.js';
 import { DECIDED_BY_FRONT, type FrontDecided, rateLimitHeaders } from './plugins/rate-limit.js';
-import { isSearchPattern, usageIncrement } from './plugins/usage-metering.js';
 import { requestIdFor } from './request-id.js';
-import { cacheControl, JSON_TYPE, matches, type PreparedPage } from './search-reply.js';
+import { answerHead, type PreparedPage } from './search-reply.js';
 
 /** A URL the search routes answered before, as the front needs it to answer it again. */
 export interface LearnedSearch {
@@ -59,13 +58,6 @@ export interface SearchFrontOptions {
   maxUrls?: number;
 }
 
-/** A learned URL with what its answers record, derived once: the same for every hit of it. */
-interface KnownUrl extends LearnedSearch {
-  group: string;
-  /** What a hit adds to its key's usage (200 and 304 count alike). */
-  usage: UsageIncrement;
-}
-
 /**
  * The cached-search fast path, in front of Fastify. A search URL the routes answered before (so its
  * query was validated and normalised) whose page is a fresh hit held in process, asked with a key
@@ -80,7 +72,7 @@ interface KnownUrl extends LearnedSearch {
  */
 export class SearchFront {
   readonly #options: SearchFrontOptions;
-  readonly #learned: LRUCache<string, KnownUrl>;
+  readonly #learned: LRUCache<string, LearnedSearch>;
   readonly #baseHeaders: readonly string[];
   #closing = false;
 
@@ -93,12 +85,7 @@ export class SearchFront {
   /** Remembers how to answer `url` (a route calls this after answering it with a first page). */
   learn(url: string, learned: () => LearnedSearch): void {
     if (this.#learned.has(url)) return;
-    const search = learned();
-    this.#learned.set(url, {
-      ...search,
-      group: routeGroup(search.route),
-      usage: usageIncrement(isSearchPattern(search.route), 200),
-    });
+    this.#learned.set(url, learned());
   }
 
   /** From now on every request goes to the app (which answers 503 while it closes). */
@@ -144,49 +131,43 @@ export class SearchFront {
       }
     }
 
-    const ifNoneMatch = headers['if-none-match'];
-    const isPage = maxAgeSeconds !== undefined;
-    const notModified = isPage && typeof ifNoneMatch === 'string' && matches(ifNoneMatch, bytes.etag);
-    const out = [...this.#baseHeaders, 'x-request-id', requestIdFor(request), 'x-cache', 'HIT'];
-    if (isPage) out.push('cache-control', cacheControl(maxAgeSeconds), 'etag', bytes.etag);
+    const head = answerHead({ bytes, cache: 'HIT', maxAgeSeconds }, headers['if-none-match']);
+    const out = [...this.#baseHeaders, 'x-request-id', requestIdFor(request), ...head.headers];
     if (decision !== undefined) out.push(...rateLimitHeaders(decision));
-    const status = notModified ? 304 : 200;
-    if (notModified) {
-      response.writeHead(304, out);
-      response.end();
-    } else {
-      out.push('content-type', JSON_TYPE, 'content-length', bytes.contentLength);
-      response.writeHead(200, out);
-      response.end(bytes.body);
-    }
-    this.#account(learned, request.url, status, performance.now() - startedAt, principal);
+    out.push(...head.entity);
+    response.writeHead(head.status, out);
+    if (head.status === 304) response.end();
+    else response.end(bytes.body);
+    this.#account(learned, request.url, head.status, performance.now() - startedAt, principal);
     return true;
   };
 
-  /** What the metrics, usage metering and analytics hooks would have recorded of this answer. */
+  /** Records the answer as the metrics, usage metering and analytics hooks record the app's (answer-records.ts). */
   #account(
-    learned: KnownUrl,
+    learned: LearnedSearch,
     url: string,
     status: number,
     durationMs: number,
     principal: ApiKeyPrincipal | undefined,
   ): void {
     const options = this.#options;
-    options.recordAnswer({
+    const answer: Answer = {
       method: 'GET',
       route: learned.route,
-      statusCode: status,
-      seconds: durationMs / 1000,
+      url,
+      status,
+      durationMs,
       cacheType: learned.cacheType,
-      outcome: 'hit',
-    });
+      cache: 'hit',
+      principal,
+      search: learned.search,
+    };
+    options.recordAnswer(metricsRecord(answer));
     const gateway = options.gateway;
     if (gateway !== undefined && principal !== undefined)
-      gateway.meter.record(principal.keyId, utcDay(gateway.clock.now()), learned.usage);
+      gateway.meter.record(principal.keyId, utcDay(gateway.clock.now()), usageRecord(answer));
     if (options.recordSample === undefined) return;
-    const sample = answerSample(learned.group, status, durationMs, principal);
-    sample.cache = { type: learned.cacheType, outcome: 'hit', key: url };
-    if (status === 200 && learned.search !== undefined) sample.search = learned.search;
-    options.recordSample(sample);
+    const sample = analyticsSample(answer);
+    if (sample !== undefined) options.recordSample(sample);
   }
 }

@@ -16,7 +16,7 @@ export interface PreparedPage {
  */
 const prepared = new WeakMap<object, PreparedPage>();
 
-export const JSON_TYPE = 'application/json; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The bytes of `content` if a route already serialised them (the cached-search front only sends those). */
 export function preparedBytes(content: object): PreparedPage | undefined {
@@ -53,18 +53,73 @@ export const locationsBody = (data: readonly unknown[]) => ({
   meta: { count: data.length, nextCursor: null },
 });
 
+/** An answer held ready: its prepared bytes, the `x-cache` it carries, and for a search page its freshness. */
+export interface ReadyAnswer {
+  bytes: PreparedPage;
+  cache: CacheOutcome;
+  /**
+   * Seconds the answer stays fresh; set on search pages, which carry `cache-control` and an ETag and
+   * answer If-None-Match with 304. Absent on answers sent with `x-cache` only (locations).
+   */
+  maxAgeSeconds?: number | undefined;
+}
+
+/** How a ready answer goes out: its status, its headers, and the entity headers of a 200's body. */
+export interface AnswerHead {
+  status: 200 | 304;
+  /** Flat name, value list: `x-cache`, and on a page `cache-control` and `etag`. */
+  headers: string[];
+  /** `content-type` and `content-length` of the body; empty on a 304, which has none. */
+  entity: string[];
+}
+
+/**
+ * The one description of a cached answer's head, for the route and the cached-search front alike:
+ * a page asked with an `If-None-Match` naming its ETag is a 304 without a body.
+ */
+export function answerHead(answer: ReadyAnswer, ifNoneMatch: string | string[] | undefined): AnswerHead {
+  const { bytes, maxAgeSeconds } = answer;
+  const headers = ['x-cache', answer.cache];
+  if (maxAgeSeconds === undefined)
+    return {
+      status: 200,
+      headers,
+      entity: ['content-type', JSON_TYPE, 'content-length', bytes.contentLength],
+    };
+  headers.push('cache-control', cacheControl(maxAgeSeconds), 'etag', bytes.etag);
+  if (typeof ifNoneMatch === 'string' && matches(ifNoneMatch, bytes.etag))
+    return { status: 304, headers, entity: [] };
+  return { status: 200, headers, entity: ['content-type', JSON_TYPE, 'content-length', bytes.contentLength] };
+}
+
+/** Sends a ready answer through Fastify: the head `answerHead` describes, then the body unless 304. */
+function sendReady(request: FastifyRequest, reply: FastifyReply, answer: ReadyAnswer) {
+  const head = answerHead(answer, request.headers['if-none-match']);
+  setHeaders(reply, head.headers);
+  if (head.status === 304) return reply.code(304).send();
+  setHeaders(reply, head.entity);
+  return reply.send(answer.bytes.body);
+}
+
+function setHeaders(reply: FastifyReply, flat: readonly string[]): void {
+  for (let i = 0; i < flat.length; i += 2) reply.header(flat[i] as string, flat[i + 1]);
+}
+
 /** Sends a list of locations (an immutable cached list) from its prepared bytes, with `x-cache`. */
-export function sendLocations(reply: FastifyReply, data: readonly object[], cache: CacheOutcome) {
-  const bytes = prepare(reply, data, () => locationsBody(data));
-  reply.headers({ 'x-cache': cache, 'content-type': JSON_TYPE, 'content-length': bytes.contentLength });
-  return reply.send(bytes.body);
+export function sendLocations(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  data: readonly object[],
+  cache: CacheOutcome,
+) {
+  return sendReady(request, reply, { bytes: prepare(reply, data, () => locationsBody(data)), cache });
 }
 
 /** `cache-control` of a search page with `maxAgeSeconds` of freshness left. */
-export const cacheControl = (maxAgeSeconds: number): string => `private, max-age=${maxAgeSeconds}`;
+const cacheControl = (maxAgeSeconds: number): string => `private, max-age=${maxAgeSeconds}`;
 
 /** Whether `If-None-Match` names `etag` (a weak comparison is not needed: tags are strong). */
-export function matches(ifNoneMatch: string, etag: string): boolean {
+function matches(ifNoneMatch: string, etag: string): boolean {
   if (ifNoneMatch === etag) return true;
   return ifNoneMatch.split(',').some((tag) => tag.trim() === etag);
 }
@@ -76,15 +131,5 @@ export function matches(ifNoneMatch: string, etag: string): boolean {
  */
 export function sendSearchPage<T>(request: FastifyRequest, reply: FastifyReply, page: SearchPage<T>) {
   const bytes = prepare(reply, page.content, () => ({ data: page.content.data, meta: page.content.meta }));
-  reply.headers({
-    'x-cache': page.cache,
-    'cache-control': cacheControl(page.maxAgeSeconds),
-    etag: bytes.etag,
-  });
-  const ifNoneMatch = request.headers['if-none-match'];
-  if (typeof ifNoneMatch === 'string' && matches(ifNoneMatch, bytes.etag)) {
-    return reply.code(304).send();
-  }
-  reply.headers({ 'content-type': JSON_TYPE, 'content-length': bytes.contentLength });
-  return reply.send(bytes.body);
+  return sendReady(request, reply, { bytes, cache: page.cache, maxAgeSeconds: page.maxAgeSeconds });
 }

@@ -160,6 +160,18 @@ export interface BookingStore {
   pruneKeys(before: number): Promise<number>;
 }
 
+/**
+ * Whether `error` is one of `create`'s own answers (sold out, reference taken, key lost), which an
+ * adapter passes on as they are; anything else is a store failure it reports as unavailable.
+ */
+export function isBookingCreateAnswer(error: unknown): boolean {
+  return (
+    error instanceof SoldOutError ||
+    error instanceof BookingReferenceTakenError ||
+    error instanceof IdempotencyKeyLostError
+  );
+}
+
 /** `create` found the booking reference already taken; pick another and try again. */
 export class BookingReferenceTakenError extends Error {
   constructor(readonly reference: string) {

@@ -116,7 +116,7 @@ export interface FlightLegQuery {
   departTo: number;
 }
 
-/** A city, or a point and a radius in great-circle kilometres (ports/great-circle.ts). */
+/** A city, or a point and a radius in great-circle kilometres (kernel/great-circle.ts). */
 export type HotelLocator = { cityCode: string } | { latitude: number; longitude: number; radiusKm: number };
 
 /** Summary of what the store holds. */

@@ -7,7 +7,7 @@ import { loadAirportDirectory } from '../../src/adapters/airports/openflights.js
 import { openSqliteDatabase } from '../../src/adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from '../../src/adapters/store/sqlite/inventory-store.js';
 import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
-import { distanceKm } from '../../src/core/geo/great-circle.js';
+import { distanceKm } from '../../src/kernel/great-circle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tp-seed-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

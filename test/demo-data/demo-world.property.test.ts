@@ -14,8 +14,8 @@ import { SeededRandom } from '../../src/core/demo-inventory/random.js';
 import { DISTANCE_BANDS } from '../../src/core/demo-inventory/realism-report.js';
 import { BUSIEST_ROUTES_2024 } from '../../src/core/demo-inventory/reference/busiest-routes.js';
 import { buildServices, datedFlight, fliesOn } from '../../src/core/demo-inventory/schedule.js';
-import { distanceKm } from '../../src/core/geo/great-circle.js';
-import { addDays } from '../../src/core/time/zoned-time.js';
+import { distanceKm } from '../../src/kernel/great-circle.js';
+import { addDays } from '../../src/kernel/zoned-time.js';
 import type { Airport } from '../../src/ports/airports.js';
 import type { FlightRecord } from '../../src/ports/store.js';
 

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FallbackRateLimiter } from '../../src/adapters/rate-limiter/with-fallback.js';
 import type { SqliteStore } from '../../src/adapters/store/sqlite/index.js';
-import { utcDay } from '../../src/ports/utc-day.js';
+import { utcDay } from '../../src/kernel/utc-day.js';
 import { RedisServer, randomPort, waitFor } from '../helpers/redis-server.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 

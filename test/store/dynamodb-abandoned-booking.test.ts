@@ -48,7 +48,7 @@ describe('DynamoDB conditional bookings abandoned midway', () => {
     dynamo = await startDynalite();
     proxy = await startDynamoFaultProxy(dynamo.endpoint);
     store = await openDynamoDbStore(dynamoConfig(proxy.endpoint), systemClock, {
-      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+      retry: { attempts: 2, baseMs: 1, maxMs: 2 },
     });
     await store.migrate();
     await store.inventory.putFlights([flight('F1')]);

@@ -11,7 +11,7 @@ const throttled = () =>
     'ProvisionedThroughputExceededException',
     'The level of configured provisioned throughput for the table was exceeded.',
   );
-const FAST_RETRY = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 };
+const FAST_RETRY = { attempts: 4, baseMs: 5, maxMs: 20 };
 
 describe('DynamoDB throttling and partial batches', () => {
   let dynamo: LocalDynamo;

@@ -62,7 +62,7 @@ describe('DynamoDB bookings in one TransactWriteItems call', () => {
     store = await openDynamoDbStore(
       { ...dynamoConfig(proxy.endpoint), dynamodbBookingWrites: 'transaction' },
       systemClock,
-      { retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 } },
+      { retry: { attempts: 4, baseMs: 5, maxMs: 20 } },
     );
     await store.migrate();
     await store.inventory.putFlights([flight('F1'), flight('F2')]);

@@ -38,16 +38,38 @@ const under = (path: string, folder: string): boolean => path.startsWith(`${fold
 const storeBackendOf = (path: string): string | undefined => /^adapters\/store\/([^/]+)\//.exec(path)?.[1];
 
 describe('the dependency rule (docs/ARCHITECTURE.md)', () => {
-  it('the core imports only ports and itself', () => {
-    expect(violations('core', (_, target) => under(target, 'core') || under(target, 'ports'))).toEqual([]);
+  it('the core imports only ports, the kernel and itself', () => {
+    expect(
+      violations('core', (_, target) => ['core', 'ports', 'kernel'].some((folder) => under(target, folder))),
+    ).toEqual([]);
+  });
+
+  it('the kernel imports nothing but itself (no ports, no core, no adapters, no packages)', () => {
+    expect(violations('kernel', (_, target) => under(target, 'kernel'))).toEqual([]);
+    const packages = sourceFiles(join(SRC, 'kernel')).flatMap((path) =>
+      [...readFileSync(path, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^.'][^']*)'/g)].map(
+        (m) => `${relative(SRC, path)} → ${m[1]}`,
+      ),
+    );
+    expect(packages).toEqual([]);
+  });
+
+  it('the core and the adapters reach the shared helpers through the kernel', () => {
+    // The kernel exists so neither side keeps its own copy: both import it.
+    const importsKernel = (folder: string): boolean =>
+      sourceFiles(join(SRC, folder)).some((path) =>
+        localImports(path).some((target) => under(target, 'kernel')),
+      );
+    expect(importsKernel('core')).toBe(true);
+    expect(importsKernel('adapters')).toBe(true);
   });
 
   it('ports import only ports', () => {
     expect(violations('ports', (_, target) => under(target, 'ports'))).toEqual([]);
   });
 
-  it('adapters never import the core, the HTTP layer, the CLI or the composition root', () => {
-    const above = ['core', 'http', 'cli', 'search-threads', 'composition', 'lambda'];
+  it('adapters never import the core, the HTTP layer, the CLI or the composition root (the kernel they may)', () => {
+    const above = ['core', 'http', 'cli', 'search-threads', 'lambda', 'composition'];
     expect(
       violations(
         'adapters',

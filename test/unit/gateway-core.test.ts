@@ -16,8 +16,8 @@ import {
 import { ApiKeyService } from '../../src/core/gateway/api-key-service.js';
 import { PLANS, resolvePlan } from '../../src/core/gateway/plans.js';
 import { UsageMeter } from '../../src/core/gateway/usage-meter.js';
+import { isUtcDay, secondsToNextUtcDay, utcDay } from '../../src/kernel/utc-day.js';
 import { StoreUnavailableError } from '../../src/ports/store.js';
-import { isUtcDay, secondsToNextUtcDay, utcDay } from '../../src/ports/utc-day.js';
 import { tempDatabaseFile } from '../helpers/gateway-app.js';
 
 describe('API key format', () => {

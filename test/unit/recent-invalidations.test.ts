@@ -26,10 +26,15 @@ describe('a search that races an inventory change', () => {
       await cache.invalidateTags(['flight:AAA-BBB:2026-12-01']);
       return { offers: ['old fare'], tags: ['flight:AAA-BBB:2026-12-01'] };
     });
-    const first = await results.page('flights', 'k', run, 10);
+    const first = await results.page({ kind: 'flights', key: 'k', run, limit: 10 });
     expect(first.data).toEqual(['old fare']);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const again = await results.page('flights', 'k', async () => ({ offers: ['new fare'], tags: [] }), 10);
+    const again = await results.page({
+      kind: 'flights',
+      key: 'k',
+      run: async () => ({ offers: ['new fare'], tags: [] }),
+      limit: 10,
+    });
     expect(again.cache).toBe('MISS');
     expect(again.data).toEqual(['new fare']);
     await cache.close();

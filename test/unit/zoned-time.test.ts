@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { isoDuration, isoDurationBetween } from '../../src/kernel/iso-duration.js';
 import {
   addDays,
   daysBetween,
   isCalendarDate,
-  isoDuration,
+  localToEpoch,
   offsetMinutes,
   toUtcIso,
   toZonedIso,
   zonedDate,
   zonedToEpoch,
-} from '../../src/core/time/zoned-time.js';
+} from '../../src/kernel/zoned-time.js';
 
 describe('zoned time', () => {
   it('converts a New York wall-clock time to UTC in winter and in summer (DST)', () => {
@@ -46,6 +47,13 @@ describe('zoned time', () => {
     expect(isoDuration(420)).toBe('PT7H');
     expect(isoDuration(45)).toBe('PT45M');
     expect(isoDuration(0)).toBe('PT0M');
+    // A supplier's itinerary is written the same way as the inventory's (never "PT7H0M").
+    expect(isoDurationBetween('2026-12-01T10:00:00Z', '2026-12-01T17:00:00Z')).toBe('PT7H');
+  });
+
+  it("reads a supplier's local time (with seconds) at a place as an instant", () => {
+    expect(toUtcIso(localToEpoch('2026-07-15T18:30:05', 'America/New_York'))).toBe('2026-07-15T22:30:05Z');
+    expect(toUtcIso(localToEpoch('2026-01-15T18:30', 'Europe/Paris'))).toBe('2026-01-15T17:30:00Z');
   });
 
   it('does calendar arithmetic and rejects impossible dates', () => {

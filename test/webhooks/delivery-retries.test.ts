@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../../src/adapters/store/sqlite/index.js';
 import { HttpWebhookTransport } from '../../src/adapters/webhooks/http-transport.js';
-import { backoffDelay } from '../../src/core/events/backoff.js';
 import { WebhookDispatcher, type WebhookRetryPolicy } from '../../src/core/webhooks/webhook-dispatcher.js';
 import { WebhookEndpoints } from '../../src/core/webhooks/webhook-endpoints.js';
 import { deliveryId } from '../../src/core/webhooks/webhook-payloads.js';
+import { backoffDelay } from '../../src/kernel/backoff.js';
 import type { WebhookDeliveryRecord, WebhookEndpointRecord } from '../../src/ports/webhooks.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { tempSqliteFile } from '../helpers/temp-sqlite.js';

@@ -1,3 +1,4 @@
+import { secondsToNextUtcDay, utcDay } from '../../kernel/utc-day.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import type {
   FailureCount,
@@ -6,7 +7,6 @@ import type {
   RateLimiter,
 } from '../../ports/rate-limiter.js';
 import type { UsagePlan } from '../../ports/usage-plan.js';
-import { secondsToNextUtcDay, utcDay } from '../../ports/utc-day.js';
 import { type FailureWindow, failureWaitSeconds } from './failure-window.js';
 import { msUntilFull, msUntilToken } from './token-bucket.js';
 

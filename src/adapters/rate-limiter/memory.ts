@@ -1,7 +1,7 @@
+import { utcDay } from '../../kernel/utc-day.js';
 import type { Clock } from '../../ports/clock.js';
 import type { RateLimitDecision } from '../../ports/rate-limiter.js';
 import type { UsagePlan } from '../../ports/usage-plan.js';
-import { utcDay } from '../../ports/utc-day.js';
 import { BucketAndQuotaLimiter, decide, type TokenTaken } from './bucket-and-quota.js';
 import { addFailure, type FailureWindow, removeFailure } from './failure-window.js';
 import { type BucketState, refill } from './token-bucket.js';

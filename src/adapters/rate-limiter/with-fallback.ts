@@ -1,3 +1,5 @@
+import { CircuitBreaker } from '../../kernel/circuit-breaker.js';
+import { utcDay } from '../../kernel/utc-day.js';
 import type {
   FailureCount,
   FailurePolicy,
@@ -5,8 +7,6 @@ import type {
   RateLimiter,
 } from '../../ports/rate-limiter.js';
 import type { UsagePlan } from '../../ports/usage-plan.js';
-import { utcDay } from '../../ports/utc-day.js';
-import { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import type { MemoryRateLimiter } from './memory.js';
 import type { RedisRateLimiter } from './redis.js';
 

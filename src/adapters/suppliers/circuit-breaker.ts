@@ -1,4 +1,5 @@
-import CircuitBreaker from 'opossum';
+import { backoffDelay, sleep } from '../../kernel/backoff.js';
+import { CircuitBreaker, CircuitOpenError } from '../../kernel/circuit-breaker.js';
 import {
   type RemoteSupplier,
   SupplierCancellationRefusedError,
@@ -30,42 +31,43 @@ const isAnswer = (error: unknown): boolean =>
   error instanceof SupplierCancellationRefusedError;
 
 /**
- * Puts every call to `supplier` behind one opossum circuit breaker: a timeout per call, an error
- * share that opens the circuit, an open window during which calls fail at once without reaching the
- * supplier, then one half-open probe whose outcome closes or reopens it. Idempotent calls are
- * retried with jittered backoff while the circuit lets them through.
+ * Puts every call to `supplier` behind the kernel's circuit breaker, tripped by an error share: a
+ * timeout per call, an error share over a 10 s window that opens the circuit, an open window
+ * during which calls fail at once without reaching the supplier, then one half-open probe whose
+ * outcome closes or reopens it. Idempotent calls are retried with jittered backoff while the
+ * circuit lets them through.
  */
 export function withCircuitBreaker(
   supplier: RemoteSupplier,
   options: BreakerOptions,
 ): RemoteSupplier & { circuit(): SupplierCircuit; shutdown(): void } {
-  const breaker = new CircuitBreaker((call: () => Promise<unknown>) => call(), {
+  const breaker = new CircuitBreaker({
     name: supplier.name,
-    timeout: options.timeoutMs,
-    errorThresholdPercentage: options.errorThresholdPercent,
-    volumeThreshold: options.volumeThreshold,
-    resetTimeout: options.openMs,
-    errorFilter: isAnswer,
+    trip: { errorThresholdPercent: options.errorThresholdPercent, volumeThreshold: options.volumeThreshold },
+    openMs: options.openMs,
+    callTimeoutMs: options.timeoutMs,
+    isAnswer,
   });
+  // Someone waits for these calls: full jitter lets the first retry come soon.
+  const backoff = { baseMs: options.retryBaseMs, maxMs: Number.POSITIVE_INFINITY, jitter: 'full' } as const;
 
   const once = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
-      return (await breaker.fire(call)) as T;
+      return await breaker.run(call);
     } catch (error) {
-      if ((error as { code?: string }).code === 'EOPENBREAKER')
-        throw new SupplierUnavailableError(supplier.name);
+      if (error instanceof CircuitOpenError) throw new SupplierUnavailableError(supplier.name);
       throw error;
     }
   };
 
   const retried = async <T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> => {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       try {
         return await once(call);
       } catch (error) {
-        const last = attempt >= options.retries || breaker.opened || signal.aborted;
+        const last = attempt > options.retries || breaker.state === 'open' || signal.aborted;
         if (last || isAnswer(error) || error instanceof SupplierUnavailableError) throw error;
-        await jitteredDelay(options.retryBaseMs * 2 ** attempt, signal);
+        await sleep(backoffDelay(attempt, backoff), signal);
       }
     }
   };
@@ -81,20 +83,8 @@ export function withCircuitBreaker(
     createOrder: (order, signal) => once(() => supplier.createOrder(order, signal)),
     // Safe to retry: the port's cancelOrder is idempotent.
     cancelOrder: (orderId, signal) => retried(() => supplier.cancelOrder(orderId, signal), signal),
-    circuit: () => (breaker.opened ? 'open' : breaker.halfOpen ? 'half-open' : 'closed'),
-    shutdown: () => breaker.shutdown(),
+    circuit: () => breaker.state,
+    // The breaker keeps no timers; kept so the composition root's close list stays as it is.
+    shutdown: () => {},
   };
-}
-
-/** Waits a random time up to `capMs` (full jitter), or until `signal` aborts. */
-function jitteredDelay(capMs: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, Math.random() * capMs);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

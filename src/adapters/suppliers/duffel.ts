@@ -1,3 +1,6 @@
+import { greatCircleKm } from '../../kernel/great-circle.js';
+import { isoDuration, isoDurationBetween } from '../../kernel/iso-duration.js';
+import { localToEpoch, toUtcIso, toZonedIso } from '../../kernel/zoned-time.js';
 import type { Passenger } from '../../ports/bookings.js';
 import type { Cabin } from '../../ports/store.js';
 import {
@@ -285,10 +288,10 @@ export function toSupplierOffer(offer: DuffelOffer, cabin: Cabin): SupplierFligh
         aircraft: segment.aircraft?.name ?? '',
         departure,
         arrival,
-        duration: segment.duration ?? minutesDuration(departure.atUtc, arrival.atUtc),
+        duration: segment.duration ?? isoDurationBetween(departure.atUtc, arrival.atUtc),
         distanceKm: segment.distance
           ? Math.round(Number(segment.distance))
-          : greatCircleKm(segment.origin, segment.destination),
+          : placeDistanceKm(segment.origin, segment.destination),
         cabin: segment.passengers?.[0]?.cabin_class ?? cabin,
         seatsLeft: offer.available_seats ?? 0,
       };
@@ -299,7 +302,7 @@ export function toSupplierOffer(offer: DuffelOffer, cabin: Cabin): SupplierFligh
       direction: i === 0 ? ('outbound' as const) : ('return' as const),
       duration:
         slice.duration ??
-        (first && last ? minutesDuration(first.departure.atUtc, last.arrival.atUtc) : 'PT0M'),
+        (first && last ? isoDurationBetween(first.departure.atUtc, last.arrival.atUtc) : isoDuration(0)),
       stops: Math.max(0, segments.length - 1),
       segments,
     };
@@ -374,45 +377,17 @@ function orderPassengers(
 /** A Duffel local time (no offset) at a place, with the place's offset and in UTC. */
 function endpoint(place: DuffelPlace, local: string): SupplierEndpoint {
   const timeZone = place.time_zone ?? 'UTC';
-  const asUtc = Date.parse(`${local.slice(0, 19)}Z`);
-  let utc = asUtc - offsetMinutes(asUtc, timeZone) * 60_000;
-  utc = asUtc - offsetMinutes(utc, timeZone) * 60_000;
-  const offset = offsetMinutes(utc, timeZone);
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
-  const mm = String(abs % 60).padStart(2, '0');
+  const utc = localToEpoch(local, timeZone);
   return {
     iataCode: place.iata_code,
     cityCode: place.iata_city_code ?? place.iata_code,
-    at: `${local.slice(0, 19)}${sign}${hh}:${mm}`,
-    atUtc: new Date(utc).toISOString().replace('.000Z', 'Z'),
+    at: toZonedIso(utc, timeZone),
+    atUtc: toUtcIso(utc),
   };
 }
 
-/** Offset of `timeZone` from UTC at `epochMs`, minutes. */
-function offsetMinutes(epochMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(epochMs));
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((wall - Math.floor(epochMs / 1000) * 1000) / 60_000);
-}
-
-function minutesDuration(fromIso: string, toIso: string): string {
-  const minutes = Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 60_000);
-  return `PT${Math.floor(minutes / 60)}H${minutes % 60}M`;
-}
-
-function greatCircleKm(a: DuffelPlace, b: DuffelPlace): number {
+/** Duffel's distance between two places when it leaves a segment's out; 0 without coordinates. */
+function placeDistanceKm(a: DuffelPlace, b: DuffelPlace): number {
   if (
     a.latitude === undefined ||
     a.longitude === undefined ||
@@ -420,11 +395,5 @@ function greatCircleKm(a: DuffelPlace, b: DuffelPlace): number {
     b.longitude === undefined
   )
     return 0;
-  const rad = Math.PI / 180;
-  const dLat = (b.latitude - a.latitude) * rad;
-  const dLon = (b.longitude - a.longitude) * rad;
-  const h =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
-  return Math.round(2 * 6371 * Math.asin(Math.sqrt(h)));
+  return Math.round(greatCircleKm(a.latitude, a.longitude, b.latitude, b.longitude));
 }

@@ -2,9 +2,9 @@ import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { isClusterMessage } from '../../adapters/events/cluster-relayed.js';
-import { type BackoffPolicy, backoffDelay } from '../../core/events/backoff.js';
 import { aggregateWorkerMetrics } from '../../http/cluster-metrics.js';
 import { finishClusterAggregate } from '../../http/plugins/metrics.js';
+import { type BackoffPolicy, backoffDelay } from '../../kernel/backoff.js';
 import { stopWorkersOnSignals } from './cluster-shutdown.js';
 
 /** Delays between restarts of workers that keep dying soon after they started: 0.5 s doubling to 30 s. */

@@ -7,6 +7,7 @@ import {
   trafficFromSearches,
 } from '../../core/cost/cost-model.js';
 import { PRICES } from '../../core/cost/price-table.js';
+import { numericFlag, UsageError } from '../flags.js';
 
 export interface CostDeps {
   config: Pick<Config, 'costTarget' | 'costLambdaMemoryMb' | 'costMachineHourUsd' | 'costMachines'>;
@@ -22,24 +23,6 @@ export const usage = [
   '         [--look-to-book 100] [--pricings-per-search 0.05] [--hit-ms 5] [--miss-ms 60]',
   '         [--lambda-memory-mb MB] [--machines N] [--machine-hour-usd USD] [--json]',
 ].join('\n');
-
-class UsageError extends Error {}
-
-function numberFlag(
-  value: string | undefined,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || parsed < min || parsed > max)
-    throw new UsageError(
-      `--${name}=${JSON.stringify(value)} is invalid: expected a number from ${min} to ${max}`,
-    );
-  return parsed;
-}
 
 /**
  * A monthly estimate for what-if traffic, line by line, with the cost per request and what
@@ -71,35 +54,43 @@ export function run(args: readonly string[], deps: CostDeps): number {
     const target = values.target ?? deps.config.costTarget;
     if (target !== 'aws' && target !== 'self-hosted')
       throw new UsageError(`--target=${JSON.stringify(target)} is invalid: expected aws or self-hosted`);
-    searchesPerDay = numberFlag(values['searches-per-day'], 'searches-per-day', 0, 1, 1e10);
+    searchesPerDay = numericFlag(values['searches-per-day'], 'searches-per-day', {
+      fallback: 0,
+      min: 1,
+      max: 1e10,
+    });
     const traffic = trafficFromSearches({
       searchesPerDay,
-      hitRatio: numberFlag(values['hit-ratio'], 'hit-ratio', 0.9, 0, 1),
-      lookToBook: numberFlag(values['look-to-book'], 'look-to-book', 100, 1, 1e6),
-      pricingsPerSearch: numberFlag(values['pricings-per-search'], 'pricings-per-search', 0.05, 0, 100),
-      hitDurationMs: numberFlag(values['hit-ms'], 'hit-ms', 5, 1, 900_000),
-      missDurationMs: numberFlag(values['miss-ms'], 'miss-ms', 60, 1, 900_000),
+      hitRatio: numericFlag(values['hit-ratio'], 'hit-ratio', { fallback: 0.9, min: 0, max: 1 }),
+      lookToBook: numericFlag(values['look-to-book'], 'look-to-book', { fallback: 100, min: 1, max: 1e6 }),
+      pricingsPerSearch: numericFlag(values['pricings-per-search'], 'pricings-per-search', {
+        fallback: 0.05,
+        min: 0,
+        max: 100,
+      }),
+      hitDurationMs: numericFlag(values['hit-ms'], 'hit-ms', { fallback: 5, min: 1, max: 900_000 }),
+      missDurationMs: numericFlag(values['miss-ms'], 'miss-ms', { fallback: 60, min: 1, max: 900_000 }),
     });
-    const machineHourUsd = numberFlag(
-      values['machine-hour-usd'],
-      'machine-hour-usd',
-      deps.config.costMachineHourUsd,
-      0,
-      1000,
-    );
+    const machineHourUsd = numericFlag(values['machine-hour-usd'], 'machine-hour-usd', {
+      fallback: deps.config.costMachineHourUsd,
+      min: 0,
+      max: 1000,
+    });
     estimate = estimateMonthlyCost(
       traffic,
       {
         ...DEFAULT_ASSUMPTIONS,
         target,
-        lambdaMemoryMb: numberFlag(
-          values['lambda-memory-mb'],
-          'lambda-memory-mb',
-          deps.config.costLambdaMemoryMb,
-          128,
-          10240,
-        ),
-        machines: numberFlag(values.machines, 'machines', deps.config.costMachines, 1, 10_000),
+        lambdaMemoryMb: numericFlag(values['lambda-memory-mb'], 'lambda-memory-mb', {
+          fallback: deps.config.costLambdaMemoryMb,
+          min: 128,
+          max: 10240,
+        }),
+        machines: numericFlag(values.machines, 'machines', {
+          fallback: deps.config.costMachines,
+          min: 1,
+          max: 10_000,
+        }),
       },
       { ...PRICES, machineHour: { ...PRICES.machineHour, usd: machineHourUsd } },
     );

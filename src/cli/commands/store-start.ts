@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
-import { type BackoffPolicy, backoffDelay } from '../../core/events/backoff.js';
 import { listenStandIn } from '../../http/stand-in-server.js';
+import { type BackoffPolicy, backoffDelay } from '../../kernel/backoff.js';
 import { StoreUnavailableError } from '../../ports/store.js';
 
 /**

@@ -1,8 +1,8 @@
+import { isCalendarDate } from '../../kernel/zoned-time.js';
 import type { Passenger, PassengerType } from '../../ports/bookings.js';
 import type { SupplierPassengerField } from '../../ports/supplier.js';
 import type { FieldError } from '../errors.js';
 import { fareTypeOf, type PassengerCounts } from '../pricing/passenger-pricing.js';
-import { isCalendarDate } from '../time/zoned-time.js';
 
 /** Ages (whole years, at the date of travel) of each passenger type, as IATA airlines define them. */
 const AGE_RANGES: Record<PassengerType, { min: number; max: number }> = {

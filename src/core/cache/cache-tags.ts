@@ -5,7 +5,7 @@
  *
  * Dates are calendar dates (YYYY-MM-DD): a flight's UTC departure date, a hotel night.
  */
-import { addDays, daysBetween, isCalendarDate } from '../time/zoned-time.js';
+import { addDays, daysBetween, isCalendarDate } from '../../kernel/zoned-time.js';
 
 /** Longest stay tagged night by night; a longer range is cut here rather than build thousands of tags. */
 const MAX_NIGHTS = 366;

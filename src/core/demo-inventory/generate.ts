@@ -1,6 +1,6 @@
+import { addDays } from '../../kernel/zoned-time.js';
 import type { Airport } from '../../ports/airports.js';
 import type { InventoryStore } from '../../ports/store.js';
-import { addDays } from '../time/zoned-time.js';
 import { cityHotels, type DemoCity, hotelPriceLevel, hotelRoomNights } from './hotels.js';
 import { buildNetwork, type DemoNetwork } from './network.js';
 import { SeededRandom } from './random.js';

@@ -1,7 +1,7 @@
+import { addDays } from '../../kernel/zoned-time.js';
 import type { Airport } from '../../ports/airports.js';
 import type { HotelRecord, RoomNightRecord, RoomTypeRecord } from '../../ports/store.js';
 import { CITY_CENTRES, CITY_NAMES } from '../geo/city-centres.js';
-import { addDays } from '../time/zoned-time.js';
 import { hotelNamer } from './hotel-names.js';
 import type { SeededRandom } from './random.js';
 import { cityCostLevel } from './reference/cost-levels.js';

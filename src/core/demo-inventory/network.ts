@@ -1,5 +1,5 @@
+import { distanceKm } from '../../kernel/great-circle.js';
 import type { Airport } from '../../ports/airports.js';
-import { distanceKm } from '../geo/great-circle.js';
 import { DEMO_CARRIERS, type DemoCarrier } from './carriers.js';
 import { type AircraftType, chooseFleet } from './fleet.js';
 import { demandOf, MIN_SECTOR_KM } from './market-demand.js';

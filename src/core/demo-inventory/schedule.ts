@@ -1,6 +1,6 @@
+import { daysBetween, zonedToEpoch } from '../../kernel/zoned-time.js';
 import type { Airport } from '../../ports/airports.js';
 import { CABINS, type CabinInventory, type FlightRecord } from '../../ports/store.js';
-import { daysBetween, zonedToEpoch } from '../time/zoned-time.js';
 import { baseFareCents, taxesCents } from './fare-model.js';
 import { type AircraftType, blockMinutes, seatsOf } from './fleet.js';
 import type { NetworkRoute } from './network.js';

@@ -1,3 +1,4 @@
+import { addDays, daysBetween, isCalendarDate, zonedDate } from '../../kernel/zoned-time.js';
 import type { Airport, AirportDirectory } from '../../ports/airports.js';
 import type { Cache } from '../../ports/cache.js';
 import type { Clock } from '../../ports/clock.js';
@@ -5,7 +6,6 @@ import { fareRouteTag } from '../cache/cache-tags.js';
 import { normalisedCacheKey } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
 import { currencyExponent } from '../money/currencies.js';
-import { addDays, daysBetween, isCalendarDate, zonedDate } from '../time/zoned-time.js';
 import { FARE_CURRENCY, FARE_HORIZON_DAYS, type FareCalendar } from './fare-calendar.js';
 import type { RouteNetwork } from './route-network.js';
 

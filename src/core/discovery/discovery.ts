@@ -1,11 +1,5 @@
-import type { AirportDirectory } from '../../ports/airports.js';
-import type { Cache } from '../../ports/cache.js';
-import type { Clock } from '../../ports/clock.js';
-import type { FareFilings } from '../../ports/fare-filings.js';
-import type { InventoryStore } from '../../ports/store.js';
-import type { RecentInvalidations } from '../cache/recent-invalidations.js';
 import { CheapestFares } from './cheapest-fares.js';
-import { FareCalendar } from './fare-calendar.js';
+import { FareCalendar, type FareCalendarDependencies } from './fare-calendar.js';
 import { FlightAvailability, type FlightAvailabilityDependencies } from './flight-availability.js';
 import { HotelDirectory } from './hotel-directory.js';
 import { RouteNetwork } from './route-network.js';
@@ -18,17 +12,11 @@ export interface Discovery {
   availability: FlightAvailability;
 }
 
-export interface DiscoveryDependencies {
-  store: InventoryStore;
-  /** Imported fare filings, which price `filed` flights; absent: none exist. */
-  fares?: FareFilings;
-  airports: AirportDirectory;
-  cache: Cache;
-  clock: Clock;
-  recent?: RecentInvalidations;
-  /** Freshness of the aggregates and indexes, ms (the flight search TTL: they answer as fresh as it). */
-  ttlMs: number;
-  graceMs?: number;
+/**
+ * The fare calendar's dependencies (its `ttlMs`: the freshness of the aggregates and indexes, the
+ * flight search TTL, so they answer as fresh as it) plus the flight search.
+ */
+export interface DiscoveryDependencies extends FareCalendarDependencies {
   search: FlightAvailabilityDependencies['search'];
 }
 

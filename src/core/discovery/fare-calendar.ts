@@ -1,3 +1,4 @@
+import { addDays, daysBetween, zonedDate, zonedToEpoch } from '../../kernel/zoned-time.js';
 import type { AirportDirectory } from '../../ports/airports.js';
 import type { Cache } from '../../ports/cache.js';
 import type { Clock } from '../../ports/clock.js';
@@ -8,7 +9,6 @@ import type { RecentInvalidations } from '../cache/recent-invalidations.js';
 import { loadFiledFares } from '../flights/filed-fares.js';
 import { hasSeats, priceJourney } from '../flights/flight-pricing.js';
 import { DEFAULT_CURRENCY } from '../search/request-rules.js';
-import { addDays, daysBetween, zonedDate, zonedToEpoch } from '../time/zoned-time.js';
 
 /** Days ahead the calendars cover: Amadeus's own limit for these APIs. */
 export const FARE_HORIZON_DAYS = 180;

@@ -1,7 +1,7 @@
+import { distanceKm } from '../../kernel/great-circle.js';
 import type { AirportDirectory } from '../../ports/airports.js';
 import type { Cache } from '../../ports/cache.js';
 import type { HotelRecord, InventoryStore } from '../../ports/store.js';
-import { distanceKm } from '../geo/great-circle.js';
 import type { RouteNetwork } from './route-network.js';
 
 export interface HotelDirectoryDependencies {

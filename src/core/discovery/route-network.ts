@@ -1,8 +1,8 @@
+import { distanceKm } from '../../kernel/great-circle.js';
+import { toZonedIso, zonedDate, zonedToEpoch } from '../../kernel/zoned-time.js';
 import type { Airport, AirportDirectory } from '../../ports/airports.js';
 import type { Cache } from '../../ports/cache.js';
 import type { AirlineRecord, FlightRecord, InventoryStore, RouteRecord } from '../../ports/store.js';
-import { distanceKm } from '../geo/great-circle.js';
-import { toZonedIso, zonedDate, zonedToEpoch } from '../time/zoned-time.js';
 
 export interface RouteNetworkDependencies {
   store: InventoryStore;

@@ -1,7 +1,7 @@
+import { backoffDelay } from '../../kernel/backoff.js';
 import type { DeadLetter, DeadLetterStore } from '../../ports/dead-letters.js';
 import type { CloudEvent, EventHandler } from '../../ports/events.js';
 import type { ProcessedEvents } from '../../ports/processed-events.js';
-import { backoffDelay } from './backoff.js';
 
 /** What a consumer does and the stores and policy that make it safe to redeliver to. */
 export interface IdempotentConsumerOptions {

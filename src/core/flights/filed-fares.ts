@@ -1,8 +1,8 @@
+import { daysBetween, zonedDate } from '../../kernel/zoned-time.js';
 import type { AirportDirectory } from '../../ports/airports.js';
 import type { FareFiling, FareFilings, FareMarket, FareTripType } from '../../ports/fare-filings.js';
 import type { Cabin, FlightRecord } from '../../ports/store.js';
 import { convert } from '../money/money.js';
-import { daysBetween, zonedDate } from '../time/zoned-time.js';
 
 /** Most flights one fare component may span (a search's itineraries have at most 3). */
 const MAX_COMPONENT_FLIGHTS = 3;

@@ -1,7 +1,8 @@
+import { isoDuration } from '../../kernel/iso-duration.js';
+import { toUtcIso, toZonedIso } from '../../kernel/zoned-time.js';
 import type { AirportDirectory } from '../../ports/airports.js';
 import type { Cabin, FlightRecord } from '../../ports/store.js';
 import type { PriceView, TravelerPricingView } from '../pricing/price-quote.js';
-import { isoDuration, toUtcIso, toZonedIso } from '../time/zoned-time.js';
 import { continuesThroughFlight } from './connection-rules.js';
 import type { SegmentFareView } from './flight-pricing.js';
 

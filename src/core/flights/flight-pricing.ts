@@ -1,3 +1,4 @@
+import { daysBetween } from '../../kernel/zoned-time.js';
 import type { Cabin, CabinInventory, FlightRecord } from '../../ports/store.js';
 import {
   type FarePart,
@@ -6,7 +7,6 @@ import {
   seatsNeeded,
 } from '../pricing/passenger-pricing.js';
 import { type PriceQuote, quotePrice } from '../pricing/price-quote.js';
-import { daysBetween } from '../time/zoned-time.js';
 import { cheapestComponents, type FiledFares, type JourneyTerms, localDepartureDate } from './filed-fares.js';
 
 /** The cabin inventory of a flight, or undefined when the aircraft has no such cabin. */

@@ -1,15 +1,15 @@
+import { distanceKm } from '../../kernel/great-circle.js';
+import { addDays, toUtcIso, zonedDate, zonedToEpoch } from '../../kernel/zoned-time.js';
 import type { Airport } from '../../ports/airports.js';
 import type { FlightLegQuery, FlightRecord } from '../../ports/store.js';
 import { fareRouteTag } from '../cache/cache-tags.js';
 import { flightSearchCacheKey, singleAirportCity } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
-import { distanceKm } from '../geo/great-circle.js';
 import type { FlightOfferReference } from '../offers/offer-reference.js';
 import { seatsNeeded } from '../pricing/passenger-pricing.js';
 import type { SearchDependencies, SearchOptions } from '../search/search-dependencies.js';
 import type { SearchResults, SearchRun } from '../search/search-results.js';
 import { DEFAULT_WORK_LIMITS, WorkBudget } from '../search/work-budget.js';
-import { addDays, toUtcIso, zonedDate, zonedToEpoch } from '../time/zoned-time.js';
 import { buildConnections } from './connection-builder.js';
 import {
   MAX_LAYOVER_MINUTES,

@@ -1,9 +1,10 @@
+import { distanceKm } from '../../kernel/great-circle.js';
+import { addDays, daysBetween, toUtcIso } from '../../kernel/zoned-time.js';
 import type { HotelRecord, RoomNightRecord } from '../../ports/store.js';
 import { hotelCityNightTag, stayNights } from '../cache/cache-tags.js';
 import { hotelSearchCacheKey, singleAirportCity } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
 import { CITY_CENTRES } from '../geo/city-centres.js';
-import { distanceKm } from '../geo/great-circle.js';
 import { convert } from '../money/money.js';
 import type { HotelOfferReference } from '../offers/offer-reference.js';
 import type { TokenSigner } from '../offers/signed-token.js';
@@ -13,7 +14,6 @@ import type { SearchDependencies, SearchOptions } from '../search/search-depende
 import { SearchPages } from '../search/search-pages.js';
 import type { SearchPage, SearchResults, SearchRun } from '../search/search-results.js';
 import { DEFAULT_WORK_LIMITS, WorkBudget } from '../search/work-budget.js';
-import { addDays, daysBetween, toUtcIso } from '../time/zoned-time.js';
 
 /** The centre of a city by IATA city code, when the table knows it. */
 function cityCentre(cityCode: string | undefined): { latitude: number; longitude: number } | undefined {

@@ -1,3 +1,4 @@
+import { addDays } from '../../kernel/zoned-time.js';
 import type { Clock } from '../../ports/clock.js';
 import type { CloudEvent } from '../../ports/events.js';
 import type {
@@ -14,7 +15,6 @@ import { DomainError, type FieldError } from '../errors.js';
 import { eventFactory } from '../events/create-event.js';
 import type { InventoryChangedData } from '../events/inventory-events.js';
 import { parseAmount } from '../money/money.js';
-import { addDays } from '../time/zoned-time.js';
 
 /** A new fare of a flight cabin, as an operator writes it: a decimal string in the flight's currency. */
 export interface FareChange {

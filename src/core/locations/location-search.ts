@@ -1,18 +1,15 @@
 import type { Airport, AirportDirectory } from '../../ports/airports.js';
 import { invalidField } from '../errors.js';
 
-export interface LocationView {
+/** An airport or a city as the location APIs show it; the place fields mean what they mean on `Airport`. */
+export interface LocationView
+  extends Pick<
+    Airport,
+    'name' | 'cityCode' | 'country' | 'countryCode' | 'latitude' | 'longitude' | 'timeZone'
+  > {
   type: 'airport' | 'city';
   iataCode: string;
-  name: string;
   cityName: string;
-  cityCode: string;
-  country: string;
-  /** ISO 3166-1 alpha-2, when known. */
-  countryCode?: string;
-  latitude: number;
-  longitude: number;
-  timeZone: string;
   /** For a city: the codes of its airports. */
   airports?: string[];
 }

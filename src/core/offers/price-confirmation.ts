@@ -1,15 +1,15 @@
+import { distanceKm } from '../../kernel/great-circle.js';
+import { daysBetween } from '../../kernel/zoned-time.js';
 import type { FlightRecord } from '../../ports/store.js';
 import { DomainError } from '../errors.js';
 import { loadFiledFares } from '../flights/filed-fares.js';
 import type { FlightOfferView } from '../flights/flight-offer-view.js';
 import { hasSeats, priceJourney } from '../flights/flight-pricing.js';
 import { renderFlightOffer } from '../flights/flight-search.js';
-import { distanceKm } from '../geo/great-circle.js';
 import { groupNights, type HotelOfferView, hotelOfferView, priceStay } from '../hotels/hotel-search.js';
 import { formatAmount } from '../money/money.js';
 import type { OfferDependencies } from '../search/search-dependencies.js';
 import type { SupplierOffers } from '../suppliers/supplier-offers.js';
-import { daysBetween } from '../time/zoned-time.js';
 import { asOfferReference, type FlightOfferReference, type HotelOfferReference } from './offer-reference.js';
 
 export interface PriceConfirmationDependencies extends OfferDependencies {

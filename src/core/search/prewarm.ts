@@ -107,32 +107,10 @@ export async function prewarmPopularSearches(
   return warmEach(
     Array.isArray(list) ? list : [],
     async ({ kind, request }) => {
-      if (kind === 'flights') {
-        const search = request as FlightSearchRequest;
-        await deps.searchResults.page(
-          'flights',
-          deps.flights.cacheKey(search),
-          (signal) => deps.flights.search(search, { signal }),
-          1,
-          undefined,
-          undefined,
-          search,
-        );
-        return true;
-      }
-      if (kind === 'hotels') {
-        const search = request as HotelSearchRequest;
-        await deps.searchResults.page(
-          'hotels',
-          deps.hotels.cacheKey(search),
-          (signal) => deps.hotels.search(search, { signal }),
-          1,
-          undefined,
-          undefined,
-          search,
-        );
-        return true;
-      }
+      if (kind === 'flights')
+        return warm(deps.searchResults, 'flights', deps.flights, request as FlightSearchRequest);
+      if (kind === 'hotels')
+        return warm(deps.searchResults, 'hotels', deps.hotels, request as HotelSearchRequest);
       return false;
     },
     pace,
@@ -201,4 +179,24 @@ export function prewarmRouteDates(
     },
     pace,
   );
+}
+
+/** Runs a remembered search through the results, as its first request would (one offer per page: only the result matters). */
+async function warm<R>(
+  results: SearchResults,
+  kind: string,
+  searches: {
+    cacheKey(request: R): string;
+    search(request: R, options: { signal: AbortSignal }): Promise<SearchRun<unknown>>;
+  },
+  request: R,
+): Promise<true> {
+  await results.page({
+    kind,
+    key: searches.cacheKey(request),
+    run: (signal) => searches.search(request, { signal }),
+    limit: 1,
+    request,
+  });
+  return true;
 }

@@ -1,9 +1,9 @@
+import { daysBetween, isCalendarDate } from '../../kernel/zoned-time.js';
 import { invalidField } from '../errors.js';
 import type { FlightSearchRequest } from '../flights/flight-search-request.js';
 import type { HotelSearchRequest, HotelSort } from '../hotels/hotel-search.js';
 import { USD_RATES } from '../money/currencies.js';
 import { parseAmount } from '../money/money.js';
-import { daysBetween, isCalendarDate } from '../time/zoned-time.js';
 
 /**
  * A flight search as a client asks it, already well-formed (types and bounds checked by the

@@ -37,7 +37,13 @@ export class SearchPages<Q, R, T> {
     const known = this.#queries.known(queryId);
     if (known === undefined) return undefined;
     const { request, key } = known;
-    return this.#spec.results.peek(this.#spec.kind, key, this.#runner(request), limit, request);
+    return this.#spec.results.peek({
+      kind: this.#spec.kind,
+      key,
+      run: this.#runner(request),
+      limit,
+      request,
+    });
   }
 
   page(
@@ -52,7 +58,15 @@ export class SearchPages<Q, R, T> {
       const request = spec.toRequest(query);
       return { request, key: spec.cacheKey(request) };
     });
-    return spec.results.page(spec.kind, key, this.#runner(request), limit, cursor, signal, request);
+    return spec.results.page({
+      kind: spec.kind,
+      key,
+      run: this.#runner(request),
+      limit,
+      cursor,
+      signal,
+      request,
+    });
   }
 
   /** The search of `request`, as the results run it on a miss or a background refresh. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type BackoffPolicy, backoffDelay } from '../../kernel/backoff.js';
 import type { Clock } from '../../ports/clock.js';
 import type { WebhookTransport } from '../../ports/webhook-transport.js';
 import type {
@@ -9,7 +10,6 @@ import type {
   WebhookEndpointRecord,
   WebhookEndpointStore,
 } from '../../ports/webhooks.js';
-import { type BackoffPolicy, backoffDelay } from '../events/backoff.js';
 import { uuidV7 } from '../events/uuid-v7.js';
 import { webhookHeaders } from './webhook-signature.js';
 

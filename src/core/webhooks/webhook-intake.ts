@@ -8,7 +8,8 @@ import type {
   WebhookEndpointRecord,
   WebhookEndpointStore,
 } from '../../ports/webhooks.js';
-import { deliveryId, webhookBody, webhookBookingView, webhookTargets } from './webhook-payloads.js';
+import { bookingSummary } from '../bookings/booking-summary.js';
+import { deliveryId, webhookBody, webhookTargets } from './webhook-payloads.js';
 
 export interface WebhookIntakeOptions {
   endpoints: WebhookEndpointStore;
@@ -82,7 +83,9 @@ export class WebhookIntake {
       // malformed event, and no other key's endpoint may ever see the booking.
       if (booking === undefined || booking.owner.apiKeyId !== target.apiKeyId) continue;
       const data = {
-        booking: webhookBookingView(booking),
+        // Passengers and contact stay out: no personal data leaves in events; the client reads them
+        // with `GET /v1/bookings/{id}`.
+        booking: bookingSummary(booking),
         ...(target.change === undefined ? {} : { change: target.change }),
       };
       const payload = webhookBody({ ...target, subject: booking.id }, source, event.time, data);

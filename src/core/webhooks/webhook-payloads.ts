@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { BookingRecord } from '../../ports/bookings.js';
 import type { CloudEvent, EventType } from '../../ports/events.js';
 import type { WebhookEventType } from '../../ports/webhooks.js';
 import type { AffectedBooking, BookingEventData, ScheduleChangedData } from '../events/inventory-events.js';
@@ -41,24 +40,6 @@ export function webhookTargets(event: CloudEvent): WebhookTarget[] {
     }));
   }
   return [];
-}
-
-/**
- * A booking as its owner's webhook shows it: its current state and the offer it was booked on.
- * Passengers and contact stay out (no personal data leaves in events; the client reads them with
- * `GET /v1/bookings/{id}`).
- */
-export function webhookBookingView(booking: BookingRecord): Record<string, unknown> {
-  return {
-    id: booking.id,
-    reference: booking.reference,
-    status: booking.status,
-    type: booking.hold.kind === 'seats' ? 'flight' : 'hotel',
-    offer: booking.offer,
-    price: booking.price,
-    createdAt: new Date(booking.createdAt).toISOString(),
-    cancelledAt: booking.cancelledAt === undefined ? null : new Date(booking.cancelledAt).toISOString(),
-  };
 }
 
 /** The body of a webhook: a CloudEvent of the webhook type, serialised once so every retry signs the same bytes. */

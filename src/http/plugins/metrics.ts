@@ -1,6 +1,8 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { CacheOutcomeName } from '../../core/analytics/request-sample.js';
+import { answerOf, metricsRecord } from '../answer-records.js';
 import { clusterWorkerMetrics } from '../cluster-metrics.js';
 import { replyWithProblem } from '../problems.js';
 import { refuseUnlessMayScrape } from './metrics-access.js';
@@ -44,27 +46,13 @@ export interface MetricsOptions {
 /** Gauge values of a breaker's states: 0 closed, 1 half-open (probing), 2 open (refusing calls). */
 const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
-const OUTCOMES = ['hit', 'miss', 'stale'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-/** The route label of requests no route matched: raw URLs would make the label set unbounded. */
-const UNMATCHED = 'unmatched';
+export type Outcome = CacheOutcomeName;
 
 /**
  * Cached searches answer in well under a millisecond and origin searches in tens, so the buckets
  * start finer than prom-client's defaults.
  */
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-function outcomeOf(reply: FastifyReply): Outcome | undefined {
-  const header = reply.getHeader('x-cache');
-  const value = typeof header === 'string' ? header.toLowerCase() : undefined;
-  return OUTCOMES.find((outcome) => outcome === value);
-}
-
-function routeOf(request: FastifyRequest): string {
-  return request.routeOptions.url ?? UNMATCHED;
-}
 
 /**
  * Prometheus metrics at `GET /metrics` (no API key: it sits outside /v1; a bearer token or a local
@@ -120,15 +108,7 @@ const metricsPlugin: FastifyPluginAsync<MetricsOptions> = async (app, options) =
   };
   app.decorate('recordAnswer', recordAnswer);
   app.addHook('onResponse', async (request, reply) => {
-    const cacheType = request.routeOptions.config.cacheType;
-    recordAnswer({
-      method: request.method,
-      route: routeOf(request),
-      statusCode: reply.statusCode,
-      seconds: reply.elapsedTime / 1000,
-      cacheType,
-      outcome: cacheType === undefined ? undefined : outcomeOf(reply),
-    });
+    recordAnswer(metricsRecord(answerOf(request, reply)));
   });
 
   // In a cluster worker, a scrape reports the whole instance (src/http/cluster-metrics.ts).

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SearchPage } from '../../core/search/search-results.js';
+import { firstPageSearch } from '../answer-records.js';
 import { clientGoneSignal } from '../client-gone.js';
-import { searchOf } from '../plugins/analytics-recorder.js';
 import type { CacheDataType } from '../plugins/metrics.js';
 import { problemResponses } from '../schemas/common.js';
 import { FlightSearchQuery, FlightSearchResponse } from '../schemas/flights.js';
@@ -79,7 +79,7 @@ function learnedSearch<Q>(
     route,
     cacheType,
     peek: () => pageAnswer(search.peek(url, limit)),
-    search: searchOf(route, query),
+    search: firstPageSearch(route, query),
   };
 }
 
@@ -115,7 +115,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{
           return bytes && { bytes };
         },
       }));
-      return sendLocations(reply, data, cache);
+      return sendLocations(request, reply, data, cache);
     },
   );
 

@@ -4,6 +4,7 @@ import {
   BookingReferenceTakenError,
   type HeldKey,
   IdempotencyKeyLostError,
+  isBookingCreateAnswer,
   SoldOutError,
 } from '../../../ports/bookings.js';
 import type { CloudEvent } from '../../../ports/events.js';
@@ -196,13 +197,7 @@ export async function createWithConditions(
       throw new IdempotencyKeyLostError(held.key);
     }
   } catch (error) {
-    if (
-      error instanceof SoldOutError ||
-      error instanceof BookingReferenceTakenError ||
-      error instanceof IdempotencyKeyLostError
-    ) {
-      throw error;
-    }
+    if (isBookingCreateAnswer(error)) throw error;
     // The store failed midway: undo what can be undone (best effort) and report the failure.
     await undo({ reference: true, records: true, booking: true }).catch(() => undefined);
     throw error;

@@ -9,16 +9,10 @@ import {
   ScanCommand,
   type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { backoffDelay, sleep } from '../../../kernel/backoff.js';
 import { StoreThrottledError, StoreUnavailableError } from '../../../ports/store.js';
-import { type ItemKey, PK, SK } from './keys.js';
-import {
-  backoffMs,
-  DEFAULT_RETRY,
-  isDroppedConnection,
-  isThrottling,
-  type RetryPolicy,
-  sleep,
-} from './throttling.js';
+import { type ItemKey, PK, SK, TIMESTAMP, TIMESTAMP_INDEX } from './keys.js';
+import { DEFAULT_RETRY, isDroppedConnection, isThrottling, type RetryPolicy } from './throttling.js';
 
 export type Item = Record<string, unknown>;
 
@@ -108,7 +102,7 @@ export class DynamoTable {
           if (!throttled) throw translate(action, error);
           throw new StoreThrottledError(`cannot ${action}: DynamoDB kept throttling`, { cause: error });
         }
-        await sleep(backoffMs(this.#retry, attempt));
+        await sleep(backoffDelay(attempt, this.#retry));
       }
     }
   }
@@ -209,6 +203,24 @@ export class DynamoTable {
     });
   }
 
+  /**
+   * Deletes the items of `partition` whose timestamp (the `timestamp-index` sort key) is before
+   * `before`; answers how many. The pruning of outbox records and processed-event marks.
+   */
+  async deleteOlderThan(action: string, partition: string, before: number): Promise<number> {
+    const old = await this.queryAll(`find the items to ${action}`, {
+      IndexName: TIMESTAMP_INDEX,
+      KeyConditionExpression: '#pk = :pk AND #ts < :before',
+      ExpressionAttributeNames: { '#pk': PK, '#ts': TIMESTAMP },
+      ExpressionAttributeValues: { ':pk': partition, ':before': before },
+    });
+    await this.batchWrite(
+      action,
+      old.map((item) => ({ delete: { [PK]: partition, [SK]: item[SK] as string } })),
+    );
+    return old.length;
+  }
+
   /** Stops accepting requests and closes the HTTP connections; never rejects. */
   close(): void {
     if (this.#closed) return;
@@ -221,7 +233,7 @@ export class DynamoTable {
     if (round >= this.#retry.attempts) {
       throw new StoreThrottledError(`cannot ${action}: DynamoDB kept leaving items unprocessed`);
     }
-    await sleep(backoffMs(this.#retry, round));
+    await sleep(backoffDelay(round, this.#retry));
   }
 }
 

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { distanceKm } from '../../../ports/great-circle.js';
+import { distanceKm } from '../../../kernel/great-circle.js';
 import type {
   AirlineRecord,
   FlightLegQuery,

@@ -9,7 +9,7 @@ import {
 } from '../../../ports/outbox.js';
 import type { AppendSignal } from '../append-signal.js';
 import { ConditionFailed, type DynamoTable, type Item, inParallel } from './dynamo-table.js';
-import { KIND, keys, PK, SK, TIMESTAMP, TIMESTAMP_INDEX, TTL, ttlAfter } from './keys.js';
+import { KIND, keys, PK, SK, TIMESTAMP, TTL, ttlAfter } from './keys.js';
 
 /** Marks of one markPublished call in flight at once. */
 const MARK_CONCURRENCY = 8;
@@ -107,18 +107,8 @@ export class DynamoOutbox implements Outbox {
     return this.#signal.listen(listener);
   }
 
-  async prunePublished(before: number): Promise<number> {
-    const old = await this.#table.queryAll('find published outbox records', {
-      IndexName: TIMESTAMP_INDEX,
-      KeyConditionExpression: '#pk = :pk AND #ts < :before',
-      ExpressionAttributeNames: { '#pk': PK, '#ts': TIMESTAMP },
-      ExpressionAttributeValues: { ':pk': keys.publishedPartition, ':before': before },
-    });
-    await this.#table.batchWrite(
-      'prune the outbox',
-      old.map((item) => ({ delete: keys.published(item[SK] as string) })),
-    );
-    return old.length;
+  prunePublished(before: number): Promise<number> {
+    return this.#table.deleteOlderThan('prune the outbox', keys.publishedPartition, before);
   }
 
   async #pending(limit: number): Promise<Item[]> {

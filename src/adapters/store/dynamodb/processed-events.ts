@@ -2,7 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../../../ports/clock.js';
 import { PROCESSED_EVENT_RETENTION_MS, type ProcessedEvents } from '../../../ports/processed-events.js';
 import { ConditionFailed, type DynamoTable } from './dynamo-table.js';
-import { KIND, keys, PK, SK, TIMESTAMP, TIMESTAMP_INDEX, TTL, ttlAfter } from './keys.js';
+import { KIND, keys, PK, TIMESTAMP, TTL, ttlAfter } from './keys.js';
 
 /**
  * Processed-event marks in the `PROCESSED` partition; `timestamp-index` orders them by age for pruning,
@@ -54,17 +54,7 @@ export class DynamoProcessedEvents implements ProcessedEvents {
     }
   }
 
-  async prune(before: number): Promise<number> {
-    const old = await this.#table.queryAll('find old processed events', {
-      IndexName: TIMESTAMP_INDEX,
-      KeyConditionExpression: '#pk = :pk AND #ts < :before',
-      ExpressionAttributeNames: { '#pk': PK, '#ts': TIMESTAMP },
-      ExpressionAttributeValues: { ':pk': keys.processedPartition, ':before': before },
-    });
-    await this.#table.batchWrite(
-      'prune processed events',
-      old.map((item) => ({ delete: { [PK]: keys.processedPartition, [SK]: item[SK] as string } })),
-    );
-    return old.length;
+  prune(before: number): Promise<number> {
+    return this.#table.deleteOlderThan('prune processed events', keys.processedPartition, before);
   }
 }

@@ -5,10 +5,10 @@ import {
   type TableDescription,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { sleep } from '../../../kernel/backoff.js';
 import { StoreUnavailableError } from '../../../ports/store.js';
 import type { DynamoTable } from './dynamo-table.js';
 import { LOOKUP_INDEX, LOOKUP_PK, LOOKUP_SK, PK, SK, TIMESTAMP, TIMESTAMP_INDEX, TTL } from './keys.js';
-import { sleep } from './throttling.js';
 
 /**
  * The table as the adapters need it: the original stack's keys (`searchType`/`searchId`), its

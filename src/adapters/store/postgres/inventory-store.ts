@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { EARTH_RADIUS_KM } from '../../../kernel/great-circle.js';
 import type {
   AirlineRecord,
   CabinInventory,
@@ -57,9 +58,6 @@ const ROOM_NIGHTS_TABLE: BulkTable<RoomNightRecord> = {
   key: ['hotel_id', 'date', 'room_type'],
   row: (n) => [n.hotelId, n.date, n.roomType, n.rate, n.currency, n.roomsLeft],
 };
-
-/** Same radius as the core's great-circle distance, so a radius search agrees with distances shown. */
-const EARTH_RADIUS_KM = 6371.0088;
 
 /**
  * InventoryStore on a PostgreSQL pool. Reads are single statements; flights, cabins and room nights are

@@ -7,6 +7,7 @@ import {
   type IdempotencyClaim,
   IdempotencyKeyLostError,
   type InventoryHold,
+  isBookingCreateAnswer,
   SoldOutError,
 } from '../../../ports/bookings.js';
 import type { CloudEvent } from '../../../ports/events.js';
@@ -244,13 +245,7 @@ export class SqliteBookingStore implements BookingStore {
     try {
       return work();
     } catch (error) {
-      if (
-        error instanceof SoldOutError ||
-        error instanceof BookingReferenceTakenError ||
-        error instanceof IdempotencyKeyLostError
-      ) {
-        throw error;
-      }
+      if (isBookingCreateAnswer(error)) throw error;
       throw new StoreUnavailableError(`cannot ${action}`, { cause: error });
     }
   }

@@ -1,4 +1,4 @@
-import { distanceKm } from '../../../ports/great-circle.js';
+import { distanceKm } from '../../../kernel/great-circle.js';
 import type {
   AirlineRecord,
   FlightLegQuery,

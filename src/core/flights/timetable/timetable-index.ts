@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { distanceKm } from '../../../kernel/great-circle.js';
 import type {
   Cabin,
   CabinInventory,
@@ -7,7 +8,6 @@ import type {
   RouteRecord,
 } from '../../../ports/store.js';
 import { CABINS } from '../../../ports/store.js';
-import { distanceKm } from '../../geo/great-circle.js';
 import type { PathLimit } from '../route-graph.js';
 import { extraFieldsJson, writeCabins } from './timetable-builder.js';
 import { CABIN_SLOTS, FARE_SOURCES, NO_CABIN, type TimetableLayout } from './timetable-layout.js';

@@ -1,3 +1,4 @@
+import { addDays, zonedToEpoch } from '../../../kernel/zoned-time.js';
 import type { AirportDirectory } from '../../../ports/airports.js';
 import type { Clock } from '../../../ports/clock.js';
 import type { CloudEvent } from '../../../ports/events.js';
@@ -9,7 +10,6 @@ import {
 import { CABINS, type Cabin, type FlightLegQuery, type InventoryStore } from '../../../ports/store.js';
 import { eventFactory } from '../../events/create-event.js';
 import type { InventoryChangedData } from '../../events/inventory-events.js';
-import { addDays, zonedToEpoch } from '../../time/zoned-time.js';
 import type { ImportKind, ImportLine, ImportOptions, ImportSummary } from '../import-kind.js';
 import { FieldReader } from '../tabular/field-reader.js';
 import { ProblemLog } from '../tabular/problem-log.js';

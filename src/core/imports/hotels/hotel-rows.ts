@@ -1,6 +1,6 @@
+import { addDays, daysBetween } from '../../../kernel/zoned-time.js';
 import type { AirportDirectory } from '../../../ports/airports.js';
 import type { HotelRecord, RoomNightRecord, RoomTypeRecord } from '../../../ports/store.js';
-import { addDays, daysBetween } from '../../time/zoned-time.js';
 import { FieldReader } from '../tabular/field-reader.js';
 import type { ProblemLog } from '../tabular/problem-log.js';
 import type { TabularFormat, TabularRecord } from '../tabular/tabular-records.js';

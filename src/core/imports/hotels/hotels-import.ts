@@ -1,3 +1,4 @@
+import { addDays } from '../../../kernel/zoned-time.js';
 import type { AirportDirectory } from '../../../ports/airports.js';
 import type { Clock } from '../../../ports/clock.js';
 import type { CloudEvent } from '../../../ports/events.js';
@@ -13,7 +14,6 @@ import { eventFactory } from '../../events/create-event.js';
 import type { InventoryChangedData } from '../../events/inventory-events.js';
 import { uuidV7 } from '../../events/uuid-v7.js';
 import { canonicalJson } from '../../offers/offer-seal.js';
-import { addDays } from '../../time/zoned-time.js';
 import type { ImportKind, ImportLine, ImportOptions, ImportSummary } from '../import-kind.js';
 import { ProblemLog } from '../tabular/problem-log.js';
 import { readTabularRecords } from '../tabular/tabular-records.js';

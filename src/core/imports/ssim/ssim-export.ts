@@ -1,7 +1,7 @@
+import { daysBetween, offsetMinutes, zonedDate } from '../../../kernel/zoned-time.js';
 import type { AirportDirectory } from '../../../ports/airports.js';
 import type { ScheduleStore } from '../../../ports/schedules.js';
 import type { Cabin, FlightRecord } from '../../../ports/store.js';
-import { daysBetween, offsetMinutes, zonedDate } from '../../time/zoned-time.js';
 import { CABIN_LETTER, configurationOf } from './ssim-cabins.js';
 import { carrierRecord, headerRecord, type LegFields, legRecord, trailerRecord } from './ssim-writer.js';
 

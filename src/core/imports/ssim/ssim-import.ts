@@ -1,3 +1,4 @@
+import { toUtcIso } from '../../../kernel/zoned-time.js';
 import type { AirportDirectory } from '../../../ports/airports.js';
 import type { BookingRecord, BookingStore } from '../../../ports/bookings.js';
 import type { Clock } from '../../../ports/clock.js';
@@ -20,7 +21,6 @@ import type {
   ScheduleChangeKind,
 } from '../../events/inventory-events.js';
 import { uuidV7 } from '../../events/uuid-v7.js';
-import { toUtcIso } from '../../time/zoned-time.js';
 import type { ImportKind, ImportLine, ImportOptions, ImportSummary } from '../import-kind.js';
 import { ImportProblems } from '../import-problems.js';
 import { datedLegs, stagedLegOf } from './ssim-legs.js';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { AirportDirectory } from '../../../ports/airports.js';
+import { distanceKm } from '../../../kernel/great-circle.js';
+import { addDays, daysBetween, offsetMinutes, zonedToEpoch } from '../../../kernel/zoned-time.js';
+import type { Airport, AirportDirectory } from '../../../ports/airports.js';
 import type { LegTemplate, StagedLeg, TemplateLeg } from '../../../ports/schedules.js';
 import type { Cabin, FlightRecord } from '../../../ports/store.js';
-import { distanceKm } from '../../geo/great-circle.js';
-import { offsetMinutes, zonedToEpoch } from '../../time/zoned-time.js';
 import type { ImportProblem } from '../import-kind.js';
 import { estimatedCabins, filedCabins } from './estimated-fares.js';
 import { seatsPerCabin } from './ssim-cabins.js';

@@ -1,6 +1,6 @@
+import { isCalendarDate } from '../../../kernel/zoned-time.js';
 import { USD_RATES } from '../../money/currencies.js';
 import { parseAmount } from '../../money/money.js';
-import { isCalendarDate } from '../../time/zoned-time.js';
 import type { ProblemLog } from './problem-log.js';
 import type { TabularRecord } from './tabular-records.js';
 

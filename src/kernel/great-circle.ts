@@ -1,8 +1,10 @@
 /**
- * Great-circle distance, part of the store contract: `HotelLocator`'s radius is measured with it, so
- * every backend (and the core, which ranks by it) agrees on which hotels are within a radius.
+ * Great-circle distance, one definition for every part that measures one: the core ranks hotels and
+ * routes by it, the store backends answer `HotelLocator` radius queries with it (PostgreSQL in SQL,
+ * with the same radius), and supplier adapters fill in a segment's distance when the supplier
+ * leaves it out, so a radius search and the distances shown always agree.
  */
-const EARTH_RADIUS_KM = 6371.0088;
+export const EARTH_RADIUS_KM = 6371.0088;
 const toRadians = (degrees: number): number => (degrees * Math.PI) / 180;
 
 /** Great-circle (haversine) distance in kilometres between two points given in degrees. */

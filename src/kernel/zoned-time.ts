@@ -1,0 +1,125 @@
+/**
+ * Wall-clock ↔ instant conversion in IANA time zones with the runtime's ICU data (no library:
+ * Intl gives exact offsets including DST), and calendar-date arithmetic. Part of the kernel: the
+ * core's schedules and the suppliers' local times are read with the same rules.
+ */
+
+const MINUTE_MS = 60_000;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** Zone offsets change only on quarter-hour UTC boundaries, so one lookup serves a whole quarter hour. */
+const QUARTER_HOUR_MS = 15 * MINUTE_MS;
+const offsetCache = new Map<string, number>();
+const OFFSET_CACHE_LIMIT = 200_000;
+
+/** Offset of `timeZone` from UTC at the instant `epochMs`, in minutes (e.g. -300 for New York in winter). */
+export function offsetMinutes(epochMs: number, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(epochMs / QUARTER_HOUR_MS)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    offset = computeOffsetMinutes(epochMs, timeZone);
+    if (offsetCache.size >= OFFSET_CACHE_LIMIT) offsetCache.clear();
+    offsetCache.set(key, offset);
+  }
+  return offset;
+}
+
+function computeOffsetMinutes(epochMs: number, timeZone: string): number {
+  const parts: Record<string, number> = {};
+  for (const part of formatterFor(timeZone).formatToParts(epochMs)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  const asUtc = Date.UTC(
+    parts.year ?? 1970,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  );
+  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / MINUTE_MS);
+}
+
+/**
+ * The instant at which clocks in `timeZone` show `date` (YYYY-MM-DD) plus `minuteOfDay`.
+ * In a DST gap the result is shifted forward by the gap, as airlines do.
+ */
+export function zonedToEpoch(date: string, minuteOfDay: number, timeZone: string): number {
+  const wallAsUtc = Date.parse(`${date}T00:00:00Z`) + minuteOfDay * MINUTE_MS;
+  // The offset in force is one of those just before and after the wall time; try both.
+  const candidates = [
+    offsetMinutes(wallAsUtc - 86_400_000, timeZone),
+    offsetMinutes(wallAsUtc + 86_400_000, timeZone),
+  ]
+    .map((offset) => wallAsUtc - offset * MINUTE_MS)
+    .filter((instant) => instant + offsetMinutes(instant, timeZone) * MINUTE_MS === wallAsUtc);
+  if (candidates.length > 0) return Math.min(...candidates);
+  // No instant shows this wall time (a spring-forward gap): take the standard-time reading, which lands after the gap.
+  return wallAsUtc - offsetMinutes(wallAsUtc - 86_400_000, timeZone) * MINUTE_MS;
+}
+
+/**
+ * The instant at which clocks in `timeZone` show `local` ("YYYY-MM-DDTHH:MM[:SS]", no offset), as a
+ * supplier writes its local times; DST gaps as in `zonedToEpoch`.
+ */
+export function localToEpoch(local: string, timeZone: string): number {
+  const minuteOfDay = Number(local.slice(11, 13)) * 60 + Number(local.slice(14, 16));
+  const seconds = local.length >= 19 ? Number(local.slice(17, 19)) : 0;
+  return zonedToEpoch(local.slice(0, 10), minuteOfDay, timeZone) + seconds * 1000;
+}
+
+/** ISO 8601 local time with offset, e.g. "2026-12-01T18:30:00-05:00". */
+export function toZonedIso(epochMs: number, timeZone: string): string {
+  const offset = offsetMinutes(epochMs, timeZone);
+  const local = new Date(epochMs + offset * MINUTE_MS).toISOString().slice(0, 19);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${local}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** ISO 8601 UTC time without milliseconds, e.g. "2026-12-01T23:30:00Z". */
+export function toUtcIso(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 19)}Z`;
+}
+
+/** Calendar date (YYYY-MM-DD) in `timeZone` at the instant `epochMs`. */
+export function zonedDate(epochMs: number, timeZone: string): string {
+  return new Date(epochMs + offsetMinutes(epochMs, timeZone) * MINUTE_MS).toISOString().slice(0, 10);
+}
+
+/** Adds whole days to a calendar date (YYYY-MM-DD). */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (both YYYY-MM-DD). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** True for a real calendar date written YYYY-MM-DD. */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const parsed = Date.parse(`${value}T00:00:00Z`);
+  return Number.isFinite(parsed) && new Date(parsed).toISOString().slice(0, 10) === value;
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
