@@ -1,4 +1,4 @@
-import { isUtcDay } from '../../ports/utc-day.js';
+import { isUtcDay } from '../../kernel/utc-day.js';
 import type { FieldError } from '../errors.js';
 
 /** Most days one usage query may span: a year, leap day included. */
