@@ -279,38 +279,51 @@ export class PostgresScheduleStore implements ScheduleStore {
                              WHERE c.import_id = s.import_id AND c.template = s.template AND c.cabin = o.cabin)`,
           [importId],
         );
-        // Seats already sold stay sold (capacity − sold, never below zero): a rewrite never hands out
-        // seats that bookings hold. Runs before the flights are written, while TO_WRITE still tells;
-        // key order, as bookings take their row locks.
+        // Flights written again first (UPDATE … FROM), then new ones (plain INSERT: cheaper than an
+        // upsert's speculative insertion); cabins before flights, while TO_WRITE still tells. Seats
+        // already sold stay sold (capacity − sold, never below zero): a rewrite never hands out seats
+        // that bookings hold. Key order throughout, as bookings take their row locks.
         await client.query(
-          `INSERT INTO flight_cabins AS o (flight_id, cabin, fare, taxes, seats_left, capacity)
+          `UPDATE flight_cabins o SET fare = c.fare, taxes = c.taxes,
+             seats_left = GREATEST(0, c.capacity - GREATEST(0, o.capacity - o.seats_left)), capacity = c.capacity
+           FROM schedule_staged_legs s
+             JOIN schedule_staged_cabins c ON c.import_id = s.import_id AND c.template = s.template
+             JOIN flights f ON f.id = s.id
+           WHERE s.import_id = $1 AND o.flight_id = s.id AND o.cabin = c.cabin
+             AND (f.schedule_signature <> s.signature OR f.cancelled = 1)`,
+          [importId],
+        );
+        await client.query(
+          `INSERT INTO flight_cabins (flight_id, cabin, fare, taxes, seats_left, capacity)
            SELECT s.id, c.cabin, c.fare, c.taxes, c.capacity, c.capacity
            FROM schedule_staged_legs s
              JOIN schedule_staged_cabins c ON c.import_id = s.import_id AND c.template = s.template
              LEFT JOIN flights f ON f.id = s.id
            WHERE s.import_id = $1 AND ${TO_WRITE}
-           ORDER BY s.id, c.cabin
-           ON CONFLICT (flight_id, cabin) DO UPDATE SET fare = excluded.fare, taxes = excluded.taxes,
-             seats_left = GREATEST(0, excluded.capacity - GREATEST(0, o.capacity - o.seats_left)),
-             capacity = excluded.capacity`,
+             AND NOT EXISTS (SELECT 1 FROM flight_cabins o WHERE o.flight_id = s.id AND o.cabin = c.cabin)
+           ORDER BY s.id, c.cabin`,
           [importId],
         );
         await client.query(
-          `INSERT INTO flights AS o (id, carrier, flight_number, origin, destination, departure_utc, arrival_utc,
+          `UPDATE flights o SET carrier = t.carrier, flight_number = t.flight_number, origin = t.origin,
+             destination = t.destination, departure_utc = s.departure_utc, arrival_utc = s.arrival_utc,
+             aircraft = t.aircraft, distance_km = t.distance_km, currency = t.currency, fare_source = t.fare_source,
+             through_flight_id = s.through_flight_id, through_leg = t.through_leg, codeshares = t.codeshares,
+             cancelled = 0, schedule_signature = s.signature
+           FROM ${STAGED}
+           WHERE s.import_id = $1 AND o.id = s.id AND (o.schedule_signature <> s.signature OR o.cancelled = 1)`,
+          [importId],
+        );
+        await client.query(
+          `INSERT INTO flights (id, carrier, flight_number, origin, destination, departure_utc, arrival_utc,
              aircraft, distance_km, currency, fare_source, through_flight_id, through_leg, codeshares, cancelled,
              schedule_signature)
            SELECT s.id, t.carrier, t.flight_number, t.origin, t.destination, s.departure_utc, s.arrival_utc,
              t.aircraft, t.distance_km, t.currency, t.fare_source, s.through_flight_id, t.through_leg,
              t.codeshares, 0, s.signature
-           FROM ${STAGED} LEFT JOIN flights f ON f.id = s.id
-           WHERE s.import_id = $1 AND ${TO_WRITE}
-           ORDER BY s.id
-           ON CONFLICT (id) DO UPDATE SET carrier = excluded.carrier, flight_number = excluded.flight_number,
-             origin = excluded.origin, destination = excluded.destination, departure_utc = excluded.departure_utc,
-             arrival_utc = excluded.arrival_utc, aircraft = excluded.aircraft, distance_km = excluded.distance_km,
-             currency = excluded.currency, fare_source = excluded.fare_source,
-             through_flight_id = excluded.through_flight_id, through_leg = excluded.through_leg,
-             codeshares = excluded.codeshares, cancelled = 0, schedule_signature = excluded.schedule_signature`,
+           FROM ${STAGED}
+           WHERE s.import_id = $1 AND NOT EXISTS (SELECT 1 FROM flights f WHERE f.id = s.id)
+           ORDER BY s.id`,
           [importId],
         );
         await client.query(
