@@ -135,10 +135,11 @@ export interface TouchedRow {
 export const ROUTE_DATES_PER_EVENT = 1_000;
 
 /**
- * Route-date events a switch keeps to hand back (`ScheduleSwitchResult.events`): 200 pages name
- * 200,000 route-dates; a larger switch appends the rest to the outbox only, so its memory stays bounded.
+ * Route-date events a switch keeps to hand back (`ScheduleSwitchResult.events`): 20 pages name
+ * 20,000 route-dates (a few MB); a larger switch appends the rest to the outbox only, so its memory
+ * stays bounded whatever the file size.
  */
-const EVENTS_RETURNED = 200;
+const EVENTS_RETURNED = 20;
 
 /**
  * The route-date events of a switch, made a page of touched route-dates at a time: each page becomes
