@@ -5,6 +5,7 @@ import type { ScheduleChangedData } from '../../src/core/events/inventory-events
 import type { ImportSummary } from '../../src/core/imports/import-kind.js';
 import { SsimImport } from '../../src/core/imports/ssim/ssim-import.js';
 import type { AirportDirectory } from '../../src/ports/airports.js';
+import type { BookingRecord, BookingStore } from '../../src/ports/bookings.js';
 import type { CloudEvent } from '../../src/ports/events.js';
 import type { StoreBackend } from '../../src/ports/store-backend.js';
 import { seatBooking } from '../contract/store/fixtures.js';
@@ -80,13 +81,14 @@ describe.each(targets)('SSIM import on $name', (target) => {
   async function importLines(
     lines: string[],
     options = { dryRun: false, estimateFares: true },
+    bookings?: BookingStore,
   ): Promise<ImportSummary> {
     opened ??= await target.open();
     const kind = new SsimImport({
       airports,
       inventory: backend().inventory,
       schedules: backend().schedules,
-      bookings: backend().bookings,
+      bookings: bookings ?? backend().bookings,
       clock,
       eventSource: '/test',
     });
@@ -489,5 +491,55 @@ describe.each(targets)('SSIM import on $name', (target) => {
       e.data.flights.map((f) => `${f.origin}-${f.destination}:${f.departureDate}`),
     );
     expect(new Set(dates)).toEqual(new Set(['LHR-CDG:2027-01-04', 'LHR-CDG:2027-01-05']));
+  });
+
+  it('a booking made after the import looked bookings up (before its switch) keeps its flight: cancelled, named in a schedule.changed', async () => {
+    const legs = (numbers: number[]) =>
+      ssimFile([
+        block(
+          numbers.map((flightNumber) =>
+            leg({
+              flightNumber,
+              origin: 'LHR',
+              destination: 'CDG',
+              periodFrom: '2027-01-04',
+              periodTo: '2027-01-04',
+            }),
+          ),
+        ),
+      ]);
+    await importLines(legs([20, 22]));
+    const seen = (await pendingEvents(backend().outbox)).length;
+    // The race: the booking commits between the import's look-up of bookings and its switch.
+    const late = seatBooking(['2027-01-04-BA22'], 2);
+    const real = backend().bookings;
+    const bookings = new Proxy(real, {
+      get(store, name) {
+        if (name === 'findByFlights') {
+          return async (ids: readonly string[]): Promise<BookingRecord[]> => {
+            const found = await real.findByFlights(ids);
+            const claim = await real.claimKey('key', 'late', 'hash', {
+              now: 1,
+              leaseMs: 60_000,
+              retentionMs: 60_000,
+            });
+            if (claim.state !== 'acquired') throw new Error('key not acquired');
+            await real.create(late, { scope: 'key', key: 'late', token: claim.token }, []);
+            return found;
+          };
+        }
+        const value = Reflect.get(store, name, store);
+        return typeof value === 'function' ? value.bind(store) : value;
+      },
+    });
+    const summary = await importLines(legs([20]), { dryRun: false, estimateFares: true }, bookings);
+    expect(summary.counts).toMatchObject({ cancelled: 1, deleted: 0, affectedBookings: 1 });
+    expect(await flight('2027-01-04-BA22')).toMatchObject({ cancelled: true });
+    expect(await backend().bookings.get(late.id)).toMatchObject({ status: 'confirmed' });
+    const events = (await pendingEvents(backend().outbox)).slice(seen) as CloudEvent<ScheduleChangedData>[];
+    const perBooking = events.filter((e) => e.subject === late.id);
+    expect(perBooking.map((e) => e.data.affectedBookings.map((a) => [a.flightId, a.change]))).toEqual([
+      [['2027-01-04-BA22', 'cancelled']],
+    ]);
   });
 });

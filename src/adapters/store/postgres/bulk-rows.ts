@@ -78,7 +78,8 @@ function uniqueRowsInKeyOrder<T>(table: BulkTable<T>, records: readonly T[]): (r
   return [...byKey.keys()].sort().map((key) => byKey.get(key) as readonly BulkValue[]);
 }
 
-async function copyRows(
+/** Streams rows into a `COPY … FROM STDIN` statement (text format) in chunks. */
+export async function copyRows(
   client: pg.PoolClient,
   sql: string,
   rows: readonly (readonly BulkValue[])[],

@@ -4,6 +4,7 @@ import { schedulesSchema } from './0003-schedules.js';
 import { faresSchema } from './0004-fares.js';
 import { hotelImportsSchema } from './0005-hotel-imports.js';
 import { webhooksSchema } from './0006-webhooks.js';
+import { scheduleStagingSchema } from './0007-schedule-staging.js';
 
 /** A forward-only schema change, applied once in `id` order inside one transaction. */
 export interface PostgresMigration {
@@ -18,4 +19,5 @@ export const migrations: readonly PostgresMigration[] = [
   faresSchema,
   hotelImportsSchema,
   webhooksSchema,
+  scheduleStagingSchema,
 ];

@@ -7,6 +7,7 @@ import { schedulesSchema } from './0006-schedules.js';
 import { faresSchema } from './0007-fares.js';
 import { hotelImportsSchema } from './0008-hotel-imports.js';
 import { webhooksSchema } from './0009-webhooks.js';
+import { scheduleStagingSchema } from './0010-schedule-staging.js';
 
 /** A forward-only schema change, applied once in `id` order. */
 export interface Migration {
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   faresSchema,
   hotelImportsSchema,
   webhooksSchema,
+  scheduleStagingSchema,
 ];
