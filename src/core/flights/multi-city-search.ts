@@ -1,7 +1,7 @@
 import type { FlightRecord } from '../../ports/store.js';
 import { DomainError, type FieldError, invalidField } from '../errors.js';
 import { asOfferReference } from '../offers/offer-reference.js';
-import type { FlightSearchQuery } from '../search/request-rules.js';
+import { DEFAULT_CURRENCY, type FlightSearchQuery } from '../search/request-rules.js';
 import type { OfferDependencies } from '../search/search-dependencies.js';
 import type { SearchPage } from '../search/search-results.js';
 import { MIN_STOPOVER_MINUTES } from './connection-rules.js';
@@ -20,7 +20,10 @@ export interface JourneyLeg {
 
 /** A multi-city or open-jaw search: the travellers, cabin and limits of every leg, and the legs in order. */
 export interface MultiCityQuery
-  extends Omit<FlightSearchQuery, 'origin' | 'destination' | 'departureDate' | 'returnDate' | 'sort'> {
+  extends Omit<
+    FlightSearchQuery,
+    'origin' | 'destination' | 'departureDate' | 'returnDate' | 'sort' | 'maxPrice'
+  > {
   legs: readonly JourneyLeg[];
 }
 
@@ -82,7 +85,8 @@ export class MultiCitySearch {
   ): Promise<FlightOfferView[]> {
     this.#checkLegs(query.legs);
     const candidates = await this.#candidates(query, options);
-    const currency = (query.currency ?? 'USD').toUpperCase();
+    // The legs' searches have checked the currency already.
+    const currency = (query.currency ?? DEFAULT_CURRENCY).toUpperCase();
     const request = {
       adults: query.adults,
       children: query.children,
