@@ -1,5 +1,5 @@
 import type { FlightRecord } from '../../ports/store.js';
-import { DomainError, type FieldError, invalidField } from '../errors.js';
+import { invalidField, withFieldNames } from '../errors.js';
 import { asOfferReference } from '../offers/offer-reference.js';
 import { DEFAULT_CURRENCY, type FlightSearchQuery } from '../search/request-rules.js';
 import type { OfferDependencies } from '../search/search-dependencies.js';
@@ -139,11 +139,20 @@ export class MultiCitySearch {
       legs.map(async (leg, i) => {
         const pages = await Promise.all(
           leg.departureDates.map((departureDate) =>
-            renamed(i, () =>
-              this.#deps.flights.page(
-                { ...shared, origin: leg.origin, destination: leg.destination, departureDate, sort: 'price' },
-                OFFERS_PER_LEG_SEARCH,
-              ),
+            // A leg's field errors name the leg: `query.origin` → `query.legs.1.origin`.
+            withFieldNames(
+              (field) => field.replace(/^query\./, `query.legs.${i}.`),
+              () =>
+                this.#deps.flights.page(
+                  {
+                    ...shared,
+                    origin: leg.origin,
+                    destination: leg.destination,
+                    departureDate,
+                    sort: 'price',
+                  },
+                  OFFERS_PER_LEG_SEARCH,
+                ),
             ),
           ),
         );
@@ -235,20 +244,6 @@ const firstDeparture = (itineraries: readonly FlightRecord[][]): number =>
 
 const minOf = (dates: readonly string[]) => [...dates].sort()[0] ?? '';
 const maxOf = (dates: readonly string[]) => [...dates].sort().at(-1) ?? '';
-
-/** Runs a leg's search, naming its field errors after the leg (`query.origin` → `query.legs.1.origin`). */
-async function renamed<T>(leg: number, action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (!(error instanceof DomainError) || !Array.isArray(error.details.errors)) throw error;
-    const errors = (error.details.errors as FieldError[]).map((e) => ({
-      ...e,
-      field: e.field.replace(/^query\./, `query.legs.${leg}.`),
-    }));
-    throw new DomainError(error.code, error.message, { ...error.details, errors }, { cause: error });
-  }
-}
 
 /** A binary min-heap: the combinations still to look at, cheapest on top. */
 class MinHeap<T> {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { invalidField } from '../../core/errors.js';
+import { invalidField, withFieldNames } from '../../core/errors.js';
 import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
 import type { MultiCityQuery } from '../../core/flights/multi-city-search.js';
 import type { TravelerType } from '../../core/pricing/passenger-pricing.js';
@@ -33,7 +33,7 @@ import {
   type OfferCriteria,
   timeWindow,
 } from './offer-filters.js';
-import { verifyFlightOffer, withFieldNames } from './offer-verification.js';
+import { verifyFlightOffer } from './offer-verification.js';
 import { pricingIncluded } from './pricing-included.js';
 import { listParameter } from './query-lists.js';
 import { amadeusBody, amadeusErrorResponses } from './schemas.js';
