@@ -40,3 +40,21 @@ export class DomainError extends Error {
 export function invalidField(field: string, message: string): DomainError {
   return new DomainError('validation-failed', message, { errors: [{ field, message }] });
 }
+
+/**
+ * Runs `action`, renaming the fields of a domain error it throws: a use case names the fields of the
+ * request it was given ("query.origin"), a caller composing it (a multi-city leg, a compatibility
+ * route) those of its own request.
+ */
+export async function withFieldNames<T>(
+  rename: (field: string) => string,
+  action: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (!(error instanceof DomainError) || !Array.isArray(error.details.errors)) throw error;
+    const errors = (error.details.errors as FieldError[]).map((e) => ({ ...e, field: rename(e.field) }));
+    throw new DomainError(error.code, error.message, { ...error.details, errors }, { cause: error });
+  }
+}

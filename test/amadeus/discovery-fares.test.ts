@@ -75,7 +75,11 @@ describe('Flight Inspiration Search through the official SDK', () => {
     expect(first.links.flightDates).toContain(
       `/v1/shopping/flight-dates?origin=LHR&destination=${first.destination}&departureDate=${tp.date(1)},${tp.date(5)}&oneWay=true`,
     );
-    expect(response.result.meta).toMatchObject({ currency: 'USD', defaults: { viewBy: 'DESTINATION' } });
+    expect(response.result.meta).toMatchObject({
+      currency: 'USD',
+      defaults: { viewBy: 'DESTINATION' },
+      directFlightsOnly: true,
+    });
     expect(response.result.dictionaries.currencies).toEqual({ USD: 'US DOLLAR' });
     expect(response.result.dictionaries.locations[first.destination]).toMatchObject({ subType: 'AIRPORT' });
     expect(response.result.warnings[0]).toMatchObject({ title: 'DIRECT FLIGHTS ONLY' });

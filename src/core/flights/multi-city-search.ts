@@ -1,7 +1,7 @@
 import type { FlightRecord } from '../../ports/store.js';
-import { DomainError, type FieldError, invalidField } from '../errors.js';
+import { invalidField, withFieldNames } from '../errors.js';
 import { asOfferReference } from '../offers/offer-reference.js';
-import type { FlightSearchQuery } from '../search/request-rules.js';
+import { DEFAULT_CURRENCY, type FlightSearchQuery } from '../search/request-rules.js';
 import type { OfferDependencies } from '../search/search-dependencies.js';
 import type { SearchPage } from '../search/search-results.js';
 import { MIN_STOPOVER_MINUTES } from './connection-rules.js';
@@ -20,7 +20,10 @@ export interface JourneyLeg {
 
 /** A multi-city or open-jaw search: the travellers, cabin and limits of every leg, and the legs in order. */
 export interface MultiCityQuery
-  extends Omit<FlightSearchQuery, 'origin' | 'destination' | 'departureDate' | 'returnDate' | 'sort'> {
+  extends Omit<
+    FlightSearchQuery,
+    'origin' | 'destination' | 'departureDate' | 'returnDate' | 'sort' | 'maxPrice'
+  > {
   legs: readonly JourneyLeg[];
 }
 
@@ -82,7 +85,8 @@ export class MultiCitySearch {
   ): Promise<FlightOfferView[]> {
     this.#checkLegs(query.legs);
     const candidates = await this.#candidates(query, options);
-    const currency = (query.currency ?? 'USD').toUpperCase();
+    // The legs' searches have checked the currency already.
+    const currency = (query.currency ?? DEFAULT_CURRENCY).toUpperCase();
     const request = {
       adults: query.adults,
       children: query.children,
@@ -135,11 +139,20 @@ export class MultiCitySearch {
       legs.map(async (leg, i) => {
         const pages = await Promise.all(
           leg.departureDates.map((departureDate) =>
-            renamed(i, () =>
-              this.#deps.flights.page(
-                { ...shared, origin: leg.origin, destination: leg.destination, departureDate, sort: 'price' },
-                OFFERS_PER_LEG_SEARCH,
-              ),
+            // A leg's field errors name the leg: `query.origin` → `query.legs.1.origin`.
+            withFieldNames(
+              (field) => field.replace(/^query\./, `query.legs.${i}.`),
+              () =>
+                this.#deps.flights.page(
+                  {
+                    ...shared,
+                    origin: leg.origin,
+                    destination: leg.destination,
+                    departureDate,
+                    sort: 'price',
+                  },
+                  OFFERS_PER_LEG_SEARCH,
+                ),
             ),
           ),
         );
@@ -231,20 +244,6 @@ const firstDeparture = (itineraries: readonly FlightRecord[][]): number =>
 
 const minOf = (dates: readonly string[]) => [...dates].sort()[0] ?? '';
 const maxOf = (dates: readonly string[]) => [...dates].sort().at(-1) ?? '';
-
-/** Runs a leg's search, naming its field errors after the leg (`query.origin` → `query.legs.1.origin`). */
-async function renamed<T>(leg: number, action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (!(error instanceof DomainError) || !Array.isArray(error.details.errors)) throw error;
-    const errors = (error.details.errors as FieldError[]).map((e) => ({
-      ...e,
-      field: e.field.replace(/^query\./, `query.legs.${leg}.`),
-    }));
-    throw new DomainError(error.code, error.message, { ...error.details, errors }, { cause: error });
-  }
-}
 
 /** A binary min-heap: the combinations still to look at, cheapest on top. */
 class MinHeap<T> {

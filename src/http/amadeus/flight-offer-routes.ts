@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { invalidField } from '../../core/errors.js';
+import { invalidField, withFieldNames } from '../../core/errors.js';
 import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
 import type { MultiCityQuery } from '../../core/flights/multi-city-search.js';
 import type { TravelerType } from '../../core/pricing/passenger-pricing.js';
@@ -25,8 +25,15 @@ import {
   PricingQuery,
   PricingResponse,
 } from './flight-schemas.js';
-import { applyCriteria, legCriteria, NO_CRITERIA, type OfferCriteria, timeWindow } from './offer-filters.js';
-import { verifyFlightOffer, withFieldNames } from './offer-verification.js';
+import {
+  applyCriteria,
+  judgesWholeOffers,
+  legCriteria,
+  NO_CRITERIA,
+  type OfferCriteria,
+  timeWindow,
+} from './offer-filters.js';
+import { verifyFlightOffer } from './offer-verification.js';
 import { pricingIncluded } from './pricing-included.js';
 import { listParameter } from './query-lists.js';
 import { amadeusBody, amadeusErrorResponses } from './schemas.js';
@@ -283,9 +290,11 @@ export const flightOfferRoutes: FastifyPluginAsyncTypebox<{ services: ApiService
   async function offersFor(mapped: MappedSearch): Promise<FlightOfferView[]> {
     const journey = mapped.journey;
     if (journey) {
-      // Each leg's own criteria apply before legs are combined, so the combinations are all candidates.
+      // Each leg's own criteria apply before legs are combined, so the combinations are all candidates;
+      // only criteria on whole offers need more than the page's offers priced and rendered.
+      const wanted = judgesWholeOffers(mapped.criteria) ? OFFERS_PER_SEARCH : mapped.max;
       return withFieldNames(journeyField, () =>
-        services.journeys.search(journey, OFFERS_PER_SEARCH, {
+        services.journeys.search(journey, wanted, {
           legFilter: (offers, leg) => applyCriteria(offers, legCriteria(mapped.criteria, leg)),
         }),
       );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
 import { isE164, isEmail } from '../../core/bookings/contact-rules.js';
-import { DomainError, invalidField } from '../../core/errors.js';
+import { DomainError, invalidField, withFieldNames } from '../../core/errors.js';
 import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
 import type { OfferSeal } from '../../core/offers/offer-seal.js';
 import { fareTypeOf } from '../../core/pricing/passenger-pricing.js';
@@ -25,7 +25,7 @@ import {
   type OrderContact as OrderContactSchema,
   OrderParams,
 } from './flight-schemas.js';
-import { verifyFlightOffer, withFieldNames } from './offer-verification.js';
+import { verifyFlightOffer } from './offer-verification.js';
 import { amadeusBody, amadeusErrorResponses } from './schemas.js';
 
 type Traveler = Static<typeof FlightOrderTraveler>;

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { isE164, isEmail } from '../../core/bookings/contact-rules.js';
-import { invalidField } from '../../core/errors.js';
+import { invalidField, withFieldNames } from '../../core/errors.js';
 import type { HotelOfferView } from '../../core/hotels/hotel-search.js';
 import type { BookingRecord, Contact } from '../../ports/bookings.js';
 import type { ApiServices } from '../services.js';
 import { AMADEUS_TAG, baseUrl, clientOwner, idempotencyKeyOf } from './context.js';
 import { amadeusRoomOffer } from './hotel-routes.js';
-import { withFieldNames } from './offer-verification.js';
 import { HotelOrderBody, HotelOrderResponse } from './place-schemas.js';
 import { amadeusBody, amadeusErrorResponses } from './schemas.js';
 

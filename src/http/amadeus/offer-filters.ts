@@ -52,6 +52,20 @@ export function legCriteria(criteria: OfferCriteria, leg: number): OfferCriteria
   };
 }
 
+/**
+ * True when the criteria judge an offer against the others or its whole price (maxPrice per
+ * traveller, maxFlightTime, nonStopPreferred, oneFlightOfferPerDay): then every candidate is needed
+ * before the page is cut, not only the first `max`.
+ */
+export function judgesWholeOffers(criteria: OfferCriteria): boolean {
+  return (
+    criteria.maxPricePerTraveler !== undefined ||
+    criteria.maxFlightTimePercent !== undefined ||
+    criteria.nonStopPreferred ||
+    criteria.oneFlightOfferPerDay
+  );
+}
+
 /** The offers (in the core's price order) that meet the criteria, in the order Amadeus gives them. */
 export function applyCriteria(
   offers: readonly FlightOfferView[],

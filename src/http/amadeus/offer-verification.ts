@@ -1,4 +1,4 @@
-import { DomainError, type FieldError, invalidField } from '../../core/errors.js';
+import { invalidField } from '../../core/errors.js';
 import type { ConfirmedOffer, RepricedOffer } from '../../core/offers/price-confirmation.js';
 import type { TravelerType } from '../../core/pricing/passenger-pricing.js';
 import type { ApiServices } from '../services.js';
@@ -78,21 +78,4 @@ export async function verifyFlightOffer(
     offer: toAmadeusFlightOffer(confirmed.offer, travelers, services.offerSeal),
     ...(previousPrice ? { previousPrice } : {}),
   };
-}
-
-/**
- * Runs `action`, renaming the fields of a domain error it throws: the core names the fields of its
- * own request ("body.passengers.0.dateOfBirth"), a compatibility route those of its client's.
- */
-export async function withFieldNames<T>(
-  rename: (field: string) => string,
-  action: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (!(error instanceof DomainError) || !Array.isArray(error.details.errors)) throw error;
-    const errors = (error.details.errors as FieldError[]).map((e) => ({ ...e, field: rename(e.field) }));
-    throw new DomainError(error.code, error.message, { ...error.details, errors }, { cause: error });
-  }
 }

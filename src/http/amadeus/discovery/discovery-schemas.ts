@@ -85,6 +85,10 @@ const fareAnswer = (type: string, linkName: string) =>
       currency: Type.String(),
       links: Type.Object({ self: Type.String() }),
       defaults: Type.Object({}, open),
+      directFlightsOnly: Type.Literal(true, {
+        description:
+          'Always true: prices are of direct flights only (connecting itineraries are not aggregated; docs/amadeus.md)',
+      }),
     }),
     warnings: Type.Optional(Type.Array(Issue)),
   });

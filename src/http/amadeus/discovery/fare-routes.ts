@@ -104,6 +104,9 @@ function answerBody(answer: FareAnswer, base: string, selfPath: string, withDest
       currency: answer.currency,
       links: { self: `${base}${selfPath}?${query(answerParams(answer, withDestination))}` },
       defaults,
+      // The aggregates hold each route's cheapest direct fare per day: said on every answer, so an
+      // app reading meta knows a connection may be cheaper (the warning says it where that matters).
+      directFlightsOnly: true,
     },
     ...(answer.resolved.nonStop ? {} : { warnings: [DIRECT_ONLY_WARNING] }),
   };

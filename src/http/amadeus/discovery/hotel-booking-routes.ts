@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { isE164, isEmail } from '../../../core/bookings/contact-rules.js';
-import { invalidField } from '../../../core/errors.js';
+import { invalidField, withFieldNames } from '../../../core/errors.js';
 import type { ApiServices } from '../../services.js';
 import { AMADEUS_TAG, clientOwner, idempotencyKeyOf } from '../context.js';
-import { withFieldNames } from '../offer-verification.js';
 import { amadeusBody, amadeusErrorResponses } from '../schemas.js';
 import { HotelBookingBody, HotelBookingResponse } from './discovery-schemas.js';
 
