@@ -7,9 +7,11 @@
  * row per world: flights a day, index build time, server RSS, p50/p99 and searches/s.
  *
  *   npx tsx bench/search-scaling.ts [--worlds 300,1000,3000] [--days 30] [--searches 300]
- *     [--dir /tmp/tp-worlds] [--profile] [--env SEARCH_INDEX=store]
+ *     [--dir /tmp/tp-worlds] [--profile] [--profile-window one-way|concurrent] [--env SEARCH_INDEX=store]
  *
- * --profile runs the server under `node --cpu-prof` and prints where the searches spent CPU.
+ * --profile runs the server under `node --cpu-prof` and prints where the searches of one window
+ * (the sequential one-way searches by default, or the 16 concurrent clients) spent CPU, per thread
+ * (the event loop and each search thread write their own profile).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +38,8 @@ export interface ScalingOptions {
   /** Where the seeded worlds are kept (and reused) between runs. */
   dir: string;
   profile: boolean;
+  /** Which measured window the profile summary covers. */
+  profileWindow?: 'one-way' | 'concurrent';
   top: number;
   /** Extra environment of the servers. */
   env: Record<string, string>;
@@ -221,20 +225,23 @@ async function world(
     apiKey,
     paths.concurrent.slice(0, 100).map((p) => p.replace('adults=2', 'adults=3')),
   );
-  const fromMicros = monotonicMicros();
+  let window = { fromMicros: monotonicMicros(), toMicros: 0 };
   const oneWay = await timeSequential(baseUrl, apiKey, paths.oneWay);
-  const toMicros = monotonicMicros();
+  window.toMicros = monotonicMicros();
   const roundTrip = await timeSequential(baseUrl, apiKey, paths.roundTrip);
   const twoStop = await timeSequential(baseUrl, apiKey, paths.twoStop);
+  const concurrentFrom = monotonicMicros();
   const concurrent = await timeConcurrent(baseUrl, apiKey, paths.concurrent, values.clients);
+  if (values.profileWindow === 'concurrent')
+    window = { fromMicros: concurrentFrom, toMicros: monotonicMicros() };
   const rss = rssMb(server.pid as number);
   await children.stop(server, 20_000);
   if (values.profile) {
-    const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-    if (file) {
+    // One file per thread: the event loop's and each search thread's.
+    for (const file of readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'))) {
       const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8'));
       process.stdout.write(
-        `\n${airports} airports, one-way window:\n${summariseProfile(profile, values.top, { fromMicros, toMicros })}\nprofile: ${join(profileDir, file)}\n`,
+        `\n${airports} airports, ${values.profileWindow ?? 'one-way'} window:\n${summariseProfile(profile, values.top, window)}\nprofile: ${join(profileDir, file)}\n`,
       );
     }
   }
@@ -287,6 +294,7 @@ async function main(): Promise<void> {
       clients: { type: 'string', default: '16' },
       dir: { type: 'string', default: '/tmp/tp-worlds' },
       profile: { type: 'boolean', default: false },
+      'profile-window': { type: 'string', default: 'one-way' },
       top: { type: 'string', default: '25' },
       env: { type: 'string', multiple: true, default: [] },
     },
@@ -298,6 +306,7 @@ async function main(): Promise<void> {
     clients: Number(values.clients),
     dir: values.dir,
     profile: values.profile,
+    profileWindow: values['profile-window'] === 'concurrent' ? 'concurrent' : 'one-way',
     top: Number(values.top),
     env: envFromPairs(values.env),
   });

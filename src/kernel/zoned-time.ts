@@ -27,17 +27,29 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 
 /** Zone offsets change only on quarter-hour UTC boundaries, so one lookup serves a whole quarter hour. */
 const QUARTER_HOUR_MS = 15 * MINUTE_MS;
-const offsetCache = new Map<string, number>();
+/** Offsets by zone, then by quarter hour: no key string is built per look-up (a search renders hundreds). */
+const offsetCache = new Map<string, Map<number, number>>();
+let offsetsCached = 0;
 const OFFSET_CACHE_LIMIT = 200_000;
 
 /** Offset of `timeZone` from UTC at the instant `epochMs`, in minutes (e.g. -300 for New York in winter). */
 export function offsetMinutes(epochMs: number, timeZone: string): number {
-  const key = `${timeZone}|${Math.floor(epochMs / QUARTER_HOUR_MS)}`;
-  let offset = offsetCache.get(key);
+  const quarter = Math.floor(epochMs / QUARTER_HOUR_MS);
+  let zone = offsetCache.get(timeZone);
+  let offset = zone?.get(quarter);
   if (offset === undefined) {
     offset = computeOffsetMinutes(epochMs, timeZone);
-    if (offsetCache.size >= OFFSET_CACHE_LIMIT) offsetCache.clear();
-    offsetCache.set(key, offset);
+    if (offsetsCached >= OFFSET_CACHE_LIMIT) {
+      offsetCache.clear();
+      offsetsCached = 0;
+      zone = undefined;
+    }
+    if (zone === undefined) {
+      zone = new Map();
+      offsetCache.set(timeZone, zone);
+    }
+    zone.set(quarter, offset);
+    offsetsCached += 1;
   }
   return offset;
 }

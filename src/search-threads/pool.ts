@@ -37,8 +37,17 @@ interface Thread {
   ready: Promise<void>;
   /** Came up once: only such a thread is replaced when it dies (one that cannot start never will). */
   started: boolean;
-  busy: Pending | undefined;
+  /** Searches posted to the thread and not answered yet, in the order posted (it answers in order). */
+  busy: Pending[];
 }
+
+/**
+ * Searches posted to a thread at once: the one it runs and the next, waiting in its message queue,
+ * so it starts that one the moment it answers instead of idling until the event loop (busy with
+ * HTTP) has read the answer and posted more. Its queue is short so a cancellation still drops
+ * searches from the pool's queue, and a later idle thread still gets the rest.
+ */
+export const POSTED_PER_THREAD = 2;
 
 /**
  * The worker: compiled JavaScript next to this file, or, when this file runs as TypeScript
@@ -68,8 +77,8 @@ function toError(error: ThreadError): Error {
 }
 
 /**
- * Origin searches on worker threads, one search per thread at a time, the rest queued in arrival
- * order. The event loop that serves cached answers only posts a task and later reads its answer.
+ * Origin searches on worker threads, one search per thread at a time (and the next posted to it),
+ * the rest queued in arrival order. The event loop that serves cached answers only posts a task and later reads its answer.
  * Single-flight stays where it was, in the cache in front of the pool: concurrent misses on one
  * key join one `getOrSet`, which posts one task. A search whose signal aborts (no client waits for
  * it any more) is dropped from the queue, or, when already running, told to stop by a message: an
@@ -167,17 +176,21 @@ export class SearchPool {
       pending.reject(new SearchCancelledError());
       return;
     }
-    const thread = this.#threads.find((candidate) => candidate.busy === pending);
+    // Posted to a thread: the thread takes its tasks in order, so the cancel finds it running or done.
+    const thread = this.#threads.find((candidate) => candidate.busy.includes(pending));
     thread?.worker.postMessage({ type: 'cancel', id: pending.task.id } satisfies ToSearchThread);
   }
 
   #dispatch(): void {
-    for (const thread of this.#threads) {
-      if (this.#queue.length === 0) return;
-      if (thread.busy !== undefined) continue;
-      const pending = this.#queue.shift() as Pending;
-      thread.busy = pending;
-      thread.worker.postMessage(pending.task satisfies ToSearchThread);
+    // Idle threads first, then a second task to each busy one.
+    for (let posted = 0; posted < POSTED_PER_THREAD; posted++) {
+      for (const thread of this.#threads) {
+        if (this.#queue.length === 0) return;
+        if (thread.busy.length !== posted) continue;
+        const pending = this.#queue.shift() as Pending;
+        thread.busy.push(pending);
+        thread.worker.postMessage(pending.task satisfies ToSearchThread);
+      }
     }
   }
 
@@ -191,7 +204,7 @@ export class SearchPool {
     });
     // A thread that never comes up must not leave `ready()` rejected and unobserved.
     ready.catch(() => {});
-    const thread: Thread = { worker, ready, started: false, busy: undefined };
+    const thread: Thread = { worker, ready, started: false, busy: [] };
     if (this.#timetable)
       worker.postMessage({ type: 'timetable', layout: this.#timetable } satisfies ToSearchThread);
     worker.on('message', (message: SearchAnswer | 'ready' | typeof TIMETABLE_STALE) => {
@@ -204,10 +217,10 @@ export class SearchPool {
         markReady();
         return;
       }
-      const pending = thread.busy;
-      thread.busy = undefined;
+      const at = thread.busy.findIndex((candidate) => candidate.task.id === message.id);
+      const pending = at >= 0 ? thread.busy.splice(at, 1)[0] : undefined;
       this.#completed += 1;
-      if (pending !== undefined && pending.task.id === message.id) {
+      if (pending !== undefined) {
         if (message.ok) pending.resolve(message.run);
         else pending.reject(toError(message.error));
       }
@@ -215,13 +228,11 @@ export class SearchPool {
     });
     worker.on('error', (error) => {
       failReady(error);
-      thread.busy?.reject(error);
-      thread.busy = undefined;
+      for (const pending of thread.busy.splice(0)) pending.reject(error);
     });
     worker.on('exit', (code) => {
       failReady(new Error(`a search thread exited with ${code} before it was ready`));
-      thread.busy?.reject(new Error('a search thread exited'));
-      thread.busy = undefined;
+      for (const pending of thread.busy.splice(0)) pending.reject(new Error('a search thread exited'));
       if (this.#closed || !thread.started) return;
       // Replace the thread so the pool keeps its size; queued searches go to the newcomer.
       const index = this.#threads.indexOf(thread);

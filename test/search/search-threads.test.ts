@@ -6,6 +6,7 @@ import type { FlightSearchRequest } from '../../src/core/flights/flight-search-r
 import { TokenSigner } from '../../src/core/offers/signed-token.js';
 import { SearchCancelledError } from '../../src/core/search/work-budget.js';
 import { systemClock } from '../../src/ports/clock.js';
+import { POSTED_PER_THREAD } from '../../src/search-threads/pool.js';
 import { oneAdultEconomy } from '../helpers/flight-requests.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
@@ -139,13 +140,15 @@ describe('search threads', () => {
   it('drop a queued search from the queue when its client goes away', async () => {
     const pool = tp.platform.searchPool;
     if (!pool) throw new Error('no search pool');
-    const routes = (await tp.platform.store.listRoutes()).slice(0, 3);
+    const posted = pool.stats().threads * POSTED_PER_THREAD;
+    const routes = (await tp.platform.store.listRoutes()).slice(0, posted + 1);
     const before = pool.stats();
-    // Both threads busy, so the third search waits in the queue when its client leaves.
-    const running = routes.slice(0, 2).map((r) => pool.flights(oneWay(r.origin, r.destination)));
+    // Every thread busy with as many searches as it is handed at once, so the next search waits in
+    // the queue when its client leaves.
+    const running = routes.slice(0, posted).map((r) => pool.flights(oneWay(r.origin, r.destination)));
     const leaving = new AbortController();
     const queued = pool.flights(
-      oneWay(routes[2]?.origin ?? '', routes[2]?.destination ?? ''),
+      oneWay(routes[posted]?.origin ?? '', routes[posted]?.destination ?? ''),
       leaving.signal,
     );
     expect(pool.stats().queued).toBe(1);
@@ -153,7 +156,7 @@ describe('search threads', () => {
     await expect(queued).rejects.toThrow(SearchCancelledError);
     expect(pool.stats().queued).toBe(0);
     await Promise.all(running);
-    expect(pool.stats().completed).toBe(before.completed + 2);
+    expect(pool.stats().completed).toBe(before.completed + posted);
     expect(pool.stats().cancelled).toBe(before.cancelled + 1);
   });
 });

@@ -6,7 +6,7 @@ import {
   priceTravelers,
   seatsNeeded,
 } from '../pricing/passenger-pricing.js';
-import { type PriceQuote, quotePrice } from '../pricing/price-quote.js';
+import { type PriceQuote, quotePrice, quoteTotal } from '../pricing/price-quote.js';
 import { cheapestComponents, type FiledFares, type JourneyTerms, localDepartureDate } from './filed-fares.js';
 
 /** The cabin inventory of a flight, or undefined when the aircraft has no such cabin. */
@@ -46,6 +46,33 @@ export interface PricingRequest extends PassengerCounts {
 }
 
 /**
+ * What a journey's price is computed from, before passengers and currency: its fare parts (flight
+ * cabins or fare components) in the currency of its first flight, and the fare of each segment.
+ */
+export interface JourneyParts {
+  parts: FarePart[];
+  /** Per itinerary, per flight: the segment's fare (undefined for the inventory's own fares). */
+  segmentFares: (SegmentFareView | undefined)[][];
+  estimated: boolean;
+  /** The currency of the parts: the journey's first flight's. */
+  currency: string;
+}
+
+/** One itinerary's share of a journey's parts. */
+interface ItineraryParts {
+  parts: FarePart[];
+  views: (SegmentFareView | undefined)[];
+  estimated: boolean;
+}
+
+/**
+ * Parts of itineraries without a `filed` flight, by itinerary: those depend neither on the journey's
+ * terms nor on its other itinerary, so a search pricing one outbound with thirty returns reads its
+ * cabins once. Only valid for one cabin (one search).
+ */
+export type ItineraryPartsMemo = WeakMap<readonly FlightRecord[], ItineraryParts>;
+
+/**
  * The pricing step of a search, price confirmation and booking: the price of a journey (one
  * itinerary, or outbound and return) in the asked currency, or undefined when it cannot be sold —
  * a `filed` flight no applicable fare covers. Flights priced from the inventory (`cabins[].fare`,
@@ -64,52 +91,98 @@ export function priceJourney(
   fares: FiledFares,
   options: { halfOfRoundTrip?: boolean } = {},
 ): JourneyQuote | undefined {
-  const flights = itineraries.flat();
-  const journeyCurrency = flights[0]?.currency ?? request.currency;
-  const terms = journeyTerms(itineraries, fares, options.halfOfRoundTrip === true);
+  const parts = journeyParts(itineraries, request, fares, options);
+  return parts === undefined ? undefined : quoteJourney(parts, request);
+}
+
+/**
+ * `priceJourney` in two steps, for a search that ranks many candidates and renders few: the parts
+ * (undefined when the journey cannot be sold), then `journeyTotal` to rank and `quoteJourney` to
+ * render — the same total and quote `priceJourney` answers.
+ */
+export function journeyParts(
+  itineraries: readonly (readonly FlightRecord[])[],
+  request: Pick<PricingRequest, 'cabin' | 'currency'>,
+  fares: FiledFares,
+  options: { halfOfRoundTrip?: boolean; memo?: ItineraryPartsMemo } = {},
+): JourneyParts | undefined {
+  const journeyCurrency = itineraries[0]?.[0]?.currency ?? request.currency;
+  let terms: JourneyTerms | undefined;
+  // The terms (trip type, stay) only matter to filed fares: worked out once, when one needs them.
+  const termsOf = (): JourneyTerms =>
+    (terms ??= journeyTerms(itineraries, fares, options.halfOfRoundTrip === true));
   const parts: FarePart[] = [];
   const segmentFares: (SegmentFareView | undefined)[][] = [];
   let estimated = false;
   for (const itinerary of itineraries) {
-    const cabins = itinerary.map((flight) => cabinOf(flight, request.cabin) as CabinInventory);
-    const views: (SegmentFareView | undefined)[] = itinerary.map((flight) =>
-      flight.fareSource === 'estimated' ? { source: 'estimated' } : undefined,
-    );
-    estimated ||= itinerary.some((flight) => flight.fareSource === 'estimated');
-    if (!itinerary.some((flight) => flight.fareSource === 'filed')) {
-      parts.push(...cabins);
-    } else {
-      const components = cheapestComponents(
-        itinerary,
-        request.cabin,
-        terms,
-        fares,
-        journeyCurrency,
-        (flight) => (cabinOf(flight, request.cabin) as CabinInventory).fare,
-      );
-      if (components === undefined) return undefined;
-      for (const component of components) {
-        let taxes = 0;
-        for (let i = component.from; i <= component.to; i++) taxes += (cabins[i] as CabinInventory).taxes;
-        parts.push({ fare: component.amount, taxes });
-        const filing = component.filing;
-        if (filing === undefined) continue;
-        for (let i = component.from; i <= component.to; i++) {
-          views[i] = {
-            source: 'filed',
-            fareBasis: filing.fareBasis,
-            bookingClass: filing.bookingClass,
-            refundable: filing.refundable,
-            checkedBags: filing.checkedBags,
-          };
-        }
-      }
+    let own = options.memo?.get(itinerary);
+    if (own === undefined) {
+      own = itineraryParts(itinerary, request.cabin, fares, journeyCurrency, termsOf);
+      if (own === undefined) return undefined;
+      if (options.memo && !itinerary.some((flight) => flight.fareSource === 'filed'))
+        options.memo.set(itinerary, own);
     }
-    segmentFares.push(views);
+    for (const part of own.parts) parts.push(part);
+    segmentFares.push(own.views);
+    estimated ||= own.estimated;
   }
-  const quote = quotePrice(priceTravelers(parts, request), journeyCurrency, request.currency);
-  return { ...quote, segmentFares, estimated };
+  return { parts, segmentFares, estimated, currency: journeyCurrency };
 }
+
+/** The total of a journey in minor units of the asked currency: `quoteJourney(parts, request).totalMinor`. */
+export function journeyTotal(parts: JourneyParts, request: PricingRequest): number {
+  return quoteTotal(priceTravelers(parts.parts, request), parts.currency, request.currency);
+}
+
+/** The quote of a journey from its parts. */
+export function quoteJourney(parts: JourneyParts, request: PricingRequest): JourneyQuote {
+  const quote = quotePrice(priceTravelers(parts.parts, request), parts.currency, request.currency);
+  return { ...quote, segmentFares: parts.segmentFares, estimated: parts.estimated };
+}
+
+function itineraryParts(
+  itinerary: readonly FlightRecord[],
+  cabin: Cabin,
+  fares: FiledFares,
+  journeyCurrency: string,
+  terms: () => JourneyTerms,
+): ItineraryParts | undefined {
+  const cabins = itinerary.map((flight) => cabinOf(flight, cabin) as CabinInventory);
+  const views: (SegmentFareView | undefined)[] = itinerary.map((flight) =>
+    flight.fareSource === 'estimated' ? ESTIMATED : undefined,
+  );
+  const estimated = itinerary.some((flight) => flight.fareSource === 'estimated');
+  if (!itinerary.some((flight) => flight.fareSource === 'filed')) return { parts: cabins, views, estimated };
+  const components = cheapestComponents(
+    itinerary,
+    cabin,
+    terms(),
+    fares,
+    journeyCurrency,
+    (flight) => (cabinOf(flight, cabin) as CabinInventory).fare,
+  );
+  if (components === undefined) return undefined;
+  const parts: FarePart[] = [];
+  for (const component of components) {
+    let taxes = 0;
+    for (let i = component.from; i <= component.to; i++) taxes += (cabins[i] as CabinInventory).taxes;
+    parts.push({ fare: component.amount, taxes });
+    const filing = component.filing;
+    if (filing === undefined) continue;
+    for (let i = component.from; i <= component.to; i++) {
+      views[i] = {
+        source: 'filed',
+        fareBasis: filing.fareBasis,
+        bookingClass: filing.bookingClass,
+        refundable: filing.refundable,
+        checkedBags: filing.checkedBags,
+      };
+    }
+  }
+  return { parts, views, estimated };
+}
+
+const ESTIMATED: SegmentFareView = Object.freeze({ source: 'estimated' });
 
 /**
  * The trip type a journey's fares are filed for. One itinerary is one way. Two itineraries whose

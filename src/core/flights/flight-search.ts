@@ -20,7 +20,15 @@ import {
 } from './connection-rules.js';
 import { type FiledFares, loadFiledFares } from './filed-fares.js';
 import { type FlightOfferView, itineraryView } from './flight-offer-view.js';
-import { hasSeats, type JourneyQuote, priceJourney } from './flight-pricing.js';
+import {
+  hasSeats,
+  type ItineraryPartsMemo,
+  type JourneyParts,
+  type JourneyQuote,
+  journeyParts,
+  journeyTotal,
+  quoteJourney,
+} from './flight-pricing.js';
 import type { FlightSearchRequest } from './flight-search-request.js';
 import { type PathPlan, readHopLevels } from './hop-levels.js';
 import { PagedFlightSearch } from './paged-flight-search.js';
@@ -49,9 +57,13 @@ const MAX_PATHS = 80;
 /** Most stops a search may ask for, whatever reaches the core. */
 export const MAX_STOPS = 2;
 
+/**
+ * A candidate journey with what ranking needs; its quote (price views, per-traveller prices) is
+ * made from `parts` only for the journeys kept, as a search ranks hundreds and answers a few.
+ */
 interface PricedJourney {
   itineraries: FlightRecord[][];
-  quote: JourneyQuote;
+  parts: JourneyParts;
   total: number;
   durationMs: number;
   departureUtc: number;
@@ -172,7 +184,7 @@ export class FlightSearch extends PagedFlightSearch {
       journeys = this.#roundTrips(outbound, inbound, request, fares);
     } else {
       const fares = await this.#filedFares(outbound, tags);
-      journeys = defined(outbound.map((itinerary) => this.#price([itinerary], request, fares)));
+      journeys = defined(outbound.map((itinerary) => this.#price([itinerary], request, fares, {})));
     }
     const filtered = journeys.filter((j) => request.maxPrice === undefined || j.total <= request.maxPrice);
     filtered.sort(comparator(request.sort));
@@ -317,40 +329,53 @@ export class FlightSearch extends PagedFlightSearch {
     return itineraries;
   }
 
+  /**
+   * The cheapest ROUND_TRIP_CANDIDATES of each direction (priced as halves of a round trip), every
+   * outbound with every return that leaves after it lands. An itinerary's cabins are read once for
+   * all the journeys it is part of (the memo), whatever it is combined with.
+   */
   #roundTrips(
     outbound: FlightRecord[][],
     inbound: FlightRecord[][],
     request: FlightSearchRequest,
     fares: FiledFares,
   ): PricedJourney[] {
+    const memo: ItineraryPartsMemo = new WeakMap();
     const cheapest = (list: FlightRecord[][]): FlightRecord[][] =>
-      defined(list.map((itinerary) => this.#price([itinerary], request, fares, true)))
+      defined(
+        list.map((itinerary) => this.#price([itinerary], request, fares, { halfOfRoundTrip: true, memo })),
+      )
         .map(({ itineraries, total }) => ({ itinerary: itineraries[0] as FlightRecord[], total }))
         .sort((a, b) => a.total - b.total)
         .slice(0, ROUND_TRIP_CANDIDATES)
         .map((x) => x.itinerary);
+    const outs = cheapest(outbound);
+    const backs = cheapest(inbound);
     const journeys: PricedJourney[] = [];
-    for (const out of cheapest(outbound)) {
+    for (const out of outs) {
       const arrival = (out[out.length - 1] as FlightRecord).arrivalUtc;
-      for (const back of cheapest(inbound)) {
+      for (const back of backs) {
         // The return must leave after the outbound lands, with time to connect.
         if ((back[0] as FlightRecord).departureUtc < arrival + MIN_STOPOVER_MINUTES * 60_000) continue;
-        const journey = this.#price([out, back], request, fares);
+        const journey = this.#price([out, back], request, fares, { memo });
         if (journey) journeys.push(journey);
       }
     }
     return journeys;
   }
 
-  /** The journey priced, or undefined when it cannot be sold (a filed flight without an applicable fare). */
+  /**
+   * The journey ranked by its total, or undefined when it cannot be sold (a filed flight without an
+   * applicable fare).
+   */
   #price(
     itineraries: FlightRecord[][],
     request: FlightSearchRequest,
     fares: FiledFares,
-    halfOfRoundTrip = false,
+    options: { halfOfRoundTrip?: boolean; memo?: ItineraryPartsMemo },
   ): PricedJourney | undefined {
-    const quote = priceJourney(itineraries, request, fares, { halfOfRoundTrip });
-    if (quote === undefined) return undefined;
+    const parts = journeyParts(itineraries, request, fares, options);
+    if (parts === undefined) return undefined;
     const durationMs = itineraries.reduce(
       (sum, it) =>
         sum + ((it[it.length - 1] as FlightRecord).arrivalUtc - (it[0] as FlightRecord).departureUtc),
@@ -358,8 +383,8 @@ export class FlightSearch extends PagedFlightSearch {
     );
     return {
       itineraries,
-      quote,
-      total: quote.totalMinor,
+      parts,
+      total: journeyTotal(parts, request),
       durationMs,
       departureUtc: (itineraries[0] as FlightRecord[])[0]!.departureUtc,
     };
@@ -377,8 +402,9 @@ export class FlightSearch extends PagedFlightSearch {
       const key = journey.itineraries.map((it) => it.map((f) => f.id).join(',')).join('|');
       if (seen.has(key)) continue;
       seen.add(key);
+      const quote = quoteJourney(journey.parts, request);
       offers.push(
-        renderFlightOffer(journey.itineraries, request, journey.quote, expiresAt, carrierNames, this.#deps),
+        renderFlightOffer(journey.itineraries, request, quote, expiresAt, carrierNames, this.#deps),
       );
     }
     return offers;

@@ -32,8 +32,8 @@ export function quotePrice(travelers: readonly TravelerPrice[], from: string, to
   let taxes = 0;
   const travelerPricings: TravelerPricingView[] = [];
   for (const traveler of travelers) {
-    const unitBase = convert({ minor: traveler.base, currency: from }, to).minor;
-    const unitTaxes = convert({ minor: traveler.taxes, currency: from }, to).minor;
+    const unitBase = convertMinor(traveler.base, from, to);
+    const unitTaxes = convertMinor(traveler.taxes, from, to);
     base += unitBase * traveler.count;
     taxes += unitTaxes * traveler.count;
     travelerPricings.push({
@@ -44,6 +44,23 @@ export function quotePrice(travelers: readonly TravelerPrice[], from: string, to
   }
   return { totalMinor: base + taxes, price: view(base, taxes, to), travelerPricings };
 }
+
+/**
+ * `quotePrice(travelers, from, to).totalMinor` without the views: what ranking candidates needs
+ * (a search ranks hundreds and renders the few it keeps), with the same arithmetic.
+ */
+export function quoteTotal(travelers: readonly TravelerPrice[], from: string, to: string): number {
+  let base = 0;
+  let taxes = 0;
+  for (const traveler of travelers) {
+    base += convertMinor(traveler.base, from, to) * traveler.count;
+    taxes += convertMinor(traveler.taxes, from, to) * traveler.count;
+  }
+  return base + taxes;
+}
+
+const convertMinor = (minor: number, from: string, to: string): number =>
+  convert({ minor, currency: from }, to).minor;
 
 /** A price of `amount` minor units with no taxes split (hotel room totals). */
 export function priceView(base: number, taxes: number, currency: string): PriceView {

@@ -41,6 +41,8 @@ const ID_CHUNK = 500;
 export class SqliteInventoryStore implements InventoryStore {
   readonly #db: SqliteDatabase;
   readonly #statements;
+  /** Prepared `IN (…)` look-ups by query and padded length (see `#byIds`). */
+  readonly #idStatements = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -119,12 +121,13 @@ export class SqliteInventoryStore implements InventoryStore {
     return this.#run(() =>
       chunks(ids).flatMap((chunk) =>
         groupFlights(
-          this.#db
-            .prepare(
+          this.#byIds(
+            'flights',
+            (list) =>
               `SELECT ${FLIGHT_CABIN_COLUMNS} FROM flights f LEFT JOIN flight_cabins c ON c.flight_id = f.id
-               WHERE f.id IN (${placeholders(chunk.length)}) ORDER BY f.departure_utc, f.id`,
-            )
-            .all(...chunk) as FlightCabinRow[],
+               WHERE f.id IN (${list}) ORDER BY f.departure_utc, f.id`,
+            chunk,
+          ) as FlightCabinRow[],
         ),
       ),
     );
@@ -135,9 +138,11 @@ export class SqliteInventoryStore implements InventoryStore {
       if (!codes) return this.#statements.allAirlines.all() as AirlineRecord[];
       return chunks(codes).flatMap(
         (chunk) =>
-          this.#db
-            .prepare(`SELECT iata, name, country FROM airlines WHERE iata IN (${placeholders(chunk.length)})`)
-            .all(...chunk) as AirlineRecord[],
+          this.#byIds(
+            'airlines',
+            (list) => `SELECT iata, name, country FROM airlines WHERE iata IN (${list})`,
+            chunk,
+          ) as AirlineRecord[],
       );
     });
   }
@@ -290,6 +295,26 @@ export class SqliteInventoryStore implements InventoryStore {
 
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
+  }
+
+  /**
+   * Rows of an `IN (…)` query over `ids` (at most ID_CHUNK). Every search re-checks its answer's
+   * flights with one of these, and preparing a statement costs more than running it: the list is
+   * padded (repeating its last id, which `IN` ignores) to the next power of two, so a handful of
+   * statements per query serve every length and are prepared once.
+   */
+  #byIds(query: string, sql: (list: string) => string, ids: readonly string[]): unknown[] {
+    if (ids.length === 0) return [];
+    const length = Math.min(ID_CHUNK, 2 ** Math.ceil(Math.log2(ids.length)));
+    const key = `${query}:${length}`;
+    let statement = this.#idStatements.get(key);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql(placeholders(length)));
+      this.#idStatements.set(key, statement);
+    }
+    const padded: string[] = [...ids];
+    while (padded.length < length) padded.push(ids[ids.length - 1] as string);
+    return statement.all(padded);
   }
 
   #run<T>(operation: () => T): T {

@@ -3,6 +3,9 @@ import type { FlightRecord, InventoryStore } from '../../../ports/store.js';
 import { type AirportPosition, TimetableIndex } from './timetable-index.js';
 import type { TimetableLayout } from './timetable-layout.js';
 
+/** Schedule imports whose covering rebuild is remembered (their events arrive together). */
+const REMEMBERED_IMPORTS = 64;
+
 /** Where a search finds the timetable index it may use; undefined while there is none. */
 export interface TimetableSource {
   current(): TimetableIndex | undefined;
@@ -38,6 +41,12 @@ export class LiveTimetable implements TimetableSource {
   #rebuilding: Promise<void> | undefined;
   #rebuildAgain = false;
   readonly #closing = new AbortController();
+  /** Rebuilds started so far; a rebuild asked for now is number `#started + 1` or later. */
+  #started = 0;
+  /** The number of the latest rebuild that read the store and serves. */
+  #served = 0;
+  /** Per schedule import (its id), the first rebuild that started after its first event arrived. */
+  readonly #importRebuilds = new Map<string, number>();
 
   constructor(store: InventoryStore, options: LiveTimetableOptions) {
     this.#store = store;
@@ -95,9 +104,11 @@ export class LiveTimetable implements TimetableSource {
       try {
         do {
           this.#rebuildAgain = false;
+          const number = ++this.#started;
           const layout = await rebuild(this.#closing.signal);
           if (this.#closing.signal.aborted) return;
           this.swap(layout);
+          this.#served = number;
         } while (this.#rebuildAgain);
       } catch (error) {
         if (!this.#closing.signal.aborted) this.#options.onError?.(error);
@@ -111,6 +122,29 @@ export class LiveTimetable implements TimetableSource {
   async rebuildNow(): Promise<void> {
     this.rebuildSoon();
     await this.settled();
+  }
+
+  /**
+   * `rebuildNow` for a change a schedule import committed, coalesced per import: an import commits
+   * all its flights in one transaction and then announces them in several `schedule.changed` events
+   * (one for the flights, one per affected booking). A rebuild that started after the first of them
+   * arrived has read every one, so the later events wait for that rebuild (or, when it is done,
+   * nothing) instead of each reading the whole store again. A rebuild that failed covers nothing:
+   * the next event of the import asks again.
+   */
+  async rebuildAfterImport(importId: string): Promise<void> {
+    const covering = this.#importRebuilds.get(importId);
+    if (covering !== undefined) {
+      await this.settled();
+      if (this.#served >= covering) return;
+    }
+    // The rebuild that covers this import is the next to start (one running now may have read the
+    // store before the import committed).
+    this.#importRebuilds.delete(importId);
+    this.#importRebuilds.set(importId, this.#started + 1);
+    if (this.#importRebuilds.size > REMEMBERED_IMPORTS)
+      this.#importRebuilds.delete(this.#importRebuilds.keys().next().value as string);
+    await this.rebuildNow();
   }
 
   /** Stops a rebuild that runs (it is abandoned) and starts no other; resolves once none runs. */

@@ -1,5 +1,5 @@
 import type { CloudEvent } from '../../../ports/events.js';
-import { touchedInventoryOf } from '../../events/inventory-events.js';
+import { type ScheduleChangedData, touchedInventoryOf } from '../../events/inventory-events.js';
 import type { LiveTimetable } from './live-timetable.js';
 
 /**
@@ -16,8 +16,12 @@ export function timetableFirst(
     // Awaited: the searches recomputed after the drop must read the new timetable, whole. A build
     // running when the change committed may have read the store before it: it is built once more.
     // A process that never builds an index (a Lambda function) does not start one for an event.
-    if (event.type === 'schedule.changed' && (timetable.current() || timetable.building()))
-      await timetable.rebuildNow();
+    if (event.type === 'schedule.changed' && (timetable.current() || timetable.building())) {
+      // The events of one import share its id: one rebuild takes in all of them.
+      const importId = (event.data as Partial<ScheduleChangedData> | null)?.importId;
+      if (typeof importId === 'string') await timetable.rebuildAfterImport(importId);
+      else await timetable.rebuildNow();
+    }
     const touched = touchedInventoryOf(event);
     if (touched) await timetable.apply(touched.flights);
     await then(event);
