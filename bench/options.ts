@@ -29,6 +29,8 @@ export interface BenchOptions {
   freshnessOnly: boolean;
   /** Airports of each world of the uncached-search scaling table (empty: no table). */
   scaling: number[];
+  /** Run one section only: the scaling table, or the 1,000-connection burst rows. */
+  only?: 'scaling' | 'burst';
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -47,6 +49,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --redis URL        Redis of the redis-cache row (REDIS_URL, default redis://127.0.0.1:6379)
   --freshness S      seconds of each freshness row (BENCH_FRESHNESS, default 20)
   --freshness-only   run only the freshness scenario
+  --only SECTION     run one section and update only its part of BENCHMARKS.md: scaling (the
+                     uncached-search table) or burst (1,000 connections at once, API and bare Fastify)
   --scaling L        airports of each world of the uncached-search scaling table, 30 days each,
                      seeded once into $TMPDIR/tp-worlds (BENCH_SCALING, default 300,1000,3000;
                      none with --quick; 0 skips it)`;
@@ -80,6 +84,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
       freshness: { type: 'string' },
       'freshness-only': { type: 'boolean', default: false },
       scaling: { type: 'string' },
+      only: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -94,7 +99,11 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   const connections = pick(values.connections, 'BENCH_CONNECTIONS', '100,1000', '10,100')
     .split(',')
     .map((raw) => positive('connections', raw.trim(), true));
+  const only = values.only ?? env.BENCH_ONLY;
+  if (only !== undefined && only !== 'scaling' && only !== 'burst')
+    throw new Error(`--only=${JSON.stringify(only)} is invalid: expected scaling or burst`);
   return {
+    ...(only ? { only } : {}),
     durationSeconds: positive('duration', pick(values.duration, 'BENCH_DURATION', '10', '3'), true),
     warmupSeconds: positive('warmup', pick(values.warmup, 'BENCH_WARMUP', '10', '2'), true),
     connections,

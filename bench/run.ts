@@ -153,6 +153,58 @@ function rowsMarkdown(rows: readonly Row[], pagesRow: Row | undefined): string {
   return lines.join('\n');
 }
 
+const BURST_SECTION = 'Connection burst';
+const SCALING_SECTION = 'Uncached search as the world grows';
+
+/** The burst rows against the goal (issue 20: p99 within 2× of bare Fastify's, no more timeouts). */
+function burstMarkdown(command: string, connections: number, seconds: number, api: Row, bare: Row): string {
+  const ratio = api.load.p99 / bare.load.p99;
+  const met = ratio <= 2 && api.load.timeouts <= bare.load.timeouts;
+  return [
+    `Run ${new Date().toISOString()} with \`${command}\`: ${connections.toLocaleString('en')} connections opened at once by \`wrk -t1\` for ${seconds} s, right after a warm-up with fewer connections, against bare Fastify sending the API's pages pre-serialised and then the API (one worker, hot set: every answer a cache hit), back to back on the same machine.`,
+    '',
+    '| row | 2xx/s | p50 ms | p99 ms | max ms | timeouts | other errors |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...[bare, api].map(
+      (row) =>
+        `| ${row.label} | ${Math.round(row.load.okPerSecond)} | ${fmt(row.load.p50)} | ${fmt(row.load.p99)} | ${fmt(row.load.max)} | ${row.load.timeouts} | ${row.load.errors - row.load.timeouts} |`,
+    ),
+    '',
+    `API p99 / bare p99: ${ratio.toFixed(2)}× (goal ≤ 2×); timeouts ${api.load.timeouts} against ${bare.load.timeouts} (goal: no more): ${met ? 'met' : 'not met'}.`,
+  ].join('\n');
+}
+
+/** The uncached-search scaling table (its own servers and worlds); written to BENCHMARKS.md when `write`. */
+async function scalingSection(
+  options: BenchOptions,
+  command: string,
+  write = options.writeMarkdown,
+): Promise<string> {
+  const log = (text: string) => process.stdout.write(text);
+  log(`uncached search as the world grows: ${options.scaling.join(', ')} airports × 30 days\n`);
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ');
+  const rows: ScalingRow[] = await measureScaling(children, {
+    worlds: options.scaling,
+    days: 30,
+    searches: 200,
+    clients: 16,
+    dir: join(tmpdir(), 'tp-worlds'),
+    profile: false,
+    top: 0,
+    env: {},
+  });
+  const section = [
+    `Run ${new Date().toISOString()} with \`${command}\` on ${machineInfo()}: one API process per world (\`npm start\` defaults, WORKERS=1, CACHE=none so every search is a miss); a world seeded by an earlier run is reused and its server is then a restart from the index snapshot (the build column says how soon it served). Distinct searches sent from the benchmark's process (sequential, then 16 concurrent clients). Server RSS: the whole process, its search thread and the index included. Load of the machine at the start: ${load}.`,
+    '',
+    scalingTable(rows),
+  ].join('\n');
+  log(`\n${section}\n`);
+  if (write) updateMarkdownFile(join(ROOT, 'BENCHMARKS.md'), new Map([[SCALING_SECTION, section]]));
+  return section;
+}
+
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2), process.env);
   if (!ensureDebianPackage('wrk', 'wrk')) throw new Error('wrk is missing and apt-get could not install it');
@@ -211,6 +263,15 @@ async function main(): Promise<void> {
     return row;
   };
 
+  if (options.only === 'scaling') {
+    try {
+      await scalingSection(options, command);
+    } finally {
+      await children.stopAll();
+      rmSync(work, { recursive: true, force: true });
+    }
+    return;
+  }
   try {
     log(`bench work directory: ${work}\n`);
     await seed(options, baseEnv, startDate, join(work, 'seed.log'));
@@ -253,16 +314,17 @@ async function main(): Promise<void> {
     const hotPaths = hot.distinctPaths().slice(0, options.hotKeys);
 
     // 1. Bare Fastify, small constant JSON: the ceiling of any Node HTTP server here.
-    await withServer(
-      'bare-json',
-      ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts')],
-      baseEnv,
-      work,
-      async (url) => {
-        await runWrk({ baseUrl: url, pathsFile: hotFile, connections: conns, durationSeconds: 2 });
-        await measure('bare Fastify, small constant JSON', url, hotFile, apiKey, conns, false);
-      },
-    );
+    if (options.only !== 'burst')
+      await withServer(
+        'bare-json',
+        ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts')],
+        baseEnv,
+        work,
+        async (url) => {
+          await runWrk({ baseUrl: url, pathsFile: hotFile, connections: conns, durationSeconds: 2 });
+          await measure('bare Fastify, small constant JSON', url, hotFile, apiKey, conns, false);
+        },
+      );
 
     // 2. The API, hot set, one worker; its pages are captured for the bare-pages row; nginx in front of it.
     const pages: Record<string, { body: string; headers: Record<string, string> }> = {};
@@ -274,8 +336,8 @@ async function main(): Promise<void> {
         if (response.ok)
           pages[path] = { body: await response.text(), headers: Object.fromEntries(response.headers) };
       }
+      if (options.only === 'burst') return;
       await measure('API, hot set (every answer a hit), 1 worker', url, hotFile, apiKey);
-      await measure('API, hot set, 1 worker', url, hotFile, apiKey, manyConns);
       if (!haveNginx) return;
       const nginxPort = await freePort();
       const config = nginxConfig(join(work, 'nginx'), nginxPort, `127.0.0.1:${port}`, 300);
@@ -343,6 +405,38 @@ async function main(): Promise<void> {
     const pagesFile = join(work, 'pages.json');
     writeFileSync(pagesFile, JSON.stringify(pages));
 
+    // The connection burst: `manyConns` connections opened at once (wrk connects them all at its
+    // start) on bare Fastify sending the API's pages, then on the API serving the same hot set from
+    // its cache, back to back. Each server is warmed with `conns` connections first, so the burst's
+    // connections are all new: what it measures is accepting them and their first requests.
+    const burstRow = async (label: string, name: string, args: string[], env: NodeJS.ProcessEnv) =>
+      withServer(name, args, env, work, async (url) => {
+        await warmAll(url, hot.distinctPaths(), apiKey, 1);
+        await runWrk({ baseUrl: url, pathsFile: hotFile, apiKey, connections: conns, durationSeconds: warm });
+        return measure(label, url, hotFile, apiKey, manyConns, false);
+      });
+    const burstBare = await burstRow(
+      `${manyConns.toLocaleString('en')} connections burst: bare Fastify, the same pages pre-serialised`,
+      'burst-bare',
+      ['--import', 'tsx', join(ROOT, 'bench/bare-pages-server.ts')],
+      { ...baseEnv, PAGES_FILE: pagesFile },
+    );
+    const burstApi = await burstRow(
+      `${manyConns.toLocaleString('en')} connections burst: API, hot set, 1 worker`,
+      'burst-api',
+      [...CLI, 'serve'],
+      api(1),
+    );
+    const burst = burstMarkdown(command, manyConns, seconds, burstApi, burstBare);
+    log(`${burst}\n`);
+    if (options.only === 'burst') {
+      if (options.writeMarkdown) {
+        updateMarkdownFile(join(ROOT, 'BENCHMARKS.md'), new Map([[BURST_SECTION, burst]]));
+        log('BENCHMARKS.md updated (connection burst)\n');
+      }
+      return;
+    }
+
     // 3. Bare Fastify sending the same pages pre-serialised: the cost of the bytes alone — the bodies
     // only (the ratio column's base), then the bodies with the headers the API sent with them.
     let pagesRow: Row | undefined;
@@ -361,8 +455,6 @@ async function main(): Promise<void> {
           conns,
           false,
         );
-        // The control of the API's many-connections row: the same load on a server doing nothing else.
-        await measure('bare Fastify, the same pages pre-serialised', url, hotFile, apiKey, manyConns, false);
       },
     );
     await withServer(
@@ -491,20 +583,10 @@ async function main(): Promise<void> {
         ['events', 'ttl-only', 'nginx-ttl'].indexOf(b.mode),
     );
 
-    let scaling: ScalingRow[] = [];
-    if (options.scaling.length > 0 && !options.freshnessOnly) {
-      log(`uncached search as the world grows: ${options.scaling.join(', ')} airports × 30 days\n`);
-      scaling = await measureScaling(children, {
-        worlds: options.scaling,
-        days: 30,
-        searches: 200,
-        clients: 16,
-        dir: join(tmpdir(), 'tp-worlds'),
-        profile: false,
-        top: 0,
-        env: {},
-      });
-    }
+    const scaling =
+      options.scaling.length > 0 && !options.freshnessOnly
+        ? await scalingSection(options, command, false)
+        : '';
     const table = rowsMarkdown(rows, pagesRow);
     const probe = rows.find((row) => row.hitProbe !== undefined)?.hitProbe;
     const freshnessSection = freshnessMarkdown(
@@ -550,20 +632,8 @@ async function main(): Promise<void> {
         new Map([
           ['Cached search, misses, workers and Redis outage', intro],
           ['Freshness under changing fares', freshnessSection],
-          ...(scaling.length > 0
-            ? ([
-                [
-                  'Uncached search as the world grows',
-                  [
-                    `Run ${startedAt} with \`${command}\` on ${machineInfo()}: one API process per world (\`npm start\` defaults, CACHE=none so every search is a miss), restarted once after its index was built so the restart row is measured; distinct searches sent from the benchmark's process (sequential, then 16 concurrent clients). Load of the machine at the start: ${loadavg()
-                      .map((l) => l.toFixed(1))
-                      .join(', ')}.`,
-                    '',
-                    scalingTable(scaling),
-                  ].join('\n'),
-                ],
-              ] as [string, string][])
-            : []),
+          [BURST_SECTION, burst],
+          ...(scaling ? ([[SCALING_SECTION, scaling]] as [string, string][]) : []),
         ]),
       );
       log('BENCHMARKS.md and bench/chart.svg updated\n');

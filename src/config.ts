@@ -437,6 +437,12 @@ export const options = {
     default: 'memory',
     parse: oneOf('memory', 'store'),
   },
+  searchIndexSharedMaxMb: {
+    env: 'SEARCH_INDEX_SHARED_MAX_MB',
+    doc: "Largest timetable index (MB of memory, as its snapshot or the store's flight count gives it at start) `serve` runs in more than one worker process. Threads of a process share one copy of the index; processes cannot, so each worker would hold its own. Above this size one process serves, its SEARCH_THREADS sharing one copy: WORKERS=0 then starts one worker, and WORKERS above 1 is refused at start.",
+    default: '512',
+    parse: integer(1, 1_000_000),
+  },
   searchIndexDays: {
     env: 'SEARCH_INDEX_DAYS',
     doc: 'Days of departures, from yesterday (UTC), the in-memory timetable index holds; searches for later days read the store.',

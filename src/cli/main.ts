@@ -6,8 +6,9 @@ import { ConfigError, loadConfig } from '../config.js';
 import { availableImportKinds } from '../core/imports/import-registry.js';
 import { ScheduleImportUnsupportedError } from '../ports/schedules.js';
 import { StoreUnavailableError } from '../ports/store.js';
+import { timetableIndexSize } from '../composition/timetable.js';
 import { run as runBackup } from './commands/backup.js';
-import { FirstWorkerExitedError, runPrimary, workerCount } from './commands/cluster.js';
+import { FirstWorkerExitedError, runPrimary, workerCount, workersForIndex } from './commands/cluster.js';
 import { run as runCost } from './commands/cost.js';
 import { run as runDlq } from './commands/dlq.js';
 import { runExport } from './commands/export.js';
@@ -54,7 +55,16 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   switch (command) {
     case 'serve': {
-      const workers = workerCount(config.workers);
+      let workers = workerCount(config.workers);
+      if (workers > 1 && cluster.isPrimary) {
+        const decided = workersForIndex(
+          { configured: config.workers, count: workers },
+          await timetableIndexSize(config),
+          config.searchIndexSharedMaxMb,
+        );
+        if (decided.note) process.stdout.write(`${decided.note}\n`);
+        workers = decided.count;
+      }
       if (workers > 1 && cluster.isPrimary) {
         await runPrimary(workers, (line) => process.stdout.write(`${line}\n`), drainGraceMs(config));
         return;

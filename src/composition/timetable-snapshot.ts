@@ -89,6 +89,43 @@ export function writeTimetableSnapshot(path: string, layout: TimetableLayout): v
   renameSync(temporary, path);
 }
 
+/**
+ * Legs and bytes of the layout stored at `path`, from its header alone (what loading it would
+ * take in memory); undefined when there is none or it is unreadable.
+ */
+export function timetableSnapshotSize(path: string): { legs: number; bytes: number } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const header = readHeader(fd);
+    if (!header) return undefined;
+    let bytes = 0;
+    for (const [name, kind] of Object.entries(TYPED_COLUMNS) as [ColumnName, { BYTES_PER_ELEMENT: number }][])
+      bytes += (header.lengths[name] ?? 0) * kind.BYTES_PER_ELEMENT;
+    return { legs: header.lengths.departure, bytes };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The header of an open snapshot file and where its columns start, or undefined when it is not one. */
+function readHeader(fd: number): (SnapshotHeader & { columnsAt: number }) | undefined {
+  const start = Buffer.alloc(MAGIC.length + 4);
+  if (readSync(fd, start, 0, start.length, 0) !== start.length) return undefined;
+  if (start.toString('latin1', 0, MAGIC.length) !== MAGIC) return undefined;
+  const jsonLength = start.readUInt32LE(MAGIC.length);
+  const json = Buffer.alloc(jsonLength);
+  if (readSync(fd, json, 0, jsonLength, start.length) !== jsonLength) return undefined;
+  const header = JSON.parse(json.toString('utf8')) as SnapshotHeader;
+  return { ...header, columnsAt: padded(start.length + jsonLength) };
+}
+
 /** The layout stored at `path`, its columns in new shared memory; undefined when there is none or it is unreadable. */
 export function readTimetableSnapshot(path: string): TimetableLayout | undefined {
   let fd: number;
@@ -98,14 +135,9 @@ export function readTimetableSnapshot(path: string): TimetableLayout | undefined
     return undefined;
   }
   try {
-    const start = Buffer.alloc(MAGIC.length + 4);
-    if (readSync(fd, start, 0, start.length, 0) !== start.length) return undefined;
-    if (start.toString('latin1', 0, MAGIC.length) !== MAGIC) return undefined;
-    const jsonLength = start.readUInt32LE(MAGIC.length);
-    const json = Buffer.alloc(jsonLength);
-    readSync(fd, json, 0, jsonLength, start.length);
-    const header = JSON.parse(json.toString('utf8')) as SnapshotHeader;
-    let position = padded(start.length + jsonLength);
+    const header = readHeader(fd);
+    if (!header) return undefined;
+    let position = header.columnsAt;
     const columns: Partial<Record<ColumnName, TimetableLayout[ColumnName]>> = {};
     for (const [name, kind] of Object.entries(TYPED_COLUMNS) as [
       ColumnName,

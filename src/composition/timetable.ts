@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { createStore } from '../adapters/store/create-store.js';
 import type { Config } from '../config.js';
 import { LiveTimetable } from '../core/flights/timetable/live-timetable.js';
 import { buildTimetable, UnindexableFlightError } from '../core/flights/timetable/timetable-builder.js';
@@ -6,7 +7,11 @@ import { layoutBytes, legCount, type TimetableLayout } from '../core/flights/tim
 import type { AirportDirectory } from '../ports/airports.js';
 import type { Clock } from '../ports/clock.js';
 import type { InventoryStore } from '../ports/store.js';
-import { readTimetableSnapshot, writeTimetableSnapshot } from './timetable-snapshot.js';
+import {
+  readTimetableSnapshot,
+  timetableSnapshotSize,
+  writeTimetableSnapshot,
+} from './timetable-snapshot.js';
 
 const DAY_MS = 86_400_000;
 /**
@@ -112,6 +117,40 @@ export function createTimetableComponents(
         : log.warn({ err: error }, 'timetable index build failed; searches read the store'),
   });
   return { timetable, start, stop };
+}
+
+/**
+ * Bytes a leg takes in the index, rounded up from the layout measured at 3,000 airports × 30 days
+ * (92.8 B: docs/adr/0020-search-index.md), for sizing an index from a flight count before any build.
+ */
+export const INDEX_BYTES_PER_LEG = 96;
+
+/**
+ * How big the timetable index of this configuration is, before any process builds it: exactly,
+ * from the header of its snapshot when there is one; otherwise estimated from the store's flight
+ * count (SQLite and PostgreSQL count cheaply; a DynamoDB count is a scan, so it is not sized).
+ * Undefined without an index (SEARCH_INDEX=store) or when it cannot tell (an empty or new store).
+ */
+export async function timetableIndexSize(
+  config: Config,
+): Promise<{ legs: number; bytes: number; from: 'snapshot' | 'store' } | undefined> {
+  if (config.searchIndex !== 'memory') return undefined;
+  const snapshot = snapshotFile(config);
+  const saved = snapshot ? timetableSnapshotSize(snapshot) : undefined;
+  if (saved) return { ...saved, from: 'snapshot' };
+  if (config.storeBackend !== 'sqlite' && config.storeBackend !== 'postgres') return undefined;
+  try {
+    const backend = await createStore(config);
+    try {
+      const { flights } = await backend.inventory.stats();
+      return { legs: flights, bytes: flights * INDEX_BYTES_PER_LEG, from: 'store' };
+    } finally {
+      await backend.close();
+    }
+  } catch {
+    // A store not yet migrated or not reachable: the workers report it as they start.
+    return undefined;
+  }
 }
 
 /** Where the index is saved between runs (SEARCH_INDEX_SNAPSHOT), or undefined for nowhere. */

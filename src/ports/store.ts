@@ -128,6 +128,12 @@ export interface InventoryStats {
   roomNights: number;
 }
 
+/** The writes of a `replaceInventory` fill. */
+export type InventoryWriter = Pick<
+  InventoryStore,
+  'putAirlines' | 'putFlights' | 'putHotels' | 'putRoomNights'
+>;
+
 export interface InventoryStore {
   /** Directed routes (origin, destination) with at least one flight. */
   listRoutes(): Promise<RouteRecord[]>;
@@ -165,6 +171,15 @@ export interface InventoryStore {
   putRoomNights(nights: readonly RoomNightRecord[]): Promise<void>;
   /** Deletes all inventory (airlines, flights, hotels, room nights); settings are kept. */
   clearInventory(): Promise<void>;
+  /**
+   * Replaces all inventory (settings are kept) with what `fill` writes through the writer it is
+   * given — the seed's path, tens of millions of rows — in the backend's fastest way: SQLite writes
+   * it in one transaction with the flights' secondary indexes built once at the end, so readers see
+   * the old inventory until the new one is complete and a failed `fill` (or a crash) leaves the old
+   * one; PostgreSQL streams rows with COPY; DynamoDB writes batches. Within one replacement every
+   * flight id, hotel id and room night is written once (a backend may refuse a second write of one).
+   */
+  replaceInventory(fill: (writer: InventoryWriter) => Promise<void>): Promise<void>;
 
   /** Counts of what the store holds; exact, but may read everything on a key-value store (tools only, never a request path). */
   stats(): Promise<InventoryStats>;

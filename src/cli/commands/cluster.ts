@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { isClusterMessage } from '../../adapters/events/cluster-relayed.js';
+import { ConfigError } from '../../config.js';
 import { aggregateWorkerMetrics } from '../../http/cluster-metrics.js';
 import { finishClusterAggregate } from '../../http/plugins/metrics.js';
 import { type BackoffPolicy, backoffDelay } from '../../kernel/backoff.js';
@@ -15,6 +16,30 @@ export const STABLE_WORKER_MS = 30_000;
 /** The number of `serve` workers `WORKERS` asks for: 0 is one per core. */
 export function workerCount(configured: number): number {
   return configured > 0 ? configured : availableParallelism();
+}
+
+/**
+ * The worker processes `serve` runs given its timetable index. Each process holds its own copy of
+ * the index (threads share theirs; processes cannot), so an index above SEARCH_INDEX_SHARED_MAX_MB
+ * is served by one process whose search threads share one copy: WORKERS=0 (one per core) becomes
+ * 1, said in `note`; an explicit WORKERS above 1 is a configuration error naming the sizes.
+ */
+export function workersForIndex(
+  workers: { configured: number; count: number },
+  index: { legs: number; bytes: number; from: 'snapshot' | 'store' } | undefined,
+  sharedMaxMb: number,
+): { count: number; note?: string } {
+  if (workers.count <= 1 || index === undefined || index.bytes <= sharedMaxMb * 1_048_576)
+    return { count: workers.count };
+  const size = `${Math.round(index.bytes / 1_048_576)} MB (${index.legs.toLocaleString('en')} flights, from the ${index.from === 'snapshot' ? 'index snapshot' : "store's flight count"})`;
+  if (workers.configured === 0)
+    return {
+      count: 1,
+      note: `one worker process: the timetable index is ${size}, above SEARCH_INDEX_SHARED_MAX_MB=${sharedMaxMb}, and each process would hold its own copy; its SEARCH_THREADS search threads share one`,
+    };
+  throw new ConfigError([
+    `WORKERS=${workers.configured} would hold ${workers.configured} copies of a timetable index of ${size}, above SEARCH_INDEX_SHARED_MAX_MB=${sharedMaxMb}: set WORKERS=1 (its SEARCH_THREADS share one copy), raise SEARCH_INDEX_SHARED_MAX_MB if the memory is there, or SEARCH_INDEX=store`,
+  ]);
 }
 
 /**

@@ -1,5 +1,9 @@
 import type { Writable } from 'node:stream';
-import { type DemoInventorySummary, generateDemoInventory } from '../../core/demo-inventory/generate.js';
+import {
+  type DemoInventorySummary,
+  generateDemoInventory,
+  type ProgressListener,
+} from '../../core/demo-inventory/generate.js';
 import type { AirportDirectory } from '../../ports/airports.js';
 import type { InventoryStore } from '../../ports/store.js';
 import { formatRealismReport } from './seed-report.js';
@@ -27,14 +31,12 @@ export async function seedInventory(
   out.write(
     `seeding demo inventory: ${options.airports} airports × ${options.days} days from ${options.startDate}, seed ${options.seed}\n`,
   );
-  let lastReport = 0;
-  const summary = await generateDemoInventory(airports.all(), store, options, (phase, done, total) => {
-    const now = performance.now();
-    if (done === total || now - lastReport > 1000) {
-      lastReport = now;
-      out.write(`  ${phase}: ${done}/${total}\n`);
-    }
-  });
+  const summary = await generateDemoInventory(
+    airports.all(),
+    store,
+    options,
+    progressLines(out, started, (out as Partial<NodeJS.WriteStream>).isTTY === true),
+  );
   const seconds = Math.round((performance.now() - started) / 100) / 10;
   out.write(
     `seeded in ${seconds} s: ${summary.airports} airports, ${summary.carriers} carriers, ${summary.routes} routes, ` +
@@ -42,4 +44,29 @@ export async function seedInventory(
   );
   if (summary.report) out.write(formatRealismReport(summary.report));
   return { ...summary, seconds };
+}
+
+/**
+ * Progress as lines: on a terminal at most one a second; otherwise (a log, CI) one per tenth of
+ * each phase, so a long seed (3,000 airports × 365 days) shows it is moving without flooding a log.
+ */
+export function progressLines(out: Writable, started: number, terminal: boolean): ProgressListener {
+  let lastLine = 0;
+  let lastTenth = { phase: '', tenth: -1 };
+  const elapsed = (): string => `${Math.round((performance.now() - started) / 1000)} s`;
+  return (phase, done, total) => {
+    if (phase === 'finishing') {
+      out.write(done < total ? `  finishing: building indexes, committing… (${elapsed()})\n` : '');
+      return;
+    }
+    const now = performance.now();
+    const tenth = Math.floor((done * 10) / total);
+    const report = terminal
+      ? done === total || now - lastLine > 1000
+      : phase !== lastTenth.phase || tenth > lastTenth.tenth;
+    if (!report) return;
+    lastLine = now;
+    lastTenth = { phase, tenth };
+    out.write(`  ${phase}: ${done}/${total} (${Math.floor((done * 100) / total)}%, ${elapsed()})\n`);
+  };
 }

@@ -29,15 +29,20 @@ export interface DemoInventorySummary {
   roomNights: number;
 }
 
-export type InventorySink = Pick<
-  InventoryStore,
-  'clearInventory' | 'putAirlines' | 'putFlights' | 'putHotels' | 'putRoomNights'
->;
+export type InventorySink = Pick<InventoryStore, 'replaceInventory'>;
 
 /** Store writes the generator keeps in flight while it computes the next batch. */
 const WRITES_IN_FLIGHT = 2;
 
-export type ProgressListener = (phase: 'flights' | 'hotels', done: number, total: number) => void;
+/**
+ * Progress of a generation: days of flights written, cities of hotels written, then the store
+ * finishing (indexes, commit; `done` 0 of 1, then 1 of 1).
+ */
+export type ProgressListener = (
+  phase: 'flights' | 'hotels' | 'finishing',
+  done: number,
+  total: number,
+) => void;
 
 /**
  * Replaces the store's inventory with a synthetic one generated from `seed`: same options, same
@@ -57,53 +62,63 @@ export async function generateDemoInventory(
   const airportFee = new Map(network.airports.map((a) => [a.iata, feeRandom.int(8, 45) * 100]));
   const fares = options.report ? new FareSample() : undefined;
 
-  await sink.clearInventory();
-  await sink.putAirlines(network.carriers.map(({ iata, name, country }) => ({ iata, name, country })));
-
   let flights = 0;
-  let daysWritten = 0;
-  const flightWrites = new WritesInFlight(WRITES_IN_FLIGHT);
-  const flightRandom = root.fork('flights');
-  for (let day = 0; day < options.days; day++) {
-    const date = addDays(options.startDate, day);
-    const batch = services
-      .filter((service) => fliesOn(service, date))
-      .map((service) =>
-        datedFlight(service, date, options.startDate, airportFee.get(service.origin.iata) ?? 0, flightRandom),
-      )
-      // Key order makes the store's B-tree inserts appends.
-      .sort((a, b) => (a.id < b.id ? -1 : 1));
-    if (fares) for (const flight of batch) fares.add(flight);
-    await flightWrites.add(async () => {
-      await sink.putFlights(batch);
-      flights += batch.length;
-      onProgress('flights', ++daysWritten, options.days);
-    });
-  }
-  await flightWrites.drain();
-
-  const cities = demoCities(network);
-  const hotelRandom = root.fork('hotels');
   let hotels = 0;
   let roomNights = 0;
-  let citiesWritten = 0;
-  const hotelWrites = new WritesInFlight(WRITES_IN_FLIGHT);
-  for (const city of cities) {
-    const cityHotelList = cityHotels(city, hotelRandom);
-    const priceLevel = hotelPriceLevel(city);
-    // One write per city rather than per hotel: a networked store pays a round trip (and a commit) per call.
-    const cityNights = cityHotelList.flatMap((hotel) =>
-      hotelRoomNights(hotel, priceLevel, options.startDate, options.days, hotelRandom),
-    );
-    await hotelWrites.add(async () => {
-      await sink.putHotels(cityHotelList);
-      await sink.putRoomNights(cityNights);
-      roomNights += cityNights.length;
-      hotels += cityHotelList.length;
-      onProgress('hotels', ++citiesWritten, cities.length);
-    });
-  }
-  await hotelWrites.drain();
+  // The store's bulk path: one replacement, indexes built once at the end (ports/store.ts).
+  await sink.replaceInventory(async (writer) => {
+    await writer.putAirlines(network.carriers.map(({ iata, name, country }) => ({ iata, name, country })));
+
+    let daysWritten = 0;
+    const flightWrites = new WritesInFlight(WRITES_IN_FLIGHT);
+    const flightRandom = root.fork('flights');
+    for (let day = 0; day < options.days; day++) {
+      const date = addDays(options.startDate, day);
+      const batch = services
+        .filter((service) => fliesOn(service, date))
+        .map((service) =>
+          datedFlight(
+            service,
+            date,
+            options.startDate,
+            airportFee.get(service.origin.iata) ?? 0,
+            flightRandom,
+          ),
+        )
+        // Key order makes the store's B-tree inserts appends.
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      if (fares) for (const flight of batch) fares.add(flight);
+      await flightWrites.add(async () => {
+        await writer.putFlights(batch);
+        flights += batch.length;
+        onProgress('flights', ++daysWritten, options.days);
+      });
+    }
+    await flightWrites.drain();
+
+    const cities = demoCities(network);
+    const hotelRandom = root.fork('hotels');
+    let citiesWritten = 0;
+    const hotelWrites = new WritesInFlight(WRITES_IN_FLIGHT);
+    for (const city of cities) {
+      const cityHotelList = cityHotels(city, hotelRandom);
+      const priceLevel = hotelPriceLevel(city);
+      // One write per city rather than per hotel: a networked store pays a round trip (and a commit) per call.
+      const cityNights = cityHotelList.flatMap((hotel) =>
+        hotelRoomNights(hotel, priceLevel, options.startDate, options.days, hotelRandom),
+      );
+      await hotelWrites.add(async () => {
+        await writer.putHotels(cityHotelList);
+        await writer.putRoomNights(cityNights);
+        roomNights += cityNights.length;
+        hotels += cityHotelList.length;
+        onProgress('hotels', ++citiesWritten, cities.length);
+      });
+    }
+    await hotelWrites.drain();
+    onProgress('finishing', 0, 1);
+  });
+  onProgress('finishing', 1, 1);
 
   const summary: DemoInventorySummary = {
     airports: network.airports.length,

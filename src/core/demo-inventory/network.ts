@@ -6,7 +6,7 @@ import { demandOf, MIN_SECTOR_KM } from './market-demand.js';
 import { ensureReachability } from './reachability.js';
 import { annualPassengers } from './reference/airport-traffic.js';
 import { BUSIEST_ROUTES_2024 } from './reference/busiest-routes.js';
-import { marketCarriers } from './traffic-rights.js';
+import { CarrierPresence, marketCarriers } from './traffic-rights.js';
 
 /** A city pair the network flies nonstop, with its carriers. */
 export interface Market {
@@ -99,15 +99,19 @@ export function buildNetwork(all: readonly Airport[], airportCount: number): Dem
   const hubs = new Set(carriers.flatMap((c) => c.hubs).filter((code) => inNetwork.has(code)));
 
   const listed = new Set(BUSIEST_ROUTES_2024.map((r) => `${r.a}-${r.b}`));
+  const presence = new CarrierPresence(carriers);
   const candidates: Candidate[] = [];
   for (let i = 0; i < airports.length; i++) {
     for (let j = i + 1; j < airports.length; j++) {
       const a = airports[i] as Airport;
       const b = airports[j] as Airport;
       if (a.cityCode === b.cityCode) continue;
+      // Most of the 4.5M pairs of 3,000 airports have no carrier at either end: skipped before any arithmetic.
+      const present = presence.candidates(a, b);
+      if (present.length === 0) continue;
       const d = distanceKm(a, b);
       if (d < MIN_SECTOR_KM) continue;
-      const eligible = marketCarriers(carriers, a, b, d);
+      const eligible = marketCarriers(present, a, b, d);
       if (eligible.length === 0) continue;
       const [x, y] = a.iata < b.iata ? [a, b] : [b, a];
       const boost = listed.has(`${x.iata}-${y.iata}`) ? LISTED_ROUTE_BOOST : 1;

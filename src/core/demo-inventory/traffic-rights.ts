@@ -43,6 +43,51 @@ function presence(carrier: DemoCarrier, airport: Airport): number {
 }
 
 /**
+ * Which carriers a market could have at all, found without trying every carrier on every city
+ * pair: those with a hub or base at either end, and those holding a listed fifth-freedom right on
+ * the pair. `marketCarriers` given only these answers exactly what it answers given all of them
+ * (any other carrier fails its first test), and the network tries millions of pairs at 3,000 airports.
+ */
+export class CarrierPresence {
+  readonly #atAirport = new Map<string, DemoCarrier[]>();
+  readonly #onPair = new Map<string, DemoCarrier[]>();
+  readonly #fifthFreedomAirports = new Set<string>();
+
+  constructor(carriers: readonly DemoCarrier[]) {
+    const byIata = new Map(carriers.map((c) => [c.iata, c]));
+    for (const carrier of carriers) {
+      for (const code of new Set([...carrier.hubs, ...carrier.focus])) {
+        const list = this.#atAirport.get(code) ?? [];
+        list.push(carrier);
+        this.#atAirport.set(code, list);
+      }
+    }
+    for (const route of FIFTH_FREEDOM_ROUTES) {
+      const carrier = byIata.get(route.carrier);
+      if (!carrier) continue;
+      const pair = [route.a, route.b].sort().join('-');
+      this.#onPair.set(pair, [...(this.#onPair.get(pair) ?? []), carrier]);
+      this.#fifthFreedomAirports.add(route.a).add(route.b);
+    }
+  }
+
+  /** The carriers worth testing on the market a–b, each once (empty for most pairs). */
+  candidates(a: Airport, b: Airport): readonly DemoCarrier[] {
+    const atA = this.#atAirport.get(a.iata);
+    const atB = this.#atAirport.get(b.iata);
+    const onPair =
+      this.#fifthFreedomAirports.has(a.iata) && this.#fifthFreedomAirports.has(b.iata)
+        ? this.#onPair.get([a.iata, b.iata].sort().join('-'))
+        : undefined;
+    if (!atB && !onPair) return atA ?? NONE;
+    if (!atA && !onPair) return atB ?? NONE;
+    return [...new Set([...(atA ?? []), ...(atB ?? []), ...(onPair ?? [])])];
+  }
+}
+
+const NONE: readonly DemoCarrier[] = [];
+
+/**
  * The carriers that may and would fly a market, best placed first: present at one end (hub or
  * base) or holding a listed fifth-freedom right, allowed by traffic rights, with an aircraft of the
  * range; low-cost carriers only on short and medium haul.

@@ -300,6 +300,45 @@ export function describeInventoryStoreContract(target: StoreBackendTarget): void
       expect(await store().getSetting('kept')).toBe('yes');
     });
 
+    it('replaceInventory: the old inventory goes, what the fill writes is read back as put would store it', async () => {
+      await store().putAirlines([{ iata: 'OL', name: 'Old Air', country: 'GB' }]);
+      await store().putFlights([flight('OLD1'), flight('OLD2', { origin: 'JFK', destination: 'LHR' })]);
+      await store().putHotels([hotel('HOLD')]);
+      await store().setSetting('kept', 'yes');
+      const next = [
+        flight('N1', { carrier: 'TP' }),
+        flight('N2', { carrier: 'XX', flightNumber: 2 }),
+        flight('N3', { origin: 'CDG', destination: 'JFK', flightNumber: 3 }),
+      ];
+      await store().replaceInventory(async (writer) => {
+        await writer.putAirlines([{ iata: 'TP', name: 'Test Air', country: 'GB' }]);
+        await writer.putFlights(next.slice(0, 2));
+        await writer.putFlights(next.slice(2));
+        await writer.putHotels([hotel('H1')]);
+        await writer.putRoomNights([night('H1', '2030-01-01')]);
+      });
+      expect(await store().stats()).toEqual({ airlines: 1, flights: 3, routes: 2, hotels: 1, roomNights: 1 });
+      expect(await store().getFlights(['OLD1', 'OLD2'])).toEqual([]);
+      const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+      expect((await store().getFlights(['N1', 'N2', 'N3'])).map(normalised).sort(byId)).toEqual(
+        next.map(normalised).sort(byId),
+      );
+      const routes = (await store().listRoutes()).map(
+        (r) => `${r.origin}-${r.destination}:${[...r.carriers].sort()}`,
+      );
+      expect(routes.sort()).toEqual(['CDG-JFK:TP', 'LHR-JFK:TP,XX']);
+      // The route's window query (the search's read) finds them, on the indexes the load rebuilt.
+      const [first] = next;
+      const found = await store().findFlights({
+        origin: first?.origin as string,
+        destination: first?.destination as string,
+        departFrom: 0,
+        departTo: Number.MAX_SAFE_INTEGER,
+      });
+      expect(found.map((f) => f.id).sort()).toEqual(['N1', 'N2']);
+      expect(await store().getSetting('kept')).toBe('yes');
+    });
+
     it('settings: undefined until set, then the last value written', async () => {
       expect(await store().getSetting('missing')).toBeUndefined();
       await store().setSetting('name', 'one');

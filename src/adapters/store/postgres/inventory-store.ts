@@ -9,6 +9,7 @@ import type {
   HotelRecord,
   InventoryStats,
   InventoryStore,
+  InventoryWriter,
   RoomNightRecord,
   RouteRecord,
 } from '../../../ports/store.js';
@@ -280,6 +281,12 @@ export class PostgresInventoryStore implements InventoryStore {
     await guarded('write room nights', () =>
       inBulkTransaction(this.#pool, (client) => writeRows(client, ROOM_NIGHTS_TABLE, nights)),
     );
+  }
+
+  async replaceInventory(fill: (writer: InventoryWriter) => Promise<void>): Promise<void> {
+    // COPY already streams fresh rows (bulk-rows.ts): a clear and the ordinary writes are the bulk path.
+    await this.clearInventory();
+    await fill(this);
   }
 
   async clearInventory(): Promise<void> {

@@ -7,6 +7,7 @@ import type {
   HotelRecord,
   InventoryStats,
   InventoryStore,
+  InventoryWriter,
   RoomNightRecord,
   RouteRecord,
 } from '../../../ports/store.js';
@@ -33,6 +34,38 @@ import type { SqliteDatabase } from './database.js';
 
 /** SQLite keeps the hotel's lists as JSON text. */
 type SqliteHotelRow = HotelRow<string, string>;
+
+/** The inventory's tables, children first (the order a clear deletes them in). */
+const INVENTORY_TABLES = ['flight_cabins', 'flights', 'routes', 'room_nights', 'hotels', 'airlines'] as const;
+
+const HOTEL_COLUMNS = [
+  'id',
+  'name',
+  'city_code',
+  'stars',
+  'latitude',
+  'longitude',
+  'address',
+  'amenities',
+  'room_types',
+] as const;
+
+/** A hotel's values for HOTEL_COLUMNS (its lists as JSON text). */
+function hotelValues(
+  h: HotelRecord,
+): [string, string, string, number, number, number, string, string, string] {
+  return [
+    h.id,
+    h.name,
+    h.cityCode,
+    h.stars,
+    h.latitude,
+    h.longitude,
+    h.address,
+    JSON.stringify(h.amenities),
+    JSON.stringify(h.roomTypes),
+  ];
+}
 
 /** SQLite parameters per statement are limited; id lists are queried in chunks of this size. */
 const ID_CHUNK = 500;
@@ -67,8 +100,7 @@ export class SqliteInventoryStore implements InventoryStore {
       putAirline: db.prepare('INSERT OR REPLACE INTO airlines (iata, name, country) VALUES (?, ?, ?)'),
       allAirlines: db.prepare('SELECT iata, name, country FROM airlines ORDER BY iata'),
       putHotel: db.prepare(
-        `INSERT OR REPLACE INTO hotels (id, name, city_code, stars, latitude, longitude, address, amenities, room_types)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO hotels (${HOTEL_COLUMNS.join(', ')}) VALUES (${placeholders(HOTEL_COLUMNS.length)})`,
       ),
       hotelsInCity: db.prepare('SELECT * FROM hotels WHERE city_code = ? ORDER BY id'),
       hotelsInBox: db.prepare(
@@ -221,19 +253,7 @@ export class SqliteInventoryStore implements InventoryStore {
 
   async putHotels(hotels: readonly HotelRecord[]): Promise<void> {
     this.#write(() => {
-      for (const h of hotels) {
-        this.#statements.putHotel.run(
-          h.id,
-          h.name,
-          h.cityCode,
-          h.stars,
-          h.latitude,
-          h.longitude,
-          h.address,
-          JSON.stringify(h.amenities),
-          JSON.stringify(h.roomTypes),
-        );
-      }
+      for (const h of hotels) this.#statements.putHotel.run(...hotelValues(h));
     });
   }
 
@@ -247,10 +267,89 @@ export class SqliteInventoryStore implements InventoryStore {
 
   async clearInventory(): Promise<void> {
     this.#write(() => {
-      for (const table of ['flight_cabins', 'flights', 'routes', 'room_nights', 'hotels', 'airlines']) {
+      for (const table of INVENTORY_TABLES) {
         this.#db.exec(`DELETE FROM ${table}`);
       }
     });
+  }
+
+  async replaceInventory(fill: (writer: InventoryWriter) => Promise<void>): Promise<void> {
+    const db = this.#db;
+    // Plain INSERTs: the tables are empty, so nothing is replaced (and a duplicate id fails loudly).
+    const insert = (table: string, columns: readonly string[]) =>
+      db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders(columns.length)})`);
+    const bulk = {
+      flight: insert('flights', FLIGHT_ROW_COLUMNS),
+      cabin: insert('flight_cabins', CABIN_ROW_COLUMNS),
+      route: insert('routes', ['origin', 'destination', 'carriers']),
+      airline: insert('airlines', ['iata', 'name', 'country']),
+      hotel: insert('hotels', HOTEL_COLUMNS),
+      roomNight: insert('room_nights', ['hotel_id', 'room_type', 'date', 'rate', 'currency', 'rooms_left']),
+    };
+    const routes = new Map<string, { origin: string; destination: string; carriers: Set<string> }>();
+    const writer: InventoryWriter = {
+      putAirlines: async (airlines) =>
+        this.#run(() => {
+          for (const a of airlines) bulk.airline.run(a.iata, a.name, a.country);
+        }),
+      putFlights: async (flights) =>
+        this.#run(() => {
+          for (const f of flights) {
+            bulk.flight.run(...flightValues(f));
+            for (const c of f.cabins) bulk.cabin.run(...cabinValues(f.id, c));
+          }
+          for (const flown of routesFlown(flights)) {
+            const key = `${flown.origin}|${flown.destination}`;
+            const known = routes.get(key);
+            if (!known) routes.set(key, flown);
+            else for (const carrier of flown.carriers) known.carriers.add(carrier);
+          }
+        }),
+      putHotels: async (hotels) =>
+        this.#run(() => {
+          for (const h of hotels) bulk.hotel.run(...hotelValues(h));
+        }),
+      putRoomNights: async (nights) =>
+        this.#run(() => {
+          for (const n of nights)
+            bulk.roomNight.run(n.hotelId, n.roomType, n.date, n.rate, n.currency, n.roomsLeft);
+        }),
+    };
+    // One transaction: readers (other connections, other processes) keep the old inventory until
+    // the new one is whole, and a failure or a crash rolls back to it, dropped indexes included.
+    // Foreign keys are checked per row and the pragma is ignored inside a transaction: off around
+    // it (rows are written parents first). The flights' secondary indexes are dropped and built once
+    // at the end: a sort of the finished table instead of an index insert per row.
+    const indexes = this.#run(() => {
+      db.pragma('foreign_keys = OFF');
+      db.exec('BEGIN IMMEDIATE');
+      for (const table of INVENTORY_TABLES) db.exec(`DELETE FROM ${table}`);
+      const found = db
+        .prepare(
+          "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'flights' AND sql IS NOT NULL",
+        )
+        .all() as { name: string; sql: string }[];
+      for (const index of found) db.exec(`DROP INDEX "${index.name}"`);
+      return found;
+    });
+    try {
+      await fill(writer);
+      this.#run(() => {
+        for (const route of [...routes.values()].sort((a, b) =>
+          a.origin + a.destination < b.origin + b.destination ? -1 : 1,
+        ))
+          bulk.route.run(route.origin, route.destination, [...route.carriers].sort().join(','));
+        for (const index of indexes) db.exec(index.sql);
+        db.exec('COMMIT');
+      });
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw error;
+    } finally {
+      db.pragma('foreign_keys = ON');
+    }
+    // The whole inventory went through the WAL: checkpointed and truncated rather than left on disk.
+    this.#run(() => db.pragma('wal_checkpoint(TRUNCATE)'));
   }
 
   async stats(): Promise<InventoryStats> {
