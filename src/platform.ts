@@ -20,6 +20,7 @@ import { createDiscovery } from './core/discovery/discovery.js';
 import { idempotentConsumer } from './core/events/idempotent-consumer.js';
 import { OutboxRelay } from './core/events/outbox-relay.js';
 import { FlightSearch } from './core/flights/flight-search.js';
+import type { DayWindowTimetable } from './core/flights/timetable/day-window-timetable.js';
 import type { LiveTimetable } from './core/flights/timetable/live-timetable.js';
 import { timetableFirst } from './core/flights/timetable/timetable-events.js';
 import { HotelSearch } from './core/hotels/hotel-search.js';
@@ -68,7 +69,7 @@ import type { SearchPool } from './search-threads/pool.js';
 import { PooledFlightSearch, PooledHotelSearch } from './search-threads/pooled-searches.js';
 import { startSearchPool } from './search-threads/start.js';
 import { createSupplierComponents } from './supplier-components.js';
-import { createTimetableComponents } from './timetable-components.js';
+import { createDayWindowTimetable, createTimetableComponents } from './timetable-components.js';
 import { createTracer, tracedPorts } from './tracing-components.js';
 import { createWebhookComponents, type WebhookComponents } from './webhook-components.js';
 
@@ -90,6 +91,8 @@ export interface Platform {
   searchPool: SearchPool | undefined;
   /** The in-memory timetable flight searches read (SEARCH_INDEX=memory); undefined with the store. */
   timetable: LiveTimetable | undefined;
+  /** The index of only the days searches ask for (SEARCH_INDEX=days, Lambda); undefined otherwise. */
+  timetableDays: DayWindowTimetable | undefined;
   /** Request and event analytics; undefined with ANALYTICS=off. */
   analytics: AnalyticsComponents | undefined;
   /** Spans of this instance; undefined when tracing is off. */
@@ -269,6 +272,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     ...(searchPool ? { share: (layout) => searchPool.shareTimetable(layout) } : {}),
   });
   if (timetable) searchPool?.onTimetableStale(() => timetable.timetable.rebuildSoon());
+  const dayWindows = createDayWindowTimetable(config, { store, airports, clock, log });
   const dropCached = cacheInvalidation(cache, recentInvalidations, (tags) =>
     searchResults.recomputeInvalidated(tags),
   );
@@ -287,7 +291,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const searchDeps = {
     ...shared,
     results: searchResults,
-    ...(timetable ? { timetable: timetable.timetable } : {}),
+    ...(timetable ? { timetable: timetable.timetable } : dayWindows ? { timetable: dayWindows } : {}),
   };
   const flightEngine = searchPool
     ? new PooledFlightSearch(searchDeps, searchPool)
@@ -489,6 +493,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     events: { bus, outbox, relay, deadLetters, processed, invalidationGroup, invalidate },
     searchPool,
     timetable: timetable?.timetable,
+    timetableDays: dayWindows,
     analytics,
     tracer,
     webhooks,
@@ -507,6 +512,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
       }
       await searchResults.settled();
       await timetable?.stop();
+      await dayWindows?.close();
       stopSharingAppends?.();
       await stopSignalling?.();
       supplierComponents.close();
