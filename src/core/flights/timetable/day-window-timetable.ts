@@ -5,6 +5,7 @@ import { type AirportPosition, TimetableIndex } from './timetable-index.js';
 import type { TimetableLayout } from './timetable-layout.js';
 
 const DAY_MS = 86_400_000;
+const MAX_ASKED = 1_000;
 
 export interface DayWindowTimetableOptions {
   position: AirportPosition;
@@ -32,7 +33,7 @@ interface Window {
 /**
  * The timetable index of a process that cannot afford the whole one at start (a Lambda sandbox):
  * only the days searches ask for, each window read from the store in the background the first time
- * it is asked for, one read at a time, and kept per sandbox up to `maxDays` days. A search whose
+ * it is asked for again, one read at a time, and kept per sandbox up to `maxDays` days. A search whose
  * days are not held yet reads the store, as it would without an index, so no request ever waits
  * for a build: the cold start costs nothing, the warm invocations that follow get the index.
  */
@@ -40,6 +41,8 @@ export class DayWindowTimetable implements TimetableSource {
   readonly #options: DayWindowTimetableOptions;
   /** In order of use, least recent first. */
   readonly #windows = new Map<string, Window>();
+  /** How often each window not held was asked for (the most recent MAX_ASKED). */
+  readonly #asked = new Map<string, number>();
   #building: Promise<void> | undefined;
   readonly #closing = new AbortController();
 
@@ -58,7 +61,14 @@ export class DayWindowTimetable implements TimetableSource {
       this.#windows.set(key, held);
       return held.index;
     }
-    this.#buildSoon(`${wanted.from}|${wanted.to}`, wanted);
+    // Read on the second search of the same days, not the first: the read runs beside requests (a
+    // sandbox has no idle time), and a cold start's first request must not pay for it.
+    const key = `${wanted.from}|${wanted.to}`;
+    const asked = (this.#asked.get(key) ?? 0) + 1;
+    this.#asked.delete(key);
+    this.#asked.set(key, asked);
+    if (this.#asked.size > MAX_ASKED) this.#asked.delete(this.#asked.keys().next().value as string);
+    if (asked >= 2) this.#buildSoon(key, wanted);
     return undefined;
   }
 
@@ -112,6 +122,7 @@ export class DayWindowTimetable implements TimetableSource {
         const layout = await this.#options.build(window, this.#closing.signal);
         if (this.#closing.signal.aborted) return;
         this.#windows.delete(key);
+        this.#asked.delete(key);
         this.#windows.set(key, {
           ...window,
           index: new TimetableIndex(layout, this.#options.position),
