@@ -5,6 +5,10 @@
  *
  *   STORE=sqlite   SEED_AIRPORTS=3000 SEASON_DAYS=14 npx tsx bench/ssim-import.ts
  *   STORE=postgres SEED_AIRPORTS=3000 SEASON_DAYS=14 npx tsx bench/ssim-import.ts
+ *   STORE=dynamodb SEED_AIRPORTS=300  SEASON_DAYS=7  npx tsx bench/ssim-import.ts
+ *
+ * STORE=dynamodb imports into DYNAMODB_ENDPOINT (a fresh table) or, without it, into dynalite in a
+ * process of its own: dynalite is an in-memory stand-in, not DynamoDB, so its rate says nothing of AWS.
  *
  * Run with `--cpu-prof` (node --cpu-prof --import tsx bench/ssim-import.ts) to profile the import.
  */
@@ -12,6 +16,7 @@ import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
+import { openDynamoDbStore } from '../src/adapters/store/dynamodb/index.js';
 import { openPostgresStore } from '../src/adapters/store/postgres/index.js';
 import { openSqliteStore } from '../src/adapters/store/sqlite/index.js';
 import { buildNetwork } from '../src/core/demo-inventory/network.js';
@@ -28,6 +33,7 @@ import {
 } from '../src/core/imports/ssim/ssim-writer.js';
 import { addDays, offsetMinutes, zonedDate, zonedToEpoch } from '../src/kernel/zoned-time.js';
 import type { StoreBackend } from '../src/ports/store-backend.js';
+import { dynamoConfig, startDynaliteProcess } from '../test/helpers/dynalite.js';
 
 const airportCount = Number(process.env.SEED_AIRPORTS ?? 3000);
 const seasonDays = Number(process.env.SEASON_DAYS ?? 14);
@@ -112,6 +118,13 @@ if (store === 'postgres') {
     await client.query(`DROP SCHEMA ${schema} CASCADE`);
     await client.end();
   };
+} else if (store === 'dynamodb') {
+  const dynamo = process.env.DYNAMODB_ENDPOINT
+    ? { endpoint: process.env.DYNAMODB_ENDPOINT, close: async () => {} }
+    : await startDynaliteProcess();
+  backend = await openDynamoDbStore(dynamoConfig(dynamo.endpoint));
+  await backend.migrate();
+  cleanup = () => dynamo.close();
 } else {
   backend = await openSqliteStore({ sqliteFile: join(dir, 'bench.db') });
 }

@@ -433,9 +433,21 @@ export const options = {
   },
   searchIndex: {
     env: 'SEARCH_INDEX',
-    doc: 'Where flight searches read the timetable: memory (a flat in-memory index of every flight, built from the store at start and kept current by events; searched in place by the search threads, one copy per process) or store (each search reads the store). While the index builds, searches read the store.',
+    doc: 'Where flight searches read the timetable: memory (a flat in-memory index of every flight, built from the store at start and kept current by events; searched in place by the search threads, one copy per process), days (only the days searches ask for, each read from the store in the background the first time and kept up to SEARCH_INDEX_WINDOW_DAYS days for SEARCH_INDEX_MAX_AGE_SECONDS: what Lambda sandboxes run, since they hear no events and cannot pay a whole build at cold start) or store (each search reads the store). While the index builds, searches read the store.',
     default: 'memory',
-    parse: oneOf('memory', 'store'),
+    parse: oneOf('memory', 'days', 'store'),
+  },
+  searchIndexWindowDays: {
+    env: 'SEARCH_INDEX_WINDOW_DAYS',
+    doc: 'SEARCH_INDEX=days: most days of departures held at once (the least recently searched go first); a search spanning more reads the rest from the store.',
+    default: '8',
+    parse: integer(1, 60),
+  },
+  searchIndexMaxAgeSeconds: {
+    env: 'SEARCH_INDEX_MAX_AGE_SECONDS',
+    doc: 'SEARCH_INDEX=days: how long a window of days serves before it is read again; it bounds how long a flight added by a schedule import can be missed (fares, seats and removed flights are checked against the store on every answer).',
+    default: '300',
+    parse: integer(1, 86_400),
   },
   searchIndexSharedMaxMb: {
     env: 'SEARCH_INDEX_SHARED_MAX_MB',

@@ -2,11 +2,10 @@
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { createPlatform } from '../composition/platform.js';
+import { timetableIndexSize } from '../composition/timetable.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { availableImportKinds } from '../core/imports/import-registry.js';
-import { ScheduleImportUnsupportedError } from '../ports/schedules.js';
 import { StoreUnavailableError } from '../ports/store.js';
-import { timetableIndexSize } from '../composition/timetable.js';
 import { run as runBackup } from './commands/backup.js';
 import { FirstWorkerExitedError, runPrimary, workerCount, workersForIndex } from './commands/cluster.js';
 import { run as runCost } from './commands/cost.js';
@@ -230,10 +229,6 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   }
   // A `serve` worker that could not start already wrote its one line (store, config, port).
   if (error instanceof FirstWorkerExitedError) process.exit(error.exitCode);
-  if (error instanceof ScheduleImportUnsupportedError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(EXIT_UNAVAILABLE);
-  }
   if (error instanceof StoreUnavailableError) {
     process.stderr.write(`${storeUnavailableLine(error, process.env.STORE ?? 'sqlite')}\n`);
     process.exit(EXIT_UNAVAILABLE);

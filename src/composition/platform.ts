@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { RecentInvalidations } from '../core/cache/recent-invalidations.js';
 import type { OutboxRelay } from '../core/events/outbox-relay.js';
+import type { DayWindowTimetable } from '../core/flights/timetable/day-window-timetable.js';
 import type { LiveTimetable } from '../core/flights/timetable/live-timetable.js';
 import type { ApiServices } from '../http/services.js';
 import type { AirportDirectory } from '../ports/airports.js';
@@ -26,7 +27,7 @@ import { Lifecycle } from './lifecycle.js';
 import { openPorts } from './ports.js';
 import { createSearches, createSearchResults, startSearchThreads } from './search.js';
 import { createServices } from './services.js';
-import { createTimetableComponents } from './timetable.js';
+import { createDayWindowTimetable, createTimetableComponents } from './timetable.js';
 import { createWebhookComponents, type WebhookComponents } from './webhooks.js';
 
 /** Everything a running travel-platform is made of, wired from configuration. */
@@ -47,6 +48,8 @@ export interface Platform {
   searchPool: SearchPool | undefined;
   /** The in-memory timetable flight searches read (SEARCH_INDEX=memory); undefined with the store. */
   timetable: LiveTimetable | undefined;
+  /** The index of only the days searches ask for (SEARCH_INDEX=days, Lambda); undefined otherwise. */
+  timetableDays: DayWindowTimetable | undefined;
   /** Request and event analytics; undefined with ANALYTICS=off. */
   analytics: AnalyticsComponents | undefined;
   /** Spans of this instance; undefined when tracing is off. */
@@ -122,7 +125,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     ...w,
     ...(pool ? { share: (layout) => pool.shareTimetable(layout) } : {}),
   });
-  const searches = createSearches(w, { caches, results, recent, pool, timetable });
+  const timetableDays = createDayWindowTimetable(config, w);
+  const searches = createSearches(w, { caches, results, recent, pool, timetable, timetableDays });
   const index = timetable?.timetable;
   const invalidation = createCacheInvalidation(w, {
     recent,
@@ -147,6 +151,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     { close: () => bus.close() },
     invalidation,
     timetable && { start: () => timetable.start(), close: () => timetable.stop() },
+    timetableDays && { close: () => timetableDays.close() },
     analytics,
     {
       start: () => config.webhooks === 'on' && webhooks.dispatcher.start(),
@@ -162,7 +167,16 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const { outbox, deadLetters, processedEvents: processed } = backend;
   return {
     ...{ config, airports: w.airports, backend, store: w.store, cache: w.cache, bookings: w.bookings },
-    ...{ services, gateway, searchPool: pool, timetable: index, analytics, tracer: w.tracer, webhooks },
+    ...{
+      services,
+      gateway,
+      searchPool: pool,
+      timetable: index,
+      timetableDays,
+      analytics,
+      tracer: w.tracer,
+      webhooks,
+    },
     events: {
       bus,
       outbox,

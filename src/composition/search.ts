@@ -2,6 +2,7 @@ import type { RecentInvalidations } from '../core/cache/recent-invalidations.js'
 import { createDiscovery, type Discovery } from '../core/discovery/discovery.js';
 import { FlightSearch } from '../core/flights/flight-search.js';
 import { MultiCitySearch } from '../core/flights/multi-city-search.js';
+import type { DayWindowTimetable } from '../core/flights/timetable/day-window-timetable.js';
 import { HotelSearch } from '../core/hotels/hotel-search.js';
 import { type CachedLocations, cachedLocations } from '../core/locations/cached-locations.js';
 import { LocationSearch } from '../core/locations/location-search.js';
@@ -88,10 +89,12 @@ export function createSearches(
     recent: RecentInvalidations;
     pool: SearchPool | undefined;
     timetable: TimetableComponents | undefined;
+    /** The days-only index (SEARCH_INDEX=days), read when there is no whole index. */
+    timetableDays: DayWindowTimetable | undefined;
   },
 ): Searches {
   const { config, clock, signer, airports, store } = w;
-  const { caches, results, pool, timetable } = deps;
+  const { caches, results, pool, timetable, timetableDays } = deps;
   const { cache } = caches;
   const shared = {
     store,
@@ -103,7 +106,8 @@ export function createSearches(
     maxResults: config.maxSearchResults,
     workLimits: searchWorkLimits(config.requestTimeoutMs),
   };
-  const searchDeps = { ...shared, results, ...(timetable ? { timetable: timetable.timetable } : {}) };
+  const index = timetable?.timetable ?? timetableDays;
+  const searchDeps = { ...shared, results, ...(index ? { timetable: index } : {}) };
   if (timetable) pool?.onTimetableStale(() => timetable.timetable.rebuildSoon());
   const engine = pool ? new PooledFlightSearch(searchDeps, pool) : new FlightSearch(searchDeps);
   const suppliers = createSupplierComponents(config, engine);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createStore } from '../adapters/store/create-store.js';
 import type { Config } from '../config.js';
+import { DayWindowTimetable } from '../core/flights/timetable/day-window-timetable.js';
 import { LiveTimetable } from '../core/flights/timetable/live-timetable.js';
 import { buildTimetable, UnindexableFlightError } from '../core/flights/timetable/timetable-builder.js';
 import { layoutBytes, legCount, type TimetableLayout } from '../core/flights/timetable/timetable-layout.js';
@@ -151,6 +152,42 @@ export async function timetableIndexSize(
     // A store not yet migrated or not reachable: the workers report it as they start.
     return undefined;
   }
+}
+
+/**
+ * The index of only the days searches ask for (SEARCH_INDEX=days: Lambda sandboxes), or undefined.
+ * Nothing is read at start: the first search of some days reads the store and starts reading those
+ * days into an index in the background, which the searches after it use.
+ */
+export function createDayWindowTimetable(
+  config: Config,
+  deps: { store: InventoryStore; airports: AirportDirectory; clock: Clock; log: Logger },
+): DayWindowTimetable | undefined {
+  if (config.searchIndex !== 'days') return undefined;
+  const { store, log } = deps;
+  return new DayWindowTimetable({
+    position: (iata) => deps.airports.byIata(iata),
+    maxDays: config.searchIndexWindowDays,
+    maxAgeMs: config.searchIndexMaxAgeSeconds * 1000,
+    clock: deps.clock,
+    async build(window, signal) {
+      const started = performance.now();
+      const layout = await buildTimetable(store, window, undefined, signal);
+      log.info(
+        {
+          from: new Date(window.from).toISOString().slice(0, 10),
+          days: Math.round((window.to - window.from) / DAY_MS),
+          buildMs: Math.round(performance.now() - started),
+          legs: legCount(layout),
+          sharedMb: Math.round(layoutBytes(layout) / 1_048_576),
+        },
+        'timetable index serving these days',
+      );
+      return layout;
+    },
+    onError: (error) =>
+      log.warn({ err: error }, 'timetable index of some days failed; searches read the store'),
+  });
 }
 
 /** Where the index is saved between runs (SEARCH_INDEX_SNAPSHOT), or undefined for nowhere. */

@@ -16,6 +16,9 @@ type Env = Record<string, string | undefined>;
  *   reads as event-loop delay on thaw, so delay shedding would answer healthy requests 503.
  * - DASHBOARD_LIVE=poll: API Gateway buffers a response until it ends and cuts it at 29 s, so a held
  *   Server-Sent Events stream would only ever end in a 504 (counted by the 5xx rollback alarm).
+ * - SEARCH_INDEX=days unless store: a sandbox hears no events and a whole index read at cold start
+ *   would cost every first request seconds, so it holds only the days searches ask for, read in the
+ *   background (docs/aws-runtime.md, "The search index on Lambda").
  */
 export const LAMBDA_SETTINGS = {
   MAX_EVENT_LOOP_DELAY_MS: '0',
@@ -24,7 +27,7 @@ export const LAMBDA_SETTINGS = {
 
 /** `env` with the Lambda host's settings over it. */
 export function withLambdaSettings(env: Env): Env {
-  return { ...env, ...LAMBDA_SETTINGS };
+  return { ...env, ...LAMBDA_SETTINGS, SEARCH_INDEX: env.SEARCH_INDEX === 'store' ? 'store' : 'days' };
 }
 
 /** This sandbox's validated configuration, secrets read from Secrets Manager. */

@@ -157,14 +157,3 @@ export interface ScheduleStore {
   /** Flights (cancelled ones included) in id order after `afterId`, at most `limit`: the export's pages. */
   listFlights(afterId: string | undefined, limit: number): Promise<FlightRecord[]>;
 }
-
-/**
- * The backend cannot replace schedules atomically yet (DynamoDB: docs/adr/0023-schedule-import.md
- * describes the generation pointer that will). Nothing was staged or written.
- */
-export class ScheduleImportUnsupportedError extends Error {
-  constructor(readonly backend: string) {
-    super(`schedule imports are not available with STORE=${backend} yet; import into SQLite or PostgreSQL`);
-    this.name = 'ScheduleImportUnsupportedError';
-  }
-}

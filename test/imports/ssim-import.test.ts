@@ -10,6 +10,7 @@ import type { CloudEvent } from '../../src/ports/events.js';
 import type { StoreBackend } from '../../src/ports/store-backend.js';
 import { seatBooking } from '../contract/store/fixtures.js';
 import { pendingEvents } from '../contract/store/target.js';
+import { type LocalDynamo, openLocalDynamoStore, startDynalite } from '../helpers/dynalite.js';
 import { dropSchema, openTestPostgresStore, uniqueSchema } from '../helpers/postgres.js';
 import { asImportLines, leg, ssimFile, type TestCarrierBlock } from '../helpers/ssim-files.js';
 import { tempSqliteFile } from '../helpers/temp-sqlite.js';
@@ -51,7 +52,21 @@ const targets: Target[] = [
       };
     },
   },
+  {
+    // One dynalite per file, a fresh table per test; the switch is the schedule generation pointer.
+    name: 'dynamodb',
+    async open() {
+      dynamo ??= await startDynalite();
+      const backend = await openLocalDynamoStore(dynamo.endpoint);
+      return { backend, dispose: () => backend.close() };
+    },
+  },
 ];
+
+let dynamo: LocalDynamo | undefined;
+afterAll(async () => {
+  await dynamo?.close();
+});
 
 const JAN = { validFrom: '2027-01-04', validTo: '2027-01-17' };
 

@@ -33,7 +33,7 @@ import type { FlightSearchRequest } from './flight-search-request.js';
 import { type PathPlan, readHopLevels } from './hop-levels.js';
 import { PagedFlightSearch } from './paged-flight-search.js';
 import { RouteGraph } from './route-graph.js';
-import type { TimetableSource } from './timetable/live-timetable.js';
+import type { SearchWindow, TimetableSource } from './timetable/live-timetable.js';
 import type { TimetableIndex } from './timetable/timetable-index.js';
 
 export interface FlightSearchDependencies extends SearchDependencies {
@@ -121,7 +121,7 @@ export class FlightSearch extends PagedFlightSearch {
     }
     this.#checkDate(request.departureDate, origins, 'query.departureDate');
     if (request.returnDate) this.#checkDate(request.returnDate, destinations, 'query.returnDate');
-    const index = this.#deps.timetable?.current();
+    const index = this.#deps.timetable?.current(searchWindow(request.departureDate, request.returnDate));
     if (index) {
       const run = await this.#run(request, origins, destinations, budget, index);
       // The index is kept current by events; between a commit and its event the store is ahead.
@@ -482,3 +482,14 @@ function comparator(sort: FlightSearchRequest['sort']): (a: PricedJourney, b: Pr
 
 const legKey = (j: PricedJourney): string =>
   j.itineraries.map((it) => it.map((f) => f.id).join(',')).join('|');
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The departures a search may read: from the UTC day before its first date (local dates run up to a
+ * day behind UTC) to three days after its last (overnight connections of up to two stops).
+ */
+function searchWindow(departureDate: string, returnDate: string | undefined): SearchWindow {
+  const from = Date.parse(`${departureDate}T00:00:00Z`) - DAY_MS;
+  return { from, to: Date.parse(`${returnDate ?? departureDate}T00:00:00Z`) + 3 * DAY_MS };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ScheduleImportUnsupportedError, type StagedLeg } from '../../../src/ports/schedules.js';
+import type { StagedLeg } from '../../../src/ports/schedules.js';
 import type { FlightRecord } from '../../../src/ports/store.js';
 import { event, flight, seatBooking } from './fixtures.js';
 import { pendingEvents, type StoreBackendTarget, useFreshBackend } from './target.js';
@@ -31,18 +31,6 @@ const scope = { carrier: 'XX', firstDate: '2030-01-01', lastDate: '2030-01-31' }
 
 /** ScheduleStore (ports/schedules.ts): staging, comparison and the atomic switch of a carrier's flights. */
 export function describeScheduleStoreContract(target: StoreBackendTarget): void {
-  if (target.name === 'dynamodb') {
-    describe(`ScheduleStore contract: ${target.name}`, () => {
-      const backend = useFreshBackend(target);
-      it('refuses schedule imports before anything is written (no atomic switch on this backend yet)', async () => {
-        await expect(backend().schedules.stage('i', [staged(dated('2030-01-02', 1))])).rejects.toBeInstanceOf(
-          ScheduleImportUnsupportedError,
-        );
-        expect((await backend().inventory.stats()).flights).toBe(0);
-      });
-    });
-    return;
-  }
   describe(`ScheduleStore contract: ${target.name}`, () => {
     const backend = useFreshBackend(target);
     const schedules = () => backend().schedules;

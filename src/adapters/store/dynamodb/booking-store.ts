@@ -6,7 +6,7 @@ import { toBooking } from './booking-items.js';
 import { createInTransaction, createWithConditions, giveBack } from './booking-writes.js';
 import { ConditionFailed, type DynamoTable, type Item, TransactionCancelled } from './dynamo-table.js';
 import { DynamoIdempotencyKeys } from './idempotency-keys.js';
-import { heldUnits } from './inventory-holds.js';
+import { currentHeldUnits } from './inventory-holds.js';
 import { KIND, keys } from './keys.js';
 import { outboxItems } from './outbox-records.js';
 import { transactWrite, type WriteMode } from './writes.js';
@@ -89,7 +89,7 @@ export class DynamoBookingStore implements BookingStore {
     // Every call gives back what is still marked as this booking's: exactly once (the marks), and a
     // cancel that died before giving back is completed by the next call.
     if (cancelledNow || booking.status === 'cancelled' || (await this.get(id))?.status === 'cancelled') {
-      await giveBack(this.#table, heldUnits(this.#table.name, id, booking.hold));
+      await giveBack(this.#table, await currentHeldUnits(this.#table, id, booking.hold));
     }
     if (cancelledNow) return { booking: cancelled, cancelledNow: true };
     const current = await this.get(id);

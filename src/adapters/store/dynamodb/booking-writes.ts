@@ -10,7 +10,7 @@ import {
 import type { CloudEvent } from '../../../ports/events.js';
 import { bookingItem, referenceItem } from './booking-items.js';
 import { ConditionFailed, type DynamoTable, TransactionCancelled } from './dynamo-table.js';
-import { type HeldUnit, heldUnits } from './inventory-holds.js';
+import { currentHeldUnits, type HeldUnit, heldUnits } from './inventory-holds.js';
 import { type ItemKey, keys } from './keys.js';
 import { outboxItems } from './outbox-records.js';
 import { put, transactWrite, type UpdateSpec, update } from './writes.js';
@@ -44,7 +44,7 @@ export async function createInTransaction(
   held: HeldKey,
   events: readonly CloudEvent[],
 ): Promise<void> {
-  const units = heldUnits(table.name, booking.id, booking.hold);
+  const units = await currentHeldUnits(table, booking.id, booking.hold);
   const items = bookingTransactionItems(table.name, booking, held, events, units);
   try {
     await transactWrite(table, 'create a booking', items);
@@ -144,7 +144,7 @@ export async function createWithConditions(
     if (error instanceof ConditionFailed) throw new IdempotencyKeyLostError(held.key);
     throw error;
   }
-  const units = heldUnits(table.name, booking.id, booking.hold);
+  const units = await currentHeldUnits(table, booking.id, booking.hold);
   const taken: HeldUnit[] = [];
   const records = outboxItems(events);
   const undo = async (steps: {

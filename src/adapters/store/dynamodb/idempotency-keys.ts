@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BookingRecord, HeldKey, IdempotencyClaim } from '../../../ports/bookings.js';
 import { giveBack } from './booking-writes.js';
 import { ConditionFailed, type DynamoTable, type Item, inParallel } from './dynamo-table.js';
-import { heldUnits } from './inventory-holds.js';
+import { currentHeldUnits } from './inventory-holds.js';
 import {
   IDEMPOTENCY_EXPIRY_SHARDS,
   KIND,
@@ -176,7 +176,7 @@ export class DynamoIdempotencyKeys {
       return { state: 'completed', requestHash: stored.requestHash as string, bookingId };
     }
     if (pending === null) return undefined;
-    await giveBack(this.#table, heldUnits(this.#table.name, bookingId, pending.hold));
+    await giveBack(this.#table, await currentHeldUnits(this.#table, bookingId, pending.hold));
     try {
       await this.#table.run('free an abandoned booking reference', (c) =>
         c.send(

@@ -76,7 +76,7 @@ export async function openDynamoDbStore(
     webhookEndpoints: new DynamoWebhookEndpointStore(table),
     webhookDeliveries: new DynamoWebhookDeliveryStore(table),
     webhookDeadLetters: new DynamoWebhookDeadLetterStore(table),
-    schedules: new DynamoScheduleStore(),
+    schedules: new DynamoScheduleStore(table, signal),
     migrate: () => ensureTable(table, create),
     ping: () => inventory.ping(),
     async close() {

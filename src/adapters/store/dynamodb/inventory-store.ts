@@ -14,6 +14,7 @@ import type {
 } from '../../../ports/store.js';
 import { StoreUnavailableError } from '../../../ports/store.js';
 import { type BatchWrite, ConditionFailed, type DynamoTable, type Item, inParallel } from './dynamo-table.js';
+import { FlightVersions, isVisible, type SchedulePointers } from './flight-versions.js';
 import {
   flightItem,
   hotelGeoItem,
@@ -47,6 +48,7 @@ const ROUTE_WRITE_CONCURRENCY = 16;
  */
 export class DynamoInventoryStore implements InventoryStore {
   readonly #table: DynamoTable;
+  readonly #versions: FlightVersions;
   /**
    * Carriers this process has already added to each route: seeding writes a route's flights day by
    * day, and each route item need only be written once per new carrier, not once per batch.
@@ -55,6 +57,7 @@ export class DynamoInventoryStore implements InventoryStore {
 
   constructor(table: DynamoTable) {
     this.#table = table;
+    this.#versions = new FlightVersions(table);
   }
 
   async listRoutes(): Promise<RouteRecord[]> {
@@ -72,6 +75,14 @@ export class DynamoInventoryStore implements InventoryStore {
   }
 
   async findFlights(query: FlightLegQuery): Promise<FlightRecord[]> {
+    return this.#findFlights(query, await this.#versions.pointers());
+  }
+
+  /**
+   * The pointers are read before the flights: items of the generation they name are all written
+   * before it becomes current and kept for a grace period after it stops being (flight-versions.ts).
+   */
+  async #findFlights(query: FlightLegQuery, pointers: SchedulePointers): Promise<FlightRecord[]> {
     if (query.departTo <= query.departFrom) return [];
     const items = await this.#table.queryAll('find flights', {
       IndexName: LOOKUP_INDEX,
@@ -84,17 +95,18 @@ export class DynamoInventoryStore implements InventoryStore {
         ':to': `${paddedMs(query.departTo - 1)}$`,
       },
     });
-    return items.map(toFlight);
+    return items.filter((item) => isVisible(item, pointers)).map(toFlight);
   }
 
   async findFlightsOnLegs(queries: readonly FlightLegQuery[]): Promise<FlightRecord[][]> {
-    // All legs at once: the level costs one round trip of latency, not one per route.
-    return Promise.all(queries.map((query) => this.findFlights(query)));
+    // All legs at once, under one read of the pointers: the level costs two round trips of latency,
+    // not one per route.
+    const pointers = await this.#versions.pointers();
+    return Promise.all(queries.map((query) => this.#findFlights(query, pointers)));
   }
 
   async getFlights(ids: readonly string[]): Promise<FlightRecord[]> {
-    const items = await this.#table.batchGet('read flights', ids.map(keys.flight));
-    return items.map(toFlight);
+    return (await this.#versions.read(ids)).map(toFlight);
   }
 
   async listAirlines(codes?: readonly string[]): Promise<AirlineRecord[]> {

@@ -11,6 +11,7 @@ import {
 import type { Cabin } from '../../../ports/store.js';
 import type { AppendSignal } from '../append-signal.js';
 import { type DynamoTable, type Item, inParallel, TransactionCancelled } from './dynamo-table.js';
+import { FlightVersions, itemKey } from './flight-versions.js';
 import { keys, PK } from './keys.js';
 import { outboxItems } from './outbox-records.js';
 import { TRANSACTION_LIMIT, transactWrite, type UpdateSpec, update, type WriteMode } from './writes.js';
@@ -35,11 +36,13 @@ export class DynamoInventoryUpdates implements InventoryUpdates {
   readonly #table: DynamoTable;
   readonly #signal: AppendSignal;
   readonly #mode: WriteMode;
+  readonly #versions: FlightVersions;
 
   constructor(table: DynamoTable, signal: AppendSignal, mode: WriteMode) {
     this.#table = table;
     this.#signal = signal;
     this.#mode = mode;
+    this.#versions = new FlightVersions(table);
   }
 
   async apply(
@@ -94,13 +97,8 @@ export class DynamoInventoryUpdates implements InventoryUpdates {
     const nights = update.nights ?? [];
     const flightIds = [...fares, ...seats].map((u) => u.flightId);
     const [flightItems, nightItems, hotelItems] = await Promise.all([
-      this.#table.batchGet('read flights to update', flightIds.map(keys.flight), [
-        'id',
-        'origin',
-        'destination',
-        'departureUtc',
-        'cabins',
-      ]),
+      // The items readers see now: a schedule import may have moved a flight to a new item.
+      this.#versions.read(flightIds),
       this.#table.batchGet(
         'read room nights to update',
         nights.map((n) => keys.roomNight(n.hotelId, n.date, n.roomType)),
@@ -135,7 +133,7 @@ export class DynamoInventoryUpdates implements InventoryUpdates {
     fares.forEach((fare, index) => {
       const taxes = fare.taxes === undefined ? '' : ', cabins.#cabin.taxes = :taxes';
       planFlight('fares', index, fare.flightId, fare.cabin, {
-        ...this.#cabinUpdate(fare.flightId, fare.cabin),
+        ...this.#cabinUpdate(flights.get(fare.flightId), fare.cabin),
         UpdateExpression: `SET cabins.#cabin.fare = :fare${taxes}`,
         ExpressionAttributeValues: {
           ':fare': fare.fare,
@@ -147,7 +145,7 @@ export class DynamoInventoryUpdates implements InventoryUpdates {
       const capacity = cabinOf(flights.get(s.flightId), s.cabin)?.capacity ?? 0;
       // A cabin refilled beyond what it was built with grows: seatsLeft <= capacity stays true.
       planFlight('seats', index, s.flightId, s.cabin, {
-        ...this.#cabinUpdate(s.flightId, s.cabin),
+        ...this.#cabinUpdate(flights.get(s.flightId), s.cabin),
         ExpressionAttributeNames: { '#cabin': s.cabin, '#capacity': 'capacity' },
         UpdateExpression: 'SET cabins.#cabin.seatsLeft = :seats, cabins.#cabin.#capacity = :capacity',
         ExpressionAttributeValues: { ':seats': s.seatsLeft, ':capacity': Math.max(capacity, s.seatsLeft) },
@@ -193,10 +191,11 @@ export class DynamoInventoryUpdates implements InventoryUpdates {
     return planned;
   }
 
-  #cabinUpdate(flightId: string, cabin: Cabin): Omit<UpdateSpec, 'UpdateExpression'> {
+  #cabinUpdate(flight: Item | undefined, cabin: Cabin): Omit<UpdateSpec, 'UpdateExpression'> {
     return {
       TableName: this.#table.name,
-      Key: keys.flight(flightId),
+      // A missing flight's spec is never written: planFlight reports it instead.
+      Key: flight === undefined ? keys.flight('') : itemKey(flight),
       ConditionExpression: 'attribute_exists(cabins.#cabin)',
       ExpressionAttributeNames: { '#cabin': cabin },
     };

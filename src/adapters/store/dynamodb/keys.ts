@@ -53,7 +53,12 @@ export type ItemKind =
   | 'webhook-delivery'
   | 'webhook-pending'
   | 'webhook-attempt'
-  | 'webhook-dead-letter';
+  | 'webhook-dead-letter'
+  | 'schedule-pointers'
+  | 'schedule-staged'
+  | 'schedule-manifest'
+  | 'schedule-retired'
+  | 'schedule-retirement';
 
 export const INVENTORY_KINDS: readonly ItemKind[] = [
   'flight',
@@ -62,6 +67,11 @@ export const INVENTORY_KINDS: readonly ItemKind[] = [
   'hotel',
   'hotel-geo',
   'room-night',
+  'schedule-pointers',
+  'schedule-staged',
+  'schedule-manifest',
+  'schedule-retired',
+  'schedule-retirement',
 ];
 
 export type ItemKey = {
@@ -75,7 +85,23 @@ const key = (partition: string, sort: string): ItemKey => ({ [PK]: partition, [S
 export const paddedMs = (ms: number): string => String(Math.max(0, Math.trunc(ms))).padStart(13, '0');
 
 export const keys = {
+  /** A flight as written by seeding and putFlights: the base generation. */
   flight: (id: string) => key(`FLIGHT#${id}`, 'FLIGHT'),
+  flightPartition: (id: string) => `FLIGHT#${id}`,
+  /** A flight as a schedule import wrote it: one item per import (generation) that wrote the flight. */
+  flightVersion: (id: string, generation: string) => key(`FLIGHT#${id}`, `FLIGHT#${generation}`),
+  /** Which generation of each carrier's flights readers see, by ranges of flight dates (one item). */
+  schedulePointers: key('SCHEDULE', 'POINTERS'),
+  /** Legs staged by one import, one partition per flight date; sort key: flight id. */
+  scheduleStagePartition: (importId: string, date: string) => `SCHEDSTAGE#${importId}#${date}`,
+  scheduleStaged: (importId: string, id: string) => key(`SCHEDSTAGE#${importId}#${id.slice(0, 10)}`, id),
+  /** What an import staged: its dates and how many legs. */
+  scheduleManifest: (importId: string) => key(`SCHEDSTAGE#${importId}`, 'MANIFEST'),
+  /** Flight items a switch superseded, deleted once no reader can still be using them. */
+  scheduleRetiredPartition: (generation: string) => `SCHEDRETIRED#${generation}`,
+  scheduleRetirementsPartition: 'SCHEDULE-RETIREMENTS',
+  scheduleRetirement: (at: number, generation: string) =>
+    key('SCHEDULE-RETIREMENTS', `${paddedMs(at)}#${generation}`),
   routeLookup: (origin: string, destination: string) => `ROUTE#${origin}#${destination}`,
   flightLookupSort: (departureUtc: number, id: string) => `${paddedMs(departureUtc)}#${id}`,
   routesPartition: 'ROUTES',

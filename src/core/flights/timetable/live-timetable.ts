@@ -6,9 +6,19 @@ import type { TimetableLayout } from './timetable-layout.js';
 /** Schedule imports whose covering rebuild is remembered (their events arrive together). */
 const REMEMBERED_IMPORTS = 64;
 
+/** Departure times (epoch ms, [from, to)) a search reads legs in. */
+export interface SearchWindow {
+  from: number;
+  to: number;
+}
+
 /** Where a search finds the timetable index it may use; undefined while there is none. */
 export interface TimetableSource {
-  current(): TimetableIndex | undefined;
+  /**
+   * The index to search; undefined while there is none. `window` is what the search reads: a source
+   * holding only some days (DayWindowTimetable) answers for those, the whole index ignores it.
+   */
+  current(window?: SearchWindow): TimetableIndex | undefined;
   /**
    * The store's records of flights a search found the index disagreeing with: fares and seats are
    * written into the index; a flight the index cannot take in place asks for a rebuild.
