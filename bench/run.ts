@@ -207,6 +207,15 @@ async function scalingSection(
 
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2), process.env);
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  if (options.only === 'scaling') {
+    try {
+      await scalingSection(options, command);
+    } finally {
+      await children.stopAll();
+    }
+    return;
+  }
   if (!ensureDebianPackage('wrk', 'wrk')) throw new Error('wrk is missing and apt-get could not install it');
   const haveNginx = ensureDebianPackage('nginx', 'nginx-light');
   const startedAt = new Date().toISOString();
@@ -215,7 +224,6 @@ async function main(): Promise<void> {
   const sqliteFile = join(work, 'inventory.db');
   const startDate = startedAt.slice(0, 10);
   const baseEnv = benchServerEnv({ SQLITE_FILE: sqliteFile });
-  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const seconds = options.durationSeconds;
   const warm = Math.max(2, Math.min(options.warmupSeconds, 5));
   const conns = options.connections[0] ?? 100;
@@ -263,15 +271,6 @@ async function main(): Promise<void> {
     return row;
   };
 
-  if (options.only === 'scaling') {
-    try {
-      await scalingSection(options, command);
-    } finally {
-      await children.stopAll();
-      rmSync(work, { recursive: true, force: true });
-    }
-    return;
-  }
   try {
     log(`bench work directory: ${work}\n`);
     await seed(options, baseEnv, startDate, join(work, 'seed.log'));
