@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,30 +10,13 @@ import { randomPort, waitFor } from '../helpers/redis-server.js';
 
 /**
  * `serve` as `npm start` runs it: two worker processes, each with its own in-process cache
- * (CACHE=memory). Successive connections go to alternate workers, so page 2 by cursor and a
- * revalidation by ETag reach the worker that did not answer page 1: both must still be answered,
- * because a snapshot's id, and so its cursors and entity tags, is derived from its content.
+ * (CACHE=memory); and the same with the shared Redis cache. Successive connections go to alternate
+ * workers, so page 2 by cursor and a revalidation by ETag reach the worker that did not answer
+ * page 1: both must still be answered, because a snapshot's id, and so its cursors and entity tags,
+ * is derived from its content (with CACHE=memory that worker searches again and finds the same id).
  */
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const ADMIN = 'cluster-paging-admin-key-0000000000000000';
-const dir = mkdtempSync(join(tmpdir(), 'tp-cluster-paging-'));
-const port = randomPort();
-const base = `http://127.0.0.1:${port}`;
-const env = {
-  SQLITE_FILE: join(dir, 'store.db'),
-  ADMIN_API_KEY: ADMIN,
-  SEED_ON_START: 'true',
-  SEED_AIRPORTS: '20',
-  SEED_DAYS: '3',
-  LOG_LEVEL: 'warn',
-  MAX_EVENT_LOOP_DELAY_MS: '0',
-  SEARCH_THREADS: '0',
-  CACHE: 'memory',
-  WORKERS: '2',
-  PORT: String(port),
-  HOST: '127.0.0.1',
-};
-let server: ChildHandle;
 
 interface Page {
   data: { id: string; itineraries: { segments: { id: string }[] }[] }[];
@@ -40,7 +24,7 @@ interface Page {
 }
 
 /** One request on a connection of its own: the primary hands each new connection to the next worker. */
-async function get(path: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+async function getFrom(base: string, path: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
   const extra = Object.entries(headers)
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');
@@ -55,23 +39,44 @@ async function get(path: string, headers: Record<string, string> = {}): Promise<
 const journey = (offer: Page['data'][number]): string =>
   offer.itineraries.map((it) => it.segments.map((s) => s.id).join(',')).join('|');
 
-beforeAll(async () => {
-  server = spawnTsx(CLI, ['serve'], env);
-  await untilTwoWorkersForked(server);
-  await waitFor(
-    async () => (await fetch(`${base}/health/live`).catch(() => undefined))?.ok === true,
-    30_000,
-    'live',
-  );
-}, 120_000);
-
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-describe('paging and revalidating across two worker processes with CACHE=memory', () => {
+describe.each<{ cache: string; env: Record<string, string> }>([
+  { cache: 'memory', env: { CACHE: 'memory' } },
+  { cache: 'redis', env: { CACHE: 'redis', CACHE_KEY_PREFIX: `test-cluster-paging-${randomUUID()}` } },
+])('paging and revalidating across two worker processes with CACHE=$cache', ({ env: cacheEnv }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tp-cluster-paging-'));
+  const port = randomPort();
+  const base = `http://127.0.0.1:${port}`;
+  const get = (path: string, headers: Record<string, string> = {}) => getFrom(base, path, headers);
+  let server: ChildHandle;
   let path = '';
+
+  beforeAll(async () => {
+    server = spawnTsx(CLI, ['serve'], {
+      SQLITE_FILE: join(dir, 'store.db'),
+      ADMIN_API_KEY: ADMIN,
+      SEED_ON_START: 'true',
+      SEED_AIRPORTS: '20',
+      SEED_DAYS: '3',
+      LOG_LEVEL: 'warn',
+      MAX_EVENT_LOOP_DELAY_MS: '0',
+      SEARCH_THREADS: '0',
+      WORKERS: '2',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...cacheEnv,
+    });
+    await untilTwoWorkersForked(server);
+    await waitFor(
+      async () => (await fetch(`${base}/health/live`).catch(() => undefined))?.ok === true,
+      30_000,
+      'live',
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('finds a search with more than one page', async () => {
     const date = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
