@@ -27,7 +27,12 @@ export function preparedBytes(content: object): PreparedPage | undefined {
  * The bytes of `content`, serialised the first time through the route's own response serializer
  * (so they are exactly what the schema-driven path would send) and reused by every later request.
  */
-function prepare(reply: FastifyReply, content: object, payload: () => unknown): PreparedPage {
+function prepare(
+  reply: FastifyReply,
+  content: object,
+  payload: () => unknown,
+  version?: string,
+): PreparedPage {
   const known = prepared.get(content);
   if (known !== undefined) return known;
   const serialised = reply.serialize(payload());
@@ -39,12 +44,24 @@ function prepare(reply: FastifyReply, content: object, payload: () => unknown): 
         : Buffer.from(new Uint8Array(serialised));
   const page: PreparedPage = {
     body,
-    // The content's hash: equal bytes, equal tag, whichever spelling of the query asked.
-    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+    etag: entityTag(body, version),
     contentLength: String(body.length),
   };
   prepared.set(content, page);
   return page;
+}
+
+/**
+ * The entity tag of an answer. A search page has a `version` (SearchPageContent): the tag is weak
+ * and made from it, because two workers that computed the same result send the same offers with
+ * other signing times in their ids, so the bytes differ while the page does not, and a client's
+ * If-None-Match must get its 304 from either. Without one, the tag is the bytes' hash (strong).
+ * Either way, whichever spelling of the query asked, an equal answer has an equal tag.
+ */
+function entityTag(body: Buffer, version: string | undefined): string {
+  if (version !== undefined)
+    return `W/"${createHash('sha256').update(version).digest('base64url').slice(0, 27)}"`;
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 }
 
 /** The body of a locations answer: the list and its (single-page) meta. */
@@ -118,11 +135,14 @@ export function sendLocations(
 /** `cache-control` of a search page with `maxAgeSeconds` of freshness left. */
 const cacheControl = (maxAgeSeconds: number): string => `private, max-age=${maxAgeSeconds}`;
 
-/** Whether `If-None-Match` names `etag` (a weak comparison is not needed: tags are strong). */
+/** Whether `If-None-Match` names `etag`, by the weak comparison RFC 9110 asks of it (`W/` aside). */
 function matches(ifNoneMatch: string, etag: string): boolean {
   if (ifNoneMatch === etag) return true;
-  return ifNoneMatch.split(',').some((tag) => tag.trim() === etag);
+  const opaque = weakless(etag);
+  return ifNoneMatch.split(',').some((tag) => weakless(tag.trim()) === opaque);
 }
+
+const weakless = (tag: string): string => (tag.startsWith('W/') ? tag.slice(2) : tag);
 
 /**
  * Sends a search page with its cache headers: `x-cache`, `cache-control` with the remaining
@@ -130,6 +150,11 @@ function matches(ifNoneMatch: string, etag: string): boolean {
  * a cached page costs a lookup and a socket write, not a serialisation.
  */
 export function sendSearchPage<T>(request: FastifyRequest, reply: FastifyReply, page: SearchPage<T>) {
-  const bytes = prepare(reply, page.content, () => ({ data: page.content.data, meta: page.content.meta }));
+  const bytes = prepare(
+    reply,
+    page.content,
+    () => ({ data: page.content.data, meta: page.content.meta }),
+    page.content.version,
+  );
   return sendReady(request, reply, { bytes, cache: page.cache, maxAgeSeconds: page.maxAgeSeconds });
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
+import { startTestPlatform, TEST_ADMIN_KEY, type TestPlatform } from '../helpers/test-platform.js';
 
 /**
  * Malformed requests against the real listener: every one is a 4xx RFC 9457 problem+json with
@@ -618,13 +618,31 @@ describe('expired ids', () => {
     }
   });
 
-  it('the cursor of an expired search answers 410 search-expired', async () => {
+  it('the cursor of an expired search whose result has changed answers 410 search-expired', async () => {
     // A search of its own, so that no other test relies on its snapshot.
     const path = flights({ limit: '1', sort: 'duration' });
     const first = await send({ path });
     expect(first.status).toBe(200);
-    const cursor = (JSON.parse(first.text) as SearchBody).meta.nextCursor;
+    const page = JSON.parse(first.text) as SearchBody & {
+      data: { cabin: string; itineraries: { segments: { id: string; seatsLeft: number }[] }[] }[];
+    };
+    const cursor = page.meta.nextCursor;
     expect(cursor).toBeTruthy();
+    // One seat fewer on a segment of the first offer: the same search now finds another result. (A
+    // cursor whose search, run again, finds the same result is still served: snapshot ids are
+    // derived from the content.)
+    const offer = page.data[0] as (typeof page.data)[number];
+    const segment = offer.itineraries[0]?.segments[0] as { id: string; seatsLeft: number };
+    const changed = await fetch(`${tp.baseUrl}/v1/admin/availability`, {
+      method: 'POST',
+      headers: { 'x-api-key': TEST_ADMIN_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        flights: [
+          { flightId: segment.id, cabin: offer.cabin, seatsLeft: Math.max(0, segment.seatsLeft - 1) },
+        ],
+      }),
+    });
+    expect(changed.status).toBe(200);
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       vi.setSystemTime(Date.now() + 2 * 60 * 60 * 1000);

@@ -26,6 +26,13 @@ export interface SearchPageMeta {
 export interface SearchPageContent<T> {
   readonly data: T[];
   readonly meta: SearchPageMeta;
+  /**
+   * What the page is, not how it is spelled: its snapshot's id, offset and limit. Every process
+   * that cuts this page of an equal result gives the same version (the bytes differ only in the
+   * moments the offers were stamped with), so it is what a transport's entity tag is made from.
+   * Not part of the body.
+   */
+  readonly version: string;
 }
 
 export interface SearchPage<T> {
@@ -47,7 +54,8 @@ export interface CursorPosition {
 
 /**
  * Cuts pages from snapshots and signs and reads the cursors between them. Cut pages are kept by
- * search id, offset and limit: a snapshot is immutable, so a page of it is too.
+ * search id, creation time, offset and limit: a snapshot is immutable, so a page of it is too (a
+ * later run with the same result makes a new snapshot under the same id, with other times).
  */
 export class SearchPageCutter {
   readonly #signer: TokenSigner;
@@ -84,7 +92,7 @@ export class SearchPageCutter {
     limit: number,
     cache: CacheOutcome,
   ): SearchPage<T> {
-    const pageKey = `${snapshot.searchId}:${offset}:${limit}`;
+    const pageKey = `${snapshot.searchId}:${snapshot.createdAt}:${offset}:${limit}`;
     let content = this.#pages.get(pageKey) as SearchPageContent<T> | undefined;
     if (content === undefined) {
       content = this.#content(snapshot, queryHash, offset, limit);
@@ -119,6 +127,7 @@ export class SearchPageCutter {
         : null;
     return Object.freeze({
       data,
+      version: `${snapshot.searchId}:${offset}:${limit}`,
       meta: Object.freeze({
         count: data.length,
         total: snapshot.offers.length,

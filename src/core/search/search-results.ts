@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { Cache, CacheResult } from '../../ports/cache.js';
+import type { Cache, CacheOutcome, CacheResult } from '../../ports/cache.js';
 import type { Clock } from '../../ports/clock.js';
 import type { RecentInvalidations } from '../cache/recent-invalidations.js';
 import { DomainError } from '../errors.js';
@@ -138,19 +138,27 @@ export class SearchResults {
 
   /**
    * One page of a search. Without a cursor the result comes from the cache or from `run`; with
-   * one, from the snapshot it points into (410 search-expired when gone). `signal` aborts when the
-   * client goes away; the run is cancelled only once every request waiting for it has gone.
+   * one, from the snapshot it points into. A snapshot this process does not hold (another worker
+   * made it, or it was evicted) is found again the way the first page is, from the cache or by
+   * running the search: snapshot ids are derived from the content, so if the result is still the
+   * same the cursor's page is served from it, and if it changed the cursor is 410 search-expired.
+   * `signal` aborts when the client goes away; the run is cancelled only once every request
+   * waiting for it has gone.
    */
   async page<T>(ask: PageAsk<T>): Promise<SearchPage<T>> {
     const queryHash = this.#queryHash(ask.kind, ask.key);
+    const retries = { retryIfEvicted: true, retryIfCancelled: true };
     if (ask.cursor !== undefined) {
       const position = this.#pages.readCursor(ask.cursor, queryHash);
       const snapshot = await this.#snapshots.get<T>(position.s);
-      if (!snapshot)
+      if (snapshot) return this.#pages.cut(snapshot, queryHash, position.o, ask.limit, 'HIT');
+      const current = await this.#current(ask, queryHash, retries);
+      if (current.snapshot.searchId !== position.s)
         throw new DomainError('search-expired', 'the search behind this cursor has expired; search again');
-      return this.#pages.cut(snapshot, queryHash, position.o, ask.limit, 'HIT');
+      return this.#pages.cut(current.snapshot, queryHash, position.o, ask.limit, current.outcome);
     }
-    return this.#fresh(ask, queryHash, { retryIfEvicted: true, retryIfCancelled: true });
+    const current = await this.#current(ask, queryHash, retries);
+    return this.#pages.cut(current.snapshot, queryHash, 0, ask.limit, current.outcome);
   }
 
   /**
@@ -194,7 +202,7 @@ export class SearchResults {
     const run = await known.run(BACKGROUND);
     if (run.partial === 'deadline') return undefined;
     if (this.#deps.recentInvalidations?.anySince(run.tags, startedAt)) return undefined;
-    const snapshot = await this.#snapshots.create(known.kind, run);
+    const snapshot = await this.#snapshots.create(known.kind, known.queryHash, run);
     await this.#deps.cache.set<SearchPointer>(
       cacheKey,
       { searchId: snapshot.searchId },
@@ -217,14 +225,15 @@ export class SearchResults {
   }
 
   /**
-   * The first page through the result cache: it keeps a small pointer per normalised search, to
-   * the snapshot stored once by search id (search-snapshots.ts).
+   * The current snapshot of a search through the result cache, and how the cache answered: it
+   * keeps a small pointer per normalised search, to the snapshot stored once by search id
+   * (search-snapshots.ts).
    */
-  async #fresh<T>(
+  async #current<T>(
     ask: PageAsk<T>,
     queryHash: string,
     retries: { retryIfEvicted: boolean; retryIfCancelled: boolean },
-  ): Promise<SearchPage<T>> {
+  ): Promise<{ snapshot: SearchSnapshot<T>; outcome: CacheOutcome }> {
     const { kind, signal } = ask;
     const cacheKey = pointerKey(kind, queryHash);
     const ran: { startedAt: number; tags: string[]; snapshot?: SearchSnapshot<T> } = {
@@ -241,7 +250,7 @@ export class SearchResults {
           const run = await ask.run(shared.signal);
           ran.tags = run.tags;
           context.setTags(run.tags);
-          ran.snapshot = await this.#snapshots.create(kind, run);
+          ran.snapshot = await this.#snapshots.create(kind, queryHash, run);
           return { searchId: ran.snapshot.searchId };
         },
         { ttlMs: this.#deps.ttlMs(kind), graceMs: this.#deps.graceMs },
@@ -250,7 +259,7 @@ export class SearchResults {
       // The run was cancelled because every request it had went away; a request still waiting (one
       // that joined as the cancellation raced it) searches afresh instead of failing with it.
       if (error instanceof SearchCancelledError && !signal?.aborted && retries.retryIfCancelled) {
-        return this.#fresh(ask, queryHash, { ...retries, retryIfCancelled: false });
+        return this.#current(ask, queryHash, { ...retries, retryIfCancelled: false });
       }
       throw error;
     } finally {
@@ -274,8 +283,8 @@ export class SearchResults {
       this.#snapshots.forget(result.entry.value.searchId);
       if (!retries.retryIfEvicted)
         throw new DomainError('search-expired', 'the search result was evicted; search again');
-      return this.#fresh(ask, queryHash, { ...retries, retryIfEvicted: false });
+      return this.#current(ask, queryHash, { ...retries, retryIfEvicted: false });
     }
-    return this.#pages.cut(snapshot, queryHash, 0, ask.limit, result.outcome);
+    return { snapshot, outcome: result.outcome };
   }
 }

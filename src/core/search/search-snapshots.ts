@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Cache } from '../../ports/cache.js';
 import type { Clock } from '../../ports/clock.js';
 import type { SupplierOutcomes } from '../suppliers/supplier-outcome.js';
+import { snapshotId } from './snapshot-id.js';
 import type { BudgetExhaustion } from './work-budget.js';
 
 /** The immutable result set of one search; every page of it is cut from here. */
 export interface SearchSnapshot<T> {
+  /** Derived from the content (snapshot-id.ts): equal results, equal id, in any process. */
   searchId: string;
   createdAt: number;
   expiresAt: number;
@@ -55,14 +56,16 @@ export class SearchSnapshots {
   }
 
   /**
-   * The snapshot of a search run of `kind` that just finished: built with a new search id, kept in
-   * process and stored for paging (without tags, so invalidating a search never pulls pages from
-   * under a client paging through it).
+   * The snapshot of a search run of `kind` for the query hashed `queryHash` that just finished:
+   * named by its content (snapshot-id.ts), kept in process and stored for paging (without tags, so
+   * invalidating a search never pulls pages from under a client paging through it). A run that
+   * found the same result as an earlier one replaces that snapshot under the same id, with its own
+   * times: the offers are equal but for the moment they were stamped with.
    */
-  async create<T>(kind: string, run: SearchRun<T>): Promise<SearchSnapshot<T>> {
+  async create<T>(kind: string, queryHash: string, run: SearchRun<T>): Promise<SearchSnapshot<T>> {
     const now = this.#o.clock.now();
     const snapshot: SearchSnapshot<T> = {
-      searchId: randomUUID(),
+      searchId: snapshotId(kind, queryHash, run),
       createdAt: now,
       expiresAt: now + this.#o.ttlMs(kind),
       offers: run.offers,
