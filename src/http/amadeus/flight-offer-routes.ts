@@ -6,7 +6,7 @@ import type { FlightOfferView } from '../../core/flights/flight-offer-view.js';
 import type { MultiCityQuery } from '../../core/flights/multi-city-search.js';
 import type { TravelerType } from '../../core/pricing/passenger-pricing.js';
 import type { FlightSearchQuery } from '../../core/search/request-rules.js';
-import { addDays } from '../../core/time/zoned-time.js';
+import { addDays } from '../../kernel/zoned-time.js';
 import type { Cabin } from '../../ports/store.js';
 import type { ApiServices } from '../services.js';
 import { AMADEUS_TAG, baseUrl } from './context.js';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError, invalidField } from '../../core/errors.js';
 import type { HotelOfferView } from '../../core/hotels/hotel-search.js';
 import { parseAmount } from '../../core/money/money.js';
-import { addDays, toUtcIso } from '../../core/time/zoned-time.js';
+import { addDays, toUtcIso } from '../../kernel/zoned-time.js';
 import type { ApiServices } from '../services.js';
 import { AMADEUS_TAG, baseUrl } from './context.js';
 import {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../core/errors.js';
 import type { LocationView } from '../../core/locations/location-search.js';
-import { toZonedIso } from '../../core/time/zoned-time.js';
+import { toZonedIso } from '../../kernel/zoned-time.js';
 import type { ApiServices } from '../services.js';
 import { AMADEUS_TAG, baseUrl } from './context.js';
 import { LocationParams, LocationResponse, LocationsQuery, LocationsResponse } from './place-schemas.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ScheduledLeg } from '../../../core/discovery/route-network.js';
-import { isoDuration } from '../../../core/time/zoned-time.js';
+import { isoDuration } from '../../../kernel/iso-duration.js';
 import type { ApiServices } from '../../services.js';
 import { AMADEUS_TAG, baseUrl } from '../context.js';
 import { amadeusBody, amadeusErrorResponses } from '../schemas.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { DestinationView, NearbyAirportView } from '../../../core/discovery/route-network.js';
-import { toZonedIso } from '../../../core/time/zoned-time.js';
+import { toZonedIso } from '../../../kernel/zoned-time.js';
 import type { ApiServices } from '../../services.js';
 import { AMADEUS_TAG, baseUrl } from '../context.js';
 import { amadeusBody, amadeusErrorResponses } from '../schemas.js';
