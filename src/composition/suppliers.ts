@@ -53,17 +53,7 @@ export function createSupplierComponents(config: SupplierConfig, engine: FlightS
   const suppliers = config.suppliers.map((name): Supplier => {
     switch (name) {
       case 'inventory':
-        return createInventorySupplier(async (query, signal) => {
-          const run = await engine.search(query, { signal });
-          return {
-            offers: run.offers.map(({ id, type: _type, source: _source, ...offer }) => ({
-              reference: id,
-              ...offer,
-            })),
-            tags: run.tags,
-            ...(run.partial ? { partial: run.partial } : {}),
-          };
-        });
+        return inventorySupplierOf(engine);
       case 'duffel':
         return remote(
           createDuffelSupplier({
@@ -91,4 +81,21 @@ export function createSupplierComponents(config: SupplierConfig, engine: FlightS
       for (const s of guarded) s.shutdown();
     },
   };
+}
+
+/** The own inventory as a supplier: the engine's answer handed over with its offer id as the reference. */
+export function inventorySupplierOf(
+  engine: Pick<FlightSearch, 'search'>,
+): ReturnType<typeof createInventorySupplier> {
+  return createInventorySupplier(async (query, signal) => {
+    const run = await engine.search(query, { signal });
+    return {
+      offers: run.offers.map(({ id, type: _type, source: _source, ...offer }) => ({
+        reference: id,
+        ...offer,
+      })),
+      tags: run.tags,
+      ...(run.partial ? { partial: run.partial } : {}),
+    };
+  });
 }

@@ -94,6 +94,22 @@ export function writeTimetableSnapshot(path: string, layout: TimetableLayout): v
  * take in memory); undefined when there is none or it is unreadable.
  */
 export function timetableSnapshotSize(path: string): { legs: number; bytes: number } | undefined {
+  return withSnapshot(path, (_, header) => {
+    let bytes = 0;
+    for (const [name, kind] of Object.entries(TYPED_COLUMNS) as [ColumnName, { BYTES_PER_ELEMENT: number }][])
+      bytes += (header.lengths[name] ?? 0) * kind.BYTES_PER_ELEMENT;
+    return { legs: header.lengths.departure, bytes };
+  });
+}
+
+/**
+ * Opens the snapshot at `path`, reads its header and hands both to `read`; undefined when there is
+ * no snapshot, it is not one or reading it fails (a snapshot is only ever a head start).
+ */
+function withSnapshot<T>(
+  path: string,
+  read: (fd: number, header: SnapshotHeader & { columnsAt: number }) => T | undefined,
+): T | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -102,11 +118,7 @@ export function timetableSnapshotSize(path: string): { legs: number; bytes: numb
   }
   try {
     const header = readHeader(fd);
-    if (!header) return undefined;
-    let bytes = 0;
-    for (const [name, kind] of Object.entries(TYPED_COLUMNS) as [ColumnName, { BYTES_PER_ELEMENT: number }][])
-      bytes += (header.lengths[name] ?? 0) * kind.BYTES_PER_ELEMENT;
-    return { legs: header.lengths.departure, bytes };
+    return header ? read(fd, header) : undefined;
   } catch {
     return undefined;
   } finally {
@@ -128,15 +140,7 @@ function readHeader(fd: number): (SnapshotHeader & { columnsAt: number }) | unde
 
 /** The layout stored at `path`, its columns in new shared memory; undefined when there is none or it is unreadable. */
 export function readTimetableSnapshot(path: string): TimetableLayout | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const header = readHeader(fd);
-    if (!header) return undefined;
+  return withSnapshot(path, (fd, header) => {
     let position = header.columnsAt;
     const columns: Partial<Record<ColumnName, TimetableLayout[ColumnName]>> = {};
     for (const [name, kind] of Object.entries(TYPED_COLUMNS) as [
@@ -168,9 +172,5 @@ export function readTimetableSnapshot(path: string): TimetableLayout | undefined
       builtAt: header.builtAt,
       ...(columns as Pick<TimetableLayout, ColumnName>),
     };
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }

@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { createInventorySupplier } from '../../src/adapters/suppliers/inventory.js';
+import { inventorySupplierOf } from '../../src/composition/suppliers.js';
 import { FlightSearch } from '../../src/core/flights/flight-search.js';
 import { TokenSigner } from '../../src/core/offers/signed-token.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
@@ -26,16 +26,6 @@ describeSupplierContract('inventory (the own store, through the core search engi
     maxResults: 50,
   });
   // The engine's answer handed over as the composition root does: its offer id becomes the reference.
-  const supplier = createInventorySupplier(async (query, signal) => {
-    const run = await engine.search(query, { signal });
-    return {
-      offers: run.offers.map(({ id, type: _type, source: _source, ...offer }) => ({
-        reference: id,
-        ...offer,
-      })),
-      tags: run.tags,
-      ...(run.partial ? { partial: run.partial } : {}),
-    };
-  });
+  const supplier = inventorySupplierOf(engine);
   return { supplier, query: contractQuery('LHR', 'JFK', 2), close: async () => {} };
 });

@@ -4,7 +4,7 @@ import { type ApiKeyService, CONFIGURED_ADMIN_KEY_ID } from '../../core/gateway/
 import { PLAN_NAMES } from '../../core/gateway/plans.js';
 import type { UsageMeter } from '../../core/gateway/usage-meter.js';
 import { usageRange } from '../../core/gateway/usage-range.js';
-import { isUtcDay, utcDay } from '../../kernel/utc-day.js';
+import { utcDay } from '../../kernel/utc-day.js';
 import type { ApiKeyRecord } from '../../ports/api-keys.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import type { UsagePlanOverrides } from '../../ports/usage-plan.js';

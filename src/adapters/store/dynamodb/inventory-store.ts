@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { distanceKm } from '../../../kernel/great-circle.js';
 import type {
   AirlineRecord,
@@ -37,6 +37,7 @@ import {
   paddedMs,
   SK,
 } from './keys.js';
+import { addRouteCarriers } from './route-items.js';
 
 /** Route upserts of one putFlights call in flight at once. */
 const ROUTE_WRITE_CONCURRENCY = 16;
@@ -222,25 +223,8 @@ export class DynamoInventoryStore implements InventoryStore {
       route.carriers.add(f.carrier);
       routes.set(`${f.origin}#${f.destination}`, route);
     }
-    // ADD merges carriers into the route's set, so concurrent writers of one route lose nothing.
     await inParallel([...routes.values()], ROUTE_WRITE_CONCURRENCY, async (route) => {
-      await this.#table.run('write a route', (c) =>
-        c.send(
-          new UpdateCommand({
-            TableName: this.#table.name,
-            Key: keys.route(route.origin, route.destination),
-            UpdateExpression:
-              'SET #kind = :kind, origin = :origin, destination = :destination ADD carriers :carriers',
-            ExpressionAttributeNames: { '#kind': KIND },
-            ExpressionAttributeValues: {
-              ':kind': 'route',
-              ':origin': route.origin,
-              ':destination': route.destination,
-              ':carriers': route.carriers,
-            },
-          }),
-        ),
-      );
+      await addRouteCarriers(this.#table, route);
       const written = this.#routesWritten.get(`${route.origin}#${route.destination}`) ?? new Set<string>();
       for (const carrier of route.carriers) written.add(carrier);
       this.#routesWritten.set(`${route.origin}#${route.destination}`, written);

@@ -25,6 +25,7 @@ import {
 import { toFlight } from './inventory-items.js';
 import { type ItemKey, KIND, keys, LOOKUP_INDEX, LOOKUP_PK, LOOKUP_SK, PK, paddedMs, SK } from './keys.js';
 import { outboxItems } from './outbox-records.js';
+import { addRouteCarriers } from './route-items.js';
 
 /** How long superseded flight items stay after a switch: longer than any search or booking reads. */
 const DEFAULT_RETIREMENT_GRACE_MS = 60_000;
@@ -277,7 +278,7 @@ export class DynamoScheduleStore implements ScheduleStore {
 
     // 3. Routes gain their new carriers (an extra carrier for a moment only costs an empty query),
     // then the switch: one conditional write of the pointer item.
-    await inParallel([...added.values()], WRITE_CONCURRENCY, (route) => this.#addCarriers(route));
+    await inParallel([...added.values()], WRITE_CONCURRENCY, (route) => addRouteCarriers(this.#table, route));
     const switched = await this.#switchPointers(pointers, scopes, generation);
 
     // 4. What readers of the new schedule need next.
@@ -490,26 +491,6 @@ export class DynamoScheduleStore implements ScheduleStore {
         if (!(error instanceof ConditionFailed)) throw error;
       }
     }
-  }
-
-  async #addCarriers(route: { origin: string; destination: string; carriers: Set<string> }): Promise<void> {
-    await this.#table.run('write a route', (c) =>
-      c.send(
-        new UpdateCommand({
-          TableName: this.#table.name,
-          Key: keys.route(route.origin, route.destination),
-          UpdateExpression:
-            'SET #kind = :kind, origin = :origin, destination = :destination ADD carriers :carriers',
-          ExpressionAttributeNames: { '#kind': KIND },
-          ExpressionAttributeValues: {
-            ':kind': 'route',
-            ':origin': route.origin,
-            ':destination': route.destination,
-            ':carriers': route.carriers,
-          },
-        }),
-      ),
-    );
   }
 
   /** Takes a carrier off a route it no longer flies (no visible flight that is not cancelled), and the route when none is left. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { distanceKm } from '../../../kernel/great-circle.js';
-import { addDays, daysBetween, offsetMinutes, zonedToEpoch } from '../../../kernel/zoned-time.js';
-import type { Airport, AirportDirectory } from '../../../ports/airports.js';
+import { offsetMinutes, zonedToEpoch } from '../../../kernel/zoned-time.js';
+import type { AirportDirectory } from '../../../ports/airports.js';
 import type { LegTemplate, StagedLeg, TemplateLeg } from '../../../ports/schedules.js';
 import type { Cabin, FlightRecord } from '../../../ports/store.js';
 import type { ImportProblem } from '../import-kind.js';
