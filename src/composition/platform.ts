@@ -167,16 +167,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const { outbox, deadLetters, processedEvents: processed } = backend;
   return {
     ...{ config, airports: w.airports, backend, store: w.store, cache: w.cache, bookings: w.bookings },
-    ...{
-      services,
-      gateway,
-      searchPool: pool,
-      timetable: index,
-      timetableDays,
-      analytics,
-      tracer: w.tracer,
-      webhooks,
-    },
+    ...{ services, gateway, searchPool: pool, timetable: index, timetableDays, analytics, webhooks },
+    tracer: w.tracer,
     events: {
       bus,
       outbox,
