@@ -46,6 +46,9 @@ describe('SSIM round trip of the demo world', () => {
     await demo.platform.store.putFlights(
       flights.map((f) => ({ ...f, cabins: f.cabins.map((c) => ({ ...c, seatsLeft: c.capacity })) })),
     );
+    // A direct store write tells no one: the search index must read the freed seats again, or it keeps
+    // leaving out the flights that were full (which the copy, built from the store, offers).
+    await demo.platform.timetable?.rebuildNow();
     const lines = await collect(
       exportSsim(demo.platform.backend.schedules, demo.platform.airports, demo.startDate),
     );
