@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AmadeusSdk, amadeusSdk, type SdkJson, sdkFailure } from '../helpers/amadeus-sdk.js';
+import {
+  type AmadeusSdk,
+  amadeusPost,
+  type SdkJson,
+  sdkFailure,
+  signedInSdk,
+} from '../helpers/amadeus-sdk.js';
 import { FLIGHT_OFFER_SEARCH, FLIGHT_ORDER_TRAVELER, gsonRoundTrip } from '../helpers/gson-reserialise.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
@@ -14,30 +20,12 @@ let token: string;
 
 beforeAll(async () => {
   tp = await startTestPlatform({ airports: 20, days: 4 });
-  const issued = await tp.platform.gateway.options.keys.issue({
-    name: 'java app',
-    plan: 'partner',
-    overrides: { rateLimit: 100_000, burstLimit: 100_000, dailyQuota: 100_000_000 },
-  });
-  sdk = amadeusSdk(tp.baseUrl, issued.record.id, issued.key);
-  await sdk.referenceData.location('ALHR').get();
-  token = sdk.client.accessToken.accessToken ?? '';
+  ({ sdk, token } = await signedInSdk(tp, 'java app'));
 });
 afterAll(() => tp.close());
 
 /** A POST as the Java SDK's client sends it: a JSON body under the Amadeus media type, with its token. */
-async function javaPost(path: string, body: unknown): Promise<{ status: number; json: SdkJson }> {
-  const response = await fetch(`${tp.baseUrl}${path}`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/vnd.amadeus+json',
-      accept: 'application/json, application/vnd.amadeus+json',
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: await response.json() };
-}
+const javaPost = (path: string, body: unknown) => amadeusPost(tp.baseUrl, token, path, body);
 
 async function searchOffers(adults = '1', children?: string): Promise<SdkJson[]> {
   const response = await sdk.shopping.flightOffersSearch.get({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AmadeusSdk, amadeusSdk, type SdkJson, sdkFailure } from '../helpers/amadeus-sdk.js';
+import { type AmadeusSdk, type SdkJson, sdkFailure, signedInSdk } from '../helpers/amadeus-sdk.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 /**
@@ -13,14 +13,7 @@ let token: string;
 
 beforeAll(async () => {
   tp = await startTestPlatform({ airports: 30, days: 6 });
-  const issued = await tp.platform.gateway.options.keys.issue({
-    name: 'criteria app',
-    plan: 'partner',
-    overrides: { rateLimit: 100_000, burstLimit: 100_000, dailyQuota: 100_000_000 },
-  });
-  sdk = amadeusSdk(tp.baseUrl, issued.record.id, issued.key);
-  await sdk.referenceData.location('ALHR').get();
-  token = sdk.client.accessToken.accessToken ?? '';
+  ({ sdk, token } = await signedInSdk(tp, 'criteria app'));
 });
 afterAll(() => tp.close());
 

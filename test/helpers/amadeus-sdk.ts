@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { createRequire } from 'node:module';
+import type { TestPlatform } from './test-platform.js';
 
 const require = createRequire(import.meta.url);
 
@@ -75,4 +76,44 @@ export async function sdkFailure(call: Promise<SdkResponse>): Promise<SdkError> 
     return error as SdkError;
   }
   throw new Error('the SDK call succeeded where it should have failed');
+}
+
+/**
+ * An app of `platform` signed in through the official SDK: a partner key without practical limits
+ * (the tests measure answers, not metering), one call made so the SDK holds its access token.
+ */
+export async function signedInSdk(
+  platform: TestPlatform,
+  name: string,
+): Promise<{ sdk: AmadeusSdk; token: string }> {
+  const issued = await platform.platform.gateway.options.keys.issue({
+    name,
+    plan: 'partner',
+    overrides: { rateLimit: 100_000, burstLimit: 100_000, dailyQuota: 100_000_000 },
+  });
+  const sdk = amadeusSdk(platform.baseUrl, issued.record.id, issued.key);
+  await sdk.referenceData.location('ALHR').get();
+  return { sdk, token: sdk.client.accessToken.accessToken ?? '' };
+}
+
+/**
+ * A POST as the Python SDK (a dict as JSON) and the Java SDK (a Gson-written body) send one: JSON
+ * under the Amadeus media type, with the app's token.
+ */
+export async function amadeusPost(
+  baseUrl: string,
+  token: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; json: SdkJson }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/vnd.amadeus+json',
+      accept: 'application/json, application/vnd.amadeus+json',
+    },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json() };
 }
