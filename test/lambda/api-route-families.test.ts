@@ -6,67 +6,39 @@
  * included, and the pre-traffic hook's readiness probe. On dynalite and the local Redis.
  */
 import { randomUUID } from 'node:crypto';
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
-import { handler as apiHandler, closeApi } from '../../src/lambda/api.js';
-import { lambdaPlatform } from '../../src/lambda/lambda-platform.js';
+import { handler as apiHandler } from '../../src/lambda/api.js';
 import { readinessProbeEvent } from '../../src/lambda/pre-traffic-hook.js';
-import { allAccepted } from '../fixtures/aws/eventbridge-put-events.js';
-import { type LocalDynamo, startDynalite, uniqueTableName } from '../helpers/dynalite.js';
-import { API_FUNCTION_SETTINGS, lambdaTestEnvironment } from '../helpers/lambda-environment.js';
+import { startApiSandbox } from '../helpers/lambda-api-sandbox.js';
 import { lambdaContext, restProxyEvent } from '../helpers/lambda-events.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
-const eventBridge = mockClient(EventBridgeClient);
 /** As the stack's AdminApiKey secret generates it: 48 letters and digits, not a `tp_live_` key. */
 const ADMIN_KEY = randomUUID().replace(/-/g, '').padEnd(48, 'A');
-const tableName = uniqueTableName();
 const startDate = new Date().toISOString().slice(0, 10);
 const date = (days: number): string =>
   new Date(Date.parse(`${startDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-let dynamo: LocalDynamo;
-let savedEnv: NodeJS.ProcessEnv;
+let sandbox: Awaited<ReturnType<typeof startApiSandbox>> | undefined;
 let client: { id: string; key: string };
 
 const invoke = (request: Parameters<typeof restProxyEvent>[0]): Promise<APIGatewayProxyResult> =>
   apiHandler(restProxyEvent(request), lambdaContext('travel-platform-api'));
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  savedEnv = { ...process.env };
-  Object.assign(process.env, {
-    ...lambdaTestEnvironment({
-      table: tableName,
-      dynamoEndpoint: dynamo.endpoint,
-      cachePrefix: uniquePrefix('lambda-routes'),
-      adminKey: ADMIN_KEY,
-    }),
-    ...API_FUNCTION_SETTINGS,
-    CORS_ORIGINS: '*',
-    LAMBDA_FLUSH_INTERVAL_MS: '0',
-  });
-  eventBridge
-    .on(PutEventsCommand)
-    .callsFake((input: { Entries: PutEventsRequestEntry[] }) => allAccepted(input.Entries.length));
-  const platform = await lambdaPlatform();
-  await generateDemoInventory(platform.airports.all(), platform.store, {
-    airports: 20,
-    days: 4,
-    seed: 11,
+  sandbox = await startApiSandbox({
+    adminKey: ADMIN_KEY,
     startDate,
+    cachePrefix: uniquePrefix('lambda-routes'),
+    env: {
+      CORS_ORIGINS: '*',
+      LAMBDA_FLUSH_INTERVAL_MS: '0',
+    },
   });
 }, 180_000);
 
-afterAll(async () => {
-  await closeApi();
-  await dynamo?.close();
-  process.env = savedEnv;
-  eventBridge.restore();
-});
+afterAll(() => sandbox?.close());
 
 describe('the API through API Gateway’s proxy route, authenticated by the app alone', () => {
   it('issues a client key with the admin key from the secret (docs/aws.md, step 3), and no development key exists', async () => {

@@ -4,63 +4,37 @@
  * in the background, which later invocations of the sandbox search. On dynalite.
  */
 import { randomUUID } from 'node:crypto';
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
-import { handler as apiHandler, closeApi } from '../../src/lambda/api.js';
+import { handler as apiHandler } from '../../src/lambda/api.js';
 import { lambdaPlatform } from '../../src/lambda/lambda-platform.js';
-import { allAccepted } from '../fixtures/aws/eventbridge-put-events.js';
-import { type LocalDynamo, startDynalite, uniqueTableName } from '../helpers/dynalite.js';
-import { API_FUNCTION_SETTINGS, lambdaTestEnvironment } from '../helpers/lambda-environment.js';
+import { startApiSandbox } from '../helpers/lambda-api-sandbox.js';
 import { lambdaContext, restProxyEvent } from '../helpers/lambda-events.js';
 
-const eventBridge = mockClient(EventBridgeClient);
 const ADMIN_KEY = randomUUID().replace(/-/g, '').padEnd(48, 'A');
 const startDate = new Date().toISOString().slice(0, 10);
 const date = (days: number): string =>
   new Date(Date.parse(`${startDate}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-let dynamo: LocalDynamo;
-let savedEnv: NodeJS.ProcessEnv;
+let sandbox: Awaited<ReturnType<typeof startApiSandbox>> | undefined;
 
 const invoke = (request: Parameters<typeof restProxyEvent>[0]): Promise<APIGatewayProxyResult> =>
   apiHandler(restProxyEvent(request), lambdaContext('travel-platform-api'));
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  savedEnv = { ...process.env };
-  Object.assign(process.env, {
-    ...lambdaTestEnvironment({
-      table: uniqueTableName(),
-      dynamoEndpoint: dynamo.endpoint,
-      adminKey: ADMIN_KEY,
-    }),
-    ...API_FUNCTION_SETTINGS,
-    // What a deployment may leave set: the Lambda host still holds only the days asked for.
-    SEARCH_INDEX: 'memory',
-    SEARCH_INDEX_WINDOW_DAYS: '4',
-    LAMBDA_FLUSH_INTERVAL_MS: '0',
-  });
-  eventBridge
-    .on(PutEventsCommand)
-    .callsFake((input: { Entries: PutEventsRequestEntry[] }) => allAccepted(input.Entries.length));
-  const platform = await lambdaPlatform();
-  await generateDemoInventory(platform.airports.all(), platform.store, {
-    airports: 20,
-    days: 4,
-    seed: 11,
+  sandbox = await startApiSandbox({
+    adminKey: ADMIN_KEY,
     startDate,
+    env: {
+      // What a deployment may leave set: the Lambda host still holds only the days asked for.
+      SEARCH_INDEX: 'memory',
+      SEARCH_INDEX_WINDOW_DAYS: '4',
+      LAMBDA_FLUSH_INTERVAL_MS: '0',
+    },
   });
 }, 180_000);
 
-afterAll(async () => {
-  await closeApi();
-  await dynamo?.close();
-  process.env = savedEnv;
-  eventBridge.restore();
-});
+afterAll(() => sandbox?.close());
 
 describe('the search index in a Lambda sandbox', () => {
   it('reads nothing at cold start, then only the days searched again, and serves later searches from them', async () => {
