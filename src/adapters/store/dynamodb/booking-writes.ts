@@ -10,12 +10,14 @@ import {
 import type { CloudEvent } from '../../../ports/events.js';
 import { bookingItem, referenceItem } from './booking-items.js';
 import { ConditionFailed, type DynamoTable, TransactionCancelled } from './dynamo-table.js';
-import { currentHeldUnits, type HeldUnit, heldUnits } from './inventory-holds.js';
+import { currentHeldUnits, type HeldUnit, heldUnits, keysMoved } from './inventory-holds.js';
 import { type ItemKey, keys } from './keys.js';
 import { outboxItems } from './outbox-records.js';
 import { put, transactWrite, type UpdateSpec, update } from './writes.js';
 
 const NOT_EXISTS = 'attribute_not_exists(#pk)';
+/** Attempts of one booking after the first whose flights a schedule switch moved meanwhile. */
+const MOVED_FLIGHT_RETRIES = 3;
 
 function soldOut(booking: BookingRecord, labels: string[]): SoldOutError {
   return new SoldOutError(booking.hold.kind === 'seats' ? { flightIds: labels } : { nights: labels });
@@ -44,13 +46,41 @@ export async function createInTransaction(
   held: HeldKey,
   events: readonly CloudEvent[],
 ): Promise<void> {
-  const units = await currentHeldUnits(table, booking.id, booking.hold);
-  const items = bookingTransactionItems(table.name, booking, held, events, units);
-  try {
-    await transactWrite(table, 'create a booking', items);
-  } catch (error) {
-    if (!(error instanceof TransactionCancelled)) throw error;
-    throw bookingRefusal(booking, held, units, error.reasons, error);
+  await retryingMovedFlights(table, booking, {}, async (units) => {
+    const items = bookingTransactionItems(table.name, booking, held, events, units);
+    try {
+      await transactWrite(table, 'create a booking', items);
+    } catch (error) {
+      if (!(error instanceof TransactionCancelled)) throw error;
+      throw bookingRefusal(booking, held, units, error.reasons, error);
+    }
+  });
+}
+
+/**
+ * Runs `attempt` with the booking's units as readers see them now and, when it is refused as sold
+ * out because a schedule switch moved one of its flights to another item since (the take or the
+ * confirmation on a superseded item is refused: superseded-flights.ts), again with the new items.
+ * A flight the switch dropped has no item any more: its key stays the never-written one, so the
+ * refusal stands.
+ */
+async function retryingMovedFlights(
+  table: DynamoTable,
+  booking: BookingRecord,
+  options: { pending?: boolean },
+  attempt: (units: HeldUnit[]) => Promise<void>,
+): Promise<void> {
+  let units = await currentHeldUnits(table, booking.id, booking.hold, options);
+  for (let retry = 0; ; retry++) {
+    try {
+      await attempt(units);
+      return;
+    } catch (error) {
+      if (!(error instanceof SoldOutError) || retry >= MOVED_FLIGHT_RETRIES) throw error;
+      const fresh = await currentHeldUnits(table, booking.id, booking.hold, options);
+      if (!keysMoved(units, fresh)) throw error;
+      units = fresh;
+    }
   }
 }
 
@@ -108,21 +138,38 @@ export function bookingRefusal(
  * was once this settles.
  *
  *   1. idempotency key: pendingBookingId   (only while this request holds the key)  → else key lost
- *   2. takes, sorted by flight id / night   (seatsLeft >= :n, marks holds.<booking>)  → else sold out
+ *   2. takes, sorted by flight id / night   (seatsLeft >= :n, marks holds.<booking>   → else sold out
+ *                                            and, on flights, pending#<booking>)
  *   3. booking reference                    (attribute_not_exists)                    → else taken
  *   4. outbox records, 5. the booking,
+ *   5b. takes confirmed: pending#<booking>  (flight item not superseded by a schedule  → else undo all,
+ *       removed                              switch since the take)                       retry
  *   6. key completed                        (still held by this request)              → else undo all
  *
  * The events are written before the booking, so a stored booking never lacks them. A process dying
  * between 2 and 6 leaves seats taken (never an overbooking) and its pending booking on the key: the
  * next request that takes the key over gives them back, or completes the key if the booking was
- * stored (DynamoBookingStore.claimKey).
+ * stored and its takes confirm (DynamoBookingStore.claimKey). Step 5b is the booking's commit point on
+ * each flight item: a schedule switch counts a hold as a booking only once it is confirmed, and a
+ * confirmation after the switch superseded the item is refused (docs/adr/0023-schedule-import.md).
  */
 export async function createWithConditions(
   table: DynamoTable,
   booking: BookingRecord,
   held: HeldKey,
   events: readonly CloudEvent[],
+): Promise<void> {
+  await retryingMovedFlights(table, booking, { pending: true }, (units) =>
+    attemptWithConditions(table, booking, held, events, units),
+  );
+}
+
+async function attemptWithConditions(
+  table: DynamoTable,
+  booking: BookingRecord,
+  held: HeldKey,
+  events: readonly CloudEvent[],
+  units: readonly HeldUnit[],
 ): Promise<void> {
   const keyKey = keys.idempotencyKey(held.scope, held.key);
   try {
@@ -144,7 +191,6 @@ export async function createWithConditions(
     if (error instanceof ConditionFailed) throw new IdempotencyKeyLostError(held.key);
     throw error;
   }
-  const units = await currentHeldUnits(table, booking.id, booking.hold);
   const taken: HeldUnit[] = [];
   const records = outboxItems(events);
   const undo = async (steps: {
@@ -188,6 +234,18 @@ export async function createWithConditions(
       records.map((item) => ({ put: item })),
     );
     await put(table, 'store the booking', bookingItem(booking), NOT_EXISTS);
+    for (const unit of taken) {
+      if (unit.confirm === undefined) continue;
+      try {
+        await update(table, 'confirm the seats taken', unit.confirm);
+      } catch (error) {
+        if (!(error instanceof ConditionFailed)) throw error;
+        // A schedule switch superseded the flight item after the take: the switch counted this hold
+        // as no booking, so the booking must not stand on it; the caller retries on the new item.
+        await undo({ reference: true, records: true, booking: true });
+        throw soldOut(booking, [unit.label]);
+      }
+    }
     try {
       await update(table, 'complete the idempotency key', completeKey(table.name, booking, held));
     } catch (error) {

@@ -30,6 +30,8 @@ export interface SchedulePointers {
 }
 
 const BASE = '';
+/** Not an import id (those are UUIDs): the sort key of a flight item that never exists. */
+const NO_GENERATION = 'NONE';
 /** Flight partitions read at once when ids need their versions looked up. */
 const VERSION_READ_CONCURRENCY = 16;
 const DAY_MS = 86_400_000;
@@ -139,10 +141,13 @@ export class FlightVersions {
     return found;
   }
 
-  /** The key of each id's visible item; ids with none keep their base key (a write to it then fails its condition). */
+  /**
+   * The key of each id's visible item; ids with none get a key no item has, so a write to it fails its
+   * condition (the base key would not do: a base item a switch superseded stays for its grace period).
+   */
   async keysOf(ids: readonly string[]): Promise<Map<string, ItemKey>> {
     const found = new Map((await this.read(ids)).map((item) => [item.id as string, itemKey(item)]));
-    for (const id of ids) if (!found.has(id)) found.set(id, keys.flight(id));
+    for (const id of ids) if (!found.has(id)) found.set(id, keys.flightVersion(id, NO_GENERATION));
     return found;
   }
 }

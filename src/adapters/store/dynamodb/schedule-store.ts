@@ -9,8 +9,9 @@ import type {
   ScheduleStore,
   ScheduleSwitchResult,
   StagedLeg,
+  SwitchBookings,
 } from '../../../ports/schedules.js';
-import { type CabinInventory, type FlightRecord, StoreUnavailableError } from '../../../ports/store.js';
+import { type FlightRecord, StoreUnavailableError } from '../../../ports/store.js';
 import type { AppendSignal } from '../append-signal.js';
 import { cabinsKeepingSales, scopeIdRange, stagedFlight, TouchedRouteDates } from '../schedule-rows.js';
 import { type BatchWrite, ConditionFailed, type DynamoTable, type Item, inParallel } from './dynamo-table.js';
@@ -26,6 +27,16 @@ import { toFlight } from './inventory-items.js';
 import { type ItemKey, KIND, keys, LOOKUP_INDEX, LOOKUP_PK, LOOKUP_SK, PK, paddedMs, SK } from './keys.js';
 import { outboxItems } from './outbox-records.js';
 import { addRouteCarriers } from './route-items.js';
+import {
+  cancelledCopy,
+  copiedImage,
+  heldCabins,
+  heldImage,
+  moveToSuccessor,
+  retiredItem,
+  type SupersededAs,
+  settleSuperseded,
+} from './superseded-flights.js';
 
 /** How long superseded flight items stay after a switch: longer than any search or booking reads. */
 const DEFAULT_RETIREMENT_GRACE_MS = 60_000;
@@ -47,6 +58,8 @@ export interface DynamoScheduleStoreOptions {
   /** Tests shorten it to see superseded items deleted. */
   retirementGraceMs?: number;
   now?: () => number;
+  /** Tests run a booking here, between the switch's writes of the new generation and its pointer write. */
+  beforePointerWrite?: () => Promise<void>;
 }
 
 /**
@@ -60,13 +73,17 @@ export interface DynamoScheduleStoreOptions {
  *             the same id is found by key), dates and count in the import's manifest
  *   compare   walk the carrier's live flights route by route (the routes item lists carriers),
  *             fetch their staged legs by key, count; writes nothing
- *   switchTo  1. changed and cancelled flights: a new item of the generation, keeping the seats and
- *                holds of the live one; unchanged flights: the generation added to their `gens`
+ *   switchTo  1. changed and dropped flights: a new item of the generation (a dropped one cancelled,
+ *                provisionally unless `cancel` names it), keeping the confirmed seats and holds of
+ *                the live one; unchanged flights: the generation added to their `gens`
  *             2. staged legs no live flight matched: new items of the generation
  *             3. route carriers added, then the pointer item written (the switch)
+ *             3b. superseded items marked, their late sales moved, bookings on dropped or moved
+ *                flights told to `bookings.held`, unheld provisional cancellations deleted
+ *                (superseded-flights.ts)
  *             4. events appended to the outbox; routes a carrier left lose it; staging dropped
  *             superseded items are recorded and deleted by a later switch after a grace period;
- *             seats sold on them meanwhile move to their successors then.
+ *             seats given back on them meanwhile move to their successors then.
  *
  * Between 3 and 4 a crash loses the events (caches expire by TTL); the schedule itself is switched.
  */
@@ -76,6 +93,7 @@ export class DynamoScheduleStore implements ScheduleStore {
   readonly #versions: FlightVersions;
   readonly #graceMs: number;
   readonly #now: () => number;
+  readonly #beforePointerWrite: (() => Promise<void>) | undefined;
 
   constructor(table: DynamoTable, signal: AppendSignal, options: DynamoScheduleStoreOptions = {}) {
     this.#table = table;
@@ -83,6 +101,7 @@ export class DynamoScheduleStore implements ScheduleStore {
     this.#versions = new FlightVersions(table);
     this.#graceMs = options.retirementGraceMs ?? DEFAULT_RETIREMENT_GRACE_MS;
     this.#now = options.now ?? Date.now;
+    this.#beforePointerWrite = options.beforePointerWrite;
   }
 
   async stage(importId: string, legs: readonly StagedLeg[]): Promise<DuplicateLeg[]> {
@@ -188,6 +207,7 @@ export class DynamoScheduleStore implements ScheduleStore {
     cancel: readonly string[],
     events: readonly CloudEvent[],
     touchedEvents: (touched: TouchedFlight[]) => readonly CloudEvent[],
+    bookings?: SwitchBookings,
   ): Promise<ScheduleSwitchResult> {
     await this.#deleteRetired();
     const generation = importId;
@@ -228,24 +248,29 @@ export class DynamoScheduleStore implements ScheduleStore {
           const before = toFlight(item);
           touched.add(before);
           note(left, before);
-          let successor: Item | undefined;
+          let successor: Item;
+          let as: SupersededAs = 'dropped';
           if (row !== undefined) {
             const flight = stagedFlight(row.flight);
-            const cabins = cabinsKeepingSales(flight.cabins, liveCabins(item));
-            successor = versionItem({ ...flight, cabins }, generation, row.signature, holdsOf(item));
+            const cabins = cabinsKeepingSales(flight.cabins, heldCabins(item));
+            successor = versionItem({ ...flight, cabins }, generation, row.signature, heldImage(item).holds);
             touched.add(flight);
             note(added, flight);
-          } else if (cancelled.has(id)) {
-            successor = {
-              ...item,
-              ...keys.flightVersion(id, generation),
-              gens: new Set([generation]),
-              cancelled: true,
-              scheduleSignature: '',
-            };
+            as =
+              flight.departureUtc !== item.departureUtc ||
+              flight.arrivalUtc !== item.arrivalUtc ||
+              flight.aircraft !== item.aircraft
+                ? 'moved'
+                : 'changed';
+          } else {
+            // Every dropped flight is kept cancelled until the switch has looked at its bookings
+            // (superseded-flights.ts): those `cancel` does not name are deleted then if none holds them.
+            successor = cancelledCopy(item, keys.flightVersion(id, generation), generation);
           }
-          if (successor !== undefined) writes.push({ put: successor });
-          writes.push({ put: retiredItem(generation, item, successor) });
+          writes.push({ put: successor });
+          writes.push({
+            put: retiredItem(generation, item, successor, as, row === undefined && !cancelled.has(id)),
+          });
         }
         await this.#table.batchWrite('write the imported schedule', writes);
         await inParallel(tags, WRITE_CONCURRENCY, (key) => this.#tag(key, generation));
@@ -279,10 +304,14 @@ export class DynamoScheduleStore implements ScheduleStore {
     // 3. Routes gain their new carriers (an extra carrier for a moment only costs an empty query),
     // then the switch: one conditional write of the pointer item.
     await inParallel([...added.values()], WRITE_CONCURRENCY, (route) => addRouteCarriers(this.#table, route));
+    await this.#beforePointerWrite?.();
     const switched = await this.#switchPointers(pointers, scopes, generation);
 
+    // 3b. The bookings on what the switch superseded, final once each old item is marked.
+    const settled = await settleSuperseded(this.#table, generation, bookings);
+
     // 4. What readers of the new schedule need next.
-    const appended = [...events, ...touched.events];
+    const appended = [...events, ...settled.events, ...touched.events];
     await this.#table.batchWrite(
       'append schedule events',
       outboxItems(appended).map((put) => ({ put })),
@@ -302,7 +331,10 @@ export class DynamoScheduleStore implements ScheduleStore {
     );
     await inParallel([...left.values()], WRITE_CONCURRENCY, (route) => this.#dropCarriers(route, switched));
     await this.discard(importId);
-    return { events: appended };
+    return {
+      events: appended,
+      ...(bookings === undefined ? {} : { cancelled: [...cancel, ...settled.cancelled].sort() }),
+    };
   }
 
   async discard(importId: string): Promise<void> {
@@ -591,86 +623,6 @@ export class DynamoScheduleStore implements ScheduleStore {
     const last = removed.Attributes as Item | undefined;
     const successor = record.successor as ItemKey | undefined;
     if (last === undefined || successor === undefined) return;
-    const copied = record.seats as Record<string, number>;
-    const copiedHolds = new Set((record.holds as string[] | undefined) ?? []);
-    const sets: string[] = [];
-    const removes: string[] = [];
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    for (const cabin of liveCabins(last)) {
-      const delta = cabin.seats_left - (copied[cabin.cabin] ?? cabin.seats_left);
-      if (delta === 0) continue;
-      const i = sets.length;
-      names[`#c${i}`] = cabin.cabin;
-      values[`:d${i}`] = delta;
-      sets.push(`cabins.#c${i}.seatsLeft = cabins.#c${i}.seatsLeft + :d${i}`);
-    }
-    const holds = holdsOf(last);
-    for (const [booking, seats] of Object.entries(holds)) {
-      if (copiedHolds.has(booking)) continue;
-      const i = sets.length + removes.length;
-      names[`#b${i}`] = booking;
-      values[`:h${i}`] = seats;
-      sets.push(`holds.#b${i} = :h${i}`);
-    }
-    for (const booking of copiedHolds) {
-      if (booking in holds) continue;
-      const i = sets.length + removes.length;
-      names[`#b${i}`] = booking;
-      removes.push(`holds.#b${i}`);
-    }
-    if (sets.length + removes.length === 0) return;
-    names['#pk'] = PK;
-    try {
-      await this.#table.run('move late sales to the new flight', (c) =>
-        c.send(
-          new UpdateCommand({
-            TableName: this.#table.name,
-            Key: successor,
-            UpdateExpression: [
-              sets.length ? `SET ${sets.join(', ')}` : '',
-              removes.length ? `REMOVE ${removes.join(', ')}` : '',
-            ]
-              .join(' ')
-              .trim(),
-            ConditionExpression: 'attribute_exists(#pk)',
-            ExpressionAttributeNames: names,
-            ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-          }),
-        ),
-      );
-    } catch (error) {
-      // The successor was itself superseded and deleted since: nothing left to correct.
-      if (!(error instanceof ConditionFailed)) throw error;
-    }
+    await moveToSuccessor(this.#table, successor, copiedImage(record), heldImage(last));
   }
 }
-
-/** The record of a superseded flight item: its key, its successor's, and the seats and holds copied to it. */
-function retiredItem(generation: string, item: Item, successor: Item | undefined): Item {
-  const old = itemKey(item);
-  return {
-    [PK]: keys.scheduleRetiredPartition(generation),
-    [SK]: `${old[PK]}|${old[SK]}`,
-    [KIND]: 'schedule-retired',
-    old,
-    ...(successor === undefined
-      ? {}
-      : {
-          successor: itemKey(successor),
-          seats: Object.fromEntries(liveCabins(item).map((c) => [c.cabin, c.seats_left])),
-          holds: Object.keys(holdsOf(item)),
-        }),
-  };
-}
-
-function liveCabins(item: Item): { cabin: string; capacity: number; seats_left: number }[] {
-  const cabins = (item.cabins ?? {}) as Record<string, Omit<CabinInventory, 'cabin'>>;
-  return Object.entries(cabins).map(([cabin, c]) => ({
-    cabin,
-    capacity: c.capacity,
-    seats_left: c.seatsLeft,
-  }));
-}
-
-const holdsOf = (item: Item): Record<string, number> => (item.holds ?? {}) as Record<string, number>;
