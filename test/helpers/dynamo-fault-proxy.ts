@@ -13,8 +13,13 @@ export interface DynamoAnswer {
   body: Record<string, unknown>;
 }
 
-/** Decides the answer to a request; undefined forwards it to the real server. */
-export type FaultRule = (request: DynamoRequest) => DynamoAnswer | undefined;
+/**
+ * Decides the answer to a request; undefined forwards it to the real server. A promise holds the
+ * request until it settles (a test orders a request after others that way).
+ */
+export type FaultRule = (
+  request: DynamoRequest,
+) => DynamoAnswer | undefined | Promise<DynamoAnswer | undefined>;
 
 /** A DynamoDB error body: `__type` carries the exception name, as the service sends it. */
 export function dynamoError(
@@ -49,7 +54,7 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
       const operation = String(incoming.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
       const request = { operation, body: JSON.parse(raw || '{}') as Record<string, unknown> };
       requests.push(request);
-      const answer = rule(request);
+      const answer = await rule(request);
       if (answer !== undefined) {
         response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' });
         response.end(JSON.stringify(answer.body));
