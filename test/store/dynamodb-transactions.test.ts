@@ -7,7 +7,7 @@ import {
   SoldOutError,
 } from '../../src/ports/bookings.js';
 import { systemClock } from '../../src/ports/clock.js';
-import { event, flight, seatBooking } from '../contract/store/fixtures.js';
+import { event, flight, seatBooking, T0 } from '../contract/store/fixtures.js';
 import { dynamoConfig, type LocalDynamo, startDynalite } from '../helpers/dynalite.js';
 import {
   type DynamoFaultProxy,
@@ -99,8 +99,9 @@ describe('DynamoDB bookings in one TransactWriteItems call', () => {
       takes.map((t) => (t as unknown as { Key: { searchType: { S: string } } }).Key.searchType.S),
     ).toEqual(['FLIGHT#F1', 'FLIGHT#F2']);
     for (const take of takes) {
+      // …and refused on an item a schedule switch superseded (retried on the new one, below).
       expect(take.ConditionExpression).toBe(
-        'cabins.#cabin.seatsLeft >= :n AND attribute_not_exists(holds.#booking)',
+        'cabins.#cabin.seatsLeft >= :n AND attribute_not_exists(holds.#booking) AND attribute_not_exists(superseded)',
       );
       expect(take.UpdateExpression).toBe(
         'SET cabins.#cabin.seatsLeft = cabins.#cabin.seatsLeft - :n, holds.#booking = :n',
@@ -128,6 +129,39 @@ describe('DynamoDB bookings in one TransactWriteItems call', () => {
     expect(await outcome(['None', 'ConditionalCheckFailed', 'None', 'None', 'None'])).toBeInstanceOf(
       BookingReferenceTakenError,
     );
+  });
+
+  it('a take refused because a schedule switch superseded its flight item is made again on the item readers see now', async () => {
+    const id = '2030-01-01-TP7';
+    await store.inventory.putFlights([flight(id, { flightNumber: 7 })]);
+    const importId = 'retime-tp7';
+    await store.schedules.stage(importId, [
+      {
+        flight: flight(id, { flightNumber: 7, departureUtc: T0 + 11 * 3_600_000 }),
+        line: 1,
+        signature: 'later',
+      },
+    ]);
+    const scope = { carrier: 'TP', firstDate: '2030-01-01', lastDate: '2030-01-01' };
+    expect((await store.schedules.compare(importId, [scope])).moves).toHaveLength(1);
+    let first = true;
+    proxy.setRule(async (request) => {
+      if (request.operation !== 'TransactWriteItems') return undefined;
+      if (!first) return { status: 200, body: {} };
+      first = false;
+      // The switch commits, and marks the item this transaction's take names, before it arrives.
+      await store.schedules.switchTo(importId, [scope], [], [], () => []);
+      return cancelled(['None', 'None', 'ConditionalCheckFailed', 'None']);
+    });
+    const before = transactions().length;
+    await store.bookings.create(seatBooking([id], 1), await hold('superseded'), []);
+
+    const takenFrom = transactions()
+      .slice(before)
+      .map((t) => JSON.stringify((t.body.TransactItems as TransactItem[])[2]!.Update));
+    expect(takenFrom).toHaveLength(2);
+    expect(takenFrom[0]).not.toContain(`FLIGHT#${importId}`);
+    expect(takenFrom[1]).toContain(`FLIGHT#${importId}`);
   });
 
   it('retries a transaction cancelled only by a conflicting transaction', async () => {

@@ -3,7 +3,8 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { BookingRecord, HeldKey, IdempotencyClaim } from '../../../ports/bookings.js';
 import { giveBack } from './booking-writes.js';
 import { ConditionFailed, type DynamoTable, type Item, inParallel } from './dynamo-table.js';
-import { currentHeldUnits } from './inventory-holds.js';
+import { itemKey } from './flight-versions.js';
+import { currentHeldUnits, heldUnits, pendingAttribute } from './inventory-holds.js';
 import {
   IDEMPOTENCY_EXPIRY_SHARDS,
   KIND,
@@ -147,8 +148,10 @@ export class DynamoIdempotencyKeys {
   /**
    * A key whose holder died in the middle of a conditional-writes booking (its lease ran out with a
    * pending booking on it). If the booking was stored, the key is completed with it: the retry gets
-   * the booking, not a second one. Otherwise what the booking had taken is given back (only what its
-   * marks still show) and its reference freed, and the caller takes the key over. Should the holder
+   * the booking, not a second one, once the takes it left pending are confirmed. Otherwise (not
+   * stored, or a take refused because a schedule switch superseded its flight item) what the booking
+   * had taken is given back (only what its marks still show), the booking and its reference dropped,
+   * and the caller takes the key over. Should the holder
    * still be alive, its own completion fails on the new token and it undoes its booking.
    */
   async #recoverAbandoned(stored: Item): Promise<IdempotencyClaim | undefined> {
@@ -158,7 +161,7 @@ export class DynamoIdempotencyKeys {
       hold: BookingRecord['hold'];
     } | null;
     const keyKey = keys.idempotencyKey(stored.scope as string, stored.idempotencyKey as string);
-    if (await this.#bookingExists(bookingId)) {
+    if ((await this.#bookingExists(bookingId)) && (await this.#confirmTakes(bookingId, pending))) {
       try {
         await update(this.#table, 'complete an abandoned idempotency key', {
           TableName: this.#table.name,
@@ -177,6 +180,9 @@ export class DynamoIdempotencyKeys {
     }
     if (pending === null) return undefined;
     await giveBack(this.#table, await currentHeldUnits(this.#table, bookingId, pending.hold));
+    await this.#table.run('drop an abandoned booking', (c) =>
+      c.send(new DeleteCommand({ TableName: this.#table.name, Key: keys.booking(bookingId) })),
+    );
     try {
       await this.#table.run('free an abandoned booking reference', (c) =>
         c.send(
@@ -192,6 +198,46 @@ export class DynamoIdempotencyKeys {
       if (!(error instanceof ConditionFailed)) throw error;
     }
     return undefined;
+  }
+
+  /**
+   * Confirms the takes the holder left pending (it died after storing the booking, before its step
+   * 5b: booking-writes.ts). False when one is refused — a schedule switch superseded that flight item
+   * since, and counted the hold as no booking — so the booking must not stand and is undone.
+   */
+  async #confirmTakes(bookingId: string, pending: { hold: BookingRecord['hold'] } | null): Promise<boolean> {
+    if (pending === null || pending.hold.kind !== 'seats') return true;
+    const left = (await this.#itemsHolding(bookingId, pending.hold.flightIds)).filter(
+      (item) => item[pendingAttribute(bookingId)] !== undefined,
+    );
+    const flightKeys = new Map(left.map((item) => [item.id as string, itemKey(item)]));
+    for (const unit of heldUnits(this.#table.name, bookingId, pending.hold, flightKeys, { pending: true })) {
+      if (unit.confirm === undefined || !flightKeys.has(unit.label)) continue;
+      try {
+        await update(this.#table, 'confirm an abandoned booking', unit.confirm);
+      } catch (error) {
+        if (!(error instanceof ConditionFailed)) throw error;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Every item of `flightIds` (any generation) on which `bookingId` holds seats. */
+  async #itemsHolding(bookingId: string, flightIds: readonly string[]): Promise<Item[]> {
+    const found: Item[] = [];
+    for (const id of new Set(flightIds)) {
+      const versions = await this.#table.queryAll('read flight versions', {
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':pk': keys.flightPartition(id) },
+        ConsistentRead: true,
+      });
+      for (const item of versions) {
+        if ((item.holds as Record<string, number> | undefined)?.[bookingId] !== undefined) found.push(item);
+      }
+    }
+    return found;
   }
 
   async #readKey(scope: string, key: string): Promise<Item | undefined> {
