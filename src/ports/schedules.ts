@@ -65,7 +65,9 @@ export interface SwitchBookings {
   /**
    * Told, inside the switch's transaction, every confirmed booking holding a live flight the switch
    * drops (no staged leg) or moves (other departure, arrival or aircraft); answers the events to
-   * append for those of them the caller's `events` did not cover. Must not throw.
+   * append for those of them the caller's `events` did not cover. Must not throw. (A backend without
+   * a transaction that large tells it once no booking can reach those flights any more, before the
+   * switch's events are appended: DynamoDB, docs/adr/0023-schedule-import.md.)
    */
   held(bookings: readonly BookingRecord[]): readonly CloudEvent[];
 }
