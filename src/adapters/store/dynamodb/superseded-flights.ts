@@ -159,8 +159,9 @@ export async function settleSuperseded(
         if (await deleteIfUnheld(table, successor)) return;
       }
       if (record.provisional === true) cancelled.push(record.id as string);
-      await moveToSuccessor(table, successor, copiedImage(record), image);
-      await rebase(table, record, image);
+      // Nothing sold or given back since the copy (the usual case): the record stands as it is.
+      if (await moveToSuccessor(table, successor, copiedImage(record), image))
+        await rebase(table, record, image);
     });
   };
   for await (const record of table.queryItems('read superseded flights', {
@@ -260,15 +261,15 @@ async function rebase(table: DynamoTable, record: Item, image: HeldImage): Promi
 
 /**
  * Moves to the successor what the old item's image shows beyond what was copied to it: seats taken or
- * given back per cabin, holds added or removed. A successor gone since (superseded and deleted in
- * turn) has nothing left to correct.
+ * given back per cabin, holds added or removed; false when there is none. A successor gone since
+ * (superseded and deleted in turn) has nothing left to correct.
  */
 export async function moveToSuccessor(
   table: DynamoTable,
   successor: ItemKey,
   copied: HeldImage,
   image: HeldImage,
-): Promise<void> {
+): Promise<boolean> {
   const sets: string[] = [];
   const removes: string[] = [];
   const names: Record<string, string> = {};
@@ -294,7 +295,7 @@ export async function moveToSuccessor(
     names[`#b${i}`] = booking;
     removes.push(`holds.#b${i}`);
   }
-  if (sets.length + removes.length === 0) return;
+  if (sets.length + removes.length === 0) return false;
   names['#pk'] = PK;
   try {
     await table.run('move late sales to the new flight', (c) =>
@@ -317,6 +318,7 @@ export async function moveToSuccessor(
   } catch (error) {
     if (!(error instanceof ConditionFailed)) throw error;
   }
+  return true;
 }
 
 function liveCabins(item: Item): { cabin: string; capacity: number; seats_left: number }[] {
