@@ -181,11 +181,7 @@ export class DynamoScheduleStore implements ScheduleStore {
             continue;
           }
           const after = stagedFlight(row.flight);
-          if (
-            after.departureUtc !== item.departureUtc ||
-            after.arrivalUtc !== item.arrivalUtc ||
-            after.aircraft !== item.aircraft
-          ) {
+          if (moves(after, item)) {
             moved.push({
               before: toFlight(item),
               after: {
@@ -256,12 +252,7 @@ export class DynamoScheduleStore implements ScheduleStore {
             successor = versionItem({ ...flight, cabins }, generation, row.signature, heldImage(item).holds);
             touched.add(flight);
             note(added, flight);
-            as =
-              flight.departureUtc !== item.departureUtc ||
-              flight.arrivalUtc !== item.arrivalUtc ||
-              flight.aircraft !== item.aircraft
-                ? 'moved'
-                : 'changed';
+            as = moves(flight, item) ? 'moved' : 'changed';
           } else {
             // Every dropped flight is kept cancelled until the switch has looked at its bookings
             // (superseded-flights.ts): those `cancel` does not name are deleted then if none holds them.
@@ -626,3 +617,9 @@ export class DynamoScheduleStore implements ScheduleStore {
     await moveToSuccessor(this.#table, successor, copiedImage(record), heldImage(last));
   }
 }
+
+/** Whether a staged leg retimes or re-equips the live item: what a booking on it is told about. */
+const moves = (after: FlightRecord, item: Item): boolean =>
+  after.departureUtc !== item.departureUtc ||
+  after.arrivalUtc !== item.arrivalUtc ||
+  after.aircraft !== item.aircraft;
