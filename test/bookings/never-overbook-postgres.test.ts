@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ApiProcess, prepareSharedStore } from '../helpers/api-process.js';
 import { dropSchema, postgresEnv, queryTestDatabase, uniqueSchema } from '../helpers/postgres.js';
-import { STAMPEDE, stampedeOnTwoProcesses } from '../helpers/stampede.js';
+import { STAMPEDE, STAMPEDE_INVENTORY, stampedeOnTwoProcesses } from '../helpers/stampede.js';
 
 describe('never overbook on PostgreSQL', () => {
   const schema = uniqueSchema('overbook');
@@ -13,7 +13,7 @@ describe('never overbook on PostgreSQL', () => {
   });
 
   it(`${STAMPEDE.requests} concurrent bookings through two API processes for ${STAMPEDE.seats} seats: exactly ${STAMPEDE.seats} succeed, the rest 409 sold-out`, async () => {
-    const shared = await prepareSharedStore(postgresEnv(schema));
+    const shared = await prepareSharedStore(postgresEnv(schema), STAMPEDE_INVENTORY);
     const flightId = await stampedeOnTwoProcesses(
       shared,
       processes,
