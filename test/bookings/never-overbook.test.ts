@@ -9,6 +9,7 @@ import {
   STAMPEDE_INVENTORY,
   stampede,
   stampedeOnTwoProcesses,
+  TWO_PROCESS_STAMPEDE_TIMEOUT_MS,
 } from '../helpers/stampede.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
@@ -64,7 +65,9 @@ describe('never overbook', () => {
     expect(lowest).toBeGreaterThanOrEqual(0);
   });
 
-  it(`the same with two API processes on one SQLite file`, async () => {
+  it(`the same with two API processes on one SQLite file`, {
+    timeout: TWO_PROCESS_STAMPEDE_TIMEOUT_MS,
+  }, async () => {
     shared = await prepareSharedStore({}, STAMPEDE_INVENTORY);
     const db = new Database(shared.file);
     db.pragma('busy_timeout = 5000');
