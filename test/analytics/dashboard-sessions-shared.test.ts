@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChildHandle, spawnTsx, untilTwoWorkersForked } from '../helpers/api-process.js';
+import { type ChildHandle, spawnScript, untilTwoWorkersForked } from '../helpers/api-process.js';
 import {
   dashboardSessionStatus,
   openDashboardStream,
@@ -29,7 +29,7 @@ const base = `http://127.0.0.1:${port}`;
 let server: ChildHandle;
 
 beforeAll(async () => {
-  server = spawnTsx(CLI, ['serve'], {
+  server = spawnScript(CLI, ['serve'], {
     SQLITE_FILE: join(dir, 'store.db'),
     ADMIN_API_KEY: ADMIN,
     SEED_ON_START: 'false',

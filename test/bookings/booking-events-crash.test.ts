@@ -6,7 +6,7 @@ import {
   type ApiProcess,
   prepareSharedStore,
   type SharedStore,
-  spawnTsx,
+  spawnScript,
   startApiProcess,
 } from '../helpers/api-process.js';
 import { contact, firstFlightOffer, passengersFor } from '../helpers/bookings.js';
@@ -47,7 +47,7 @@ describe('a booking event survives kill -9 of the API process right after the bo
       passengers: passengersFor({ adults: 1 }, offer.itineraries[0]!.segments[0]!.departure.at.slice(0, 10)),
       contact,
     };
-    const crashing = spawnTsx(writer, [offer.id, JSON.stringify(body)], shared.env);
+    const crashing = spawnScript(writer, [offer.id, JSON.stringify(body)], shared.env);
     let bookingId = '';
     try {
       await waitFor(

@@ -7,7 +7,7 @@ import {
   startDynaliteProcess,
   uniqueTableName,
 } from '../helpers/dynalite.js';
-import { STAMPEDE, stampedeOnTwoProcesses } from '../helpers/stampede.js';
+import { STAMPEDE, STAMPEDE_INVENTORY, stampedeOnTwoProcesses } from '../helpers/stampede.js';
 
 /**
  * Two API processes on one DynamoDB table (dynalite in a third process, which both reach over HTTP). dynalite has no transactions, so this proves the conditional write path
@@ -41,8 +41,8 @@ describe('never overbook on DynamoDB', () => {
         // stampede queues behind it, and what is tested is the count, not the latency.
         REQUEST_TIMEOUT_MS: '120000',
       },
-      // Seeding runs at the emulator's pace: three days are enough for a flight two days out.
-      { airports: 30, days: 3 },
+      // Seeding runs at the emulator's pace: the stampede's small network.
+      STAMPEDE_INVENTORY,
     );
     store = await openDynamoDbStore(dynamoConfig(dynamo.endpoint, table));
     const dynamoStore = store;

@@ -1,7 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ApiProcess, prepareSharedStore } from '../helpers/api-process.js';
 import { dropSchema, postgresEnv, queryTestDatabase, uniqueSchema } from '../helpers/postgres.js';
-import { STAMPEDE, stampedeOnTwoProcesses } from '../helpers/stampede.js';
+import {
+  STAMPEDE,
+  STAMPEDE_INVENTORY,
+  stampedeOnTwoProcesses,
+  TWO_PROCESS_STAMPEDE_TIMEOUT_MS,
+} from '../helpers/stampede.js';
 
 describe('never overbook on PostgreSQL', () => {
   const schema = uniqueSchema('overbook');
@@ -12,8 +17,10 @@ describe('never overbook on PostgreSQL', () => {
     await dropSchema(schema);
   });
 
-  it(`${STAMPEDE.requests} concurrent bookings through two API processes for ${STAMPEDE.seats} seats: exactly ${STAMPEDE.seats} succeed, the rest 409 sold-out`, async () => {
-    const shared = await prepareSharedStore(postgresEnv(schema));
+  it(`${STAMPEDE.requests} concurrent bookings through two API processes for ${STAMPEDE.seats} seats: exactly ${STAMPEDE.seats} succeed, the rest 409 sold-out`, {
+    timeout: TWO_PROCESS_STAMPEDE_TIMEOUT_MS,
+  }, async () => {
+    const shared = await prepareSharedStore(postgresEnv(schema), STAMPEDE_INVENTORY);
     const flightId = await stampedeOnTwoProcesses(
       shared,
       processes,

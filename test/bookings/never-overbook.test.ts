@@ -3,7 +3,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { InventoryStore } from '../../src/ports/store.js';
 import { type ApiProcess, prepareSharedStore, type SharedStore } from '../helpers/api-process.js';
 import { BookingClient, directLhrJfk, firstFlightOffer, oneAdultBooking } from '../helpers/bookings.js';
-import { expectExactlyTheSeats, STAMPEDE, stampede, stampedeOnTwoProcesses } from '../helpers/stampede.js';
+import {
+  expectExactlyTheSeats,
+  STAMPEDE,
+  STAMPEDE_INVENTORY,
+  stampede,
+  stampedeOnTwoProcesses,
+  TWO_PROCESS_STAMPEDE_TIMEOUT_MS,
+} from '../helpers/stampede.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
 
 const { requests: REQUESTS, seats: SEATS, concurrency: CONCURRENCY } = STAMPEDE;
@@ -31,7 +38,7 @@ describe('never overbook', () => {
   });
 
   it(`${REQUESTS} concurrent bookings through HTTP for ${SEATS} seats: exactly ${SEATS} succeed, the rest 409 sold-out`, async () => {
-    tp = await startTestPlatform({ airports: 30, days: 5 });
+    tp = await startTestPlatform(STAMPEDE_INVENTORY);
     const offer = await firstFlightOffer(tp.baseUrl, tp.apiKey, directLhrJfk(tp.date(2)));
     const flightId = offer.itineraries[0]!.segments[0]!.id;
     await setSeats(tp.platform.store, flightId, SEATS);
@@ -58,8 +65,10 @@ describe('never overbook', () => {
     expect(lowest).toBeGreaterThanOrEqual(0);
   });
 
-  it(`the same with two API processes on one SQLite file`, async () => {
-    shared = await prepareSharedStore();
+  it(`the same with two API processes on one SQLite file`, {
+    timeout: TWO_PROCESS_STAMPEDE_TIMEOUT_MS,
+  }, async () => {
+    shared = await prepareSharedStore({}, STAMPEDE_INVENTORY);
     const db = new Database(shared.file);
     db.pragma('busy_timeout = 5000');
     const flightId = await stampedeOnTwoProcesses(

@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nodeArgs } from '../helpers/built-sources.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tp-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the real command line in a child process, as a user would. */
 function cli(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  return spawnSync(process.execPath, [...nodeArgs('src/cli/main.ts'), ...args], {
     encoding: 'utf8',
     env: { ...process.env, SQLITE_FILE: join(dir, 'cli.db'), LOG_LEVEL: 'silent', ...env },
     timeout: 120_000,

@@ -7,7 +7,7 @@ import {
   type ChildHandle,
   prepareSharedStore,
   type SharedStore,
-  spawnTsx,
+  spawnScript,
   untilTwoWorkersForked,
 } from '../helpers/api-process.js';
 import { bookingBody, directLhrJfk, passengersFor, searchFlights } from '../helpers/bookings.js';
@@ -44,7 +44,7 @@ afterEach(async () => {
 /** Starts `serve` with two workers on the shared store, leading its own process group. */
 async function startCluster(env: Record<string, string>): Promise<{ base: string; port: number }> {
   const port = randomPort();
-  server = spawnTsx(
+  server = spawnScript(
     CLI,
     ['serve'],
     { ...env, WORKERS: '2', PORT: String(port), HOST: '127.0.0.1' },
@@ -60,12 +60,12 @@ async function startCluster(env: Record<string, string>): Promise<{ base: string
   return { base, port };
 }
 
-/** The primary's worker processes (its other children are tsx's esbuild service). */
+/** The primary's worker processes (those running the CLI as it does). */
 function workerPids(primary: number): number[] {
   const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(primary)], { encoding: 'utf8' });
   return out
     .split('\n')
-    .filter((line) => line.includes('main.ts'))
+    .filter((line) => line.includes('main.js'))
     .map((line) => Number.parseInt(line.trim(), 10));
 }
 

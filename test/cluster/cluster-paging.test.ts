@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChildHandle, spawnTsx, untilTwoWorkersForked } from '../helpers/api-process.js';
+import { type ChildHandle, spawnScript, untilTwoWorkersForked } from '../helpers/api-process.js';
 import { type RawAnswer, rawExchange } from '../helpers/raw-http.js';
 import { randomPort, waitFor } from '../helpers/redis-server.js';
 
@@ -51,7 +51,7 @@ describe.each<{ cache: string; env: Record<string, string> }>([
   let path = '';
 
   beforeAll(async () => {
-    server = spawnTsx(CLI, ['serve'], {
+    server = spawnScript(CLI, ['serve'], {
       SQLITE_FILE: join(dir, 'store.db'),
       ADMIN_API_KEY: ADMIN,
       SEED_ON_START: 'true',

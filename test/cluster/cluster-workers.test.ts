@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChildHandle, spawnTsx, untilTwoWorkersForked } from '../helpers/api-process.js';
+import { type ChildHandle, spawnScript, untilTwoWorkersForked } from '../helpers/api-process.js';
 import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js';
 import { rawExchange } from '../helpers/raw-http.js';
 import { randomPort, waitFor } from '../helpers/redis-server.js';
@@ -37,7 +37,7 @@ type Answer = { data: { itineraries: { segments: { id: string }[] }[] }[] };
 const get = (path: string) => fetch(`${base}${path}`, { headers: { 'x-api-key': ADMIN } });
 
 beforeAll(async () => {
-  server = spawnTsx(CLI, ['serve'], env);
+  server = spawnScript(CLI, ['serve'], env);
   await untilTwoWorkersForked(server);
   await waitFor(
     async () => (await fetch(`${base}/health/live`).catch(() => undefined))?.ok === true,

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../src/core/events/create-event.js';
+import { nodeArgs } from '../helpers/built-sources.js';
 import { openEventStores } from '../helpers/event-stores.js';
 import { tempSqliteFile } from '../helpers/temp-sqlite.js';
 
@@ -12,7 +13,7 @@ const temp = tempSqliteFile();
 afterAll(() => temp.cleanup());
 
 const cli = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', main, ...args], {
+  run(process.execPath, [...nodeArgs(main), ...args], {
     env: { ...process.env, SQLITE_FILE: temp.file, LOG_LEVEL: 'silent', ADMIN_API_KEY: 'x'.repeat(40) },
   });
 

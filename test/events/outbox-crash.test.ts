@@ -5,6 +5,7 @@ import { InProcessEventBus } from '../../src/adapters/events/in-process.js';
 import { createRedisStreamsEventBus } from '../../src/adapters/events/redis-streams.js';
 import { OutboxRelay } from '../../src/core/events/outbox-relay.js';
 import type { CloudEvent, EventBus } from '../../src/ports/events.js';
+import { nodeArgs } from '../helpers/built-sources.js';
 import { type EventStores, openEventStores } from '../helpers/event-stores.js';
 import { deleteKeys, redisUrl, uniqueStreamKey } from '../helpers/redis.js';
 import { tempSqliteFile } from '../helpers/temp-sqlite.js';
@@ -14,7 +15,7 @@ const writer = fileURLToPath(new URL('../fixtures/outbox-crash-writer.ts', impor
 
 /** Runs the writer until it reports an open transaction, then kills it with SIGKILL. */
 async function runWriterAndKill(file: string): Promise<void> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', writer, file], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs(writer), file], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import { createPlatform } from '../../src/composition/platform.js';
 import { loadConfig } from '../../src/config.js';
 import { generateDemoInventory } from '../../src/core/demo-inventory/generate.js';
+import { nodeArgs } from './built-sources.js';
 import { randomPort } from './redis-server.js';
 import { waitFor } from './wait-for.js';
 
@@ -86,16 +87,17 @@ export interface ChildHandle {
 }
 
 /**
- * Spawns `node --import tsx <script> ...args` with `env` added to this process's environment;
- * `detached` makes it lead a process group of its own (its pid is the group id), as a service is.
+ * Spawns `node <script> ...args` (`script` a .ts source of this checkout, run from its JavaScript copy:
+ * helpers/built-sources.ts) with `env` added to this process's environment; `detached` makes it lead
+ * a process group of its own (its pid is the group id), as a service is.
  */
-export function spawnTsx(
+export function spawnScript(
   script: string,
   args: string[],
   env: Record<string, string>,
   options: { detached?: boolean } = {},
 ): ChildHandle {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs(script), ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.detached ?? false,
@@ -151,7 +153,7 @@ export async function startServeProcess(
   // Not PORT=0: the workers of a cluster and the start-up stand-in must all take the same port.
   const port = randomPort();
   const url = `http://127.0.0.1:${port}`;
-  const handle = spawnTsx(cliScript, ['serve'], { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const handle = spawnScript(cliScript, ['serve'], { ...env, PORT: String(port), HOST: '127.0.0.1' });
   try {
     await waitFor(
       'serve to be ready',
@@ -175,7 +177,7 @@ export interface ApiProcess extends ChildHandle {
 
 /** Starts the API server script on a free port and resolves once it listens. */
 export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
-  const handle = spawnTsx(serverScript, [], { PORT: '0', HOST: '127.0.0.1', ...env });
+  const handle = spawnScript(serverScript, [], { PORT: '0', HOST: '127.0.0.1', ...env });
   let port = 0;
   try {
     await waitFor(

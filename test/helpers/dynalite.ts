@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import dynalite from 'dynalite';
 import { type DynamoDbStoreConfig, openDynamoDbStore } from '../../src/adapters/store/dynamodb/index.js';
 import type { StoreBackend } from '../../src/ports/store-backend.js';
-import { spawnTsx } from './api-process.js';
+import { spawnScript } from './api-process.js';
 import { waitFor } from './wait-for.js';
 
 /** A dynalite server (in-memory DynamoDB-compatible) listening on a free port of this process. */
@@ -52,7 +52,7 @@ const serverScript = fileURLToPath(new URL('../fixtures/dynalite-server.ts', imp
 
 /** dynalite in a child process of its own (its own CPU time), for load from several API processes. */
 export async function startDynaliteProcess(): Promise<LocalDynamo> {
-  const handle = spawnTsx(serverScript, [], {});
+  const handle = spawnScript(serverScript, [], {});
   let port = 0;
   try {
     await waitFor(

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDynamoDbStore } from '../../src/adapters/store/dynamodb/index.js';
+import { nodeArgs } from '../helpers/built-sources.js';
 import {
   dynamoConfig,
   type LocalDynamo,
@@ -30,7 +31,7 @@ afterAll(async () => {
 });
 
 function cli(args: string[], input?: string): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  return spawnSync(process.execPath, [...nodeArgs('src/cli/main.ts'), ...args], {
     encoding: 'utf8',
     env: {
       ...process.env,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nodeArgs } from '../helpers/built-sources.js';
 import { leg, ssimFile } from '../helpers/ssim-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tp-import-cli-'));
@@ -12,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the real command line in a child process, as an operator would. */
 function cli(args: string[], options: { db: string; input?: string | Buffer }): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  return spawnSync(process.execPath, [...nodeArgs('src/cli/main.ts'), ...args], {
     encoding: 'utf8',
     env: { ...process.env, SQLITE_FILE: join(dir, options.db), LOG_LEVEL: 'silent', SEARCH_THREADS: '0' },
     timeout: 120_000,

@@ -14,7 +14,7 @@ import {
   type ApiProcess,
   prepareSharedStore,
   type SharedStore,
-  spawnTsx,
+  spawnScript,
   startApiProcess,
 } from '../helpers/api-process.js';
 import {
@@ -62,7 +62,7 @@ type BackupRunner = (
 
 /** As an operator runs it: the real command line in a process of its own, beside the server's. */
 const backupByCommandLine: BackupRunner = async (file, env) => {
-  const backup = spawnTsx('src/cli/main.ts', ['backup', '--out', file], env);
+  const backup = spawnScript('src/cli/main.ts', ['backup', '--out', file], env);
   const [code] = (await once(backup.child, 'exit')) as [number | null];
   return { code, out: backup.output() };
 };

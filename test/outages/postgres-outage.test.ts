@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeArgs } from '../helpers/built-sources.js';
 import { dropSchema, postgresBehindProxy, postgresEnv, uniqueSchema } from '../helpers/postgres.js';
 import type { TcpProxy } from '../helpers/tcp-proxy.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
@@ -11,7 +12,7 @@ const HANG_MS = REQUEST_TIMEOUT_MS + 10_000;
 
 describe('PostgreSQL down at start', () => {
   it('with STORE_START_TIMEOUT_MS=0, serve exits 69 at once with one line naming the store and the server', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    const result = spawnSync(process.execPath, [...nodeArgs('src/cli/main.ts'), 'serve'], {
       env: {
         ...process.env,
         ...postgresEnv(uniqueSchema('down')),

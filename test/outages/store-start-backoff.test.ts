@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_API_KEY, type ChildHandle, spawnTsx } from '../helpers/api-process.js';
+import { ADMIN_API_KEY, type ChildHandle, spawnScript } from '../helpers/api-process.js';
 import { dropSchema, postgresBehindProxy, postgresEnv, uniqueSchema } from '../helpers/postgres.js';
 import { randomPort } from '../helpers/redis-server.js';
 import type { TcpProxy } from '../helpers/tcp-proxy.js';
@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 function serveOn(port: number, env: Record<string, string>): ChildHandle {
-  return spawnTsx(CLI, ['serve'], {
+  return spawnScript(CLI, ['serve'], {
     ...postgresEnv(schema),
     ADMIN_API_KEY,
     SEED_ON_START: 'false',

@@ -8,6 +8,7 @@ import { WebhookEndpoints } from '../../src/core/webhooks/webhook-endpoints.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { StoreBackend } from '../../src/ports/store-backend.js';
 import { BookingClient, directLhrJfk, firstFlightOffer, oneAdultBooking } from '../helpers/bookings.js';
+import { nodeArgs } from '../helpers/built-sources.js';
 import { dropSchema, openTestPostgresStore, uniqueSchema } from '../helpers/postgres.js';
 import { tempSqliteFile } from '../helpers/temp-sqlite.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/test-platform.js';
@@ -22,7 +23,7 @@ afterEach(async () => {
 });
 
 function startDispatcherProcess(kind: 'sqlite' | 'postgres', where: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, kind, where], {
+  const child = spawn(process.execPath, [...nodeArgs(fixture), kind, where], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   cleanups.push(
