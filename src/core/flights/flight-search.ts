@@ -274,7 +274,12 @@ export class FlightSearch extends PagedFlightSearch {
       for (const destination of destinations) {
         const direct = distanceKm(origin, destination);
         const maxFlownKm = (stops: number) => maxPathKm(direct, stops);
-        const limit = { paths: MAX_PATHS, step: () => budget.spend() };
+        const limit = {
+          paths: MAX_PATHS,
+          step: () => budget.spend(),
+          spend: (steps: number) => budget.spend(steps),
+          stepsLeft: () => budget.stepsLeft,
+        };
         const paths = index
           ? index.paths(origin.iata, destination.iata, request.maxStops, maxFlownKm, limit)
           : (await this.#routeGraph()).paths(

@@ -54,6 +54,15 @@ export class TimetableIndex {
   readonly #routesFrom: Uint32Array;
   /** Great-circle length of each route, km (Infinity when an airport is unknown). */
   readonly #routeKm: Float64Array;
+  /** Routes by destination station, CSR as routesFrom; and each route's position in its origin's list. */
+  readonly #routesIntoStart: Uint32Array;
+  readonly #routesInto: Uint32Array;
+  readonly #positionInOrigin: Uint32Array;
+  /** Where each station is (undefined when the airport directory does not know it). */
+  readonly #stationPosition: ({ latitude: number; longitude: number } | undefined)[];
+  /** Scratch of `paths`, one search at a time (it is synchronous): distances and routes to the target. */
+  readonly #toTarget: Float64Array;
+  readonly #intoTarget: Int32Array;
   /** Byte views of the string columns, made once: decoding is a slice of shared memory. */
   readonly #idText: Buffer;
   readonly #extraText: Buffer;
@@ -73,13 +82,26 @@ export class TimetableIndex {
     this.#routesFrom = new Uint32Array(routeCount);
     const fill = this.#routesFromStart.slice(0, stations.length);
     this.#routeKm = new Float64Array(routeCount);
+    this.#positionInOrigin = new Uint32Array(routeCount);
     for (let r = 0; r < routeCount; r++) {
-      this.#routesFrom[fill[routeOrigin[r] as number]!++] = r;
+      const origin = routeOrigin[r] as number;
+      this.#positionInOrigin[r] = fill[origin]! - (this.#routesFromStart[origin] as number);
+      this.#routesFrom[fill[origin]!++] = r;
       this.#routeKm[r] = this.#distance(
         stations[routeOrigin[r] as number] as string,
         stations[routeDestination[r] as number] as string,
       );
     }
+    this.#routesIntoStart = new Uint32Array(stations.length + 1);
+    for (let r = 0; r < routeCount; r++) this.#routesIntoStart[(routeDestination[r] as number) + 1]! += 1;
+    for (let s = 0; s < stations.length; s++)
+      this.#routesIntoStart[s + 1]! += this.#routesIntoStart[s] as number;
+    this.#routesInto = new Uint32Array(routeCount);
+    const into = this.#routesIntoStart.slice(0, stations.length);
+    for (let r = 0; r < routeCount; r++) this.#routesInto[into[routeDestination[r] as number]!++] = r;
+    this.#stationPosition = stations.map((station) => position(station));
+    this.#toTarget = new Float64Array(stations.length);
+    this.#intoTarget = new Int32Array(stations.length);
     for (let r = 0; r < routeCount; r++) {
       this.#routeByPair.set(
         `${stations[routeOrigin[r] as number]}-${stations[routeDestination[r] as number]}`,
@@ -100,6 +122,14 @@ export class TimetableIndex {
    * the same budget steps, but over station numbers, route lengths computed once and the distances
    * to the destination computed once per search (the profile of the store engine spent a quarter
    * of an uncached search on distance look-ups and another tenth on path arrays).
+   *
+   * At the last hop of a walk RouteGraph tries every route out of the airport reached, only to
+   * find the one (if any) into the destination; from a hub that is hundreds of routes per airport
+   * reached, and it was the largest item of an index search's profile. Here the routes into the
+   * destination are marked once per search (by their position in their origin's list), so the last
+   * hop is one look-up; the steps those routes would have taken are counted all at once, and the
+   * path is found at the same step — walked one route at a time only when the budget could run
+   * out inside that list, so that an exhausted budget stops at the same route.
    */
   paths(
     origin: string,
@@ -114,23 +144,74 @@ export class TimetableIndex {
     const to = this.#stationCode.get(destination) ?? -1;
     const stations = this.layout.stations;
     const target = this.#position(destination);
-    const toTarget = new Float64Array(stations.length).fill(Number.NaN);
+    const toTarget = this.#toTarget.fill(Number.NaN);
     const remaining = (station: number): number => {
       let km = toTarget[station] as number;
       if (Number.isNaN(km)) {
-        const at = this.#position(stations[station] as string);
+        const at = this.#stationPosition[station];
         km = at && target ? distanceKm(at, target) : Number.POSITIVE_INFINITY;
         toTarget[station] = km;
       }
       return km;
     };
+    // Per station: the position, in its list of routes, of its route into the destination (-1: none).
+    const intoTarget = this.#intoTarget.fill(-1);
+    if (to >= 0) {
+      for (let i = this.#routesIntoStart[to] as number; i < (this.#routesIntoStart[to + 1] as number); i++) {
+        const route = this.#routesInto[i] as number;
+        intoTarget[this.layout.routeOrigin[route] as number] = this.#positionInOrigin[route] as number;
+      }
+    }
     const loosest = maxFlownKm(maxStops);
     const most = limit.paths ?? Number.POSITIVE_INFINITY;
     const path = new Int32Array(maxStops + 2);
     const destinations = this.layout.routeDestination;
     let stopped = false;
+    /** Counts `steps` route tries; false (and the walk stops) once the budget is spent. */
+    const spend = (steps: number): boolean => {
+      if (!limit.step) return true;
+      if (limit.spend && limit.stepsLeft && limit.stepsLeft() >= steps) return limit.spend(steps);
+      for (let i = 0; i < steps; i++) if (!limit.step()) return false;
+      return true;
+    };
+    const foundAt = (depth: number): void => {
+      const airports: string[] = [];
+      for (let k = 0; k <= depth; k++) airports.push(stations[path[k] as number] as string);
+      airports.push(destination);
+      found.push(airports);
+    };
+    /** The last hop out of `last`: RouteGraph's loop over its routes, where only the destination counts. */
+    const lastHop = (depth: number, flown: number, stops: number, last: number): void => {
+      const first = this.#routesFromStart[last] as number;
+      const routes = (this.#routesFromStart[last + 1] as number) - first;
+      if (routes === 0) return;
+      if (found.length >= most) {
+        stopped = true;
+        return;
+      }
+      const at = intoTarget[last] as number;
+      if (
+        at < 0 ||
+        flown + (this.#routeKm[this.#routesFrom[first + at] as number] as number) > maxFlownKm(stops)
+      ) {
+        if (!spend(routes)) stopped = true;
+        return;
+      }
+      // Routes up to and including the one into the destination, the path, then the rest.
+      if (!spend(at + 1)) {
+        stopped = true;
+        return;
+      }
+      foundAt(depth);
+      if (at + 1 === routes) return;
+      if (found.length >= most || !spend(routes - at - 1)) stopped = true;
+    };
     const walk = (depth: number, flown: number, stops: number): void => {
       const last = path[depth] as number;
+      if (depth === stops) {
+        lastHop(depth, flown, stops, last);
+        return;
+      }
       const end = this.#routesFromStart[last + 1] as number;
       for (let i = this.#routesFromStart[last] as number; i < end; i++) {
         if (found.length >= most || (limit.step && !limit.step())) stopped = true;
@@ -141,16 +222,8 @@ export class TimetableIndex {
         for (let k = 0; k <= depth && !visited; k++) visited = path[k] === next;
         if (visited) continue;
         const flownToNext = flown + (this.#routeKm[route] as number);
-        if (next === to) {
-          if (depth === stops && flownToNext <= maxFlownKm(stops)) {
-            const airports: string[] = [];
-            for (let k = 0; k <= depth; k++) airports.push(stations[path[k] as number] as string);
-            airports.push(destination);
-            found.push(airports);
-          }
-          continue;
-        }
-        if (depth >= stops) continue;
+        // Short of the last hop a path never ends at the destination.
+        if (next === to) continue;
         if (flownToNext + remaining(next) > loosest) continue;
         path[depth + 1] = next;
         walk(depth + 1, flownToNext, stops);
