@@ -45,7 +45,8 @@ const CABIN_SLOT: Record<Cabin, number> = Object.fromEntries(CABINS.map((cabin, 
  */
 export class TimetableIndex {
   readonly layout: TimetableLayout;
-  readonly #routeByPair = new Map<string, number>();
+  /** Route by origin and destination station: key origin × stations + destination (no string built per look-up). */
+  readonly #routeByPair = new Map<number, number>();
   readonly #carrierCode = new Map<string, number>();
   readonly #stationCode = new Map<string, number>();
   readonly #position: AirportPosition;
@@ -104,7 +105,7 @@ export class TimetableIndex {
     this.#intoTarget = new Int32Array(stations.length);
     for (let r = 0; r < routeCount; r++) {
       this.#routeByPair.set(
-        `${stations[routeOrigin[r] as number]}-${stations[routeDestination[r] as number]}`,
+        (routeOrigin[r] as number) * stations.length + (routeDestination[r] as number),
         r,
       );
     }
@@ -268,7 +269,7 @@ export class TimetableIndex {
       }
     }
     return queries.map((query) => {
-      const route = this.#routeByPair.get(`${query.origin}-${query.destination}`);
+      const route = this.#route(query.origin, query.destination);
       if (route === undefined) return [];
       const [first, end] = this.#window(route, query.departFrom, query.departTo);
       const found: FlightRecord[] = [];
@@ -358,26 +359,54 @@ export class TimetableIndex {
     return 'updated';
   }
 
-  /** Whether the index holds `flight` exactly as given (schedule, fares and seats). */
+  /**
+   * Whether the index holds `flight` exactly as given (schedule, fares and seats). Read from the
+   * columns, without making the leg a record: a search re-checks every flight of its answer.
+   */
   holds(flight: FlightRecord): boolean {
     const leg = this.#find(flight);
     if (leg < 0) return false;
-    const current = this.record(leg);
-    return (
-      current.arrivalUtc === flight.arrivalUtc &&
-      current.carrier === flight.carrier &&
-      current.aircraft === flight.aircraft &&
-      sameCabins(current.cabins, flight.cabins)
-    );
+    const l = this.layout;
+    if (
+      (l.arrival[leg] as number) * 1000 !== flight.arrivalUtc ||
+      l.carriers[l.carrier[leg] as number] !== flight.carrier ||
+      l.aircraft[l.aircraftType[leg] as number] !== flight.aircraft
+    )
+      return false;
+    // The same cabins: every cabin of the record as the slot holds it, and no other slot in use.
+    let present = 0;
+    for (const cabin of flight.cabins) {
+      const s = leg * CABIN_SLOTS + (CABIN_SLOT[cabin.cabin] as number);
+      if (
+        l.capacity[s] === NO_CABIN ||
+        l.capacity[s] !== cabin.capacity ||
+        l.seatsLeft[s] !== cabin.seatsLeft ||
+        l.fare[s] !== cabin.fare ||
+        l.taxes[s] !== cabin.taxes
+      )
+        return false;
+      present += 1;
+    }
+    let slots = 0;
+    for (let c = 0; c < CABIN_SLOTS; c++) if (l.capacity[leg * CABIN_SLOTS + c] !== NO_CABIN) slots += 1;
+    return slots === present;
   }
 
   /** The leg of a flight by route, departure and id; -1 when the index does not hold it. */
   #find(flight: Pick<FlightRecord, 'id' | 'origin' | 'destination' | 'departureUtc'>): number {
-    const route = this.#routeByPair.get(`${flight.origin}-${flight.destination}`);
+    const route = this.#route(flight.origin, flight.destination);
     if (route === undefined) return -1;
     const [first, end] = this.#window(route, flight.departureUtc, flight.departureUtc + 1);
     for (let leg = first; leg < end; leg++) if (this.#id(leg) === flight.id) return leg;
     return -1;
+  }
+
+  /** The route from airport `origin` to `destination`; undefined when the index has none. */
+  #route(origin: string, destination: string): number | undefined {
+    const from = this.#stationCode.get(origin);
+    const to = this.#stationCode.get(destination);
+    if (from === undefined || to === undefined) return undefined;
+    return this.#routeByPair.get(from * this.layout.stations.length + to);
   }
 
   #distance(from: string, to: string): number {
