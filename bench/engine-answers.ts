@@ -144,6 +144,15 @@ async function answer(request: FlightSearchRequest): Promise<unknown> {
   }
 }
 
+if (process.env.DUMP_RUN) {
+  let run = await engine.search(base(routes[0]!.origin, routes[0]!.destination, 3));
+  for (let i = 0; run.offers.length < 240; i++) {
+    const route = routes[(i * 7919) % routes.length]!;
+    run = await engine.search({ ...base(route.origin, route.destination, 3), returnDate: date(6) });
+  }
+  writeFileSync(process.env.DUMP_RUN, JSON.stringify(run));
+  process.stdout.write(`dumped ${run.offers.length} offers\n`);
+}
 if (values.out) {
   const random = new SeededRandom(2026);
   const lines: string[] = [];
