@@ -2,7 +2,6 @@ import type { DomainErrorCode } from '../core/errors.js';
 import type { FlightSearchRequest } from '../core/flights/flight-search-request.js';
 import type { TimetableLayout } from '../core/flights/timetable/timetable-layout.js';
 import type { HotelSearchRequest } from '../core/hotels/hotel-search.js';
-import type { SearchRun } from '../core/search/search-results.js';
 import type { WorkLimits } from '../core/search/work-budget.js';
 
 /** What a search thread needs to build its own searches: everything else it opens itself. */
