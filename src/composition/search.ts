@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { RecentInvalidations } from '../core/cache/recent-invalidations.js';
 import { createDiscovery, type Discovery } from '../core/discovery/discovery.js';
 import { FlightSearch } from '../core/flights/flight-search.js';
@@ -21,6 +22,16 @@ import { createSupplierComponents, type SupplierComponents } from './suppliers.j
 import type { TimetableComponents } from './timetable.js';
 
 /**
+ * Search threads per process for SEARCH_THREADS (`auto`: the cores shared among `workers` worker
+ * processes, at least one each). Measured at 3,000 airports × 30 days on 2 cores, one process: a
+ * second thread raised the 16-client throughput (BENCHMARKS.md, issue 20, "Search speed and
+ * throughput"), as the event loop was far from busy while the one thread was.
+ */
+export function searchThreadCount(configured: number | 'auto', workers: number): number {
+  return configured === 'auto' ? Math.max(1, Math.floor(availableParallelism() / workers)) : configured;
+}
+
+/**
  * Threads running origin searches off the event loop, or undefined. They open the SQLite file
  * read-only beside this process's connection; other backends (and a platform on an injected clock,
  * which threads would not share) search on the event loop.
@@ -37,7 +48,7 @@ export async function startSearchThreads(w: Wiring): Promise<SearchPool | undefi
       workLimits: searchWorkLimits(config.requestTimeoutMs),
       niceness: config.searchThreadNiceness,
     },
-    config.searchThreads,
+    searchThreadCount(config.searchThreads, 1),
     (message, error) => w.log.warn({ err: error }, message),
   );
 }
