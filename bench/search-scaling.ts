@@ -234,8 +234,14 @@ async function world(
       build += `; restart: index serving ${served.toFixed(1)} s after spawn (snapshot read in ${seconds(snapshotLine, 'loadMs')} s)`;
   }
   await waitUntilReady(`${baseUrl}/health/live`, server, 600_000);
-  // Whatever the build left to collect is collected before the window.
+  // Whatever the build left (writing its snapshot, collecting its garbage) is done before the
+  // windows: the server is waited for until it idles (under 5% of a core for a second), at most 60 s.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
+  for (let waited = 0; waited < 60; waited++) {
+    const cpuFrom = cpuMsOf(server.pid as number);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    if (cpuMsOf(server.pid as number) - cpuFrom < 50) break;
+  }
   // Warm the JIT and the page cache on searches not measured.
   await timeSequential(
     baseUrl,
