@@ -28,6 +28,7 @@ import type { FlightSearchRequest } from '../src/core/flights/flight-search-requ
 import { LiveTimetable } from '../src/core/flights/timetable/live-timetable.js';
 import { buildTimetable } from '../src/core/flights/timetable/timetable-builder.js';
 import { TokenSigner } from '../src/core/offers/signed-token.js';
+import { FLIGHT_SEARCH_DEFAULTS } from '../src/core/search/request-rules.js';
 import { SearchResults } from '../src/core/search/search-results.js';
 import type { Clock } from '../src/ports/clock.js';
 import { CABINS } from '../src/ports/store.js';
@@ -97,12 +98,7 @@ const base = (origin: string, destination: string, day: number): FlightSearchReq
   origin,
   destination,
   departureDate: date(day),
-  adults: 1,
-  children: 0,
-  infants: 0,
-  cabin: 'economy',
-  maxStops: 2,
-  sort: 'price',
+  ...FLIGHT_SEARCH_DEFAULTS,
   currency: 'USD',
 });
 

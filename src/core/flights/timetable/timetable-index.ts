@@ -76,10 +76,7 @@ export class TimetableIndex {
     for (const [i, station] of stations.entries()) this.#stationCode.set(station, i);
     // Routes grouped by origin, each group in the store's route order (the order RouteGraph walks).
     const routeCount = layout.routeCarriers.length;
-    this.#routesFromStart = new Uint32Array(stations.length + 1);
-    for (let r = 0; r < routeCount; r++) this.#routesFromStart[(routeOrigin[r] as number) + 1]! += 1;
-    for (let s = 0; s < stations.length; s++)
-      this.#routesFromStart[s + 1]! += this.#routesFromStart[s] as number;
+    this.#routesFromStart = groupStarts(routeOrigin, routeCount, stations.length);
     this.#routesFrom = new Uint32Array(routeCount);
     const fill = this.#routesFromStart.slice(0, stations.length);
     this.#routeKm = new Float64Array(routeCount);
@@ -93,10 +90,7 @@ export class TimetableIndex {
         stations[routeDestination[r] as number] as string,
       );
     }
-    this.#routesIntoStart = new Uint32Array(stations.length + 1);
-    for (let r = 0; r < routeCount; r++) this.#routesIntoStart[(routeDestination[r] as number) + 1]! += 1;
-    for (let s = 0; s < stations.length; s++)
-      this.#routesIntoStart[s + 1]! += this.#routesIntoStart[s] as number;
+    this.#routesIntoStart = groupStarts(routeDestination, routeCount, stations.length);
     this.#routesInto = new Uint32Array(routeCount);
     const into = this.#routesIntoStart.slice(0, stations.length);
     for (let r = 0; r < routeCount; r++) this.#routesInto[into[routeDestination[r] as number]!++] = r;
@@ -443,6 +437,17 @@ export class TimetableIndex {
     const { idStart } = this.layout;
     return this.#idText.toString('utf8', idStart[leg] as number, idStart[leg + 1] as number);
   }
+}
+
+/**
+ * Where each group starts in a CSR list of `count` items grouped by `groupOf[item]` (groups 0 …
+ * groups - 1): group g's items are [starts[g], starts[g + 1]).
+ */
+function groupStarts(groupOf: Uint32Array, count: number, groups: number): Uint32Array {
+  const starts = new Uint32Array(groups + 1);
+  for (let i = 0; i < count; i++) starts[(groupOf[i] as number) + 1]! += 1;
+  for (let g = 0; g < groups; g++) starts[g + 1]! += starts[g] as number;
+  return starts;
 }
 
 /** First index in [lo, hi) whose value is ≥ `value` (hi when none). */
