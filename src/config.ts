@@ -440,7 +440,7 @@ export const options = {
   },
   searchThreads: {
     env: 'SEARCH_THREADS',
-    doc: "Worker threads running origin searches (cache misses) off the event loop, each with its own read-only SQLite connection (STORE=sqlite only: other backends search on the event loop); 0 runs them on the event loop. `auto`: the machine's cores shared among `serve`'s worker processes, at least one each (one process on 2 cores: 2 threads; 2 workers on 2 cores: 1 each).",
+    doc: "Worker threads running origin searches (cache misses) off the event loop, each with its own read-only SQLite connection (STORE=sqlite only: other backends search on the event loop); 0 runs them on the event loop. `auto`: the machine's cores shared among `serve`'s worker processes, less one for each process's event loop, at least one (2 cores: 1; 8 cores and one process, as a large index requires: 7; one worker per core: 1 each).",
     default: 'auto',
     parse: autoOr(integer(0, 64)),
   },

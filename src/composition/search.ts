@@ -22,13 +22,16 @@ import { createSupplierComponents, type SupplierComponents } from './suppliers.j
 import type { TimetableComponents } from './timetable.js';
 
 /**
- * Search threads per process for SEARCH_THREADS (`auto`: the cores shared among `workers` worker
- * processes, at least one each). Measured at 3,000 airports × 30 days on 2 cores, one process: a
- * second thread raised the 16-client throughput (BENCHMARKS.md, issue 20, "Search speed and
- * throughput"), as the event loop was far from busy while the one thread was.
+ * Search threads per process for SEARCH_THREADS. `auto`: the cores shared among `workers` worker
+ * processes, less one for each process's event loop, at least one thread (2 cores, one process: 1;
+ * 8 cores, one process as a large index requires: 7; one worker per core: 1 each). Why the event
+ * loop keeps a core: at 3,000 airports × 30 days on 2 cores a second thread in the one process
+ * raised neither throughput nor latency consistently and cost about a quarter more CPU per search,
+ * as the event loop's own work per miss (reading the answer, snapshot id, pages) had become about
+ * as large as the thread's (BENCHMARKS.md, issue 20, "Search speed and throughput").
  */
 export function searchThreadCount(configured: number | 'auto', workers: number): number {
-  return configured === 'auto' ? Math.max(1, Math.floor(availableParallelism() / workers)) : configured;
+  return configured === 'auto' ? Math.max(1, Math.floor(availableParallelism() / workers) - 1) : configured;
 }
 
 /**
