@@ -221,7 +221,7 @@ export class SearchPool {
       const pending = at >= 0 ? thread.busy.splice(at, 1)[0] : undefined;
       this.#completed += 1;
       if (pending !== undefined) {
-        if (message.ok) pending.resolve(JSON.parse(message.run) as SearchRun<unknown>);
+        if (message.ok) pending.resolve(message.run);
         else pending.reject(toError(message.error));
       }
       this.#dispatch();

@@ -109,7 +109,7 @@ port.on('message', async (task: ToSearchThread) => {
       task.kind === 'flights'
         ? await flights.search(task.request, options)
         : await hotels.search(task.request, options);
-    answer = { id: task.id, ok: true, run: JSON.stringify(run) };
+    answer = { id: task.id, ok: true, run };
   } catch (error) {
     answer = { id: task.id, ok: false, error: threadError(error) };
   } finally {
