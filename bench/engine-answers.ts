@@ -17,7 +17,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
-import { createMemoryCache } from '../src/adapters/cache/memory.js';
 import { openSqliteDatabase } from '../src/adapters/store/sqlite/database.js';
 import { openSqliteReadOnlySearchStores } from '../src/adapters/store/sqlite/index.js';
 import { SqliteInventoryStore } from '../src/adapters/store/sqlite/inventory-store.js';
@@ -29,9 +28,9 @@ import { LiveTimetable } from '../src/core/flights/timetable/live-timetable.js';
 import { buildTimetable } from '../src/core/flights/timetable/timetable-builder.js';
 import { TokenSigner } from '../src/core/offers/signed-token.js';
 import { FLIGHT_SEARCH_DEFAULTS } from '../src/core/search/request-rules.js';
-import { SearchResults } from '../src/core/search/search-results.js';
 import type { Clock } from '../src/ports/clock.js';
 import { CABINS } from '../src/ports/store.js';
+import { unconsultedSearchResults } from './bench-setup.js';
 import { monotonicMicros } from './profile-summary.js';
 
 const { values } = parseArgs({
@@ -68,16 +67,7 @@ const stores = openSqliteReadOnlySearchStores(values.file);
 const timetable = new LiveTimetable(stores.inventory, { position: (iata) => airports.byIata(iata) });
 timetable.swap(layout);
 const signer = new TokenSigner('engine-answers-signing-secret-00000000000');
-const results = new SearchResults({
-  cache: createMemoryCache({ maxEntries: 1, maxBytes: 1_024, keyPrefix: 'unused' }),
-  snapshots: createMemoryCache({ maxEntries: 1, maxBytes: 1_024, keyPrefix: 'unused-snapshots' }),
-  signer,
-  clock,
-  ttlMs: () => 0,
-  graceMs: 0,
-  snapshotTtlMs: 0,
-  preparedPages: 1,
-});
+const results = unconsultedSearchResults(signer, clock);
 const engine = new FlightSearch({
   results,
   store: stores.inventory,
