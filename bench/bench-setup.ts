@@ -3,6 +3,10 @@
  * client key through the CLI (in child processes, as an operator would), and probe hits while a
  * load runs.
  */
+import { createMemoryCache } from '../src/adapters/cache/memory.js';
+import type { TokenSigner } from '../src/core/offers/signed-token.js';
+import { SearchResults } from '../src/core/search/search-results.js';
+import type { Clock } from '../src/ports/clock.js';
 import type { ChildProcesses } from './child-processes.js';
 
 /** The admin key every benchmark's servers are started with (not a secret: local, throwaway stores). */
@@ -128,4 +132,21 @@ export function hitProbe(
       latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
     return { p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0, count: latencies.length };
   };
+}
+
+/**
+ * The result cache a search engine is built with when the bench calls its `search` directly (no
+ * pages, so it is never consulted): the smallest there is.
+ */
+export function unconsultedSearchResults(signer: TokenSigner, clock: Clock): SearchResults {
+  return new SearchResults({
+    cache: createMemoryCache({ maxEntries: 1, maxBytes: 1_024, keyPrefix: 'unused' }),
+    snapshots: createMemoryCache({ maxEntries: 1, maxBytes: 1_024, keyPrefix: 'unused-snapshots' }),
+    signer,
+    clock,
+    ttlMs: () => 0,
+    graceMs: 0,
+    snapshotTtlMs: 0,
+    preparedPages: 1,
+  });
 }

@@ -8,7 +8,6 @@
  */
 import { parseArgs } from 'node:util';
 import { loadAirportDirectory } from '../src/adapters/airports/openflights.js';
-import { createMemoryCache } from '../src/adapters/cache/memory.js';
 import { openSqliteDatabase } from '../src/adapters/store/sqlite/database.js';
 import { SqliteInventoryStore } from '../src/adapters/store/sqlite/inventory-store.js';
 import { SeededRandom } from '../src/core/demo-inventory/random.js';
@@ -18,8 +17,8 @@ import { LiveTimetable } from '../src/core/flights/timetable/live-timetable.js';
 import { buildTimetable } from '../src/core/flights/timetable/timetable-builder.js';
 import { layoutBytes, legCount } from '../src/core/flights/timetable/timetable-layout.js';
 import { TokenSigner } from '../src/core/offers/signed-token.js';
-import { SearchResults } from '../src/core/search/search-results.js';
 import { systemClock } from '../src/ports/clock.js';
+import { unconsultedSearchResults } from './bench-setup.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,16 +33,7 @@ const DAY_MS = 86_400_000;
 const store = new SqliteInventoryStore(openSqliteDatabase(values.file));
 const airports = await loadAirportDirectory();
 const signer = new TokenSigner('engine-compare-signing-secret-000000000000');
-const results = new SearchResults({
-  cache: createMemoryCache({ maxEntries: 1, maxBytes: 1_024, keyPrefix: 'unused' }),
-  snapshots: createMemoryCache({ maxEntries: 1, maxBytes: 1_024, keyPrefix: 'unused-snapshots' }),
-  signer,
-  clock: systemClock,
-  ttlMs: () => 0,
-  graceMs: 0,
-  snapshotTtlMs: 0,
-  preparedPages: 1,
-});
+const results = unconsultedSearchResults(signer, systemClock);
 const from = Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS;
 const timetable = new LiveTimetable(store, { position: (iata) => airports.byIata(iata) });
 const started = performance.now();

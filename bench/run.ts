@@ -196,7 +196,7 @@ async function scalingSection(
     env: {},
   });
   const section = [
-    `Run ${new Date().toISOString()} with \`${command}\` on ${machineInfo()}: one API process per world (\`npm start\` defaults, WORKERS=1, CACHE=none so every search is a miss); a world seeded by an earlier run is reused and its server is then a restart from the index snapshot (the build column says how soon it served). Distinct searches sent from the benchmark's process (sequential, then 16 concurrent clients). Server RSS: the whole process, its search thread and the index included. Load of the machine at the start: ${load}.`,
+    `Run ${new Date().toISOString()} with \`${command}\` on ${machineInfo()}: one API process per world (\`npm start\` defaults, WORKERS=1, CACHE=none so every search is a miss); a world seeded by an earlier run is reused and its server is then a restart from the index snapshot (the build column says how soon it served). Distinct searches sent from the benchmark's process (sequential, then 16 concurrent clients). Server RSS: the whole process, its search threads (SEARCH_THREADS=auto: one per core but the event loop's, at least one) and the index included. The last column is the CPU the server process (event loop and search threads) spent per search in each window: wall times move with the machine's load, CPU per search much less. Load of the machine at the start: ${load}.`,
     '',
     scalingTable(rows),
   ].join('\n');

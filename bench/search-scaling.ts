@@ -4,7 +4,8 @@
  * but the cache off, so every search is a miss), waits until its timetable index serves, then from
  * this process (the load generator is never the server) sends distinct searches: one-way,
  * round-trip and two-stop sequentially, and one-way from 16 concurrent clients. Prints one table
- * row per world: flights a day, index build time, server RSS, p50/p99 and searches/s.
+ * row per world: flights a day, index build time, server RSS, p50/p99 and searches/s, and the CPU the
+ * server spent per search in each window (the figure a loaded machine does not blur).
  *
  *   npx tsx bench/search-scaling.ts [--worlds 300,1000,3000] [--days 30] [--searches 300]
  *     [--dir /tmp/tp-worlds] [--profile] [--profile-window one-way|concurrent] [--env SEARCH_INDEX=store]
@@ -56,6 +57,11 @@ export interface ScalingRow {
   roundTrip: { p50: number; p99: number };
   twoStop: { p50: number; p99: number };
   concurrent: { perSecond: number; p50: number; p99: number };
+  /**
+   * CPU the server process (event loop and search threads) spent per search in each window, ms:
+   * what a search costs whatever else the machine runs, where the wall times above move with load.
+   */
+  cpuMs: { oneWay: number; roundTrip: number; twoStop: number; concurrent: number };
 }
 
 const percentile = (sorted: readonly number[], p: number): number =>
@@ -66,6 +72,17 @@ function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ: 100 on every Linux build). */
+const USER_HZ = 100;
+
+/** CPU time a process (all its threads) has used so far, ms: utime + stime of /proc/<pid>/stat. */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command (which may hold spaces) start at state: utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
 }
 
 /** Distinct search paths between airports that have flights, half of them on a direct route. */
@@ -217,21 +234,42 @@ async function world(
       build += `; restart: index serving ${served.toFixed(1)} s after spawn (snapshot read in ${seconds(snapshotLine, 'loadMs')} s)`;
   }
   await waitUntilReady(`${baseUrl}/health/live`, server, 600_000);
-  // Whatever the build left to collect is collected before the window.
+  // Whatever the build left (writing its snapshot, collecting its garbage) is done before the
+  // windows: the server is waited for until it idles (under 5% of a core for a second), at most 60 s.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
+  for (let waited = 0; waited < 60; waited++) {
+    const cpuFrom = cpuMsOf(server.pid as number);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    if (cpuMsOf(server.pid as number) - cpuFrom < 50) break;
+  }
   // Warm the JIT and the page cache on searches not measured.
   await timeSequential(
     baseUrl,
     apiKey,
     paths.concurrent.slice(0, 100).map((p) => p.replace('adults=2', 'adults=3')),
   );
+  const pid = server.pid as number;
+  /** Runs a window and the server's CPU per search in it. */
+  const measured = async <T>(count: number, run: () => Promise<T>): Promise<[T, number]> => {
+    const cpuFrom = cpuMsOf(pid);
+    const result = await run();
+    return [result, (cpuMsOf(pid) - cpuFrom) / count];
+  };
   let window = { fromMicros: monotonicMicros(), toMicros: 0 };
-  const oneWay = await timeSequential(baseUrl, apiKey, paths.oneWay);
+  const [oneWay, oneWayCpu] = await measured(paths.oneWay.length, () =>
+    timeSequential(baseUrl, apiKey, paths.oneWay),
+  );
   window.toMicros = monotonicMicros();
-  const roundTrip = await timeSequential(baseUrl, apiKey, paths.roundTrip);
-  const twoStop = await timeSequential(baseUrl, apiKey, paths.twoStop);
+  const [roundTrip, roundTripCpu] = await measured(paths.roundTrip.length, () =>
+    timeSequential(baseUrl, apiKey, paths.roundTrip),
+  );
+  const [twoStop, twoStopCpu] = await measured(paths.twoStop.length, () =>
+    timeSequential(baseUrl, apiKey, paths.twoStop),
+  );
   const concurrentFrom = monotonicMicros();
-  const concurrent = await timeConcurrent(baseUrl, apiKey, paths.concurrent, values.clients);
+  const [concurrent, concurrentCpu] = await measured(paths.concurrent.length, () =>
+    timeConcurrent(baseUrl, apiKey, paths.concurrent, values.clients),
+  );
   if (values.profileWindow === 'concurrent')
     window = { fromMicros: concurrentFrom, toMicros: monotonicMicros() };
   const rss = rssMb(server.pid as number);
@@ -254,6 +292,7 @@ async function world(
     roundTrip,
     twoStop,
     concurrent,
+    cpuMs: { oneWay: oneWayCpu, roundTrip: roundTripCpu, twoStop: twoStopCpu, concurrent: concurrentCpu },
   };
 }
 
@@ -261,11 +300,11 @@ const f = (ms: number) => ms.toFixed(1);
 
 export function scalingTable(rows: readonly ScalingRow[]): string {
   return [
-    '| airports | flights/day | index build | server RSS MB | one-way p50 / p99 ms | round trip p50 / p99 ms | no direct route (1–2 stops) p50 / p99 ms | 16 clients: searches/s, p50 / p99 ms |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| airports | flights/day | index build | server RSS MB | one-way p50 / p99 ms | round trip p50 / p99 ms | no direct route (1–2 stops) p50 / p99 ms | 16 clients: searches/s, p50 / p99 ms | server CPU ms a search: one-way / round trip / no direct / 16 clients |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.airports} | ${r.flightsPerDay.toLocaleString('en')} | ${r.indexBuild} | ${r.rssMb} | ${f(r.oneWay.p50)} / ${f(r.oneWay.p99)} | ${f(r.roundTrip.p50)} / ${f(r.roundTrip.p99)} | ${f(r.twoStop.p50)} / ${f(r.twoStop.p99)} | ${Math.round(r.concurrent.perSecond)}, ${f(r.concurrent.p50)} / ${f(r.concurrent.p99)} |`,
+        `| ${r.airports} | ${r.flightsPerDay.toLocaleString('en')} | ${r.indexBuild} | ${r.rssMb} | ${f(r.oneWay.p50)} / ${f(r.oneWay.p99)} | ${f(r.roundTrip.p50)} / ${f(r.roundTrip.p99)} | ${f(r.twoStop.p50)} / ${f(r.twoStop.p99)} | ${Math.round(r.concurrent.perSecond)}, ${f(r.concurrent.p50)} / ${f(r.concurrent.p99)} | ${f(r.cpuMs.oneWay)} / ${f(r.cpuMs.roundTrip)} / ${f(r.cpuMs.twoStop)} / ${f(r.cpuMs.concurrent)} |`,
     ),
   ].join('\n');
 }

@@ -73,6 +73,19 @@ const zeroOr =
     }
   };
 
+/** `auto` (derived where the value is used), or what `parse` accepts. */
+const autoOr =
+  (parse: (raw: string) => number) =>
+  (raw: string): number | 'auto' => {
+    if (raw.trim() === 'auto') return 'auto';
+    try {
+      return parse(raw);
+    } catch (error) {
+      if (error instanceof InvalidValue) throw new InvalidValue(`auto or ${error.message}`);
+      throw error;
+    }
+  };
+
 const decimal =
   (min: number, max: number) =>
   (raw: string): number => {
@@ -427,9 +440,9 @@ export const options = {
   },
   searchThreads: {
     env: 'SEARCH_THREADS',
-    doc: 'Worker threads running origin searches (cache misses) off the event loop, each with its own read-only SQLite connection (STORE=sqlite only: other backends search on the event loop); 0 runs them on the event loop.',
-    default: '1',
-    parse: integer(0, 64),
+    doc: "Worker threads running origin searches (cache misses) off the event loop, each with its own read-only SQLite connection (STORE=sqlite only: other backends search on the event loop); 0 runs them on the event loop. `auto`: the machine's cores shared among `serve`'s worker processes, less one for each process's event loop, at least one (2 cores: 1; 8 cores and one process, as a large index requires: 7; one worker per core: 1 each).",
+    default: 'auto',
+    parse: autoOr(integer(0, 64)),
   },
   searchIndex: {
     env: 'SEARCH_INDEX',

@@ -2,6 +2,7 @@
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { createPlatform } from '../composition/platform.js';
+import { searchThreadCount } from '../composition/search.js';
 import { timetableIndexSize } from '../composition/timetable.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { availableImportKinds } from '../core/imports/import-registry.js';
@@ -65,7 +66,12 @@ async function main(argv: string[]): Promise<void> {
         workers = decided.count;
       }
       if (workers > 1 && cluster.isPrimary) {
-        await runPrimary(workers, (line) => process.stdout.write(`${line}\n`), drainGraceMs(config));
+        // SEARCH_THREADS=auto shares the cores among the workers: the primary knows how many there are.
+        const threads =
+          config.searchThreads === 'auto'
+            ? { SEARCH_THREADS: String(searchThreadCount('auto', workers)) }
+            : undefined;
+        await runPrimary(workers, (line) => process.stdout.write(`${line}\n`), drainGraceMs(config), threads);
         return;
       }
       const platform = await openWhenStoreAnswers(() => createPlatform(config), {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { RecentInvalidations } from '../core/cache/recent-invalidations.js';
 import { createDiscovery, type Discovery } from '../core/discovery/discovery.js';
 import { FlightSearch } from '../core/flights/flight-search.js';
@@ -21,6 +22,19 @@ import { createSupplierComponents, type SupplierComponents } from './suppliers.j
 import type { TimetableComponents } from './timetable.js';
 
 /**
+ * Search threads per process for SEARCH_THREADS. `auto`: the cores shared among `workers` worker
+ * processes, less one for each process's event loop, at least one thread (2 cores, one process: 1;
+ * 8 cores, one process as a large index requires: 7; one worker per core: 1 each). Why the event
+ * loop keeps a core: at 3,000 airports × 30 days on 2 cores a second thread in the one process
+ * raised neither throughput nor latency consistently and cost about a quarter more CPU per search,
+ * as the event loop's own work per miss (reading the answer, snapshot id, pages) had become about
+ * as large as the thread's (BENCHMARKS.md, issue 20, "Search speed and throughput").
+ */
+export function searchThreadCount(configured: number | 'auto', workers: number): number {
+  return configured === 'auto' ? Math.max(1, Math.floor(availableParallelism() / workers) - 1) : configured;
+}
+
+/**
  * Threads running origin searches off the event loop, or undefined. They open the SQLite file
  * read-only beside this process's connection; other backends (and a platform on an injected clock,
  * which threads would not share) search on the event loop.
@@ -37,7 +51,7 @@ export async function startSearchThreads(w: Wiring): Promise<SearchPool | undefi
       workLimits: searchWorkLimits(config.requestTimeoutMs),
       niceness: config.searchThreadNiceness,
     },
-    config.searchThreads,
+    searchThreadCount(config.searchThreads, 1),
     (message, error) => w.log.warn({ err: error }, message),
   );
 }

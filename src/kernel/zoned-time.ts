@@ -27,13 +27,39 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 
 /** Zone offsets change only on quarter-hour UTC boundaries, so one lookup serves a whole quarter hour. */
 const QUARTER_HOUR_MS = 15 * MINUTE_MS;
-/** Offsets by zone, then by quarter hour: no key string is built per look-up (a search renders hundreds). */
+const DAY_MS = 86_400_000;
+/**
+ * Offsets by zone, then by UTC day: the offset in force all day, or MIXED for a day on which the
+ * zone changes its offset (then looked up by quarter hour). A zone changes at most a few times a
+ * year and never twice within a day, so the offsets at a day's first and last instant tell whether
+ * it changed; a search renders hundreds of local times, almost all on days without a change, and
+ * each would otherwise cost an Intl look-up per quarter hour. No key string is built per look-up.
+ */
+const dayOffsets = new Map<string, Map<number, number>>();
+const MIXED = Number.NaN;
+/** Offsets by zone, then by quarter hour, for the days of a change. */
 const offsetCache = new Map<string, Map<number, number>>();
 let offsetsCached = 0;
 const OFFSET_CACHE_LIMIT = 200_000;
 
 /** Offset of `timeZone` from UTC at the instant `epochMs`, in minutes (e.g. -300 for New York in winter). */
 export function offsetMinutes(epochMs: number, timeZone: string): number {
+  const day = Math.floor(epochMs / DAY_MS);
+  let days = dayOffsets.get(timeZone);
+  let offset = days?.get(day);
+  if (offset === undefined) {
+    const first = quarterOffset(day * DAY_MS, timeZone);
+    offset = quarterOffset(day * DAY_MS + DAY_MS - 1, timeZone) === first ? first : MIXED;
+    if (days === undefined) {
+      days = new Map();
+      dayOffsets.set(timeZone, days);
+    }
+    days.set(day, offset);
+  }
+  return Number.isNaN(offset) ? quarterOffset(epochMs, timeZone) : offset;
+}
+
+function quarterOffset(epochMs: number, timeZone: string): number {
   const quarter = Math.floor(epochMs / QUARTER_HOUR_MS);
   let zone = offsetCache.get(timeZone);
   let offset = zone?.get(quarter);
@@ -41,6 +67,7 @@ export function offsetMinutes(epochMs: number, timeZone: string): number {
     offset = computeOffsetMinutes(epochMs, timeZone);
     if (offsetsCached >= OFFSET_CACHE_LIMIT) {
       offsetCache.clear();
+      dayOffsets.clear();
       offsetsCached = 0;
       zone = undefined;
     }
@@ -101,16 +128,40 @@ export function localToEpoch(local: string, timeZone: string): number {
 /** ISO 8601 local time with offset, e.g. "2026-12-01T18:30:00-05:00". */
 export function toZonedIso(epochMs: number, timeZone: string): string {
   const offset = offsetMinutes(epochMs, timeZone);
-  const local = new Date(epochMs + offset * MINUTE_MS).toISOString().slice(0, 19);
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset);
-  return `${local}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return `${isoSeconds(epochMs + offset * MINUTE_MS)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
 /** ISO 8601 UTC time without milliseconds, e.g. "2026-12-01T23:30:00Z". */
 export function toUtcIso(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(0, 19)}Z`;
+  return `${isoSeconds(epochMs)}Z`;
 }
+
+/** Dates (YYYY-MM-DD) by day number since the epoch, for the days being rendered. */
+const isoDates = new Map<number, string>();
+const ISO_DATES_KEPT = 10_000;
+
+/**
+ * `new Date(epochMs).toISOString().slice(0, 19)`, without a Date per call: the date part by day
+ * (kept), the time of day by arithmetic. Search renders a few thousand times an answer.
+ */
+function isoSeconds(epochMs: number): string {
+  const day = Math.floor(epochMs / DAY_MS);
+  let date = isoDates.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (date.length !== 10) return new Date(epochMs).toISOString().slice(0, 19);
+    if (isoDates.size >= ISO_DATES_KEPT) isoDates.clear();
+    isoDates.set(day, date);
+  }
+  const seconds = Math.floor((epochMs - day * DAY_MS) / 1000);
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor(seconds / 60) % 60;
+  return `${date}T${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds % 60]}`;
+}
+
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
 
 /** Calendar date (YYYY-MM-DD) in `timeZone` at the instant `epochMs`. */
 export function zonedDate(epochMs: number, timeZone: string): string {

@@ -69,7 +69,13 @@ export class FirstWorkerExitedError extends Error {
  * (a store gone for longer than STORE_START_TIMEOUT_MS) are retried more and more slowly instead of
  * in a tight loop. One line is logged per restart, with its delay.
  */
-export async function runPrimary(count: number, log: (line: string) => void, graceMs: number): Promise<void> {
+export async function runPrimary(
+  count: number,
+  log: (line: string) => void,
+  graceMs: number,
+  /** Environment the workers get on top of the primary's (values the primary derived for them). */
+  workerEnv: Record<string, string> = {},
+): Promise<void> {
   // From the start: a signal while the first worker starts must not kill the primary under it.
   const restarts = new Set<NodeJS.Timeout>();
   const shutdown = stopWorkersOnSignals({
@@ -85,7 +91,7 @@ export async function runPrimary(count: number, log: (line: string) => void, gra
   let quickDeaths = 0;
   const startedAt = new Map<number, number>();
   const fork = (): Worker => {
-    const worker = cluster.fork();
+    const worker = cluster.fork(workerEnv);
     startedAt.set(worker.id, Date.now());
     worker.on('message', (message: unknown) => {
       if (!isClusterMessage(message)) return;

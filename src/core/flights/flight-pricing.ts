@@ -5,6 +5,7 @@ import {
   type PassengerCounts,
   priceTravelers,
   seatsNeeded,
+  type TravelerPrice,
 } from '../pricing/passenger-pricing.js';
 import { type PriceQuote, quotePrice, quoteTotal } from '../pricing/price-quote.js';
 import { cheapestComponents, type FiledFares, type JourneyTerms, localDepartureDate } from './filed-fares.js';
@@ -132,6 +133,53 @@ export function journeyParts(
 /** The total of a journey in minor units of the asked currency: `quoteJourney(parts, request).totalMinor`. */
 export function journeyTotal(parts: JourneyParts, request: PricingRequest): number {
   return quoteTotal(priceTravelers(parts.parts, request), parts.currency, request.currency);
+}
+
+/**
+ * What `journeyTotal(journeyParts([outbound, back], request, fares, { memo }), request)` answers
+ * when the memo holds both itineraries (neither has a `filed` flight, so neither's parts depend on
+ * the other), without building the journey's parts: a round trip ranks up to 900 such pairs and
+ * renders a few. Each itinerary's per-traveller sums are worked out once (`sums`); a pair's are
+ * their sum, which is what summing the joined parts gives as long as every sum is a whole number of
+ * minor units (always, for fares and taxes read from cabins; otherwise this answers undefined and
+ * the caller prices the pair the long way, as it does when either itinerary is not in the memo).
+ */
+export function memoisedPairTotal(
+  outbound: readonly FlightRecord[],
+  back: readonly FlightRecord[],
+  request: PricingRequest,
+  memo: ItineraryPartsMemo,
+  sums: WeakMap<readonly FlightRecord[], TravelerPrice[] | null>,
+): number | undefined {
+  const out = travelerSums(outbound, request, memo, sums);
+  const home = out && travelerSums(back, request, memo, sums);
+  if (!out || !home) return undefined;
+  const travelers = out.map((traveler, i) => ({
+    ...traveler,
+    base: traveler.base + (home[i] as TravelerPrice).base,
+    taxes: traveler.taxes + (home[i] as TravelerPrice).taxes,
+  }));
+  return quoteTotal(travelers, outbound[0]?.currency ?? request.currency, request.currency);
+}
+
+/** An itinerary's per-traveller sums from its memoised parts; null when they are not whole numbers. */
+function travelerSums(
+  itinerary: readonly FlightRecord[],
+  request: PricingRequest,
+  memo: ItineraryPartsMemo,
+  sums: WeakMap<readonly FlightRecord[], TravelerPrice[] | null>,
+): TravelerPrice[] | null | undefined {
+  let known = sums.get(itinerary);
+  if (known === undefined) {
+    const own = memo.get(itinerary);
+    if (own === undefined) return undefined;
+    const travelers = priceTravelers(own.parts, request);
+    known = travelers.every((t) => Number.isSafeInteger(t.base) && Number.isSafeInteger(t.taxes))
+      ? travelers
+      : null;
+    sums.set(itinerary, known);
+  }
+  return known;
 }
 
 /** The quote of a journey from its parts. */

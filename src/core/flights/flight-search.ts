@@ -6,7 +6,7 @@ import { fareRouteTag } from '../cache/cache-tags.js';
 import { flightSearchCacheKey, singleAirportCity } from '../cache/search-cache-keys.js';
 import { invalidField } from '../errors.js';
 import type { FlightOfferReference } from '../offers/offer-reference.js';
-import { seatsNeeded } from '../pricing/passenger-pricing.js';
+import { seatsNeeded, type TravelerPrice } from '../pricing/passenger-pricing.js';
 import type { SearchDependencies, SearchOptions } from '../search/search-dependencies.js';
 import type { SearchResults, SearchRun } from '../search/search-results.js';
 import { DEFAULT_WORK_LIMITS, WorkBudget } from '../search/work-budget.js';
@@ -27,6 +27,7 @@ import {
   type JourneyQuote,
   journeyParts,
   journeyTotal,
+  memoisedPairTotal,
   quoteJourney,
 } from './flight-pricing.js';
 import type { FlightSearchRequest } from './flight-search-request.js';
@@ -63,7 +64,8 @@ export const MAX_STOPS = 2;
  */
 interface PricedJourney {
   itineraries: FlightRecord[][];
-  parts: JourneyParts;
+  /** Absent for a round trip ranked from its halves' sums (`memoisedPairTotal`): made when rendered. */
+  parts?: JourneyParts;
   total: number;
   durationMs: number;
   departureUtc: number;
@@ -170,6 +172,7 @@ export class FlightSearch extends PagedFlightSearch {
       index,
     );
     let journeys: PricedJourney[];
+    let fares: FiledFares;
     if (request.returnDate) {
       const inbound = await this.#itineraries(
         destinations,
@@ -180,17 +183,17 @@ export class FlightSearch extends PagedFlightSearch {
         budget,
         index,
       );
-      const fares = await this.#filedFares([...outbound, ...inbound], tags);
+      fares = await this.#filedFares([...outbound, ...inbound], tags);
       journeys = this.#roundTrips(outbound, inbound, request, fares);
     } else {
-      const fares = await this.#filedFares(outbound, tags);
+      fares = await this.#filedFares(outbound, tags);
       journeys = defined(outbound.map((itinerary) => this.#price([itinerary], request, fares, {})));
     }
     const filtered = journeys.filter((j) => request.maxPrice === undefined || j.total <= request.maxPrice);
     filtered.sort(comparator(request.sort));
     budget.throwIfCancelled();
     const kept = filtered.slice(0, this.#deps.maxResults);
-    const offers = await this.#render(kept, request);
+    const offers = await this.#render(kept, request, fares);
     const flights = new Map<string, FlightRecord>();
     for (const journey of kept)
       for (const flight of journey.itineraries.flat()) flights.set(flight.id, flight);
@@ -274,7 +277,12 @@ export class FlightSearch extends PagedFlightSearch {
       for (const destination of destinations) {
         const direct = distanceKm(origin, destination);
         const maxFlownKm = (stops: number) => maxPathKm(direct, stops);
-        const limit = { paths: MAX_PATHS, step: () => budget.spend() };
+        const limit = {
+          paths: MAX_PATHS,
+          step: () => budget.spend(),
+          spend: (steps: number) => budget.spend(steps),
+          stepsLeft: () => budget.stepsLeft,
+        };
         const paths = index
           ? index.paths(origin.iata, destination.iata, request.maxStops, maxFlownKm, limit)
           : (await this.#routeGraph()).paths(
@@ -341,6 +349,7 @@ export class FlightSearch extends PagedFlightSearch {
     fares: FiledFares,
   ): PricedJourney[] {
     const memo: ItineraryPartsMemo = new WeakMap();
+    const sums = new WeakMap<readonly FlightRecord[], TravelerPrice[] | null>();
     const cheapest = (list: FlightRecord[][]): FlightRecord[][] =>
       defined(
         list.map((itinerary) => this.#price([itinerary], request, fares, { halfOfRoundTrip: true, memo })),
@@ -357,7 +366,16 @@ export class FlightSearch extends PagedFlightSearch {
       for (const back of backs) {
         // The return must leave after the outbound lands, with time to connect.
         if ((back[0] as FlightRecord).departureUtc < arrival + MIN_STOPOVER_MINUTES * 60_000) continue;
-        const journey = this.#price([out, back], request, fares, { memo });
+        const total = memoisedPairTotal(out, back, request, memo, sums);
+        const journey =
+          total === undefined
+            ? this.#price([out, back], request, fares, { memo })
+            : {
+                itineraries: [out, back],
+                total,
+                durationMs: duration(out) + duration(back),
+                departureUtc: (out[0] as FlightRecord).departureUtc,
+              };
         if (journey) journeys.push(journey);
       }
     }
@@ -376,11 +394,7 @@ export class FlightSearch extends PagedFlightSearch {
   ): PricedJourney | undefined {
     const parts = journeyParts(itineraries, request, fares, options);
     if (parts === undefined) return undefined;
-    const durationMs = itineraries.reduce(
-      (sum, it) =>
-        sum + ((it[it.length - 1] as FlightRecord).arrivalUtc - (it[0] as FlightRecord).departureUtc),
-      0,
-    );
+    const durationMs = itineraries.reduce((sum, it) => sum + duration(it), 0);
     return {
       itineraries,
       parts,
@@ -390,7 +404,11 @@ export class FlightSearch extends PagedFlightSearch {
     };
   }
 
-  async #render(journeys: PricedJourney[], request: FlightSearchRequest): Promise<FlightOfferView[]> {
+  async #render(
+    journeys: PricedJourney[],
+    request: FlightSearchRequest,
+    fares: FiledFares,
+  ): Promise<FlightOfferView[]> {
     const codes = new Set(journeys.flatMap((j) => j.itineraries.flat().map((f) => f.carrier)));
     const carrierNames = new Map(
       (await this.#deps.store.listAirlines([...codes])).map((airline) => [airline.iata, airline.name]),
@@ -402,7 +420,10 @@ export class FlightSearch extends PagedFlightSearch {
       const key = journey.itineraries.map((it) => it.map((f) => f.id).join(',')).join('|');
       if (seen.has(key)) continue;
       seen.add(key);
-      const quote = quoteJourney(journey.parts, request);
+      // A pair ranked from its halves' sums gets its parts now; they cannot be missing, as both
+      // halves were priced before (memoisedPairTotal).
+      const parts = journey.parts ?? (journeyParts(journey.itineraries, request, fares) as JourneyParts);
+      const quote = quoteJourney(parts, request);
       offers.push(
         renderFlightOffer(journey.itineraries, request, quote, expiresAt, carrierNames, this.#deps),
       );
@@ -462,6 +483,10 @@ export function renderFlightOffer(
     ...(flights.some((f) => f.fareSource === 'estimated') ? { priceEstimated: true as const } : {}),
   };
 }
+
+/** From an itinerary's first departure to its last arrival, ms. */
+const duration = (itinerary: readonly FlightRecord[]): number =>
+  (itinerary[itinerary.length - 1] as FlightRecord).arrivalUtc - (itinerary[0] as FlightRecord).departureUtc;
 
 function defined<T>(items: readonly (T | undefined)[]): T[] {
   return items.filter((item): item is T => item !== undefined);

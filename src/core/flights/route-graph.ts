@@ -74,6 +74,13 @@ export interface PathLimit {
   paths?: number;
   /** Called per airport considered; false stops the walk. */
   step?: () => boolean;
+  /**
+   * Counts several of `step` at once (same budget, same answer as that many calls would give when
+   * `stepsLeft` covers them); with `stepsLeft`, lets a walk count a whole list of airports in one go.
+   */
+  spend?: (steps: number) => boolean;
+  /** Steps `step` still grants. */
+  stepsLeft?: () => number;
 }
 
 const EMPTY: ReadonlySet<string> = new Set();

@@ -64,6 +64,11 @@ export class WorkBudget {
     return this.#exhausted;
   }
 
+  /** Steps still granted (0 once exhausted). */
+  get stepsLeft(): number {
+    return this.#exhausted ? 0 : Math.max(0, this.#stepsLeft);
+  }
+
   /** Counts `steps` units of work; false once the budget is spent (the caller stops, keeping what it has). */
   spend(steps = 1): boolean {
     if (this.#exhausted) return false;

@@ -45,7 +45,8 @@ const CABIN_SLOT: Record<Cabin, number> = Object.fromEntries(CABINS.map((cabin, 
  */
 export class TimetableIndex {
   readonly layout: TimetableLayout;
-  readonly #routeByPair = new Map<string, number>();
+  /** Route by origin and destination station: key origin × stations + destination (no string built per look-up). */
+  readonly #routeByPair = new Map<number, number>();
   readonly #carrierCode = new Map<string, number>();
   readonly #stationCode = new Map<string, number>();
   readonly #position: AirportPosition;
@@ -54,6 +55,15 @@ export class TimetableIndex {
   readonly #routesFrom: Uint32Array;
   /** Great-circle length of each route, km (Infinity when an airport is unknown). */
   readonly #routeKm: Float64Array;
+  /** Routes by destination station, CSR as routesFrom; and each route's position in its origin's list. */
+  readonly #routesIntoStart: Uint32Array;
+  readonly #routesInto: Uint32Array;
+  readonly #positionInOrigin: Uint32Array;
+  /** Where each station is (undefined when the airport directory does not know it). */
+  readonly #stationPosition: ({ latitude: number; longitude: number } | undefined)[];
+  /** Scratch of `paths`, one search at a time (it is synchronous): distances and routes to the target. */
+  readonly #toTarget: Float64Array;
+  readonly #intoTarget: Int32Array;
   /** Byte views of the string columns, made once: decoding is a slice of shared memory. */
   readonly #idText: Buffer;
   readonly #extraText: Buffer;
@@ -66,23 +76,30 @@ export class TimetableIndex {
     for (const [i, station] of stations.entries()) this.#stationCode.set(station, i);
     // Routes grouped by origin, each group in the store's route order (the order RouteGraph walks).
     const routeCount = layout.routeCarriers.length;
-    this.#routesFromStart = new Uint32Array(stations.length + 1);
-    for (let r = 0; r < routeCount; r++) this.#routesFromStart[(routeOrigin[r] as number) + 1]! += 1;
-    for (let s = 0; s < stations.length; s++)
-      this.#routesFromStart[s + 1]! += this.#routesFromStart[s] as number;
+    this.#routesFromStart = groupStarts(routeOrigin, routeCount, stations.length);
     this.#routesFrom = new Uint32Array(routeCount);
     const fill = this.#routesFromStart.slice(0, stations.length);
     this.#routeKm = new Float64Array(routeCount);
+    this.#positionInOrigin = new Uint32Array(routeCount);
     for (let r = 0; r < routeCount; r++) {
-      this.#routesFrom[fill[routeOrigin[r] as number]!++] = r;
+      const origin = routeOrigin[r] as number;
+      this.#positionInOrigin[r] = fill[origin]! - (this.#routesFromStart[origin] as number);
+      this.#routesFrom[fill[origin]!++] = r;
       this.#routeKm[r] = this.#distance(
         stations[routeOrigin[r] as number] as string,
         stations[routeDestination[r] as number] as string,
       );
     }
+    this.#routesIntoStart = groupStarts(routeDestination, routeCount, stations.length);
+    this.#routesInto = new Uint32Array(routeCount);
+    const into = this.#routesIntoStart.slice(0, stations.length);
+    for (let r = 0; r < routeCount; r++) this.#routesInto[into[routeDestination[r] as number]!++] = r;
+    this.#stationPosition = stations.map((station) => position(station));
+    this.#toTarget = new Float64Array(stations.length);
+    this.#intoTarget = new Int32Array(stations.length);
     for (let r = 0; r < routeCount; r++) {
       this.#routeByPair.set(
-        `${stations[routeOrigin[r] as number]}-${stations[routeDestination[r] as number]}`,
+        (routeOrigin[r] as number) * stations.length + (routeDestination[r] as number),
         r,
       );
     }
@@ -100,6 +117,14 @@ export class TimetableIndex {
    * the same budget steps, but over station numbers, route lengths computed once and the distances
    * to the destination computed once per search (the profile of the store engine spent a quarter
    * of an uncached search on distance look-ups and another tenth on path arrays).
+   *
+   * At the last hop of a walk RouteGraph tries every route out of the airport reached, only to
+   * find the one (if any) into the destination; from a hub that is hundreds of routes per airport
+   * reached, and it was the largest item of an index search's profile. Here the routes into the
+   * destination are marked once per search (by their position in their origin's list), so the last
+   * hop is one look-up; the steps those routes would have taken are counted all at once, and the
+   * path is found at the same step — walked one route at a time only when the budget could run
+   * out inside that list, so that an exhausted budget stops at the same route.
    */
   paths(
     origin: string,
@@ -114,23 +139,74 @@ export class TimetableIndex {
     const to = this.#stationCode.get(destination) ?? -1;
     const stations = this.layout.stations;
     const target = this.#position(destination);
-    const toTarget = new Float64Array(stations.length).fill(Number.NaN);
+    const toTarget = this.#toTarget.fill(Number.NaN);
     const remaining = (station: number): number => {
       let km = toTarget[station] as number;
       if (Number.isNaN(km)) {
-        const at = this.#position(stations[station] as string);
+        const at = this.#stationPosition[station];
         km = at && target ? distanceKm(at, target) : Number.POSITIVE_INFINITY;
         toTarget[station] = km;
       }
       return km;
     };
+    // Per station: the position, in its list of routes, of its route into the destination (-1: none).
+    const intoTarget = this.#intoTarget.fill(-1);
+    if (to >= 0) {
+      for (let i = this.#routesIntoStart[to] as number; i < (this.#routesIntoStart[to + 1] as number); i++) {
+        const route = this.#routesInto[i] as number;
+        intoTarget[this.layout.routeOrigin[route] as number] = this.#positionInOrigin[route] as number;
+      }
+    }
     const loosest = maxFlownKm(maxStops);
     const most = limit.paths ?? Number.POSITIVE_INFINITY;
     const path = new Int32Array(maxStops + 2);
     const destinations = this.layout.routeDestination;
     let stopped = false;
+    /** Counts `steps` route tries; false (and the walk stops) once the budget is spent. */
+    const spend = (steps: number): boolean => {
+      if (!limit.step) return true;
+      if (limit.spend && limit.stepsLeft && limit.stepsLeft() >= steps) return limit.spend(steps);
+      for (let i = 0; i < steps; i++) if (!limit.step()) return false;
+      return true;
+    };
+    const foundAt = (depth: number): void => {
+      const airports: string[] = [];
+      for (let k = 0; k <= depth; k++) airports.push(stations[path[k] as number] as string);
+      airports.push(destination);
+      found.push(airports);
+    };
+    /** The last hop out of `last`: RouteGraph's loop over its routes, where only the destination counts. */
+    const lastHop = (depth: number, flown: number, stops: number, last: number): void => {
+      const first = this.#routesFromStart[last] as number;
+      const routes = (this.#routesFromStart[last + 1] as number) - first;
+      if (routes === 0) return;
+      if (found.length >= most) {
+        stopped = true;
+        return;
+      }
+      const at = intoTarget[last] as number;
+      if (
+        at < 0 ||
+        flown + (this.#routeKm[this.#routesFrom[first + at] as number] as number) > maxFlownKm(stops)
+      ) {
+        if (!spend(routes)) stopped = true;
+        return;
+      }
+      // Routes up to and including the one into the destination, the path, then the rest.
+      if (!spend(at + 1)) {
+        stopped = true;
+        return;
+      }
+      foundAt(depth);
+      if (at + 1 === routes) return;
+      if (found.length >= most || !spend(routes - at - 1)) stopped = true;
+    };
     const walk = (depth: number, flown: number, stops: number): void => {
       const last = path[depth] as number;
+      if (depth === stops) {
+        lastHop(depth, flown, stops, last);
+        return;
+      }
       const end = this.#routesFromStart[last + 1] as number;
       for (let i = this.#routesFromStart[last] as number; i < end; i++) {
         if (found.length >= most || (limit.step && !limit.step())) stopped = true;
@@ -141,16 +217,8 @@ export class TimetableIndex {
         for (let k = 0; k <= depth && !visited; k++) visited = path[k] === next;
         if (visited) continue;
         const flownToNext = flown + (this.#routeKm[route] as number);
-        if (next === to) {
-          if (depth === stops && flownToNext <= maxFlownKm(stops)) {
-            const airports: string[] = [];
-            for (let k = 0; k <= depth; k++) airports.push(stations[path[k] as number] as string);
-            airports.push(destination);
-            found.push(airports);
-          }
-          continue;
-        }
-        if (depth >= stops) continue;
+        // Short of the last hop a path never ends at the destination.
+        if (next === to) continue;
         if (flownToNext + remaining(next) > loosest) continue;
         path[depth + 1] = next;
         walk(depth + 1, flownToNext, stops);
@@ -195,7 +263,7 @@ export class TimetableIndex {
       }
     }
     return queries.map((query) => {
-      const route = this.#routeByPair.get(`${query.origin}-${query.destination}`);
+      const route = this.#route(query.origin, query.destination);
       if (route === undefined) return [];
       const [first, end] = this.#window(route, query.departFrom, query.departTo);
       const found: FlightRecord[] = [];
@@ -285,26 +353,54 @@ export class TimetableIndex {
     return 'updated';
   }
 
-  /** Whether the index holds `flight` exactly as given (schedule, fares and seats). */
+  /**
+   * Whether the index holds `flight` exactly as given (schedule, fares and seats). Read from the
+   * columns, without making the leg a record: a search re-checks every flight of its answer.
+   */
   holds(flight: FlightRecord): boolean {
     const leg = this.#find(flight);
     if (leg < 0) return false;
-    const current = this.record(leg);
-    return (
-      current.arrivalUtc === flight.arrivalUtc &&
-      current.carrier === flight.carrier &&
-      current.aircraft === flight.aircraft &&
-      sameCabins(current.cabins, flight.cabins)
-    );
+    const l = this.layout;
+    if (
+      (l.arrival[leg] as number) * 1000 !== flight.arrivalUtc ||
+      l.carriers[l.carrier[leg] as number] !== flight.carrier ||
+      l.aircraft[l.aircraftType[leg] as number] !== flight.aircraft
+    )
+      return false;
+    // The same cabins: every cabin of the record as the slot holds it, and no other slot in use.
+    let present = 0;
+    for (const cabin of flight.cabins) {
+      const s = leg * CABIN_SLOTS + (CABIN_SLOT[cabin.cabin] as number);
+      if (
+        l.capacity[s] === NO_CABIN ||
+        l.capacity[s] !== cabin.capacity ||
+        l.seatsLeft[s] !== cabin.seatsLeft ||
+        l.fare[s] !== cabin.fare ||
+        l.taxes[s] !== cabin.taxes
+      )
+        return false;
+      present += 1;
+    }
+    let slots = 0;
+    for (let c = 0; c < CABIN_SLOTS; c++) if (l.capacity[leg * CABIN_SLOTS + c] !== NO_CABIN) slots += 1;
+    return slots === present;
   }
 
   /** The leg of a flight by route, departure and id; -1 when the index does not hold it. */
   #find(flight: Pick<FlightRecord, 'id' | 'origin' | 'destination' | 'departureUtc'>): number {
-    const route = this.#routeByPair.get(`${flight.origin}-${flight.destination}`);
+    const route = this.#route(flight.origin, flight.destination);
     if (route === undefined) return -1;
     const [first, end] = this.#window(route, flight.departureUtc, flight.departureUtc + 1);
     for (let leg = first; leg < end; leg++) if (this.#id(leg) === flight.id) return leg;
     return -1;
+  }
+
+  /** The route from airport `origin` to `destination`; undefined when the index has none. */
+  #route(origin: string, destination: string): number | undefined {
+    const from = this.#stationCode.get(origin);
+    const to = this.#stationCode.get(destination);
+    if (from === undefined || to === undefined) return undefined;
+    return this.#routeByPair.get(from * this.layout.stations.length + to);
   }
 
   #distance(from: string, to: string): number {
@@ -341,6 +437,17 @@ export class TimetableIndex {
     const { idStart } = this.layout;
     return this.#idText.toString('utf8', idStart[leg] as number, idStart[leg + 1] as number);
   }
+}
+
+/**
+ * Where each group starts in a CSR list of `count` items grouped by `groupOf[item]` (groups 0 …
+ * groups - 1): group g's items are [starts[g], starts[g + 1]).
+ */
+function groupStarts(groupOf: Uint32Array, count: number, groups: number): Uint32Array {
+  const starts = new Uint32Array(groups + 1);
+  for (let i = 0; i < count; i++) starts[(groupOf[i] as number) + 1]! += 1;
+  for (let g = 0; g < groups; g++) starts[g + 1]! += starts[g] as number;
+  return starts;
 }
 
 /** First index in [lo, hi) whose value is ≥ `value` (hi when none). */
