@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { touchedPeriodDates, touchedPeriodsOf } from '../../../src/core/events/inventory-events.js';
 import type { StagedLeg } from '../../../src/ports/schedules.js';
 import type { FlightRecord } from '../../../src/ports/store.js';
 import { event, flight, seatBooking } from './fixtures.js';
@@ -64,7 +65,7 @@ export function describeScheduleStoreContract(target: StoreBackendTarget): void 
         [scope],
         [],
         [event('schedule.changed', {}, 'b1')],
-        (touched) => [event('schedule.changed', { flights: touched, hotelNights: [] })],
+        (touched, periods) => [event('schedule.changed', { flights: touched, periods, hotelNights: [] })],
       );
       expect(await ids()).toEqual(['2030-01-02-XX1', '2030-01-02-YY1', '2030-01-04-XX1', '2030-02-02-XX1']);
       expect((await backend().inventory.getFlights(['2030-01-02-XX1']))[0]?.departureUtc).toBe(
@@ -72,9 +73,11 @@ export function describeScheduleStoreContract(target: StoreBackendTarget): void 
       );
       const appended = await pendingEvents(backend().outbox);
       expect(appended.map((e) => e.id).sort()).toEqual(result.events.map((e) => e.id).sort());
-      const dates = result.events.flatMap((e) =>
-        ((e.data as { flights?: { departureDate: string }[] }).flights ?? []).map((f) => f.departureDate),
-      );
+      // Dated flights by their date, periods (a store keeping periods) by each date they fly.
+      const dates = result.events.flatMap((e) => [
+        ...((e.data as { flights?: { departureDate: string }[] }).flights ?? []).map((f) => f.departureDate),
+        ...touchedPeriodsOf(e).flatMap(touchedPeriodDates),
+      ]);
       expect(new Set(dates)).toEqual(new Set(['2030-01-02', '2030-01-03', '2030-01-04']));
       // The staging area is gone: switching again changes nothing.
       expect(await schedules().compare('i', [scope])).toMatchObject({ created: 0, removed: 2 });
