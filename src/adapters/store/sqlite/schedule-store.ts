@@ -91,6 +91,7 @@ const STAGING_SCHEMA = `
     PRIMARY KEY (import_id, seq)
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS temp.staged_periods_flight ON staged_periods (import_id, flight_key, first_day);
+  CREATE INDEX IF NOT EXISTS temp.staged_periods_carrier ON staged_periods (import_id, carrier);
   -- What one switch touches, distinct; emptied by every switch.
   CREATE TEMP TABLE IF NOT EXISTS switch_touched (
     origin TEXT NOT NULL,
@@ -119,12 +120,12 @@ const STAGING_SCHEMA = `
 
 /** Live periods of a scope (parameters: carrier, first day, last day, import id) no staged period equals. */
 const REMOVED = `schedule_periods p WHERE p.carrier = ? AND p.last_day >= ? AND p.first_day <= ?
-  AND NOT EXISTS (SELECT 1 FROM staged_periods s WHERE s.import_id = ? AND s.flight_key = p.flight_key
-    AND s.first_day = p.first_day AND ${samePeriod('s', 'p')})`;
+  AND NOT EXISTS (SELECT 1 FROM staged_periods s INDEXED BY staged_periods_flight
+    WHERE s.import_id = ? AND s.flight_key = p.flight_key AND s.first_day = p.first_day AND ${samePeriod('s', 'p')})`;
 /** Staged periods (parameter: import id) no live period equals: the ones a switch writes. */
 const ADDED = `staged_periods s WHERE s.import_id = ?
-  AND NOT EXISTS (SELECT 1 FROM schedule_periods p WHERE p.flight_key = s.flight_key
-    AND p.first_day = s.first_day AND ${samePeriod('p', 's')})`;
+  AND NOT EXISTS (SELECT 1 FROM schedule_periods p INDEXED BY schedule_periods_flight
+    WHERE p.flight_key = s.flight_key AND p.first_day = s.first_day AND ${samePeriod('p', 's')})`;
 /** Floor division of a period's departure by a day: its UTC departure dates are its flight dates shifted by it. */
 const SHIFT = `((departure_ms - (((departure_ms % ${DAY_MS}) + ${DAY_MS}) % ${DAY_MS})) / ${DAY_MS})`;
 /** A period's departures as a touched period (columns of switch_periods), from a row source. */
@@ -165,25 +166,29 @@ export class SqliteScheduleStore implements ScheduleStore {
       overlaps: db.prepare(
         `SELECT a.*, b.line AS previous_line, b.first_day AS b_first_day, b.last_day AS b_last_day,
            b.days AS b_days, b.weeks AS b_weeks, b.anchor_day AS b_anchor_day
-         FROM staged_periods a JOIN staged_periods b ON b.import_id = a.import_id
+         FROM staged_periods a JOIN staged_periods b INDEXED BY staged_periods_flight ON b.import_id = a.import_id
            AND b.flight_key = a.flight_key AND b.first_day <= a.last_day AND b.last_day >= a.first_day
            AND b.seq < a.seq
          WHERE a.import_id = ? AND a.seq BETWEEN ? AND ? ORDER BY a.seq, b.seq`,
       ),
       stagedByKey: db.prepare(
-        'SELECT * FROM staged_periods WHERE import_id = ? AND flight_key = ? AND first_day <= ? AND last_day >= ?',
+        `SELECT * FROM staged_periods INDEXED BY staged_periods_flight
+         WHERE import_id = ? AND flight_key = ? AND first_day <= ? AND last_day >= ?`,
       ),
       matchedLegs: db.prepare(
         `SELECT COALESCE(SUM(s.legs), 0) AS n FROM staged_periods s WHERE s.import_id = ?
-           AND EXISTS (SELECT 1 FROM schedule_periods p WHERE p.flight_key = s.flight_key
+           AND EXISTS (SELECT 1 FROM schedule_periods p INDEXED BY schedule_periods_flight WHERE p.flight_key = s.flight_key
              AND p.first_day = s.first_day AND ${samePeriod('p', 's')})`,
       ),
       // Legs of added periods whose flight key no removed period has: all of them are new.
       addedAloneLegs: db.prepare(
-        `SELECT COALESCE(SUM(s.legs), 0) AS n FROM ${ADDED} AND s.carrier = ?
-           AND NOT EXISTS (SELECT 1 FROM schedule_periods q WHERE q.flight_key = s.flight_key
-             AND q.carrier = ? AND q.last_day >= ? AND q.first_day <= ?
-             AND NOT EXISTS (SELECT 1 FROM staged_periods t WHERE t.import_id = s.import_id
+        `SELECT COALESCE(SUM(s.legs), 0) AS n FROM staged_periods s INDEXED BY staged_periods_carrier
+         WHERE s.import_id = ? AND s.carrier = ?
+           AND NOT EXISTS (SELECT 1 FROM schedule_periods p INDEXED BY schedule_periods_flight
+             WHERE p.flight_key = s.flight_key AND p.first_day = s.first_day AND ${samePeriod('p', 's')})
+           AND NOT EXISTS (SELECT 1 FROM schedule_periods q INDEXED BY schedule_periods_flight
+             WHERE q.flight_key = s.flight_key AND q.carrier = ? AND q.last_day >= ? AND q.first_day <= ?
+             AND NOT EXISTS (SELECT 1 FROM staged_periods t INDEXED BY staged_periods_flight WHERE t.import_id = s.import_id
                AND t.flight_key = q.flight_key AND t.first_day = q.first_day AND ${samePeriod('t', 'q')}))`,
       ),
       removedKeys: db.prepare(
