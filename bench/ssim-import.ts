@@ -53,6 +53,23 @@ lines.push(headerRecord(serial++));
 const byCarrier = new Map<string, typeof services>();
 for (const service of services)
   byCarrier.set(service.carrier, [...(byCarrier.get(service.carrier) ?? []), service]);
+// Zone offsets a week apart over the season: a service between zones whose difference changes
+// (their DST rules differ) would keep its local times across the switch and change its block time,
+// possibly below zero, so the file gives it the UTC variations of the first day instead, as airlines
+// file periods with variations; the others keep local times without variations (the importer looks
+// the zones up and cuts their periods at DST switches).
+const weekly = new Map<string, number[]>();
+function weeklyOffsets(timeZone: string): number[] {
+  let offsets = weekly.get(timeZone);
+  if (!offsets) {
+    offsets = [];
+    for (let day = 0; day <= seasonDays + 7; day += 7)
+      offsets.push(offsetMinutes(Date.parse(`${addDays(validFrom, day)}T12:00:00Z`), timeZone));
+    weekly.set(timeZone, offsets);
+  }
+  return offsets;
+}
+let withVariations = 0;
 for (const [carrier, list] of [...byCarrier.entries()].sort()) {
   lines.push(
     carrierRecord({ timeMode: 'L', carrier, validFrom, validTo, creationDate: validFrom }, serial++),
@@ -62,6 +79,10 @@ for (const [carrier, list] of [...byCarrier.entries()].sort()) {
     const arrival = departure + s.blockMinutes * 60_000;
     const arrivalOffset = offsetMinutes(arrival, s.destination.timeZone);
     const arrivalMinute = Math.floor(((arrival + arrivalOffset * 60_000) % 86_400_000) / 60_000);
+    const from = weeklyOffsets(s.origin.timeZone);
+    const to = weeklyOffsets(s.destination.timeZone);
+    const shifting = from.some((o, i) => (to[i] as number) - o !== (to[0] as number) - (from[0] as number));
+    if (shifting) withVariations++;
     lines.push(
       legRecord(
         {
@@ -77,6 +98,12 @@ for (const [carrier, list] of [...byCarrier.entries()].sort()) {
           destination: s.destination.iata,
           departureMinute: s.departureMinute,
           arrivalMinute,
+          ...(shifting
+            ? {
+                departureUtcVariation: offsetMinutes(departure, s.origin.timeZone),
+                arrivalUtcVariation: arrivalOffset,
+              }
+            : {}),
           aircraft: s.aircraft.code,
           prbd: 'JWY',
           aircraftConfiguration: configurationOf(s.seats),
@@ -94,7 +121,7 @@ writeFileSync(file, `${lines.join('\n')}\n`);
 const records = lines.length;
 lines.length = 0;
 console.log(
-  `generated ${records} SSIM records (${services.length} services, ${airportCount} airports, ${seasonDays} days from ${validFrom}), ${(statSync(file).size / 1_048_576).toFixed(1)} MB`,
+  `generated ${records} SSIM records (${services.length} services, ${withVariations} of them with UTC variations, ${airportCount} airports, ${seasonDays} days from ${validFrom}), ${(statSync(file).size / 1_048_576).toFixed(1)} MB`,
 );
 
 let backend: StoreBackend;
