@@ -193,6 +193,7 @@ console.log(
     errors: summary.errorCount,
     records: summary.counts.records,
     datedLegs: summary.counts.datedLegs,
+    periods: summary.counts.periods,
     seconds: Number(seconds.toFixed(1)),
     cpuSeconds: Number(cpuSeconds.toFixed(1)),
     recordsPerSecond: Math.round((summary.counts.records ?? 0) / seconds),

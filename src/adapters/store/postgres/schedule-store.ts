@@ -67,12 +67,19 @@ const REMOVED = `schedule_periods p WHERE p.carrier = $1 AND p.last_day >= $2 AN
 const ADDED = `schedule_staged_periods s WHERE s.import_id = $1
   AND NOT EXISTS (SELECT 1 FROM schedule_periods p WHERE p.flight_key = s.flight_key
     AND p.first_day = s.first_day AND ${samePeriod('p', 's')})`;
-/** A period's departures as a touched period (columns of switch_periods), from a row source `src`. */
-const touchedPeriods = (src: string): string => `
-  SELECT origin, destination, first_day + k, last_day + k, ((days << r) | (days >> (7 - r))) & 127, weeks,
-    anchor_day + k
+/** Floor division of a period's departure by a day: its UTC departure dates are its flight dates shifted by it. */
+const SHIFT = `((departure_ms - (((departure_ms % ${DAY_MS}) + ${DAY_MS}) % ${DAY_MS})) / ${DAY_MS})::int`;
+/** Periods' departures as touched periods (columns of switch_periods), distinct, from the row sources. */
+const touchedPeriods = (...sources: string[]): string => `
+  SELECT DISTINCT origin, destination, first_day + k, last_day + k, ((days << r) | (days >> (7 - r))) & 127,
+    weeks, anchor_day + k
   FROM (SELECT origin, destination, first_day, last_day, days, weeks, anchor_day, k, ((k % 7) + 7) % 7 AS r
-        FROM (SELECT *, floor(departure_ms::numeric / ${DAY_MS})::int AS k FROM ${src}) shifted) rotated`;
+        FROM (${sources
+          .map(
+            (src) =>
+              `SELECT origin, destination, first_day, last_day, days, weeks, anchor_day, ${SHIFT} AS k FROM ${src}`,
+          )
+          .join(' UNION ALL ')}) shifted) rotated`;
 
 /** Staged periods' sequence numbers, counted per process (an import stages from one process). */
 let staged = 0;
@@ -222,16 +229,10 @@ export class PostgresScheduleStore implements ScheduleStore {
           ]);
         }
         const removedRows = 'schedule_periods WHERE id IN (SELECT id FROM switch_removed)';
+        await client.query(`INSERT INTO switch_periods ${touchedPeriods(removedRows, ADDED)}`, [importId]);
         await client.query(
-          `INSERT INTO switch_periods ${touchedPeriods(removedRows)} ON CONFLICT DO NOTHING;
-           INSERT INTO switch_routes SELECT DISTINCT origin, destination FROM ${removedRows}
-             ON CONFLICT DO NOTHING`,
-        );
-        await client.query(`INSERT INTO switch_periods ${touchedPeriods(ADDED)} ON CONFLICT DO NOTHING`, [
-          importId,
-        ]);
-        await client.query(
-          `INSERT INTO switch_routes SELECT DISTINCT s.origin, s.destination FROM ${ADDED} ON CONFLICT DO NOTHING`,
+          `INSERT INTO switch_routes SELECT origin, destination FROM ${removedRows}
+           UNION SELECT s.origin, s.destination FROM ${ADDED}`,
           [importId],
         );
         const columns = PERIOD_COLUMNS.join(', ');

@@ -71,6 +71,7 @@ export class SsimImport implements ImportKind {
       carriers: 0,
       legRecords: 0,
       datedLegs: 0,
+      periods: 0,
       skippedNonPassengerLegs: 0,
       created: 0,
       changed: 0,
@@ -87,19 +88,28 @@ export class SsimImport implements ImportKind {
     let headerSeen = false;
     let lastLine = 0;
 
+    // One batch in flight while the next is read: a store with a server (PostgreSQL) stages it while
+    // this process parses. Batches are staged in file order (the previous one is awaited first).
+    let staging: Promise<void> = Promise.resolve();
     const stageBatch = async (): Promise<void> => {
       const periods = batch;
       batch = [];
       // Staged even after an error: the staging area is what finds overlapping periods of one
       // flight (bounded memory), and every problem is reported; a failed import discards it.
       if (periods.length === 0) return;
-      for (const duplicate of await this.#deps.schedules.stagePeriods(importId, periods)) {
-        problems.error({
-          line: duplicate.line,
-          field: 'period_from',
-          message: `flight ${duplicate.id} is already scheduled by line ${duplicate.previousLine} (overlapping periods of one flight)`,
-        });
-      }
+      await staging;
+      staging = this.#deps.schedules.stagePeriods(importId, periods).then((duplicates) => {
+        for (const duplicate of duplicates) {
+          problems.error({
+            line: duplicate.line,
+            field: 'period_from',
+            message: `flight ${duplicate.id} is already scheduled by line ${duplicate.previousLine} (overlapping periods of one flight)`,
+          });
+        }
+      });
+      // Handled here too, so a failure while the next batch is read is not an unhandled rejection;
+      // the next await of `staging` still throws it.
+      staging.catch(() => undefined);
     };
     const closeGroup = async (): Promise<void> => {
       if (!group || !carrier) {
@@ -118,6 +128,7 @@ export class SsimImport implements ImportKind {
       });
       group = undefined;
       counts.datedLegs += variation.datedLegs;
+      counts.periods += variation.periods.length;
       for (const period of variation.periods) batch.push(period);
       if (batch.length >= STAGE_BATCH) await stageBatch();
     };
@@ -199,6 +210,7 @@ export class SsimImport implements ImportKind {
       }
       await closeGroup();
       await stageBatch();
+      await staging;
       if (counts.records === 0) {
         problems.error({
           line: Math.max(1, lastLine),
@@ -213,6 +225,8 @@ export class SsimImport implements ImportKind {
       await this.#apply(importId, [...scopes.values()], counts);
       return problems.summary('ssim', true, counts);
     } catch (error) {
+      // A batch still being staged finishes (or fails) before its staging is dropped.
+      await staging.catch(() => undefined);
       await this.#deps.schedules.discard(importId).catch(() => undefined);
       throw error;
     }
