@@ -232,7 +232,8 @@ export class PostgresScheduleStore implements ScheduleStore {
         await client.query(`INSERT INTO switch_periods ${touchedPeriods(removedRows, ADDED)}`, [importId]);
         await client.query(
           `INSERT INTO switch_routes SELECT origin, destination FROM ${removedRows}
-           UNION SELECT s.origin, s.destination FROM ${ADDED}`,
+           UNION SELECT s.origin, s.destination FROM ${ADDED}
+           ON CONFLICT DO NOTHING`,
           [importId],
         );
         const columns = PERIOD_COLUMNS.join(', ');
