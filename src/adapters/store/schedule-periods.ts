@@ -10,7 +10,13 @@ import {
   operatingDays,
   shiftPeriod,
 } from '../../kernel/day-periods.js';
-import type { LegPeriod, ScheduleChange, StagedLeg, TouchedPeriod } from '../../ports/schedules.js';
+import type {
+  DuplicateLeg,
+  LegPeriod,
+  ScheduleChange,
+  StagedLeg,
+  TouchedPeriod,
+} from '../../ports/schedules.js';
 import type { Cabin, FlightRecord } from '../../ports/store.js';
 import { scheduleAttributes } from './flight-cabin-rows.js';
 
@@ -408,4 +414,88 @@ export function diffKeyLegs(
 /** Flights sorted as the flight queries answer them: by departure, then id. */
 export function byDeparture(a: FlightRecord, b: FlightRecord): number {
   return a.departureUtc - b.departureUtc || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** The first `limit` of two id-ordered lists, merged in id order; a row overrides the derived leg of its id. */
+export function mergeById(
+  rows: readonly FlightRecord[],
+  derived: readonly FlightRecord[],
+  limit: number,
+): FlightRecord[] {
+  const merged: FlightRecord[] = [];
+  let i = 0;
+  let j = 0;
+  while (merged.length < limit && (i < rows.length || j < derived.length)) {
+    const row = rows[i];
+    const leg = derived[j];
+    if (row && (!leg || row.id <= leg.id)) {
+      merged.push(row);
+      i++;
+      if (leg && leg.id === row.id) j++;
+    } else if (leg) {
+      merged.push(leg);
+      j++;
+    }
+  }
+  return merged;
+}
+
+/** Period rows by flight key. */
+export function groupByKey(rows: readonly PeriodRow[]): Map<string, PeriodRow[]> {
+  const byKey = new Map<string, PeriodRow[]>();
+  for (const row of rows) {
+    const list = byKey.get(row.flight_key);
+    if (list) list.push(row);
+    else byKey.set(row.flight_key, [row]);
+  }
+  return byKey;
+}
+
+/** Adds a row decision's count (rows that are no period's leg; see RowDecision.count). */
+export function countDecision(counts: LegCounts, decision: RowDecision): void {
+  if (decision.count === 'removed') counts.removed++;
+  else if (decision.count) {
+    counts[decision.count]++;
+    // The new schedule's leg of its id replaces the row: it is not a new leg.
+    counts.created--;
+    if (decision.moved) counts.retimed++;
+  }
+}
+
+/**
+ * A staged period (a) joined with an earlier staged period (b_…) of its flight key whose range meets
+ * its own, as both relational backends' overlap queries answer them, ordered by a's sequence.
+ */
+export interface OverlapRow extends PeriodRow {
+  seq: number | string;
+  previous_line: number | string;
+  b_first_day: number | string;
+  b_last_day: number | string;
+  b_days: number | string;
+  b_weeks: number | string;
+  b_anchor_day: number | string;
+}
+
+/** The overlapping periods among joined rows: each staged period once, with the first day both fly. */
+export function overlapsOf(rows: Iterable<OverlapRow>): DuplicateLeg[] {
+  const duplicates: DuplicateLeg[] = [];
+  let last: number | undefined;
+  for (const row of rows) {
+    if (Number(row.seq) === last) continue;
+    const day = sharedDay(periodOfRow(row), {
+      firstDay: Number(row.b_first_day),
+      lastDay: Number(row.b_last_day),
+      days: Number(row.b_days),
+      weeks: Number(row.b_weeks) === 2 ? 2 : 1,
+      anchorDay: Number(row.b_anchor_day),
+    });
+    if (day === undefined) continue;
+    last = Number(row.seq);
+    duplicates.push({
+      id: legOfPeriod(row, day).id,
+      line: Number(row.line),
+      previousLine: Number(row.previous_line),
+    });
+  }
+  return duplicates;
 }

@@ -23,13 +23,18 @@ import {
 } from '../flight-cabin-rows.js';
 import { type BookingRow, toBookingRecord } from '../relational-booking-rows.js';
 import {
+  countDecision,
   decideRow,
   diffKeyLegs,
   flightKeyOf,
+  groupByKey,
   type LegCounts,
   legOfPeriod,
+  mergeById,
   movesOf,
+  type OverlapRow,
   operatesOnRow,
+  overlapsOf,
   PERIOD_COLUMNS,
   type PeriodRow,
   periodFlying,
@@ -38,7 +43,6 @@ import {
   periodValues,
   type RowDecision,
   samePeriod,
-  sharedDay,
 } from '../schedule-periods.js';
 import {
   ROUTE_DATES_PER_EVENT,
@@ -141,26 +145,7 @@ export class PostgresScheduleStore implements ScheduleStore {
            WHERE a.import_id = $1 AND a.seq BETWEEN $2 AND $3 ORDER BY a.seq, b.seq`,
           [importId, first, staged],
         );
-        const duplicates: DuplicateLeg[] = [];
-        let last = -1;
-        for (const row of rows) {
-          if (row.seq === last) continue;
-          const day = sharedDay(periodOfRow(row), {
-            firstDay: row.b_first_day,
-            lastDay: row.b_last_day,
-            days: row.b_days,
-            weeks: row.b_weeks === 2 ? 2 : 1,
-            anchorDay: row.b_anchor_day,
-          });
-          if (day === undefined) continue;
-          last = row.seq;
-          duplicates.push({
-            id: legOfPeriod(row, day).id,
-            line: Number(row.line),
-            previousLine: row.previous_line,
-          });
-        }
-        return duplicates;
+        return overlapsOf(rows);
       }),
     );
   }
@@ -335,23 +320,7 @@ export class PostgresScheduleStore implements ScheduleStore {
       );
       const flights = groupFlights(rows);
       const derived = await this.#derivedAfter(afterId, limit);
-      // Both in id order; a row overrides the derived leg of its id.
-      const merged: FlightRecord[] = [];
-      let i = 0;
-      let j = 0;
-      while (merged.length < limit && (i < flights.length || j < derived.length)) {
-        const row = flights[i];
-        const leg = derived[j];
-        if (row && (!leg || row.id <= leg.id)) {
-          merged.push(row);
-          i++;
-          if (leg && leg.id === row.id) j++;
-        } else if (leg) {
-          merged.push(leg);
-          j++;
-        }
-      }
-      return merged;
+      return mergeById(flights, derived, limit);
     });
   }
 
@@ -479,12 +448,7 @@ export class PostgresScheduleStore implements ScheduleStore {
           Number(row.period_leg) === 1,
           stagedPeriod && key ? { row: stagedPeriod, day: key.day } : undefined,
         );
-        if (decision.count === 'removed') counts.removed++;
-        else if (decision.count) {
-          counts[decision.count]++;
-          counts.created--;
-          if (decision.moved) counts.retimed++;
-        }
+        countDecision(counts, decision);
         decisions.push(decision);
       }
     }
@@ -592,24 +556,4 @@ export class PostgresScheduleStore implements ScheduleStore {
     }
     return { bookings, flights: [...flights] };
   }
-}
-
-interface OverlapRow extends PeriodRow {
-  seq: number;
-  previous_line: number;
-  b_first_day: number;
-  b_last_day: number;
-  b_days: number;
-  b_weeks: number;
-  b_anchor_day: number;
-}
-
-function groupByKey(rows: readonly PeriodRow[]): Map<string, PeriodRow[]> {
-  const byKey = new Map<string, PeriodRow[]>();
-  for (const row of rows) {
-    const list = byKey.get(row.flight_key);
-    if (list) list.push(row);
-    else byKey.set(row.flight_key, [row]);
-  }
-  return byKey;
 }
