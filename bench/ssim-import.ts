@@ -11,6 +11,12 @@
  * process of its own: dynalite is an in-memory stand-in, not DynamoDB, so its rate says nothing of AWS.
  *
  * Run with `--cpu-prof` (node --cpu-prof --import tsx bench/ssim-import.ts) to profile the import.
+ *
+ * The network and the file take ~300 MB of their own: to measure the import's memory alone, write
+ * the file in one process and import it in another:
+ *
+ *   SSIM_OUT=/tmp/season.ssim SEED_AIRPORTS=3000 SEASON_DAYS=180 npx tsx bench/ssim-import.ts
+ *   STORE=sqlite SSIM_FILE=/tmp/season.ssim npx tsx bench/ssim-import.ts
  */
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,60 +48,94 @@ const validFrom = process.env.SEASON_START ?? addDays(new Date().toISOString().s
 const validTo = addDays(validFrom, seasonDays - 1);
 
 const airports = await loadAirportDirectory();
-const network = buildNetwork(airports.all(), airportCount);
-const services = buildServices(network.routes, new SeededRandom(1).fork('services'), network.passengers);
-
 const dir = mkdtempSync(join(tmpdir(), 'tp-ssim-bench-'));
-const file = join(dir, 'season.ssim');
-const lines: string[] = [];
-let serial = 1;
-lines.push(headerRecord(serial++));
-const byCarrier = new Map<string, typeof services>();
-for (const service of services)
-  byCarrier.set(service.carrier, [...(byCarrier.get(service.carrier) ?? []), service]);
-for (const [carrier, list] of [...byCarrier.entries()].sort()) {
-  lines.push(
-    carrierRecord({ timeMode: 'L', carrier, validFrom, validTo, creationDate: validFrom }, serial++),
-  );
-  for (const s of list.sort((a, b) => a.flightNumber - b.flightNumber)) {
-    const departure = zonedToEpoch(validFrom, s.departureMinute, s.origin.timeZone);
-    const arrival = departure + s.blockMinutes * 60_000;
-    const arrivalOffset = offsetMinutes(arrival, s.destination.timeZone);
-    const arrivalMinute = Math.floor(((arrival + arrivalOffset * 60_000) % 86_400_000) / 60_000);
-    lines.push(
-      legRecord(
-        {
-          carrier,
-          flightNumber: s.flightNumber,
-          variation: 1,
-          legSequence: 1,
-          serviceType: 'J',
-          periodFrom: validFrom,
-          periodTo: validTo,
-          days: [...s.weekdays].map((d) => (d === 0 ? 7 : d)),
-          origin: s.origin.iata,
-          destination: s.destination.iata,
-          departureMinute: s.departureMinute,
-          arrivalMinute,
-          aircraft: s.aircraft.code,
-          prbd: 'JWY',
-          aircraftConfiguration: configurationOf(s.seats),
-          arrivalDateVariation: Math.round(
-            (Date.parse(zonedDate(arrival, s.destination.timeZone)) - Date.parse(validFrom)) / 86_400_000,
-          ),
-        },
-        serial++,
-      ),
-    );
+const given = process.env.SSIM_FILE;
+const file = given ?? process.env.SSIM_OUT ?? join(dir, 'season.ssim');
+if (!given) generate(file);
+if (process.env.SSIM_OUT) process.exit(0);
+
+/** Writes the season of the demo network as an SSIM file. */
+function generate(file: string): void {
+  const network = buildNetwork(airports.all(), airportCount);
+  const services = buildServices(network.routes, new SeededRandom(1).fork('services'), network.passengers);
+
+  const lines: string[] = [];
+  let serial = 1;
+  lines.push(headerRecord(serial++));
+  const byCarrier = new Map<string, typeof services>();
+  for (const service of services)
+    byCarrier.set(service.carrier, [...(byCarrier.get(service.carrier) ?? []), service]);
+  // Zone offsets a week apart over the season: a service between zones whose difference changes
+  // (their DST rules differ) would keep its local times across the switch and change its block time,
+  // possibly below zero, so the file gives it the UTC variations of the first day instead, as airlines
+  // file periods with variations; the others keep local times without variations (the importer looks
+  // the zones up and cuts their periods at DST switches).
+  const weekly = new Map<string, number[]>();
+  function weeklyOffsets(timeZone: string): number[] {
+    let offsets = weekly.get(timeZone);
+    if (!offsets) {
+      offsets = [];
+      for (let day = 0; day <= seasonDays + 7; day += 7)
+        offsets.push(offsetMinutes(Date.parse(`${addDays(validFrom, day)}T12:00:00Z`), timeZone));
+      weekly.set(timeZone, offsets);
+    }
+    return offsets;
   }
-  lines.push(trailerRecord(carrier, validFrom, serial++));
+  let withVariations = 0;
+  for (const [carrier, list] of [...byCarrier.entries()].sort()) {
+    lines.push(
+      carrierRecord({ timeMode: 'L', carrier, validFrom, validTo, creationDate: validFrom }, serial++),
+    );
+    for (const s of list.sort((a, b) => a.flightNumber - b.flightNumber)) {
+      const departure = zonedToEpoch(validFrom, s.departureMinute, s.origin.timeZone);
+      const arrival = departure + s.blockMinutes * 60_000;
+      const arrivalOffset = offsetMinutes(arrival, s.destination.timeZone);
+      const arrivalMinute = Math.floor(((arrival + arrivalOffset * 60_000) % 86_400_000) / 60_000);
+      const from = weeklyOffsets(s.origin.timeZone);
+      const to = weeklyOffsets(s.destination.timeZone);
+      const shifting = from.some((o, i) => (to[i] as number) - o !== (to[0] as number) - (from[0] as number));
+      if (shifting) withVariations++;
+      lines.push(
+        legRecord(
+          {
+            carrier,
+            flightNumber: s.flightNumber,
+            variation: 1,
+            legSequence: 1,
+            serviceType: 'J',
+            periodFrom: validFrom,
+            periodTo: validTo,
+            days: [...s.weekdays].map((d) => (d === 0 ? 7 : d)),
+            origin: s.origin.iata,
+            destination: s.destination.iata,
+            departureMinute: s.departureMinute,
+            arrivalMinute,
+            ...(shifting
+              ? {
+                  departureUtcVariation: offsetMinutes(departure, s.origin.timeZone),
+                  arrivalUtcVariation: arrivalOffset,
+                }
+              : {}),
+            aircraft: s.aircraft.code,
+            prbd: 'JWY',
+            aircraftConfiguration: configurationOf(s.seats),
+            arrivalDateVariation: Math.round(
+              (Date.parse(zonedDate(arrival, s.destination.timeZone)) - Date.parse(validFrom)) / 86_400_000,
+            ),
+          },
+          serial++,
+        ),
+      );
+    }
+    lines.push(trailerRecord(carrier, validFrom, serial++));
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const records = lines.length;
+  lines.length = 0;
+  console.log(
+    `generated ${records} SSIM records (${services.length} services, ${withVariations} of them with UTC variations, ${airportCount} airports, ${seasonDays} days from ${validFrom}), ${(statSync(file).size / 1_048_576).toFixed(1)} MB`,
+  );
 }
-writeFileSync(file, `${lines.join('\n')}\n`);
-const records = lines.length;
-lines.length = 0;
-console.log(
-  `generated ${records} SSIM records (${services.length} services, ${airportCount} airports, ${seasonDays} days from ${validFrom}), ${(statSync(file).size / 1_048_576).toFixed(1)} MB`,
-);
 
 let backend: StoreBackend;
 let cleanup = async (): Promise<void> => {};
@@ -153,6 +193,7 @@ console.log(
     errors: summary.errorCount,
     records: summary.counts.records,
     datedLegs: summary.counts.datedLegs,
+    periods: summary.counts.periods,
     seconds: Number(seconds.toFixed(1)),
     cpuSeconds: Number(cpuSeconds.toFixed(1)),
     recordsPerSecond: Math.round((summary.counts.records ?? 0) / seconds),

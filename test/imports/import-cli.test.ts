@@ -21,11 +21,18 @@ function cli(args: string[], options: { db: string; input?: string | Buffer }): 
   });
 }
 
+/** Dated legs of carrier ZZ in the file: rows, and legs of imported periods (docs/adr/0025). */
 const flightCount = (db: string): number => {
   const handle = new Database(join(dir, db), { readonly: true });
   try {
-    return (handle.prepare("SELECT COUNT(*) AS n FROM flights WHERE carrier = 'ZZ'").get() as { n: number })
-      .n;
+    return (
+      handle
+        .prepare(
+          `SELECT (SELECT COUNT(*) FROM flights WHERE carrier = 'ZZ' AND period_leg = 0)
+             + (SELECT COALESCE(SUM(legs), 0) FROM schedule_periods WHERE carrier = 'ZZ') AS n`,
+        )
+        .get() as { n: number }
+    ).n;
   } finally {
     handle.close();
   }

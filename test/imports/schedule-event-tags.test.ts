@@ -39,4 +39,37 @@ describe('schedule.changed and the caches', () => {
       'flight:LHR-BAH:2027-01-04',
     ]);
   });
+
+  it('drops the route-dates a period names: the dates it flies, every other week when fortnightly', () => {
+    const event = createEvent<ScheduleChangedData>(
+      'schedule.changed',
+      {
+        reason: 'import',
+        importId: 'i',
+        flights: [],
+        // Mondays and Wednesdays (bits 0 and 2), every other week from Monday 4 January 2027.
+        periods: [
+          {
+            origin: 'LHR',
+            destination: 'JFK',
+            firstDate: '2027-01-04',
+            lastDate: '2027-01-24',
+            days: 0b101,
+            weeks: 2,
+            anchorDate: '2027-01-04',
+          },
+        ],
+        hotelNights: [],
+        affectedBookings: [],
+      },
+      { source: '/test' },
+    );
+    expect(tagsForEvent(event)).toEqual([
+      'fares:LHR-JFK',
+      'flight:LHR-JFK:2027-01-04',
+      'flight:LHR-JFK:2027-01-06',
+      'flight:LHR-JFK:2027-01-18',
+      'flight:LHR-JFK:2027-01-20',
+    ]);
+  });
 });

@@ -1,7 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadAirportDirectory } from '../../src/adapters/airports/openflights.js';
 import { openSqliteStore } from '../../src/adapters/store/sqlite/index.js';
-import type { ScheduleChangedData } from '../../src/core/events/inventory-events.js';
+import {
+  type ScheduleChangedData,
+  touchedPeriodDates,
+  touchedPeriodsOf,
+} from '../../src/core/events/inventory-events.js';
 import type { ImportSummary } from '../../src/core/imports/import-kind.js';
 import { SsimImport } from '../../src/core/imports/ssim/ssim-import.js';
 import type { AirportDirectory } from '../../src/ports/airports.js';
@@ -501,10 +505,13 @@ describe.each(targets)('SSIM import on $name', (target) => {
       ['2027-01-04-BA20', 'retimed'],
       ['2027-01-04-BA22', 'cancelled'],
     ]);
-    // Every route-date that changed is named for the caches.
-    const dates = events.flatMap((e) =>
-      e.data.flights.map((f) => `${f.origin}-${f.destination}:${f.departureDate}`),
-    );
+    // Every route-date that changed is named for the caches: as a dated flight, or as a period's dates.
+    const dates = events.flatMap((e) => [
+      ...e.data.flights.map((f) => `${f.origin}-${f.destination}:${f.departureDate}`),
+      ...touchedPeriodsOf(e).flatMap((p) =>
+        touchedPeriodDates(p).map((date) => `${p.origin}-${p.destination}:${date}`),
+      ),
+    ]);
     expect(new Set(dates)).toEqual(new Set(['LHR-CDG:2027-01-04', 'LHR-CDG:2027-01-05']));
   });
 

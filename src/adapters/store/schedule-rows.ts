@@ -1,18 +1,12 @@
+import { dateOfDay } from '../../kernel/day-periods.js';
 import type { CloudEvent } from '../../ports/events.js';
 import type { TouchedFlight } from '../../ports/inventory-updates.js';
-import type {
-  LegTemplate,
-  ScheduleScope,
-  StagedBatch,
-  StagedLeg,
-  TemplateLeg,
-} from '../../ports/schedules.js';
+import type { ScheduleScope, TouchedPeriod } from '../../ports/schedules.js';
 import type { CabinInventory, FlightRecord } from '../../ports/store.js';
 
 /**
- * What the backends share of schedule imports. The relational ones (SQLite, PostgreSQL): the staging
- * rows (a dated leg names its template; a template holds what its record's legs share, its cabins a
- * row each) and the route-date events of a switch, built a page at a time. Every backend: the id
+ * What the backends share of schedule imports. The relational ones (SQLite, PostgreSQL): the
+ * route-date and period events of a switch, built a page at a time (their periods: schedule-periods.ts). Every backend: the id
  * range of a scope. DynamoDB, which stages legs as items: the seats a re-written flight keeps and
  * the route-dates its switch touched, batched into events.
  */
@@ -22,108 +16,15 @@ export function scopeIdRange(scope: ScheduleScope): { low: string; high: string 
   return { low: scope.firstDate, high: `${scope.lastDate}~` };
 }
 
-/** Columns of a staged leg row, in the order of `stagedLegValues`. */
-export const STAGED_LEG_COLUMNS = [
-  'import_id',
-  'id',
-  'line',
-  'template',
-  'departure_utc',
-  'arrival_utc',
-  'through_flight_id',
-  'signature',
-] as const;
-
-export function stagedLegValues(
-  importId: string,
-  leg: TemplateLeg,
-): [string, string, number, number, number, number, string, string] {
-  return [
-    importId,
-    leg.id,
-    leg.line,
-    leg.template,
-    leg.departureUtc,
-    leg.arrivalUtc,
-    leg.throughFlightId ?? '',
-    leg.signature,
-  ];
-}
-
-/** Columns of a staged template row, in the order of `stagedTemplateValues`. */
-export const STAGED_TEMPLATE_COLUMNS = [
-  'import_id',
-  'template',
-  'carrier',
-  'flight_number',
-  'origin',
-  'destination',
-  'aircraft',
-  'distance_km',
-  'currency',
-  'fare_source',
-  'through_leg',
-  'codeshares',
-] as const;
-
-/** Optional attributes as '' or 0, as flight-cabin-rows.ts writes flights. */
-export function stagedTemplateValues(
-  importId: string,
-  t: LegTemplate,
-): [string, number, string, number, string, string, string, number, string, string, number, string] {
-  const f = t.flight;
-  return [
-    importId,
-    t.key,
-    f.carrier,
-    f.flightNumber,
-    f.origin,
-    f.destination,
-    f.aircraft,
-    f.distanceKm,
-    f.currency,
-    f.fareSource ?? 'inventory',
-    t.throughLeg ?? 0,
-    f.codeshares && f.codeshares.length > 0 ? JSON.stringify(f.codeshares) : '',
-  ];
-}
-
-/** Columns of a staged cabin row (one per cabin of a template). */
-export const STAGED_CABIN_COLUMNS = ['import_id', 'template', 'cabin', 'fare', 'taxes', 'capacity'] as const;
-
-export function stagedCabinValues(
-  importId: string,
-  t: LegTemplate,
-): [string, number, string, number, number, number][] {
-  return t.flight.cabins.map((c) => [importId, t.key, c.cabin, c.fare, c.taxes, c.capacity]);
-}
-
-/**
- * Legs given one by one (`stage`) as a batch of one template per leg, keyed below every key an
- * importer uses (line numbers are positive), so both forms share one staging path.
- */
-export function batchOfLegs(legs: readonly StagedLeg[], nextKey: () => number): StagedBatch {
-  const templates: LegTemplate[] = [];
-  const templateLegs: TemplateLeg[] = [];
-  for (const { flight, line, signature } of legs) {
-    const { id, departureUtc, arrivalUtc, throughFlight, cancelled: _cancelled, ...shared } = flight;
-    const key = nextKey();
-    templates.push({
-      key,
-      flight: shared,
-      ...(throughFlight ? { throughLeg: throughFlight.legSequence } : {}),
-    });
-    templateLegs.push({
-      template: key,
-      id,
-      line,
-      departureUtc,
-      arrivalUtc,
-      ...(throughFlight ? { throughFlightId: throughFlight.id } : {}),
-      signature,
-    });
-  }
-  return { templates, legs: templateLegs };
+/** A distinct touched period of a switch: UTC departure days of a route, as days since 1970-01-01. */
+export interface TouchedPeriodRow {
+  origin: string;
+  destination: string;
+  first_day: number | string;
+  last_day: number | string;
+  days: number | string;
+  weeks: number | string;
+  anchor_day: number | string;
 }
 
 /** A route-date a switch touched (its UTC departure day, days since 1970-01-01) and one flight on it. */
@@ -150,12 +51,42 @@ const EVENTS_RETURNED = 20;
  * EVENTS_RETURNED are kept for the result, the rest only counted.
  */
 export class SwitchEvents {
-  readonly #touchedEvents: (touched: TouchedFlight[]) => readonly CloudEvent[];
+  readonly #touchedEvents: (
+    touched: TouchedFlight[],
+    periods?: readonly TouchedPeriod[],
+  ) => readonly CloudEvent[];
   readonly kept: CloudEvent[] = [];
   leftOut = 0;
 
-  constructor(touchedEvents: (touched: TouchedFlight[]) => readonly CloudEvent[]) {
+  constructor(
+    touchedEvents: (touched: TouchedFlight[], periods?: readonly TouchedPeriod[]) => readonly CloudEvent[],
+  ) {
     this.#touchedEvents = touchedEvents;
+  }
+
+  /** Events of a page of touched periods (rows of a switch's distinct touched periods, as days). */
+  periodsPage(rows: readonly TouchedPeriodRow[]): readonly CloudEvent[] {
+    if (rows.length === 0) return [];
+    return this.#keep(
+      this.#touchedEvents(
+        [],
+        rows.map((r) => ({
+          origin: r.origin,
+          destination: r.destination,
+          firstDate: dateOfDay(Number(r.first_day)),
+          lastDate: dateOfDay(Number(r.last_day)),
+          days: Number(r.days),
+          weeks: Number(r.weeks) === 2 ? 2 : 1,
+          anchorDate: dateOfDay(Number(r.anchor_day)),
+        })),
+      ),
+    );
+  }
+
+  #keep(events: readonly CloudEvent[]): readonly CloudEvent[] {
+    if (this.kept.length + events.length <= EVENTS_RETURNED) this.kept.push(...events);
+    else this.leftOut += events.length;
+    return events;
   }
 
   page(rows: readonly TouchedRow[]): readonly CloudEvent[] {
@@ -170,9 +101,7 @@ export class SwitchEvents {
         departureDate: new Date(Number(r.day) * 86_400_000).toISOString().slice(0, 10),
       })),
     );
-    if (this.kept.length + events.length <= EVENTS_RETURNED) this.kept.push(...events);
-    else this.leftOut += events.length;
-    return events;
+    return this.#keep(events);
   }
 }
 

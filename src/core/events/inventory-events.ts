@@ -1,5 +1,7 @@
+import { dateOfDay, dayOfDate, operatingDays } from '../../kernel/day-periods.js';
 import type { CloudEvent } from '../../ports/events.js';
 import type { TouchedInventory } from '../../ports/inventory-updates.js';
+import type { TouchedPeriod } from '../../ports/schedules.js';
 
 /** Why prices or availability changed. */
 export type InventoryChangeReason = 'admin' | 'booking' | 'cancellation' | 'import';
@@ -56,6 +58,27 @@ export function touchedInventoryOf(event: CloudEvent): TouchedInventory | undefi
   };
 }
 
+/** The periods of a `schedule.changed` event; [] for any other event. */
+export function touchedPeriodsOf(event: CloudEvent): TouchedPeriod[] {
+  if (event.type !== 'schedule.changed') return [];
+  const periods = (event.data as Partial<ScheduleChangedData> | null)?.periods;
+  return Array.isArray(periods) ? periods : [];
+}
+
+/** The UTC departure dates (YYYY-MM-DD) a touched period flies. */
+export function touchedPeriodDates(p: TouchedPeriod): string[] {
+  const dates: string[] = [];
+  const period = {
+    firstDay: dayOfDate(p.firstDate),
+    lastDay: dayOfDate(p.lastDate),
+    days: p.days,
+    weeks: p.weeks,
+    anchorDay: dayOfDate(p.anchorDate),
+  };
+  for (const day of operatingDays(period)) dates.push(dateOfDay(day));
+  return dates;
+}
+
 /** How a schedule change affected one booked flight. */
 export type ScheduleChangeKind = 'retimed' | 'cancelled' | 'equipment-changed';
 
@@ -80,5 +103,11 @@ export interface AffectedBooking {
 export interface ScheduleChangedData extends TouchedInventory {
   reason: 'import' | 'admin';
   importId?: string;
+  /**
+   * Departures of schedule periods the change replaced or added (a store keeping periods names them
+   * so instead of one entry per dated leg): cache consumers drop each route on each date a period
+   * flies (`touchedPeriodDates`).
+   */
+  periods?: TouchedPeriod[];
   affectedBookings: AffectedBooking[];
 }

@@ -3,6 +3,7 @@ import type { CloudEvent } from '../../../ports/events.js';
 import type { TouchedFlight } from '../../../ports/inventory-updates.js';
 import type {
   DuplicateLeg,
+  LegPeriod,
   ScheduleChange,
   ScheduleComparison,
   ScheduleScope,
@@ -13,6 +14,7 @@ import type {
 } from '../../../ports/schedules.js';
 import { type FlightRecord, StoreUnavailableError } from '../../../ports/store.js';
 import type { AppendSignal } from '../append-signal.js';
+import { stagedLegsOfPeriod } from '../schedule-periods.js';
 import { cabinsKeepingSales, scopeIdRange, stagedFlight, TouchedRouteDates } from '../schedule-rows.js';
 import { type BatchWrite, ConditionFailed, type DynamoTable, type Item, inParallel } from './dynamo-table.js';
 import {
@@ -102,6 +104,11 @@ export class DynamoScheduleStore implements ScheduleStore {
     this.#graceMs = options.retirementGraceMs ?? DEFAULT_RETIREMENT_GRACE_MS;
     this.#now = options.now ?? Date.now;
     this.#beforePointerWrite = options.beforePointerWrite;
+  }
+
+  /** DynamoDB keeps dated legs (schedule generations): a period is staged as its dated legs. */
+  async stagePeriods(importId: string, periods: readonly LegPeriod[]): Promise<DuplicateLeg[]> {
+    return this.stage(importId, periods.flatMap(stagedLegsOfPeriod));
   }
 
   async stage(importId: string, legs: readonly StagedLeg[]): Promise<DuplicateLeg[]> {

@@ -18,6 +18,7 @@ import {
   toBookingRecord,
 } from '../relational-booking-rows.js';
 import { type AppendEvents, guarded, inTransaction } from './connection.js';
+import { PostgresPeriodLegs } from './period-legs.js';
 
 interface KeyRow {
   request_hash: string;
@@ -192,6 +193,8 @@ export class PostgresBookingStore implements BookingStore {
 async function take(client: pg.PoolClient, hold: InventoryHold): Promise<void> {
   if (hold.kind === 'seats') {
     const legs = [...new Set(hold.flightIds)];
+    // A dated leg of an imported period gets its rows first, in this transaction (docs/adr/0025).
+    await PostgresPeriodLegs.materialise(client, legs);
     const { rows } = await client.query<{ flight_id: string }>(
       `UPDATE flight_cabins SET seats_left = seats_left - $3
        WHERE flight_id = ANY($1::text[]) AND cabin = $2 AND seats_left >= $3 RETURNING flight_id`,

@@ -50,7 +50,9 @@ export async function writeRows<T>(
   }
   const incoming = `${table.name}_incoming`;
   const updates = table.columns.filter((c) => !table.key.includes(c)).map((c) => `${c} = excluded.${c}`);
-  await client.query(`CREATE TEMPORARY TABLE ${incoming} (LIKE ${table.name}) ON COMMIT DROP`);
+  await client.query(
+    `CREATE TEMPORARY TABLE ${incoming} (LIKE ${table.name} INCLUDING DEFAULTS) ON COMMIT DROP`,
+  );
   await copyRows(client, `COPY ${incoming} (${columns}) FROM STDIN`, rows);
   await client.query(
     `INSERT INTO ${table.name} (${columns}) SELECT ${columns} FROM ${incoming} ORDER BY ${table.key.join(', ')}

@@ -31,9 +31,11 @@ import {
   toHotel,
   toRoomNight,
 } from '../relational-inventory-rows.js';
+import { byDeparture } from '../schedule-periods.js';
 import { type BulkTable, writeRows } from './bulk-rows.js';
 import { guarded, inBulkTransaction } from './connection.js';
 import { upsertHotels } from './hotel-rows.js';
+import { PostgresPeriodLegs } from './period-legs.js';
 
 interface FlightCabinRow extends SharedFlightCabinRow {
   leg?: number;
@@ -94,6 +96,10 @@ export class PostgresInventoryStore implements InventoryStore {
       // each row says which query it answers. LATERAL pins the plan to one range scan of
       // flights_route_departure per leg and one primary-key probe of flight_cabins per flight, even
       // before statistics exist (right after a seed), when a hash join over every cabin would be chosen.
+      const departFrom = queries.map((q) => epochBound(q.departFrom));
+      const departTo = queries.map((q) => epochBound(q.departTo));
+      // Rows and imported periods (docs/adr/0025) in parallel: two statements, one round trip each.
+      const periods = PostgresPeriodLegs.onRoutes(this.#pool, queries, departFrom, departTo);
       const { rows } = await this.#pool.query<FlightCabinRow>(
         `SELECT q.leg, ${FLIGHT_CABIN_COLUMNS}
          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY
@@ -105,16 +111,20 @@ export class PostgresInventoryStore implements InventoryStore {
          ) f
          LEFT JOIN LATERAL (SELECT * FROM flight_cabins WHERE flight_id = f.id) c ON true
          ORDER BY q.leg, f.departure_utc, f.id, c.cabin`,
-        [
-          queries.map((q) => q.origin),
-          queries.map((q) => q.destination),
-          queries.map((q) => epochBound(q.departFrom)),
-          queries.map((q) => epochBound(q.departTo)),
-        ],
+        [queries.map((q) => q.origin), queries.map((q) => q.destination), departFrom, departTo],
       );
       const perLeg: FlightCabinRow[][] = queries.map(() => []);
       for (const row of rows) perLeg[(row.leg ?? 1) - 1]?.push(row);
-      return perLeg.map(groupFlights);
+      const periodsPerLeg = await periods;
+      return perLeg.map((legRows, i) => {
+        const flights = groupFlights(legRows);
+        const derived = PostgresPeriodLegs.legsOf(
+          periodsPerLeg[i] ?? [],
+          queries[i] as FlightLegQuery,
+          new Set(flights.map((f) => f.id)),
+        );
+        return derived.length === 0 ? flights : [...flights, ...derived].sort(byDeparture);
+      });
     });
   }
 
@@ -129,7 +139,13 @@ export class PostgresInventoryStore implements InventoryStore {
          ORDER BY f.departure_utc, f.id, c.cabin`,
         [[...new Set(ids)]],
       );
-      return groupFlights(rows);
+      const flights = groupFlights(rows);
+      const found = new Set(flights.map((f) => f.id));
+      const missing = [...new Set(ids)].filter((id) => !found.has(id));
+      if (missing.length === 0) return flights;
+      // Ids without a row: dated legs of imported periods, derived.
+      const derived = await PostgresPeriodLegs.byIds(this.#pool, missing);
+      return derived.length === 0 ? flights : [...flights, ...derived].sort(byDeparture);
     });
   }
 
@@ -291,14 +307,19 @@ export class PostgresInventoryStore implements InventoryStore {
 
   async clearInventory(): Promise<void> {
     await guarded('clear the inventory', () =>
-      this.#pool.query('TRUNCATE flight_cabins, flights, routes, room_nights, hotels, airlines'),
+      this.#pool.query(
+        'TRUNCATE flight_cabins, flights, schedule_periods, routes, room_nights, hotels, airlines',
+      ),
     );
   }
 
   async stats(): Promise<InventoryStats> {
     return guarded('count the inventory', async () => {
       const { rows } = await this.#pool.query<InventoryStats>(
-        `SELECT (SELECT count(*) FROM airlines) AS airlines, (SELECT count(*) FROM flights) AS flights,
+        // Rows standing for a live period's leg are counted with their period (docs/adr/0025).
+        `SELECT (SELECT count(*) FROM airlines) AS airlines,
+                (SELECT count(*) FROM flights WHERE period_leg = 0)
+                  + (SELECT COALESCE(SUM(legs), 0) FROM schedule_periods) AS flights,
                 (SELECT count(*) FROM routes) AS routes, (SELECT count(*) FROM hotels) AS hotels,
                 (SELECT count(*) FROM room_nights) AS "roomNights"`,
       );

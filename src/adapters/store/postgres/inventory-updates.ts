@@ -13,6 +13,7 @@ import {
 } from '../../../ports/inventory-updates.js';
 import { type FlightRouteRow, toTouchedFlight } from '../relational-inventory-rows.js';
 import { type AppendEvents, guarded, inTransaction } from './connection.js';
+import { PostgresPeriodLegs } from './period-legs.js';
 
 type Missing = { list: 'fares' | 'seats' | 'nights'; index: number };
 
@@ -43,6 +44,11 @@ export class PostgresInventoryUpdates implements InventoryUpdates {
         inTransaction(this.#pool, async (client) => {
           const missing: Missing[] = [];
           const cabinKeys: string[] = [];
+          // Dated legs of imported periods get their rows before they are changed (docs/adr/0025).
+          await PostgresPeriodLegs.materialise(client, [
+            ...(update.fares ?? []).map((u) => u.flightId),
+            ...(update.seats ?? []).map((u) => u.flightId),
+          ]);
           const fares = merge(update.fares ?? [], (u) => `${u.flightId}|${u.cabin}`, mergeFare);
           const foundFares = await updateFares(client, fares);
           (update.fares ?? []).forEach((u, index) => {

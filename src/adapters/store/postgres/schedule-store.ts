@@ -1,32 +1,54 @@
 import type pg from 'pg';
+import { countOperatingDays, dayOfDate } from '../../../kernel/day-periods.js';
 import type { BookingRecord } from '../../../ports/bookings.js';
 import type { CloudEvent } from '../../../ports/events.js';
 import type { TouchedFlight } from '../../../ports/inventory-updates.js';
 import type {
   DuplicateLeg,
-  ScheduleChange,
+  LegPeriod,
   ScheduleComparison,
   ScheduleScope,
   ScheduleStore,
   ScheduleSwitchResult,
-  StagedBatch,
   StagedLeg,
   SwitchBookings,
+  TouchedPeriod,
 } from '../../../ports/schedules.js';
 import type { FlightRecord } from '../../../ports/store.js';
-import { FLIGHT_CABIN_COLUMNS, type FlightCabinRow, groupFlights } from '../flight-cabin-rows.js';
+import {
+  FLIGHT_CABIN_COLUMNS,
+  type FlightCabinRow,
+  flightValues,
+  groupFlights,
+} from '../flight-cabin-rows.js';
 import { type BookingRow, toBookingRecord } from '../relational-booking-rows.js';
 import {
-  batchOfLegs,
+  countDecision,
+  decideRow,
+  diffKeyLegs,
+  flightKeyOf,
+  groupByKey,
+  type LegCounts,
+  legOfPeriod,
+  mergeById,
+  movesOf,
+  type OverlapRow,
+  operatesOnRow,
+  overlapsOf,
+  PERIOD_COLUMNS,
+  type PeriodRow,
+  periodFlying,
+  periodOfRow,
+  periodOfStagedLeg,
+  periodValues,
+  type RowDecision,
+  samePeriod,
+} from '../schedule-periods.js';
+import {
   ROUTE_DATES_PER_EVENT,
-  STAGED_CABIN_COLUMNS,
-  STAGED_LEG_COLUMNS,
-  STAGED_TEMPLATE_COLUMNS,
   SwitchEvents,
   scopeIdRange,
-  stagedCabinValues,
-  stagedLegValues,
-  stagedTemplateValues,
+  type TouchedPeriodRow,
   type TouchedRow,
 } from '../schedule-rows.js';
 import { copyRows } from './bulk-rows.js';
@@ -35,60 +57,60 @@ import {
   guarded,
   inBulkTransaction,
   inTransaction,
-  sqlState,
-  UNIQUE_VIOLATION,
+  type Queryable,
 } from './connection.js';
+import { carrierLockKey } from './period-legs.js';
 
-/** A staged leg with its template. */
-const STAGED = `schedule_staged_legs s
-  JOIN schedule_staged_templates t ON t.import_id = s.import_id AND t.template = s.template`;
-/** A staged leg the switch writes: new, changed (signature) or bringing a cancelled flight back. */
-const TO_WRITE = `(f.id IS NULL OR f.schedule_signature <> s.signature OR f.cancelled = 1)`;
-/** A live flight (f) of a scope the switch drops (no staged leg) or moves (times, aircraft). */
-const MOVED = `((s.id IS NULL AND f.cancelled = 0)
-  OR s.departure_utc <> f.departure_utc OR s.arrival_utc <> f.arrival_utc OR t.aircraft <> f.aircraft)`;
-/** Live flights of one scope ($1 import id, $2 carrier, [$3, $4) ids) with their staged leg, if any. */
-const LIVE_IN_SCOPE = `flights f
-  LEFT JOIN schedule_staged_legs s ON s.import_id = $1 AND s.id = f.id
-  LEFT JOIN schedule_staged_templates t ON t.import_id = s.import_id AND t.template = s.template
-  WHERE f.carrier = $2 AND f.id >= $3 AND f.id < $4`;
-/** A live flight of a scope ($2–$4) that import $1 did not stage. */
-const DROPPED = `f.carrier = $2 AND f.id >= $3 AND f.id < $4 AND f.cancelled = 0
-  AND NOT EXISTS (SELECT 1 FROM schedule_staged_legs s WHERE s.import_id = $1 AND s.id = f.id)`;
+const DAY_MS = 86_400_000;
 
-interface MovedRow {
-  id: string;
-  staged: string | null;
-  staged_departure: string | null;
-  staged_arrival: string | null;
-  staged_aircraft: string | null;
-}
+/** Live periods of a scope ($1 carrier, [$2, $3] days, $4 import id) no staged period equals. */
+const REMOVED = `schedule_periods p WHERE p.carrier = $1 AND p.last_day >= $2 AND p.first_day <= $3
+  AND NOT EXISTS (SELECT 1 FROM schedule_staged_periods s WHERE s.import_id = $4 AND s.flight_key = p.flight_key
+    AND s.first_day = p.first_day AND ${samePeriod('s', 'p')})`;
+/** Staged periods of import $1 no live period equals: the ones a switch writes. */
+const ADDED = `schedule_staged_periods s WHERE s.import_id = $1
+  AND NOT EXISTS (SELECT 1 FROM schedule_periods p WHERE p.flight_key = s.flight_key
+    AND p.first_day = s.first_day AND ${samePeriod('p', 's')})`;
+/** Floor division of a period's departure by a day: its UTC departure dates are its flight dates shifted by it. */
+const SHIFT = `((departure_ms - (((departure_ms % ${DAY_MS}) + ${DAY_MS}) % ${DAY_MS})) / ${DAY_MS})::int`;
+/** Periods' departures as touched periods (columns of switch_periods), distinct, from the row sources. */
+const touchedPeriods = (...sources: string[]): string => `
+  SELECT DISTINCT origin, destination, first_day + k, last_day + k, ((days << r) | (days >> (7 - r))) & 127,
+    weeks, anchor_day + k
+  FROM (SELECT origin, destination, first_day, last_day, days, weeks, anchor_day, k, ((k % 7) + 7) % 7 AS r
+        FROM (${sources
+          .map(
+            (src) =>
+              `SELECT origin, destination, first_day, last_day, days, weeks, anchor_day, ${SHIFT} AS k FROM ${src}`,
+          )
+          .join(' UNION ALL ')}) shifted) rotated`;
 
-/**
- * Keys of templates made for legs staged one by one (`stage`): negative, below every line number.
- * Each import stages from one process, and keys are per import.
- */
-let legTemplates = 0;
+/** Staged periods' sequence numbers, counted per process (an import stages from one process). */
+let staged = 0;
 
 /**
- * ScheduleStore on PostgreSQL. Legs are COPYed into UNLOGGED staging tables (a leg, its template, the
- * template's cabins); compare and switch are a few set-based statements. The switch is one
- * transaction (READ COMMITTED: searches on other connections read the old rows until the COMMIT, the
- * new ones after); a failure or a lost connection rolls it all back, leaving the old schedule.
+ * ScheduleStore on PostgreSQL, keeping imported schedules as leg periods
+ * (docs/adr/0025-schedule-periods.md). Periods are COPYed into an UNLOGGED staging table; compare
+ * and switch replace the scopes' periods with set-based statements and reconcile only the `flights`
+ * rows of the scopes (legs booked or changed). The switch is one transaction (READ COMMITTED:
+ * searches on other connections read the old rows until the COMMIT, the new ones after); a failure
+ * or a lost connection rolls it all back, leaving the old schedule.
  *
  * Bookings and the switch (`bookings.held`): a booking takes seats with one conditional UPDATE of
- * `flight_cabins` rows (booking-store.ts), so the switch first locks the cabin rows of every flight
- * it drops or moves, then looks the bookings up:
+ * `flight_cabins` rows (booking-store.ts), after writing the rows of a derived leg it books under
+ * the carrier's shared advisory lock (period-legs.ts). The switch takes that lock exclusively, then
+ * locks the cabin rows of the scopes' flights, then looks the bookings up:
  *
- *   switch                                        booking of a flight F the switch drops
+ *   switch                                        booking of a leg L of the carrier
  *   ────────────────────────────────────────────  ─────────────────────────────────────────
- *                                                 BEGIN; UPDATE flight_cabins (F) …
- *   SELECT … FOR UPDATE of F's cabins → waits
+ *                                                 BEGIN; lock carrier (shared); write L's rows;
+ *   lock carrier (exclusive) → waits              UPDATE flight_cabins (L) …
  *                                                 INSERT INTO bookings …; COMMIT
- *   (lock granted) SELECT bookings → sees it,
- *   F is cancelled, not deleted
- *   …                                             a later booking of F: UPDATE waits for the
- *   COMMIT                                        switch, then finds F's seats gone → sold out
+ *   (granted) lock the scope's cabin rows,
+ *   read its rows → sees L, and its booking:
+ *   L is cancelled or retimed, not deleted
+ *   …                                             a later booking of a derived leg waits for the
+ *   COMMIT                                        carrier lock, then reads the new periods
  */
 export class PostgresScheduleStore implements ScheduleStore {
   readonly #pool: pg.Pool;
@@ -100,115 +122,40 @@ export class PostgresScheduleStore implements ScheduleStore {
   }
 
   async stage(importId: string, legs: readonly StagedLeg[]): Promise<DuplicateLeg[]> {
-    return this.stageBatch(
-      importId,
-      batchOfLegs(legs, () => --legTemplates),
-    );
+    return this.stagePeriods(importId, legs.map(periodOfStagedLeg));
   }
 
-  async stageBatch(importId: string, batch: StagedBatch): Promise<DuplicateLeg[]> {
-    if (batch.legs.length === 0) return [];
-    return guarded('stage schedule legs', () =>
+  async stagePeriods(importId: string, periods: readonly LegPeriod[]): Promise<DuplicateLeg[]> {
+    if (periods.length === 0) return [];
+    return guarded('stage schedule periods', () =>
       inBulkTransaction(this.#pool, async (client) => {
+        const first = staged + 1;
         await copyRows(
           client,
-          `COPY schedule_staged_templates (${STAGED_TEMPLATE_COLUMNS.join(', ')}) FROM STDIN`,
-          batch.templates.map((t) => stagedTemplateValues(importId, t)),
+          `COPY schedule_staged_periods (import_id, seq, ${PERIOD_COLUMNS.join(', ')}) FROM STDIN`,
+          periods.map((p) => [importId, ++staged, ...periodValues(p)]),
         );
-        await copyRows(
-          client,
-          `COPY schedule_staged_cabins (${STAGED_CABIN_COLUMNS.join(', ')}) FROM STDIN`,
-          batch.templates.flatMap((t) => stagedCabinValues(importId, t)),
+        // Staged periods of this batch flying a day an earlier staged period of their flight key flies.
+        const { rows } = await client.query<OverlapRow>(
+          `SELECT a.*, b.line AS previous_line, b.first_day AS b_first_day, b.last_day AS b_last_day,
+             b.days AS b_days, b.weeks AS b_weeks, b.anchor_day AS b_anchor_day
+           FROM schedule_staged_periods a JOIN schedule_staged_periods b ON b.import_id = a.import_id
+             AND b.flight_key = a.flight_key AND b.first_day <= a.last_day AND b.last_day >= a.first_day
+             AND b.seq < a.seq
+           WHERE a.import_id = $1 AND a.seq BETWEEN $2 AND $3 ORDER BY a.seq, b.seq`,
+          [importId, first, staged],
         );
-        const rows = batch.legs.map((leg) => stagedLegValues(importId, leg));
-        const copyLegs = `COPY schedule_staged_legs (${STAGED_LEG_COLUMNS.join(', ')}) FROM STDIN`;
-        await client.query('SAVEPOINT staged_legs');
-        try {
-          await copyRows(client, copyLegs, rows);
-          return [];
-        } catch (error) {
-          if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
-          await client.query('ROLLBACK TO SAVEPOINT staged_legs');
-        }
-        // Some id was staged already (overlapping periods: an error in the file, so rare): the
-        // first line of an id is staged, every other one is a duplicate.
-        const { rows: staged } = await client.query<{ id: string; line: number }>(
-          'SELECT id, line FROM schedule_staged_legs WHERE import_id = $1 AND id = ANY($2::text[])',
-          [importId, batch.legs.map((l) => l.id)],
-        );
-        const previous = new Map(staged.map((r) => [r.id, r.line]));
-        const duplicates: DuplicateLeg[] = [];
-        const fresh: (typeof rows)[number][] = [];
-        for (const [i, leg] of batch.legs.entries()) {
-          const line = previous.get(leg.id);
-          if (line !== undefined) {
-            duplicates.push({ id: leg.id, line: leg.line, previousLine: line });
-            continue;
-          }
-          previous.set(leg.id, leg.line);
-          fresh.push(rows[i] as (typeof rows)[number]);
-        }
-        await copyRows(client, copyLegs, fresh);
-        return duplicates;
+        return overlapsOf(rows);
       }),
     );
   }
 
   async compare(importId: string, scopes: readonly ScheduleScope[]): Promise<ScheduleComparison> {
     return guarded('compare a staged schedule', async () => {
-      // Freshly filled: without statistics the planner would guess the staging tables are empty.
-      await this.#pool.query(
-        'ANALYZE schedule_staged_legs, schedule_staged_templates, schedule_staged_cabins',
-      );
-      const staged = await this.#pool.query<{ n: string }>(
-        'SELECT COUNT(*) AS n FROM schedule_staged_legs WHERE import_id = $1',
-        [importId],
-      );
-      const matched = await this.#pool.query<{ n: string; same: string }>(
-        `SELECT COUNT(*) AS n,
-                COUNT(*) FILTER (WHERE s.signature = f.schedule_signature AND f.cancelled = 0) AS same
-         FROM schedule_staged_legs s JOIN flights f ON f.id = s.id WHERE s.import_id = $1`,
-        [importId],
-      );
-      let removed = 0;
-      const moved: { id: string; after?: ScheduleChange['after'] }[] = [];
-      for (const scope of scopes) {
-        const { low, high } = scopeIdRange(scope);
-        const { rows } = await this.#pool.query<MovedRow>(
-          `SELECT f.id, s.id AS staged, s.departure_utc AS staged_departure, s.arrival_utc AS staged_arrival,
-                  t.aircraft AS staged_aircraft
-           FROM ${LIVE_IN_SCOPE} AND ${MOVED}`,
-          [importId, scope.carrier, low, high],
-        );
-        for (const row of rows) {
-          if (row.staged === null) {
-            removed++;
-            moved.push({ id: row.id });
-          } else {
-            moved.push({
-              id: row.id,
-              after: {
-                departureUtc: Number(row.staged_departure),
-                arrivalUtc: Number(row.staged_arrival),
-                aircraft: row.staged_aircraft as string,
-              },
-            });
-          }
-        }
-      }
-      const before = new Map((await this.#flights(moved.map((m) => m.id))).map((f) => [f.id, f]));
-      const n = Number(matched.rows[0]?.n ?? 0);
-      const same = Number(matched.rows[0]?.same ?? 0);
-      return {
-        created: Number(staged.rows[0]?.n ?? 0) - n,
-        changed: n - same,
-        unchanged: same,
-        removed,
-        moves: moved.map((m) => ({
-          before: before.get(m.id) as FlightRecord,
-          ...(m.after === undefined ? {} : { after: m.after }),
-        })),
-      };
+      // Freshly filled: without statistics the planner would guess the staging table is empty.
+      await this.#pool.query('ANALYZE schedule_staged_periods');
+      const { counts, decisions } = await this.#plan(this.#pool, importId, scopes);
+      return { ...counts, moves: movesOf(decisions) };
     });
   }
 
@@ -217,132 +164,111 @@ export class PostgresScheduleStore implements ScheduleStore {
     scopes: readonly ScheduleScope[],
     cancel: readonly string[],
     events: readonly CloudEvent[],
-    touchedEvents: (touched: TouchedFlight[]) => readonly CloudEvent[],
+    touchedEvents: (touched: TouchedFlight[], periods?: readonly TouchedPeriod[]) => readonly CloudEvent[],
     bookings?: SwitchBookings,
   ): Promise<ScheduleSwitchResult> {
-    const ranges = scopes.map((scope) => {
-      const { low, high } = scopeIdRange(scope);
-      return [importId, scope.carrier, low, high] as const;
-    });
     return guarded('switch to the imported schedule', () =>
       inTransaction(this.#pool, async (client) => {
-        const held = bookings ? await this.#heldBookings(client, ranges) : undefined;
-        const heldEvents = held ? (bookings?.held(held.bookings) ?? []) : [];
+        // Bookings materialising a leg of these carriers finish first; later ones wait for the commit.
+        const locks = [...new Set(scopes.map((s) => carrierLockKey(s.carrier)))].sort();
+        await client.query('SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) AS k', [locks]);
+        // Bookings taking seats on the scopes' rows commit before the rows are read below.
+        for (const scope of scopes) {
+          const { low, high } = scopeIdRange(scope);
+          await client.query(
+            `SELECT c.flight_id FROM flight_cabins c JOIN flights f ON f.id = c.flight_id
+             WHERE f.carrier = $1 AND f.id >= $2 AND f.id < $3 ORDER BY c.flight_id, c.cabin FOR UPDATE OF c`,
+            [scope.carrier, low, high],
+          );
+        }
+        const { decisions } = await this.#plan(client, importId, scopes, false);
+        const held = bookings ? await this.#heldBookings(client, decisions) : undefined;
+        const heldEvents = held ? (bookings?.held(held.bookings, movesOf(decisions)) ?? []) : [];
+        const keepCancelled = new Set([...cancel, ...(held?.flights ?? [])]);
 
         await client.query(
           `CREATE TEMPORARY TABLE switch_touched (
              origin text COLLATE "C" NOT NULL, destination text COLLATE "C" NOT NULL, day bigint NOT NULL,
-             id text COLLATE "C" NOT NULL, PRIMARY KEY (origin, destination, day)) ON COMMIT DROP`,
+             id text COLLATE "C" NOT NULL, PRIMARY KEY (origin, destination, day)) ON COMMIT DROP;
+           CREATE TEMPORARY TABLE switch_periods (
+             origin text COLLATE "C" NOT NULL, destination text COLLATE "C" NOT NULL, first_day integer NOT NULL,
+             last_day integer NOT NULL, days integer NOT NULL, weeks integer NOT NULL, anchor_day integer NOT NULL,
+             PRIMARY KEY (origin, destination, first_day, last_day, days, weeks, anchor_day)) ON COMMIT DROP;
+           CREATE TEMPORARY TABLE switch_routes (
+             origin text COLLATE "C" NOT NULL, destination text COLLATE "C" NOT NULL,
+             PRIMARY KEY (origin, destination)) ON COMMIT DROP;
+           CREATE TEMPORARY TABLE switch_removed (id bigint PRIMARY KEY) ON COMMIT DROP;`,
         );
-        // Route-dates of the live flights the switch drops or rewrites (their old date)…
-        for (const params of ranges) {
-          await client.query(
-            `INSERT INTO switch_touched (origin, destination, day, id)
-             SELECT f.origin, f.destination, f.departure_utc / 86400000, min(f.id) FROM ${LIVE_IN_SCOPE}
-               AND ((s.id IS NULL AND f.cancelled = 0)
-                 OR (s.id IS NOT NULL AND (f.schedule_signature <> s.signature OR f.cancelled = 1)))
-             GROUP BY 1, 2, 3
-             ON CONFLICT DO NOTHING`,
-            [...params],
-          );
+
+        // 1. Rows of the scopes (booked or changed legs, flights written otherwise).
+        const cancelled: string[] = [];
+        for (const d of decisions) await this.#applyRow(client, d, keepCancelled, cancelled);
+
+        // 2. Periods: the removed ones go (what they fly outside the scope stays), the added come.
+        for (const scope of scopes) {
+          await client.query(`INSERT INTO switch_removed SELECT p.id FROM ${REMOVED}`, [
+            scope.carrier,
+            dayOfDate(scope.firstDate),
+            dayOfDate(scope.lastDate),
+            importId,
+          ]);
         }
-        // …and of the staged legs it writes (their new date).
+        const removedRows = 'schedule_periods WHERE id IN (SELECT id FROM switch_removed)';
+        await client.query(`INSERT INTO switch_periods ${touchedPeriods(removedRows, ADDED)}`, [importId]);
         await client.query(
-          `INSERT INTO switch_touched (origin, destination, day, id)
-           SELECT t.origin, t.destination, s.departure_utc / 86400000, min(s.id)
-           FROM ${STAGED} LEFT JOIN flights f ON f.id = s.id WHERE s.import_id = $1 AND ${TO_WRITE}
-           GROUP BY 1, 2, 3
+          `INSERT INTO switch_routes SELECT origin, destination FROM ${removedRows}
+           UNION SELECT s.origin, s.destination FROM ${ADDED}
            ON CONFLICT DO NOTHING`,
           [importId],
         );
-
-        const { rows: cancelledRows } = await client.query<{ id: string }>(
-          `UPDATE flights f SET cancelled = 1, schedule_signature = ''
-           WHERE f.id = ANY($2::text[]) AND f.cancelled = 0
-             AND NOT EXISTS (SELECT 1 FROM schedule_staged_legs s WHERE s.import_id = $1 AND s.id = f.id)
-           RETURNING f.id`,
-          [importId, [...cancel, ...(held?.dropped ?? [])]],
-        );
-        for (const params of ranges) {
+        const columns = PERIOD_COLUMNS.join(', ');
+        for (const scope of scopes) {
+          const first = dayOfDate(scope.firstDate);
+          const last = dayOfDate(scope.lastDate);
+          // What a removed period flies outside the scope stays, as new rows (counted below).
           await client.query(
-            `DELETE FROM flight_cabins c USING flights f WHERE c.flight_id = f.id AND ${DROPPED}`,
-            [...params],
+            `INSERT INTO schedule_periods (${columns})
+             SELECT ${columns.replace('last_day', '$1 AS last_day').replace('legs', '-1 AS legs')}
+             FROM ${removedRows} AND carrier = $2 AND first_day < $3`,
+            [first - 1, scope.carrier, first],
           );
-          await client.query(`DELETE FROM flights f WHERE ${DROPPED}`, [...params]);
+          await client.query(
+            `INSERT INTO schedule_periods (${columns})
+             SELECT ${columns.replace('first_day', '$1 AS first_day').replace('legs', '-1 AS legs')}
+             FROM ${removedRows} AND carrier = $2 AND last_day > $3`,
+            [last + 1, scope.carrier, last],
+          );
         }
-        // Cabins of rewritten flights that the new schedule no longer has.
-        await client.query(
-          `DELETE FROM flight_cabins o USING schedule_staged_legs s, flights f
-           WHERE s.import_id = $1 AND f.id = s.id AND o.flight_id = s.id
-             AND (f.schedule_signature <> s.signature OR f.cancelled = 1)
-             AND NOT EXISTS (SELECT 1 FROM schedule_staged_cabins c
-                             WHERE c.import_id = s.import_id AND c.template = s.template AND c.cabin = o.cabin)`,
-          [importId],
+        await client.query(`DELETE FROM ${removedRows}`);
+        const { rows: uncounted } = await client.query<PeriodRow & { id: string }>(
+          'SELECT * FROM schedule_periods WHERE legs < 0',
         );
-        // Flights written again first (UPDATE … FROM), then new ones (plain INSERT: cheaper than an
-        // upsert's speculative insertion); cabins before flights, while TO_WRITE still tells. Seats
-        // already sold stay sold (capacity − sold, never below zero): a rewrite never hands out seats
-        // that bookings hold. Key order throughout, as bookings take their row locks.
+        for (const row of uncounted) {
+          const legs = countOperatingDays(periodOfRow(row));
+          if (legs === 0) await client.query('DELETE FROM schedule_periods WHERE id = $1', [row.id]);
+          else await client.query('UPDATE schedule_periods SET legs = $1 WHERE id = $2', [legs, row.id]);
+        }
+        await client.query(`INSERT INTO schedule_periods (${columns}) SELECT ${columns} FROM ${ADDED}`, [
+          importId,
+        ]);
         await client.query(
-          `UPDATE flight_cabins o SET fare = c.fare, taxes = c.taxes,
-             seats_left = GREATEST(0, c.capacity - GREATEST(0, o.capacity - o.seats_left)), capacity = c.capacity
-           FROM schedule_staged_legs s
-             JOIN schedule_staged_cabins c ON c.import_id = s.import_id AND c.template = s.template
-             JOIN flights f ON f.id = s.id
-           WHERE s.import_id = $1 AND o.flight_id = s.id AND o.cabin = c.cabin
-             AND (f.schedule_signature <> s.signature OR f.cancelled = 1)`,
-          [importId],
-        );
-        await client.query(
-          `INSERT INTO flight_cabins (flight_id, cabin, fare, taxes, seats_left, capacity)
-           SELECT s.id, c.cabin, c.fare, c.taxes, c.capacity, c.capacity
-           FROM schedule_staged_legs s
-             JOIN schedule_staged_cabins c ON c.import_id = s.import_id AND c.template = s.template
-             LEFT JOIN flights f ON f.id = s.id
-           WHERE s.import_id = $1 AND ${TO_WRITE}
-             AND NOT EXISTS (SELECT 1 FROM flight_cabins o WHERE o.flight_id = s.id AND o.cabin = c.cabin)
-           ORDER BY s.id, c.cabin`,
-          [importId],
-        );
-        await client.query(
-          `UPDATE flights o SET carrier = t.carrier, flight_number = t.flight_number, origin = t.origin,
-             destination = t.destination, departure_utc = s.departure_utc, arrival_utc = s.arrival_utc,
-             aircraft = t.aircraft, distance_km = t.distance_km, currency = t.currency, fare_source = t.fare_source,
-             through_flight_id = s.through_flight_id, through_leg = t.through_leg, codeshares = t.codeshares,
-             cancelled = 0, schedule_signature = s.signature
-           FROM ${STAGED}
-           WHERE s.import_id = $1 AND o.id = s.id AND (o.schedule_signature <> s.signature OR o.cancelled = 1)`,
-          [importId],
-        );
-        await client.query(
-          `INSERT INTO flights (id, carrier, flight_number, origin, destination, departure_utc, arrival_utc,
-             aircraft, distance_km, currency, fare_source, through_flight_id, through_leg, codeshares, cancelled,
-             schedule_signature)
-           SELECT s.id, t.carrier, t.flight_number, t.origin, t.destination, s.departure_utc, s.arrival_utc,
-             t.aircraft, t.distance_km, t.currency, t.fare_source, s.through_flight_id, t.through_leg,
-             t.codeshares, 0, s.signature
-           FROM ${STAGED}
-           WHERE s.import_id = $1 AND NOT EXISTS (SELECT 1 FROM flights f WHERE f.id = s.id)
-           ORDER BY s.id`,
-          [importId],
-        );
-        await client.query(
-          `DELETE FROM routes r USING (SELECT DISTINCT origin, destination FROM switch_touched) u
-           WHERE r.origin = u.origin AND r.destination = u.destination`,
+          `DELETE FROM routes r USING switch_routes u WHERE r.origin = u.origin AND r.destination = u.destination`,
         );
         await client.query(
           `INSERT INTO routes (origin, destination, carriers)
-           SELECT f.origin, f.destination, array_agg(DISTINCT f.carrier ORDER BY f.carrier)
-           FROM flights f JOIN (SELECT DISTINCT origin, destination FROM switch_touched) u
-             ON f.origin = u.origin AND f.destination = u.destination
-           WHERE f.cancelled = 0
-           GROUP BY f.origin, f.destination
-           ORDER BY f.origin, f.destination`,
+           SELECT origin, destination, array_agg(DISTINCT carrier ORDER BY carrier) FROM (
+             SELECT f.origin, f.destination, f.carrier FROM switch_routes u
+               JOIN flights f ON f.origin = u.origin AND f.destination = u.destination WHERE f.cancelled = 0
+             UNION ALL
+             SELECT p.origin, p.destination, p.carrier FROM switch_routes u
+               JOIN schedule_periods p ON p.origin = u.origin AND p.destination = u.destination) x
+           GROUP BY origin, destination
+           ORDER BY origin, destination`,
         );
 
-        // The route-date events, a page at a time, appended as they are made.
+        // 3. Events: a page of route-dates or periods at a time, appended as they are made.
         const switchEvents = new SwitchEvents(touchedEvents);
-        let after: [string, string, number] = ['', '', -1];
+        let after: unknown[] = ['', '', -1];
         for (;;) {
           const { rows: page } = await client.query<TouchedRow & { day: string }>(
             `SELECT origin, destination, day, id FROM switch_touched WHERE (origin, destination, day) > ($1, $2, $3)
@@ -351,15 +277,29 @@ export class PostgresScheduleStore implements ScheduleStore {
           );
           if (page.length === 0) break;
           await this.#appendEvents(client, switchEvents.page(page));
-          const last = page[page.length - 1] as TouchedRow & { day: string };
-          after = [last.origin, last.destination, Number(last.day)];
+          const l = page[page.length - 1] as TouchedRow & { day: string };
+          after = [l.origin, l.destination, Number(l.day)];
+        }
+        after = ['', '', -1e9, -1e9, -1, -1, -1e9];
+        for (;;) {
+          const { rows: page } = await client.query<TouchedPeriodRow>(
+            `SELECT * FROM switch_periods
+             WHERE (origin, destination, first_day, last_day, days, weeks, anchor_day) > ($1, $2, $3, $4, $5, $6, $7)
+             ORDER BY origin, destination, first_day, last_day, days, weeks, anchor_day
+             LIMIT ${ROUTE_DATES_PER_EVENT}`,
+            after,
+          );
+          if (page.length === 0) break;
+          await this.#appendEvents(client, switchEvents.periodsPage(page));
+          const l = page[page.length - 1] as TouchedPeriodRow;
+          after = [l.origin, l.destination, l.first_day, l.last_day, l.days, l.weeks, l.anchor_day];
         }
         await this.#appendEvents(client, [...events, ...heldEvents]);
-        await this.#discard(client, importId);
+        await client.query('DELETE FROM schedule_staged_periods WHERE import_id = $1', [importId]);
         return {
           events: [...events, ...heldEvents, ...switchEvents.kept],
           ...(switchEvents.leftOut > 0 ? { eventsLeftOut: switchEvents.leftOut } : {}),
-          ...(held ? { cancelled: cancelledRows.map((r) => r.id) } : {}),
+          ...(held ? { cancelled } : {}),
         };
       }),
     );
@@ -367,7 +307,7 @@ export class PostgresScheduleStore implements ScheduleStore {
 
   async discard(importId: string): Promise<void> {
     await guarded('discard a staged schedule', () =>
-      inTransaction(this.#pool, (client) => this.#discard(client, importId)),
+      this.#pool.query('DELETE FROM schedule_staged_periods WHERE import_id = $1', [importId]),
     );
   }
 
@@ -378,60 +318,242 @@ export class PostgresScheduleStore implements ScheduleStore {
          WHERE f.id IN (SELECT id FROM flights WHERE id > $1 ORDER BY id LIMIT $2) ORDER BY f.id, c.cabin`,
         [afterId ?? '', limit],
       );
-      return groupFlights(rows);
+      const flights = groupFlights(rows);
+      const derived = await this.#derivedAfter(afterId, limit);
+      return mergeById(flights, derived, limit);
     });
   }
 
-  async #discard(client: pg.PoolClient, importId: string): Promise<void> {
-    for (const table of ['schedule_staged_legs', 'schedule_staged_templates', 'schedule_staged_cabins']) {
-      await client.query(`DELETE FROM ${table} WHERE import_id = $1`, [importId]);
+  /** Derived legs in id order after `afterId`, at most `limit` (ids are the date, then the flight key). */
+  async #derivedAfter(afterId: string | undefined, limit: number): Promise<FlightRecord[]> {
+    const { rows: span } = await this.#pool.query<{ first: number | null; last: number | null }>(
+      'SELECT MIN(first_day) AS first, MAX(last_day) AS last FROM schedule_periods',
+    );
+    const first = span[0]?.first;
+    const last = span[0]?.last;
+    if (first === null || first === undefined || last === null || last === undefined) return [];
+    const start = afterId ? flightKeyOf(afterId) : undefined;
+    const legs: FlightRecord[] = [];
+    for (let day = Math.max(first, start?.day ?? first); day <= last && legs.length < limit; day++) {
+      let keyAfter = start && day === start.day ? start.key : '';
+      // Keyset pages of the day's periods in flight-key order, until the page is full.
+      for (;;) {
+        const { rows } = await this.#pool.query<PeriodRow>(
+          `SELECT * FROM schedule_periods WHERE flight_key > $1 AND first_day <= $2 AND last_day >= $2
+           ORDER BY flight_key LIMIT $3`,
+          [keyAfter, day, limit],
+        );
+        for (const row of rows) {
+          if (operatesOnRow(row, day)) legs.push(legOfPeriod(row, day));
+          if (legs.length >= limit) return legs;
+        }
+        if (rows.length < limit) break;
+        keyAfter = (rows[rows.length - 1] as PeriodRow).flight_key;
+      }
     }
+    return legs;
   }
 
   /**
-   * Locks the cabin rows of the flights the switch drops or moves (waiting for bookings taking seats
-   * on them to commit), then answers the bookings holding those flights and the dropped ones they hold.
+   * What the staged schedule changes in `scopes`: leg counts (with `withCounts`) and a decision for
+   * every `flights` row of the scopes. Reads only.
    */
-  async #heldBookings(
-    client: pg.PoolClient,
-    ranges: readonly (readonly [string, string, string, string])[],
-  ): Promise<{ bookings: BookingRecord[]; dropped: string[] }> {
-    const ids = new Set<string>();
-    const dropped = new Set<string>();
-    for (const params of ranges) {
-      await client.query(
-        `WITH locked AS (
-           SELECT c.flight_id FROM flight_cabins c, ${LIVE_IN_SCOPE} AND f.id = c.flight_id AND ${MOVED}
-           FOR UPDATE OF c)
-         SELECT count(*) FROM locked`,
-        [...params],
+  async #plan(
+    db: Queryable,
+    importId: string,
+    scopes: readonly ScheduleScope[],
+    withCounts = true,
+  ): Promise<{ counts: LegCounts; decisions: RowDecision[] }> {
+    const counts: LegCounts = { created: 0, changed: 0, unchanged: 0, removed: 0, retimed: 0 };
+    if (withCounts) {
+      const { rows: matched } = await db.query<{ n: string }>(
+        `SELECT COALESCE(SUM(s.legs), 0) AS n FROM schedule_staged_periods s WHERE s.import_id = $1
+           AND EXISTS (SELECT 1 FROM schedule_periods p WHERE p.flight_key = s.flight_key
+             AND p.first_day = s.first_day AND ${samePeriod('p', 's')})`,
+        [importId],
       );
-      const { rows } = await client.query<{ id: string; flight_id: string; dropped: boolean }>(
-        `SELECT DISTINCT b.id, j.flight_id, s.id IS NULL AS dropped
-         FROM bookings b
-           CROSS JOIN LATERAL jsonb_array_elements_text(b.document::jsonb -> 'hold' -> 'flightIds') AS j(flight_id),
-           ${LIVE_IN_SCOPE} AND f.id = j.flight_id AND b.status = 'confirmed' AND ${MOVED}`,
-        [...params],
-      );
-      for (const row of rows) {
-        ids.add(row.id);
-        if (row.dropped) dropped.add(row.flight_id);
+      counts.unchanged += Number(matched[0]?.n ?? 0);
+      for (const scope of scopes) {
+        const days = { firstDay: dayOfDate(scope.firstDate), lastDay: dayOfDate(scope.lastDate) };
+        const args = [scope.carrier, days.firstDay, days.lastDay, importId];
+        // Legs of added periods whose flight key no removed period has: all of them are new.
+        const { rows: alone } = await db.query<{ n: string }>(
+          `SELECT COALESCE(SUM(s.legs), 0) AS n FROM schedule_staged_periods s WHERE s.import_id = $4
+             AND s.carrier = $1
+             AND NOT EXISTS (SELECT 1 FROM schedule_periods p WHERE p.flight_key = s.flight_key
+               AND p.first_day = s.first_day AND ${samePeriod('p', 's')})
+             AND NOT EXISTS (SELECT 1 FROM ${REMOVED.replace('schedule_periods p WHERE', 'schedule_periods p WHERE p.flight_key = s.flight_key AND')})`,
+          args,
+        );
+        counts.created += Number(alone[0]?.n ?? 0);
+        // Keys the staged schedule changes: their legs compared day by day, a page of keys at a time.
+        let afterKey = '';
+        for (;;) {
+          const { rows: keyRows } = await db.query<{ flight_key: string }>(
+            `SELECT DISTINCT p.flight_key FROM ${REMOVED} AND p.flight_key > $5 ORDER BY p.flight_key LIMIT 500`,
+            [...args, afterKey],
+          );
+          const keys = keyRows.map((k) => k.flight_key);
+          if (keys.length === 0) break;
+          const { rows: removed } = await db.query<PeriodRow>(
+            `SELECT p.* FROM ${REMOVED} AND p.flight_key = ANY($5::text[])`,
+            [...args, keys],
+          );
+          const { rows: added } = await db.query<PeriodRow>(
+            `SELECT s.* FROM ${ADDED} AND s.flight_key = ANY($2::text[])`,
+            [importId, keys],
+          );
+          const removedByKey = groupByKey(removed);
+          const addedByKey = groupByKey(added);
+          for (const key of keys)
+            diffKeyLegs(removedByKey.get(key) ?? [], addedByKey.get(key) ?? [], days, counts);
+          afterKey = keys[keys.length - 1] as string;
+        }
       }
     }
-    if (ids.size === 0) return { bookings: [], dropped: [] };
-    const { rows } = await client.query<BookingRow>('SELECT * FROM bookings WHERE id = ANY($1::text[])', [
-      [...ids],
-    ]);
-    return { bookings: rows.map(toBookingRecord), dropped: [...dropped] };
+    const decisions: RowDecision[] = [];
+    for (const scope of scopes) {
+      const { low, high } = scopeIdRange(scope);
+      const { rows } = await db.query<FlightCabinRow & { period_leg: number }>(
+        `SELECT ${FLIGHT_CABIN_COLUMNS}, f.period_leg FROM flights f LEFT JOIN flight_cabins c ON c.flight_id = f.id
+         WHERE f.carrier = $1 AND f.id >= $2 AND f.id < $3 ORDER BY f.id, c.cabin`,
+        [scope.carrier, low, high],
+      );
+      if (rows.length === 0) continue;
+      const meta = new Map(rows.map((r) => [r.id, r]));
+      const flights = groupFlights(rows);
+      const wanted = flights.flatMap((f) => {
+        const key = flightKeyOf(f.id);
+        return key ? [{ id: f.id, ...key }] : [];
+      });
+      const { rows: stagedRows } = await db.query<PeriodRow & { wanted_id: string }>(
+        `SELECT w.id AS wanted_id, s.* FROM unnest($2::text[], $3::text[], $4::int[]) AS w(id, key, day)
+         JOIN schedule_staged_periods s ON s.import_id = $1 AND s.flight_key = w.key
+           AND s.first_day <= w.day AND s.last_day >= w.day`,
+        [importId, wanted.map((w) => w.id), wanted.map((w) => w.key), wanted.map((w) => w.day)],
+      );
+      const stagedById = new Map<string, PeriodRow[]>();
+      for (const row of stagedRows) {
+        const list = stagedById.get(row.wanted_id);
+        if (list) list.push(row);
+        else stagedById.set(row.wanted_id, [row]);
+      }
+      for (const before of flights) {
+        const row = meta.get(before.id) as FlightCabinRow & { period_leg: number };
+        const key = flightKeyOf(before.id);
+        const stagedPeriod = key ? periodFlying(stagedById.get(before.id) ?? [], key.day) : undefined;
+        const decision = decideRow(
+          before,
+          row.schedule_signature,
+          Number(row.period_leg) === 1,
+          stagedPeriod && key ? { row: stagedPeriod, day: key.day } : undefined,
+        );
+        countDecision(counts, decision);
+        decisions.push(decision);
+      }
+    }
+    return { counts, decisions };
   }
 
-  async #flights(ids: readonly string[]): Promise<FlightRecord[]> {
-    if (ids.length === 0) return [];
-    const { rows } = await this.#pool.query<FlightCabinRow>(
-      `SELECT ${FLIGHT_CABIN_COLUMNS} FROM flights f LEFT JOIN flight_cabins c ON c.flight_id = f.id
-       WHERE f.id = ANY($1::text[]) ORDER BY f.id`,
-      [ids],
+  /** Applies a row decision inside the switch; a dropped row holding bookings is kept cancelled. */
+  async #applyRow(
+    client: pg.PoolClient,
+    d: RowDecision,
+    keepCancelled: ReadonlySet<string>,
+    cancelled: string[],
+  ): Promise<void> {
+    const { before, after } = d;
+    const touch = async (f: FlightRecord): Promise<void> => {
+      await client.query(
+        `INSERT INTO switch_touched (origin, destination, day, id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING;`,
+        [f.origin, f.destination, Math.floor(f.departureUtc / DAY_MS), f.id],
+      );
+      await client.query(
+        'INSERT INTO switch_routes (origin, destination) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+        [f.origin, f.destination],
+      );
+    };
+    switch (d.action) {
+      case 'keep':
+        return;
+      case 'mark':
+        await client.query('UPDATE flights SET period_leg = 1 WHERE id = $1', [before.id]);
+        return;
+      case 'drop': {
+        await touch(before);
+        if (keepCancelled.has(before.id)) {
+          const { rowCount } = await client.query(
+            `UPDATE flights SET cancelled = 1, schedule_signature = '', period_leg = 0
+             WHERE id = $1 AND cancelled = 0`,
+            [before.id],
+          );
+          if (rowCount === 1) cancelled.push(before.id);
+        } else await this.#deleteRow(client, before.id);
+        return;
+      }
+      case 'delete':
+        await touch(before);
+        if (after) await touch(after);
+        await this.#deleteRow(client, before.id);
+        return;
+      case 'rewrite': {
+        if (!after) return;
+        await touch(before);
+        await touch(after);
+        const [, ...values] = flightValues(after, d.afterSignature);
+        await client.query(
+          `UPDATE flights SET carrier = $1, flight_number = $2, origin = $3, destination = $4, departure_utc = $5,
+             arrival_utc = $6, aircraft = $7, distance_km = $8, currency = $9, fare_source = $10,
+             through_flight_id = $11, through_leg = $12, codeshares = $13, cancelled = $14,
+             schedule_signature = $15, period_leg = 1
+           WHERE id = $16`,
+          [...values, before.id],
+        );
+        await client.query(
+          'DELETE FROM flight_cabins WHERE flight_id = $1 AND NOT (cabin = ANY($2::text[]))',
+          [before.id, after.cabins.map((c) => c.cabin)],
+        );
+        // Seats already sold stay sold (capacity − sold, never below zero): a rewrite never hands
+        // out seats that bookings hold.
+        for (const c of after.cabins) {
+          await client.query(
+            `INSERT INTO flight_cabins (flight_id, cabin, fare, taxes, seats_left, capacity)
+             VALUES ($1, $2, $3, $4, $5, $5)
+             ON CONFLICT (flight_id, cabin) DO UPDATE SET fare = excluded.fare, taxes = excluded.taxes,
+               seats_left = GREATEST(0, excluded.capacity
+                 - GREATEST(0, flight_cabins.capacity - flight_cabins.seats_left)),
+               capacity = excluded.capacity`,
+            [before.id, c.cabin, c.fare, c.taxes, c.capacity],
+          );
+        }
+        return;
+      }
+    }
+  }
+
+  async #deleteRow(client: pg.PoolClient, id: string): Promise<void> {
+    await client.query('DELETE FROM flight_cabins WHERE flight_id = $1', [id]);
+    await client.query('DELETE FROM flights WHERE id = $1', [id]);
+  }
+
+  /** Confirmed bookings holding rows the switch drops or moves, and the flights among those it drops. */
+  async #heldBookings(
+    client: pg.PoolClient,
+    decisions: readonly RowDecision[],
+  ): Promise<{ bookings: BookingRecord[]; flights: string[] }> {
+    const moved = decisions.filter((d) => d.moved);
+    if (moved.length === 0) return { bookings: [], flights: [] };
+    const dropped = new Set(moved.filter((d) => d.action === 'drop').map((d) => d.before.id));
+    const { rows } = await client.query<BookingRow>(
+      `SELECT * FROM bookings
+       WHERE status = 'confirmed' AND (document::jsonb -> 'hold' -> 'flightIds') ?| $1::text[]`,
+      [moved.map((d) => d.before.id)],
     );
-    return groupFlights(rows);
+    const bookings = rows.map(toBookingRecord);
+    const flights = new Set<string>();
+    for (const b of bookings) {
+      for (const id of b.hold.kind === 'seats' ? b.hold.flightIds : []) if (dropped.has(id)) flights.add(id);
+    }
+    return { bookings, flights: [...flights] };
   }
 }

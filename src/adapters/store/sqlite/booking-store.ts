@@ -21,6 +21,7 @@ import {
 } from '../relational-booking-rows.js';
 import type { SqliteDatabase } from './database.js';
 import type { SqliteOutbox } from './outbox.js';
+import { SqlitePeriodLegs } from './period-legs.js';
 
 interface KeyRow {
   request_hash: string;
@@ -50,11 +51,13 @@ interface KeyRow {
 export class SqliteBookingStore implements BookingStore {
   readonly #db: SqliteDatabase;
   readonly #outbox: SqliteOutbox;
+  readonly #periods: SqlitePeriodLegs;
   readonly #s;
 
   constructor(db: SqliteDatabase, outbox: SqliteOutbox) {
     this.#db = db;
     this.#outbox = outbox;
+    this.#periods = new SqlitePeriodLegs(db);
     this.#s = {
       readKey: db.prepare(
         'SELECT request_hash, token, lease_until, booking_id, expires_at FROM idempotency_keys WHERE scope = ? AND key = ?',
@@ -213,6 +216,8 @@ export class SqliteBookingStore implements BookingStore {
   /** Takes every leg or night of `hold` or throws sold-out, which rolls the transaction back. */
   #take(hold: InventoryHold): void {
     if (hold.kind === 'seats') {
+      // A dated leg of an imported period gets its rows first, in this transaction (docs/adr/0025).
+      this.#periods.materialise(hold.flightIds);
       for (const flightId of hold.flightIds) {
         if (this.#s.takeSeats.run({ flightId, cabin: hold.cabin, n: hold.seats }).changes !== 1) {
           throw new SoldOutError({ flightIds: [flightId] });

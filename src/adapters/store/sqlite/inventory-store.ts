@@ -30,13 +30,23 @@ import {
   toHotel,
   toRoomNight,
 } from '../relational-inventory-rows.js';
+import { byDeparture } from '../schedule-periods.js';
 import type { SqliteDatabase } from './database.js';
+import { SqlitePeriodLegs } from './period-legs.js';
 
 /** SQLite keeps the hotel's lists as JSON text. */
 type SqliteHotelRow = HotelRow<string, string>;
 
 /** The inventory's tables, children first (the order a clear deletes them in). */
-const INVENTORY_TABLES = ['flight_cabins', 'flights', 'routes', 'room_nights', 'hotels', 'airlines'] as const;
+const INVENTORY_TABLES = [
+  'flight_cabins',
+  'flights',
+  'schedule_periods',
+  'routes',
+  'room_nights',
+  'hotels',
+  'airlines',
+] as const;
 
 const HOTEL_COLUMNS = [
   'id',
@@ -74,11 +84,14 @@ const ID_CHUNK = 500;
 export class SqliteInventoryStore implements InventoryStore {
   readonly #db: SqliteDatabase;
   readonly #statements;
+  /** Dated legs of imported schedule periods, derived when read (docs/adr/0025). */
+  readonly #periods: SqlitePeriodLegs;
   /** Prepared `IN (…)` look-ups by query and padded length (see `#byIds`). */
   readonly #idStatements = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
+    this.#periods = new SqlitePeriodLegs(db);
     this.#statements = {
       routes: db.prepare('SELECT origin, destination, carriers FROM routes ORDER BY origin, destination'),
       flightsOnRoute: db.prepare(
@@ -136,22 +149,24 @@ export class SqliteInventoryStore implements InventoryStore {
   async findFlightsOnLegs(queries: readonly FlightLegQuery[]): Promise<FlightRecord[][]> {
     // In-process and synchronous: one prepared statement per leg costs no round trip.
     return this.#run(() =>
-      queries.map((query) =>
-        groupFlights(
+      queries.map((query) => {
+        const rows = groupFlights(
           this.#statements.flightsOnRoute.all(
             query.origin,
             query.destination,
             query.departFrom,
             query.departTo,
           ) as FlightCabinRow[],
-        ),
-      ),
+        );
+        const derived = this.#periods.onRoute(query, new Set(rows.map((f) => f.id)));
+        return derived.length === 0 ? rows : [...rows, ...derived].sort(byDeparture);
+      }),
     );
   }
 
   async getFlights(ids: readonly string[]): Promise<FlightRecord[]> {
-    return this.#run(() =>
-      chunks(ids).flatMap((chunk) =>
+    return this.#run(() => {
+      const rows = chunks(ids).flatMap((chunk) =>
         groupFlights(
           this.#byIds(
             'flights',
@@ -161,8 +176,13 @@ export class SqliteInventoryStore implements InventoryStore {
             chunk,
           ) as FlightCabinRow[],
         ),
-      ),
-    );
+      );
+      if (rows.length >= new Set(ids).size) return rows;
+      // Ids without a row: dated legs of imported periods, derived.
+      const found = new Set(rows.map((f) => f.id));
+      const derived = this.#periods.byIds([...new Set(ids)].filter((id) => !found.has(id)));
+      return derived.length === 0 ? rows : [...rows, ...derived].sort(byDeparture);
+    });
   }
 
   async listAirlines(codes?: readonly string[]): Promise<AirlineRecord[]> {
@@ -358,7 +378,8 @@ export class SqliteInventoryStore implements InventoryStore {
         (this.#db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
       return {
         airlines: count('airlines'),
-        flights: count('flights'),
+        // Rows standing for a live period's leg are counted with their period.
+        flights: count('flights WHERE period_leg = 0') + this.#periods.count(),
         routes: count('routes'),
         hotels: count('hotels'),
         roomNights: count('room_nights'),

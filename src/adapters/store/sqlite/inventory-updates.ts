@@ -12,6 +12,7 @@ import { StoreUnavailableError } from '../../../ports/store.js';
 import { type FlightRouteRow, toTouchedFlight } from '../relational-inventory-rows.js';
 import type { SqliteDatabase } from './database.js';
 import type { SqliteOutbox } from './outbox.js';
+import { SqlitePeriodLegs } from './period-legs.js';
 
 /**
  * InventoryUpdates on the shared SQLite connection: one BEGIN IMMEDIATE transaction applies every
@@ -21,11 +22,13 @@ import type { SqliteOutbox } from './outbox.js';
 export class SqliteInventoryUpdates implements InventoryUpdates {
   readonly #db: SqliteDatabase;
   readonly #outbox: SqliteOutbox;
+  readonly #periods: SqlitePeriodLegs;
   readonly #s;
 
   constructor(db: SqliteDatabase, outbox: SqliteOutbox) {
     this.#db = db;
     this.#outbox = outbox;
+    this.#periods = new SqlitePeriodLegs(db);
     this.#s = {
       fare: db.prepare(
         'UPDATE flight_cabins SET fare = @fare, taxes = COALESCE(@taxes, taxes) WHERE flight_id = @flightId AND cabin = @cabin',
@@ -52,6 +55,11 @@ export class SqliteInventoryUpdates implements InventoryUpdates {
       return this.#db
         .transaction(() => {
           const missing: { list: 'fares' | 'seats' | 'nights'; index: number }[] = [];
+          // Dated legs of imported periods get their rows before they are changed (docs/adr/0025).
+          this.#periods.materialise([
+            ...(update.fares ?? []).map((f) => f.flightId),
+            ...(update.seats ?? []).map((f) => f.flightId),
+          ]);
           const flights = new Map<string, TouchedFlight>();
           const nights = new Map<string, TouchedNight>();
           const touchFlight = (flightId: string, cabin: Cabin): void => {

@@ -4,14 +4,7 @@ import type { BookingRecord, BookingStore } from '../../../ports/bookings.js';
 import type { Clock } from '../../../ports/clock.js';
 import type { CloudEvent } from '../../../ports/events.js';
 import type { TouchedFlight } from '../../../ports/inventory-updates.js';
-import type {
-  DuplicateLeg,
-  LegTemplate,
-  ScheduleChange,
-  ScheduleScope,
-  ScheduleStore,
-  TemplateLeg,
-} from '../../../ports/schedules.js';
+import type { LegPeriod, ScheduleChange, ScheduleScope, ScheduleStore } from '../../../ports/schedules.js';
 import type { InventoryStore } from '../../../ports/store.js';
 import { DEMO_CARRIERS } from '../../demo-inventory/carriers.js';
 import { eventFactory } from '../../events/create-event.js';
@@ -23,7 +16,7 @@ import type {
 import { uuidV7 } from '../../events/uuid-v7.js';
 import type { ImportKind, ImportLine, ImportOptions, ImportSummary } from '../import-kind.js';
 import { ImportProblems } from '../import-problems.js';
-import { datedLegs, stagedLegOf } from './ssim-legs.js';
+import { legPeriods } from './ssim-legs.js';
 import { type CarrierRecord, type LegRecord, parseSsimRecord, type SegmentRecord } from './ssim-records.js';
 
 export interface SsimImportDependencies {
@@ -38,11 +31,10 @@ export interface SsimImportDependencies {
 }
 
 /**
- * Dated legs staged per store call: big enough to amortise the round trip and the transaction,
- * small enough for any heap (a batch is a few MB). Batches end between itinerary variations, so a
- * template and its legs always travel together.
+ * Periods staged per store call: big enough to amortise the round trip and the transaction, small
+ * enough for any heap (a batch is a few MB).
  */
-const STAGE_BATCH = 20_000;
+const STAGE_BATCH = 10_000;
 
 /** The legs of one itinerary variation being read (records 3, then the records 4 that follow them). */
 interface VariationGroup {
@@ -52,9 +44,9 @@ interface VariationGroup {
 }
 
 /**
- * `travel-platform import ssim`: reads an SSIM chapter 7 file record by record, expands each itinerary
- * variation into dated legs and stages them in the store as it goes (memory holds one variation and
- * one batch), then — when no record was invalid and it is not a dry run — compares the staged
+ * `travel-platform import ssim`: reads an SSIM chapter 7 file record by record, turns each itinerary
+ * variation into leg periods (ports/schedules.ts `LegPeriod`: no dated leg is expanded) and stages
+ * them in the store as it goes (memory holds one variation and one batch), then — when no record was invalid and it is not a dry run — compares the staged
  * schedule with the live one, finds the bookings on flights it retimes or drops, and switches each
  * carrier's flights in the file's validity period in one store transaction with the events: one
  * `schedule.changed` per affected booking, and `schedule.changed` events naming every route-date
@@ -79,6 +71,7 @@ export class SsimImport implements ImportKind {
       carriers: 0,
       legRecords: 0,
       datedLegs: 0,
+      periods: 0,
       skippedNonPassengerLegs: 0,
       created: 0,
       changed: 0,
@@ -91,33 +84,39 @@ export class SsimImport implements ImportKind {
     const scopes = new Map<string, ScheduleScope>();
     let carrier: CarrierRecord | undefined;
     let group: VariationGroup | undefined;
-    let templates: LegTemplate[] = [];
-    let batch: TemplateLeg[] = [];
+    let batch: LegPeriod[] = [];
     let headerSeen = false;
     let lastLine = 0;
 
+    // One batch in flight while the next is read: a store with a server (PostgreSQL) stages it while
+    // this process parses. Batches are staged in file order (the previous one is awaited first).
+    let staging: Promise<void> = Promise.resolve();
     const stageBatch = async (): Promise<void> => {
-      const legs = batch;
-      const shared = templates;
+      const periods = batch;
       batch = [];
-      templates = [];
       // Staged even after an error: the staging area is what finds overlapping periods of one
       // flight (bounded memory), and every problem is reported; a failed import discards it.
-      if (legs.length === 0) return;
-      for (const duplicate of await this.#stage(importId, shared, legs)) {
-        problems.error({
-          line: duplicate.line,
-          field: 'period_from',
-          message: `flight ${duplicate.id} is already scheduled by line ${duplicate.previousLine} (overlapping periods of one flight)`,
-        });
-      }
+      if (periods.length === 0) return;
+      await staging;
+      staging = this.#deps.schedules.stagePeriods(importId, periods).then((duplicates) => {
+        for (const duplicate of duplicates) {
+          problems.error({
+            line: duplicate.line,
+            field: 'period_from',
+            message: `flight ${duplicate.id} is already scheduled by line ${duplicate.previousLine} (overlapping periods of one flight)`,
+          });
+        }
+      });
+      // Handled here too, so a failure while the next batch is read is not an unhandled rejection;
+      // the next await of `staging` still throws it.
+      staging.catch(() => undefined);
     };
     const closeGroup = async (): Promise<void> => {
       if (!group || !carrier) {
         group = undefined;
         return;
       }
-      const variation = datedLegs(group.legs, group.segments, {
+      const variation = legPeriods(group.legs, group.segments, {
         carrier,
         airports: this.#deps.airports,
         estimateFares: options.estimateFares === true,
@@ -128,10 +127,9 @@ export class SsimImport implements ImportKind {
         },
       });
       group = undefined;
-      if (variation.legs.length === 0) return;
-      counts.datedLegs += variation.legs.length;
-      for (const template of variation.templates) templates.push(template);
-      for (const leg of variation.legs) batch.push(leg);
+      counts.datedLegs += variation.datedLegs;
+      counts.periods += variation.periods.length;
+      for (const period of variation.periods) batch.push(period);
       if (batch.length >= STAGE_BATCH) await stageBatch();
     };
 
@@ -212,6 +210,7 @@ export class SsimImport implements ImportKind {
       }
       await closeGroup();
       await stageBatch();
+      await staging;
       if (counts.records === 0) {
         problems.error({
           line: Math.max(1, lastLine),
@@ -226,24 +225,11 @@ export class SsimImport implements ImportKind {
       await this.#apply(importId, [...scopes.values()], counts);
       return problems.summary('ssim', true, counts);
     } catch (error) {
+      // A batch still being staged finishes (or fails) before its staging is dropped.
+      await staging.catch(() => undefined);
       await this.#deps.schedules.discard(importId).catch(() => undefined);
       throw error;
     }
-  }
-
-  /** Stages a batch in bulk where the store can, leg by leg (as StagedLegs) where it cannot. */
-  async #stage(
-    importId: string,
-    templates: readonly LegTemplate[],
-    legs: readonly TemplateLeg[],
-  ): Promise<DuplicateLeg[]> {
-    const { schedules } = this.#deps;
-    if (schedules.stageBatch) return schedules.stageBatch(importId, { templates, legs });
-    const byKey = new Map(templates.map((t) => [t.key, t]));
-    return schedules.stage(
-      importId,
-      legs.map((leg) => stagedLegOf(byKey.get(leg.template) as LegTemplate, leg)),
-    );
   }
 
   /**
@@ -270,7 +256,7 @@ export class SsimImport implements ImportKind {
     counts.created = comparison.created;
     counts.changed = comparison.changed;
     counts.unchanged = comparison.unchanged;
-    counts.retimed = comparison.moves.filter((m) => m.after !== undefined).length;
+    counts.retimed = comparison.retimed ?? comparison.moves.filter((m) => m.after !== undefined).length;
     const held = await bookings.findByFlights(comparison.moves.map((m) => m.before.id));
     const heldFlights = new Set(held.flatMap((b) => (b.hold.kind === 'seats' ? b.hold.flightIds : [])));
     const cancel = comparison.moves
@@ -287,20 +273,21 @@ export class SsimImport implements ImportKind {
       scopes,
       cancel,
       bookingEvents,
-      (touched) => [
+      (touched, periods) => [
         this.#event<ScheduleChangedData>('schedule.changed', {
           reason: 'import',
           importId,
           flights: touched,
+          ...(periods && periods.length > 0 ? { periods: [...periods] } : {}),
           hotelNights: [],
           affectedBookings: [],
         }),
       ],
       {
-        held: (found) => {
+        held: (found, moves) => {
           const missed = found.filter((booking) => !announced.has(booking.id));
           late = missed.length;
-          return missed.map((booking) => this.#bookingEvent(importId, booking, comparison.moves));
+          return missed.map((booking) => this.#bookingEvent(importId, booking, moves ?? comparison.moves));
         },
       },
     );

@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
+import {
+  countOperatingDays,
+  DAY_MS,
+  type DayPeriod,
+  dateOfDay,
+  dayOfDate,
+  operatesOn,
+  weekdayBits,
+} from '../../../kernel/day-periods.js';
 import { distanceKm } from '../../../kernel/great-circle.js';
 import { offsetMinutes, zonedToEpoch } from '../../../kernel/zoned-time.js';
 import type { AirportDirectory } from '../../../ports/airports.js';
-import type { LegTemplate, StagedLeg, TemplateLeg } from '../../../ports/schedules.js';
-import type { Cabin, FlightRecord } from '../../../ports/store.js';
+import type { LegPeriod } from '../../../ports/schedules.js';
+import type { Cabin } from '../../../ports/store.js';
 import type { ImportProblem } from '../import-kind.js';
 import { estimatedCabins, filedCabins } from './estimated-fares.js';
 import { seatsPerCabin } from './ssim-cabins.js';
@@ -25,7 +34,6 @@ export const PASSENGER_SERVICE_TYPES: ReadonlySet<string> = new Set([
 
 /** DEI 10: the marketing flight numbers of codeshare partners on a segment. */
 const DEI_CODESHARE = 10;
-const DAY_MS = 86_400_000;
 /** Longer than any scheduled flight: a leg this long is a typo in its times or date variations. */
 const LONGEST_LEG_MS = 24 * 3_600_000;
 
@@ -39,151 +47,252 @@ export interface LegExpansion {
   skippedNonPassenger(): void;
 }
 
-/** The dated legs of one itinerary variation and the templates they share (ports/schedules.ts). */
-export interface VariationLegs {
-  templates: LegTemplate[];
-  legs: TemplateLeg[];
+/** The periods of one itinerary variation and how many dated legs they stand for. */
+export interface VariationPeriods {
+  periods: LegPeriod[];
+  datedLegs: number;
 }
 
 /**
- * The dated legs of one itinerary variation (its record 3s, in file order, and the record 4s that
- * followed them): every flight date of each leg's period (clipped to the carrier's validity) whose
- * weekday is a day of operation, every other week when fortnightly. Legs of a variation with more
- * than one leg form one through flight per flight date. Problems go to `expansion`; legs with
- * problems are not returned.
+ * The periods of one itinerary variation (its record 3s, in file order, and the record 4s that
+ * followed them): per passenger leg, its period clipped to the carrier's validity and cut where a
+ * time-zone switch moves its UTC times, so each period's dated legs share their times
+ * (ports/schedules.ts `LegPeriod`). Legs of a variation with more than one leg form one through
+ * flight per flight date. Problems go to `expansion`; with problems, the periods are not returned.
  *
- * What a record decides for all its dates — stations, distance, cabins and fares, codeshares and
- * the signature of those — is computed once, as the record's template; each date adds only its
- * id, times and a signature of the template's plus the times.
+ * Validation is what expanding every date would find: within a stretch of days where no leg's
+ * times change (a *segment*), whether a date passes depends only on its weekday and on the
+ * fortnight of each leg, which repeat every 14 days, so the first 14 days of each segment are
+ * checked as every date was before, in date order (the first failing date is the one reported).
  */
-export function datedLegs(
+export function legPeriods(
   legs: readonly LegRecord[],
   segments: readonly SegmentRecord[],
   expansion: LegExpansion,
-): VariationLegs {
+): VariationPeriods {
   const { carrier } = expansion;
-  const result: VariationLegs = { templates: [], legs: [] };
+  const result: VariationPeriods = { periods: [], datedLegs: 0 };
   const prepared = legs.map((leg) => prepareLeg(leg, segments, expansion)).filter((p) => p !== undefined);
   if (prepared.length !== legs.length) return result;
   const multiLeg = new Set(legs.map((l) => l.legSequence)).size > 1;
-  for (const leg of prepared) {
-    if (PASSENGER_SERVICE_TYPES.has(leg.record.serviceType))
-      result.templates.push(templateOf(leg, multiLeg, expansion.estimateFares));
-  }
   const ordered = [...prepared].sort((a, b) => a.record.legSequence - b.record.legSequence);
-  const first = Math.min(...prepared.map((p) => p.fromDay));
-  const last = Math.max(...prepared.map((p) => p.toDay));
+  for (const leg of ordered) {
+    if (PASSENGER_SERVICE_TYPES.has(leg.record.serviceType))
+      templateOf(leg, multiLeg, expansion.estimateFares);
+  }
   const reported = new Set<string>();
   const once = (key: string, problem: ImportProblem, kind: 'error' | 'warning'): void => {
     if (reported.has(key)) return;
     reported.add(key);
     expansion[kind](problem);
   };
-  for (let day = first; day <= last; day++) {
-    let previousArrival: number | undefined;
-    let previousRecord: LegRecord | undefined;
-    let date: string | undefined;
-    for (const leg of ordered) {
-      if (!operatesOn(leg, day)) continue;
-      const { record } = leg;
-      date ??= dayDate(day);
-      const departureUtc = instant(
-        day + record.departureDateVariation,
-        record.departureMinute,
-        record.departureUtcVariation,
-        leg.originZone,
-        carrier,
-      );
-      let arrivalUtc = instant(
-        day + (record.arrivalDateVariation ?? record.departureDateVariation),
-        record.arrivalMinute,
-        record.arrivalUtcVariation,
-        leg.destinationZone,
-        carrier,
-      );
-      if (record.arrivalDateVariation === undefined && arrivalUtc <= departureUtc) {
-        // Blank arrival date variation and a clock time earlier than departure: the next day.
-        arrivalUtc += DAY_MS;
-        once(
-          `next-day:${record.line}`,
-          {
-            line: record.line,
-            field: 'arrival_date_variation',
-            message:
-              'blank while the arrival time precedes the departure; the arrival is taken as the next day',
-          },
-          'warning',
-        );
-      }
-      if (arrivalUtc <= departureUtc || arrivalUtc - departureUtc > LONGEST_LEG_MS) {
-        once(
-          `times:${record.line}`,
-          {
-            line: record.line,
-            field: 'passenger_sta',
-            message: `the leg would take ${Math.round((arrivalUtc - departureUtc) / 60_000)} minutes on ${date}: check the times, UTC variations and date variations`,
-          },
-          'error',
-        );
+  const open = new Map<PreparedLeg, LegPeriod>();
+  let invalid = false;
+  for (const [from, to] of segmentsOf(ordered, carrier)) {
+    const active = ordered.filter((leg) => leg.fromDay <= from && leg.toDay >= to);
+    if (active.length === 0) continue;
+    // Times relative to the flight date's midnight UTC: the same on every day of the segment.
+    const times = new Map<PreparedLeg, { departureMs: number; arrivalMs: number; nextDay: boolean }>();
+    for (const leg of active) times.set(leg, timesOf(leg, from, carrier));
+    const checked = Math.min(to, from + 13);
+    for (let day = from; day <= checked; day++) {
+      if (!checkDay(day, active, times, once)) invalid = true;
+    }
+    for (const leg of active) {
+      const t = times.get(leg) as { departureMs: number; arrivalMs: number };
+      if (!PASSENGER_SERVICE_TYPES.has(leg.record.serviceType)) {
+        const skipped = countOperatingDays({ ...leg.period, firstDay: from, lastDay: to });
+        for (let i = 0; i < skipped; i++) expansion.skippedNonPassenger();
         continue;
       }
-      if (!PASSENGER_SERVICE_TYPES.has(record.serviceType)) {
-        expansion.skippedNonPassenger();
-        continue;
-      }
-      const throughId = `${date}-${record.carrier}${record.flightNumber}${record.operationalSuffix}`;
+      const current = open.get(leg);
       if (
-        previousArrival !== undefined &&
-        previousRecord &&
-        previousRecord.legSequence === record.legSequence - 1 &&
-        departureUtc < previousArrival
+        current &&
+        current.period.lastDay === from - 1 &&
+        current.departureMs === t.departureMs &&
+        current.arrivalMs === t.arrivalMs
       ) {
-        once(
-          `chain:${record.line}`,
-          {
-            line: record.line,
-            field: 'passenger_std',
-            message: `leg ${record.legSequence} leaves ${record.origin} on ${date} before leg ${previousRecord.legSequence} arrives there`,
-          },
-          'error',
-        );
+        current.period.lastDay = to;
         continue;
       }
-      previousArrival = arrivalUtc;
-      previousRecord = record;
-      result.legs.push({
-        template: record.line,
-        id: multiLeg ? `${throughId}-${record.legSequence}` : throughId,
-        line: record.line,
-        departureUtc,
-        arrivalUtc,
-        ...(multiLeg ? { throughFlightId: throughId } : {}),
-        signature: legSignature(leg.signature, departureUtc, arrivalUtc),
-      });
+      if (current) close(current, result);
+      open.set(leg, periodOf(leg, from, to, t, multiLeg));
     }
   }
+  for (const period of open.values()) close(period, result);
+  if (invalid) return { periods: [], datedLegs: result.datedLegs };
   return result;
 }
 
-/** The StagedLeg a template leg stands for (for stores without `stageBatch`). */
-export function stagedLegOf(template: LegTemplate, leg: TemplateLeg): StagedLeg {
-  const flight: FlightRecord = {
-    ...template.flight,
-    cabins: template.flight.cabins.map((c) => ({ ...c })),
-    id: leg.id,
-    departureUtc: leg.departureUtc,
-    arrivalUtc: leg.arrivalUtc,
-    ...(template.throughLeg !== undefined && leg.throughFlightId !== undefined
-      ? { throughFlight: { id: leg.throughFlightId, legSequence: template.throughLeg } }
-      : {}),
-  };
-  return { flight, line: leg.line, signature: leg.signature };
+/** A period ends: tightened to the days it flies, counted, kept unless it flies none. */
+function close(period: LegPeriod, result: VariationPeriods): void {
+  const p = period.period;
+  while (p.firstDay <= p.lastDay && !operatesOn(p, p.firstDay)) p.firstDay++;
+  while (p.lastDay >= p.firstDay && !operatesOn(p, p.lastDay)) p.lastDay--;
+  if (p.firstDay > p.lastDay) return;
+  result.datedLegs += countOperatingDays(p);
+  result.periods.push(period);
 }
 
-/** A record's template: the flight its dated legs share, keyed by its line. */
-function templateOf(leg: PreparedLeg, multiLeg: boolean, estimateFares: boolean): LegTemplate {
+function periodOf(
+  leg: PreparedLeg,
+  from: number,
+  to: number,
+  times: { departureMs: number; arrivalMs: number },
+  multiLeg: boolean,
+): LegPeriod {
   const { record } = leg;
-  const flight: LegTemplate['flight'] = {
+  const base = `${record.carrier}${record.flightNumber}${record.operationalSuffix}`;
+  return {
+    flightKey: multiLeg ? `${base}-${record.legSequence}` : base,
+    line: record.line,
+    flight: leg.flight as LegPeriod['flight'],
+    ...(multiLeg ? { through: { key: base, legSequence: record.legSequence } } : {}),
+    period: { ...leg.period, firstDay: from, lastDay: to },
+    departureMs: times.departureMs,
+    arrivalMs: times.arrivalMs,
+    signature: leg.signature,
+  };
+}
+
+/**
+ * A leg's departure and arrival on `day`, relative to its midnight UTC, with the arrival of a blank
+ * arrival date variation taken as the next day when the clock time precedes the departure.
+ */
+function timesOf(
+  leg: PreparedLeg,
+  day: number,
+  carrier: CarrierRecord,
+): { departureMs: number; arrivalMs: number; nextDay: boolean } {
+  const { record } = leg;
+  const departureUtc = instant(
+    day + record.departureDateVariation,
+    record.departureMinute,
+    record.departureUtcVariation,
+    leg.originZone,
+    carrier,
+  );
+  let arrivalUtc = instant(
+    day + (record.arrivalDateVariation ?? record.departureDateVariation),
+    record.arrivalMinute,
+    record.arrivalUtcVariation,
+    leg.destinationZone,
+    carrier,
+  );
+  const nextDay = record.arrivalDateVariation === undefined && arrivalUtc <= departureUtc;
+  if (nextDay) arrivalUtc += DAY_MS;
+  return { departureMs: departureUtc - day * DAY_MS, arrivalMs: arrivalUtc - day * DAY_MS, nextDay };
+}
+
+/** The checks expanding `day` into dated legs made (times, inferred next days, legs chaining); false on an error. */
+function checkDay(
+  day: number,
+  legs: readonly PreparedLeg[],
+  times: ReadonlyMap<PreparedLeg, { departureMs: number; arrivalMs: number; nextDay: boolean }>,
+  once: (key: string, problem: ImportProblem, kind: 'error' | 'warning') => void,
+): boolean {
+  let ok = true;
+  let previousArrival: number | undefined;
+  let previousRecord: LegRecord | undefined;
+  for (const leg of legs) {
+    if (!operatesOn(leg.period, day)) continue;
+    const { record } = leg;
+    const t = times.get(leg) as { departureMs: number; arrivalMs: number; nextDay: boolean };
+    const departureUtc = day * DAY_MS + t.departureMs;
+    const arrivalUtc = day * DAY_MS + t.arrivalMs;
+    if (t.nextDay) {
+      once(
+        `next-day:${record.line}`,
+        {
+          line: record.line,
+          field: 'arrival_date_variation',
+          message:
+            'blank while the arrival time precedes the departure; the arrival is taken as the next day',
+        },
+        'warning',
+      );
+    }
+    if (arrivalUtc <= departureUtc || arrivalUtc - departureUtc > LONGEST_LEG_MS) {
+      once(
+        `times:${record.line}`,
+        {
+          line: record.line,
+          field: 'passenger_sta',
+          message: `the leg would take ${Math.round((arrivalUtc - departureUtc) / 60_000)} minutes on ${dateOfDay(day)}: check the times, UTC variations and date variations`,
+        },
+        'error',
+      );
+      ok = false;
+      continue;
+    }
+    if (!PASSENGER_SERVICE_TYPES.has(record.serviceType)) continue;
+    if (
+      previousArrival !== undefined &&
+      previousRecord &&
+      previousRecord.legSequence === record.legSequence - 1 &&
+      departureUtc < previousArrival
+    ) {
+      once(
+        `chain:${record.line}`,
+        {
+          line: record.line,
+          field: 'passenger_std',
+          message: `leg ${record.legSequence} leaves ${record.origin} on ${dateOfDay(day)} before leg ${previousRecord.legSequence} arrives there`,
+        },
+        'error',
+      );
+      ok = false;
+      continue;
+    }
+    previousArrival = arrivalUtc;
+    previousRecord = record;
+  }
+  return ok;
+}
+
+/**
+ * The variation's days cut into segments within which no leg's UTC times change: at each leg's
+ * period bounds, and around every time-zone switch a local-time leg without UTC variations meets
+ * (the days next to a switch are segments of one day each, as their times are computed exactly).
+ */
+function segmentsOf(legs: readonly PreparedLeg[], carrier: CarrierRecord): [number, number][] {
+  const cuts = new Set<number>();
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const leg of legs) {
+    first = Math.min(first, leg.fromDay);
+    last = Math.max(last, leg.toDay);
+    cuts.add(leg.fromDay);
+    cuts.add(leg.toDay + 1);
+    if (carrier.timeMode === 'U') continue;
+    const { record } = leg;
+    const zoned: [ZoneDays, number][] = [];
+    if (record.departureUtcVariation === undefined)
+      zoned.push([leg.originZone, record.departureDateVariation]);
+    if (record.arrivalUtcVariation === undefined)
+      zoned.push([leg.destinationZone, record.arrivalDateVariation ?? record.departureDateVariation]);
+    for (const [zone, variation] of zoned) {
+      for (const day of unsteadyDays(zone, leg.fromDay + variation, leg.toDay + variation)) {
+        cuts.add(day - variation);
+        cuts.add(day - variation + 1);
+      }
+    }
+  }
+  const sorted = [...cuts].filter((c) => c > first && c <= last).sort((a, b) => a - b);
+  const result: [number, number][] = [];
+  let from = first;
+  for (const cut of sorted) {
+    result.push([from, cut - 1]);
+    from = cut;
+  }
+  result.push([from, last]);
+  return result;
+}
+
+/** A record's template: the flight its dated legs share and its signature, set on the leg. */
+function templateOf(leg: PreparedLeg, multiLeg: boolean, estimateFares: boolean): void {
+  const { record } = leg;
+  leg.flight = {
     carrier: record.carrier,
     flightNumber: record.flightNumber,
     origin: record.origin,
@@ -195,13 +304,7 @@ function templateOf(leg: PreparedLeg, multiLeg: boolean, estimateFares: boolean)
     fareSource: estimateFares ? 'estimated' : 'filed',
     ...(leg.codeshares.length > 0 ? { codeshares: leg.codeshares } : {}),
   };
-  const template: LegTemplate = {
-    key: record.line,
-    flight,
-    ...(multiLeg ? { throughLeg: record.legSequence } : {}),
-  };
-  leg.signature = templateSignature(template);
-  return template;
+  leg.signature = templateSignature(leg.flight, multiLeg ? record.legSequence : undefined);
 }
 
 /** A leg checked once, with what every one of its dates shares. */
@@ -215,8 +318,10 @@ interface PreparedLeg {
   /** Flight dates of the period within the carrier's validity, inclusive, as days since 1970-01-01. */
   fromDay: number;
   toDay: number;
-  /** First day of the period as written (fortnightly weeks count from it). */
-  periodDay: number;
+  /** The period's days and frequency (weeks count from its first day as written). */
+  period: DayPeriod;
+  /** What its dated legs share (passenger legs; set with the signature by `templateOf`). */
+  flight?: LegPeriod['flight'];
   /** The signature of the record's template; '' until the template is made. */
   signature: string;
 }
@@ -280,9 +385,15 @@ function prepareLeg(
     distanceKm: Math.round(distanceKm(originAirport, destinationAirport)),
     seats: 'error' in seats ? {} : seats.seats,
     codeshares: codesharesOf(record, segments),
-    fromDay: dayOf(from),
-    toDay: dayOf(to),
-    periodDay: dayOf(record.periodFrom),
+    fromDay: dayOfDate(from),
+    toDay: dayOfDate(to),
+    period: {
+      firstDay: dayOfDate(from),
+      lastDay: dayOfDate(to),
+      days: weekdayBits(record.days),
+      weeks: record.frequencyRate,
+      anchorDay: dayOfDate(record.periodFrom),
+    },
     signature: '',
   };
 }
@@ -290,32 +401,6 @@ function prepareLeg(
 /** The earliest and latest of calendar dates (YYYY-MM-DD sorts as text). */
 const earliestDate = (dates: readonly string[]): string => [...dates].sort()[0] as string;
 const latestDate = (dates: readonly string[]): string => [...dates].sort()[dates.length - 1] as string;
-
-/** Days since 1970-01-01 of a calendar date (YYYY-MM-DD). */
-const dayOf = (date: string): number => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
-
-/** Calendar dates of days, cached: every leg of a season names the same few hundred dates. */
-const dates = new Map<number, string>();
-function dayDate(day: number): string {
-  let date = dates.get(day);
-  if (date === undefined) {
-    if (dates.size >= 100_000) dates.clear();
-    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
-    dates.set(day, date);
-  }
-  return date;
-}
-
-/** ISO weekday, 1 = Monday … 7 = Sunday, of a day since 1970-01-01 (a Thursday). */
-const isoWeekday = (day: number): number => ((((day + 3) % 7) + 7) % 7) + 1;
-
-function operatesOn(leg: PreparedLeg, day: number): boolean {
-  if (day < leg.fromDay || day > leg.toDay) return false;
-  if (!leg.record.days.has(isoWeekday(day))) return false;
-  // Fortnightly: the weeks counted from the period's first date alternate, starting with one that flies.
-  if (leg.record.frequencyRate === 2 && Math.floor((day - leg.periodDay) / 7) % 2 === 1) return false;
-  return true;
-}
 
 /**
  * A time zone's UTC offset per calendar day, looked up once per zone and day rather than once per
@@ -325,16 +410,46 @@ function operatesOn(leg: PreparedLeg, day: number): boolean {
 interface ZoneDays {
   timeZone: string;
   offsets: Map<number, number>;
+  /** `unsteadyDays` answers by range. */
+  unsteady: Map<string, number[]>;
 }
 const zones = new Map<string, ZoneDays>();
 function zoneDays(timeZone: string): ZoneDays {
   let zone = zones.get(timeZone);
   if (!zone) {
-    zone = { timeZone, offsets: new Map() };
+    zone = { timeZone, offsets: new Map(), unsteady: new Map() };
     zones.set(timeZone, zone);
   }
   if (zone.offsets.size >= 10_000) zone.offsets.clear();
   return zone;
+}
+
+/**
+ * The days of [from, to] whose offset is not steady (`steadyOffset` is NaN: a switch within a day
+ * either side), found from the offsets a week apart and, where they differ, the switch's day by
+ * bisection (zone rules never switch twice within a week), so a season costs a few look-ups per zone.
+ */
+function unsteadyDays(zone: ZoneDays, from: number, to: number): number[] {
+  const key = `${from}:${to}`;
+  let days = zone.unsteady.get(key);
+  if (days) return days;
+  days = [];
+  const offsetAt = (day: number): number => offsetMinutes(day * DAY_MS, zone.timeZone);
+  // A switch between the midnights of x and x + 1 unsettles days x - 1 … x + 1.
+  for (let x = from - 2; x <= to + 1; x += 7) {
+    let low = x;
+    let high = Math.min(x + 7, to + 2);
+    if (offsetAt(low) === offsetAt(high)) continue;
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (offsetAt(middle) === offsetAt(low)) low = middle;
+      else high = middle;
+    }
+    for (let day = low - 1; day <= low + 1; day++) if (day >= from && day <= to) days.push(day);
+  }
+  if (zone.unsteady.size >= 1_000) zone.unsteady.clear();
+  zone.unsteady.set(key, days);
+  return days;
 }
 
 function steadyOffset(zone: ZoneDays, day: number): number {
@@ -365,7 +480,7 @@ function instant(
   if (carrier.timeMode === 'U') return wall;
   if (utcVariation !== undefined) return wall - utcVariation * 60_000;
   const offset = steadyOffset(zone, day);
-  return Number.isNaN(offset) ? zonedToEpoch(dayDate(day), minute, zone.timeZone) : wall - offset * 60_000;
+  return Number.isNaN(offset) ? zonedToEpoch(dateOfDay(day), minute, zone.timeZone) : wall - offset * 60_000;
 }
 
 /** DEI 10 partners of segments covering this leg (board point … off point on the same variation). */
@@ -388,10 +503,10 @@ function codesharesOf(
 
 /**
  * Everything an import decides about a record's legs but their times (stations, aircraft, cabins,
- * fares, through flight, codeshares), hashed once per record: the leg signatures build on it.
+ * fares, through flight, codeshares), hashed once per record: the dated legs' signatures build on it.
  */
-export function templateSignature(template: LegTemplate): string {
-  const f = template.flight;
+export function templateSignature(flight: LegPeriod['flight'], throughLeg: number | undefined): string {
+  const f = flight;
   return createHash('sha1')
     .update(
       JSON.stringify([
@@ -400,15 +515,10 @@ export function templateSignature(template: LegTemplate): string {
         f.aircraft,
         f.cabins.map((c) => [c.cabin, c.capacity, c.fare, c.taxes]),
         f.fareSource ?? 'inventory',
-        template.throughLeg ?? null,
+        throughLeg ?? null,
         f.codeshares ?? null,
       ]),
     )
     .digest('base64url')
     .slice(0, 20);
-}
-
-/** A dated leg's signature (ports/schedules.ts): its template's and its times. */
-export function legSignature(template: string, departureUtc: number, arrivalUtc: number): string {
-  return `${template}${departureUtc.toString(36)}${arrivalUtc.toString(36)}`;
 }

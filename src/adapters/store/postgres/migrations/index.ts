@@ -5,6 +5,7 @@ import { faresSchema } from './0004-fares.js';
 import { hotelImportsSchema } from './0005-hotel-imports.js';
 import { webhooksSchema } from './0006-webhooks.js';
 import { scheduleStagingSchema } from './0007-schedule-staging.js';
+import { schedulePeriodsSchema } from './0008-schedule-periods.js';
 
 /** A forward-only schema change, applied once in `id` order inside one transaction. */
 export interface PostgresMigration {
@@ -20,4 +21,5 @@ export const migrations: readonly PostgresMigration[] = [
   hotelImportsSchema,
   webhooksSchema,
   scheduleStagingSchema,
+  schedulePeriodsSchema,
 ];

@@ -8,6 +8,7 @@ import { faresSchema } from './0007-fares.js';
 import { hotelImportsSchema } from './0008-hotel-imports.js';
 import { webhooksSchema } from './0009-webhooks.js';
 import { scheduleStagingSchema } from './0010-schedule-staging.js';
+import { schedulePeriodsSchema } from './0011-schedule-periods.js';
 
 /** A forward-only schema change, applied once in `id` order. */
 export interface Migration {
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   hotelImportsSchema,
   webhooksSchema,
   scheduleStagingSchema,
+  schedulePeriodsSchema,
 ];
