@@ -3,7 +3,11 @@ import { createStore } from '../adapters/store/create-store.js';
 import type { Config } from '../config.js';
 import { DayWindowTimetable } from '../core/flights/timetable/day-window-timetable.js';
 import { LiveTimetable } from '../core/flights/timetable/live-timetable.js';
-import { buildTimetable, UnindexableFlightError } from '../core/flights/timetable/timetable-builder.js';
+import {
+  buildTimetable,
+  catchUpWithStore,
+  UnindexableFlightError,
+} from '../core/flights/timetable/timetable-builder.js';
 import { layoutBytes, legCount, type TimetableLayout } from '../core/flights/timetable/timetable-layout.js';
 import type { AirportDirectory } from '../ports/airports.js';
 import type { Clock } from '../ports/clock.js';
@@ -53,6 +57,14 @@ export function createTimetableComponents(
     // From the start of yesterday (UTC): a search may ask for "yesterday" somewhere on Earth.
     const from = Math.floor(clock.now() / DAY_MS) * DAY_MS - DAY_MS;
     let reported = 0;
+    // Columns sized up front (timetable-builder.ts LegColumns): the legs of the layout serving now,
+    // else the store's flight count where counting is cheap (a DynamoDB count is a scan).
+    const serving = timetable.current();
+    const expectedLegs = serving
+      ? legCount(serving.layout)
+      : config.storeBackend === 'sqlite' || config.storeBackend === 'postgres'
+        ? (await store.stats()).flights
+        : 0;
     const layout = await buildTimetable(
       store,
       { from, to: from + config.searchIndexDays * DAY_MS },
@@ -64,6 +76,7 @@ export function createTimetableComponents(
       },
       signal,
       clock,
+      expectedLegs,
     );
     log.info(
       {
@@ -97,15 +110,40 @@ export function createTimetableComponents(
         },
         'timetable index serving from its snapshot; reading the store again in the background',
       );
-      reread = setTimeout(() => timetable.rebuildSoon(), REREAD_AFTER_SNAPSHOT_MS);
+      reread = setTimeout(() => void catchUp(saved), REREAD_AFTER_SNAPSHOT_MS);
       reread.unref();
       return;
     }
     timetable.rebuildSoon();
   };
   let reread: NodeJS.Timeout | undefined;
+  const stopping = new AbortController();
+  /**
+   * After a snapshot start: the store may have changed while the process was down. Fares and seats
+   * are caught up in place (one copy of the timetable in memory); a changed schedule rebuilds.
+   */
+  const catchUp = async (saved: TimetableLayout): Promise<void> => {
+    const index = timetable.current();
+    if (!index || index.layout !== saved) return;
+    const started = performance.now();
+    try {
+      const result = await catchUpWithStore(index, store, stopping.signal);
+      log.info(
+        { catchUpMs: Math.round(performance.now() - started), result },
+        result === 'current'
+          ? 'timetable index caught up with the store in place'
+          : 'timetable index: the schedule changed while stopped; rebuilding from the store',
+      );
+      if (result === 'schedule-changed') timetable.rebuildSoon();
+    } catch (error) {
+      if (stopping.signal.aborted) return;
+      log.warn({ err: error }, 'timetable index catch-up failed; rebuilding from the store');
+      timetable.rebuildSoon();
+    }
+  };
   const stop = async (): Promise<void> => {
     clearTimeout(reread);
+    stopping.abort();
     await timetable.close();
   };
   const timetable = new LiveTimetable(store, {
