@@ -108,7 +108,7 @@ export function createTimetableComponents(
           builtAt: new Date(saved.builtAt).toISOString(),
           sharedMb: Math.round(layoutBytes(saved) / 1_048_576),
         },
-        'timetable index serving from its snapshot; reading the store again in the background',
+        'timetable index serving from its snapshot; catching up with the store in the background',
       );
       reread = setTimeout(() => void catchUp(saved), REREAD_AFTER_SNAPSHOT_MS);
       reread.unref();

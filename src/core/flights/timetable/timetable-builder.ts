@@ -20,11 +20,50 @@ export class UnindexableFlightError extends Error {
 }
 
 /**
- * Routes read per store call while building: bounded so one call never holds a huge answer, and
- * so that a synchronous backend (SQLite) gives the event loop back often: between two reads the
- * builder yields, and the server keeps answering while its index is rebuilt.
+ * Routes read per store call while building, at most: bounded so one call never holds a huge
+ * answer, and so that a synchronous backend (SQLite) gives the event loop back often: between two
+ * reads the builder yields, and the server keeps answering while its index is rebuilt.
  */
 const ROUTES_PER_READ = 50;
+/**
+ * Legs a read aims at: a year of a busy route is ~900 legs, so 50 such routes would be one read of
+ * 45,000 records blocking the event loop for seconds (searches then answer 503, overloaded); the
+ * routes per read shrink to keep each read near this size.
+ */
+const LEGS_PER_READ = 4_000;
+
+/**
+ * The flights of every route departing in the window, a read at a time, in route order: each read
+ * is `routes[first … first + answers.length)`. Yields between reads (see ROUTES_PER_READ).
+ */
+async function* routeWindows(
+  store: InventoryStore,
+  routes: readonly RouteRecord[],
+  window: { from: number; to: number },
+  signal?: AbortSignal,
+): AsyncGenerator<{ first: number; answers: FlightRecord[][] }> {
+  let perRead = ROUTES_PER_READ;
+  for (let first = 0; first < routes.length; ) {
+    signal?.throwIfAborted();
+    const answers = await store.findFlightsOnLegs(
+      routes.slice(first, first + perRead).map((route) => ({
+        origin: route.origin,
+        destination: route.destination,
+        departFrom: window.from,
+        departTo: window.to,
+      })),
+    );
+    yield { first, answers };
+    first += answers.length;
+    const legs = answers.reduce((sum, flights) => sum + flights.length, 0);
+    const next = Math.max(
+      1,
+      Math.min(ROUTES_PER_READ, Math.floor((perRead * LEGS_PER_READ) / Math.max(1, legs))),
+    );
+    perRead = next;
+    await nextTurn();
+  }
+}
 
 export type BuildProgress = (routesDone: number, routesTotal: number, legs: number) => void;
 
@@ -47,23 +86,12 @@ export async function buildTimetable(
   const routes = await store.listRoutes();
   const columns = new LegColumns(expectedLegs);
   const routeFirstLeg: number[] = [0];
-  for (let first = 0; first < routes.length; first += ROUTES_PER_READ) {
-    signal?.throwIfAborted();
-    const batch = routes.slice(first, first + ROUTES_PER_READ);
-    const answers = await store.findFlightsOnLegs(
-      batch.map((route) => ({
-        origin: route.origin,
-        destination: route.destination,
-        departFrom: window.from,
-        departTo: window.to,
-      })),
-    );
+  for await (const { first, answers } of routeWindows(store, routes, window, signal)) {
     for (const flights of answers) {
       for (const flight of flights) columns.push(flight);
       routeFirstLeg.push(columns.length);
     }
-    progress?.(Math.min(routes.length, first + ROUTES_PER_READ), routes.length, columns.length);
-    await nextTurn();
+    progress?.(first + answers.length, routes.length, columns.length);
   }
   return columns.toLayout(routes, routeFirstLeg, { coversFrom: window.from, coversTo: window.to, builtAt });
 }
@@ -93,17 +121,12 @@ export async function catchUpWithStore(
         route.carriers.join(',') === indexed[r]?.carriers.join(','),
     );
   if (!sameRoutes) return 'schedule-changed';
-  for (let first = 0; first < routes.length; first += ROUTES_PER_READ) {
-    signal?.throwIfAborted();
-    const batch = routes.slice(first, first + ROUTES_PER_READ);
-    const answers = await store.findFlightsOnLegs(
-      batch.map((route) => ({
-        origin: route.origin,
-        destination: route.destination,
-        departFrom: coversFrom,
-        departTo: coversTo,
-      })),
-    );
+  for await (const { first, answers } of routeWindows(
+    store,
+    routes,
+    { from: coversFrom, to: coversTo },
+    signal,
+  )) {
     for (const [k, flights] of answers.entries()) {
       const r = first + k;
       // As many legs as the index holds, each of them found (ids are unique): the same legs.
@@ -111,7 +134,6 @@ export async function catchUpWithStore(
         return 'schedule-changed';
       for (const flight of flights) if (index.refresh(flight) === 'not-indexed') return 'schedule-changed';
     }
-    await nextTurn();
   }
   return 'current';
 }
