@@ -17,7 +17,13 @@ import { readTimetableSnapshot, writeTimetableSnapshot } from '../src/compositio
 import { SeededRandom } from '../src/core/demo-inventory/random.js';
 import { buildTimetable } from '../src/core/flights/timetable/timetable-builder.js';
 import { layoutBytes, legCount } from '../src/core/flights/timetable/timetable-layout.js';
-import type { CabinInventory, FlightLegQuery, FlightRecord, InventoryStore, RouteRecord } from '../src/ports/store.js';
+import type {
+  CabinInventory,
+  FlightLegQuery,
+  FlightRecord,
+  InventoryStore,
+  RouteRecord,
+} from '../src/ports/store.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,7 +46,12 @@ if (values.read) {
   const readMs = Math.round(performance.now() - started);
   if (!layout) throw new Error(`no snapshot at ${values.read}`);
   console.log(
-    JSON.stringify({ snapshotReadMs: readMs, legs: legCount(layout), rssBeforeMb: before, rssAfterReadMb: rssMb() }),
+    JSON.stringify({
+      snapshotReadMs: readMs,
+      legs: legCount(layout),
+      rssBeforeMb: before,
+      rssAfterReadMb: rssMb(),
+    }),
   );
   process.exit(0);
 }
@@ -98,7 +109,11 @@ routes.sort((x, y) => (x.origin + x.destination < y.origin + y.destination ? -1 
 
 function flightsOf(route: Route, query: FlightLegQuery): FlightRecord[] {
   const flights: FlightRecord[] = [];
-  for (let day = Math.floor((query.departFrom - from) / DAY_MS); day * DAY_MS + from < query.departTo; day++) {
+  for (
+    let day = Math.floor((query.departFrom - from) / DAY_MS);
+    day * DAY_MS + from < query.departTo;
+    day++
+  ) {
     if (day < 0 || day >= days) continue;
     const date = new Date(from + day * DAY_MS).toISOString().slice(0, 10);
     route.departureMinute.forEach((minute, k) => {
@@ -106,7 +121,13 @@ function flightsOf(route: Route, query: FlightLegQuery): FlightRecord[] {
       if (departureUtc < query.departFrom || departureUtc >= query.departTo) return;
       const flightNumber = route.firstNumber + k + 1;
       const cabins: CabinInventory[] = [
-        { cabin: 'economy', fare: 9_900 + (day % 50) * 100, taxes: 2_100, seatsLeft: 120 - (day % 100), capacity: 150 },
+        {
+          cabin: 'economy',
+          fare: 9_900 + (day % 50) * 100,
+          taxes: 2_100,
+          seatsLeft: 120 - (day % 100),
+          capacity: 150,
+        },
         { cabin: 'business', fare: 49_900, taxes: 5_100, seatsLeft: 12, capacity: 24 },
       ];
       if (k === 0) cabins.push({ cabin: 'first', fare: 129_900, taxes: 9_100, seatsLeft: 4, capacity: 8 });
@@ -140,7 +161,14 @@ const expectedLegs = flightsPerDay * days;
 const rssBefore = rssMb();
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
-const layout = await buildTimetable(generated, { from, to: from + days * DAY_MS }, undefined, undefined, undefined, expectedLegs);
+const layout = await buildTimetable(
+  generated,
+  { from, to: from + days * DAY_MS },
+  undefined,
+  undefined,
+  undefined,
+  expectedLegs,
+);
 const buildMs = Math.round(performance.now() - started);
 const cpu = process.cpuUsage(cpuBefore);
 const rssAfterBuild = rssMb();
@@ -171,8 +199,12 @@ console.log(
     snapshotMb,
   }),
 );
-const reader = execFileSync(process.execPath, [...process.execArgv, process.argv[1] as string, '--read', file], {
-  encoding: 'utf8',
-});
+const reader = execFileSync(
+  process.execPath,
+  [...process.execArgv, process.argv[1] as string, '--read', file],
+  {
+    encoding: 'utf8',
+  },
+);
 process.stdout.write(reader);
 rmSync(file, { force: true });
