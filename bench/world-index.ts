@@ -42,7 +42,7 @@ if (values.read) {
   // The fresh process: what a restarted server does first.
   const before = rssMb();
   const started = performance.now();
-  const layout = readTimetableSnapshot(values.read);
+  const layout = await readTimetableSnapshot(values.read);
   const readMs = Math.round(performance.now() - started);
   if (!layout) throw new Error(`no snapshot at ${values.read}`);
   console.log(
@@ -177,7 +177,7 @@ const heapAfterBuild = mb(process.memoryUsage().heapUsed);
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `index-${flightsPerDay}x${days}.timetable`);
 const writeStarted = performance.now();
-writeTimetableSnapshot(file, layout);
+await writeTimetableSnapshot(file, layout);
 const writeMs = Math.round(performance.now() - writeStarted);
 const snapshotMb = mb(statSync(file).size);
 

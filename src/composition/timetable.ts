@@ -87,34 +87,46 @@ export function createTimetableComponents(
       },
       'timetable index serving',
     );
+    // Written after the layout serves, one write at a time, off the event loop's critical path
+    // (a year's snapshot is gigabytes: seconds of writes).
     if (snapshot) {
-      try {
-        writeTimetableSnapshot(snapshot, layout);
-      } catch (error) {
-        log.warn({ err: error, file: snapshot }, 'timetable snapshot not written');
-      }
+      writing = writing
+        .then(() => writeTimetableSnapshot(snapshot, layout))
+        .catch((error: unknown) =>
+          log.warn({ err: error, file: snapshot }, 'timetable snapshot not written'),
+        );
     }
     return layout;
   };
+  let writing: Promise<void> = Promise.resolve();
   const start = (): void => {
-    const loadStarted = performance.now();
-    const saved = snapshot ? readTimetableSnapshot(snapshot) : undefined;
-    if (saved) {
-      timetable.swap(saved);
-      log.info(
-        {
-          loadMs: Math.round(performance.now() - loadStarted),
-          legs: legCount(saved),
-          builtAt: new Date(saved.builtAt).toISOString(),
-          sharedMb: Math.round(layoutBytes(saved) / 1_048_576),
-        },
-        'timetable index serving from its snapshot; catching up with the store in the background',
-      );
-      reread = setTimeout(() => void catchUp(saved), REREAD_AFTER_SNAPSHOT_MS);
-      reread.unref();
+    // No snapshot (none configured, none written yet, not one): build from the store now.
+    if (!snapshot || !timetableSnapshotSize(snapshot)) {
+      timetable.rebuildSoon();
       return;
     }
-    timetable.rebuildSoon();
+    void serveSnapshot(snapshot);
+  };
+  /** Serves the snapshot once read (searches read the store meanwhile), else builds from the store. */
+  const serveSnapshot = async (file: string): Promise<void> => {
+    const loadStarted = performance.now();
+    const loading = readTimetableSnapshot(file);
+    if (!(await timetable.serveWhenLoaded(loading))) {
+      if (!stopping.signal.aborted && !timetable.current()) timetable.rebuildSoon();
+      return;
+    }
+    const saved = (await loading) as TimetableLayout;
+    log.info(
+      {
+        loadMs: Math.round(performance.now() - loadStarted),
+        legs: legCount(saved),
+        builtAt: new Date(saved.builtAt).toISOString(),
+        sharedMb: Math.round(layoutBytes(saved) / 1_048_576),
+      },
+      'timetable index serving from its snapshot; catching up with the store in the background',
+    );
+    reread = setTimeout(() => void catchUp(saved), REREAD_AFTER_SNAPSHOT_MS);
+    reread.unref();
   };
   let reread: NodeJS.Timeout | undefined;
   const stopping = new AbortController();
@@ -145,6 +157,8 @@ export function createTimetableComponents(
     clearTimeout(reread);
     stopping.abort();
     await timetable.close();
+    // A snapshot being written is finished (its temporary file is otherwise left behind).
+    await writing;
   };
   const timetable = new LiveTimetable(store, {
     position: (iata) => deps.airports.byIata(iata),

@@ -193,18 +193,18 @@ describe('timetable index freshness', () => {
 });
 
 describe('timetable snapshot', () => {
-  it('restores the same layout into shared memory, and answers undefined for a file that is not one', () => {
+  it('restores the same layout into shared memory, and answers undefined for a file that is not one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tp-snapshot-'));
     try {
       const layout = timetable.current()!.layout;
       const file = join(dir, 'index.timetable');
-      writeTimetableSnapshot(file, layout);
-      const restored = readTimetableSnapshot(file);
+      await writeTimetableSnapshot(file, layout);
+      const restored = await readTimetableSnapshot(file);
       expect(restored).toEqual(layout);
       expect(restored!.departure.buffer).toBeInstanceOf(SharedArrayBuffer);
       writeFileSync(join(dir, 'other'), 'not a snapshot');
-      expect(readTimetableSnapshot(join(dir, 'other'))).toBeUndefined();
-      expect(readTimetableSnapshot(join(dir, 'missing'))).toBeUndefined();
+      expect(await readTimetableSnapshot(join(dir, 'other'))).toBeUndefined();
+      expect(await readTimetableSnapshot(join(dir, 'missing'))).toBeUndefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -214,9 +214,10 @@ describe('timetable snapshot', () => {
     const store = tp.platform.store;
     const dir = mkdtempSync(join(tmpdir(), 'tp-snapshot-'));
     const file = join(dir, 'index.timetable');
-    writeTimetableSnapshot(file, timetable.current()!.layout);
+    await writeTimetableSnapshot(file, timetable.current()!.layout);
     const position = (iata: string) => tp.platform.airports.byIata(iata);
-    const restored = (): TimetableIndex => new TimetableIndex(readTimetableSnapshot(file)!, position);
+    const restored = async (): Promise<TimetableIndex> =>
+      new TimetableIndex((await readTimetableSnapshot(file))!, position);
     const [route] = routes;
     const [flight] = await store.findFlights({
       origin: route!.origin,
@@ -225,7 +226,7 @@ describe('timetable snapshot', () => {
       departTo: frozenAt + 3 * DAY_MS,
     });
     try {
-      const index = restored();
+      const index = await restored();
       expect(await catchUpWithStore(index, store)).toBe('current');
       // A fare and the seats changed while the server was down: caught up in place.
       const cabins = flight!.cabins.map((cabin) => ({ ...cabin, fare: cabin.fare + 700, seatsLeft: 1 }));
@@ -237,7 +238,7 @@ describe('timetable snapshot', () => {
       await store.putFlights([
         { ...flight!, departureUtc: flight!.departureUtc + 60_000, arrivalUtc: flight!.arrivalUtc + 60_000 },
       ]);
-      expect(await catchUpWithStore(restored(), store)).toBe('schedule-changed');
+      expect(await catchUpWithStore(await restored(), store)).toBe('schedule-changed');
     } finally {
       await store.putFlights([flight!]);
       rmSync(dir, { recursive: true, force: true });
