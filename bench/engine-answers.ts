@@ -55,12 +55,12 @@ const date = (day: number) => new Date(frozenAt + day * DAY_MS).toISOString().sl
 
 const airports = await loadAirportDirectory();
 const snapshotFile = `${values.file}.timetable`;
-let layout = existsSync(snapshotFile) ? readTimetableSnapshot(snapshotFile) : undefined;
+let layout = existsSync(snapshotFile) ? await readTimetableSnapshot(snapshotFile) : undefined;
 if (!layout) {
   const writer = new SqliteInventoryStore(openSqliteDatabase(values.file));
   const from = Math.floor(frozenAt / DAY_MS) * DAY_MS - DAY_MS;
   layout = await buildTimetable(writer, { from, to: from + (days + 8) * DAY_MS });
-  writeTimetableSnapshot(snapshotFile, layout);
+  await writeTimetableSnapshot(snapshotFile, layout);
   await writer.close();
 }
 const stores = openSqliteReadOnlySearchStores(values.file);

@@ -3,7 +3,11 @@ import { createStore } from '../adapters/store/create-store.js';
 import type { Config } from '../config.js';
 import { DayWindowTimetable } from '../core/flights/timetable/day-window-timetable.js';
 import { LiveTimetable } from '../core/flights/timetable/live-timetable.js';
-import { buildTimetable, UnindexableFlightError } from '../core/flights/timetable/timetable-builder.js';
+import {
+  buildTimetable,
+  catchUpWithStore,
+  UnindexableFlightError,
+} from '../core/flights/timetable/timetable-builder.js';
 import { layoutBytes, legCount, type TimetableLayout } from '../core/flights/timetable/timetable-layout.js';
 import type { AirportDirectory } from '../ports/airports.js';
 import type { Clock } from '../ports/clock.js';
@@ -53,6 +57,14 @@ export function createTimetableComponents(
     // From the start of yesterday (UTC): a search may ask for "yesterday" somewhere on Earth.
     const from = Math.floor(clock.now() / DAY_MS) * DAY_MS - DAY_MS;
     let reported = 0;
+    // Columns sized up front (timetable-builder.ts LegColumns): the legs of the layout serving now,
+    // else the store's flight count where counting is cheap (a DynamoDB count is a scan).
+    const serving = timetable.current();
+    const expectedLegs = serving
+      ? legCount(serving.layout)
+      : config.storeBackend === 'sqlite' || config.storeBackend === 'postgres'
+        ? (await store.stats()).flights
+        : 0;
     const layout = await buildTimetable(
       store,
       { from, to: from + config.searchIndexDays * DAY_MS },
@@ -64,6 +76,7 @@ export function createTimetableComponents(
       },
       signal,
       clock,
+      expectedLegs,
     );
     log.info(
       {
@@ -74,39 +87,78 @@ export function createTimetableComponents(
       },
       'timetable index serving',
     );
+    // Written after the layout serves, one write at a time, off the event loop's critical path
+    // (a year's snapshot is gigabytes: seconds of writes).
     if (snapshot) {
-      try {
-        writeTimetableSnapshot(snapshot, layout);
-      } catch (error) {
-        log.warn({ err: error, file: snapshot }, 'timetable snapshot not written');
-      }
+      writing = writing
+        .then(() => writeTimetableSnapshot(snapshot, layout))
+        .catch((error: unknown) =>
+          log.warn({ err: error, file: snapshot }, 'timetable snapshot not written'),
+        );
     }
     return layout;
   };
+  let writing: Promise<void> = Promise.resolve();
   const start = (): void => {
-    const loadStarted = performance.now();
-    const saved = snapshot ? readTimetableSnapshot(snapshot) : undefined;
-    if (saved) {
-      timetable.swap(saved);
-      log.info(
-        {
-          loadMs: Math.round(performance.now() - loadStarted),
-          legs: legCount(saved),
-          builtAt: new Date(saved.builtAt).toISOString(),
-          sharedMb: Math.round(layoutBytes(saved) / 1_048_576),
-        },
-        'timetable index serving from its snapshot; reading the store again in the background',
-      );
-      reread = setTimeout(() => timetable.rebuildSoon(), REREAD_AFTER_SNAPSHOT_MS);
-      reread.unref();
+    // No snapshot (none configured, none written yet, not one): build from the store now.
+    if (!snapshot || !timetableSnapshotSize(snapshot)) {
+      timetable.rebuildSoon();
       return;
     }
-    timetable.rebuildSoon();
+    void serveSnapshot(snapshot);
+  };
+  /** Serves the snapshot once read (searches read the store meanwhile), else builds from the store. */
+  const serveSnapshot = async (file: string): Promise<void> => {
+    const loadStarted = performance.now();
+    const loading = readTimetableSnapshot(file);
+    if (!(await timetable.serveWhenLoaded(loading))) {
+      if (!stopping.signal.aborted && !timetable.current()) timetable.rebuildSoon();
+      return;
+    }
+    const saved = (await loading) as TimetableLayout;
+    log.info(
+      {
+        loadMs: Math.round(performance.now() - loadStarted),
+        legs: legCount(saved),
+        builtAt: new Date(saved.builtAt).toISOString(),
+        sharedMb: Math.round(layoutBytes(saved) / 1_048_576),
+      },
+      'timetable index serving from its snapshot; catching up with the store in the background',
+    );
+    reread = setTimeout(() => void catchUp(saved), REREAD_AFTER_SNAPSHOT_MS);
+    reread.unref();
   };
   let reread: NodeJS.Timeout | undefined;
+  const stopping = new AbortController();
+  /**
+   * After a snapshot start: the store may have changed while the process was down. Fares and seats
+   * are caught up in place (one copy of the timetable in memory); a changed schedule rebuilds.
+   */
+  const catchUp = async (saved: TimetableLayout): Promise<void> => {
+    const index = timetable.current();
+    if (!index || index.layout !== saved) return;
+    const started = performance.now();
+    try {
+      const result = await catchUpWithStore(index, store, stopping.signal);
+      log.info(
+        { catchUpMs: Math.round(performance.now() - started), result },
+        result === 'current'
+          ? 'timetable index caught up with the store in place'
+          : 'timetable index: the schedule changed while stopped; rebuilding from the store',
+      );
+      if (result === 'schedule-changed') timetable.rebuildSoon();
+    } catch (error) {
+      if (stopping.signal.aborted) return;
+      log.warn({ err: error }, 'timetable index catch-up failed; rebuilding from the store');
+      timetable.rebuildSoon();
+    }
+  };
   const stop = async (): Promise<void> => {
     clearTimeout(reread);
+    stopping.abort();
     await timetable.close();
+    // A snapshot being written is finished (its temporary file is otherwise left behind).
+    await writing;
   };
   const timetable = new LiveTimetable(store, {
     position: (iata) => deps.airports.byIata(iata),

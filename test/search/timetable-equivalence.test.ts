@@ -7,7 +7,8 @@ import { SeededRandom } from '../../src/core/demo-inventory/random.js';
 import { FlightSearch } from '../../src/core/flights/flight-search.js';
 import type { FlightSearchRequest } from '../../src/core/flights/flight-search-request.js';
 import { LiveTimetable } from '../../src/core/flights/timetable/live-timetable.js';
-import { buildTimetable } from '../../src/core/flights/timetable/timetable-builder.js';
+import { buildTimetable, catchUpWithStore } from '../../src/core/flights/timetable/timetable-builder.js';
+import { TimetableIndex } from '../../src/core/flights/timetable/timetable-index.js';
 import { TokenSigner } from '../../src/core/offers/signed-token.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { CABINS, type InventoryStore, type RouteRecord } from '../../src/ports/store.js';
@@ -192,19 +193,54 @@ describe('timetable index freshness', () => {
 });
 
 describe('timetable snapshot', () => {
-  it('restores the same layout into shared memory, and answers undefined for a file that is not one', () => {
+  it('restores the same layout into shared memory, and answers undefined for a file that is not one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tp-snapshot-'));
     try {
       const layout = timetable.current()!.layout;
       const file = join(dir, 'index.timetable');
-      writeTimetableSnapshot(file, layout);
-      const restored = readTimetableSnapshot(file);
+      await writeTimetableSnapshot(file, layout);
+      const restored = await readTimetableSnapshot(file);
       expect(restored).toEqual(layout);
       expect(restored!.departure.buffer).toBeInstanceOf(SharedArrayBuffer);
       writeFileSync(join(dir, 'other'), 'not a snapshot');
-      expect(readTimetableSnapshot(join(dir, 'other'))).toBeUndefined();
-      expect(readTimetableSnapshot(join(dir, 'missing'))).toBeUndefined();
+      expect(await readTimetableSnapshot(join(dir, 'other'))).toBeUndefined();
+      expect(await readTimetableSnapshot(join(dir, 'missing'))).toBeUndefined();
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('catches a restored snapshot up with the store in place, and says when only a rebuild can', async () => {
+    const store = tp.platform.store;
+    const dir = mkdtempSync(join(tmpdir(), 'tp-snapshot-'));
+    const file = join(dir, 'index.timetable');
+    await writeTimetableSnapshot(file, timetable.current()!.layout);
+    const position = (iata: string) => tp.platform.airports.byIata(iata);
+    const restored = async (): Promise<TimetableIndex> =>
+      new TimetableIndex((await readTimetableSnapshot(file))!, position);
+    const [route] = routes;
+    const [flight] = await store.findFlights({
+      origin: route!.origin,
+      destination: route!.destination,
+      departFrom: frozenAt,
+      departTo: frozenAt + 3 * DAY_MS,
+    });
+    try {
+      const index = await restored();
+      expect(await catchUpWithStore(index, store)).toBe('current');
+      // A fare and the seats changed while the server was down: caught up in place.
+      const cabins = flight!.cabins.map((cabin) => ({ ...cabin, fare: cabin.fare + 700, seatsLeft: 1 }));
+      await store.putFlights([{ ...flight!, cabins }]);
+      expect(index.holds((await store.getFlights([flight!.id]))[0]!)).toBe(false);
+      expect(await catchUpWithStore(index, store)).toBe('current');
+      expect(index.holds((await store.getFlights([flight!.id]))[0]!)).toBe(true);
+      // A flight retimed: the schedule changed, only a rebuild takes it in.
+      await store.putFlights([
+        { ...flight!, departureUtc: flight!.departureUtc + 60_000, arrivalUtc: flight!.arrivalUtc + 60_000 },
+      ]);
+      expect(await catchUpWithStore(await restored(), store)).toBe('schedule-changed');
+    } finally {
+      await store.putFlights([flight!]);
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -9,10 +9,27 @@ import {
   toUtcIso,
   toZonedIso,
   zonedDate,
+  zonedDayClock,
   zonedToEpoch,
 } from '../../src/kernel/zoned-time.js';
 
 describe('zoned time', () => {
+  it('converts any minute of a day as zonedToEpoch does, in every zone, on every day of a year (DST days included)', () => {
+    const mismatches: string[] = [];
+    for (const zone of Intl.supportedValuesOf('timeZone')) {
+      for (let day = 0; day < 365; day++) {
+        const date = addDays('2026-01-01', day);
+        const clock = zonedDayClock(date, zone);
+        // Midnight, inside a spring-forward gap or fall-back overlap in most zones, and the day's end.
+        for (const minute of [0, 150, 1439]) {
+          if (clock(minute) !== zonedToEpoch(date, minute, zone))
+            mismatches.push(`${zone} ${date} ${minute}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
   it('converts a New York wall-clock time to UTC in winter and in summer (DST)', () => {
     expect(toUtcIso(zonedToEpoch('2026-01-15', 18 * 60 + 30, 'America/New_York'))).toBe(
       '2026-01-15T23:30:00Z',

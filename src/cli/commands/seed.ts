@@ -7,6 +7,7 @@ import {
 import type { AirportDirectory } from '../../ports/airports.js';
 import type { InventoryStore } from '../../ports/store.js';
 import { formatRealismReport } from './seed-report.js';
+import { threadedWorldBatches } from './seed-thread.js';
 
 export interface SeedOptions {
   airports: number;
@@ -31,12 +32,15 @@ export async function seedInventory(
   out.write(
     `seeding demo inventory: ${options.airports} airports × ${options.days} days from ${options.startDate}, seed ${options.seed}\n`,
   );
+  // Generated on a thread of its own while this one writes (seed-thread.ts): the same batches.
+  const batches = threadedWorldBatches(airports.all(), options);
   const summary = await generateDemoInventory(
     airports.all(),
     store,
     options,
     progressLines(out, started, (out as Partial<NodeJS.WriteStream>).isTTY === true),
-  );
+    batches,
+  ).finally(() => batches.close());
   const seconds = Math.round((performance.now() - started) / 100) / 10;
   out.write(
     `seeded in ${seconds} s: ${summary.airports} airports, ${summary.carriers} carriers, ${summary.routes} routes, ` +

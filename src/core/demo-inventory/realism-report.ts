@@ -1,4 +1,4 @@
-import { CABINS, type Cabin, type FlightRecord } from '../../ports/store.js';
+import { CABINS, type Cabin } from '../../ports/store.js';
 import type { DemoNetwork, NetworkRoute } from './network.js';
 import { BUSIEST_ROUTES_2024 } from './reference/busiest-routes.js';
 
@@ -28,14 +28,13 @@ const SHOWCASE_MARKETS = [
 export class FareSample {
   readonly #fares = new Map<string, number[]>();
 
-  add(flight: FlightRecord): void {
-    const band = DISTANCE_BANDS.findIndex((b) => flight.distanceKm >= b.from && flight.distanceKm < b.to);
-    for (const cabin of flight.cabins) {
-      const key = `${band}|${cabin.cabin}`;
-      const list = this.#fares.get(key) ?? [];
-      list.push(cabin.fare);
-      this.#fares.set(key, list);
-    }
+  /** The base fare of one cabin (`cabin`: its index in CABINS) of a flight `distanceKm` long. */
+  add(distanceKm: number, cabin: number, fare: number): void {
+    const band = DISTANCE_BANDS.findIndex((b) => distanceKm >= b.from && distanceKm < b.to);
+    const key = `${band}|${CABINS[cabin]}`;
+    const list = this.#fares.get(key) ?? [];
+    list.push(fare);
+    this.#fares.set(key, list);
   }
 
   percentiles(

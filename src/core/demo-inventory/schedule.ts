@@ -124,27 +124,38 @@ export function fliesOn(service: ScheduledService, date: string): boolean {
   return service.weekdays.has(new Date(`${date}T00:00:00Z`).getUTCDay());
 }
 
-/** The dated flight of a service on a local departure date, with its seats and fares as sold so far. */
-export function datedFlight(
+/** Values per cabin slot of a dated flight in `DatedFlightValues.cabins`: fare, taxes, seats left, capacity. */
+export const CABIN_VALUES = 4;
+/** Int32 values a dated flight's cabins take: CABIN_VALUES for each of CABINS (capacity 0: no such cabin). */
+export const CABIN_WIDTH = CABINS.length * CABIN_VALUES;
+
+/**
+ * Draws the seats and fares of a service's dated flight, `daysToDeparture` days after the sale
+ * date, into `cabins` at `at` (CABIN_WIDTH values, CABINS order; a cabin the aircraft lacks gets
+ * capacity 0). Numbers only, so a generator thread can hand a day of them over in typed arrays.
+ */
+export function drawCabins(
   service: ScheduledService,
-  date: string,
-  saleDate: string,
+  daysToDeparture: number,
   airportFeeCents: number,
   random: SeededRandom,
-): FlightRecord {
-  const departureUtc = zonedToEpoch(date, service.departureMinute, service.origin.timeZone);
-  const daysToDeparture = daysBetween(saleDate, date);
+  cabins: Int32Array,
+  at: number,
+): void {
   // Share of the final load already sold: most seats sell in the last weeks.
   const sold = Math.exp(-Math.max(0, daysToDeparture) / 35);
   const finalLoad = random.between(0.6, 1.02);
   const noise = random.between(0.92, 1.08);
   const loadFactor = Math.min(1, finalLoad * sold);
-  const cabins: CabinInventory[] = [];
-  for (const cabin of CABINS) {
+  for (let c = 0; c < CABINS.length; c++) {
+    const cabin = CABINS[c] as (typeof CABINS)[number];
+    const slot = at + c * CABIN_VALUES;
     const capacity = service.seats[cabin];
-    if (!capacity) continue;
+    if (!capacity) {
+      cabins.fill(0, slot, slot + CABIN_VALUES);
+      continue;
+    }
     const cabinLoad = Math.min(1, loadFactor * random.between(0.8, 1.2));
-    const seatsLeft = Math.max(0, capacity - Math.round(capacity * cabinLoad));
     const fare = baseFareCents({
       distanceKm: service.distanceKm,
       cabin,
@@ -155,19 +166,77 @@ export function datedFlight(
       competitors: service.competitors,
       lowCostOnMarket: service.lowCostOnMarket,
     });
-    cabins.push({ cabin, fare, taxes: taxesCents(fare, airportFeeCents), seatsLeft, capacity });
+    cabins[slot] = fare;
+    cabins[slot + 1] = taxesCents(fare, airportFeeCents);
+    cabins[slot + 2] = Math.max(0, capacity - Math.round(capacity * cabinLoad));
+    cabins[slot + 3] = capacity;
+  }
+}
+
+/** The fixed fields of a service's flights, as a flight record carries them. */
+export type ServiceFields = Pick<
+  FlightRecord,
+  'carrier' | 'flightNumber' | 'origin' | 'destination' | 'aircraft' | 'distanceKm'
+> & { blockMinutes: number };
+
+export function serviceFields(service: ScheduledService): ServiceFields {
+  return {
+    carrier: service.carrier,
+    flightNumber: service.flightNumber,
+    origin: service.origin.iata,
+    destination: service.destination.iata,
+    aircraft: service.aircraft.code,
+    distanceKm: service.distanceKm,
+    blockMinutes: service.blockMinutes,
+  };
+}
+
+/** The flight record of a service's flight on `date` from its departure and drawn cabins (`drawCabins`). */
+export function flightRecord(
+  service: ServiceFields,
+  date: string,
+  departureUtc: number,
+  cabins: Int32Array,
+  at: number,
+): FlightRecord {
+  const inventory: CabinInventory[] = [];
+  for (let c = 0; c < CABINS.length; c++) {
+    const slot = at + c * CABIN_VALUES;
+    const capacity = cabins[slot + 3] as number;
+    if (capacity === 0) continue;
+    inventory.push({
+      cabin: CABINS[c] as (typeof CABINS)[number],
+      fare: cabins[slot] as number,
+      taxes: cabins[slot + 1] as number,
+      seatsLeft: cabins[slot + 2] as number,
+      capacity,
+    });
   }
   return {
     id: `${date}-${service.carrier}${service.flightNumber}`,
     carrier: service.carrier,
     flightNumber: service.flightNumber,
-    origin: service.origin.iata,
-    destination: service.destination.iata,
+    origin: service.origin,
+    destination: service.destination,
     departureUtc,
     arrivalUtc: departureUtc + service.blockMinutes * 60_000,
-    aircraft: service.aircraft.code,
+    aircraft: service.aircraft,
     distanceKm: service.distanceKm,
     currency: 'USD',
-    cabins,
+    cabins: inventory,
   };
+}
+
+/** The dated flight of a service on a local departure date, with its seats and fares as sold so far. */
+export function datedFlight(
+  service: ScheduledService,
+  date: string,
+  saleDate: string,
+  airportFeeCents: number,
+  random: SeededRandom,
+): FlightRecord {
+  const departureUtc = zonedToEpoch(date, service.departureMinute, service.origin.timeZone);
+  const cabins = new Int32Array(CABIN_WIDTH);
+  drawCabins(service, daysBetween(saleDate, date), airportFeeCents, random, cabins, 0);
+  return flightRecord(serviceFields(service), date, departureUtc, cabins, 0);
 }

@@ -31,6 +31,7 @@ import {
   toRoomNight,
 } from '../relational-inventory-rows.js';
 import { byDeparture } from '../schedule-periods.js';
+import { BulkInsert } from './bulk-insert.js';
 import type { SqliteDatabase } from './database.js';
 import { SqlitePeriodLegs } from './period-legs.js';
 
@@ -295,9 +296,9 @@ export class SqliteInventoryStore implements InventoryStore {
 
   async replaceInventory(fill: (writer: InventoryWriter) => Promise<void>): Promise<void> {
     const db = this.#db;
-    // Plain INSERTs: the tables are empty, so nothing is replaced (and a duplicate id fails loudly).
-    const insert = (table: string, columns: readonly string[]) =>
-      db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders(columns.length)})`);
+    // Plain multi-row INSERTs (bulk-insert.ts: a few hundred calls into SQLite per batch, not one a
+    // row): the tables are empty, so nothing is replaced (and a duplicate id fails loudly).
+    const insert = (table: string, columns: readonly string[]) => new BulkInsert(db, table, columns);
     const bulk = {
       flight: insert('flights', FLIGHT_ROW_COLUMNS),
       cabin: insert('flight_cabins', CABIN_ROW_COLUMNS),
@@ -310,14 +311,12 @@ export class SqliteInventoryStore implements InventoryStore {
     const writer: InventoryWriter = {
       putAirlines: async (airlines) =>
         this.#run(() => {
-          for (const a of airlines) bulk.airline.run(a.iata, a.name, a.country);
+          bulk.airline.run(airlines.map((a) => [a.iata, a.name, a.country]));
         }),
       putFlights: async (flights) =>
         this.#run(() => {
-          for (const f of flights) {
-            bulk.flight.run(...flightValues(f));
-            for (const c of f.cabins) bulk.cabin.run(...cabinValues(f.id, c));
-          }
+          bulk.flight.run(flights.map((f) => flightValues(f)));
+          bulk.cabin.run(flights.flatMap((f) => f.cabins.map((c) => cabinValues(f.id, c))));
           for (const flown of routesFlown(flights)) {
             const key = `${flown.origin}|${flown.destination}`;
             const known = routes.get(key);
@@ -327,12 +326,13 @@ export class SqliteInventoryStore implements InventoryStore {
         }),
       putHotels: async (hotels) =>
         this.#run(() => {
-          for (const h of hotels) bulk.hotel.run(...hotelValues(h));
+          bulk.hotel.run(hotels.map(hotelValues));
         }),
       putRoomNights: async (nights) =>
         this.#run(() => {
-          for (const n of nights)
-            bulk.roomNight.run(n.hotelId, n.roomType, n.date, n.rate, n.currency, n.roomsLeft);
+          bulk.roomNight.run(
+            nights.map((n) => [n.hotelId, n.roomType, n.date, n.rate, n.currency, n.roomsLeft]),
+          );
         }),
     };
     // One transaction: readers (other connections, other processes) keep the old inventory until
@@ -355,10 +355,11 @@ export class SqliteInventoryStore implements InventoryStore {
     try {
       await fill(writer);
       this.#run(() => {
-        for (const route of [...routes.values()].sort((a, b) =>
-          a.origin + a.destination < b.origin + b.destination ? -1 : 1,
-        ))
-          bulk.route.run(route.origin, route.destination, [...route.carriers].sort().join(','));
+        bulk.route.run(
+          [...routes.values()]
+            .sort((a, b) => (a.origin + a.destination < b.origin + b.destination ? -1 : 1))
+            .map((route) => [route.origin, route.destination, [...route.carriers].sort().join(',')]),
+        );
         for (const index of indexes) db.exec(index.sql);
         db.exec('COMMIT');
       });

@@ -49,6 +49,8 @@ export class LiveTimetable implements TimetableSource {
   readonly #options: LiveTimetableOptions;
   #index: TimetableIndex | undefined;
   #rebuilding: Promise<void> | undefined;
+  /** A layout being loaded (`serveWhenLoaded`). */
+  #loading: Promise<void> | undefined;
   #rebuildAgain = false;
   readonly #closing = new AbortController();
   /** Rebuilds started so far; a rebuild asked for now is number `#started + 1` or later. */
@@ -76,6 +78,29 @@ export class LiveTimetable implements TimetableSource {
   swap(layout: TimetableLayout): void {
     this.#index = new TimetableIndex(layout, this.#options.position);
     this.#options.onSwap?.(layout);
+  }
+
+  /**
+   * Serves the layout `loading` resolves to (a snapshot being read off the event loop) unless a
+   * build served first; answers whether it serves. `settled` waits for it.
+   */
+  async serveWhenLoaded(loading: Promise<TimetableLayout | undefined>): Promise<boolean> {
+    const served = (async () => {
+      const layout = await loading;
+      // A build that finished meanwhile (a small world, an event's rebuild) is newer: it stays.
+      if (!layout || this.#index || this.#closing.signal.aborted) return false;
+      this.swap(layout);
+      return true;
+    })();
+    const done = served.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#loading = done;
+    void done.then(() => {
+      if (this.#loading === done) this.#loading = undefined;
+    });
+    return served;
   }
 
   /** Re-reads the touched flights from the store and brings the index up to date with them. */
@@ -163,8 +188,8 @@ export class LiveTimetable implements TimetableSource {
     await this.settled();
   }
 
-  /** Resolves once no rebuild runs (tests, shutdown). */
+  /** Resolves once no rebuild runs and no layout is being loaded (tests, shutdown). */
   async settled(): Promise<void> {
-    while (this.#rebuilding) await this.#rebuilding;
+    while (this.#rebuilding || this.#loading) await (this.#rebuilding ?? this.#loading);
   }
 }
