@@ -99,9 +99,11 @@ export class PostgresInventoryStore implements InventoryStore {
       const departFrom = queries.map((q) => epochBound(q.departFrom));
       const departTo = queries.map((q) => epochBound(q.departTo));
       // Rows and imported periods (docs/adr/0025) in parallel: two statements, one round trip each.
-      const periods = PostgresPeriodLegs.onRoutes(this.#pool, queries, departFrom, departTo);
-      const { rows } = await this.#pool.query<FlightCabinRow>(
-        `SELECT q.leg, ${FLIGHT_CABIN_COLUMNS}
+      // Both awaited together: a connection cut rejects both, and neither rejection may go unheard.
+      const [periodsPerLeg, { rows }] = await Promise.all([
+        PostgresPeriodLegs.onRoutes(this.#pool, queries, departFrom, departTo),
+        this.#pool.query<FlightCabinRow>(
+          `SELECT q.leg, ${FLIGHT_CABIN_COLUMNS}
          FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY
               AS q(origin, destination, depart_from, depart_to, leg)
          CROSS JOIN LATERAL (
@@ -111,11 +113,11 @@ export class PostgresInventoryStore implements InventoryStore {
          ) f
          LEFT JOIN LATERAL (SELECT * FROM flight_cabins WHERE flight_id = f.id) c ON true
          ORDER BY q.leg, f.departure_utc, f.id, c.cabin`,
-        [queries.map((q) => q.origin), queries.map((q) => q.destination), departFrom, departTo],
-      );
+          [queries.map((q) => q.origin), queries.map((q) => q.destination), departFrom, departTo],
+        ),
+      ]);
       const perLeg: FlightCabinRow[][] = queries.map(() => []);
       for (const row of rows) perLeg[(row.leg ?? 1) - 1]?.push(row);
-      const periodsPerLeg = await periods;
       return perLeg.map((legRows, i) => {
         const flights = groupFlights(legRows);
         const derived = PostgresPeriodLegs.legsOf(
