@@ -9,7 +9,7 @@ import {
   weekdayBits,
 } from '../../../kernel/day-periods.js';
 import { distanceKm } from '../../../kernel/great-circle.js';
-import { offsetMinutes, zonedToEpoch } from '../../../kernel/zoned-time.js';
+import { offsetMinutes, steadyDayOffset, zonedToEpoch } from '../../../kernel/zoned-time.js';
 import type { AirportDirectory } from '../../../ports/airports.js';
 import type { LegPeriod } from '../../../ports/schedules.js';
 import type { Cabin } from '../../../ports/store.js';
@@ -403,13 +403,12 @@ const earliestDate = (dates: readonly string[]): string => [...dates].sort()[0] 
 const latestDate = (dates: readonly string[]): string => [...dates].sort()[dates.length - 1] as string;
 
 /**
- * A time zone's UTC offset per calendar day, looked up once per zone and day rather than once per
- * dated leg: NaN for a day whose offset changes within a day either side (a DST switch is near), so
- * only those take the exact path.
+ * A leg's time zone, with the days near its DST switches found per range (`unsteadyDays`) kept, as
+ * every record of a season asks for the same ranges. The offset of a steady day is the kernel's
+ * `steadyDayOffset` (cached there per zone and day).
  */
 interface ZoneDays {
   timeZone: string;
-  offsets: Map<number, number>;
   /** `unsteadyDays` answers by range. */
   unsteady: Map<string, number[]>;
 }
@@ -417,15 +416,14 @@ const zones = new Map<string, ZoneDays>();
 function zoneDays(timeZone: string): ZoneDays {
   let zone = zones.get(timeZone);
   if (!zone) {
-    zone = { timeZone, offsets: new Map(), unsteady: new Map() };
+    zone = { timeZone, unsteady: new Map() };
     zones.set(timeZone, zone);
   }
-  if (zone.offsets.size >= 10_000) zone.offsets.clear();
   return zone;
 }
 
 /**
- * The days of [from, to] whose offset is not steady (`steadyOffset` is NaN: a switch within a day
+ * The days of [from, to] whose offset is not steady (`steadyDayOffset` is NaN: a switch within a day
  * either side), found from the offsets a week apart and, where they differ, the switch's day by
  * bisection (zone rules never switch twice within a week), so a season costs a few look-ups per zone.
  */
@@ -452,19 +450,6 @@ function unsteadyDays(zone: ZoneDays, from: number, to: number): number[] {
   return days;
 }
 
-function steadyOffset(zone: ZoneDays, day: number): number {
-  let offset = zone.offsets.get(day);
-  if (offset === undefined) {
-    // Zone rules never change an offset and change it back within three days, so equal offsets a
-    // day before and a day after the date mean one offset for any wall time on that date.
-    const before = offsetMinutes((day - 1) * DAY_MS, zone.timeZone);
-    const after = offsetMinutes((day + 2) * DAY_MS, zone.timeZone);
-    offset = before === after ? before : Number.NaN;
-    zone.offsets.set(day, offset);
-  }
-  return offset;
-}
-
 /**
  * The UTC instant of a clock time on `day` (the flight date plus its date variation): as written in
  * UTC mode; in local mode, less the record's UTC variation, or through the airport's time zone when blank.
@@ -479,7 +464,7 @@ function instant(
   const wall = day * DAY_MS + minute * 60_000;
   if (carrier.timeMode === 'U') return wall;
   if (utcVariation !== undefined) return wall - utcVariation * 60_000;
-  const offset = steadyOffset(zone, day);
+  const offset = steadyDayOffset(day, zone.timeZone);
   return Number.isNaN(offset) ? zonedToEpoch(dateOfDay(day), minute, zone.timeZone) : wall - offset * 60_000;
 }
 
