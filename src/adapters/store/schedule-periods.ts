@@ -202,6 +202,25 @@ export function legsDepartingIn(row: PeriodRow, departFrom: number, departTo: nu
   return legs;
 }
 
+/**
+ * The legs of a route's period rows departing in [departFrom, departTo), less the ids `rows` has:
+ * a `flights` row with a derived leg's id overrides it (docs/adr/0025).
+ */
+export function derivedLegsDepartingIn(
+  periods: readonly PeriodRow[],
+  departFrom: number,
+  departTo: number,
+  rows: ReadonlySet<string>,
+): FlightRecord[] {
+  const legs: FlightRecord[] = [];
+  for (const period of periods) {
+    for (const leg of legsDepartingIn(period, departFrom, departTo)) {
+      if (!rows.has(leg.id)) legs.push(leg);
+    }
+  }
+  return legs;
+}
+
 /** The period row that flies `day` among rows of one flight key, if any (periods of a key never share a day). */
 export function periodFlying<R extends PeriodRow>(rows: readonly R[], day: number): R | undefined {
   return rows.find((row) => operatesOn(periodOfRow(row), day));

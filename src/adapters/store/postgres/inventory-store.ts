@@ -31,7 +31,7 @@ import {
   toHotel,
   toRoomNight,
 } from '../relational-inventory-rows.js';
-import { byDeparture } from '../schedule-periods.js';
+import { byDeparture, derivedLegsDepartingIn } from '../schedule-periods.js';
 import { type BulkTable, writeRows } from './bulk-rows.js';
 import { guarded, inBulkTransaction } from './connection.js';
 import { upsertHotels } from './hotel-rows.js';
@@ -120,9 +120,11 @@ export class PostgresInventoryStore implements InventoryStore {
       for (const row of rows) perLeg[(row.leg ?? 1) - 1]?.push(row);
       return perLeg.map((legRows, i) => {
         const flights = groupFlights(legRows);
-        const derived = PostgresPeriodLegs.legsOf(
+        const query = queries[i] as FlightLegQuery;
+        const derived = derivedLegsDepartingIn(
           periodsPerLeg[i] ?? [],
-          queries[i] as FlightLegQuery,
+          query.departFrom,
+          query.departTo,
           new Set(flights.map((f) => f.id)),
         );
         return derived.length === 0 ? flights : [...flights, ...derived].sort(byDeparture);

@@ -4,7 +4,6 @@ import {
   flightKeyOf,
   legOfPeriod,
   legSignatureOf,
-  legsDepartingIn,
   operatesOnRow,
   type PeriodRow,
 } from '../schedule-periods.js';
@@ -51,17 +50,6 @@ export const PostgresPeriodLegs = {
     const perLeg: PeriodRow[][] = queries.map(() => []);
     for (const row of rows) perLeg[Number(row.leg) - 1]?.push(row);
     return perLeg;
-  },
-
-  /** The legs of period rows departing in a query's window, less the ids `rows` already has. */
-  legsOf(periods: readonly PeriodRow[], query: FlightLegQuery, rows: ReadonlySet<string>): FlightRecord[] {
-    const legs: FlightRecord[] = [];
-    for (const period of periods) {
-      for (const leg of legsDepartingIn(period, query.departFrom, query.departTo)) {
-        if (!rows.has(leg.id)) legs.push(leg);
-      }
-    }
-    return legs;
   },
 
   /** The period row deriving each of `ids` (those no live period derives are left out), `FOR SHARE` if asked. */

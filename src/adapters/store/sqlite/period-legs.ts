@@ -1,10 +1,10 @@
 import type { FlightLegQuery, FlightRecord } from '../../../ports/store.js';
 import { CABIN_ROW_COLUMNS, cabinValues, FLIGHT_ROW_COLUMNS, flightValues } from '../flight-cabin-rows.js';
 import {
+  derivedLegsDepartingIn,
   flightKeyOf,
   legOfPeriod,
   legSignatureOf,
-  legsDepartingIn,
   type PeriodRow,
   periodFlying,
 } from '../schedule-periods.js';
@@ -52,13 +52,7 @@ export class SqlitePeriodLegs {
       query.departTo,
       query.departFrom,
     ) as PeriodRow[];
-    const legs: FlightRecord[] = [];
-    for (const period of periods) {
-      for (const leg of legsDepartingIn(period, query.departFrom, query.departTo)) {
-        if (!rows.has(leg.id)) legs.push(leg);
-      }
-    }
-    return legs;
+    return derivedLegsDepartingIn(periods, query.departFrom, query.departTo, rows);
   }
 
   /** The period row deriving `id` and the day it flies, if a live period derives it. */
