@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { DomainError } from '../core/errors.js';
 import type { FlightSearchRequest } from '../core/flights/flight-search-request.js';
 import type { TimetableLayout } from '../core/flights/timetable/timetable-layout.js';
@@ -6,6 +6,7 @@ import type { HotelSearchRequest } from '../core/hotels/hotel-search.js';
 import type { SearchRun } from '../core/search/search-results.js';
 import { SearchCancelledError } from '../core/search/work-budget.js';
 import { StoreUnavailableError } from '../ports/store.js';
+import { moduleThread } from './module-thread.js';
 import {
   type SearchAnswer,
   type SearchTask,
@@ -48,20 +49,6 @@ interface Thread {
  * searches from the pool's queue, and a later idle thread still gets the rest.
  */
 export const POSTED_PER_THREAD = 2;
-
-/**
- * The worker: compiled JavaScript next to this file, or, when this file runs as TypeScript
- * (development, tests), the TypeScript source loaded through tsx's loader registered in the new
- * thread first (Node 20 threads do not take `--import` loaders from execArgv).
- */
-function newWorker(setup: SearchThreadSetup): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./search-thread.js', import.meta.url), { workerData: setup });
-  const source = new URL('./search-thread.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source)}); })`;
-  return new Worker(boot, { eval: true, workerData: setup });
-}
 
 function toError(error: ThreadError): Error {
   switch (error.kind) {
@@ -195,7 +182,7 @@ export class SearchPool {
   }
 
   #spawn(): Thread {
-    const worker = newWorker(this.#setup);
+    const worker = moduleThread(import.meta.url, 'search-thread', this.#setup);
     let markReady: () => void = () => {};
     let failReady: (error: Error) => void = () => {};
     const ready = new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
-import { Worker } from 'node:worker_threads';
 import type { DemoInventoryOptions, WorldBatch } from '../../core/demo-inventory/generate.js';
 import type { RealismReport } from '../../core/demo-inventory/realism-report.js';
 import type { Airport } from '../../ports/airports.js';
+import { moduleThread } from '../../search-threads/module-thread.js';
 
 /** What the generator thread posts: a batch (its typed arrays transferred), the end, or its failure. */
 export type GeneratorMessage =
@@ -28,7 +28,8 @@ export function threadedWorldBatches(
   airports: readonly Airport[],
   options: DemoInventoryOptions,
 ): AsyncIterator<WorldBatch, RealismReport | undefined> & { close(): Promise<void> } {
-  const worker = newGeneratorThread({ airports: [...airports], options, ahead: AHEAD });
+  const generator: GeneratorSetup = { airports: [...airports], options, ahead: AHEAD };
+  const worker = moduleThread(import.meta.url, 'seed-generator', generator);
   const arrived: GeneratorMessage[] = [];
   let waiting: { resolve: (message: GeneratorMessage) => void; reject: (error: Error) => void } | undefined;
   let failure: Error | undefined;
@@ -81,18 +82,4 @@ export function threadedWorldBatches(
       await worker.terminate();
     },
   };
-}
-
-/**
- * A generator thread: from the compiled JavaScript when running built, else (development, tests)
- * the TypeScript source through tsx's loader registered in the thread first (Node 20 threads do
- * not take `--import` loaders from execArgv), as the search threads start.
- */
-function newGeneratorThread(setup: GeneratorSetup): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./seed-generator.js', import.meta.url), { workerData: setup });
-  const source = new URL('./seed-generator.ts', import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source)}); })`;
-  return new Worker(boot, { eval: true, workerData: setup });
 }
